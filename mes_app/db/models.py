@@ -1,0 +1,393 @@
+"""SQLModel tables of the whole record. Tables only: no logic lives here.
+
+Conventions:
+- every table has an explicit integer ``id``;
+- timestamps are timezone-aware (``DateTime(timezone=True)``), stored in UTC;
+- coded fields keep ``*_system``, ``*_code``, ``*_display`` and ``*_text`` (what the user typed);
+  an entry without a code is "uncoded" and says so in the UI;
+- every record entry keeps its provenance: ``author_user_id`` and ``author_role``
+  (``patient``, ``guardian``, ``professional``, ``device``, ``system``).
+
+The schema is created only by Alembic revisions (``alembic/versions``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# Named constraints, so SQLite batch migrations can drop and alter them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware timestamp stored in UTC, also on SQLite (which drops the offset)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware value")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+TZ = UTCDateTime()
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    password_hash: str = Field(max_length=255)
+    display_name: str = Field(max_length=120)
+    role: str = Field(default="patient", max_length=20)  # patient | professional
+    professional_id: str | None = Field(default=None, max_length=40)  # e.g. RPPS number
+    specialty: str | None = Field(default=None, max_length=120)
+    locale: str = Field(default="fr", max_length=5)
+    failed_login_count: int = Field(default=0)
+    last_failed_login_at: datetime | None = Field(default=None, sa_type=TZ)
+    locked_until: datetime | None = Field(default=None, sa_type=TZ)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
+class AuthSession(SQLModel, table=True):
+    """A server-side login session. Only the SHA-256 of the cookie secret is stored."""
+
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    expires_at: datetime = Field(sa_type=TZ)
+    revoked_at: datetime | None = Field(default=None, sa_type=TZ)
+    last_seen_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
+# --------------------------------------------------------------------------- profiles & relationships
+
+
+class Profile(SQLModel, table=True):
+    """A person whose record is kept: the account holder, a child, a relative."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(max_length=100)
+    birth_date: date
+    sex: str = Field(default="unknown", max_length=10)  # female | male | other | unknown
+    kind: str = Field(default="self", max_length=10)  # self | child | relative
+    # The account whose own profile this is (None for a child managed by guardians).
+    owner_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    created_by_user_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
+class Guardianship(SQLModel, table=True):
+    """A user who manages a profile that is not their own (a parent for a child)."""
+
+    __table_args__ = (sa.UniqueConstraint("profile_id", "user_id", name="uq_guardianship_profile_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    added_by_user_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    ended_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
+class CareRelationship(SQLModel, table=True):
+    """A professional in a profile's care team, granted by the patient or a guardian."""
+
+    __tablename__ = "care_relationship"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    professional_user_id: int = Field(foreign_key="user_account.id", index=True)
+    granted_by_user_id: int = Field(foreign_key="user_account.id")
+    status: str = Field(default="active", max_length=10)  # active | blocked | removed
+    starts_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    ends_at: datetime | None = Field(default=None, sa_type=TZ)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    last_used_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
+class CaregiverGrant(SQLModel, table=True):
+    """Read-only, scoped access of an account (a grandparent, a nanny) to a profile."""
+
+    __tablename__ = "caregiver_grant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    grantee_user_id: int = Field(foreign_key="user_account.id", index=True)
+    granted_by_user_id: int = Field(foreign_key="user_account.id")
+    sections: str = Field(default="", max_length=500)  # comma-separated section names
+    starts_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    ends_at: datetime | None = Field(default=None, sa_type=TZ)
+    revoked_at: datetime | None = Field(default=None, sa_type=TZ)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    last_used_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
+class ShareLink(SQLModel, table=True):
+    """A link for someone without an account. Only the hash of its secret is stored."""
+
+    __tablename__ = "share_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    label: str = Field(default="", max_length=120)
+    purpose: str = Field(default="summary", max_length=20)  # summary | emergency
+    sections: str = Field(default="", max_length=500)
+    created_by_user_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    expires_at: datetime = Field(sa_type=TZ)
+    revoked_at: datetime | None = Field(default=None, sa_type=TZ)
+    passcode_hash: str | None = Field(default=None, max_length=255)
+    failed_passcode_count: int = Field(default=0)
+    max_passcode_attempts: int = Field(default=5)
+    last_opened_at: datetime | None = Field(default=None, sa_type=TZ)
+    jwe_key: str | None = Field(default=None, max_length=64)  # SMART Health Link key (base64url)
+
+
+# --------------------------------------------------------------------------- record entries
+
+
+class _Entry(SQLModel):
+    """Columns every record entry shares: owner profile, provenance, timestamps, note."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    author_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    author_role: str = Field(default="patient", max_length=15)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    hidden_from_professionals: bool = Field(default=False)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class Encounter(_Entry, table=True):
+    """An interaction with care: a GP visit, a pharmacy, a lab, a specialist, an emergency."""
+
+    kind: str = Field(max_length=20)  # gp_visit | specialist | pharmacy | lab | emergency | other
+    title: str = Field(max_length=200)
+    occurred_at: datetime = Field(sa_type=TZ, index=True)
+    place: str | None = Field(default=None, max_length=200)
+    practitioner: str | None = Field(default=None, max_length=200)
+
+
+class Condition(_Entry, table=True):
+    code_system: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, max_length=40)
+    code_display: str | None = Field(default=None, max_length=255)
+    code_text: str = Field(max_length=255)
+    status: str = Field(default="active", max_length=12)  # active | resolved | inactive
+    onset_date: date | None = None
+    abatement_date: date | None = None
+
+
+class Treatment(_Entry, table=True):
+    code_system: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, max_length=40)
+    code_display: str | None = Field(default=None, max_length=255)
+    code_text: str = Field(max_length=255)
+    dosage: str | None = Field(default=None, max_length=255)
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class Hospitalisation(_Entry, table=True):
+    code_system: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, max_length=40)
+    code_display: str | None = Field(default=None, max_length=255)
+    code_text: str = Field(max_length=255)  # reason for the stay
+    facility: str | None = Field(default=None, max_length=200)
+    admitted_on: date
+    discharged_on: date | None = None
+
+
+class Handicap(_Entry, table=True):
+    code_system: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, max_length=40)
+    code_display: str | None = Field(default=None, max_length=255)
+    code_text: str = Field(max_length=255)
+    since_date: date | None = None
+
+
+class Allergy(_Entry, table=True):
+    code_system: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, max_length=40)
+    code_display: str | None = Field(default=None, max_length=255)
+    code_text: str = Field(max_length=255)  # the substance
+    reaction: str | None = Field(default=None, max_length=255)
+    severity: str = Field(default="unknown", max_length=10)  # mild | moderate | severe | unknown
+    status: str = Field(default="active", max_length=12)  # active | resolved
+    onset_date: date | None = None
+
+
+class FamilyHistory(_Entry, table=True):
+    __tablename__ = "family_history"
+
+    relationship: str = Field(max_length=20)  # mother | father | sibling | grandparent | child | other
+    code_system: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, max_length=40)
+    code_display: str | None = Field(default=None, max_length=255)
+    code_text: str = Field(max_length=255)
+    onset_age: int | None = None
+
+
+class Habit(_Entry, table=True):
+    kind: str = Field(max_length=20)  # tobacco | alcohol | physical_activity | diet | other
+    code_system: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, max_length=40)
+    code_display: str | None = Field(default=None, max_length=255)
+    code_text: str = Field(max_length=255)  # e.g. "Never smoker", "2 glasses a week"
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class Vaccination(_Entry, table=True):
+    code_system: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, max_length=40)
+    code_display: str | None = Field(default=None, max_length=255)
+    code_text: str = Field(max_length=255)
+    cvx_code: str | None = Field(default=None, max_length=10)
+    given_on: date
+    dose_number: int | None = None
+    lot_number: str | None = Field(default=None, max_length=60)
+    performer: str | None = Field(default=None, max_length=200)
+
+
+class Measure(_Entry, table=True):
+    """A measurement in its canonical UCUM unit. Blood pressure keeps both values in one row."""
+
+    kind: str = Field(max_length=30, index=True)  # weight | height | blood_pressure | ...
+    loinc_code: str = Field(max_length=20)
+    value: float
+    value_secondary: float | None = None  # diastolic for blood pressure
+    unit: str = Field(max_length=20)
+    measured_at: datetime = Field(sa_type=TZ, index=True)
+    source: str = Field(default="manual", max_length=15)  # manual | device | professional | import
+
+
+# --------------------------------------------------------------------------- documents & sharing
+
+
+class Document(_Entry, table=True):
+    title: str = Field(max_length=200)
+    category_system: str = Field(default="http://loinc.org", max_length=100)
+    category_code: str | None = Field(default=None, max_length=20)
+    category_display: str | None = Field(default=None, max_length=200)
+    document_date: date
+    storage_key: str = Field(max_length=80, unique=True)
+    sha256: str = Field(max_length=64, index=True)
+    size_bytes: int
+    mime_type: str = Field(max_length=80)
+    original_filename: str = Field(default="", max_length=255)
+    deleted_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
+class DocumentGrant(SQLModel, table=True):
+    """A per-document switch for one grantee: a professional, a caregiver or a share link."""
+
+    __tablename__ = "document_grant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    grantee_kind: str = Field(max_length=15)  # professional | caregiver | share_link
+    grantee_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    share_link_id: int | None = Field(default=None, foreign_key="share_link.id")
+    allowed: bool = Field(default=True)
+    set_by_user_id: int = Field(foreign_key="user_account.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
+# --------------------------------------------------------------------------- messages & appointments
+
+
+class MessageThread(SQLModel, table=True):
+    __tablename__ = "message_thread"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    subject: str = Field(max_length=200)
+    started_by_user_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    last_message_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
+class Message(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="message_thread.id", index=True)
+    author_user_id: int = Field(foreign_key="user_account.id")
+    body: str = Field(sa_type=sa.Text)
+    sent_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    attachment_document_id: int | None = Field(default=None, foreign_key="document.id")
+
+
+class MessageRead(SQLModel, table=True):
+    """Up to when a user has read a thread, for unread counts."""
+
+    __tablename__ = "message_read"
+    __table_args__ = (sa.UniqueConstraint("thread_id", "user_id", name="uq_message_read_thread_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: int = Field(foreign_key="message_thread.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id")
+    last_read_at: datetime = Field(sa_type=TZ)
+
+
+class Appointment(_Entry, table=True):
+    title: str = Field(max_length=200)
+    starts_at: datetime = Field(sa_type=TZ, index=True)
+    ends_at: datetime | None = Field(default=None, sa_type=TZ)
+    location: str | None = Field(default=None, max_length=200)
+    practitioner: str | None = Field(default=None, max_length=200)
+    reason: str | None = Field(default=None, max_length=255)
+    status: str = Field(default="planned", max_length=12)  # planned | proposed | cancelled | declined
+
+
+# --------------------------------------------------------------------------- audit
+
+
+class AccessEvent(SQLModel, table=True):
+    """Who opened or changed what, when, and through which grant. Never holds health data."""
+
+    __tablename__ = "access_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
+    profile_id: int | None = Field(default=None, foreign_key="profile.id", index=True)
+    actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    actor_label: str | None = Field(default=None, max_length=120)  # for link openers
+    action: str = Field(max_length=15)  # read | create | update | delete | download | denied | login
+    target_kind: str = Field(max_length=30)  # a section name, "document", "profile", ...
+    target_id: int | None = None
+    via: str = Field(max_length=20)  # owner | guardian | care_team | caregiver | share_link | emergency
+    grant_id: int | None = None

@@ -1,0 +1,87 @@
+"""Every setting of the application, read from the environment in one place.
+
+Scripts, Alembic, ``rxconfig.py`` and the app all import :data:`settings`, so they always
+agree on the database and the data folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be an integer") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise RuntimeError(f"{name} must be a boolean (true/false)")
+
+
+def _normalise_db_url(url: str) -> str:
+    """Accept ``postgresql://`` URLs and use the psycopg2 driver we install."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    app_origin: str
+    session_lifetime_hours: int
+    cookie_secure: bool
+    documents_dir: Path
+    max_upload_bytes: int
+    redis_url: str = field(default="")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings() -> Settings:
+    data_dir = Path(_env("MES_DATA_DIR", str(PROJECT_ROOT / "data"))).resolve()
+    database_url = _normalise_db_url(
+        _env("MES_DATABASE_URL", f"sqlite:///{data_dir / 'mes.db'}")
+    )
+    port = _env_int("MES_PORT", 3000)
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        # Only used to derive non-secret identifiers; sessions are random tokens stored hashed.
+        secret_key=_env("MES_SECRET_KEY", secrets.token_hex(32)),
+        app_origin=_env("MES_APP_ORIGIN", f"http://localhost:{port}"),
+        session_lifetime_hours=_env_int("MES_SESSION_HOURS", 12),
+        cookie_secure=_env_bool("MES_COOKIE_SECURE", False),
+        documents_dir=Path(_env("MES_DOCUMENTS_DIR", str(data_dir / "documents"))).resolve(),
+        max_upload_bytes=_env_int("MES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        redis_url=_env("MES_REDIS_URL", ""),
+    )
+
+
+settings = load_settings()

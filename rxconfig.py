@@ -1,0 +1,17 @@
+"""Reflex configuration. Every value comes from :mod:`mes_app.settings`."""
+
+import reflex as rx
+from reflex_base.plugins.sitemap import SitemapPlugin
+
+from mes_app.settings import settings
+
+config = rx.Config(
+    app_name="mes_app",
+    db_url=settings.database_url,
+    # Only our own origin may open the websocket (the default "*" lets any site in).
+    cors_allowed_origins=[settings.app_origin, settings.app_origin.replace("localhost", "127.0.0.1")],
+    telemetry_enabled=False,
+    plugins=[rx.plugins.RadixThemesPlugin()],
+    show_built_with_reflex=False,
+    disable_plugins=[SitemapPlugin],
+)
