@@ -41,7 +41,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 def _normalise_db_url(url: str) -> str:
-    """Accept ``postgresql://`` URLs and use the psycopg2 driver we install."""
+    """Accept ``postgres://`` too (SQLAlchemy 2.1 maps ``postgresql://`` to psycopg 3, which we install)."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     return url

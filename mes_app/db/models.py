@@ -18,6 +18,8 @@ from datetime import date, datetime, timezone
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from mes_app.db.types import UTCDateTime
+
 # Named constraints, so SQLite batch migrations can drop and alter them.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -30,27 +32,6 @@ SQLModel.metadata.naming_convention = {
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-class UTCDateTime(sa.types.TypeDecorator):
-    """A timezone-aware timestamp stored in UTC, also on SQLite (which drops the offset)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: pass a timezone-aware value")
-        return value.astimezone(timezone.utc)
-
-    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
 
 
 TZ = UTCDateTime()

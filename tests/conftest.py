@@ -1,0 +1,81 @@
+"""Shared fixtures: a real database built by the Alembic migrations, and persona factories.
+
+SQLite in a temporary file by default; PostgreSQL when ``MES_TEST_DATABASE_URL`` is set
+(``make test`` sets it when a server answers on localhost).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlmodel import Session, SQLModel
+
+import mes_app.db.models  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "alembic"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _fresh_database_url(tmp_dir: Path) -> tuple[str, callable]:
+    """A new empty database: a SQLite file, or a throw-away PostgreSQL database."""
+    server = os.environ.get("MES_TEST_DATABASE_URL", "").strip()
+    if not server:
+        return f"sqlite:///{tmp_dir / f'test-{uuid.uuid4().hex[:8]}.db'}", lambda: None
+    name = f"mes_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url, drop = _fresh_database_url(tmp_path_factory.mktemp("db"))
+    command.upgrade(alembic_config(url), "head")
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    eng = sa.create_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture()
+def session(engine: sa.Engine) -> Iterator[Session]:
+    """A session on the migrated database; every row is deleted after the test."""
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
+        db.rollback()
+    with engine.begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture()
+def now() -> datetime:
+    return NOW
