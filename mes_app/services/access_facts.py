@@ -1,0 +1,139 @@
+"""Load from the database the facts the access policy decides on, and record decisions.
+
+Every service reaches health data through :func:`authorize`: load the profile's facts,
+ask the policy about the *target*, record the access, and raise NotFound/Forbidden.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from mes_app.db.models import AccessEvent, CaregiverGrant, CareRelationship, Guardianship, Profile
+from mes_app.domain.access import (
+    Action,
+    CareFacts,
+    CaregiverFacts,
+    Decision,
+    ProfileFacts,
+    Target,
+    UserActor,
+    parse_sections,
+    require,
+)
+from mes_app.domain.errors import NotFound
+
+
+def load_profile_facts(session: Session, profile_id: int) -> ProfileFacts | None:
+    profile = session.get(Profile, profile_id)
+    if profile is None:
+        return None
+    guardians = session.exec(
+        select(Guardianship.user_id).where(
+            Guardianship.profile_id == profile_id, Guardianship.ended_at.is_(None)
+        )
+    ).all()
+    care = session.exec(select(CareRelationship).where(CareRelationship.profile_id == profile_id)).all()
+    caregivers = session.exec(select(CaregiverGrant).where(CaregiverGrant.profile_id == profile_id)).all()
+    return ProfileFacts(
+        profile_id=profile_id,
+        owner_user_id=profile.owner_user_id,
+        guardian_user_ids=frozenset(guardians),
+        care=tuple(
+            CareFacts(c.id, c.professional_user_id, c.status, c.starts_at, c.ends_at) for c in care
+        ),
+        caregivers=tuple(
+            CaregiverFacts(
+                g.id, g.grantee_user_id, parse_sections(g.sections), g.starts_at, g.ends_at, g.revoked_at
+            )
+            for g in caregivers
+        ),
+    )
+
+
+def authorize(
+    session: Session,
+    actor: UserActor,
+    action: Action,
+    profile_id: int,
+    target: Target,
+    *,
+    now: datetime,
+    target_kind: str | None = None,
+    target_id: int | None = None,
+    log_reads: bool = True,
+) -> Decision:
+    """Decide, record the access of anyone but the owner or a guardian, and raise if refused.
+
+    Reads by the care team, caregivers and links are recorded (the patient's access history);
+    refusals are recorded too, without any health data.
+    """
+    facts = load_profile_facts(session, profile_id)
+    if facts is None:
+        raise NotFound()
+    try:
+        decision = require(actor, action, facts, target, now)
+    except Exception:
+        record_access(
+            session, actor_user_id=actor.user_id, profile_id=profile_id, action="denied",
+            target_kind=target_kind or target.section.value, target_id=target_id, via="none", now=now,
+        )
+        session.commit()
+        raise
+    if decision.via is not None and decision.via.value not in ("owner", "guardian"):
+        if action != Action.READ or log_reads:
+            record_access(
+                session,
+                actor_user_id=actor.user_id,
+                profile_id=profile_id,
+                action=action.value,
+                target_kind=target_kind or target.section.value,
+                target_id=target_id,
+                via=decision.via.value,
+                grant_id=decision.grant_id,
+                now=now,
+            )
+    return decision
+
+
+def record_access(
+    session: Session,
+    *,
+    actor_user_id: int | None,
+    profile_id: int | None,
+    action: str,
+    target_kind: str,
+    via: str,
+    now: datetime,
+    target_id: int | None = None,
+    grant_id: int | None = None,
+    actor_label: str | None = None,
+) -> None:
+    session.add(
+        AccessEvent(
+            occurred_at=now,
+            profile_id=profile_id,
+            actor_user_id=actor_user_id,
+            actor_label=actor_label,
+            action=action,
+            target_kind=target_kind,
+            target_id=target_id,
+            via=via,
+            grant_id=grant_id,
+        )
+    )
+
+
+def document_switches(session: Session, document_ids: list[int]) -> dict[int, dict[tuple[str, int], bool]]:
+    """The per-document switches of several documents, keyed by document id."""
+    from mes_app.db.models import DocumentGrant
+
+    switches: dict[int, dict[tuple[str, int], bool]] = {doc_id: {} for doc_id in document_ids}
+    if not document_ids:
+        return switches
+    for grant in session.exec(select(DocumentGrant).where(DocumentGrant.document_id.in_(document_ids))):
+        grantee = grant.share_link_id if grant.grantee_kind == "share_link" else grant.grantee_user_id
+        if grantee is not None:
+            switches[grant.document_id][(grant.grantee_kind, grantee)] = grant.allowed
+    return switches

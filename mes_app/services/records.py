@@ -1,0 +1,297 @@
+"""Record entries (conditions, treatments, allergies, vaccinations…): list, add, edit, delete.
+
+Each use case: parse the arguments → load the target → ask the access policy → change →
+record the access → commit. Forms are validated against :mod:`mes_app.domain.record_kinds`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+
+from sqlmodel import Session, SQLModel, select
+
+from mes_app.db import models
+from mes_app.domain import validation as v
+from mes_app.domain.access import Action, Target, UserActor, Via, decide
+from mes_app.domain.errors import NotFound, ValidationError
+from mes_app.domain.record_kinds import EntryKind, FieldSpec, entry_kind
+from mes_app.domain.terminology import load_default
+from mes_app.services.access_facts import authorize, load_profile_facts
+
+MODELS: dict[str, type[SQLModel]] = {
+    "encounters": models.Encounter,
+    "conditions": models.Condition,
+    "treatments": models.Treatment,
+    "hospitalisations": models.Hospitalisation,
+    "handicaps": models.Handicap,
+    "allergies": models.Allergy,
+    "family_history": models.FamilyHistory,
+    "habits": models.Habit,
+    "vaccinations": models.Vaccination,
+}
+
+# Encounters keep a timestamp; their form asks for the day only.
+_DATETIME_COLUMNS = {"occurred_on": "occurred_at"}
+
+MAX_FORM_FIELDS = 20
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """One entry as the browser sees it (no ids of anything but the entry itself)."""
+
+    id: int
+    kind: str
+    title: str
+    details: str
+    date: str  # ISO date, "" when unknown
+    coded: bool
+    code_label: str  # "SNOMED CT 195967001", "" when uncoded
+    author_role: str
+    author_name: str
+    editable: bool  # the viewer may edit and delete it
+    hidden_from_professionals: bool
+    values: dict[str, str] = field(default_factory=dict)  # to prefill the edit form
+
+
+def _kind(key: object) -> EntryKind:
+    kind = entry_kind(key)
+    if kind is None:
+        raise ValidationError("error.invalid_choice")
+    return kind
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def parse_entry_form(kind: EntryKind, form: object, *, birth_date: date, today: date) -> dict:
+    """Column values for an entry from an untrusted form, or ValidationError."""
+    if not isinstance(form, dict) or len(form) > MAX_FORM_FIELDS:
+        raise ValidationError("error.invalid_form")
+    values: dict = {}
+    for spec in kind.fields:
+        values.update(_parse_field(spec, form, birth_date=birth_date, today=today))
+    for spec in kind.fields:
+        if spec.type == "date" and spec.after:
+            v.check_range(values.get(spec.after), values.get(spec.name))
+    return values
+
+
+def _parse_field(spec: FieldSpec, form: dict, *, birth_date: date, today: date) -> dict:
+    raw = form.get(spec.name)
+    if spec.type in ("text", "note"):
+        return {spec.name: v.clean_text(raw, field=spec.name, max_len=spec.max_len, required=spec.required)}
+    if spec.type == "choice":
+        if raw in (None, "") and not spec.required:
+            return {spec.name: None}
+        return {spec.name: v.parse_choice(raw, spec.choices, field=spec.name)}
+    if spec.type == "int":
+        return {
+            spec.name: v.parse_optional_int(raw, field=spec.name, min_value=spec.min_value, max_value=spec.max_value)
+        }
+    if spec.type == "date":
+        day = v.parse_date(raw, field=spec.name, required=spec.required)
+        if day is not None:
+            if spec.not_future:
+                v.check_not_future(day, today)
+            if spec.not_before_birth:
+                v.check_not_before(day, birth_date)
+        return {spec.name: day}
+    if spec.type == "coded":
+        return _parse_coded(spec, form)
+    raise ValueError("unknown field type")
+
+
+def _parse_coded(spec: FieldSpec, form: dict) -> dict:
+    """A coded field: the text the user typed, plus the concept they picked (if any).
+
+    ``form["code"]`` is ``"<system>|<code>"`` from the terminology search; it must name a
+    real concept of the right kind. Without it the entry is kept as uncoded free text.
+    """
+    text = v.clean_text(form.get(spec.name), field=spec.name, max_len=spec.max_len, required=spec.required)
+    picked = form.get("code")
+    if picked in (None, ""):
+        return {"code_system": None, "code": None, "code_display": None, "code_text": text}
+    if not isinstance(picked, str) or "|" not in picked or len(picked) > 200:
+        raise ValidationError("error.unknown_code")
+    system, code = picked.rsplit("|", 1)
+    concept = load_default().lookup(spec.coded_kind, system, code)
+    if concept is None:
+        raise ValidationError("error.unknown_code")
+    return {
+        "code_system": concept.system,
+        "code": concept.code,
+        "code_display": concept.display,
+        "code_text": text or concept.display_fr or concept.display,
+    }
+
+
+def _to_columns(kind: EntryKind, values: dict) -> dict:
+    columns = dict(values)
+    for form_name, column in _DATETIME_COLUMNS.items():
+        if form_name in columns:
+            day = columns.pop(form_name)
+            columns[column] = datetime.combine(day, time(12, 0), tzinfo=timezone.utc) if day else None
+    if kind.key == "vaccinations" and columns.get("code_system") == "http://www.whocc.no/atc":
+        concept = load_default().lookup("vaccine", columns["code_system"], columns["code"])
+        columns["cvx_code"] = (concept.extra.get("cvx") if concept else None) or None
+    return columns
+
+
+# --------------------------------------------------------------------------- use cases
+
+
+def list_entries(session: Session, actor: UserActor, profile_id: object, kind_key: object, *, now: datetime) -> list[EntryView]:
+    """The entries of one kind the actor may see, newest first; the read is recorded once."""
+    kind = _kind(kind_key)
+    pid = v.parse_id(profile_id)
+    authorize(session, actor, Action.READ, pid, Target(kind.section), now=now, target_kind=kind.key)
+    session.commit()
+    facts = load_profile_facts(session, pid)
+    model = MODELS[kind.key]
+    rows = session.exec(select(model).where(model.profile_id == pid)).all()
+    authors = _author_names(session, {row.author_user_id for row in rows})
+    views = []
+    for row in rows:
+        target = _target(kind, row)
+        if not decide(actor, Action.READ, facts, target, now).visible:
+            continue
+        editable = decide(actor, Action.UPDATE, facts, target, now).allowed
+        views.append(_view(kind, row, editable, authors))
+    views.sort(key=lambda e: (e.date or "0000", e.id), reverse=True)
+    return views
+
+
+def _author_names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
+    ids = [uid for uid in user_ids if uid is not None]
+    if not ids:
+        return {}
+    return {u.id: u.display_name for u in session.exec(select(models.User).where(models.User.id.in_(ids))).all()}
+
+
+def add_entry(session: Session, actor: UserActor, profile_id: object, kind_key: object, form: object, *, now: datetime) -> EntryView:
+    kind = _kind(kind_key)
+    pid = v.parse_id(profile_id)
+    decision = authorize(session, actor, Action.CREATE, pid, Target(kind.section), now=now, target_kind=kind.key)
+    profile = session.get(models.Profile, pid)
+    values = parse_entry_form(kind, form, birth_date=profile.birth_date, today=now.date())
+    row = MODELS[kind.key](
+        profile_id=pid,
+        author_user_id=actor.user_id,
+        author_role=_author_role(decision.via),
+        created_at=now,
+        updated_at=now,
+        **_to_columns(kind, values),
+    )
+    session.add(row)
+    session.commit()
+    return _single_view(session, actor, kind, row, now)
+
+
+def update_entry(session: Session, actor: UserActor, kind_key: object, entry_id: object, form: object, *, now: datetime) -> EntryView:
+    kind = _kind(kind_key)
+    row = _load(session, kind, entry_id)
+    authorize(session, actor, Action.UPDATE, row.profile_id, _target(kind, row), now=now, target_kind=kind.key, target_id=row.id)
+    profile = session.get(models.Profile, row.profile_id)
+    values = parse_entry_form(kind, form, birth_date=profile.birth_date, today=now.date())
+    for column, value in _to_columns(kind, values).items():
+        setattr(row, column, value)
+    row.updated_at = now
+    session.add(row)
+    session.commit()
+    return _single_view(session, actor, kind, row, now)
+
+
+def delete_entry(session: Session, actor: UserActor, kind_key: object, entry_id: object, *, now: datetime) -> None:
+    kind = _kind(kind_key)
+    row = _load(session, kind, entry_id)
+    authorize(session, actor, Action.DELETE, row.profile_id, _target(kind, row), now=now, target_kind=kind.key, target_id=row.id)
+    session.delete(row)
+    session.commit()
+
+
+def _load(session: Session, kind: EntryKind, entry_id: object) -> SQLModel:
+    row = session.get(MODELS[kind.key], v.parse_id(entry_id))
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _target(kind: EntryKind, row: SQLModel) -> Target:
+    return Target(
+        kind.section,
+        author_user_id=row.author_user_id,
+        author_role=row.author_role,
+        hidden_from_professionals=row.hidden_from_professionals,
+    )
+
+
+def _author_role(via: Via | None) -> str:
+    return {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}.get(via, "patient")
+
+
+# --------------------------------------------------------------------------- views
+
+_SYSTEM_NAMES = {
+    "http://snomed.info/sct": "SNOMED CT",
+    "http://www.whocc.no/atc": "ATC",
+    "http://loinc.org": "LOINC",
+    "http://hl7.org/fhir/sid/cvx": "CVX",
+    "http://hl7.org/fhir/sid/icd-10": "CIM-10",
+}
+
+
+def _single_view(session: Session, actor: UserActor, kind: EntryKind, row: SQLModel, now: datetime) -> EntryView:
+    facts = load_profile_facts(session, row.profile_id)
+    editable = decide(actor, Action.UPDATE, facts, _target(kind, row), now).allowed
+    return _view(kind, row, editable, _author_names(session, {row.author_user_id}))
+
+
+def _view(kind: EntryKind, row: SQLModel, editable: bool, authors: dict[int, str]) -> EntryView:
+    values = _form_values(kind, row)
+    return EntryView(
+        id=row.id,
+        kind=kind.key,
+        title=row.title if kind.key == "encounters" else row.code_text,
+        details=_details(kind, row),
+        date=values.get(kind.date_field, "") or (row.created_at.date().isoformat() if kind.date_field == "created_at" else ""),
+        coded=getattr(row, "code", None) is not None or kind.coded_field is None,
+        code_label=_code_label(row),
+        author_role=row.author_role,
+        author_name=authors.get(row.author_user_id, ""),
+        editable=editable,
+        hidden_from_professionals=row.hidden_from_professionals,
+        values=values,
+    )
+
+
+def _form_values(kind: EntryKind, row: SQLModel) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for spec in kind.fields:
+        if spec.name in _DATETIME_COLUMNS:
+            stamp = getattr(row, _DATETIME_COLUMNS[spec.name])
+            values[spec.name] = stamp.date().isoformat() if stamp else ""
+            continue
+        value = getattr(row, spec.name, None)
+        values[spec.name] = value.isoformat() if isinstance(value, date) else ("" if value is None else str(value))
+    if getattr(row, "code", None):
+        values["code"] = f"{row.code_system}|{row.code}"
+    return values
+
+
+def _code_label(row: SQLModel) -> str:
+    code = getattr(row, "code", None)
+    if not code:
+        return ""
+    return f"{_SYSTEM_NAMES.get(row.code_system, row.code_system)} {code}"
+
+
+def _details(kind: EntryKind, row: SQLModel) -> str:
+    """A short second line, in the patient's words (codes stay in ``code_label``)."""
+    parts: list[str] = []
+    for name in ("dosage", "reaction", "facility", "practitioner", "place", "lot_number", "performer"):
+        value = getattr(row, name, None)
+        if value:
+            parts.append(str(value))
+    return " · ".join(parts)

@@ -1,0 +1,190 @@
+"""HTTP routes the app owns: login/logout (the only place the session cookie is set),
+a refusal for Reflex's public ``/_upload`` folder, and ASGI guards (body size, headers).
+
+The password goes straight from a native HTML form to ``POST /api/login``: it never enters
+Reflex state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, timezone
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlparse
+
+from sqlmodel import Session
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from mes_app.db.engine import get_engine
+from mes_app.services import accounts
+from mes_app.settings import settings
+from mes_app.web.log_redaction import COOKIE_NAME
+
+log = logging.getLogger(__name__)
+
+MAX_FORM_BYTES = 16 * 1024
+LOGIN_PATH = "/login"
+HOME_PATH = "/"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def session_secret_from_cookie_header(header: str | None) -> str | None:
+    """The session secret in a ``Cookie`` header, or None."""
+    if not header or not isinstance(header, str):
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(header)
+    except Exception:  # noqa: BLE001 - a malformed cookie header is just "no session"
+        return None
+    morsel = jar.get(COOKIE_NAME)
+    return morsel.value if morsel else None
+
+
+def _same_origin(request: Request) -> bool:
+    """Refuse form posts from another site (SameSite=Strict already drops our cookie there)."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return True  # older browsers send no Origin on same-origin form posts
+    host = request.headers.get("host", "")
+    return urlparse(origin).netloc == host
+
+
+def _redirect(path: str, **query: object) -> RedirectResponse:
+    qs = urlencode({k: v for k, v in query.items() if v not in (None, "")})
+    return RedirectResponse(f"{path}?{qs}" if qs else path, status_code=303)
+
+
+def _set_session_cookie(response: Response, secret: str) -> None:
+    response.set_cookie(
+        COOKIE_NAME,
+        secret,
+        max_age=settings.session_lifetime_hours * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+
+
+async def login(request: Request) -> Response:
+    if not _same_origin(request):
+        return PlainTextResponse("Forbidden", status_code=403)
+    form = await request.form(max_files=0, max_fields=10)
+    email, password = form.get("email"), form.get("password")
+    now = utcnow()
+    with Session(get_engine()) as session:
+        try:
+            user = accounts.authenticate(session, email=email, password=password, now=now)
+        except accounts.LoginRefused as refused:
+            return _redirect(LOGIN_PATH, error=refused.code, retry=refused.retry_after_seconds or None)
+        secret = accounts.open_session(
+            session, user, now=now, lifetime=timedelta(hours=settings.session_lifetime_hours)
+        )
+    response = _redirect(HOME_PATH)
+    _set_session_cookie(response, secret)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    if not _same_origin(request):
+        return PlainTextResponse("Forbidden", status_code=403)
+    secret = session_secret_from_cookie_header(request.headers.get("cookie"))
+    with Session(get_engine()) as session:
+        accounts.revoke_session(session, secret, now=utcnow())
+    response = _redirect(LOGIN_PATH, bye=1)
+    response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
+    return response
+
+
+async def refuse_public_uploads(request: Request) -> Response:
+    """Reflex serves its upload folder to anyone; nothing of ours is ever served from there."""
+    return PlainTextResponse("Not found", status_code=404)
+
+
+def build_api() -> Starlette:
+    return Starlette(
+        routes=[
+            Route("/api/login", login, methods=["POST"]),
+            Route("/api/logout", logout, methods=["POST"]),
+            Route("/_upload/{path:path}", refuse_public_uploads, methods=["GET", "HEAD"]),
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- ASGI guards
+
+ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"geolocation=(), microphone=()"),
+]
+
+
+def guard(app: ASGIApp) -> ASGIApp:
+    """Cap request bodies (Reflex and Starlette set no limit) and add security headers."""
+
+    async def guarded(scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        limit = _body_limit(scope["path"])
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await PlainTextResponse("Request too large", status_code=413)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> dict:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+            return message
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await app(scope, limited_receive, send_with_headers)
+        except BodyTooLarge:
+            await PlainTextResponse("Request too large", status_code=413)(scope, receive, send)
+
+    return guarded
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _body_limit(path: str) -> int:
+    if path.startswith("/_upload"):
+        return settings.max_upload_bytes + 64 * 1024  # multipart overhead
+    return MAX_FORM_BYTES
+
+
+def _content_length(scope: dict) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
