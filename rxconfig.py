@@ -11,7 +11,7 @@ config = rx.Config(
     # Only our own origin may open the websocket (the default "*" lets any site in).
     cors_allowed_origins=[settings.app_origin, settings.app_origin.replace("localhost", "127.0.0.1")],
     telemetry_enabled=False,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", gray_color="slate", radius="large"))],
     show_built_with_reflex=False,
     disable_plugins=[SitemapPlugin],
 )

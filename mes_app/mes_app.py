@@ -1,9 +1,26 @@
+"""The MES app: pages, the session-binding middleware, our HTTP routes and guards."""
+
+from __future__ import annotations
+
 import reflex as rx
 
+from mes_app.pages.auth import login_page, register_page
+from mes_app.pages.home import home_page
+from mes_app.state.auth import LoginState, RegisterState
+from mes_app.state.binding import SessionBindingMiddleware
+from mes_app.state.home import HomeState
+from mes_app.web import log_redaction
+from mes_app.web.routes import build_api, guard
 
-def index() -> rx.Component:
-    return rx.text("MES")
+log_redaction.install()
 
+app = rx.App(
+    html_lang="fr",
+    api_transformer=[build_api(), guard],
+    head_components=[rx.el.meta(name="theme-color", content="#0d9488")],
+)
+app.add_middleware(SessionBindingMiddleware(), index=0)
 
-app = rx.App()
-app.add_page(index, route="/")
+app.add_page(login_page, route="/login", title="MES · Connexion", on_load=LoginState.load_login)
+app.add_page(register_page, route="/register", title="MES · Créer un compte", on_load=RegisterState.load_register)
+app.add_page(home_page, route="/", title="MES", on_load=HomeState.load_home)

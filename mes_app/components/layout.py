@@ -1,0 +1,207 @@
+"""The mobile shell: header with the profile switcher, bottom navigation on phones, sidebar
+on wide screens. Layout only."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mes_app.components.native_form import native_form
+from mes_app.state.base import AppState
+
+T = AppState.t
+
+NAV_ITEMS = (
+    ("nav.home", "/", "house"),
+    ("nav.history", "/history", "clock"),
+    ("nav.record", "/record", "folder-heart"),
+    ("nav.profiles", "/profiles", "users"),
+)
+
+MAIN_MAX_WIDTH = "44rem"
+
+
+def profile_switcher() -> rx.Component:
+    """A native select: the phone's own picker, big enough for a thumb."""
+    return rx.el.select(
+        rx.foreach(
+            AppState.profiles,
+            lambda p: rx.el.option(p.name + " · " + p.age_label, value=p.id.to(str)),
+        ),
+        value=AppState.active_value,
+        on_change=AppState.switch_profile,
+        aria_label=T["nav.switch_profile"],
+        id="profile-switcher",
+        style={
+            "min_height": "44px",
+            "max_width": "100%",
+            "flex": "1 1 auto",
+            "min_width": "0",
+            "padding": "0 0.5rem",
+            "border_radius": "10px",
+            "border": "1px solid var(--gray-a7)",
+            "background": "var(--color-panel-solid)",
+            "font_size": "1rem",
+            "color": "var(--gray-12)",
+        },
+    )
+
+
+def logout_button() -> rx.Component:
+    return native_form(
+        rx.el.button(
+            rx.icon("log-out", size=20),
+            type="submit",
+            aria_label=T["nav.logout"],
+            title=T["nav.logout"],
+            style={"min_width": "44px", "min_height": "44px", "display": "flex",
+                   "align_items": "center", "justify_content": "center", "cursor": "pointer"},
+        ),
+        action="/api/logout",
+        method="post",
+        style={"margin": "0"},
+    )
+
+
+def lang_button() -> rx.Component:
+    return rx.button(
+        T["nav.language"],
+        on_click=AppState.toggle_lang,
+        variant="ghost",
+        size="2",
+        style={"min_height": "44px"},
+        id="lang-toggle",
+    )
+
+
+def header() -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.link(
+                rx.text("MES", weight="bold", size="5", color=rx.color("teal", 11)),
+                href="/",
+                underline="none",
+                aria_label=T["nav.home"],
+            ),
+            profile_switcher(),
+            lang_button(),
+            logout_button(),
+            align="center",
+            spacing="2",
+            width="100%",
+            max_width="72rem",
+            margin="0 auto",
+        ),
+        position="sticky",
+        top="0",
+        z_index="10",
+        padding="0.5rem 0.75rem",
+        background="var(--color-background)",
+        border_bottom="1px solid var(--gray-a5)",
+        width="100%",
+    )
+
+
+def _nav_link(key: str, href: str, icon: str, vertical: bool) -> rx.Component:
+    active = AppState.router.url.path == href
+    return rx.link(
+        rx.flex(
+            rx.icon(icon, size=22),
+            rx.text(T[key], size="1" if vertical else "3"),
+            direction="column" if vertical else "row",
+            align="center",
+            gap="1" if vertical else "3",
+        ),
+        href=href,
+        underline="none",
+        color=rx.cond(active, rx.color("teal", 11), rx.color("gray", 11)),
+        weight=rx.cond(active, "bold", "regular"),
+        style={"min_height": "48px", "display": "flex", "align_items": "center",
+               "justify_content": "center" if vertical else "flex-start", "flex": "1" if vertical else "none",
+               "padding": "0.25rem" if vertical else "0.5rem 0.75rem"},
+        aria_current=rx.cond(active, "page", "false"),
+    )
+
+
+def bottom_nav() -> rx.Component:
+    return rx.el.nav(
+        rx.flex(*[_nav_link(k, h, i, True) for k, h, i in NAV_ITEMS], width="100%"),
+        aria_label=T["nav.main"],
+        style={
+            "position": "fixed", "bottom": "0", "left": "0", "right": "0", "z_index": "10",
+            "background": "var(--color-background)", "border_top": "1px solid var(--gray-a5)",
+            "padding_bottom": "env(safe-area-inset-bottom)",
+        },
+        display=rx.breakpoints(initial="block", md="none"),
+    )
+
+
+def sidebar() -> rx.Component:
+    return rx.el.nav(
+        rx.vstack(*[_nav_link(k, h, i, False) for k, h, i in NAV_ITEMS], spacing="1", align="stretch"),
+        aria_label=T["nav.main"],
+        style={"width": "14rem", "flex_shrink": "0", "padding": "1rem 0.5rem",
+               "border_right": "1px solid var(--gray-a5)", "min_height": "calc(100vh - 61px)"},
+        display=rx.breakpoints(initial="none", md="block"),
+    )
+
+
+def notice_banner() -> rx.Component:
+    return rx.cond(
+        AppState.notice != "",
+        rx.callout(AppState.notice, icon="info", color_scheme="teal", size="1", width="100%"),
+    )
+
+
+def app_page(*children: rx.Component) -> rx.Component:
+    """A signed-in page: header, navigation and the page's content in one readable column."""
+    return rx.box(
+        header(),
+        rx.flex(
+            sidebar(),
+            rx.box(
+                rx.vstack(*children, spacing="4", width="100%", align="stretch"),
+                as_="main",
+                width="100%",
+                max_width=MAIN_MAX_WIDTH,
+                margin="0 auto",
+                padding="1rem 0.75rem 6rem",
+                min_width="0",
+            ),
+            width="100%",
+            max_width="72rem",
+            margin="0 auto",
+        ),
+        bottom_nav(),
+        width="100%",
+        overflow_x="hidden",
+    )
+
+
+def public_page(*children: rx.Component) -> rx.Component:
+    """A page without an account (log in, register): centred card, language switch."""
+    return rx.box(
+        rx.hstack(
+            rx.text("MES", weight="bold", size="6", color=rx.color("teal", 11)),
+            rx.spacer(),
+            lang_button(),
+            width="100%",
+            align="center",
+        ),
+        rx.vstack(*children, spacing="4", width="100%", align="stretch"),
+        width="100%",
+        max_width="28rem",
+        margin="0 auto",
+        padding="1rem",
+    )
+
+
+def page_title(key: str) -> rx.Component:
+    return rx.heading(T[key], size="6", as_="h1")
+
+
+def empty_state(key: str, icon: str = "inbox") -> rx.Component:
+    return rx.card(
+        rx.hstack(rx.icon(icon, size=20, color=rx.color("gray", 10)), rx.text(T[key], color_scheme="gray")),
+        variant="surface",
+        width="100%",
+    )

@@ -1,0 +1,44 @@
+"""Home page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mes_app.components.cards import profile_card, timeline_row
+from mes_app.components.layout import T, app_page, empty_state
+from mes_app.state.home import HomeState
+
+
+def _measure_tile(m) -> rx.Component:  # noqa: ANN001
+    return rx.card(
+        rx.text(T["measure." + m.kind], size="1", color_scheme="gray"),
+        rx.text(m.value, " ", m.unit, weight="bold", size="4"),
+        rx.text(m.date, size="1", color_scheme="gray"),
+        size="1",
+    )
+
+
+def home_page() -> rx.Component:
+    return app_page(
+        profile_card(),
+        rx.cond(HomeState.error != "", rx.callout(HomeState.error, color_scheme="red", icon="triangle-alert")),
+        rx.heading(T["home.latest_measures"], size="4", as_="h2"),
+        rx.cond(
+            HomeState.latest.length() > 0,
+            rx.grid(rx.foreach(HomeState.latest, _measure_tile), columns=rx.breakpoints(initial="2", sm="3"),
+                    spacing="2", width="100%"),
+            empty_state("home.no_measures", "activity"),
+        ),
+        rx.hstack(
+            rx.heading(T["home.recent_history"], size="4", as_="h2"),
+            rx.spacer(),
+            rx.link(T["home.see_all"], href="/history", size="2"),
+            align="center",
+            width="100%",
+        ),
+        rx.cond(
+            HomeState.recent.length() > 0,
+            rx.vstack(rx.foreach(HomeState.recent, timeline_row), spacing="0", width="100%"),
+            empty_state("home.no_history", "clock"),
+        ),
+    )

@@ -1,0 +1,171 @@
+"""The root of the app's states: identity, language, the profile switcher.
+
+Identity never comes from Reflex's client token (the browser chooses it and can replay it):
+every event re-reads the HttpOnly session cookie from the connection headers and looks the
+session up in the database. Ids that decide access live in backend vars (``_name``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import reflex as rx
+from sqlmodel import Session
+
+from mes_app import i18n
+from mes_app.db.engine import new_session
+from mes_app.domain.access import UserActor
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import accounts, profiles
+from mes_app.services.profiles import ProfileView
+from mes_app.web.routes import session_secret_from_cookie_header
+
+log = logging.getLogger(__name__)
+
+LOGIN_ROUTE = "/login"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class SessionGone(Exception):
+    """No valid session behind this event: the user must log in (again)."""
+
+
+@dataclass(frozen=True)
+class Context:
+    session: Session
+    actor: UserActor
+    identity: accounts.Identity
+    now: datetime
+
+
+def identity_from_cookie_header(session: Session, cookie_header: str | None, now: datetime) -> accounts.Identity | None:
+    return accounts.resolve_session(session, session_secret_from_cookie_header(cookie_header), now=now)
+
+
+class AppState(rx.State):
+    """Shared by every page: who is logged in (as view data), language, active profile."""
+
+    _bound_user_id: int | None = None
+    _active_profile_id: int | None = None
+
+    lang: str = rx.Cookie("fr", name="mes_lang", same_site="strict", max_age=365 * 24 * 3600)
+    user_name: str = ""
+    user_role: str = ""
+    profiles: list[ProfileView] = []
+    active_name: str = ""
+    active_age: str = ""
+    active_birth_date: str = ""
+    active_relationship: str = ""
+    active_kind: str = ""
+    active_value: str = ""  # the switcher's selected option (a profile id as text)
+    notice: str = ""
+
+    @rx.var
+    def t(self) -> dict[str, str]:
+        return i18n.table(self.lang if self.lang in i18n.LANGS else i18n.DEFAULT_LANG)
+
+    @rx.var
+    def is_logged_in(self) -> bool:
+        return bool(self.user_name)
+
+    @rx.var
+    def can_manage_active(self) -> bool:
+        return self.active_relationship in ("owner", "guardian")
+
+    # ------------------------------------------------------------------ helpers (not events)
+
+    def _lang(self) -> str:
+        return self.lang if self.lang in i18n.LANGS else i18n.DEFAULT_LANG
+
+    def _text(self, key: str, **params: object) -> str:
+        return i18n.t(key, self._lang(), **params)
+
+    def _error_text(self, error: Exception) -> str:
+        if isinstance(error, ValidationError):
+            return self._text(error.code, **error.params)
+        if isinstance(error, NotFound):
+            return self._text("error.not_found")
+        if isinstance(error, Forbidden):
+            return self._text("error.forbidden")
+        return self._text("error.generic")
+
+    @contextmanager
+    def _context(self) -> Iterator[Context]:
+        """A database session and the actor of *this* event, from the session cookie.
+
+        Raises SessionGone when the cookie is missing, unknown, expired or revoked.
+        """
+        now = utcnow()
+        with new_session() as session:
+            identity = identity_from_cookie_header(session, self.router.headers.cookie, now)
+            if identity is None or identity.user_id != self._bound_user_id:
+                raise SessionGone()
+            yield Context(session, UserActor(identity.user_id, identity.role), identity, now)
+
+    def _active_profile(self, ctx: Context) -> int | None:
+        """The active profile id, re-checked against what the actor may open now."""
+        views = profiles.accessible_profiles(ctx.session, ctx.actor, now=ctx.now)
+        self._set_profiles(views)
+        return self._active_profile_id
+
+    def _set_profiles(self, views: list[ProfileView]) -> None:
+        self.profiles = views
+        ids = [p.id for p in views]
+        if self._active_profile_id not in ids:
+            self._active_profile_id = ids[0] if ids else None
+        active = next((p for p in views if p.id == self._active_profile_id), None)
+        self.active_name = active.name if active else ""
+        self.active_age = active.age_label if active else ""
+        self.active_birth_date = active.birth_date if active else ""
+        self.active_relationship = active.relationship if active else ""
+        self.active_kind = active.kind if active else ""
+        self.active_value = str(active.id) if active else ""
+
+    def _clear_user(self) -> None:
+        self.user_name = ""
+        self.user_role = ""
+        self._active_profile_id = None
+        self._set_profiles([])
+
+    def _to_login(self) -> rx.event.EventSpec:
+        self._clear_user()
+        return rx.redirect(LOGIN_ROUTE)
+
+    # ------------------------------------------------------------------ events
+
+    @rx.event
+    def load_shell(self):
+        """on_load of every signed-in page: who am I, which profiles, which one is shown."""
+        try:
+            with self._context() as ctx:
+                self.user_name = ctx.identity.display_name
+                self.user_role = ctx.identity.role
+                self._active_profile(ctx)
+        except SessionGone:
+            return self._to_login()
+
+    @rx.event
+    def switch_profile(self, profile_id: str):
+        """Show another profile. The id comes from the browser: it must be one the user may open."""
+        try:
+            with self._context() as ctx:
+                views = profiles.accessible_profiles(ctx.session, ctx.actor, now=ctx.now)
+                wanted = str(profile_id) if isinstance(profile_id, (str, int)) else ""
+                match = next((p for p in views if str(p.id) == wanted), None)
+                if match is not None:
+                    self._active_profile_id = match.id
+                self._set_profiles(views)
+        except SessionGone:
+            return self._to_login()
+        return rx.redirect(self.router.url.path or "/")
+
+    @rx.event
+    def toggle_lang(self):
+        self.lang = "en" if self._lang() == "fr" else "fr"

@@ -1,0 +1,37 @@
+"""Home: the active profile's card, its latest measures and recent history."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import measures, timeline
+from mes_app.services.measures import MeasureView
+from mes_app.services.timeline import TimelineItem
+from mes_app.state.base import AppState, SessionGone
+
+RECENT_ITEMS = 5
+
+
+class HomeState(AppState):
+    latest: list[MeasureView] = []
+    recent: list[TimelineItem] = []
+    error: str = ""
+
+    @rx.event
+    def load_home(self):
+        self.latest, self.recent, self.error = [], [], ""
+        try:
+            with self._context() as ctx:
+                self.user_name = ctx.identity.display_name
+                self.user_role = ctx.identity.role
+                pid = self._active_profile(ctx)
+                if pid is None:
+                    return
+                self.latest = measures.latest_measures(ctx.session, ctx.actor, pid, now=ctx.now, lang=self._lang())
+                page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now)
+                self.recent = page.items[:RECENT_ITEMS]
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
