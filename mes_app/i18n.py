@@ -251,3 +251,17 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
 def table(lang: str) -> dict[str, str]:
     index = 1 if lang == "en" else 0
     return {key: pair[index] for key, pair in TEXTS.items()}
+
+
+def format_date(iso: str, lang: str = DEFAULT_LANG) -> str:
+    """"2026-11-28" → "28/11/2026" in French, "28 Nov 2026" in English; "" stays ""."""
+    if not iso or len(iso) < 10:
+        return iso or ""
+    year, month, day = iso[:4], iso[5:7], iso[8:10]
+    if lang == "en":
+        months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+        try:
+            return f"{int(day)} {months[int(month) - 1]} {year}"
+        except (ValueError, IndexError):
+            return iso
+    return f"{day}/{month}/{year}"

@@ -6,7 +6,13 @@ import reflex as rx
 
 from mes_app.pages.auth import login_page, register_page
 from mes_app.pages.home import home_page
+from mes_app.pages.profiles import profiles_page
+from mes_app.state.profiles import ProfilesState
+from mes_app.pages.records import history_page, record_group_page, record_index_page
+from mes_app.domain.record_kinds import RECORD_GROUPS
+from mes_app.state.records import HistoryState, RecordState
 from mes_app.state.auth import LoginState, RegisterState
+from mes_app.state.base import AppState
 from mes_app.state.binding import SessionBindingMiddleware
 from mes_app.state.home import HomeState
 from mes_app.web import log_redaction
@@ -24,3 +30,8 @@ app.add_middleware(SessionBindingMiddleware(), index=0)
 app.add_page(login_page, route="/login", title="MES · Connexion", on_load=LoginState.load_login)
 app.add_page(register_page, route="/register", title="MES · Créer un compte", on_load=RegisterState.load_register)
 app.add_page(home_page, route="/", title="MES", on_load=HomeState.load_home)
+app.add_page(history_page, route="/history", title="MES · Histoire de santé", on_load=HistoryState.load_history)
+app.add_page(record_index_page, route="/record", title="MES · Dossier", on_load=AppState.load_shell)
+for _group in RECORD_GROUPS:
+    app.add_page(record_group_page(_group), route=f"/record/{_group}", title="MES · Dossier", on_load=RecordState.load_group)
+app.add_page(profiles_page, route="/profiles", title="MES · Profils", on_load=ProfilesState.load_profiles)

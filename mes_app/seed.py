@@ -34,8 +34,9 @@ import logging
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -90,13 +91,8 @@ SEEDED_TABLES = (
 )
 
 try:  # French wall-clock times, stored in UTC.
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        PARIS = ZoneInfo("Europe/Paris")
-    except ZoneInfoNotFoundError:  # no tz database on this system
-        PARIS = timezone(timedelta(hours=1))
-except ImportError:  # pragma: no cover
+    PARIS: tzinfo = ZoneInfo("Europe/Paris")
+except ZoneInfoNotFoundError:  # pragma: no cover - no tz database on this system
     PARIS = timezone(timedelta(hours=1))
 
 # Places and practitioners (fictional).
@@ -155,11 +151,11 @@ class _Seeder:
         """A French wall-clock time on ``day``, as an aware UTC datetime."""
         return datetime.combine(day, time(hour, minute), tzinfo=PARIS).astimezone(timezone.utc)
 
-    def slot(self, day: date, *, late: bool = False) -> datetime:
-        """A plausible appointment time (deterministic through the seeded RNG)."""
+    def slot(self, day: date, *, walk_in: bool = False) -> datetime:
+        """A plausible time for an appointment, or for a walk-in (a pharmacy), from the seeded RNG."""
         slots = (
-            [(17, 40), (18, 15), (18, 50), (12, 20), (10, 5)]
-            if late
+            [(10, 5), (12, 20), (17, 40), (18, 15), (18, 50)]
+            if walk_in
             else [(8, 30), (9, 0), (9, 45), (10, 30), (11, 15), (14, 0), (14, 45), (15, 30), (16, 15), (17, 0)]
         )
         hour, minute = self.rng.choice(slots)
@@ -217,7 +213,7 @@ class _Seeder:
     def encounter(self, person: _Person, day: date, kind: str, title: str, *, place: str | None,
                   practitioner: str | None, by_pro: bool = False, when: datetime | None = None,
                   note: str | None = None, hidden: bool = False) -> Encounter:
-        when = when or self.slot(day, late=kind == "pharmacy")
+        when = when or self.slot(day, walk_in=kind == "pharmacy")
         return self.entry(
             Encounter, person, person.pro if by_pro else person.own, when,
             kind=kind, title=title, occurred_at=when, place=place, practitioner=practitioner,

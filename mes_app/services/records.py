@@ -52,6 +52,7 @@ class EntryView:
     author_name: str
     editable: bool  # the viewer may edit and delete it
     hidden_from_professionals: bool
+    tag: str = ""  # a choice shown as a badge: "mother", "severe", "tobacco", "resolved"…
     values: dict[str, str] = field(default_factory=dict)  # to prefill the edit form
 
 
@@ -262,6 +263,7 @@ def _view(kind: EntryKind, row: SQLModel, editable: bool, authors: dict[int, str
         author_name=authors.get(row.author_user_id, ""),
         editable=editable,
         hidden_from_professionals=row.hidden_from_professionals,
+        tag=_tag(kind, row),
         values=values,
     )
 
@@ -295,3 +297,13 @@ def _details(kind: EntryKind, row: SQLModel) -> str:
         if value:
             parts.append(str(value))
     return " · ".join(parts)
+
+
+_TAG_FIELDS = {"family_history": "relationship", "habits": "kind", "allergies": "severity",
+               "conditions": "status", "encounters": "kind"}
+
+
+def _tag(kind: EntryKind, row: SQLModel) -> str:
+    name = _TAG_FIELDS.get(kind.key)
+    value = getattr(row, name, None) if name else None
+    return value if isinstance(value, str) and value != "unknown" else ""

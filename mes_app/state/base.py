@@ -151,20 +151,24 @@ class AppState(rx.State):
         except SessionGone:
             return self._to_login()
 
-    @rx.event
-    def switch_profile(self, profile_id: str):
+    def _switch_to(self, profile_id: object, then: str) -> rx.event.EventSpec:
         """Show another profile. The id comes from the browser: it must be one the user may open."""
         try:
             with self._context() as ctx:
                 views = profiles.accessible_profiles(ctx.session, ctx.actor, now=ctx.now)
-                wanted = str(profile_id) if isinstance(profile_id, (str, int)) else ""
+                wanted = str(profile_id) if isinstance(profile_id, (str, int)) and not isinstance(profile_id, bool) else ""
                 match = next((p for p in views if str(p.id) == wanted), None)
                 if match is not None:
                     self._active_profile_id = match.id
                 self._set_profiles(views)
         except SessionGone:
             return self._to_login()
-        return rx.redirect(self.router.url.path or "/")
+        return rx.redirect(then)
+
+    @rx.event
+    def switch_profile(self, profile_id: str):
+        """The header's switcher: same page, other profile."""
+        return self._switch_to(profile_id, self.router.url.path or "/")
 
     @rx.event
     def toggle_lang(self):

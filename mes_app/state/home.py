@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
+
+from mes_app import i18n
 
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import measures, timeline
@@ -28,9 +32,11 @@ class HomeState(AppState):
                 pid = self._active_profile(ctx)
                 if pid is None:
                     return
-                self.latest = measures.latest_measures(ctx.session, ctx.actor, pid, now=ctx.now, lang=self._lang())
+                lang = self._lang()
+                latest = measures.latest_measures(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
+                self.latest = [dataclasses.replace(m, date=i18n.format_date(m.date, lang)) for m in latest]
                 page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now)
-                self.recent = page.items[:RECENT_ITEMS]
+                self.recent = [dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]]
         except SessionGone:
             return self._to_login()
         except (NotFound, Forbidden, ValidationError) as error:

@@ -1,0 +1,320 @@
+"""The record: an index of sections, one page per group of entry kinds, the history timeline."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mes_app.components.cards import profile_card, timeline_row
+from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, FieldSpec
+from mes_app.services.timeline import FILTERS
+from mes_app.state.base import AppState
+from mes_app.state.records import HistoryState, RecordState
+
+GROUP_ICONS = {
+    "conditions": "stethoscope",
+    "treatments": "pill",
+    "hospitalisations": "hospital",
+    "risk_factors": "triangle-alert",
+    "vaccinations": "syringe",
+}
+SELECT_STYLE = {"min_height": "44px", "width": "100%", "font_size": "1rem", "padding": "0 0.5rem",
+                "border_radius": "8px", "border": "1px solid var(--gray-a7)", "background": "var(--color-panel-solid)",
+                "color": "var(--gray-12)"}
+
+
+# --------------------------------------------------------------------------- index
+
+
+def record_index_page() -> rx.Component:
+    return app_page(
+        page_title("record.title"),
+        profile_card(),
+        rx.vstack(
+            *[
+                rx.link(
+                    rx.card(
+                        rx.hstack(
+                            rx.icon(GROUP_ICONS[group], size=22, color=rx.color("teal", 11)),
+                            rx.text(T[f"section.{group}"], weight="medium"),
+                            rx.spacer(),
+                            rx.icon("chevron-right", size=18),
+                            align="center",
+                            width="100%",
+                        ),
+                        width="100%",
+                    ),
+                    href=f"/record/{group}",
+                    underline="none",
+                    color="inherit",
+                    width="100%",
+                    id=f"record-link-{group}",
+                )
+                for group in RECORD_GROUPS
+            ],
+            width="100%",
+            spacing="2",
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def _entry_card(kind: str):  # noqa: ANN202
+    def render(entry) -> rx.Component:  # noqa: ANN001
+        return rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(entry.title, weight="bold", style={"overflow_wrap": "anywhere"}, min_width="0"),
+                    rx.spacer(),
+                    rx.text(entry.date, size="1", color_scheme="gray", flex_shrink="0"),
+                    width="100%",
+                    align="start",
+                ),
+                rx.cond(entry.details != "", rx.text(entry.details, size="2", style={"overflow_wrap": "anywhere"})),
+                rx.flex(
+                    rx.cond(entry.tag != "", rx.badge(T["choice." + entry.tag], color_scheme="teal", variant="soft")),
+                    rx.cond(entry.coded, rx.cond(entry.code_label != "", rx.badge(entry.code_label, variant="outline", color_scheme="gray")),
+                            rx.badge(T["record.uncoded"], color_scheme="amber")),
+                    rx.cond(
+                        entry.author_role == "professional",
+                        rx.badge(T["record.by_professional"] + " " + entry.author_name, color_scheme="blue"),
+                    ),
+                    rx.cond(~entry.editable, rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
+                    gap="2",
+                    wrap="wrap",
+                ),
+                rx.cond(
+                    entry.editable,
+                    rx.hstack(
+                        rx.button(rx.icon("pencil", size=16), T["record.edit"], variant="soft", size="2",
+                                  on_click=RecordState.open_edit(kind, entry.id), min_height="40px"),
+                        rx.button(rx.icon("trash-2", size=16), T["record.delete"], variant="soft", color_scheme="red",
+                                  size="2", on_click=RecordState.ask_delete(kind, entry.id), min_height="40px"),
+                        spacing="2",
+                    ),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            width="100%",
+        )
+
+    return render
+
+
+def _kind_section(kind: str) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(T[f"kind.{kind}"], size="4", as_="h2"),
+            rx.spacer(),
+            rx.cond(
+                AppState.can_manage_active | (AppState.active_relationship == "care_team"),
+                rx.button(rx.icon("plus", size=16), T["record.add"], size="2", on_click=RecordState.open_new(kind),
+                          min_height="40px", id=f"add-{kind}"),
+            ),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(
+            RecordState.entries[kind].length() > 0,
+            rx.vstack(rx.foreach(RecordState.entries[kind], _entry_card(kind)), spacing="2", width="100%",
+                      id=f"list-{kind}"),
+            empty_state("record.empty"),
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+# --------------------------------------------------------------------------- form
+
+
+def _labelled(spec: FieldSpec, control: rx.Component) -> rx.Component:
+    return rx.el.label(
+        rx.text(T[spec.label_key], rx.cond(spec.required, " *", ""), size="2", weight="medium"),
+        control,
+        style={"display": "flex", "flex_direction": "column", "gap": "0.25rem", "width": "100%"},
+    )
+
+
+def _coded_control(spec: FieldSpec) -> rx.Component:
+    return rx.vstack(
+        rx.input(
+            value=RecordState.coded_text,
+            on_change=RecordState.search_codes.debounce(250),
+            placeholder=T["record.search_hint"],
+            size="3",
+            width="100%",
+            auto_complete="off",
+            custom_attrs={"data-testid": "coded-input"},
+            max_length=spec.max_len,
+        ),
+        rx.cond(
+            RecordState.suggestions.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    RecordState.suggestions,
+                    lambda s: rx.button(
+                        rx.text(s.label, style={"overflow_wrap": "anywhere"}, align="left"),
+                        rx.spacer(),
+                        rx.text(s.code, size="1", color_scheme="gray"),
+                        variant="soft",
+                        color_scheme="gray",
+                        width="100%",
+                        type="button",
+                        on_click=RecordState.pick_code(s.value),
+                        style={"min_height": "44px", "height": "auto", "justify_content": "space-between"},
+                    ),
+                ),
+                width="100%",
+                spacing="1",
+                id="code-suggestions",
+            ),
+        ),
+        rx.cond(
+            RecordState.picked_code != "",
+            rx.badge(T["record.picked"] + " : " + RecordState.picked_label, color_scheme="teal", id="picked-code"),
+            rx.cond(RecordState.coded_text != "", rx.badge(T["record.free_text"], color_scheme="amber")),
+        ),
+        width="100%",
+        spacing="1",
+    )
+
+
+def _control(spec: FieldSpec) -> rx.Component:
+    default = RecordState.form_values[spec.name]
+    common = {"name": spec.name, "required": spec.required, "width": "100%", "size": "3"}
+    if spec.type == "coded":
+        return _coded_control(spec)
+    if spec.type == "note":
+        return rx.text_area(name=spec.name, default_value=default, max_length=spec.max_len, rows="3", width="100%")
+    if spec.type == "date":
+        return rx.input(type="date", default_value=default, **common)
+    if spec.type == "int":
+        return rx.input(type="number", input_mode="numeric", min=spec.min_value, max=spec.max_value,
+                        default_value=default, **common)
+    if spec.type == "choice":
+        return rx.el.select(
+            *([] if spec.required else [rx.el.option("—", value="")]),
+            *[rx.el.option(T[f"choice.{c}"], value=c) for c in spec.choices],
+            name=spec.name,
+            default_value=rx.cond(default, default, spec.choices[0] if spec.required else ""),
+            style=SELECT_STYLE,
+        )
+    return rx.input(default_value=default, max_length=spec.max_len, **common)
+
+
+def _entry_form(kind: str) -> rx.Component:
+    spec = ENTRY_KINDS[kind]
+    return rx.form(
+        rx.vstack(
+            *[_labelled(f, _control(f)) for f in spec.fields],
+            rx.cond(RecordState.form_error != "",
+                    rx.callout(RecordState.form_error, color_scheme="red", icon="triangle-alert", role="alert",
+                               id="form-error", width="100%")),
+            rx.hstack(
+                rx.dialog.close(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button",
+                                          size="3")),
+                rx.button(T["record.save"], type="submit", size="3", id="form-save"),
+                justify="end",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=RecordState.submit_form,
+        reset_on_submit=False,
+        key=RecordState.form_key,
+        width="100%",
+    )
+
+
+def _form_dialog(group: str) -> rx.Component:
+    kinds = RECORD_GROUPS[group]
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(RecordState.form_entry_id > 0, T["record.edit_entry"], T["record.new_entry"]),
+                            " · ", T["kind." + RecordState.form_kind]),
+            rx.match(RecordState.form_kind, *[(k, _entry_form(k)) for k in kinds], rx.fragment()),
+            max_width="32rem",
+            width="calc(100vw - 1rem)",
+            max_height="90vh",
+            overflow_y="auto",
+            padding="1rem",
+        ),
+        open=RecordState.form_open,
+        on_open_change=RecordState.set_form_open,
+    )
+
+
+def _confirm_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(T["record.confirm_delete_title"]),
+            rx.alert_dialog.description(T["record.confirm_delete_text"]),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", size="3")),
+                rx.alert_dialog.action(rx.button(T["record.delete"], color_scheme="red", size="3",
+                                                 on_click=RecordState.confirm_delete, id="confirm-delete")),
+                justify="end",
+                spacing="3",
+                margin_top="1rem",
+            ),
+            width="calc(100vw - 1rem)",
+            max_width="28rem",
+        ),
+        open=RecordState.confirm_open,
+        on_open_change=RecordState.set_confirm_open,
+    )
+
+
+def record_group_page(group: str):  # noqa: ANN201
+    def page() -> rx.Component:
+        return app_page(
+            rx.hstack(
+                rx.link(rx.icon("chevron-left", size=22), href="/record", aria_label=T["nav.record"]),
+                page_title(f"section.{group}"),
+                align="center",
+            ),
+            rx.text(AppState.active_name, color_scheme="gray", size="2"),
+            rx.cond(RecordState.error != "", rx.callout(RecordState.error, color_scheme="red", icon="triangle-alert")),
+            *[_kind_section(k) for k in RECORD_GROUPS[group]],
+            _form_dialog(group),
+            _confirm_dialog(),
+        )
+
+    page.__name__ = f"record_{group}_page"
+    return page
+
+
+# --------------------------------------------------------------------------- history
+
+
+def history_page() -> rx.Component:
+    return app_page(
+        page_title("section.history"),
+        rx.text(AppState.active_name, color_scheme="gray", size="2"),
+        rx.el.label(
+            rx.text(T["history.filter"], size="2", weight="medium"),
+            rx.el.select(
+                *[rx.el.option(T[f"filter.{f}"], value=f) for f in FILTERS],
+                value=HistoryState.filter_kind,
+                on_change=HistoryState.set_filter,
+                style=SELECT_STYLE,
+                id="history-filter",
+            ),
+            style={"display": "flex", "flex_direction": "column", "gap": "0.25rem"},
+        ),
+        rx.cond(HistoryState.error != "", rx.callout(HistoryState.error, color_scheme="red", icon="triangle-alert")),
+        rx.cond(
+            HistoryState.items.length() > 0,
+            rx.vstack(rx.foreach(HistoryState.items, timeline_row), spacing="0", width="100%", id="history-list"),
+            empty_state("history.empty", "clock"),
+        ),
+        rx.cond(
+            HistoryState.has_more,
+            rx.button(T["history.more"], on_click=HistoryState.load_more, variant="soft", size="3", width="100%"),
+        ),
+    )

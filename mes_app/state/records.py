@@ -1,0 +1,251 @@
+"""The record pages: entries of the active profile, with add / edit / delete and code search.
+
+Every handler re-reads the identity and the active profile server-side; the entry ids and
+kinds the browser sends are validated by the service, which checks the policy on the
+entry itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from mes_app import i18n
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, entry_kind
+from mes_app.domain.terminology import load_default
+from mes_app.services import records, timeline
+from mes_app.services.records import EntryView
+from mes_app.services.timeline import TimelineItem
+from mes_app.state.base import AppState, SessionGone
+
+SEARCH_LIMIT = 8
+MAX_QUERY = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class ConceptOption:
+    value: str  # "system|code"
+    label: str
+    code: str
+
+
+def _localise(view: EntryView | TimelineItem, lang: str) -> EntryView | TimelineItem:
+    return dataclasses.replace(view, date=i18n.format_date(view.date, lang))
+
+
+def _no_entries() -> dict[str, list[EntryView]]:
+    """Every kind present (empty), so pages can always read ``entries[kind]``."""
+    return {kind: [] for kind in ENTRY_KINDS}
+
+
+class RecordState(AppState):
+    group: str = ""
+    entries: dict[str, list[EntryView]] = _no_entries()
+    error: str = ""
+
+    # the add/edit dialog
+    form_open: bool = False
+    form_kind: str = ""
+    form_entry_id: int = 0
+    form_values: dict[str, str] = {}
+    form_error: str = ""
+    form_key: int = 0  # changes to remount the (uncontrolled) form with fresh defaults
+    coded_text: str = ""
+    picked_code: str = ""
+    picked_label: str = ""
+    suggestions: list[ConceptOption] = []
+
+    # the delete confirmation
+    confirm_open: bool = False
+    confirm_kind: str = ""
+    confirm_entry_id: int = 0
+
+    def _reload(self, ctx) -> None:  # noqa: ANN001
+        pid = self._active_profile(ctx)
+        self.entries = _no_entries()
+        if pid is None:
+            return
+        lang = self._lang()
+        loaded = _no_entries()
+        for kind in RECORD_GROUPS.get(self.group, ()):
+            views = records.list_entries(ctx.session, ctx.actor, pid, kind, now=ctx.now)
+            loaded[kind] = [_localise(v, lang) for v in views]
+        self.entries = loaded
+
+    @rx.event
+    def load_group(self):
+        """on_load of /record/<group>: the group comes from the route, checked against the list."""
+        group = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        self.group = group if group in RECORD_GROUPS else ""
+        self.error, self.form_open, self.confirm_open = "", False, False
+        try:
+            with self._context() as ctx:
+                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.entries = _no_entries()
+            self.error = self._error_text(error)
+
+    # ------------------------------------------------------------------ dialog
+
+    @rx.event
+    def open_new(self, kind: str):
+        spec = entry_kind(kind)
+        if spec is None or kind not in RECORD_GROUPS.get(self.group, ()):
+            return
+        self._open_form(kind, 0, {})
+
+    @rx.event
+    def open_edit(self, kind: str, entry_id: int):
+        if entry_kind(kind) is None:
+            return
+        found = next(
+            (e for e in self.entries.get(kind, []) if isinstance(entry_id, int) and e.id == entry_id and e.editable),
+            None,
+        )
+        if found is None:
+            return
+        self._open_form(kind, found.id, dict(found.values))
+
+    def _open_form(self, kind: str, entry_id: int, values: dict[str, str]) -> None:
+        self.form_kind, self.form_entry_id, self.form_values = kind, entry_id, values
+        self.form_error = ""
+        self.coded_text = values.get("code_text", "")
+        self.picked_code = values.get("code", "")
+        self.picked_label = self.coded_text if self.picked_code else ""
+        self.suggestions = []
+        self.form_key += 1
+        self.form_open = True
+
+    @rx.event
+    def set_form_open(self, value: bool):
+        self.form_open = bool(value) if isinstance(value, bool) else False
+
+    @rx.event
+    def search_codes(self, text: str):
+        """Typing in a coded field: keep the text, drop a code that no longer matches, suggest."""
+        if not isinstance(text, str):
+            return
+        text = text[:255]
+        self.coded_text = text
+        if self.picked_code and text != self.picked_label:
+            self.picked_code, self.picked_label = "", ""
+        spec = entry_kind(self.form_kind)
+        coded = spec.coded_field if spec else None
+        if coded is None or len(text.strip()) < 2:
+            self.suggestions = []
+            return
+        lang = self._lang()
+        self.suggestions = [
+            ConceptOption(c.key, c.label(lang), c.code)
+            for c in load_default().search(coded.coded_kind, text[:MAX_QUERY], limit=SEARCH_LIMIT)
+        ]
+
+    @rx.event
+    def pick_code(self, value: str):
+        chosen = next((s for s in self.suggestions if s.value == value), None)
+        if chosen is None:
+            return
+        self.picked_code, self.picked_label, self.coded_text = chosen.value, chosen.label, chosen.label
+        self.suggestions = []
+
+    @rx.event
+    def submit_form(self, form_data: dict):
+        if not isinstance(form_data, dict):
+            self.form_error = self._text("error.invalid_form")
+            return
+        data = {**form_data, "code_text": self.coded_text, "code": self.picked_code}
+        try:
+            with self._context() as ctx:
+                pid = self._active_profile(ctx)
+                if pid is None:
+                    raise NotFound()
+                if self.form_entry_id:
+                    records.update_entry(ctx.session, ctx.actor, self.form_kind, self.form_entry_id, data, now=ctx.now)
+                else:
+                    records.add_entry(ctx.session, ctx.actor, pid, self.form_kind, data, now=ctx.now)
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.form_error = self._error_text(error)
+            return
+        self.form_open = False
+        return rx.toast.success(self._text("record.saved"), duration=2500)
+
+    # ------------------------------------------------------------------ delete
+
+    @rx.event
+    def ask_delete(self, kind: str, entry_id: int):
+        if entry_kind(kind) is None or not isinstance(entry_id, int):
+            return
+        self.confirm_kind, self.confirm_entry_id, self.confirm_open = kind, entry_id, True
+
+    @rx.event
+    def set_confirm_open(self, value: bool):
+        self.confirm_open = bool(value) if isinstance(value, bool) else False
+
+    @rx.event
+    def confirm_delete(self):
+        self.confirm_open = False
+        try:
+            with self._context() as ctx:
+                records.delete_entry(ctx.session, ctx.actor, self.confirm_kind, self.confirm_entry_id, now=ctx.now)
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+            return
+        return rx.toast.success(self._text("record.deleted"), duration=2500)
+
+
+class HistoryState(AppState):
+    items: list[TimelineItem] = []
+    filter_kind: str = "all"
+    page: int = 0
+    has_more: bool = False
+    error: str = ""
+
+    def _fetch(self, reset: bool) -> rx.event.EventSpec | None:
+        try:
+            with self._context() as ctx:
+                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+                pid = self._active_profile(ctx)
+                if pid is None:
+                    self.items = []
+                    return None
+                result = timeline.history_page(
+                    ctx.session, ctx.actor, pid, kind=self.filter_kind, page=self.page, now=ctx.now
+                )
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.items, self.has_more, self.error = [], False, self._error_text(error)
+            return None
+        lang = self._lang()
+        fresh = [_localise(item, lang) for item in result.items]
+        self.items = fresh if reset else self.items + fresh
+        self.has_more = result.has_more
+        return None
+
+    @rx.event
+    def load_history(self):
+        self.filter_kind, self.page, self.error = "all", 0, ""
+        return self._fetch(reset=True)
+
+    @rx.event
+    def set_filter(self, kind: str):
+        if kind not in timeline.FILTERS:
+            return
+        self.filter_kind, self.page = kind, 0
+        return self._fetch(reset=True)
+
+    @rx.event
+    def load_more(self):
+        self.page += 1
+        return self._fetch(reset=False)
