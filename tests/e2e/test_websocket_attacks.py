@@ -1,0 +1,157 @@
+"""Attacks over the websocket, against the real production server with the demo data.
+
+Any browser can call any handler with any arguments and any client token: these tests do
+exactly that and check that nothing of another family's record comes back or changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+import pytest
+
+from mes_app.state.base import AppState
+from mes_app.state.home import HomeState
+from mes_app.state.records import RecordState
+from tests.e2e.ws_client import HYDRATE, WsClient, handler_name, login_cookie, logout
+
+pytestmark = pytest.mark.e2e
+
+PARENT = ("parent@demo.mes", "Demo-parent-2026")
+FAMILY_WORDS = ("Camille", "Léa", "Hugo", "Martin", "Asthme", "Pénicilline")
+
+LOAD_SHELL = handler_name(AppState, "load_shell")
+SWITCH = handler_name(AppState, "switch_profile")
+LOAD_HOME = handler_name(HomeState, "load_home")
+LOAD_GROUP = handler_name(RecordState, "load_group")
+OPEN_EDIT = handler_name(RecordState, "open_edit")
+ASK_DELETE = handler_name(RecordState, "ask_delete")
+CONFIRM_DELETE = handler_name(RecordState, "confirm_delete")
+SUBMIT = handler_name(RecordState, "submit_form")
+
+
+def _leaks(text: str) -> list[str]:
+    return [word for word in FAMILY_WORDS if word in text]
+
+
+def _profiles(text: str) -> dict[str, int]:
+    """Profile names → ids from the deltas that carry the profile list."""
+    found: dict[str, int] = {}
+    for line in text.splitlines():
+        for match in re.finditer(r'"id": (\d+), "name": "([^"]+)"', line):
+            found[match.group(2)] = int(match.group(1))
+    return found
+
+
+def _entry_ids(text: str) -> list[int]:
+    return [int(m) for m in re.findall(r'"id": (\d+), "kind": "conditions"', text)]
+
+
+def _register_stranger(base_url: str) -> str:
+    """A new account of another family, created through the real registration handler."""
+    from mes_app.state.auth import RegisterState
+
+    async def register() -> None:
+        client = WsClient(base_url)
+        await client.connect()
+        await client.call(HYDRATE, path="/register")
+        await client.call(
+            handler_name(RegisterState, "submit"),
+            {"form_data": {"email": "stranger@example.org", "password": "Stranger-pass-2026",
+                           "given_name": "Eve", "family_name": "Stranger", "birth_date": "1985-03-03",
+                           "sex": "female"}},
+            path="/register",
+        )
+        await client.close()
+
+    asyncio.run(register())
+    cookie = login_cookie(base_url, "stranger@example.org", "Stranger-pass-2026")
+    assert cookie, "the stranger could not log in"
+    return cookie
+
+
+def test_attacks_over_the_websocket(live_server: str) -> None:
+    base = live_server
+    parent_cookie = login_cookie(base, *PARENT)
+    assert parent_cookie
+    stranger_cookie = _register_stranger(base)
+
+    async def scenario() -> None:
+        # The parent opens the app: we learn the ids an attacker would try.
+        parent = WsClient(base, cookie=parent_cookie)
+        await parent.connect()
+        await parent.call(HYDRATE)
+        shell = await parent.call(LOAD_SHELL)
+        ids = _profiles(shell)
+        hugo_id = next(i for name, i in ids.items() if name.startswith("Hugo"))
+        await parent.call(SWITCH, {"profile_id": str(hugo_id)})
+        conditions = await parent.call(LOAD_GROUP, path="/record/conditions")
+        condition_ids = _entry_ids(conditions)
+        assert condition_ids and "Asthme" in conditions
+
+        # 1. Another family's ids sent straight to handlers: nothing comes back, nothing changes.
+        stranger = WsClient(base, cookie=stranger_cookie)
+        await stranger.connect()
+        seen = await stranger.call(HYDRATE)
+        seen += await stranger.call(LOAD_SHELL)
+        assert "Eve Stranger" in seen
+        seen += await stranger.call(SWITCH, {"profile_id": str(hugo_id)})
+        seen += await stranger.call(SWITCH, {"profile_id": hugo_id})
+        seen += await stranger.call(LOAD_GROUP, path="/record/conditions")
+        seen += await stranger.call(OPEN_EDIT, {"kind": "conditions", "entry_id": condition_ids[0]})
+        seen += await stranger.call(ASK_DELETE, {"kind": "conditions", "entry_id": condition_ids[0]})
+        seen += await stranger.call(CONFIRM_DELETE, path="/record/conditions")
+        assert _leaks(seen) == []
+
+        # 2. Arguments of the wrong type: refused quietly, the connection still serves.
+        for payload in ([1, 2], None, {"x": 1}, True, "abc"):
+            seen += await stranger.call(SWITCH, {"profile_id": payload})
+            seen += await stranger.call(OPEN_EDIT, {"kind": "conditions", "entry_id": payload})
+            seen += await stranger.call(ASK_DELETE, {"kind": payload, "entry_id": payload})
+            seen += await stranger.call(SUBMIT, {"form_data": payload}, path="/record/conditions")
+        assert _leaks(seen) == []
+        assert "Eve Stranger" in await stranger.call(LOAD_SHELL)
+
+        still_there = await parent.call(LOAD_GROUP, path="/record/conditions")
+        assert set(_entry_ids(still_there)) == set(condition_ids), "a stranger changed the record"
+
+        # 3. Revoking the session (log out elsewhere) stops the very next event.
+        token = parent.token
+        logout(base, parent_cookie)
+        after_logout = await parent.call(LOAD_HOME)
+        assert _leaks(after_logout) == []
+        assert "/login" in after_logout
+        await parent.close()
+        await stranger.close()
+
+        # 4. The logged-out parent's client token replayed, without a cookie and with another's.
+        for cookie in (None, stranger_cookie, parent_cookie):
+            replay = WsClient(base, cookie=cookie, token=token)
+            await replay.connect()
+            got = await replay.call(HYDRATE)
+            got += await replay.call(LOAD_HOME)
+            got += await replay.call(LOAD_GROUP, path="/record/conditions")
+            assert _leaks(got) == [], f"replayed token leaked with cookie={cookie is not None}"
+            await replay.close()
+
+    asyncio.run(scenario())
+
+
+def test_unknown_event_does_not_log_the_session_cookie(live_server: str) -> None:
+    from tests.e2e import server as server_module
+
+    cookie = login_cookie(live_server, *PARENT)
+
+    async def poke() -> None:
+        client = WsClient(live_server, cookie=cookie)
+        await client.connect()
+        await client.call(f"{AppState.get_full_name()}.no_such_handler", timeout=3)
+        await client.close()
+
+    asyncio.run(poke())
+    log_text = server_module.current_log_text()
+    assert "No registered handler" in log_text or "no_such_handler" in log_text
+    assert cookie not in log_text
+    assert json.dumps(cookie) not in log_text

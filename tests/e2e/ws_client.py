@@ -1,0 +1,104 @@
+"""A minimal Reflex websocket client, to call any handler with any arguments as an attacker
+would (Socket.IO v5 on ``/_event``; wire format in shared/reference/reflex-internals.md §8)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+
+import socketio
+
+ROOT_STATE = "reflex___state____state"
+HYDRATE = f"{ROOT_STATE}.hydrate"
+
+
+def handler_name(state_cls: type, handler: str) -> str:
+    return f"{state_cls.get_full_name()}.{handler}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        return None
+
+
+def login_cookie(base_url: str, email: str, password: str) -> str | None:
+    """POST the native login form; return the session cookie value, or None when refused."""
+    data = urllib.parse.urlencode({"email": email, "password": password}).encode()
+    request = urllib.request.Request(f"{base_url}/api/login", data=data, method="POST")
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        response = opener.open(request, timeout=30)
+    except urllib.error.HTTPError as error:  # the 303 arrives as an "error" without redirects
+        response = error
+    for header in response.headers.get_all("set-cookie") or []:
+        name, _, rest = header.partition("=")
+        if name.strip() == "mes_session":
+            return rest.split(";", 1)[0]
+    return None
+
+
+def logout(base_url: str, cookie: str) -> None:
+    request = urllib.request.Request(f"{base_url}/api/logout", data=b"", method="POST",
+                                     headers={"Cookie": f"mes_session={cookie}"})
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        opener.open(request, timeout=30)
+    except urllib.error.HTTPError:
+        pass
+
+
+@dataclass
+class WsClient:
+    base_url: str
+    cookie: str | None = None
+    token: str = field(default_factory=lambda: str(uuid.uuid4()))
+    received: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self._final = asyncio.Event()
+
+        @self.sio.on("event", namespace="/_event")
+        async def on_event(data):  # noqa: ANN001, ANN202
+            self.received.append(json.dumps(data, ensure_ascii=False))
+            if isinstance(data, dict) and data.get("final", True):
+                self._final.set()
+
+    async def connect(self) -> None:
+        headers = {"Origin": self.base_url}
+        if self.cookie:
+            headers["Cookie"] = f"mes_session={self.cookie}"
+        await self.sio.connect(
+            f"{self.base_url}?token={self.token}",
+            socketio_path="/_event",
+            namespaces=["/_event"],
+            transports=["websocket"],
+            headers=headers,
+            wait_timeout=30,
+        )
+
+    async def call(self, name: str, payload: dict | None = None, path: str = "/", timeout: float = 15) -> str:
+        """Send one event, wait for its final update; return what arrived, as text."""
+        start = len(self.received)
+        self._final.clear()
+        await self.sio.emit(
+            "event",
+            {"name": name, "payload": payload or {}, "router_data": {"pathname": path, "asPath": path}},
+            namespace="/_event",
+        )
+        try:
+            await asyncio.wait_for(self._final.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+        await asyncio.sleep(0.2)
+        return "\n".join(self.received[start:])
+
+    async def close(self) -> None:
+        try:
+            await self.sio.disconnect()
+        except Exception:  # noqa: BLE001
+            pass
