@@ -64,12 +64,13 @@ class Registration:
 def parse_registration(form: dict, *, today: date) -> Registration:
     """Validate a registration form; raises ValidationError with the first problem found."""
     email = v.parse_email(form.get("email"))
+    given = v.clean_text(form.get("given_name"), field="given_name", max_len=100, required=True)
+    family = v.clean_text(form.get("family_name"), field="family_name", max_len=100, required=True)
     password = form.get("password")
     if not isinstance(password, str):
         raise ValidationError("error.weak_password")
-    v.check_password_strength(password)
-    given = v.clean_text(form.get("given_name"), field="given_name", max_len=100, required=True)
-    family = v.clean_text(form.get("family_name"), field="family_name", max_len=100, required=True)
+    # A password made of one's own name or e-mail is the first thing an attacker tries.
+    v.check_password_strength(password, forbidden=(email.split("@", 1)[0], given, family))
     birth = v.parse_date(form.get("birth_date"), field="birth_date", required=True)
     v.check_not_future(birth, today)
     if birth.year < 1900:

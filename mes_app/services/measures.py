@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from mes_app.db.models import Measure
 from mes_app.domain import validation as v
+from mes_app.domain.calendar import local_date
 from mes_app.domain.access import Action, Section, Target, UserActor, decide
 from mes_app.services.access_facts import authorize, load_profile_facts
 
@@ -50,6 +51,6 @@ def latest_measures(session: Session, actor: UserActor, profile_id: object, *, n
         if decide(actor, Action.READ, facts, target, now).visible:
             latest[row.kind] = row
     return [
-        MeasureView(kind, format_value(m, lang), UNIT_LABELS.get(m.unit, m.unit), m.measured_at.date().isoformat())
+        MeasureView(kind, format_value(m, lang), UNIT_LABELS.get(m.unit, m.unit), local_date(m.measured_at).isoformat())
         for kind, m in latest.items()
     ]

@@ -9,6 +9,7 @@ from sqlmodel import Session, or_, select
 
 from mes_app.db.models import CaregiverGrant, CareRelationship, Guardianship, Profile, User
 from mes_app.domain import validation as v
+from mes_app.domain.calendar import local_date
 from mes_app.domain.access import Action, Section, Target, UserActor, relationship_to
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services.access_facts import authorize, load_profile_facts
@@ -83,7 +84,7 @@ def accessible_profiles(session: Session, actor: UserActor, *, now: datetime) ->
         facts = load_profile_facts(session, profile.id)
         via = relationship_to(actor, facts, now) if facts else None
         if via is not None:
-            views.append(_view(profile, via.value, now.date()))
+            views.append(_view(profile, via.value, local_date(now)))
     views.sort(key=lambda p: (_ORDER.get(p.relationship, 9), p.birth_date, p.id))
     return views
 
@@ -93,7 +94,7 @@ def get_profile(session: Session, actor: UserActor, profile_id: object, *, now: 
     decision = authorize(session, actor, Action.READ, pid, Target(Section.PROFILE), now=now, target_kind="profile")
     session.commit()
     profile = session.get(Profile, pid)
-    return _view(profile, decision.via.value, now.date())
+    return _view(profile, decision.via.value, local_date(now))
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def add_child(session: Session, actor: UserActor, child: NewChild, *, now: datet
     session.flush()
     session.add(Guardianship(profile_id=profile.id, user_id=actor.user_id, added_by_user_id=actor.user_id, created_at=now))
     session.commit()
-    return _view(profile, "guardian", now.date())
+    return _view(profile, "guardian", local_date(now))
 
 
 def add_guardian(session: Session, actor: UserActor, profile_id: object, email: object, *, now: datetime) -> GuardianView:

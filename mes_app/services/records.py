@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
+from mes_app.domain.calendar import local_date
 from mes_app.domain.access import Action, Target, UserActor, Via, decide
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.record_kinds import EntryKind, FieldSpec, entry_kind
@@ -176,7 +177,7 @@ def add_entry(session: Session, actor: UserActor, profile_id: object, kind_key: 
     pid = v.parse_id(profile_id)
     decision = authorize(session, actor, Action.CREATE, pid, Target(kind.section), now=now, target_kind=kind.key)
     profile = session.get(models.Profile, pid)
-    values = parse_entry_form(kind, form, birth_date=profile.birth_date, today=now.date())
+    values = parse_entry_form(kind, form, birth_date=profile.birth_date, today=local_date(now))
     row = MODELS[kind.key](
         profile_id=pid,
         author_user_id=actor.user_id,
@@ -195,7 +196,7 @@ def update_entry(session: Session, actor: UserActor, kind_key: object, entry_id:
     row = _load(session, kind, entry_id)
     authorize(session, actor, Action.UPDATE, row.profile_id, _target(kind, row), now=now, target_kind=kind.key, target_id=row.id)
     profile = session.get(models.Profile, row.profile_id)
-    values = parse_entry_form(kind, form, birth_date=profile.birth_date, today=now.date())
+    values = parse_entry_form(kind, form, birth_date=profile.birth_date, today=local_date(now))
     for column, value in _to_columns(kind, values).items():
         setattr(row, column, value)
     row.updated_at = now
@@ -256,7 +257,7 @@ def _view(kind: EntryKind, row: SQLModel, editable: bool, authors: dict[int, str
         kind=kind.key,
         title=row.title if kind.key == "encounters" else row.code_text,
         details=_details(kind, row),
-        date=values.get(kind.date_field, "") or (row.created_at.date().isoformat() if kind.date_field == "created_at" else ""),
+        date=values.get(kind.date_field, "") or (local_date(row.created_at).isoformat() if kind.date_field == "created_at" else ""),
         coded=getattr(row, "code", None) is not None or kind.coded_field is None,
         code_label=_code_label(row),
         author_role=row.author_role,
@@ -273,7 +274,7 @@ def _form_values(kind: EntryKind, row: SQLModel) -> dict[str, str]:
     for spec in kind.fields:
         if spec.name in _DATETIME_COLUMNS:
             stamp = getattr(row, _DATETIME_COLUMNS[spec.name])
-            values[spec.name] = stamp.date().isoformat() if stamp else ""
+            values[spec.name] = local_date(stamp).isoformat() if stamp else ""
             continue
         value = getattr(row, spec.name, None)
         values[spec.name] = value.isoformat() if isinstance(value, date) else ("" if value is None else str(value))

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
+from mes_app.domain.calendar import local_date
 from mes_app.domain.access import Action, Section, Target, UserActor, decide
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
 
@@ -96,7 +97,7 @@ def history_page(
     chosen = entries[start : start + PAGE_SIZE]
     names = _names(session, {e[5].author_user_id for e in chosen})
     items = [
-        TimelineItem(key, item_kind, title, details, when.date().isoformat(), row.author_role,
+        TimelineItem(key, item_kind, title, details, local_date(when).isoformat(), row.author_role,
                      names.get(row.author_user_id, ""))
         for when, key, item_kind, title, details, row in chosen
     ]

@@ -8,6 +8,7 @@ import reflex as rx
 
 from mes_app import i18n
 from mes_app.db.engine import new_session
+from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts
 from mes_app.state.base import AppState, identity_from_cookie_header, utcnow
@@ -57,7 +58,7 @@ class RegisterState(AppState):
             return
         now = utcnow()
         try:
-            registration = accounts.parse_registration(form_data, today=now.date())
+            registration = accounts.parse_registration(form_data, today=local_date(now))
             with new_session() as session:
                 accounts.register(session, registration, now=now)
         except ValidationError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import profiles
 from mes_app.services.profiles import GuardianView
@@ -46,7 +47,7 @@ class ProfilesState(AppState):
             return
         try:
             with self._context() as ctx:
-                child = profiles.parse_child(form_data, today=ctx.now.date())
+                child = profiles.parse_child(form_data, today=local_date(ctx.now))
                 view = profiles.add_child(ctx.session, ctx.actor, child, now=ctx.now)
                 self._active_profile_id = view.id
                 self._refresh(ctx)
