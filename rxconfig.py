@@ -13,5 +13,7 @@ config = rx.Config(
     telemetry_enabled=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", gray_color="slate", radius="large"))],
     show_built_with_reflex=False,
+    # Scale-out: several workers share state through Redis (keep it private: Reflex unpickles it).
+    redis_url=settings.redis_url or None,
     disable_plugins=[SitemapPlugin],
 )
