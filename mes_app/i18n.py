@@ -126,6 +126,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "record.picked": ("Code choisi", "Code picked"),
     "record.free_text": ("Texte libre (non codé)", "Free text (uncoded)"),
+    "record.hidden_from_professionals": ("Masqué aux professionnels", "Hidden from professionals"),
     "record.new_entry": ("Nouvelle entrée", "New entry"),
     "record.edit_entry": ("Modifier l'entrée", "Edit entry"),
     "history.filter": ("Filtrer", "Filter"),

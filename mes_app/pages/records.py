@@ -86,6 +86,18 @@ def _entry_card(kind: str):  # noqa: ANN202
                     wrap="wrap",
                 ),
                 rx.cond(
+                    entry.manageable,
+                    rx.el.label(
+                        rx.switch(
+                            checked=entry.hidden_from_professionals,
+                            on_change=lambda value: RecordState.toggle_hidden(kind, entry.id, value),
+                            color_scheme="orange",
+                        ),
+                        rx.text(T["record.hidden_from_professionals"], size="2"),
+                        style={"display": "flex", "gap": "0.5rem", "align_items": "center", "min_height": "36px"},
+                    ),
+                ),
+                rx.cond(
                     entry.editable,
                     rx.hstack(
                         rx.button(rx.icon("pencil", size=16), T["record.edit"], variant="soft", size="2",

@@ -52,6 +52,7 @@ class EntryView:
     author_role: str
     author_name: str
     editable: bool  # the viewer may edit and delete it
+    manageable: bool  # the viewer may hide it from professionals (the patient or a guardian)
     hidden_from_professionals: bool
     tag: str = ""  # a choice shown as a badge: "mother", "severe", "tobacco", "resolved"…
     values: dict[str, str] = field(default_factory=dict)  # to prefill the edit form
@@ -160,7 +161,8 @@ def list_entries(session: Session, actor: UserActor, profile_id: object, kind_ke
         if not decide(actor, Action.READ, facts, target, now).visible:
             continue
         editable = decide(actor, Action.UPDATE, facts, target, now).allowed
-        views.append(_view(kind, row, editable, authors))
+        manageable = decide(actor, Action.MANAGE, facts, target, now).allowed
+        views.append(_view(kind, row, editable, manageable, authors))
     views.sort(key=lambda e: (e.date or "0000", e.id), reverse=True)
     return views
 
@@ -213,6 +215,22 @@ def delete_entry(session: Session, actor: UserActor, kind_key: object, entry_id:
     session.commit()
 
 
+def set_hidden_from_professionals(
+    session: Session, actor: UserActor, kind_key: object, entry_id: object, hidden: object, *, now: datetime
+) -> EntryView:
+    """The patient's switch: hide one entry from every professional (their own entries too)."""
+    kind = _kind(kind_key)
+    if not isinstance(hidden, bool):
+        raise ValidationError("error.invalid_choice")
+    row = _load(session, kind, entry_id)
+    authorize(session, actor, Action.MANAGE, row.profile_id, _target(kind, row), now=now, target_kind=kind.key, target_id=row.id)
+    row.hidden_from_professionals = hidden
+    row.updated_at = now
+    session.add(row)
+    session.commit()
+    return _single_view(session, actor, kind, row, now)
+
+
 def _load(session: Session, kind: EntryKind, entry_id: object) -> SQLModel:
     row = session.get(MODELS[kind.key], v.parse_id(entry_id))
     if row is None:
@@ -247,10 +265,11 @@ _SYSTEM_NAMES = {
 def _single_view(session: Session, actor: UserActor, kind: EntryKind, row: SQLModel, now: datetime) -> EntryView:
     facts = load_profile_facts(session, row.profile_id)
     editable = decide(actor, Action.UPDATE, facts, _target(kind, row), now).allowed
-    return _view(kind, row, editable, _author_names(session, {row.author_user_id}))
+    manageable = decide(actor, Action.MANAGE, facts, _target(kind, row), now).allowed
+    return _view(kind, row, editable, manageable, _author_names(session, {row.author_user_id}))
 
 
-def _view(kind: EntryKind, row: SQLModel, editable: bool, authors: dict[int, str]) -> EntryView:
+def _view(kind: EntryKind, row: SQLModel, editable: bool, manageable: bool, authors: dict[int, str]) -> EntryView:
     values = _form_values(kind, row)
     return EntryView(
         id=row.id,
@@ -263,6 +282,7 @@ def _view(kind: EntryKind, row: SQLModel, editable: bool, authors: dict[int, str
         author_role=row.author_role,
         author_name=authors.get(row.author_user_id, ""),
         editable=editable,
+        manageable=manageable,
         hidden_from_professionals=row.hidden_from_professionals,
         tag=_tag(kind, row),
         values=values,

@@ -177,6 +177,18 @@ class RecordState(AppState):
         self.form_open = False
         return rx.toast.success(self._text("record.saved"), duration=2500)
 
+    @rx.event
+    def toggle_hidden(self, kind: str, entry_id: int, hidden: bool):
+        """The "hide from professionals" switch of one entry."""
+        try:
+            with self._context() as ctx:
+                records.set_hidden_from_professionals(ctx.session, ctx.actor, kind, entry_id, hidden, now=ctx.now)
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+
     # ------------------------------------------------------------------ delete
 
     @rx.event

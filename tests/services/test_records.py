@@ -576,3 +576,33 @@ def test_today_in_france_is_not_in_the_future_just_after_midnight(session):
     view = add(session, alice, alice.profile, "vaccinations", {**VALID["vaccinations"][0], "given_on": "2026-11-29"},
                half_past_midnight_in_paris)
     assert stored(session, "vaccinations", view.id).given_on == date(2026, 11, 29)
+
+
+def test_the_patient_hides_an_entry_from_professionals_with_one_switch(session, now, care):
+    alice, dr, _ = care
+    entry = add(session, alice, alice.profile, "conditions", VALID["conditions"][0], now)
+    [seen] = records.list_entries(session, alice.actor, alice.profile.id, "conditions", now=now)
+    assert seen.manageable is True and seen.hidden_from_professionals is False
+
+    records.set_hidden_from_professionals(session, alice.actor, "conditions", entry.id, True, now=now)
+    assert records.list_entries(session, dr.actor, alice.profile.id, "conditions", now=now) == []
+
+    records.set_hidden_from_professionals(session, alice.actor, "conditions", entry.id, False, now=now)
+    assert [v.id for v in records.list_entries(session, dr.actor, alice.profile.id, "conditions", now=now)] == [
+        entry.id]
+
+
+def test_only_the_household_may_hide_an_entry(session, now, care):
+    alice, dr, _ = care
+    entry = add(session, alice, alice.profile, "conditions", VALID["conditions"][0], now)
+    [seen] = records.list_entries(session, dr.actor, alice.profile.id, "conditions", now=now)
+    assert seen.manageable is False
+    with pytest.raises(Forbidden):
+        records.set_hidden_from_professionals(session, dr.actor, "conditions", entry.id, False, now=now)
+    stranger = make_stranger(session)
+    with pytest.raises(NotFound):
+        records.set_hidden_from_professionals(session, stranger.actor, "conditions", entry.id, True, now=now)
+    for bad in ("yes", None, 1, [True]):
+        with pytest.raises(ValidationError):
+            records.set_hidden_from_professionals(session, alice.actor, "conditions", entry.id, bad, now=now)
+    assert stored(session, "conditions", entry.id).hidden_from_professionals is False
