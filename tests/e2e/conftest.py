@@ -1,0 +1,124 @@
+"""Browser-test fixtures: the real production server and a mobile Chromium page.
+
+- ``live_server`` (session): ``tests/e2e/server.py`` migrates, seeds and runs
+  ``reflex run --env prod`` on a free port with a temporary ``MES_DATA_DIR``; yields its
+  base URL (``http://localhost:<port>``).
+- ``browser_page`` (function): a Playwright sync ``Page`` in Debian's ``/usr/bin/chromium``
+  (never ``playwright install``), 390x844 phone, French locale, only localhost allowed.
+  On failure a screenshot goes to ``test-artifacts/``. Playwright and Chromium live for one
+  test module (see ``playwright_instance``): do not mix asyncio tests into such a module.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
+
+from tests.e2e import server as mes_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = mes_server.ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    """The page must fit the viewport width (no sideways scrolling on a phone)."""
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll_width <= inner_width, (
+        f"horizontal scroll on {page.url}: scrollWidth {scroll_width} > innerWidth {inner_width}"
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("mes-data")
+    server = None
+    try:
+        server = mes_server.start(data_dir)  # stops the server itself if it fails to start
+        yield server.base_url
+    finally:
+        if server is not None:
+            mes_server.stop(server)
+        ARTIFACTS.mkdir(exist_ok=True)
+        if (data_dir / "server.log").exists():
+            shutil.copy(data_dir / "server.log", ARTIFACTS / "e2e-server.log")
+        # The private build folder holds ~150 MB of node_modules.
+        shutil.rmtree(data_dir / ".web", ignore_errors=True)
+
+
+# Module scope, not session: while Playwright's sync API is running, the thread has a
+# running asyncio loop, so asyncio.run() and async tests elsewhere would fail with
+# "asyncio.run() cannot be called from a running event loop". Keep asyncio code out of
+# modules that use ``browser_page``.
+@pytest.fixture(scope="module")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browsers` (apt-get install chromium)")
+    browser = playwright_instance.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+def _localhost_only(route: Route) -> None:
+    if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+        route.continue_()
+    else:
+        route.abort()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the item so fixtures can see whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def browser_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="fr-FR",
+    )
+    context.route("**/*", _localhost_only)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            except Exception as exc:  # the page may be closed or crashed
+                print(f"screenshot failed: {exc}")
+        context.close()

