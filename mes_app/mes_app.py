@@ -23,7 +23,10 @@ log_redaction.install()
 app = rx.App(
     html_lang="fr",
     api_transformer=[build_api(), guard],
-    head_components=[rx.el.meta(name="theme-color", content="#0d9488")],
+    head_components=[
+        rx.el.meta(name="theme-color", content="#0d9488"),
+        rx.el.link(rel="apple-touch-icon", href="/icon-192.png"),
+    ],
 )
 app.add_middleware(SessionBindingMiddleware(), index=0)
 

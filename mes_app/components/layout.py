@@ -25,7 +25,7 @@ def profile_switcher() -> rx.Component:
     return rx.el.select(
         rx.foreach(
             AppState.profiles,
-            lambda p: rx.el.option(p.name + " · " + p.age_label, value=p.id.to(str)),
+            lambda p: rx.el.option(p.name + " · " + p.age_label, value=p.id.to_string()),
         ),
         value=AppState.active_value,
         on_change=AppState.switch_profile,
@@ -33,7 +33,7 @@ def profile_switcher() -> rx.Component:
         id="profile-switcher",
         style={
             "min_height": "44px",
-            "max_width": "100%",
+            "max_width": "22rem",
             "flex": "1 1 auto",
             "min_width": "0",
             "padding": "0 0.5rem",

@@ -11,7 +11,7 @@ from mes_app.state.profiles import ProfilesState
 
 
 def _profile_row(p) -> rx.Component:  # noqa: ANN001
-    is_active = AppState.active_value == p.id.to(str)
+    is_active = AppState.active_value == p.id.to_string()
     return rx.card(
         rx.hstack(
             rx.avatar(fallback=p.given_name[:1], radius="full", color_scheme="teal", size="3"),
@@ -26,7 +26,7 @@ def _profile_row(p) -> rx.Component:  # noqa: ANN001
                 is_active,
                 rx.badge(T["profiles.active"], color_scheme="teal"),
                 rx.button(T["profiles.open"], size="2", variant="soft", min_height="40px",
-                          on_click=ProfilesState.show_profile(p.id.to(str))),
+                          on_click=ProfilesState.show_profile(p.id.to_string())),
             ),
             align="center",
             width="100%",

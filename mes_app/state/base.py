@@ -7,11 +7,12 @@ session up in the database. Ids that decide access live in backend vars (``_name
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import reflex as rx
 from sqlmodel import Session
@@ -19,6 +20,7 @@ from sqlmodel import Session
 from mes_app import i18n
 from mes_app.db.engine import new_session
 from mes_app.domain.access import UserActor
+from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import accounts, profiles
 from mes_app.services.profiles import ProfileView
@@ -116,6 +118,12 @@ class AppState(rx.State):
         return self._active_profile_id
 
     def _set_profiles(self, views: list[ProfileView]) -> None:
+        today = local_date(utcnow())
+        lang = self._lang()
+        views = [
+            dataclasses.replace(p, age_label=profiles.age_label(date.fromisoformat(p.birth_date), today, lang))
+            for p in views
+        ]
         self.profiles = views
         ids = [p.id for p in views]
         if self._active_profile_id not in ids:
@@ -123,7 +131,7 @@ class AppState(rx.State):
         active = next((p for p in views if p.id == self._active_profile_id), None)
         self.active_name = active.name if active else ""
         self.active_age = active.age_label if active else ""
-        self.active_birth_date = active.birth_date if active else ""
+        self.active_birth_date = i18n.format_date(active.birth_date, lang) if active else ""
         self.active_relationship = active.relationship if active else ""
         self.active_kind = active.kind if active else ""
         self.active_value = str(active.id) if active else ""
@@ -172,4 +180,6 @@ class AppState(rx.State):
 
     @rx.event
     def toggle_lang(self):
+        """Switch language, then reload the page so data formatted on the server follows."""
         self.lang = "en" if self._lang() == "fr" else "fr"
+        return rx.redirect(self.router.url.path or "/")
