@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.forms import field, sex_select, text_input
 from mes_app.components.layout import T, public_page
 from mes_app.components.native_form import native_form
 from mes_app.state.auth import LoginState, RegisterState
 
 FIELD_STYLE = {"width": "100%"}
-
-
-def _field(label_key: str, control: rx.Component) -> rx.Component:
-    return rx.el.label(
-        rx.text(T[label_key], size="2", weight="medium"),
-        control,
-        style={"display": "flex", "flex_direction": "column", "gap": "0.25rem", "width": "100%"},
-    )
-
-
-def _input(name: str, type_: str = "text", **props) -> rx.Component:
-    return rx.input(name=name, type=type_, size="3", width="100%", **props)
 
 
 def login_page() -> rx.Component:
@@ -35,10 +24,10 @@ def login_page() -> rx.Component:
         # A native form: the password goes straight to the server's login route.
         native_form(
             rx.vstack(
-                _field("login.email", _input("email", "email", auto_complete="username", required=True, id="email")),
-                _field(
-                    "login.password",
-                    _input("password", "password", auto_complete="current-password", required=True, id="password"),
+                field(T["login.email"], text_input("email", "email", auto_complete="username", required=True, id="email")),
+                field(
+                    T["login.password"],
+                    text_input("password", "password", auto_complete="current-password", required=True, id="password"),
                 ),
                 rx.button(T["login.submit"], type="submit", size="3", width="100%", id="login-submit"),
                 spacing="4",
@@ -65,20 +54,15 @@ def register_page() -> rx.Component:
         ),
         rx.form(
             rx.vstack(
-                _field("register.given_name", _input("given_name", auto_complete="given-name", required=True)),
-                _field("register.family_name", _input("family_name", auto_complete="family-name", required=True)),
-                _field("register.birth_date", _input("birth_date", "date", required=True)),
-                _field(
-                    "register.sex",
-                    rx.el.select(
-                        *[rx.el.option(T[f"sex.{s}"], value=s) for s in ("female", "male", "other", "unknown")],
-                        name="sex",
-                        default_value="unknown",
-                        style={"min_height": "44px", "width": "100%", "font_size": "1rem"},
-                    ),
+                field(T["register.given_name"], text_input("given_name", auto_complete="given-name", required=True)),
+                field(T["register.family_name"], text_input("family_name", auto_complete="family-name", required=True)),
+                field(T["register.birth_date"], text_input("birth_date", "date", required=True)),
+                field(
+                    T["register.sex"],
+                    sex_select(),
                 ),
-                _field("login.email", _input("email", "email", auto_complete="email", required=True)),
-                _field("login.password", _input("password", "password", auto_complete="new-password", required=True)),
+                field(T["login.email"], text_input("email", "email", auto_complete="email", required=True)),
+                field(T["login.password"], text_input("password", "password", auto_complete="new-password", required=True)),
                 rx.text(T["register.password_hint"], size="1", color_scheme="gray"),
                 rx.button(T["register.submit"], type="submit", size="3", width="100%"),
                 spacing="4",

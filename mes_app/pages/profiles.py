@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.components.layout import T, app_page, page_title
-from mes_app.pages.records import SELECT_STYLE
+from mes_app.components.forms import field, sex_select, text_input
 from mes_app.state.base import AppState
 from mes_app.state.profiles import ProfilesState
 
@@ -35,28 +35,18 @@ def _profile_row(p) -> rx.Component:  # noqa: ANN001
     )
 
 
-def _field(label_key: str, control: rx.Component) -> rx.Component:
-    return rx.el.label(
-        rx.text(T[label_key], size="2", weight="medium"),
-        control,
-        style={"display": "flex", "flex_direction": "column", "gap": "0.25rem", "width": "100%"},
-    )
-
-
 def _add_child_form() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
                 rx.heading(T["profiles.add_child"], size="4", as_="h2"),
-                _field("register.given_name", rx.input(name="given_name", required=True, size="3", width="100%",
+                field(T["register.given_name"], rx.input(name="given_name", required=True, size="3", width="100%",
                                                        max_length=100, id="child-given-name")),
-                _field("register.family_name", rx.input(name="family_name", required=True, size="3", width="100%",
+                field(T["register.family_name"], rx.input(name="family_name", required=True, size="3", width="100%",
                                                         max_length=100, id="child-family-name")),
-                _field("register.birth_date", rx.input(name="birth_date", type="date", required=True, size="3",
+                field(T["register.birth_date"], rx.input(name="birth_date", type="date", required=True, size="3",
                                                        width="100%", id="child-birth-date")),
-                _field("register.sex", rx.el.select(
-                    *[rx.el.option(T[f"sex.{s}"], value=s) for s in ("female", "male", "other", "unknown")],
-                    name="sex", default_value="unknown", style=SELECT_STYLE)),
+                field(T["register.sex"], sex_select()),
                 rx.cond(ProfilesState.child_error != "",
                         rx.callout(ProfilesState.child_error, color_scheme="red", icon="triangle-alert", role="alert",
                                    id="child-error", width="100%")),
@@ -88,7 +78,7 @@ def _guardians_card() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    _field("profiles.guardian_email", rx.input(name="email", type="email", required=True, size="3",
+                    field(T["profiles.guardian_email"], rx.input(name="email", type="email", required=True, size="3",
                                                                width="100%", id="guardian-email")),
                     rx.cond(ProfilesState.guardian_error != "",
                             rx.callout(ProfilesState.guardian_error, color_scheme="red", icon="triangle-alert",

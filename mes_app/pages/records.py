@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.components.cards import profile_card, timeline_row
+from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title
 from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, FieldSpec
 from mes_app.services.timeline import FILTERS
@@ -18,11 +19,6 @@ GROUP_ICONS = {
     "risk_factors": "triangle-alert",
     "vaccinations": "syringe",
 }
-SELECT_STYLE = {"min_height": "44px", "width": "100%", "font_size": "1rem", "padding": "0 0.5rem",
-                "border_radius": "8px", "border": "1px solid var(--gray-a7)", "background": "var(--color-panel-solid)",
-                "color": "var(--gray-12)"}
-
-
 # --------------------------------------------------------------------------- index
 
 
@@ -144,11 +140,7 @@ def _kind_section(kind: str) -> rx.Component:
 
 
 def _labelled(spec: FieldSpec, control: rx.Component) -> rx.Component:
-    return rx.el.label(
-        rx.text(T[spec.label_key], rx.cond(spec.required, " *", ""), size="2", weight="medium"),
-        control,
-        style={"display": "flex", "flex_direction": "column", "gap": "0.25rem", "width": "100%"},
-    )
+    return field(T[spec.label_key] + (" *" if spec.required else ""), control)
 
 
 def _coded_control(spec: FieldSpec) -> rx.Component:
