@@ -73,6 +73,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home.recent_history": ("Derniers événements", "Recent events"),
     "home.no_measures": ("Aucune mesure enregistrée.", "No measures recorded."),
     "home.no_history": ("Aucun événement pour l'instant.", "Nothing yet."),
+    "home.no_profile": (
+        "Aucun dossier à afficher pour l'instant.",
+        "No record to show yet.",
+    ),
     "home.see_all": ("Tout voir", "See all"),
     "home.born_on": ("Né(e) le", "Born on"),
     "measure.weight": ("Poids", "Weight"),

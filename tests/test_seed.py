@@ -347,13 +347,34 @@ def _migrated_sqlite(path) -> str:  # noqa: ANN001
 
 
 def _snapshot(engine: sa.Engine) -> dict[str, list[tuple]]:
-    """Every row without its password hash (argon2 salts differ on each run)."""
-    snapshot = {}
+    """Every row without its password hash (argon2 salts differ on each run).
+
+    Ids are replaced by their rank in their table (and foreign keys by the rank of the row
+    they point to): PostgreSQL sequences keep counting after a test empties the tables.
+    """
     with engine.connect() as conn:
+        ranks: dict[str, dict[int, int]] = {}
+        for table in SQLModel.metadata.sorted_tables:
+            ids = conn.execute(sa.select(table.c.id).order_by(table.c.id)).scalars().all()
+            ranks[table.name] = {row_id: rank for rank, row_id in enumerate(ids)}
+        snapshot = {}
         for table in SQLModel.metadata.sorted_tables:
             columns = [c for c in table.columns if c.name != "password_hash"]
-            snapshot[table.name] = [tuple(r) for r in conn.execute(sa.select(*columns).order_by(table.c.id))]
+            rows = []
+            for row in conn.execute(sa.select(*columns).order_by(table.c.id)):
+                rows.append(tuple(_rank(column, value, ranks) for column, value in zip(columns, row, strict=True)))
+            snapshot[table.name] = rows
     return snapshot
+
+
+def _rank(column: sa.Column, value: object, ranks: dict[str, dict[int, int]]) -> object:
+    if value is None:
+        return None
+    if column.primary_key:
+        return ranks[column.table.name][value]
+    for fk in column.foreign_keys:
+        return ranks[fk.column.table.name][value]
+    return value
 
 
 @pytest.fixture()

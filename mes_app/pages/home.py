@@ -6,6 +6,7 @@ import reflex as rx
 
 from mes_app.components.cards import profile_card, timeline_row
 from mes_app.components.layout import T, app_page, empty_state
+from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
 
 
@@ -20,7 +21,7 @@ def _measure_tile(m) -> rx.Component:  # noqa: ANN001
 
 def home_page() -> rx.Component:
     return app_page(
-        profile_card(),
+        rx.cond(AppState.active_name != "", profile_card(), empty_state("home.no_profile", "user-round")),
         rx.cond(HomeState.error != "", rx.callout(HomeState.error, color_scheme="red", icon="triangle-alert")),
         rx.heading(T["home.latest_measures"], size="4", as_="h2"),
         rx.cond(

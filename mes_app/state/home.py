@@ -33,10 +33,19 @@ class HomeState(AppState):
                 if pid is None:
                     return
                 lang = self._lang()
-                latest = measures.latest_measures(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
-                self.latest = [dataclasses.replace(m, date=i18n.format_date(m.date, lang)) for m in latest]
-                page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now)
-                self.recent = [dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]]
+                # A caregiver may see some sections and not others: show what is readable.
+                try:
+                    latest = measures.latest_measures(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
+                    self.latest = [dataclasses.replace(m, date=i18n.format_date(m.date, lang)) for m in latest]
+                except NotFound:
+                    self.latest = []
+                try:
+                    page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now)
+                    self.recent = [
+                        dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]
+                    ]
+                except NotFound:
+                    self.recent = []
         except SessionGone:
             return self._to_login()
         except (NotFound, Forbidden, ValidationError) as error:
