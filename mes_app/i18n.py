@@ -237,6 +237,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "A personal profile has no other guardian.",
     ),
     "error.invalid_text": ("Texte invalide.", "Invalid text."),
+    # --- measures (issue 3): keys "measures.*" go below this line ---
+    # --- documents (issue 4): keys "documents.*" go below this line ---
 }
 
 

@@ -38,3 +38,5 @@ app.add_page(record_index_page, route="/record", title="MES · Dossier", on_load
 for _group in RECORD_GROUPS:
     app.add_page(record_group_page(_group), route=f"/record/{_group}", title="MES · Dossier", on_load=RecordState.load_group)
 app.add_page(profiles_page, route="/profiles", title="MES · Profils", on_load=ProfilesState.load_profiles)
+# --- measures (issue 3) ---
+# --- documents (issue 4) ---

@@ -21,33 +21,41 @@ GROUP_ICONS = {
 }
 # --------------------------------------------------------------------------- index
 
+# Other pages of the record, shown on the index after the entry groups: (text key, route, icon).
+RECORD_INDEX_EXTRA: list[tuple[str, str, str]] = [
+    # --- measures (issue 3) ---
+    # --- documents (issue 4) ---
+]
+
+
+def _index_card(text_key: str, route: str, icon: str, element_id: str) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.hstack(
+                rx.icon(icon, size=22, color=rx.color("teal", 11)),
+                rx.text(T[text_key], weight="medium"),
+                rx.spacer(),
+                rx.icon("chevron-right", size=18),
+                align="center",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        href=route,
+        underline="none",
+        color="inherit",
+        width="100%",
+        id=element_id,
+    )
+
 
 def record_index_page() -> rx.Component:
     return app_page(
         page_title("record.title"),
         profile_card(),
         rx.vstack(
-            *[
-                rx.link(
-                    rx.card(
-                        rx.hstack(
-                            rx.icon(GROUP_ICONS[group], size=22, color=rx.color("teal", 11)),
-                            rx.text(T[f"section.{group}"], weight="medium"),
-                            rx.spacer(),
-                            rx.icon("chevron-right", size=18),
-                            align="center",
-                            width="100%",
-                        ),
-                        width="100%",
-                    ),
-                    href=f"/record/{group}",
-                    underline="none",
-                    color="inherit",
-                    width="100%",
-                    id=f"record-link-{group}",
-                )
-                for group in RECORD_GROUPS
-            ],
+            *[_index_card(f"section.{g}", f"/record/{g}", GROUP_ICONS[g], f"record-link-{g}") for g in RECORD_GROUPS],
+            *[_index_card(key, route, icon, f"record-link-{route.strip('/')}") for key, route, icon in RECORD_INDEX_EXTRA],
             width="100%",
             spacing="2",
         ),
