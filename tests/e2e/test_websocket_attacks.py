@@ -156,3 +156,20 @@ def test_unknown_event_does_not_log_the_session_cookie(live_server: str) -> None
     assert "No registered handler" in log_text or "no_such_handler" in log_text
     assert cookie not in log_text
     assert json.dumps(cookie) not in log_text
+
+
+def test_a_websocket_from_another_site_is_refused(live_server: str) -> None:
+    """Cross-site websocket hijacking: the browser would send our cookie, the server refuses."""
+    cookie = login_cookie(live_server, *PARENT)
+
+    async def attempt() -> bool:
+        client = WsClient(live_server, cookie=cookie)
+        client.origin = "https://evil.example"
+        try:
+            await client.connect()
+        except Exception:  # noqa: BLE001 - socketio raises ConnectionError on refusal
+            return False
+        await client.close()
+        return True
+
+    assert asyncio.run(attempt()) is False, "a websocket from another origin was accepted"

@@ -58,6 +58,7 @@ class WsClient:
     token: str = field(default_factory=lambda: str(uuid.uuid4()))
     received: list[str] = field(default_factory=list)
     timeouts: list[str] = field(default_factory=list)
+    origin: str | None = None  # defaults to the app's own origin
 
     def __post_init__(self) -> None:
         self.sio = socketio.AsyncClient(reconnection=False)
@@ -70,7 +71,7 @@ class WsClient:
                 self._final.set()
 
     async def connect(self) -> None:
-        headers = {"Origin": self.base_url}
+        headers = {"Origin": self.origin or self.base_url}
         if self.cookie:
             headers["Cookie"] = f"mes_session={self.cookie}"
         await self.sio.connect(
