@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.components.layout import T, app_page, page_title
-from mes_app.components.forms import field, sex_select, text_input
+from mes_app.components.forms import field, sex_select
 from mes_app.state.base import AppState
 from mes_app.state.profiles import ProfilesState
 

@@ -11,7 +11,7 @@ from mes_app.db.models import CaregiverGrant, CareRelationship, Guardianship, Pr
 from mes_app.domain import validation as v
 from mes_app.domain.calendar import local_date
 from mes_app.domain.access import Action, Section, Target, UserActor, relationship_to
-from mes_app.domain.errors import NotFound, ValidationError
+from mes_app.domain.errors import ValidationError
 from mes_app.services.access_facts import authorize, load_profile_facts
 
 SEXES = ("female", "male", "other", "unknown")
@@ -171,9 +171,3 @@ def list_guardians(session: Session, actor: UserActor, profile_id: object, *, no
     ).all()
     return [GuardianView(u.display_name, u.email, u.id == actor.user_id) for u in rows]
 
-
-def require_profile_exists(session: Session, profile_id: int) -> Profile:
-    profile = session.get(Profile, profile_id)
-    if profile is None:
-        raise NotFound()
-    return profile
