@@ -239,6 +239,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.invalid_text": ("Texte invalide.", "Invalid text."),
     # --- measures (issue 3): keys "measures.*" go below this line ---
     # --- documents (issue 4): keys "documents.*" go below this line ---
+    # --- appointments, prevention, emergency card (issue 6): keys go below this line ---
 }
 
 

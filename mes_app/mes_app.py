@@ -40,3 +40,4 @@ for _group in RECORD_GROUPS:
 app.add_page(profiles_page, route="/profiles", title="MES · Profils", on_load=ProfilesState.load_profiles)
 # --- measures (issue 3) ---
 # --- documents (issue 4) ---
+# --- appointments, prevention, emergency card (issue 6) ---

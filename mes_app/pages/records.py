@@ -25,6 +25,7 @@ GROUP_ICONS = {
 RECORD_INDEX_EXTRA: list[tuple[str, str, str]] = [
     # --- measures (issue 3) ---
     # --- documents (issue 4) ---
+    # --- appointments, prevention, emergency card (issue 6) ---
 ]
 
 
