@@ -36,7 +36,11 @@ def timeline_row(item) -> rx.Component:  # noqa: ANN001 - a Var of TimelineItem
             rx.text(
                 item.date,
                 rx.cond(item.details != "", " · " + item.details, ""),
-                rx.cond(item.author_role == "professional", " · " + item.author_name, ""),
+                rx.cond(
+                    (item.author_role == "professional") & ~item.details.contains(item.author_name),
+                    " · " + item.author_name,
+                    "",
+                ),
                 size="1",
                 color_scheme="gray",
                 style={"overflow_wrap": "anywhere"},
