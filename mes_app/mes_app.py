@@ -39,5 +39,25 @@ for _group in RECORD_GROUPS:
     app.add_page(record_group_page(_group), route=f"/record/{_group}", title="MES · Dossier", on_load=RecordState.load_group)
 app.add_page(profiles_page, route="/profiles", title="MES · Profils", on_load=ProfilesState.load_profiles)
 # --- measures (issue 3) ---
+from mes_app.pages.measures import measures_page  # noqa: E402
+from mes_app.state.measures import MeasureChartState, MeasuresState  # noqa: E402
+
+app.add_page(measures_page, route="/measures", title="MES · Mesures de santé",
+             on_load=[MeasuresState.load_measures, MeasureChartState.load_chart])
 # --- documents (issue 4) ---
+from mes_app.pages.documents import access_history_page, documents_page  # noqa: E402
+from mes_app.state.documents import AccessHistoryState, DocumentsState  # noqa: E402
+
+app.add_page(documents_page, route="/documents", title="MES · Documents", on_load=DocumentsState.load_documents)
+app.add_page(access_history_page, route="/access-history", title="MES · Historique des accès",
+             on_load=AccessHistoryState.load_access_history)
 # --- appointments, prevention, emergency card (issue 6) ---
+from mes_app.pages.appointments import appointments_page  # noqa: E402
+from mes_app.state.appointments import AppointmentsState  # noqa: E402
+
+app.add_page(appointments_page, route="/appointments", title="MES · Rendez-vous",
+             on_load=AppointmentsState.load_appointments)
+from mes_app.pages.prevention import prevention_page  # noqa: E402
+from mes_app.state.prevention import PreventionState  # noqa: E402
+
+app.add_page(prevention_page, route="/prevention", title="MES · Prévention", on_load=PreventionState.load_prevention)

@@ -8,6 +8,8 @@ from mes_app.components.cards import profile_card, timeline_row
 from mes_app.components.layout import T, app_page, empty_state
 from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
+from mes_app.pages.appointments import appointment_row
+from mes_app.pages.reminders import reminders_section
 
 
 def _measure_tile(m) -> rx.Component:  # noqa: ANN001
@@ -23,6 +25,23 @@ def home_page() -> rx.Component:
     return app_page(
         rx.cond(AppState.active_name != "", profile_card(), empty_state("home.no_profile", "user-round")),
         rx.cond(HomeState.error != "", rx.callout(HomeState.error, color_scheme="red", icon="triangle-alert")),
+        reminders_section(HomeState.reminders),
+        rx.cond(
+            HomeState.upcoming.length() > 0,
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(T["home.upcoming_appointments"], size="4", as_="h2"),
+                    rx.spacer(),
+                    rx.link(T["home.see_all"], href="/appointments", size="2"),
+                    align="center",
+                    width="100%",
+                ),
+                rx.vstack(rx.foreach(HomeState.upcoming, appointment_row), spacing="0", width="100%"),
+                spacing="2",
+                width="100%",
+                id="home-appointments",
+            ),
+        ),
         rx.heading(T["home.latest_measures"], size="4", as_="h2"),
         rx.cond(
             HomeState.latest.length() > 0,

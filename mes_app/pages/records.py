@@ -24,8 +24,12 @@ GROUP_ICONS = {
 # Other pages of the record, shown on the index after the entry groups: (text key, route, icon).
 RECORD_INDEX_EXTRA: list[tuple[str, str, str]] = [
     # --- measures (issue 3) ---
+    ("section.measures", "/measures", "activity"),
     # --- documents (issue 4) ---
+    ("section.documents", "/documents", "file-text"),
     # --- appointments, prevention, emergency card (issue 6) ---
+    ("section.appointments", "/appointments", "calendar"),
+    ("section.prevention", "/prevention", "shield-check"),
 ]
 
 

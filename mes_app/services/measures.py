@@ -1,16 +1,24 @@
-"""Health measures: the latest value of each kind (the home page). Charts come later."""
+"""Health measures: the latest value of each kind (the home page), entry, edit, delete,
+the entries list, the latest-value cards and the charts of the measures page."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
-from mes_app.db.models import Measure
+from mes_app import i18n
+from mes_app.charts import measures as charts
+from mes_app.db.models import Measure, Profile, User
+from mes_app.domain import growth
+from mes_app.domain import measures as m
 from mes_app.domain import validation as v
-from mes_app.domain.calendar import local_date
-from mes_app.domain.access import Action, Section, Target, UserActor, decide
+from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
+from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services.access_facts import authorize, load_profile_facts
 
 UNIT_LABELS = {"Cel": "°C", "/min": "/min", "mm[Hg]": "mmHg", "kg": "kg", "cm": "cm", "%": "%", "mg/dL": "mg/dL"}
@@ -54,3 +62,455 @@ def latest_measures(session: Session, actor: UserActor, profile_id: object, *, n
         MeasureView(kind, format_value(m, lang), UNIT_LABELS.get(m.unit, m.unit), local_date(m.measured_at).isoformat())
         for kind, m in latest.items()
     ]
+
+
+# =========================================================================== the measures page
+#
+# Entry, edit and delete, the entries list, the latest-value cards and the charts.
+# Reading a measure needs READ on the MEASURES section; the per-entry decision depends only
+# on ``hidden_from_professionals`` (the author does not change who may *read* a measure), so
+# a chart asks the policy once for a hidden and once for a visible target and filters the
+# rows in SQL instead of deciding 100 000 times.
+
+ENTRIES_PAGE = 20
+MAX_ENTRIES = 200
+MAX_POINTS_PER_TRACE = 1000
+RANGES: dict[str, int | None] = {"1m": 31, "3m": 92, "1y": 366, "all": None}
+READ_ONLY_SOURCES = frozenset({"device"})
+CHILD_BMI_HEIGHT_WINDOW = timedelta(days=92)
+PARIS = ZoneInfo(DEFAULT_TIMEZONE)
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """One reading as the entries list shows it."""
+
+    id: int
+    kind: str
+    value: str  # formatted with its unit: "72,5 kg", "128/82 mmHg"
+    when: str  # local "28/11/2026 08:30"
+    source: str  # manual | device | professional | import
+    author_role: str
+    author_name: str
+    editable: bool
+    # to prefill the edit form
+    form_value: str
+    form_secondary: str
+    form_when: str  # datetime-local value
+
+
+@dataclass(frozen=True)
+class KindSummary:
+    """A latest-value card."""
+
+    kind: str
+    value: str  # "72,5"
+    unit: str
+    when: str  # local date
+    change: str  # "+0,4" or "" (no previous value)
+    status_key: str  # i18n key of the class in words ("bmi_class.normal"), or ""
+    status_detail: str  # "P48 · z −0,04" or ""
+    count: int
+
+
+@dataclass(frozen=True)
+class ChartResult:
+    kind: str
+    figure: dict
+    summary: KindSummary | None
+    bands: tuple[tuple[str, str], ...]  # (i18n key, colour) of the bands drawn, for a legend
+    note_key: str  # a sentence under the chart ("" for none)
+    total_points: int
+    sent_points: int
+
+
+def _read_target(hidden: bool) -> Target:
+    return Target(Section.MEASURES, hidden_from_professionals=hidden)
+
+
+def _authorize_read(session: Session, actor: UserActor, profile_id: object, *, now: datetime, kind: str = "measures"):
+    pid = v.parse_id(profile_id)
+    authorize(session, actor, Action.READ, pid, Target(Section.MEASURES), now=now, target_kind="measures")
+    session.commit()
+    facts = load_profile_facts(session, pid)
+    sees_hidden = decide(actor, Action.READ, facts, _read_target(True), now).visible
+    return pid, facts, sees_hidden
+
+
+def _visible(query, sees_hidden: bool):
+    return query if sees_hidden else query.where(Measure.hidden_from_professionals.is_(False))
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(PARIS)
+
+
+def _when_text(moment: datetime, lang: str) -> str:
+    local = _local(moment)
+    return f"{i18n.format_date(local.date().isoformat(), lang)} {local:%H:%M}"
+
+
+def _entry_target(row: Measure) -> Target:
+    return Target(Section.MEASURES, author_user_id=row.author_user_id, author_role=row.author_role,
+                  hidden_from_professionals=row.hidden_from_professionals)
+
+
+def _profile(session: Session, pid: int) -> Profile:
+    profile = session.get(Profile, pid)
+    if profile is None:
+        raise NotFound()
+    return profile
+
+
+def _author_role(via: Via | None) -> str:
+    return {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}.get(via, "patient")
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def add_measure(session: Session, actor: UserActor, profile_id: object, form: object, *, now: datetime) -> int:
+    """Store one reading typed in the form (and the pulse typed with a blood pressure).
+    Returns the id of the reading."""
+    pid = v.parse_id(profile_id)
+    decision = authorize(session, actor, Action.CREATE, pid, Target(Section.MEASURES), now=now,
+                         target_kind="measures")
+    profile = _profile(session, pid)
+    reading = m.parse_reading(form, now=now, birth_date=profile.birth_date)
+    role = _author_role(decision.via)
+    source = "professional" if role == "professional" else "manual"
+    row = _new_row(pid, actor, role, source, reading, now)
+    session.add(row)
+    if reading.heart_rate is not None:
+        hr = m.KINDS["heart_rate"]
+        session.add(_new_row(pid, actor, role, source, m.Reading("heart_rate", hr.loinc, reading.heart_rate, None,
+                                                                 hr.unit, reading.measured_at), now))
+    session.commit()
+    return row.id
+
+
+def _new_row(pid: int, actor: UserActor, role: str, source: str, reading: m.Reading, now: datetime) -> Measure:
+    return Measure(profile_id=pid, author_user_id=actor.user_id, author_role=role, created_at=now, updated_at=now,
+                   kind=reading.kind, loinc_code=reading.loinc_code, value=reading.value,
+                   value_secondary=reading.value_secondary, unit=reading.unit, measured_at=reading.measured_at,
+                   source=source)
+
+
+def _load_row(session: Session, measure_id: object) -> Measure:
+    row = session.get(Measure, v.parse_id(measure_id))
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def update_measure(session: Session, actor: UserActor, measure_id: object, form: object, *, now: datetime) -> None:
+    """Correct a reading one entered (its kind stays; device readings are read-only)."""
+    row = _load_row(session, measure_id)
+    authorize(session, actor, Action.UPDATE, row.profile_id, _entry_target(row), now=now, target_kind="measures",
+              target_id=row.id)
+    if row.source in READ_ONLY_SOURCES:
+        raise Forbidden()
+    if not isinstance(form, dict):
+        raise ValidationError("error.invalid_form")
+    profile = _profile(session, row.profile_id)
+    reading = m.parse_reading({**form, "kind": row.kind, "heart_rate": None}, now=now, birth_date=profile.birth_date)
+    row.value, row.value_secondary, row.measured_at = reading.value, reading.value_secondary, reading.measured_at
+    row.loinc_code, row.unit, row.updated_at = reading.loinc_code, reading.unit, now
+    session.add(row)
+    session.commit()
+
+
+def delete_measure(session: Session, actor: UserActor, measure_id: object, *, now: datetime) -> None:
+    row = _load_row(session, measure_id)
+    authorize(session, actor, Action.DELETE, row.profile_id, _entry_target(row), now=now, target_kind="measures",
+              target_id=row.id)
+    if row.source in READ_ONLY_SOURCES:
+        raise Forbidden()
+    session.delete(row)
+    session.commit()
+
+
+# --------------------------------------------------------------------------- entries list
+
+
+def list_entries(session: Session, actor: UserActor, profile_id: object, kind: object, *, now: datetime,
+                 lang: str = "fr", limit: object = ENTRIES_PAGE) -> tuple[list[EntryView], bool]:
+    """The latest readings of one kind, newest first, and whether there are more."""
+    spec = m.require_kind(kind)
+    count = v.parse_optional_int(limit, field="limit", min_value=1, max_value=MAX_ENTRIES, required=True)
+    pid, facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
+    query = _visible(select(Measure).where(Measure.profile_id == pid, Measure.kind == spec.key), sees_hidden)
+    rows = session.exec(query.order_by(Measure.measured_at.desc(), Measure.id.desc()).limit(count + 1)).all()
+    more = len(rows) > count
+    rows = rows[:count]
+    ids = {row.author_user_id for row in rows if row.author_user_id is not None}
+    names = {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
+    views = []
+    for row in rows:
+        editable = row.source not in READ_ONLY_SOURCES and decide(actor, Action.UPDATE, facts, _entry_target(row), now).allowed
+        views.append(EntryView(
+            id=row.id, kind=row.kind, value=_value_text(spec, row.value, row.value_secondary, lang),
+            when=_when_text(row.measured_at, lang), source=row.source, author_role=row.author_role,
+            author_name=names.get(row.author_user_id, ""), editable=editable,
+            form_value=m.format_number(row.value, "en", spec.decimals),
+            form_secondary="" if row.value_secondary is None else m.format_number(row.value_secondary, "en", 0),
+            form_when=f"{_local(row.measured_at):%Y-%m-%dT%H:%M}",
+        ))
+    return views, more
+
+
+def _value_text(spec: m.MeasureKind, value: float, secondary: float | None, lang: str) -> str:
+    text = m.format_number(value, lang, spec.decimals)
+    if secondary is not None:
+        text += "/" + m.format_number(secondary, lang, spec.decimals)
+    return f"{text} {spec.unit_label}"
+
+
+# --------------------------------------------------------------------------- series
+
+
+@dataclass(frozen=True)
+class _Point:
+    at: datetime
+    value: float
+    secondary: float | None
+    loinc: str
+
+
+def _points(session: Session, pid: int, kind: str, sees_hidden: bool, since: datetime | None) -> list[_Point]:
+    query = select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code).where(
+        Measure.profile_id == pid, Measure.kind == kind)
+    if since is not None:
+        query = query.where(Measure.measured_at >= since)
+    query = _visible(query, sees_hidden).order_by(Measure.measured_at, Measure.id)
+    return [_Point(_aware(at), value, secondary, loinc) for at, value, secondary, loinc in session.exec(query).all()]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def _bmi_points(weights: list[_Point], heights: list[_Point], *, child: bool) -> list[_Point]:
+    """BMI derived from each weight and the latest height measured before it (for a child,
+    only a height from the last three months; for an adult, the first height if none before)."""
+    if not heights:
+        return []
+    times = [h.at for h in heights]
+    out = []
+    for w in weights:
+        i = bisect_right(times, w.at) - 1
+        if i < 0:
+            if child:
+                continue
+            i = 0
+        height = heights[i]
+        if child and w.at - height.at > CHILD_BMI_HEIGHT_WINDOW:
+            continue
+        out.append(_Point(w.at, m.bmi(w.value, height.value), None, m.KINDS["bmi"].loinc))
+    return out
+
+
+def _kind_points(session: Session, pid: int, kind: str, sees_hidden: bool, since: datetime | None, child: bool) -> list[_Point]:
+    if kind != "bmi":
+        return _points(session, pid, kind, sees_hidden, since)
+    weights = _points(session, pid, "weight", sees_hidden, since)
+    heights = _points(session, pid, "height", sees_hidden, None)
+    return _bmi_points(weights, heights, child=child)
+
+
+def _kinds_with_data(session: Session, pid: int, sees_hidden: bool) -> dict[str, int]:
+    query = _visible(select(Measure.kind, func.count()).where(Measure.profile_id == pid), sees_hidden)
+    counts = dict(session.exec(query.group_by(Measure.kind)).all())
+    return {kind: counts[kind] for kind in m.KINDS if kind in counts}
+
+
+def _last_two(session: Session, pid: int, kind: str, sees_hidden: bool, child: bool) -> list[_Point]:
+    if kind == "bmi":
+        weights = _visible(select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
+                           .where(Measure.profile_id == pid, Measure.kind == "weight"), sees_hidden)
+        recent = [_Point(_aware(a), val, s, lo) for a, val, s, lo in
+                  session.exec(weights.order_by(Measure.measured_at.desc(), Measure.id.desc()).limit(2)).all()]
+        heights = _points(session, pid, "height", sees_hidden, None)
+        return _bmi_points(list(reversed(recent)), heights, child=child)
+    query = _visible(select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
+                     .where(Measure.profile_id == pid, Measure.kind == kind), sees_hidden)
+    rows = session.exec(query.order_by(Measure.measured_at.desc(), Measure.id.desc()).limit(2)).all()
+    return [_Point(_aware(a), val, s, lo) for a, val, s, lo in reversed(rows)]
+
+
+# --------------------------------------------------------------------------- reference
+
+
+def _summary(spec: m.MeasureKind, points: list[_Point], profile: Profile, lang: str, count: int) -> KindSummary | None:
+    if not points:
+        return None
+    last = points[-1]
+    previous = points[-2] if len(points) > 1 else None
+    value = m.format_number(last.value, lang, spec.decimals)
+    change = ""
+    if last.secondary is not None:
+        value += "/" + m.format_number(last.secondary, lang, spec.decimals)
+        if previous is not None and previous.secondary is not None:
+            change = (_signed(last.value - previous.value, lang, spec.decimals) + "/"
+                      + _signed(last.secondary - previous.secondary, lang, spec.decimals))
+    elif previous is not None:
+        change = _signed(last.value - previous.value, lang, spec.decimals)
+    status_key, detail = _status(spec, last, profile, lang)
+    day = _local(last.at).date().isoformat()
+    return KindSummary(spec.key, value, spec.unit_label, i18n.format_date(day, lang), change, status_key, detail, count)
+
+
+def _signed(delta: float, lang: str, decimals: int) -> str:
+    text = m.format_number(abs(delta), lang, decimals)
+    if text == "0":
+        return "="
+    return ("+" if delta > 0 else "−") + text
+
+
+def _is_adult(profile: Profile, on: date) -> bool:
+    return m.age_in_years(profile.birth_date, on) >= m.ADULT_FROM_YEARS
+
+
+def _status(spec: m.MeasureKind, last: _Point, profile: Profile, lang: str) -> tuple[str, str]:
+    on = _local(last.at).date()
+    if _is_adult(profile, on):
+        if spec.key == "bmi":
+            return f"bmi_class.{m.bmi_class(last.value)}", ""
+        if spec.key == "blood_pressure" and last.secondary is not None:
+            return f"bp_class.{m.bp_class(last.value, last.secondary)}", ""
+        return "", ""
+    indicator = growth.KIND_INDICATOR.get(spec.key)
+    if indicator is None:
+        return "", ""
+    score = growth.zscore(indicator, profile.sex, profile.birth_date, on, last.value,
+                          recumbent=_recumbent(last.loinc) if spec.key == "height" else None)
+    if score is None:
+        return "", ""
+    detail = f"P{m.format_number(score.percentile, lang, 0 if score.percentile >= 1 else 1)} · z {_signed(score.z, lang, 2).replace('=', '0')}"
+    return f"growth.{indicator}.{score.category}", detail
+
+
+def _recumbent(loinc: str) -> bool | None:
+    if loinc == m.RECUMBENT_LENGTH_LOINC:
+        return True
+    if loinc == m.KINDS["height"].loinc:
+        return False
+    return None
+
+
+# --------------------------------------------------------------------------- overview and charts
+
+
+def overview(session: Session, actor: UserActor, profile_id: object, *, now: datetime, lang: str = "fr") -> list[KindSummary]:
+    """One card per kind with data (BMI derived when weight and height exist)."""
+    pid, _facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
+    profile = _profile(session, pid)
+    child = not _is_adult(profile, local_date(now))
+    counts = _kinds_with_data(session, pid, sees_hidden)
+    if "weight" in counts and "height" in counts:
+        counts["bmi"] = counts["weight"]
+    cards = []
+    for kind in m.KINDS:
+        if kind not in counts:
+            continue
+        summary = _summary(m.KINDS[kind], _last_two(session, pid, kind, sees_hidden, child), profile, lang, counts[kind])
+        if summary is not None:
+            cards.append(summary)
+    return cards
+
+
+def chart(session: Session, actor: UserActor, profile_id: object, kind: object, range_key: object, *, now: datetime,
+          lang: str = "fr", max_points: int = MAX_POINTS_PER_TRACE) -> ChartResult:
+    """The chart of one kind over a range (``1m``, ``3m``, ``1y``, ``all``), downsampled to at
+    most ``max_points`` per trace, with its reference bands or growth curves."""
+    spec = m.require_kind(kind, typed=False)
+    key = v.parse_choice(range_key, RANGES, field="range")
+    pid, _facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
+    profile = _profile(session, pid)
+    days = RANGES[key]
+    since = None if days is None else now - timedelta(days=days)
+    child = not _is_adult(profile, local_date(now))
+    points = _kind_points(session, pid, spec.key, sees_hidden, since, child)
+    summary = _summary(spec, points[-2:], profile, lang, len(points)) if points else None
+    chart_input, bands, note = _chart_input(spec, points, profile, since, now, max_points)
+    figure = charts.build_figure(chart_input, lang)
+    sent = sum(len(s.xs) for s in chart_input.series)
+    total = len(points) * (2 if spec.secondary else 1)
+    return ChartResult(spec.key, figure, summary, bands, note, total, sent)
+
+
+def _x(moment: datetime) -> str:
+    return f"{_local(moment):%Y-%m-%d %H:%M}"
+
+
+def _series(name_key: str, points: list[_Point], pick, max_points: int) -> charts.Series:  # noqa: ANN001
+    raw = [(p.at.timestamp(), pick(p)) for p in points]
+    kept = m.lttb_indices([x for x, _ in raw], [y for _, y in raw], max_points) if raw else []
+    return charts.Series(name_key, [_x(points[i].at) for i in kept], [raw[i][1] for i in kept])
+
+
+def _chart_input(spec: m.MeasureKind, points: list[_Point], profile: Profile, since: datetime | None, now: datetime,
+                 max_points: int) -> tuple[charts.ChartInput, tuple[tuple[str, str], ...], str]:
+    if spec.secondary:
+        series = [_series("measures.systolic", points, lambda p: p.value, max_points),
+                  _series("measures.diastolic", points, lambda p: p.secondary or 0.0, max_points)]
+    else:
+        series = [_series(f"measure.{spec.key}", points, lambda p: p.value, max_points)]
+    today = local_date(now)
+    adult = _is_adult(profile, today)
+    bands: tuple[m.Band, ...] = ()
+    curves: list[charts.GrowthCurve] = []
+    thresholds: tuple[tuple[float, str], ...] = ()
+    note = ""
+    if adult and spec.key == "bmi":
+        bands, note = m.BMI_BANDS, "measures.note_bmi"
+    elif adult and spec.key == "blood_pressure":
+        bands, note = m.BP_BANDS, "measures.note_bp"
+        thresholds = ((90.0, "measures.diastolic_90"),)
+    elif not adult and spec.key in growth.KIND_INDICATOR:
+        indicator = growth.KIND_INDICATOR[spec.key]
+        start = local_date(since) if since is not None else (local_date(points[0].at) if points else today)
+        start = max(start, profile.birth_date)
+        from_day = growth.age_days(profile.birth_date, start)
+        to_day = growth.age_days(profile.birth_date, today)
+        if from_day > growth.MAX_AGE_DAYS:
+            note = "measures.note_beyond_5y"
+        elif profile.sex not in ("female", "male"):
+            note = "measures.note_no_sex"
+        else:
+            for curve in growth.curves(indicator, profile.sex, from_day, to_day):
+                xs = [f"{profile.birth_date + timedelta(days=a):%Y-%m-%d} 12:00" for a in curve.ages]
+                curves.append(charts.GrowthCurve(curve.percentile, xs, list(curve.values)))
+            note = "measures.note_growth" if to_day <= growth.MAX_AGE_DAYS else "measures.note_growth_until_5y"
+    elif not adult and spec.key in ("blood_pressure",):
+        note = "measures.note_child_bp"
+    chart_input = charts.ChartInput(series, spec.unit_label, spec.decimals, bands, curves, thresholds)
+    legend = tuple((f"{'bmi_class' if spec.key == 'bmi' else 'bp_class'}.{b.key}", b.color) for b in bands)
+    return chart_input, legend, note
+
+
+def available_kinds(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[str]:
+    """The kinds that have readings the actor may see (BMI when weight and height exist)."""
+    pid, _facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
+    kinds = list(_kinds_with_data(session, pid, sees_hidden))
+    if "weight" in kinds and "height" in kinds:
+        kinds.insert(kinds.index("height") + 1, "bmi")
+    return [k for k in m.KINDS if k in kinds]
+
+
+def entry_for_edit(session: Session, actor: UserActor, measure_id: object, *, now: datetime, lang: str = "fr") -> EntryView:
+    """One reading the actor may edit, to prefill the edit form (NotFound/Forbidden otherwise)."""
+    row = _load_row(session, measure_id)
+    authorize(session, actor, Action.UPDATE, row.profile_id, _entry_target(row), now=now, target_kind="measures",
+              target_id=row.id)
+    session.commit()
+    if row.source in READ_ONLY_SOURCES:
+        raise Forbidden()
+    spec = m.KINDS[row.kind]
+    return EntryView(
+        id=row.id, kind=row.kind, value=_value_text(spec, row.value, row.value_secondary, lang),
+        when=_when_text(row.measured_at, lang), source=row.source, author_role=row.author_role, author_name="",
+        editable=True, form_value=m.format_number(row.value, "en", spec.decimals),
+        form_secondary="" if row.value_secondary is None else m.format_number(row.value_secondary, "en", 0),
+        form_when=f"{_local(row.measured_at):%Y-%m-%dT%H:%M}",
+    )

@@ -12,14 +12,19 @@ from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import measures, timeline
 from mes_app.services.measures import MeasureView
 from mes_app.services.timeline import TimelineItem
+from mes_app.services.appointments import AppointmentView
+from mes_app.state.reminders import ReminderLine, reminder_lines
 from mes_app.state.base import AppState, SessionGone
 
 RECENT_ITEMS = 5
+UPCOMING_ITEMS = 3
 
 
 class HomeState(AppState):
     latest: list[MeasureView] = []
     recent: list[TimelineItem] = []
+    upcoming: list[AppointmentView] = []  # issue 6: the family's next appointments
+    reminders: list[ReminderLine] = []  # issue 6: what needs attention across the family
     error: str = ""
 
     @rx.event
@@ -46,7 +51,21 @@ class HomeState(AppState):
                     ]
                 except NotFound:
                     self.recent = []
+                self._load_upcoming(ctx, lang)
         except SessionGone:
             return self._to_login()
         except (NotFound, Forbidden, ValidationError) as error:
             self.error = self._error_text(error)
+
+    def _load_upcoming(self, ctx, lang: str) -> None:  # noqa: ANN001 - issue 6
+        from mes_app.state.appointments import upcoming_for
+
+        try:
+            items = upcoming_for(self, ctx, include_closed=False)[:UPCOMING_ITEMS]
+        except NotFound:
+            items = []
+        self.upcoming = [dataclasses.replace(a, date=i18n.format_date(a.date, lang)) for a in items]
+        from mes_app.services.reminders import reminders
+
+        self.reminders = reminder_lines(reminders(ctx.session, ctx.actor, now=ctx.now, lang=lang), lang)
+

@@ -23,6 +23,7 @@ from mes_app.db.engine import get_engine
 from mes_app.services import accounts
 from mes_app.settings import settings
 from mes_app.web.log_redaction import COOKIE_NAME
+from mes_app.web import measure_import as measure_import_route
 
 log = logging.getLogger(__name__)
 
@@ -104,17 +105,72 @@ async def logout(request: Request) -> Response:
     return response
 
 
+def _calendar_file(body: bytes) -> Response:
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "no-store", "Content-Disposition": 'attachment; filename="rendez-vous.ics"'},
+    )
+
+
+async def appointments_ics(request: Request) -> Response:
+    """``.ics`` of every appointment of one profile (``?profile=<id>``), or of all the profiles
+    the user manages. Identity from the session cookie; the policy decides (strangers: 404)."""
+    return _appointments_ics(request, None)
+
+
+async def appointment_ics(request: Request) -> Response:
+    """``.ics`` of one appointment."""
+    return _appointments_ics(request, request.path_params.get("appointment_id"))
+
+
+def _appointments_ics(request: Request, appointment_id: str | None) -> Response:
+    from mes_app.domain.access import UserActor
+    from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+    from mes_app.services import appointments
+
+    now = utcnow()
+    host = urlparse(settings.app_origin).hostname or "mes.local"
+    with Session(get_engine()) as session:
+        identity = accounts.resolve_session(
+            session, session_secret_from_cookie_header(request.headers.get("cookie")), now=now
+        )
+        if identity is None:
+            return PlainTextResponse("Not logged in", status_code=401, headers={"Cache-Control": "no-store"})
+        actor = UserActor(identity.user_id, identity.role)
+        try:
+            if appointment_id is not None:
+                body = appointments.export_one_ics(session, actor, appointment_id, now=now, host=host)
+            else:
+                profile = request.query_params.get("profile")
+                ids = [profile] if profile is not None else appointments.household_profile_ids(session, actor, now=now)
+                body = appointments.export_all_ics(session, actor, ids, now=now, host=host)
+        except (NotFound, Forbidden, ValidationError):
+            return PlainTextResponse("Not found", status_code=404, headers={"Cache-Control": "no-store"})
+    return _calendar_file(body)
+
+
 async def refuse_public_uploads(request: Request) -> Response:
     """Reflex serves its upload folder to anyone; nothing of ours is ever served from there."""
     return PlainTextResponse("Not found", status_code=404)
 
 
+DOCUMENTS_PATH = "/api/documents"
+
+
 def build_api() -> Starlette:
+    from mes_app.web import document_routes
+
     return Starlette(
         routes=[
             Route("/api/login", login, methods=["POST"]),
             Route("/api/logout", logout, methods=["POST"]),
+            Route("/api/appointments.ics", appointments_ics, methods=["GET"]),
+            Route("/api/appointments/{appointment_id}.ics", appointment_ics, methods=["GET"]),
             Route("/_upload/{path:path}", refuse_public_uploads, methods=["GET", "HEAD"]),
+            Route(measure_import_route.PATH, measure_import_route.import_measures, methods=["POST"]),
+            Route(DOCUMENTS_PATH, document_routes.upload_document, methods=["POST"]),
+            Route(DOCUMENTS_PATH + "/{doc_id}", document_routes.download_document, methods=["GET"]),
         ]
     )
 
@@ -175,8 +231,10 @@ class BodyTooLarge(Exception):
 
 
 def _body_limit(path: str) -> int:
-    if path.startswith("/_upload"):
+    if path.startswith("/_upload") or path == DOCUMENTS_PATH:
         return settings.max_upload_bytes + 64 * 1024  # multipart overhead
+    if path == measure_import_route.PATH:
+        return measure_import_route.BODY_LIMIT
     return MAX_FORM_BYTES
 
 

@@ -161,3 +161,228 @@ def test_a_measure_is_dated_by_the_french_calendar(session, now):
     taken = datetime(2026, 11, 28, 23, 30, tzinfo=timezone.utc)  # 29 Nov, 00:30 in Paris
     measure(session, bob, bob.profile, "weight", 80.0, taken)
     assert latest(session, bob, bob.profile, taken + timedelta(hours=1))["weight"][2] == "2026-11-29"
+
+
+# =========================================================================== the measures page
+
+from datetime import date  # noqa: E402
+
+from mes_app.domain.errors import Forbidden  # noqa: E402
+
+
+def typed(kind="weight", value="72,5", when="2026-11-28T08:30", **extra) -> dict:
+    return {"kind": kind, "value": value, "measured_at": when, **extra}
+
+
+def stored(session, profile, kind=None) -> list[Measure]:
+    where = [Measure.profile_id == profile.id] + ([Measure.kind == kind] if kind else [])
+    return committed_rows(session, Measure, *where)
+
+
+def test_a_guardian_adds_a_weight_for_a_child(session, now):
+    alice = make_owner(session, "Alice Durand")
+    lea = make_child(session, alice)
+    measures.add_measure(session, alice.actor, lea.profile.id, typed(value="9,42"), now=now)
+    [row] = stored(session, lea.profile)
+    assert (row.kind, row.loinc_code, row.value, row.unit, row.source, row.author_role, row.author_user_id) == (
+        "weight", "29463-7", 9.42, "kg", "manual", "guardian", alice.id)
+    assert row.measured_at == datetime(2026, 11, 28, 7, 30, tzinfo=timezone.utc)  # 08:30 in Paris
+
+
+def test_a_length_typed_for_an_infant_is_coded_as_recumbent(session, now):
+    alice = make_owner(session, "Alice Durand")
+    lea = make_child(session, alice, birth_date=date(2026, 3, 1))
+    measures.add_measure(session, alice.actor, lea.profile.id, typed("height", "68,5"), now=now)
+    assert stored(session, lea.profile)[0].loinc_code == "8306-3"
+
+
+def test_a_blood_pressure_with_a_pulse_stores_two_readings(session, now):
+    alice = make_owner(session, "Alice Durand")
+    measures.add_measure(session, alice.actor, alice.profile.id,
+                         typed("blood_pressure", "128", value_secondary="82", heart_rate="64"), now=now)
+    bp, = stored(session, alice.profile, "blood_pressure")
+    hr, = stored(session, alice.profile, "heart_rate")
+    assert (bp.value, bp.value_secondary, bp.unit, bp.loinc_code) == (128, 82, "mm[Hg]", "85354-9")
+    assert (hr.value, hr.unit, hr.measured_at) == (64, "/min", bp.measured_at)
+
+
+def test_pounds_are_stored_as_kilograms(session, now):
+    alice = make_owner(session, "Alice Durand")
+    measures.add_measure(session, alice.actor, alice.profile.id, typed(value="160", unit="lb"), now=now)
+    assert stored(session, alice.profile)[0].value == pytest.approx(72.575, abs=1e-3)
+
+
+@pytest.mark.parametrize(("form", "code"), [
+    (typed(value="900"), "error.measure_out_of_range"),
+    (typed("spo2", "130"), "error.measure_out_of_range"),
+    (typed("blood_pressure", "80", value_secondary="120"), "error.diastolic_above_systolic"),
+    (typed(when="2026-12-01T08:00"), "error.date_in_future"),
+    (typed(when="1989-01-01T08:00"), "error.before_birth"),
+    (typed("bmi", "22"), "error.invalid_choice"),
+    ("not a form", "error.invalid_form"),
+])
+def test_impossible_values_are_refused_and_nothing_is_stored(session, now, form, code):
+    alice = make_owner(session, "Alice Durand")
+    with pytest.raises(ValidationError) as caught:
+        measures.add_measure(session, alice.actor, alice.profile.id, form, now=now)
+    assert caught.value.code == code
+    assert committed_count(session, Measure) == 0
+
+
+def test_a_professional_in_the_care_team_adds_a_reading_marked_as_theirs(session, now, alice):
+    dr = make_professional(session, "Dr Martin")
+    give_care(session, dr, alice, now)
+    measures.add_measure(session, dr.actor, alice.profile.id, typed("heart_rate", "72"), now=now)
+    row = stored(session, alice.profile, "heart_rate")[0]
+    assert (row.source, row.author_role) == ("professional", "professional")
+    # the patient sees it, read-only, with its source
+    entries, _ = measures.list_entries(session, alice.actor, alice.profile.id, "heart_rate", now=now)
+    assert (entries[0].source, entries[0].editable, entries[0].author_name) == ("professional", False, "Dr Martin")
+    with pytest.raises(Forbidden):
+        measures.update_measure(session, alice.actor, row.id, typed("heart_rate", "70"), now=now)
+    with pytest.raises(Forbidden):
+        measures.delete_measure(session, alice.actor, row.id, now=now)
+
+
+@pytest.mark.parametrize("who", ["caregiver", "stranger"])
+def test_a_caregiver_cannot_add_and_a_stranger_gets_not_found(session, now, alice, who):
+    outsider = (make_caregiver(session, alice, ("measures",), now=now) if who == "caregiver"
+                else make_stranger(session))
+    with pytest.raises(Forbidden if who == "caregiver" else NotFound):
+        measures.add_measure(session, outsider.actor, alice.profile.id, typed(), now=now)
+    assert committed_count(session, Measure, Measure.value == 72.5, Measure.measured_at > now - DAY) == 0
+
+
+def test_edit_and_delete_ones_own_entry(session, now, alice):
+    mid = measures.add_measure(session, alice.actor, alice.profile.id, typed(value="71"), now=now)
+    measures.update_measure(session, alice.actor, mid, {"value": "71,4", "measured_at": "2026-11-28T09:00",
+                                                         "kind": "height"}, now=now)
+    row = committed_rows(session, Measure, Measure.id == mid)[0]
+    assert (row.kind, row.value) == ("weight", 71.4)  # the kind of an entry never changes
+    with pytest.raises(ValidationError):
+        measures.update_measure(session, alice.actor, mid, {"value": "-3", "measured_at": "2026-11-28T09:00"}, now=now)
+    measures.delete_measure(session, alice.actor, mid, now=now)
+    assert committed_count(session, Measure, Measure.id == mid) == 0
+
+
+def test_a_device_reading_is_read_only(session, now, alice):
+    row = measure(session, alice, alice.profile, "heart_rate", 61, now - DAY, source="device", author_role="device")
+    with pytest.raises(Forbidden):
+        measures.delete_measure(session, alice.actor, row.id, now=now)
+    entries, _ = measures.list_entries(session, alice.actor, alice.profile.id, "heart_rate", now=now)
+    assert (entries[0].source, entries[0].editable) == ("device", False)
+
+
+def test_a_stranger_cannot_touch_an_entry_by_id(session, now, alice):
+    mallory = make_stranger(session)
+    row = stored(session, alice.profile, "weight")[0]
+    for call in (lambda: measures.delete_measure(session, mallory.actor, row.id, now=now),
+                 lambda: measures.update_measure(session, mallory.actor, row.id, typed(value="1"), now=now),
+                 lambda: measures.entry_for_edit(session, mallory.actor, row.id, now=now)):
+        with pytest.raises(NotFound):
+            call()
+    assert committed_rows(session, Measure, Measure.id == row.id)[0].value == row.value
+
+
+def test_entries_are_listed_newest_first_and_paged(session, now, alice):
+    entries, more = measures.list_entries(session, alice.actor, alice.profile.id, "weight", now=now, limit=2)
+    assert [e.value for e in entries] == ["72,5 kg", "71 kg"] and more
+    assert entries[0].form_value == "72.5" and entries[0].editable
+    entries, more = measures.list_entries(session, alice.actor, alice.profile.id, "weight", now=now, limit=20)
+    assert len(entries) == 3 and not more
+
+
+def test_overview_cards_show_the_change_and_derived_bmi_with_its_who_class(session, now, alice):
+    cards = {c.kind: c for c in measures.overview(session, alice.actor, alice.profile.id, now=now)}
+    assert (cards["weight"].value, cards["weight"].change) == ("72,5", "+1,5")
+    assert (cards["blood_pressure"].value, cards["blood_pressure"].change) == ("120/80", "−15/−8")
+    assert cards["blood_pressure"].status_key == "bp_class.normal"
+    assert cards["bmi"].value == "25,7"  # 72.5 / 1.68²
+    assert cards["bmi"].status_key == "bmi_class.overweight"
+    assert list(cards) == [k for k in ("weight", "height", "bmi", "blood_pressure", "temperature") if k in cards]
+
+
+def test_a_childs_chart_has_who_curves_and_her_percentile(session, now):
+    alice = make_owner(session, "Alice Durand")
+    lea = make_child(session, alice, birth_date=date(2026, 3, 1), sex="female")
+    for days, kg in ((0, 3.2), (60, 5.1), (150, 6.9), (260, 8.2)):
+        measure(session, alice, lea.profile, "weight", kg, datetime(2026, 3, 1, 10, tzinfo=timezone.utc) + days * DAY)
+    result = measures.chart(session, alice.actor, lea.profile.id, "weight", "all", now=now)
+    curves = [t for t in result.figure["data"] if t["meta"]["role"] == "growth_curve"]
+    assert [t["name"] for t in curves] == ["P3", "P15", "P50", "P85", "P97"]
+    series = [t for t in result.figure["data"] if t["meta"]["role"] == "series"]
+    assert series[0]["y"] == [3.2, 5.1, 6.9, 8.2]
+    assert result.summary.status_key == "growth.wfa.normal"
+    assert result.summary.status_detail.startswith("P")
+    assert result.note_key == "measures.note_growth" and result.bands == ()
+
+
+def test_a_teenager_gets_no_curves_and_a_note(session, now):
+    alice = make_owner(session, "Alice Durand")
+    hugo = make_child(session, alice, "Hugo", birth_date=date(2012, 5, 1), sex="male")
+    measure(session, alice, hugo.profile, "weight", 52.0, now - 10 * DAY)
+    result = measures.chart(session, alice.actor, hugo.profile.id, "weight", "1y", now=now)
+    assert [t["meta"]["role"] for t in result.figure["data"]] == ["series"]
+    assert result.note_key == "measures.note_beyond_5y" and result.summary.status_key == ""
+
+
+def test_an_adult_blood_pressure_chart_has_esc_bands_and_two_series(session, now, alice):
+    result = measures.chart(session, alice.actor, alice.profile.id, "blood_pressure", "3m", now=now)
+    series = [t["name"] for t in result.figure["data"]]
+    assert series == ["Systolique", "Diastolique"]
+    assert [s["name"] for s in result.figure["layout"]["shapes"] if s["type"] == "rect"][:2] == ["optimal", "normal"]
+    assert result.summary.status_key == "bp_class.normal"
+    assert result.bands[0] == ("bp_class.optimal", "rgba(34,197,94,0.14)")
+
+
+def test_the_range_selects_readings(session, now, alice):
+    month = measures.chart(session, alice.actor, alice.profile.id, "weight", "1m", now=now)
+    year = measures.chart(session, alice.actor, alice.profile.id, "weight", "1y", now=now)
+    assert (month.total_points, year.total_points) == (3, 3)
+    short = measures.chart(session, alice.actor, alice.profile.id, "weight", "1m", now=now + 25 * DAY)
+    assert short.total_points == 1  # only the reading of 2 days before "now"
+    with pytest.raises(ValidationError):
+        measures.chart(session, alice.actor, alice.profile.id, "weight", "10y", now=now)
+
+
+def test_ten_years_of_daily_readings_are_downsampled_keeping_the_extremes(session, now):
+    bob = make_owner(session, "Bob")
+    rows = [Measure(profile_id=bob.profile.id, author_user_id=bob.id, kind="weight", loinc_code="29463-7",
+                    value=80 + (i % 7) * 0.1, unit="kg", measured_at=now - (3650 - i) * DAY) for i in range(3650)]
+    rows[1234].value, rows[2345].value = 95.0, 61.0
+    session.add_all(rows)
+    session.commit()
+    result = measures.chart(session, bob.actor, bob.profile.id, "weight", "all", now=now)
+    ys = result.figure["data"][0]["y"]
+    assert result.total_points == 3650 and result.sent_points == len(ys) <= 1000
+    assert max(ys) == 95.0 and min(ys) == 61.0
+    assert result.figure["data"][0]["x"][0].startswith("2016-") and result.figure["data"][0]["x"][-1].startswith("2026-11-2")
+
+
+def test_hidden_readings_stay_out_of_a_professionals_chart(session, now, alice):
+    dr = make_professional(session, "Dr Martin")
+    give_care(session, dr, alice, now)
+    measure(session, alice, alice.profile, "weight", 99.0, now - DAY / 2, hidden_from_professionals=True)
+    mine = measures.chart(session, alice.actor, alice.profile.id, "weight", "1y", now=now)
+    theirs = measures.chart(session, dr.actor, alice.profile.id, "weight", "1y", now=now)
+    assert 99.0 in mine.figure["data"][0]["y"] and 99.0 not in theirs.figure["data"][0]["y"]
+    assert theirs.summary.value == "72,5"
+
+
+def test_a_caregiver_charts_only_with_measures_in_scope(session, now, alice):
+    nurse = make_caregiver(session, alice, ("measures",), now=now)
+    assert measures.chart(session, nurse.actor, alice.profile.id, "weight", "1y", now=now).total_points == 3
+    nanny = make_caregiver(session, alice, ("vaccinations",), now=now, name="Nanny")
+    for call in (lambda: measures.chart(session, nanny.actor, alice.profile.id, "weight", "1y", now=now),
+                 lambda: measures.overview(session, nanny.actor, alice.profile.id, now=now),
+                 lambda: measures.list_entries(session, nanny.actor, alice.profile.id, "weight", now=now)):
+        with pytest.raises(NotFound):
+            call()
+
+
+def test_a_professional_chart_read_is_recorded(session, now, alice):
+    dr = make_professional(session, "Dr Martin")
+    give_care(session, dr, alice, now)
+    measures.chart(session, dr.actor, alice.profile.id, "weight", "1y", now=now)
+    assert [(e.actor_user_id, e.action, e.via) for e in committed_rows(session, AccessEvent)] == [
+        (dr.id, "read", "care_team")]

@@ -1,0 +1,409 @@
+"""Health measures: latest-value cards, the chart (Plotly basic bundle, this page only),
+the entries of the charted kind, a form per kind, and the CSV import. Layout only."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from mes_app.charts.measures import CONFIG
+from mes_app.components.forms import SELECT_STYLE, field
+from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.domain import measures as m
+from mes_app.services.measures import RANGES
+from mes_app.state.base import AppState
+from mes_app.state.measures import MeasureChartState, MeasuresState
+
+TOUCH = {"min_height": "44px"}
+
+
+def _can_add() -> rx.Var:
+    return AppState.can_manage_active | (AppState.active_relationship == "care_team")
+
+
+# --------------------------------------------------------------------------- cards
+
+
+def _card(card) -> rx.Component:  # noqa: ANN001 - a Var of KindSummary
+    return rx.card(
+        rx.vstack(
+            rx.text(T["measure." + card.kind], size="1", color_scheme="gray"),
+            rx.text(card.value, " ", card.unit, weight="bold", size="4", style={"overflow_wrap": "anywhere"}),
+            rx.cond(card.change != "", rx.text(card.change, " ", T["measures.since_previous"], size="1",
+                                               color_scheme="gray")),
+            rx.cond(card.status_key != "", rx.text(T[card.status_key], size="1", color_scheme="teal")),
+            rx.cond(card.status_detail != "", rx.text(card.status_detail, size="1", color_scheme="gray")),
+            rx.text(card.when, size="1", color_scheme="gray"),
+            spacing="1",
+            align="start",
+            min_width="0",
+        ),
+        size="1",
+        as_child=False,
+        on_click=MeasureChartState.show_kind(card.kind),
+        style={"cursor": "pointer", "min_height": "44px"},
+        id="card-" + card.kind,
+    )
+
+
+# --------------------------------------------------------------------------- chart
+
+
+def _range_buttons() -> rx.Component:
+    return rx.flex(
+        *[
+            rx.button(
+                T[f"measures.range.{key}"],
+                on_click=MeasureChartState.set_range(key),
+                variant=rx.cond(MeasureChartState.range_key == key, "solid", "soft"),
+                size="2",
+                style={**TOUCH, "flex": "1"},
+                id=f"range-{key}",
+            )
+            for key in RANGES
+        ],
+        gap="2",
+        width="100%",
+        role="group",
+        aria_label=T["measures.range"],
+    )
+
+
+def _chart_section() -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            rx.text(T["measures.chart_of"], size="2", weight="medium"),
+            rx.el.select(
+                rx.foreach(MeasureChartState.kinds, lambda k: rx.el.option(T["measure." + k], value=k)),
+                value=MeasureChartState.kind,
+                on_change=MeasureChartState.show_kind,
+                style=SELECT_STYLE,
+                id="chart-kind",
+            ),
+            style={"display": "flex", "flex_direction": "column", "gap": "0.25rem", "width": "100%"},
+        ),
+        _range_buttons(),
+        rx.foreach(
+            MeasureChartState.summary,
+            lambda s: rx.card(
+                rx.vstack(
+                    rx.hstack(
+                        rx.text(s.value, " ", s.unit, weight="bold", size="6", id="chart-latest"),
+                        rx.cond(s.change != "", rx.text(s.change, size="2", color_scheme="gray")),
+                        align="baseline",
+                        spacing="2",
+                        wrap="wrap",
+                    ),
+                    rx.cond(s.status_key != "", rx.text(T[s.status_key], size="2", weight="medium",
+                                                        color_scheme="teal", id="chart-status")),
+                    rx.cond(s.status_detail != "", rx.text(s.status_detail, size="2", color_scheme="gray")),
+                    rx.text(s.when, size="1", color_scheme="gray"),
+                    spacing="1",
+                ),
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            MeasureChartState.has_points,
+            rx.box(
+                rx.plotly.basic(data=MeasureChartState.figure.to(go.Figure), config=CONFIG, use_resize_handler=True,
+                                style={"width": "100%", "height": "300px"}),
+                width="100%",
+                min_width="0",
+                overflow="hidden",
+                id="measures-chart",
+            ),
+            empty_state("measures.no_data_range", "chart-line"),
+        ),
+        rx.cond(
+            MeasureChartState.bands.length() > 0,
+            rx.flex(
+                rx.foreach(
+                    MeasureChartState.bands,
+                    lambda b: rx.badge(T[b[0]], variant="outline", color_scheme="gray",
+                                       style={"background": b[1], "white_space": "normal", "text_align": "left"}),
+                ),
+                gap="1",
+                wrap="wrap",
+            ),
+        ),
+        rx.cond(MeasureChartState.note_key != "", rx.text(T[MeasureChartState.note_key], size="1",
+                                                          color_scheme="gray", id="chart-note")),
+        rx.cond(MeasureChartState.points_text != "", rx.text(MeasureChartState.points_text, size="1",
+                                                             color_scheme="gray")),
+        width="100%",
+        spacing="3",
+    )
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def _entry_row(entry) -> rx.Component:  # noqa: ANN001 - a Var of EntryView
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(entry.value, weight="bold"),
+                rx.spacer(),
+                rx.text(entry.when, size="1", color_scheme="gray", flex_shrink="0"),
+                width="100%",
+                align="center",
+            ),
+            rx.flex(
+                rx.badge(T["measures.source." + entry.source], variant="soft",
+                         color_scheme=rx.cond(entry.source == "professional", "blue", "gray")),
+                rx.cond(entry.author_role == "professional",
+                        rx.badge(T["record.by_professional"] + " " + entry.author_name, color_scheme="blue")),
+                rx.cond(~entry.editable, rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
+                gap="2",
+                wrap="wrap",
+            ),
+            rx.cond(
+                entry.editable,
+                rx.hstack(
+                    rx.button(rx.icon("pencil", size=16), T["record.edit"], variant="soft", size="2",
+                              on_click=MeasuresState.open_edit(entry.id), style=TOUCH),
+                    rx.button(rx.icon("trash-2", size=16), T["record.delete"], variant="soft", color_scheme="red",
+                              size="2", on_click=MeasuresState.ask_delete(entry.id), style=TOUCH),
+                    spacing="2",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _entries_section() -> rx.Component:
+    return rx.cond(
+        MeasureChartState.entries.length() > 0,
+        rx.vstack(
+            rx.heading(T["measures.entries"], size="4", as_="h2"),
+            rx.vstack(rx.foreach(MeasureChartState.entries, _entry_row), spacing="2", width="100%",
+                      id="measure-entries"),
+            rx.cond(MeasureChartState.entries_more,
+                    rx.button(T["measures.more"], on_click=MeasureChartState.show_more, variant="soft", size="3",
+                              width="100%")),
+            width="100%",
+            spacing="2",
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- form
+
+
+def _number(name: str, default: rx.Var, integer: bool, required: bool = True) -> rx.Component:
+    return rx.input(
+        name=name,
+        default_value=default,
+        type="text",
+        input_mode="numeric" if integer else "decimal",
+        auto_complete="off",
+        required=required,
+        size="3",
+        width="100%",
+        max_length=12,
+        id=f"measure-{name}",
+    )
+
+
+def _unit_control(spec: m.MeasureKind) -> rx.Component:
+    if len(spec.units) == 1:
+        return rx.el.input(type="hidden", name="unit", value=spec.unit)
+    return field(
+        T["measures.unit"],
+        rx.el.select(
+            *[rx.el.option(u.label, value=u.code) for u in spec.units],
+            name="unit",
+            default_value=spec.unit,
+            style=SELECT_STYLE,
+            id="measure-unit",
+        ),
+    )
+
+
+def _kind_form(kind: str) -> rx.Component:
+    spec = m.KINDS[kind]
+    values = MeasuresState.form_values
+    integer = spec.decimals == 0
+    unit_hint = " (" + spec.unit_label + ")" if len(spec.units) == 1 else ""
+    if spec.secondary:
+        inputs = [
+            field(T["measures.systolic"] + unit_hint + " *", _number("value", values["value"], integer)),
+            field(T["measures.diastolic"] + unit_hint + " *", _number("value_secondary", values["value_secondary"], integer)),
+            rx.cond(MeasuresState.form_entry_id == 0,
+                    field(T["measures.heart_rate_optional"] + " (/min)",
+                          _number("heart_rate", values["heart_rate"], True, required=False))),
+        ]
+    else:
+        inputs = [field(T["measures.value"] + unit_hint + " *", _number("value", values["value"], integer))]
+    return rx.form(
+        rx.vstack(
+            *inputs,
+            _unit_control(spec),
+            field(T["measures.measured_at"] + " *",
+                  rx.input(type="datetime-local", name="measured_at", default_value=values["measured_at"],
+                           required=True, size="3", width="100%", id="measure-measured_at")),
+            rx.cond(MeasuresState.form_error != "",
+                    rx.callout(MeasuresState.form_error, color_scheme="red", icon="triangle-alert", role="alert",
+                               id="measure-form-error", width="100%")),
+            rx.hstack(
+                rx.dialog.close(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button",
+                                          size="3")),
+                rx.button(T["record.save"], type="submit", size="3", id="measure-save"),
+                justify="end",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=MeasuresState.submit_form,
+        reset_on_submit=False,
+        key=MeasuresState.form_key,
+        width="100%",
+    )
+
+
+def _form_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(MeasuresState.form_entry_id > 0, T["measures.edit_title"], T["measures.new"])),
+            rx.vstack(
+                rx.cond(
+                    MeasuresState.form_entry_id == 0,
+                    field(
+                        T["measures.kind"],
+                        rx.el.select(
+                            *[rx.el.option(T[f"measure.{k}"], value=k) for k in m.ENTRY_KINDS],
+                            value=MeasuresState.form_kind,
+                            on_change=MeasuresState.set_form_kind,
+                            style=SELECT_STYLE,
+                            id="measure-kind",
+                        ),
+                    ),
+                    rx.text(T["measure." + MeasuresState.form_kind], weight="bold"),
+                ),
+                rx.match(MeasuresState.form_kind, *[(k, _kind_form(k)) for k in m.ENTRY_KINDS], rx.fragment()),
+                rx.text(T["measures.bmi_derived"], size="1", color_scheme="gray"),
+                spacing="3",
+                width="100%",
+            ),
+            max_width="32rem",
+            width="calc(100vw - 1rem)",
+            max_height="90vh",
+            overflow_y="auto",
+            padding="1rem",
+        ),
+        open=MeasuresState.form_open,
+        on_open_change=MeasuresState.set_form_open,
+    )
+
+
+def _confirm_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(T["measures.confirm_delete_title"]),
+            rx.alert_dialog.description(T["measures.confirm_delete_text"]),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", size="3")),
+                rx.alert_dialog.action(rx.button(T["record.delete"], color_scheme="red", size="3",
+                                                 on_click=MeasuresState.confirm_delete, id="confirm-delete")),
+                justify="end",
+                spacing="3",
+                margin_top="1rem",
+            ),
+            width="calc(100vw - 1rem)",
+            max_width="28rem",
+        ),
+        open=MeasuresState.confirm_open,
+        on_open_change=MeasuresState.set_confirm_open,
+    )
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _import_section() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(T["measures.import_title"], size="3", as_="h2"),
+            rx.text(T["measures.import_help"], size="1", color_scheme="gray", style={"overflow_wrap": "anywhere"}),
+            field(T["measures.import_file"],
+                  rx.el.input(type="file", accept=".csv,text/csv,text/plain", id="measures-import-file",
+                              style={"min_height": "44px", "width": "100%", "max_width": "100%"})),
+            rx.button(rx.cond(MeasuresState.import_busy, T["measures.import_checking"], T["measures.import_check"]),
+                      on_click=MeasuresState.import_check, variant="soft", size="3", width="100%",
+                      disabled=MeasuresState.import_busy, id="import-check"),
+            rx.cond(MeasuresState.import_message != "",
+                    rx.callout(MeasuresState.import_message, color_scheme=rx.cond(MeasuresState.import_ok, "teal", "red"),
+                               icon="info", width="100%", id="import-message")),
+            rx.cond(MeasuresState.import_summary != "", rx.text(MeasuresState.import_summary, weight="medium",
+                                                                id="import-summary")),
+            rx.cond(
+                MeasuresState.import_rows.length() > 0,
+                rx.vstack(
+                    rx.foreach(MeasuresState.import_rows, lambda r: rx.text(
+                        r["when"], " · ", r["kind"], " · ", r["value"], " ", r["unit"], size="1",
+                        style={"overflow_wrap": "anywhere"})),
+                    spacing="0",
+                    width="100%",
+                ),
+            ),
+            rx.cond(
+                MeasuresState.import_errors.length() > 0,
+                rx.vstack(
+                    rx.text(T["measures.import_errors"], weight="bold", color_scheme="red"),
+                    rx.foreach(MeasuresState.import_errors, lambda e: rx.text(
+                        T["measures.import_line"], " ", e["line"], " : ", e["message"], size="1", color_scheme="red",
+                        style={"overflow_wrap": "anywhere"})),
+                    spacing="1",
+                    width="100%",
+                    id="import-errors",
+                ),
+            ),
+            rx.cond(MeasuresState.import_ready,
+                    rx.button(T["measures.import_confirm"], on_click=MeasuresState.import_run, size="3", width="100%",
+                              id="import-run")),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+# --------------------------------------------------------------------------- page
+
+
+def measures_page() -> rx.Component:
+    return app_page(
+        rx.hstack(
+            rx.link(rx.icon("chevron-left", size=22), href="/record", aria_label=T["nav.record"]),
+            page_title("section.measures"),
+            align="center",
+        ),
+        rx.text(AppState.active_name, color_scheme="gray", size="2"),
+        rx.cond(MeasuresState.error != "", rx.callout(MeasuresState.error, color_scheme="red", icon="triangle-alert")),
+        rx.cond(MeasureChartState.error != "",
+                rx.callout(MeasureChartState.error, color_scheme="red", icon="triangle-alert")),
+        rx.cond(_can_add(),
+                rx.button(rx.icon("plus", size=18), T["measures.add"], on_click=MeasuresState.open_new, size="3",
+                          width="100%", id="add-measure")),
+        rx.cond(
+            MeasuresState.cards.length() > 0,
+            rx.vstack(
+                rx.heading(T["measures.latest"], size="4", as_="h2"),
+                rx.grid(rx.foreach(MeasuresState.cards, _card), columns=rx.breakpoints(initial="2", sm="3"),
+                        spacing="2", width="100%", id="measure-cards"),
+                width="100%",
+                spacing="2",
+            ),
+            empty_state("measures.empty", "activity"),
+        ),
+        rx.cond(MeasureChartState.kinds.length() > 0, _chart_section()),
+        _entries_section(),
+        rx.cond(_can_add(), _import_section()),
+        _form_dialog(),
+        _confirm_dialog(),
+    )

@@ -1,0 +1,153 @@
+"""The prevention calendar page (/prevention): vaccinations and child examinations, with why."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.state.prevention import PreventionState as S
+
+STATUS_COLORS = {"overdue": "red", "due": "amber", "upcoming": "blue", "done": "teal", "missed": "gray"}
+
+
+def status_badge(status) -> rx.Component:  # noqa: ANN001 - a Var of str
+    return rx.match(
+        status,
+        *[(s, rx.badge(T[f"prevention.status.{s}"], color_scheme=c, variant="soft", flex_shrink="0"))
+          for s, c in STATUS_COLORS.items()],
+        rx.fragment(),
+    )
+
+
+def _dates(item) -> rx.Component:  # noqa: ANN001
+    return rx.text(
+        rx.match(
+            item.status,
+            ("done", T["prevention.done_on"] + " " + item.done_date),
+            ("overdue", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.late_since"] + " "
+             + item.late_date),
+            ("due", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.before"] + " "
+             + item.late_date),
+            ("missed", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.not_recorded"]),
+            T["prevention.recommended"] + " " + item.when + " · " + T["prevention.from"] + " " + item.start_date,
+        ),
+        size="2",
+        style={"overflow_wrap": "anywhere"},
+    )
+
+
+def prevention_row(item) -> rx.Component:  # noqa: ANN001
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text(item.label, weight="bold", size="2", style={"overflow_wrap": "anywhere"}),
+                    rx.cond(item.dose_label != "", rx.text(item.dose_label, size="1", color_scheme="gray")),
+                    spacing="0",
+                    align="start",
+                    min_width="0",
+                ),
+                rx.spacer(),
+                status_badge(item.status),
+                align="start",
+                width="100%",
+            ),
+            _dates(item),
+            rx.text(
+                rx.cond(item.compulsory, T["prevention.compulsory"] + " · ", ""),
+                item.reason,
+                size="1",
+                color_scheme="gray",
+                style={"overflow_wrap": "anywhere"},
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        width="100%",
+        size="1",
+    )
+
+
+def _next_card(title_key: str, items, element_id: str) -> rx.Component:  # noqa: ANN001
+    return rx.card(
+        rx.vstack(
+            rx.text(T[title_key], size="2", weight="medium", color_scheme="gray"),
+            rx.foreach(
+                items,
+                lambda item: rx.vstack(
+                    rx.hstack(
+                        rx.text(item.label, weight="bold", style={"overflow_wrap": "anywhere"}, min_width="0"),
+                        rx.spacer(),
+                        status_badge(item.status),
+                        width="100%",
+                        align="start",
+                    ),
+                    rx.cond(item.dose_label != "", rx.text(item.dose_label, size="1", color_scheme="gray")),
+                    _dates(item),
+                    spacing="1",
+                    width="100%",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        id=element_id,
+    )
+
+
+def _section(title_key: str, items, element_id: str) -> rx.Component:  # noqa: ANN001
+    return rx.cond(
+        items.length() > 0,
+        rx.vstack(
+            rx.heading(T[title_key], size="4", as_="h2"),
+            rx.vstack(rx.foreach(items, prevention_row), spacing="2", width="100%", id=element_id),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
+def _folded(title_key: str, items, element_id: str) -> rx.Component:  # noqa: ANN001
+    return rx.cond(
+        items.length() > 0,
+        rx.el.details(
+            rx.el.summary(
+                rx.text(T[title_key], " (", items.length().to_string(), ")", as_="span", weight="medium"),
+                style={"min_height": "44px", "display": "flex", "align_items": "center", "cursor": "pointer"},
+            ),
+            rx.vstack(rx.foreach(items, prevention_row), spacing="2", width="100%", id=element_id),
+            style={"width": "100%"},
+        ),
+    )
+
+
+def prevention_page() -> rx.Component:
+    return app_page(
+        page_title("section.prevention"),
+        rx.text(S.active_name, color_scheme="gray", size="2"),
+        rx.cond(S.error != "", rx.callout(S.error, color_scheme="red", icon="triangle-alert", role="alert")),
+        rx.cond(
+            S.next_vaccines.length() > 0,
+            _next_card("prevention.next_vaccine", S.next_vaccines, "next-vaccine"),
+            rx.cond(S.error == "", empty_state("prevention.nothing_next", "shield-check")),
+        ),
+        rx.cond(S.next_exams.length() > 0, _next_card("prevention.next_exam", S.next_exams, "next-exam")),
+        _section("prevention.todo", S.todo, "prevention-todo"),
+        _section("prevention.upcoming", S.upcoming, "prevention-upcoming"),
+        _folded("prevention.done", S.done, "prevention-done"),
+        _folded("prevention.missed", S.missed, "prevention-missed"),
+        rx.cond(S.uncoded > 0, rx.callout(T["prevention.uncoded_hint"], icon="info", color_scheme="amber",
+                                          size="1")),
+        rx.cond(~S.has_exams & (S.error == ""), rx.text(T["prevention.no_exams"], size="1", color_scheme="gray")),
+        rx.cond(
+            S.version != "",
+            rx.vstack(
+                rx.text(T["prevention.sources"], " (", S.version, ")", size="1", weight="medium"),
+                rx.foreach(S.sources, lambda s: rx.text("· ", s, size="1", color_scheme="gray")),
+                rx.text(T["prevention.disclaimer"], size="1", color_scheme="gray"),
+                spacing="1",
+                width="100%",
+            ),
+        ),
+    )

@@ -1,0 +1,66 @@
+"""The reminders block of the home page (issue 6): a heading with a count badge, one line each."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mes_app.components.layout import T
+
+ICONS = {
+    "appointment_proposed": "calendar-clock",
+    "appointment_soon": "calendar",
+    "vaccine_overdue": "syringe",
+    "new_documents": "file-text",
+    "unread_messages": "mail",
+}
+
+
+def _line(line) -> rx.Component:  # noqa: ANN001 - a Var of ReminderLine
+    return rx.link(
+        rx.hstack(
+            rx.match(line.kind, *[(k, rx.icon(i, size=20, color=rx.color("teal", 11))) for k, i in ICONS.items()],
+                     rx.icon("bell", size=20)),
+            rx.vstack(
+                rx.text(line.text, size="2", weight="medium", style={"overflow_wrap": "anywhere"}),
+                rx.cond(line.sub != "", rx.text(line.sub, size="1", color_scheme="gray")),
+                spacing="0",
+                align="start",
+                min_width="0",
+            ),
+            rx.spacer(),
+            rx.icon("chevron-right", size=18, flex_shrink="0"),
+            align="center",
+            spacing="3",
+            width="100%",
+            min_height="44px",
+            padding_y="0.4rem",
+            border_bottom="1px solid var(--gray-a4)",
+        ),
+        href=line.link,
+        underline="none",
+        color="inherit",
+        width="100%",
+    )
+
+
+def reminders_section(lines) -> rx.Component:  # noqa: ANN001 - a Var of list[ReminderLine]
+    return rx.cond(
+        lines.length() > 0,
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("bell", size=20),
+                    rx.heading(T["reminders.title"], size="4", as_="h2"),
+                    rx.badge(lines.length().to_string(), color_scheme="red", variant="solid", radius="full",
+                             id="reminders-badge", aria_label=T["reminders.count_label"]),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.vstack(rx.foreach(lines, _line), spacing="0", width="100%"),
+                spacing="2",
+                width="100%",
+            ),
+            width="100%",
+            id="home-reminders",
+        ),
+    )

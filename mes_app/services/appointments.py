@@ -1,0 +1,409 @@
+"""Appointments (beyond Mon Espace Santé): add, edit, cancel, propose, accept/decline, export.
+
+Rules (on top of the access policy, section APPOINTMENTS):
+
+- The patient or a guardian adds an appointment: it is ``planned`` at once.
+- A professional of the care team *proposes* one (CREATE): it is ``proposed`` until the
+  patient or a guardian accepts it (-> ``planned``) or declines it (-> ``declined``). Answering
+  is a MANAGE action: the entry stays the professional's (read-only to the family).
+- Editing follows the policy (UPDATE: one's own entries); a cancelled or declined appointment
+  can no longer be edited.
+- Cancelling: whoever may edit the entry, or the patient/a guardian (MANAGE) for an
+  appointment a professional proposed and they accepted. A proposal the family cancels is
+  declined.
+- Caregivers with the section in scope read; everyone else gets *not found*.
+
+Past ``planned`` appointments join the health history (:mod:`mes_app.services.timeline`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from mes_app.db import models
+from mes_app.domain import validation as v
+from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserActor, Via, decide
+from mes_app.domain.calendar import DEFAULT_TIMEZONE
+from mes_app.domain.errors import NotFound, ValidationError
+from mes_app.services.access_facts import authorize, load_profile_facts
+
+STATUSES = ("planned", "proposed", "cancelled", "declined")
+OPEN_STATUSES = ("planned", "proposed")
+MAX_FORM_FIELDS = 12
+TITLE_MAX, PLACE_MAX, PRACTITIONER_MAX, REASON_MAX, NOTE_MAX = 200, 200, 200, 255, 2000
+MAX_DURATION = timedelta(days=7)
+# An appointment may be recorded after the fact, but not absurdly far from today.
+MAX_PAST = timedelta(days=366 * 120)
+MAX_FUTURE = timedelta(days=366 * 10)
+UPCOMING_LIMIT = 200
+
+_PARIS = ZoneInfo(DEFAULT_TIMEZONE)
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    id: int
+    profile_id: int
+    profile_name: str  # given name of the person the appointment is for
+    title: str
+    date: str  # ISO local (Paris) date
+    time: str  # "09:30", local
+    end_time: str  # "" when no end
+    location: str
+    practitioner: str
+    reason: str
+    note: str
+    status: str  # planned | proposed | cancelled | declined
+    author_role: str
+    author_name: str
+    editable: bool
+    cancellable: bool
+    answerable: bool  # a proposal the viewer may accept or decline
+    values: dict[str, str] = field(default_factory=dict)  # to prefill the edit form
+
+
+@dataclass(frozen=True)
+class AppointmentForm:
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None
+    location: str | None
+    practitioner: str | None
+    reason: str | None
+    note: str | None
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def parse_form(form: object, *, now: datetime) -> AppointmentForm:
+    """Clean values from an untrusted form (``starts_at``/``ends_at`` from datetime-local inputs)."""
+    if not isinstance(form, dict) or len(form) > MAX_FORM_FIELDS:
+        raise ValidationError("error.invalid_form")
+    title = v.clean_text(form.get("title"), field="title", max_len=TITLE_MAX, required=True, multiline=False)
+    starts_at = v.parse_datetime_local(form.get("starts_at"), field="starts_at")
+    raw_end = form.get("ends_at")
+    ends_at = None if raw_end in (None, "") else v.parse_datetime_local(raw_end, field="ends_at")
+    if ends_at is not None:
+        if ends_at < starts_at:
+            raise ValidationError("error.end_before_start", field="ends_at")
+        if ends_at - starts_at > MAX_DURATION:
+            raise ValidationError("error.out_of_range", field="ends_at", min=0, max=7)
+    if not now - MAX_PAST <= starts_at <= now + MAX_FUTURE:
+        raise ValidationError("error.out_of_range", field="starts_at", min=-120, max=10)
+    return AppointmentForm(
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=v.clean_text(form.get("location"), field="location", max_len=PLACE_MAX, multiline=False),
+        practitioner=v.clean_text(form.get("practitioner"), field="practitioner", max_len=PRACTITIONER_MAX,
+                                  multiline=False),
+        reason=v.clean_text(form.get("reason"), field="reason", max_len=REASON_MAX, multiline=False),
+        note=v.clean_text(form.get("note"), field="note", max_len=NOTE_MAX),
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _target(row: models.Appointment | None = None) -> Target:
+    if row is None:
+        return Target(Section.APPOINTMENTS)
+    return Target(
+        Section.APPOINTMENTS,
+        author_user_id=row.author_user_id,
+        author_role=row.author_role,
+        hidden_from_professionals=row.hidden_from_professionals,
+    )
+
+
+def _load(session: Session, appointment_id: object) -> models.Appointment:
+    row = session.get(models.Appointment, v.parse_id(appointment_id))
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _author_role(via: Via | None) -> str:
+    return {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}.get(via, "patient")
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(_PARIS)
+
+
+def _cancel_action(actor: UserActor, facts: ProfileFacts, row: models.Appointment, now: datetime) -> Action:
+    """UPDATE when the actor may edit the entry; otherwise MANAGE (the family's own decision)."""
+    if decide(actor, Action.UPDATE, facts, _target(row), now).allowed:
+        return Action.UPDATE
+    return Action.MANAGE
+
+
+def _view(row: models.Appointment, actor: UserActor, facts: ProfileFacts, now: datetime,
+          names: dict[int, str], given_names: dict[int, str]) -> AppointmentView:
+    target = _target(row)
+    is_open = row.status in OPEN_STATUSES
+    may_update = decide(actor, Action.UPDATE, facts, target, now).allowed
+    may_manage = decide(actor, Action.MANAGE, facts, target, now).allowed
+    start = _local(row.starts_at)
+    end = _local(row.ends_at) if row.ends_at else None
+    return AppointmentView(
+        id=row.id,
+        profile_id=row.profile_id,
+        profile_name=given_names.get(row.profile_id, ""),
+        title=row.title,
+        date=start.date().isoformat(),
+        time=start.strftime("%H:%M"),
+        end_time=end.strftime("%H:%M") if end else "",
+        location=row.location or "",
+        practitioner=row.practitioner or "",
+        reason=row.reason or "",
+        note=row.note or "",
+        status=row.status,
+        author_role=row.author_role,
+        author_name=names.get(row.author_user_id, ""),
+        editable=is_open and may_update,
+        cancellable=is_open and (may_update or may_manage) and row.starts_at >= now - timedelta(hours=12),
+        answerable=row.status == "proposed" and may_manage,
+        values={
+            "title": row.title,
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": end.strftime("%Y-%m-%dT%H:%M") if end else "",
+            "location": row.location or "",
+            "practitioner": row.practitioner or "",
+            "reason": row.reason or "",
+            "note": row.note or "",
+        },
+    )
+
+
+def _names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    ids = {uid for uid in user_ids if uid is not None}
+    if not ids:
+        return {}
+    return {u.id: u.display_name for u in session.exec(select(models.User).where(models.User.id.in_(ids)))}
+
+
+def _given_names(session: Session, profile_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(profile_ids)
+    if not ids:
+        return {}
+    return {p.id: p.given_name for p in session.exec(select(models.Profile).where(models.Profile.id.in_(ids)))}
+
+
+def _single_view(session: Session, actor: UserActor, row: models.Appointment, now: datetime) -> AppointmentView:
+    facts = load_profile_facts(session, row.profile_id)
+    return _view(row, actor, facts, now, _names(session, [row.author_user_id]),
+                 _given_names(session, [row.profile_id]))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def list_upcoming(
+    session: Session, actor: UserActor, profile_ids: object, *, now: datetime,
+    include_closed: bool = True, limit: int = UPCOMING_LIMIT,
+) -> list[AppointmentView]:
+    """Appointments from today on for several profiles, soonest first.
+
+    Every profile is checked (a profile the actor may not read is *not found*: the whole call
+    fails, so a browser cannot probe ids). Each read by a non-household actor is recorded.
+    """
+    if not isinstance(profile_ids, (list, tuple)) or len(profile_ids) > 50:
+        raise ValidationError("error.invalid_id")
+    pids = list(dict.fromkeys(v.parse_id(pid) for pid in profile_ids))
+    facts_by_pid: dict[int, ProfileFacts] = {}
+    for pid in pids:
+        authorize(session, actor, Action.READ, pid, _target(), now=now, target_kind="appointments")
+        facts_by_pid[pid] = load_profile_facts(session, pid)
+    session.commit()
+    if not pids:
+        return []
+    start_of_today = datetime.combine(_local(now).date(), datetime.min.time(), tzinfo=_PARIS)
+    statuses = STATUSES if include_closed else OPEN_STATUSES
+    rows = session.exec(
+        select(models.Appointment)
+        .where(
+            models.Appointment.profile_id.in_(pids),
+            models.Appointment.starts_at >= start_of_today.astimezone(timezone.utc),
+            models.Appointment.status.in_(statuses),
+        )
+        .order_by(models.Appointment.starts_at, models.Appointment.id)
+    ).all()
+    visible = [r for r in rows if decide(actor, Action.READ, facts_by_pid[r.profile_id], _target(r), now).visible]
+    visible = visible[:limit]
+    names = _names(session, [r.author_user_id for r in visible])
+    given = _given_names(session, pids)
+    return [_view(r, actor, facts_by_pid[r.profile_id], now, names, given) for r in visible]
+
+
+def get_appointment(session: Session, actor: UserActor, appointment_id: object, *, now: datetime) -> AppointmentView:
+    row = _load(session, appointment_id)
+    authorize(session, actor, Action.READ, row.profile_id, _target(row), now=now, target_kind="appointments",
+              target_id=row.id)
+    session.commit()
+    return _single_view(session, actor, row, now)
+
+
+# --------------------------------------------------------------------------- changes
+
+
+def add_appointment(session: Session, actor: UserActor, profile_id: object, form: object, *, now: datetime) -> AppointmentView:
+    """The family adds a planned appointment; a professional of the care team proposes one."""
+    pid = v.parse_id(profile_id)
+    decision = authorize(session, actor, Action.CREATE, pid, _target(), now=now, target_kind="appointments")
+    values = parse_form(form, now=now)
+    profile = session.get(models.Profile, pid)
+    if _local(values.starts_at).date() < profile.birth_date:
+        raise ValidationError("error.before_birth", field="starts_at")
+    role = _author_role(decision.via)
+    row = models.Appointment(
+        profile_id=pid,
+        author_user_id=actor.user_id,
+        author_role=role,
+        created_at=now,
+        updated_at=now,
+        status="proposed" if role == "professional" else "planned",
+        **vars(values),
+    )
+    session.add(row)
+    session.commit()
+    return _single_view(session, actor, row, now)
+
+
+def update_appointment(session: Session, actor: UserActor, appointment_id: object, form: object, *, now: datetime) -> AppointmentView:
+    row = _load(session, appointment_id)
+    authorize(session, actor, Action.UPDATE, row.profile_id, _target(row), now=now, target_kind="appointments",
+              target_id=row.id)
+    if row.status not in OPEN_STATUSES:
+        raise ValidationError("appointments.error.closed")
+    values = parse_form(form, now=now)
+    profile = session.get(models.Profile, row.profile_id)
+    if _local(values.starts_at).date() < profile.birth_date:
+        raise ValidationError("error.before_birth", field="starts_at")
+    for name, value in vars(values).items():
+        setattr(row, name, value)
+    row.updated_at = now
+    session.add(row)
+    session.commit()
+    return _single_view(session, actor, row, now)
+
+
+def cancel_appointment(session: Session, actor: UserActor, appointment_id: object, *, now: datetime) -> AppointmentView:
+    row = _load(session, appointment_id)
+    facts = load_profile_facts(session, row.profile_id)
+    action = _cancel_action(actor, facts, row, now)
+    decision = authorize(session, actor, action, row.profile_id, _target(row), now=now,
+                         target_kind="appointments", target_id=row.id)
+    if row.status not in OPEN_STATUSES:
+        raise ValidationError("appointments.error.closed")
+    family = decision.via in (Via.OWNER, Via.GUARDIAN)
+    row.status = "declined" if row.status == "proposed" and family else "cancelled"
+    row.updated_at = now
+    session.add(row)
+    session.commit()
+    return _single_view(session, actor, row, now)
+
+
+def answer_proposal(session: Session, actor: UserActor, appointment_id: object, accept: object, *, now: datetime) -> AppointmentView:
+    """The patient or a guardian accepts (-> planned) or declines (-> declined) a proposal."""
+    if not isinstance(accept, bool):
+        raise ValidationError("error.invalid_choice", field="accept")
+    row = _load(session, appointment_id)
+    authorize(session, actor, Action.MANAGE, row.profile_id, _target(row), now=now, target_kind="appointments",
+              target_id=row.id)
+    if row.status != "proposed":
+        raise ValidationError("appointments.error.not_proposed")
+    row.status = "planned" if accept else "declined"
+    row.updated_at = now
+    session.add(row)
+    session.commit()
+    return _single_view(session, actor, row, now)
+
+
+# --------------------------------------------------------------------------- calendar export
+
+ICS_STATUS = {"planned": "CONFIRMED", "proposed": "TENTATIVE", "cancelled": "CANCELLED"}
+
+
+def _ics_event(row: models.Appointment, given_name: str, now: datetime, host: str):  # noqa: ANN202
+    from icalendar import Event
+
+    event = Event()
+    event.add("uid", f"mes-appointment-{row.id}@{host}")
+    event.add("dtstamp", now)
+    event.add("dtstart", row.starts_at.astimezone(timezone.utc))
+    event.add("dtend", (row.ends_at or row.starts_at + timedelta(minutes=30)).astimezone(timezone.utc))
+    event.add("summary", f"{given_name} · {row.title}" if given_name else row.title)
+    event.add("status", ICS_STATUS.get(row.status, "CONFIRMED"))
+    if row.location:
+        event.add("location", row.location)
+    details = [x for x in (row.practitioner, row.reason, row.note) if x]
+    if details:
+        event.add("description", "\n".join(details))
+    event.add("last-modified", row.updated_at.astimezone(timezone.utc))
+    return event
+
+
+def _calendar(events: list) -> bytes:  # noqa: ANN001
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//MES//Rendez-vous//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    for event in events:
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def export_one_ics(session: Session, actor: UserActor, appointment_id: object, *, now: datetime,
+                   host: str = "mes.local") -> bytes:
+    row = _load(session, appointment_id)
+    authorize(session, actor, Action.READ, row.profile_id, _target(row), now=now, target_kind="appointments",
+              target_id=row.id)
+    session.commit()
+    if row.status == "declined":
+        raise NotFound()
+    return _calendar([_ics_event(row, _given_names(session, [row.profile_id]).get(row.profile_id, ""), now, host)])
+
+
+def export_all_ics(session: Session, actor: UserActor, profile_ids: object, *, now: datetime,
+                   host: str = "mes.local") -> bytes:
+    """Every planned, proposed or cancelled appointment of these profiles (declined ones never were)."""
+    if not isinstance(profile_ids, (list, tuple)) or len(profile_ids) > 50:
+        raise ValidationError("error.invalid_id")
+    pids = list(dict.fromkeys(v.parse_id(pid) for pid in profile_ids))
+    facts_by_pid = {}
+    for pid in pids:
+        authorize(session, actor, Action.READ, pid, _target(), now=now, target_kind="appointments")
+        facts_by_pid[pid] = load_profile_facts(session, pid)
+    session.commit()
+    rows = []
+    if pids:
+        rows = session.exec(
+            select(models.Appointment)
+            .where(models.Appointment.profile_id.in_(pids),
+                   models.Appointment.status.in_(("planned", "proposed", "cancelled")))
+            .order_by(models.Appointment.starts_at, models.Appointment.id)
+        ).all()
+    given = _given_names(session, pids)
+    events = [
+        _ics_event(r, given.get(r.profile_id, ""), now, host)
+        for r in rows
+        if decide(actor, Action.READ, facts_by_pid[r.profile_id], _target(r), now).visible
+    ]
+    return _calendar(events)
+
+
+def household_profile_ids(session: Session, actor: UserActor, *, now: datetime) -> list[int]:
+    """The profiles the actor manages: their own and those they are a guardian of."""
+    from mes_app.services.profiles import accessible_profiles
+
+    return [p.id for p in accessible_profiles(session, actor, now=now) if p.relationship in ("owner", "guardian")]

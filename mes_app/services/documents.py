@@ -1,0 +1,452 @@
+"""Documents: deposit (patient, guardian or a professional of the care team), list, open,
+hide from professionals, per-document sharing switches, delete.
+
+Every use case: parse → load the document → ask the access policy about *that document*
+(its provenance, "hidden from professionals" and its per-document switches) → change →
+record the access → commit. Files go through :mod:`mes_app.storage`; a failure at any step
+leaves neither a file nor a row behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from mes_app.db import models
+from mes_app.domain import documents as rules
+from mes_app.domain import validation as v
+from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, parse_sections
+from mes_app.domain.calendar import local_date
+from mes_app.domain.errors import NotFound, ValidationError
+from mes_app.domain.terminology import LOINC, load_default, normalize
+from mes_app.services.access_facts import authorize, document_switches, load_profile_facts, record_access
+from mes_app.storage.base import DocumentStorage, StoredFile, UploadWriter
+
+MAX_QUERY_LEN = 100
+MAX_FORM_FIELDS = 10
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    title: str
+    date: str  # ISO date of the document
+    category_code: str
+    category_label: str  # French display as stored; the UI relabels from the code
+    kind: str  # pdf | image | other
+    mime_type: str
+    size_bytes: int
+    author_role: str
+    author_name: str
+    hidden_from_professionals: bool
+    manageable: bool  # the viewer may hide it and set its switches (the patient or a guardian)
+    deletable: bool
+    by_professional: bool
+    size_label: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """What the download route needs to send a file (after the policy said yes)."""
+
+    storage_key: str
+    mime_type: str
+    size_bytes: int
+    filename: str
+
+
+@dataclass(frozen=True)
+class SharingView:
+    document_id: int
+    title: str
+    hidden_from_professionals: bool
+    grantees: list[rules.GranteeSwitch]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def document_categories() -> list:
+    """The LOINC document types of the CI-SIS list, for the category picker."""
+    return load_default().concepts("document_type")
+
+
+def _load(session: Session, document_id: object) -> models.Document:
+    doc = session.get(models.Document, v.parse_id(document_id))
+    if doc is None or doc.deleted_at is not None:
+        raise NotFound()
+    return doc
+
+
+def _target(doc: models.Document, switches: dict[tuple[str, int], bool]) -> Target:
+    return Target(
+        Section.DOCUMENTS,
+        author_user_id=doc.author_user_id,
+        author_role=doc.author_role,
+        hidden_from_professionals=doc.hidden_from_professionals,
+        document_id=doc.id,
+        document_switches=switches,
+    )
+
+
+def _doc_target(session: Session, doc: models.Document) -> Target:
+    return _target(doc, document_switches(session, [doc.id])[doc.id])
+
+
+def _author_role(via: Via | None) -> str:
+    return {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}.get(via, "patient")
+
+
+def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.id: u.display_name for u in session.exec(select(models.User).where(models.User.id.in_(wanted)))}
+
+
+def _view(doc: models.Document, *, manageable: bool, deletable: bool, names: dict[int, str]) -> DocumentView:
+    return DocumentView(
+        id=doc.id,
+        title=doc.title,
+        date=doc.document_date.isoformat(),
+        category_code=doc.category_code or "",
+        category_label=doc.category_display or "",
+        kind=rules.file_kind(doc.mime_type),
+        mime_type=doc.mime_type,
+        size_bytes=doc.size_bytes,
+        author_role=doc.author_role,
+        author_name=names.get(doc.author_user_id, ""),
+        hidden_from_professionals=doc.hidden_from_professionals,
+        manageable=manageable,
+        deletable=deletable,
+        by_professional=doc.author_role == "professional",
+    )
+
+
+def parse_metadata(form: object, *, birth_date, today) -> dict:  # noqa: ANN001
+    """Title, date and category of a new document, from an untrusted form."""
+    if not isinstance(form, dict) or len(form) > MAX_FORM_FIELDS:
+        raise ValidationError("error.invalid_form")
+    title = v.clean_text(form.get("title"), field="title", max_len=rules.MAX_TITLE_LEN, required=True, multiline=False)
+    day = v.parse_date(form.get("document_date"), field="document_date", required=True)
+    v.check_not_future(day, today)
+    v.check_not_before(day, birth_date)
+    code = form.get("category")
+    if not isinstance(code, str) or not code:
+        raise ValidationError("error.required", field="category")
+    concept = load_default().lookup("document_type", LOINC, code)
+    if concept is None:
+        raise ValidationError("error.unknown_code", field="category")
+    return {
+        "title": title,
+        "document_date": day,
+        "category_system": LOINC,
+        "category_code": concept.code,
+        "category_display": concept.display_fr,
+    }
+
+
+# --------------------------------------------------------------------------- upload
+
+
+@dataclass
+class PendingUpload:
+    """An upload whose metadata and rights were checked, and whose bytes are arriving."""
+
+    profile_id: int
+    values: dict
+    filename: str
+    author_role: str
+    writer: UploadWriter
+    storage: DocumentStorage
+
+    def write(self, chunk: bytes) -> None:
+        self.writer.write(chunk)
+
+    def abort(self) -> None:
+        self.writer.abort()
+
+
+def begin_upload(
+    session: Session,
+    actor: UserActor,
+    profile_id: object,
+    form: object,
+    filename: object,
+    *,
+    storage: DocumentStorage,
+    max_bytes: int,
+    now: datetime,
+) -> PendingUpload:
+    """Check everything that can be checked before reading the file: rights, form, name."""
+    pid = v.parse_id(profile_id)
+    decision = authorize(session, actor, Action.CREATE, pid, Target(Section.DOCUMENTS), now=now,
+                         target_kind="documents", log_reads=False)
+    session.rollback()  # the CREATE is recorded when the document is stored
+    profile = session.get(models.Profile, pid)
+    values = parse_metadata(form, birth_date=profile.birth_date, today=local_date(now))
+    name = rules.check_filename(filename)
+    return PendingUpload(pid, values, name, _author_role(decision.via), storage.begin(max_bytes), storage)
+
+
+def finish_upload(session: Session, actor: UserActor, pending: PendingUpload, *, now: datetime) -> DocumentView:
+    """The whole file arrived: sniff, refuse duplicates, store the row. Nothing is left on failure."""
+    stored: StoredFile = pending.writer.commit()  # aborts itself (no file left) when refused
+    try:
+        decision = authorize(session, actor, Action.CREATE, pending.profile_id, Target(Section.DOCUMENTS),
+                             now=now, target_kind="documents")
+        _refuse_duplicate(session, actor, pending.profile_id, stored.sha256, now)
+        doc = models.Document(
+            profile_id=pending.profile_id,
+            author_user_id=actor.user_id,
+            author_role=_author_role(decision.via),
+            created_at=now,
+            updated_at=now,
+            storage_key=stored.key,
+            sha256=stored.sha256,
+            size_bytes=stored.size_bytes,
+            mime_type=stored.mime_type,
+            original_filename=pending.filename,
+            **pending.values,
+        )
+        session.add(doc)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        pending.storage.delete(stored.key)
+        raise
+    return _single_view(session, actor, doc, now)
+
+
+def upload_document(
+    session: Session,
+    actor: UserActor,
+    profile_id: object,
+    form: object,
+    filename: object,
+    chunks: Iterable[bytes],
+    *,
+    storage: DocumentStorage,
+    max_bytes: int,
+    now: datetime,
+) -> DocumentView:
+    """Deposit a document from a stream of byte chunks (the HTTP route feeds them one by one)."""
+    pending = begin_upload(session, actor, profile_id, form, filename, storage=storage, max_bytes=max_bytes, now=now)
+    try:
+        for chunk in chunks:
+            pending.write(chunk)
+    except BaseException:
+        pending.abort()
+        raise
+    return finish_upload(session, actor, pending, now=now)
+
+
+def _refuse_duplicate(session: Session, actor: UserActor, pid: int, sha256: str, now: datetime) -> None:
+    """The same file twice in one record is refused, when the depositor can see the first one
+    (a professional must not learn of a document hidden from them)."""
+    same = session.exec(
+        select(models.Document).where(
+            models.Document.profile_id == pid, models.Document.sha256 == sha256, models.Document.deleted_at.is_(None)
+        )
+    ).all()
+    if not same:
+        return
+    facts = load_profile_facts(session, pid)
+    switches = document_switches(session, [d.id for d in same])
+    if any(decide(actor, Action.READ, facts, _target(d, switches[d.id]), now).visible for d in same):
+        raise ValidationError("error.document_duplicate")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def list_documents(
+    session: Session, actor: UserActor, profile_id: object, *, category: object = "", query: object = "",
+    now: datetime,
+) -> list[DocumentView]:
+    """The documents the actor may see, newest first, optionally of one category and matching
+    a title search. The read of the section is recorded once (for non-household readers)."""
+    pid = v.parse_id(profile_id)
+    wanted = category or ""
+    if wanted and (not isinstance(wanted, str) or load_default().lookup("document_type", LOINC, wanted) is None):
+        raise ValidationError("error.invalid_choice", field="category")
+    text = v.clean_text(query, field="query", max_len=MAX_QUERY_LEN, multiline=False) if query else None
+    authorize(session, actor, Action.READ, pid, Target(Section.DOCUMENTS), now=now, target_kind="documents")
+    session.commit()
+    facts = load_profile_facts(session, pid)
+    stmt = select(models.Document).where(models.Document.profile_id == pid, models.Document.deleted_at.is_(None))
+    if wanted:
+        stmt = stmt.where(models.Document.category_code == wanted)
+    rows = [d for d in session.exec(stmt).all() if not text or rules.matches_title(d.title, text, normalize)]
+    switches = document_switches(session, [d.id for d in rows])
+    names = _names(session, (d.author_user_id for d in rows))
+    views = []
+    for doc in rows:
+        target = _target(doc, switches[doc.id])
+        if not decide(actor, Action.READ, facts, target, now).visible:
+            continue
+        views.append(_view(
+            doc,
+            manageable=decide(actor, Action.MANAGE, facts, target, now).allowed,
+            deletable=decide(actor, Action.DELETE, facts, target, now).allowed,
+            names=names,
+        ))
+    views.sort(key=lambda d: (d.date, d.id), reverse=True)
+    return views
+
+
+def _single_view(session: Session, actor: UserActor, doc: models.Document, now: datetime) -> DocumentView:
+    facts = load_profile_facts(session, doc.profile_id)
+    target = _doc_target(session, doc)
+    return _view(
+        doc,
+        manageable=decide(actor, Action.MANAGE, facts, target, now).allowed,
+        deletable=decide(actor, Action.DELETE, facts, target, now).allowed,
+        names=_names(session, [doc.author_user_id]),
+    )
+
+
+def open_document(session: Session, actor: UserActor | None, document_id: object, *, now: datetime) -> DocumentFile:
+    """The file of one document, if the policy lets the actor read it; the opening is recorded.
+
+    Anyone else gets NotFound — a stranger, a professional it is hidden from, an id that does
+    not exist — and the attempt is recorded too (without any health data).
+    """
+    try:
+        doc_id = v.parse_id(document_id)
+    except ValidationError:
+        raise NotFound() from None
+    doc = session.get(models.Document, doc_id)
+    if actor is None:
+        raise NotFound()
+    if doc is None or doc.deleted_at is not None:
+        record_access(session, actor_user_id=actor.user_id, profile_id=doc.profile_id if doc else None,
+                      action="denied", target_kind="document", target_id=doc_id, via="none", now=now)
+        session.commit()
+        raise NotFound()
+    decision = authorize(session, actor, Action.READ, doc.profile_id, _doc_target(session, doc), now=now,
+                         target_kind="document", target_id=doc.id, log_reads=False)
+    if decision.via not in (Via.OWNER, Via.GUARDIAN):
+        record_access(session, actor_user_id=actor.user_id, profile_id=doc.profile_id, action="download",
+                      target_kind="document", target_id=doc.id, via=decision.via.value,
+                      grant_id=decision.grant_id, now=now)
+    session.commit()
+    return DocumentFile(doc.storage_key, doc.mime_type, doc.size_bytes,
+                        rules.download_filename(doc.title, doc.mime_type))
+
+
+# --------------------------------------------------------------------------- the patient's switches
+
+
+def set_hidden_from_professionals(
+    session: Session, actor: UserActor, document_id: object, hidden: object, *, now: datetime
+) -> DocumentView:
+    """One switch hides the document from every professional (their own deposits included)."""
+    if not isinstance(hidden, bool):
+        raise ValidationError("error.invalid_choice")
+    doc = _load(session, document_id)
+    authorize(session, actor, Action.MANAGE, doc.profile_id, _doc_target(session, doc), now=now,
+              target_kind="document", target_id=doc.id)
+    doc.hidden_from_professionals = hidden
+    doc.updated_at = now
+    session.add(doc)
+    session.commit()
+    return _single_view(session, actor, doc, now)
+
+
+def _candidates(session: Session, pid: int, now: datetime) -> list[rules.Candidate]:
+    """Everyone (and every link) who could see this profile's documents now."""
+    facts = load_profile_facts(session, pid)
+    out: list[rules.Candidate] = []
+    care = [c for c in facts.care if c.status == "active" and c.starts_at <= now and (c.ends_at is None or now < c.ends_at)]
+    pros = {u.id: u for u in session.exec(
+        select(models.User).where(models.User.id.in_([c.professional_user_id for c in care] or [-1]))
+    )}
+    for user_id in sorted({c.professional_user_id for c in care}):
+        user = pros.get(user_id)
+        if user is not None and user.role == "professional":
+            out.append(rules.Candidate("professional", user_id, user.display_name, user.specialty or ""))
+    caregivers = [
+        g for g in facts.caregivers
+        if g.revoked_at is None and g.starts_at <= now and (g.ends_at is None or now < g.ends_at)
+        and rules.scope_includes_documents(g.sections)
+    ]
+    names = _names(session, (g.grantee_user_id for g in caregivers))
+    for user_id in sorted({g.grantee_user_id for g in caregivers}):
+        if user_id not in facts.guardian_user_ids and user_id != facts.owner_user_id:
+            out.append(rules.Candidate("caregiver", user_id, names.get(user_id, ""), ""))
+    links = session.exec(select(models.ShareLink).where(models.ShareLink.profile_id == pid)).all()
+    for link in links:
+        if rules.link_is_usable(link.expires_at, link.revoked_at, now) and rules.scope_includes_documents(
+            s.value for s in parse_sections(link.sections)
+        ):
+            out.append(rules.Candidate("share_link", link.id, link.label, local_date(link.expires_at).isoformat()))
+    return out
+
+
+def document_sharing(session: Session, actor: UserActor, document_id: object, *, now: datetime) -> SharingView:
+    """The sharing panel of one document: every possible grantee with their switch."""
+    doc = _load(session, document_id)
+    switches = document_switches(session, [doc.id])[doc.id]
+    authorize(session, actor, Action.MANAGE, doc.profile_id, _target(doc, switches), now=now,
+              target_kind="document", target_id=doc.id)
+    session.commit()
+    grantees = rules.grantee_switches(_candidates(session, doc.profile_id, now), switches,
+                                      hidden_from_professionals=doc.hidden_from_professionals)
+    return SharingView(doc.id, doc.title, doc.hidden_from_professionals, grantees)
+
+
+def set_document_switch(
+    session: Session, actor: UserActor, document_id: object, grantee_kind: object, grantee_id: object,
+    allowed: object, *, now: datetime,
+) -> SharingView:
+    """Switch one grantee on or off for one document. Only current candidates can be switched:
+    a made-up user or link id is not found."""
+    if not isinstance(allowed, bool):
+        raise ValidationError("error.invalid_choice")
+    kind = v.parse_choice(grantee_kind, ("professional", "caregiver", "share_link"), field="grantee_kind")
+    gid = v.parse_id(grantee_id)
+    doc = _load(session, document_id)
+    authorize(session, actor, Action.MANAGE, doc.profile_id, _doc_target(session, doc), now=now,
+              target_kind="document", target_id=doc.id)
+    if not any(c.kind == kind and c.grantee_id == gid for c in _candidates(session, doc.profile_id, now)):
+        raise NotFound()
+    column = models.DocumentGrant.share_link_id if kind == "share_link" else models.DocumentGrant.grantee_user_id
+    grant = session.exec(
+        select(models.DocumentGrant).where(
+            models.DocumentGrant.document_id == doc.id, models.DocumentGrant.grantee_kind == kind, column == gid
+        )
+    ).first()
+    if grant is None:
+        grant = models.DocumentGrant(
+            document_id=doc.id,
+            grantee_kind=kind,
+            grantee_user_id=None if kind == "share_link" else gid,
+            share_link_id=gid if kind == "share_link" else None,
+            set_by_user_id=actor.user_id,
+        )
+    grant.allowed = allowed
+    grant.set_by_user_id = actor.user_id
+    grant.updated_at = now
+    session.add(grant)
+    session.commit()
+    return document_sharing(session, actor, doc.id, now=now)
+
+
+def delete_document(
+    session: Session, actor: UserActor, document_id: object, *, storage: DocumentStorage, now: datetime
+) -> None:
+    """Delete a document the actor deposited themselves (a professional's deposit can only be
+    hidden by the patient). The row is kept, marked deleted (the access history still names
+    it); the file is erased."""
+    doc = _load(session, document_id)
+    authorize(session, actor, Action.DELETE, doc.profile_id, _doc_target(session, doc), now=now,
+              target_kind="document", target_id=doc.id)
+    doc.deleted_at = now
+    doc.updated_at = now
+    session.add(doc)
+    session.commit()
+    storage.delete(doc.storage_key)

@@ -1,0 +1,130 @@
+"""Reminders: what needs attention across every profile the user manages (their own and the
+children's): proposals to answer, appointments in the next 7 days, overdue vaccinations,
+documents added by someone else in the last 7 days, unread messages.
+
+Only the account's own profile and the profiles it is a guardian of are scanned; every count
+goes through the access policy (a document switched off, an entry hidden… are not counted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, func, select
+
+from mes_app.db import models
+from mes_app.domain.access import Action, Section, Target, UserActor, decide
+from mes_app.domain.calendar import DEFAULT_TIMEZONE
+from mes_app.domain.errors import NotFound
+from mes_app.services import appointments, prevention
+from mes_app.services.access_facts import document_switches, load_profile_facts
+from mes_app.services.profiles import accessible_profiles
+
+SOON = timedelta(days=7)
+RECENT = timedelta(days=7)
+KINDS = ("appointment_proposed", "appointment_soon", "vaccine_overdue", "new_documents", "unread_messages")
+LINKS = {
+    "appointment_proposed": "/appointments",
+    "appointment_soon": "/appointments",
+    "vaccine_overdue": "/prevention",
+    "new_documents": "/documents",
+    "unread_messages": "/",
+}
+
+
+@dataclass(frozen=True)
+class ReminderView:
+    key: str
+    kind: str  # one of KINDS
+    profile_id: int
+    profile_name: str  # given name
+    title: str  # an appointment's or a vaccine's name, "" for counts
+    date: str  # ISO local date, "" for counts
+    time: str  # "09:30", "" when not an appointment
+    count: int
+    link: str
+
+
+def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = "fr") -> list[ReminderView]:
+    household = [p for p in accessible_profiles(session, actor, now=now) if p.relationship in ("owner", "guardian")]
+    if not household:
+        return []
+    found: list[ReminderView] = []
+    ids = [p.id for p in household]
+    for item in appointments.list_upcoming(session, actor, ids, now=now, include_closed=False):
+        starts = datetime.fromisoformat(item.values["starts_at"]).replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+        if item.status == "proposed":
+            kind = "appointment_proposed"
+        elif starts <= now + SOON and starts >= now - timedelta(hours=1):
+            kind = "appointment_soon"
+        else:
+            continue
+        found.append(ReminderView(f"appointment-{item.id}", kind, item.profile_id, item.profile_name, item.title,
+                                  item.date, item.time, 1, LINKS[kind]))
+    for profile in household:
+        try:
+            overdue = prevention.overdue_vaccines(session, actor, profile.id, now=now, lang=lang)
+        except NotFound:
+            overdue = []
+        by_series: dict[str, list] = {}
+        for item in overdue:
+            by_series.setdefault(item.label, []).append(item)
+        for label, items in by_series.items():
+            found.append(ReminderView(f"vaccine-{profile.id}-{items[0].key}", "vaccine_overdue", profile.id,
+                                      profile.given_name, label, items[0].late_date, "", len(items),
+                                      LINKS["vaccine_overdue"]))
+        documents = _new_documents(session, actor, profile.id, now)
+        if documents:
+            found.append(ReminderView(f"documents-{profile.id}", "new_documents", profile.id, profile.given_name, "",
+                                      "", "", documents, LINKS["new_documents"]))
+        unread = _unread_messages(session, actor, profile.id)
+        if unread:
+            found.append(ReminderView(f"messages-{profile.id}", "unread_messages", profile.id, profile.given_name, "",
+                                      "", "", unread, LINKS["unread_messages"]))
+    found.sort(key=lambda r: (KINDS.index(r.kind), r.date, r.time, r.key))
+    return found
+
+
+def _new_documents(session: Session, actor: UserActor, profile_id: int, now: datetime) -> int:
+    """Documents someone else added to the profile in the last 7 days, that the actor may read."""
+    rows = session.exec(
+        select(models.Document).where(
+            models.Document.profile_id == profile_id,
+            models.Document.deleted_at.is_(None),
+            models.Document.created_at >= now - RECENT,
+            models.Document.author_user_id != actor.user_id,
+        )
+    ).all()
+    if not rows:
+        return 0
+    facts = load_profile_facts(session, profile_id)
+    switches = document_switches(session, [r.id for r in rows])
+    count = 0
+    for row in rows:
+        target = Target(Section.DOCUMENTS, author_user_id=row.author_user_id, author_role=row.author_role,
+                        hidden_from_professionals=row.hidden_from_professionals, document_id=row.id,
+                        document_switches=switches.get(row.id, {}))
+        if decide(actor, Action.READ, facts, target, now).visible:
+            count += 1
+    return count
+
+
+def _unread_messages(session: Session, actor: UserActor, profile_id: int) -> int:
+    """Messages written by others after the user last read their thread."""
+    last_read = (
+        select(models.MessageRead.last_read_at)
+        .where(models.MessageRead.thread_id == models.MessageThread.id, models.MessageRead.user_id == actor.user_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(func.count(models.Message.id))
+        .join(models.MessageThread, models.MessageThread.id == models.Message.thread_id)
+        .where(
+            models.MessageThread.profile_id == profile_id,
+            models.Message.author_user_id != actor.user_id,
+            (last_read.is_(None)) | (models.Message.sent_at > last_read),
+        )
+    )
+    return int(session.exec(query).one() or 0)

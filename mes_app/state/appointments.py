@@ -1,0 +1,176 @@
+"""The agenda: upcoming appointments of every profile the user manages (and of the profile shown).
+
+Every handler re-reads the identity; the ids the browser sends (appointment, profile) are
+checked by the service against the access policy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from mes_app import i18n
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import appointments
+from mes_app.services.appointments import AppointmentView
+from mes_app.services.profiles import ProfileView
+from mes_app.state.base import AppState, Context, SessionGone
+
+HOUSEHOLD = ("owner", "guardian")
+CAN_ADD = ("owner", "guardian", "care_team")
+EMPTY_FORM = {"title": "", "starts_at": "", "ends_at": "", "location": "", "practitioner": "", "reason": "", "note": ""}
+FORM_FIELDS = tuple(EMPTY_FORM)
+
+
+def _localise(view: AppointmentView, lang: str) -> AppointmentView:
+    return dataclasses.replace(view, date=i18n.format_date(view.date, lang))
+
+
+def upcoming_for(state: AppState, ctx: Context, *, include_closed: bool = True) -> list[AppointmentView]:
+    """Appointments of the profiles the user manages, plus the profile shown when it is another
+    one (a patient of the care team, a profile shared with a caregiver) and readable."""
+    household = [p.id for p in state.profiles if p.relationship in HOUSEHOLD]
+    views = appointments.list_upcoming(ctx.session, ctx.actor, household, now=ctx.now, include_closed=include_closed)
+    active = state._active_profile_id
+    if active is not None and active not in household:
+        try:
+            views += appointments.list_upcoming(ctx.session, ctx.actor, [active], now=ctx.now,
+                                                include_closed=include_closed)
+        except NotFound:
+            pass
+        views.sort(key=lambda a: (a.values.get("starts_at", ""), a.id))
+    return views
+
+
+class AppointmentsState(AppState):
+    items: list[AppointmentView] = []
+    targets: list[ProfileView] = []  # profiles the user may add an appointment for
+    error: str = ""
+
+    form_open: bool = False
+    form_id: int = 0
+    form_values: dict[str, str] = EMPTY_FORM
+    form_profile: str = ""
+    form_error: str = ""
+    form_key: int = 0
+
+    confirm_open: bool = False
+    confirm_id: int = 0
+
+    def _reload(self, ctx: Context) -> None:
+        self._active_profile(ctx)
+        self.targets = [p for p in self.profiles if p.relationship in CAN_ADD]
+        lang = self._lang()
+        self.items = [_localise(a, lang) for a in upcoming_for(self, ctx)]
+
+    def _find(self, appointment_id: object) -> AppointmentView | None:
+        if not isinstance(appointment_id, int) or isinstance(appointment_id, bool):
+            return None
+        return next((a for a in self.items if a.id == appointment_id), None)
+
+    @rx.event
+    def load_appointments(self):
+        self.error, self.form_open, self.confirm_open = "", False, False
+        try:
+            with self._context() as ctx:
+                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.items = []
+            self.error = self._error_text(error)
+
+    # ------------------------------------------------------------------ add / edit
+
+    @rx.event
+    def open_new(self):
+        if not self.targets:
+            return
+        ids = [str(p.id) for p in self.targets]
+        self.form_profile = self.active_value if self.active_value in ids else ids[0]
+        self._open(0, dict(EMPTY_FORM))
+
+    @rx.event
+    def open_edit(self, appointment_id: int):
+        found = self._find(appointment_id)
+        if found is None or not found.editable:
+            return
+        self.form_profile = str(found.profile_id)
+        self._open(found.id, {k: found.values.get(k, "") for k in FORM_FIELDS})
+
+    def _open(self, appointment_id: int, values: dict[str, str]) -> None:
+        self.form_id, self.form_values, self.form_error = appointment_id, values, ""
+        self.form_key += 1
+        self.form_open = True
+
+    @rx.event
+    def set_form_open(self, value: bool):
+        self.form_open = value if isinstance(value, bool) else False
+
+    @rx.event
+    def submit_form(self, form_data: dict):
+        if not isinstance(form_data, dict):
+            self.form_error = self._text("error.invalid_form")
+            return
+        data = {k: form_data.get(k) for k in FORM_FIELDS}
+        proposed = False
+        try:
+            with self._context() as ctx:
+                if self.form_id:
+                    appointments.update_appointment(ctx.session, ctx.actor, self.form_id, data, now=ctx.now)
+                else:
+                    profile = form_data.get("profile", self.form_profile)
+                    view = appointments.add_appointment(ctx.session, ctx.actor, profile, data, now=ctx.now)
+                    proposed = view.status == "proposed"
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.form_error = self._error_text(error)
+            return
+        self.form_open = False
+        key = "appointments.proposed_toast" if proposed else "appointments.saved"
+        return rx.toast.success(self._text(key), duration=2500)
+
+    # ------------------------------------------------------------------ cancel, answer
+
+    @rx.event
+    def ask_cancel(self, appointment_id: int):
+        found = self._find(appointment_id)
+        if found is None or not found.cancellable:
+            return
+        self.confirm_id, self.confirm_open = found.id, True
+
+    @rx.event
+    def set_confirm_open(self, value: bool):
+        self.confirm_open = value if isinstance(value, bool) else False
+
+    @rx.event
+    def confirm_cancel(self):
+        self.confirm_open = False
+        try:
+            with self._context() as ctx:
+                appointments.cancel_appointment(ctx.session, ctx.actor, self.confirm_id, now=ctx.now)
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+            return
+        return rx.toast.success(self._text("appointments.cancelled_toast"), duration=2500)
+
+    @rx.event
+    def answer(self, appointment_id: int, accept: bool):
+        try:
+            with self._context() as ctx:
+                appointments.answer_proposal(ctx.session, ctx.actor, appointment_id, accept, now=ctx.now)
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+            return
+        key = "appointments.accepted_toast" if accept is True else "appointments.declined_toast"
+        return rx.toast.success(self._text(key), duration=2500)

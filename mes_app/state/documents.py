@@ -1,0 +1,329 @@
+"""Documents page and access history: thin states over :mod:`mes_app.services.documents`
+and :mod:`mes_app.services.access_history`.
+
+The upload itself never goes through Reflex (whose ``/_upload`` trusts the browser's token
+and has no size limit): a tiny script posts the form to ``POST /api/documents`` (session
+cookie, streamed, size-capped) with a progress bar, then calls :meth:`upload_finished` with
+the outcome, which only reloads the list and shows a message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from mes_app import i18n
+from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
+from mes_app.domain.documents import GranteeSwitch, size_label
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import access_history, documents
+from mes_app.services.documents import DocumentView
+from mes_app.settings import settings
+from mes_app.state.base import AppState, SessionGone
+from mes_app.storage import default_storage
+
+MAX_QUERY = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class CategoryOption:
+    code: str
+    label: str
+
+
+@dataclasses.dataclass(frozen=True)
+class AccessRow:
+    key: str
+    when: str
+    who: str
+    what: str
+    via: str
+    refused: bool
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+class DocumentsState(AppState):
+    documents: list[DocumentView] = []
+    categories: list[CategoryOption] = []
+    category_filter: str = ""
+    query: str = ""
+    error: str = ""
+    upload_error: str = ""
+    upload_form_key: int = 0
+    upload_open: bool = False
+    today: str = ""
+    max_size_label: str = ""
+
+    # the sharing dialog of one document
+    sharing_open: bool = False
+    sharing_title: str = ""
+    sharing_hidden: bool = False
+    sharing_grantees: list[GranteeSwitch] = []
+    _sharing_doc_id: int | None = None
+
+    # the delete confirmation
+    confirm_open: bool = False
+    _confirm_doc_id: int | None = None
+
+    @rx.var
+    def can_upload(self) -> bool:
+        return self.active_relationship in ("owner", "guardian", "care_team")
+
+    # ------------------------------------------------------------------ helpers
+
+    def _labels(self) -> dict[str, str]:
+        return {c.code: c.label for c in self.categories}
+
+    def _reload(self, ctx) -> None:  # noqa: ANN001
+        pid = self._active_profile(ctx)
+        self.documents = []
+        if pid is None:
+            return
+        lang = self._lang()
+        labels = self._labels()
+        views = documents.list_documents(ctx.session, ctx.actor, pid, category=self.category_filter,
+                                         query=self.query, now=ctx.now)
+        self.documents = [
+            dataclasses.replace(
+                d,
+                date=i18n.format_date(d.date, lang),
+                category_label=labels.get(d.category_code, d.category_label),
+                size_label=size_label(d.size_bytes, lang),
+            )
+            for d in views
+        ]
+
+    def _run(self, action) -> rx.event.EventSpec | None:  # noqa: ANN001
+        """Run ``action(ctx)`` with the usual identity and error handling; False on refusal."""
+        try:
+            with self._context() as ctx:
+                action(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+            return False
+        return None
+
+    def _set_sharing(self, view: documents.SharingView) -> None:
+        lang = self._lang()
+        self._sharing_doc_id = view.document_id
+        self.sharing_title = view.title
+        self.sharing_hidden = view.hidden_from_professionals
+        self.sharing_grantees = [
+            dataclasses.replace(g, detail=i18n.format_date(g.detail, lang)) if g.kind == "share_link" else g
+            for g in view.grantees
+        ]
+
+    # ------------------------------------------------------------------ events
+
+    @rx.event
+    def load_documents(self):
+        lang = self._lang()
+        self.categories = [CategoryOption(c.code, c.label(lang)) for c in documents.document_categories()]
+        self.error = self.upload_error = ""
+        self.sharing_open = self.confirm_open = False
+        self.max_size_label = size_label(settings.max_upload_bytes, lang)
+
+        def load(ctx) -> None:  # noqa: ANN001
+            self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+            self.today = local_date(ctx.now).isoformat()
+            self._reload(ctx)
+
+        return self._run(load) or None
+
+    @rx.event
+    def set_category(self, code: str):
+        if not isinstance(code, str) or (code and code not in self._labels()):
+            return
+        self.category_filter = code
+        return self._run(self._reload) or None
+
+    @rx.event
+    def set_query(self, text: str):
+        if not isinstance(text, str):
+            return
+        self.query = text[:MAX_QUERY]
+        return self._run(self._reload) or None
+
+    @rx.event
+    def toggle_upload(self):
+        self.upload_open = not self.upload_open
+        self.upload_error = ""
+
+    @rx.event
+    def upload_finished(self, result: dict):
+        """Called by the upload script with ``{"ok": bool, "code": "<message key>"}``: the
+        outcome only decides which message to show; the list is re-read from the server."""
+        ok = isinstance(result, dict) and result.get("ok") is True
+        code = result.get("code") if isinstance(result, dict) else None
+        if not ok:
+            if code == "":
+                return None  # the browser already pointed at the missing field
+            known = isinstance(code, str) and code.startswith("error.") and code in i18n.TEXTS
+            params = {"max_mb": settings.max_upload_bytes // (1024 * 1024)}
+            self.upload_error = self._text(code if known else "error.upload_failed", **params)
+            return None
+        self.upload_error = ""
+        self.upload_form_key += 1
+        self.upload_open = False
+        outcome = self._run(self._reload)
+        if outcome is not None and outcome is not False:
+            return outcome
+        return rx.toast.success(self._text("documents.uploaded"), duration=2500)
+
+    # ------------------------------------------------------------------ sharing
+
+    @rx.event
+    def open_sharing(self, document_id: int):
+        if not _is_id(document_id) or not any(d.id == document_id and d.manageable for d in self.documents):
+            return None
+
+        def load(ctx) -> None:  # noqa: ANN001
+            self._set_sharing(documents.document_sharing(ctx.session, ctx.actor, document_id, now=ctx.now))
+
+        outcome = self._run(load)
+        if outcome is None:
+            self.sharing_open = True
+        return outcome or None
+
+    @rx.event
+    def set_sharing_open(self, value: bool):
+        self.sharing_open = value if isinstance(value, bool) else False
+
+    @rx.event
+    def toggle_hidden(self, hidden: bool):
+        doc_id = self._sharing_doc_id
+        if doc_id is None or not isinstance(hidden, bool):
+            return None
+
+        def change(ctx) -> None:  # noqa: ANN001
+            documents.set_hidden_from_professionals(ctx.session, ctx.actor, doc_id, hidden, now=ctx.now)
+            self._set_sharing(documents.document_sharing(ctx.session, ctx.actor, doc_id, now=ctx.now))
+            self._reload(ctx)
+
+        outcome = self._run(change)
+        if outcome is None:
+            return rx.toast.success(self._text("documents.sharing_updated"), duration=2000)
+        return outcome or None
+
+    @rx.event
+    def toggle_grantee(self, kind: str, grantee_id: int, allowed: bool):
+        doc_id = self._sharing_doc_id
+        if doc_id is None:
+            return None
+
+        def change(ctx) -> None:  # noqa: ANN001
+            self._set_sharing(documents.set_document_switch(ctx.session, ctx.actor, doc_id, kind, grantee_id,
+                                                            allowed, now=ctx.now))
+
+        outcome = self._run(change)
+        if outcome is None:
+            return rx.toast.success(self._text("documents.sharing_updated"), duration=2000)
+        return outcome or None
+
+    # ------------------------------------------------------------------ delete
+
+    @rx.event
+    def ask_delete(self, document_id: int):
+        if not _is_id(document_id) or not any(d.id == document_id and d.deletable for d in self.documents):
+            return
+        self._confirm_doc_id = document_id
+        self.confirm_open = True
+
+    @rx.event
+    def set_confirm_open(self, value: bool):
+        self.confirm_open = value if isinstance(value, bool) else False
+
+    @rx.event
+    def confirm_delete(self):
+        self.confirm_open = False
+        doc_id = self._confirm_doc_id
+        self._confirm_doc_id = None
+        if doc_id is None:
+            return None
+
+        def delete(ctx) -> None:  # noqa: ANN001
+            documents.delete_document(ctx.session, ctx.actor, doc_id, storage=default_storage(), now=ctx.now)
+            self._reload(ctx)
+
+        outcome = self._run(delete)
+        if outcome is None:
+            return rx.toast.success(self._text("documents.deleted"), duration=2500)
+        return outcome or None
+
+
+# --------------------------------------------------------------------------- access history
+
+
+def _when(iso: str, lang: str) -> str:
+    moment = datetime.fromisoformat(iso).astimezone(ZoneInfo(DEFAULT_TIMEZONE))
+    return f"{i18n.format_date(moment.date().isoformat(), lang)} {moment:%H:%M}"
+
+
+def _target_text(item: access_history.AccessView, lang: str) -> str:
+    if item.target_kind == "document":
+        return f"« {item.target_label} »" if item.target_label else i18n.t("access.a_document", lang)
+    if item.target_kind == "access_history":
+        return i18n.t("access.access_history", lang)
+    for key in (f"kind.{item.target_kind}", f"section.{item.target_kind}"):
+        if key in i18n.TEXTS:
+            return i18n.t(key, lang)
+    return item.target_kind
+
+
+def access_row(item: access_history.AccessView, lang: str) -> AccessRow:
+    who = item.who or i18n.t("access.a_link" if item.who_role == "link" else "access.someone", lang)
+    action_key = f"access.action.{item.action}"
+    action = i18n.t(action_key, lang) if action_key in i18n.TEXTS else item.action
+    via_key = f"access.via.{item.via}"
+    via = i18n.t(via_key, lang) if via_key in i18n.TEXTS else item.via
+    if item.grant_label:
+        via += f" « {item.grant_label} »"
+    return AccessRow(str(item.id), _when(item.occurred_at, lang), who, f"{action} {_target_text(item, lang)}", via,
+                     item.action == "denied")
+
+
+class AccessHistoryState(AppState):
+    rows: list[AccessRow] = []
+    page: int = 0
+    has_more: bool = False
+    error: str = ""
+
+    def _fetch(self, reset: bool) -> rx.event.EventSpec | None:
+        try:
+            with self._context() as ctx:
+                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+                pid = self._active_profile(ctx)
+                if pid is None:
+                    self.rows = []
+                    return None
+                result = access_history.access_history(ctx.session, ctx.actor, pid, page=self.page, now=ctx.now)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.rows, self.has_more, self.error = [], False, self._error_text(error)
+            return None
+        lang = self._lang()
+        fresh = [access_row(item, lang) for item in result.items]
+        self.rows = fresh if reset else self.rows + fresh
+        self.has_more = result.has_more
+        return None
+
+    @rx.event
+    def load_access_history(self):
+        self.page, self.error = 0, ""
+        return self._fetch(reset=True)
+
+    @rx.event
+    def load_more(self):
+        if self.page >= 10_000:
+            return None
+        self.page += 1
+        return self._fetch(reset=False)

@@ -1,0 +1,370 @@
+"""The measures page: latest-value cards, entry/edit/delete, CSV import (MeasuresState), and
+the chart with its entries list (MeasureChartState).
+
+The Plotly figure (a plain dict) lives in MeasureChartState, a *sibling* of MeasuresState:
+opening a dialog, saving or deleting never loads (nor unpickles) the figure (reflex-internals
+§6.3). Every handler re-reads the identity from the session cookie and the active profile
+server-side; ids and kinds sent by the browser are validated by the services, which ask the
+access policy about the target itself.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from mes_app import i18n
+from mes_app.domain import measures as m
+from mes_app.domain.calendar import DEFAULT_TIMEZONE
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import measures
+from mes_app.services.measure_import import MAX_IMPORT_BYTES
+from mes_app.services.measures import EntryView, KindSummary
+from mes_app.state.base import AppState, SessionGone
+from mes_app.web.measure_import import PATH as IMPORT_PATH
+
+MAX_IMPORT_ROWS_SHOWN = 10
+MAX_IMPORT_ERRORS_SHOWN = 50
+_TEXT_MAX = 300
+
+
+def measure_error_text(state: AppState, error: Exception) -> str:
+    """Like ``_error_text``, with the limits of a measure written the reader's way."""
+    if isinstance(error, ValidationError) and error.code == "error.measure_out_of_range":
+        lang = state._lang()
+        params = dict(error.params)
+        params["min"] = m.format_number(float(params.get("min", 0)), lang, 2)
+        params["max"] = m.format_number(float(params.get("max", 0)), lang, 2)
+        params["kind"] = i18n.t(f"measure.{params.get('kind', '')}", lang)
+        return i18n.t(error.code, lang, **params)
+    return state._error_text(error)
+
+
+def _now_local_input() -> str:
+    return f"{datetime.now(ZoneInfo(DEFAULT_TIMEZONE)):%Y-%m-%dT%H:%M}"
+
+
+def _clip(value: object) -> str:
+    return value[:_TEXT_MAX] if isinstance(value, str) else ""
+
+
+class MeasuresState(AppState):
+    cards: list[KindSummary] = []
+    error: str = ""
+
+    # the add / edit dialog
+    form_open: bool = False
+    form_kind: str = "weight"
+    form_entry_id: int = 0
+    form_values: dict[str, str] = {}
+    form_error: str = ""
+    form_key: int = 0
+
+    # the delete confirmation
+    confirm_open: bool = False
+    _confirm_entry_id: int = 0
+
+    # the CSV import
+    import_busy: bool = False
+    import_message: str = ""
+    import_ok: bool = False
+    import_ready: bool = False  # checked, no error: the import button shows
+    import_summary: str = ""
+    import_rows: list[dict[str, str]] = []
+    import_errors: list[dict[str, str]] = []
+
+    def _reload_cards(self, ctx) -> None:  # noqa: ANN001
+        pid = self._active_profile(ctx)
+        self.cards = []
+        if pid is None:
+            return
+        self.cards = measures.overview(ctx.session, ctx.actor, pid, now=ctx.now, lang=self._lang())
+
+    @rx.event
+    def load_measures(self):
+        self.error, self.form_open, self.confirm_open = "", False, False
+        self._reset_import()
+        try:
+            with self._context() as ctx:
+                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+                self._reload_cards(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.cards = []
+            self.error = self._error_text(error)
+
+    # ------------------------------------------------------------------ add / edit
+
+    @rx.event
+    def open_new(self):
+        self._open_form("weight" if self.form_kind not in m.ENTRY_KINDS else self.form_kind, 0, {})
+
+    @rx.event
+    def set_form_kind(self, kind: str):
+        if kind in m.ENTRY_KINDS and not self.form_entry_id:
+            self._open_form(kind, 0, {})
+
+    def _open_form(self, kind: str, entry_id: int, values: dict[str, str]) -> None:
+        self.form_kind, self.form_entry_id = kind, entry_id
+        self.form_values = {"value": "", "value_secondary": "", "heart_rate": "", "unit": m.KINDS[kind].unit,
+                            "measured_at": _now_local_input(), **values}
+        self.form_error = ""
+        self.form_key += 1
+        self.form_open = True
+
+    @rx.event
+    def open_edit(self, entry_id: int):
+        try:
+            with self._context() as ctx:
+                entry = measures.entry_for_edit(ctx.session, ctx.actor, entry_id, now=ctx.now, lang=self._lang())
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+            return
+        self._open_form(entry.kind, entry.id, {"value": entry.form_value, "value_secondary": entry.form_secondary,
+                                               "measured_at": entry.form_when})
+
+    @rx.event
+    def set_form_open(self, value: bool):
+        self.form_open = value if isinstance(value, bool) else False
+
+    @rx.event
+    def submit_form(self, form_data: dict):
+        if not isinstance(form_data, dict):
+            self.form_error = self._text("error.invalid_form")
+            return
+        allowed = ("value", "value_secondary", "heart_rate", "unit", "measured_at")
+        data = {key: form_data.get(key) for key in allowed if key in form_data}
+        data["kind"] = self.form_kind
+        try:
+            with self._context() as ctx:
+                pid = self._active_profile(ctx)
+                if pid is None:
+                    raise NotFound()
+                if self.form_entry_id:
+                    measures.update_measure(ctx.session, ctx.actor, self.form_entry_id, data, now=ctx.now)
+                else:
+                    measures.add_measure(ctx.session, ctx.actor, pid, data, now=ctx.now)
+                self._reload_cards(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.form_error = measure_error_text(self, error)
+            return
+        self.form_open = False
+        return [MeasureChartState.show_kind(self.form_kind), rx.toast.success(self._text("measures.saved"), duration=2500)]
+
+    # ------------------------------------------------------------------ delete
+
+    @rx.event
+    def ask_delete(self, entry_id: int):
+        if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+            return
+        self._confirm_entry_id, self.confirm_open = entry_id, True
+
+    @rx.event
+    def set_confirm_open(self, value: bool):
+        self.confirm_open = value if isinstance(value, bool) else False
+
+    @rx.event
+    def confirm_delete(self):
+        self.confirm_open = False
+        try:
+            with self._context() as ctx:
+                measures.delete_measure(ctx.session, ctx.actor, self._confirm_entry_id, now=ctx.now)
+                self._reload_cards(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+            return
+        return [MeasureChartState.refresh, rx.toast.success(self._text("measures.deleted"), duration=2500)]
+
+    # ------------------------------------------------------------------ CSV import
+
+    def _reset_import(self) -> None:
+        self.import_busy, self.import_message, self.import_ok, self.import_ready = False, "", False, False
+        self.import_summary, self.import_rows, self.import_errors = "", [], []
+
+    def _import_script(self, profile_id: int, mode: str) -> str:
+        texts = {
+            "no_file": self._text("measures.import_no_file"),
+            "too_large": self._text("error.import_too_large", max_mb=MAX_IMPORT_BYTES // (1024 * 1024)),
+            "generic": self._text("error.generic"),
+        }
+        return (
+            "(async () => {"
+            f"const t = {json.dumps(texts)};"
+            "const input = document.getElementById('measures-import-file');"
+            "if (!input || !input.files || !input.files[0]) return {ok: false, message: t.no_file};"
+            f"if (input.files[0].size > {MAX_IMPORT_BYTES}) return {{ok: false, message: t.too_large}};"
+            "const body = new FormData();"
+            f"body.append('profile', {json.dumps(str(profile_id))}); body.append('mode', {json.dumps(mode)});"
+            "body.append('file', input.files[0]);"
+            "try {"
+            f"const r = await fetch({json.dumps(IMPORT_PATH)}, {{method: 'POST', body, credentials: 'same-origin'}});"
+            "if ((r.headers.get('content-type') || '').includes('json')) return await r.json();"
+            "return {ok: false, message: r.status === 413 ? t.too_large : t.generic};"
+            "} catch (e) { return {ok: false, message: t.generic}; }"
+            "})()"
+        )
+
+    def _start_import(self, mode: str, callback):  # noqa: ANN001, ANN202
+        try:
+            with self._context() as ctx:
+                pid = self._active_profile(ctx)
+        except SessionGone:
+            return self._to_login()
+        if pid is None:
+            return None
+        self.import_busy = True
+        self.import_message = ""
+        return rx.call_script(self._import_script(pid, mode), callback=callback)
+
+    @rx.event
+    def import_check(self):
+        self._reset_import()
+        return self._start_import("preview", MeasuresState.import_checked)
+
+    @rx.event
+    def import_checked(self, result: dict):
+        """The route's answer, relayed by the browser: display only (the route re-checks all)."""
+        self.import_busy = False
+        if not isinstance(result, dict):
+            self.import_message = self._text("error.generic")
+            return
+        self.import_ok = result.get("ok") is True
+        self.import_message = _clip(result.get("message"))
+        if not self.import_ok:
+            return
+        numbers = [result.get(k) for k in ("total", "valid", "error_count")]
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+            self.import_ok = False
+            return
+        total, valid, errors = numbers
+        self.import_summary = f"{valid} {self._text('measures.import_summary')} {total}"
+        rows = result.get("rows") if isinstance(result.get("rows"), list) else []
+        self.import_rows = [
+            {key: _clip(str(row.get(key, ""))) for key in ("line", "when", "kind", "value", "unit")}
+            for row in rows[:MAX_IMPORT_ROWS_SHOWN] if isinstance(row, dict)
+        ]
+        errs = result.get("errors") if isinstance(result.get("errors"), list) else []
+        self.import_errors = [
+            {key: _clip(str(err.get(key, ""))) for key in ("line", "message")}
+            for err in errs[:MAX_IMPORT_ERRORS_SHOWN] if isinstance(err, dict)
+        ]
+        self.import_ready = errors == 0 and valid > 0
+
+    @rx.event
+    def import_run(self):
+        if not self.import_ready:
+            return None
+        return self._start_import("import", MeasuresState.import_finished)
+
+    @rx.event
+    def import_finished(self, result: dict):
+        ok = isinstance(result, dict) and result.get("ok") is True
+        message = _clip(result.get("message")) if isinstance(result, dict) else self._text("error.generic")
+        self._reset_import()
+        self.import_ok, self.import_message = ok, message
+        if not ok:
+            return None
+        try:
+            with self._context() as ctx:
+                self._reload_cards(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+        return [MeasureChartState.refresh, rx.toast.success(message, duration=3000)]
+
+
+class MeasureChartState(AppState):
+    """The chart of one kind (a plain Plotly dict), its summary and its entries."""
+
+    kinds: list[str] = []
+    kind: str = ""
+    range_key: str = "1y"
+    figure: dict = {}
+    has_points: bool = False
+    summary: list[KindSummary] = []  # zero or one
+    note_key: str = ""
+    bands: list[tuple[str, str]] = []
+    points_text: str = ""
+    entries: list[EntryView] = []
+    entries_more: bool = False
+    entries_limit: int = measures.ENTRIES_PAGE
+    error: str = ""
+
+    def _load(self) -> rx.event.EventSpec | None:
+        self.error = ""
+        try:
+            with self._context() as ctx:
+                pid = self._active_profile(ctx)
+                if pid is None:
+                    self._clear()
+                    return None
+                lang = self._lang()
+                self.kinds = measures.available_kinds(ctx.session, ctx.actor, pid, now=ctx.now)
+                if self.kind not in self.kinds:
+                    self.kind = "weight" if "weight" in self.kinds else (self.kinds[0] if self.kinds else "")
+                if not self.kind:
+                    self._clear(keep_kinds=True)
+                    return None
+                result = measures.chart(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang)
+                entry_kind = self.kind if self.kind != "bmi" else "weight"
+                self.entries, self.entries_more = measures.list_entries(
+                    ctx.session, ctx.actor, pid, entry_kind, now=ctx.now, lang=lang, limit=self.entries_limit)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self._clear()
+            self.error = self._error_text(error)
+            return None
+        self.figure = result.figure
+        self.has_points = result.sent_points > 0
+        self.summary = [result.summary] if result.summary is not None else []
+        self.note_key = result.note_key
+        self.bands = list(result.bands)
+        self.points_text = (f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
+                            if result.sent_points < result.total_points else "")
+        return None
+
+    def _clear(self, keep_kinds: bool = False) -> None:
+        if not keep_kinds:
+            self.kinds = []
+        self.kind, self.figure, self.has_points, self.summary = "", {}, False, []
+        self.note_key, self.bands, self.points_text, self.entries, self.entries_more = "", [], "", [], False
+
+    @rx.event
+    def load_chart(self):
+        self.entries_limit = measures.ENTRIES_PAGE
+        return self._load()
+
+    @rx.event
+    def refresh(self):
+        return self._load()
+
+    @rx.event
+    def show_kind(self, kind: str):
+        if isinstance(kind, str) and kind in m.KINDS:
+            self.kind = kind
+            self.entries_limit = measures.ENTRIES_PAGE
+        return self._load()
+
+    @rx.event
+    def set_range(self, key: str):
+        if key in measures.RANGES:
+            self.range_key = key
+            return self._load()
+        return None
+
+    @rx.event
+    def show_more(self):
+        self.entries_limit = min(self.entries_limit + measures.ENTRIES_PAGE, measures.MAX_ENTRIES)
+        return self._load()

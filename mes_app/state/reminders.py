@@ -1,0 +1,30 @@
+"""Reminder lines for the home page (issue 6): the service's reminders put into words."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from mes_app import i18n
+
+
+@dataclasses.dataclass(frozen=True)
+class ReminderLine:
+    """One reminder, as shown (issue 6)."""
+
+    key: str
+    kind: str
+    text: str
+    sub: str
+    link: str
+
+
+def reminder_lines(items, lang: str) -> list[ReminderLine]:  # noqa: ANN001 - ReminderView list
+    lines = []
+    for r in items:
+        date = i18n.format_date(r.date, lang)
+        params = {"name": r.profile_name, "title": r.title, "count": r.count, "date": date, "time": r.time}
+        sub_key = {"appointment_proposed": "reminders.sub.when", "appointment_soon": "reminders.sub.when",
+                   "vaccine_overdue": "reminders.sub.overdue"}.get(r.kind)
+        lines.append(ReminderLine(r.key, r.kind, i18n.t(f"reminders.{r.kind}", lang, **params),
+                                  i18n.t(sub_key, lang, **params) if sub_key else "", r.link))
+    return lines

@@ -1,0 +1,124 @@
+"""``POST /api/measures/import``: the CSV import of measures, over plain HTTP.
+
+Why a route and not ``rx.upload``: Reflex runs an upload handler against the state of the
+client token sent in a header (chosen by the browser), with the router headers of that
+state's websocket, not of the upload request. Here the identity comes from the session
+cookie of *this* request, the profile id is checked by the access policy like any other
+argument, the body is capped (``guard`` allows 5 MB + multipart overhead on this path, and
+the service refuses anything over 5 MB), and the file is read in memory and never stored:
+nothing ever lands in Reflex's public upload folder.
+
+Form fields: ``file`` (the CSV), ``profile`` (id), ``mode`` (``preview`` | ``import``).
+Answers JSON with messages already translated (language cookie ``mes_lang``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from http.cookies import SimpleCookie
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from mes_app import i18n
+from mes_app.db.engine import get_engine
+from mes_app.domain.access import UserActor
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.measures import UNIT_LABELS, format_number
+from mes_app.services import accounts, measure_import
+from mes_app.services.measure_import import MAX_IMPORT_BYTES
+
+log = logging.getLogger(__name__)
+
+PATH = "/api/measures/import"
+BODY_LIMIT = MAX_IMPORT_BYTES + 64 * 1024  # multipart overhead
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _lang(cookie_header: str | None) -> str:
+    jar = SimpleCookie()
+    try:
+        jar.load(cookie_header or "")
+    except Exception:  # noqa: BLE001 - a malformed header means the default language
+        return i18n.DEFAULT_LANG
+    morsel = jar.get("mes_lang")
+    return morsel.value if morsel and morsel.value in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+def _json(payload: dict, status: int = 200) -> JSONResponse:
+    return JSONResponse(payload, status_code=status, headers=_NO_STORE)
+
+
+def _message(code: str, params: dict, lang: str) -> str:
+    shown = dict(params)
+    for key in ("min", "max"):
+        if isinstance(shown.get(key), float):
+            shown[key] = format_number(shown[key], lang, 2)
+    if "kind" in shown:
+        shown["kind"] = i18n.t(f"measure.{shown['kind']}", lang)
+    if "field" in shown:
+        shown["field"] = i18n.t(f"measures.column.{shown['field']}", lang)
+    return i18n.t(code, lang, **shown)
+
+
+async def import_measures(request: Request) -> Response:
+    from mes_app.web.routes import _same_origin, session_secret_from_cookie_header
+
+    lang = _lang(request.headers.get("cookie"))
+    if not _same_origin(request):
+        return _json({"ok": False, "message": i18n.t("error.forbidden", lang)}, 403)
+    now = datetime.now(timezone.utc)
+    secret = session_secret_from_cookie_header(request.headers.get("cookie"))
+    with Session(get_engine()) as session:
+        identity = accounts.resolve_session(session, secret, now=now)
+    if identity is None:
+        return _json({"ok": False, "message": i18n.t("error.session_expired", lang)}, 401)
+    try:
+        form = await request.form(max_files=1, max_fields=4, max_part_size=1024)
+    except Exception:  # noqa: BLE001 - malformed multipart
+        return _json({"ok": False, "message": i18n.t("error.import_not_csv", lang)}, 400)
+    try:
+        upload = form.get("file")
+        mode = form.get("mode")
+        profile_id = form.get("profile")
+        if not isinstance(upload, UploadFile) or mode not in ("preview", "import"):
+            return _json({"ok": False, "message": i18n.t("error.import_not_csv", lang)}, 400)
+        data = await upload.read(MAX_IMPORT_BYTES + 1)
+    finally:
+        await form.close()
+    actor = UserActor(identity.user_id, identity.role)
+    try:
+        payload = await run_in_threadpool(_run, actor, profile_id, data, mode, now, lang)
+    except (NotFound, ValidationError, Forbidden) as error:
+        if isinstance(error, ValidationError):
+            text = _message(error.code, error.params, lang)
+        else:
+            text = i18n.t("error.not_found" if isinstance(error, NotFound) else "error.forbidden", lang)
+        return _json({"ok": False, "message": text}, 422 if isinstance(error, ValidationError) else 404)
+    return _json(payload)
+
+
+def _run(actor: UserActor, profile_id: object, data: bytes, mode: str, now: datetime, lang: str) -> dict:
+    with Session(get_engine()) as session:
+        if mode == "import":
+            count = measure_import.run_import(session, actor, profile_id, data, now=now)
+            return {"ok": True, "imported": count, "message": i18n.t("measures.import_done", lang, count=count)}
+        preview = measure_import.preview_import(session, actor, profile_id, data, now=now)
+    return {
+        "ok": True,
+        "total": preview.total,
+        "valid": preview.valid,
+        "error_count": preview.error_count,
+        "rows": [
+            {"line": r.line, "when": r.when, "kind": i18n.t(f"measure.{r.kind}", lang),
+             "value": format_number(r.value, lang, 2)
+             + ("" if r.value_secondary is None else "/" + format_number(r.value_secondary, lang, 0)),
+             "unit": UNIT_LABELS.get(r.unit, r.unit)}
+            for r in preview.rows
+        ],
+        "errors": [{"line": e.line, "message": _message(e.code, e.params, lang)} for e in preview.errors],
+    }

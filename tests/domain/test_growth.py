@@ -1,0 +1,92 @@
+"""WHO growth standards (2006): z-scores against published reference values, curves, limits."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from mes_app.domain import growth
+
+BORN = date(2024, 1, 1)
+
+
+def on(days: int) -> date:
+    return BORN + timedelta(days=days)
+
+
+@pytest.mark.parametrize(("indicator", "sex", "days", "L", "M", "S"), [
+    # WHO Child Growth Standards, LMS tables by day (published by WHO, igrowup / anthro)
+    ("wfa", "male", 0, 0.3487, 3.3464, 0.14602),
+    ("wfa", "female", 0, 0.3809, 3.2322, 0.14171),
+    ("lhfa", "male", 0, 1.0, 49.8842, 0.03795),
+    ("bmi", "male", 0, -0.3053, 13.4069, 0.0956),
+])
+def test_lms_parameters_are_the_who_ones(indicator, sex, days, L, M, S):
+    lms = growth.lms_at(indicator, sex, days)
+    assert (lms.L, lms.M, lms.S) == pytest.approx((L, M, S))
+
+
+def test_head_circumference_at_birth_is_the_who_median():
+    assert growth.lms_at("hcfa", "male", 0).M == pytest.approx(34.4618)
+    assert growth.lms_at("hcfa", "female", 0).M == pytest.approx(33.8787)
+    # 60 months = 1,826 days: the last monthly row
+    assert growth.lms_at("hcfa", "male", 1826).M == pytest.approx(50.7375, abs=0.01)
+
+
+def test_a_median_value_has_z_zero_and_percentile_fifty():
+    score = growth.zscore("wfa", "male", BORN, BORN, 3.3464)
+    assert (score.z, score.percentile) == (0.0, 50.0)
+
+
+def test_reference_value_cross_checked_with_three_libraries():
+    # Boy, 365 days, 9.6 kg: anthro z = -0.0437, pygrowup -0.05, rcpchgrowth SDS -0.044 (centile 48.3)
+    score = growth.zscore("wfa", "male", BORN, on(365), 9.6)
+    assert score.z == pytest.approx(-0.04, abs=0.006)
+    assert score.percentile == pytest.approx(48.3, abs=0.2)
+
+
+def test_who_sd_lines_give_their_z_scores():
+    lms = growth.lms_at("wfa", "female", 180)
+    for z in (-2, -1, 1, 2):
+        assert growth.lms_z(lms.value_at(z), lms, restricted=True) == pytest.approx(z, abs=1e-9)
+
+
+def test_weight_beyond_3_sd_uses_the_who_linear_tail():
+    lms = growth.lms_at("wfa", "male", 365)
+    sd3, sd2 = lms.value_at(3), lms.value_at(2)
+    x = sd3 + (sd3 - sd2)  # one "SD23" above SD3 -> z = 4 exactly with the restricted tail
+    assert growth.lms_z(x, lms, restricted=True) == pytest.approx(4.0)
+    assert growth.lms_z(x, lms, restricted=False) != pytest.approx(4.0)
+
+
+def test_standing_height_under_two_years_gets_the_07_cm_correction():
+    lying = growth.zscore("lhfa", "female", BORN, on(200), 66.0, recumbent=True)
+    standing = growth.zscore("lhfa", "female", BORN, on(200), 65.3, recumbent=False)
+    assert lying.z == standing.z == pytest.approx(-0.28, abs=0.01)  # anthro: -0.276
+
+
+def test_classification_uses_who_cut_offs():
+    assert growth.classify("wfa", -2.01) == "underweight"
+    assert growth.classify("wfa", -2.0) == "normal"
+    assert growth.classify("wfa", -3.01) == "severely_underweight"
+    assert growth.classify("bmi", 1.01) == "risk_overweight"
+    assert growth.classify("bmi", 2.01) == "overweight"
+    assert growth.classify("bmi", 3.01) == "obese"
+    assert growth.classify("lhfa", -2.5) == "stunted"
+
+
+def test_nothing_is_computed_beyond_five_years_or_without_a_sex():
+    assert growth.zscore("wfa", "male", BORN, on(1827), 19.0) is None
+    assert growth.zscore("wfa", "unknown", BORN, on(100), 6.0) is None
+    assert growth.zscore("wfa", "male", BORN, BORN - timedelta(days=1), 3.0) is None
+    assert growth.curves("wfa", "male", 2000, 3000) == []
+
+
+def test_curves_are_the_five_who_percentiles_and_stop_at_five_years():
+    curves = growth.curves("wfa", "female", 0, 2500, points=30)
+    assert [c.percentile for c in curves] == [3, 15, 50, 85, 97]
+    p3, _, p50, _, p97 = curves
+    assert p50.ages[-1] == growth.MAX_AGE_DAYS
+    assert p50.values[0] == pytest.approx(3.23, abs=0.01)
+    assert all(a < b < c for a, b, c in zip(p3.values, p50.values, p97.values))

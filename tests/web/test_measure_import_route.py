@@ -1,0 +1,70 @@
+"""POST /api/measures/import as a browser (or an attacker) sees it: the session cookie of the
+request decides, the profile goes through the policy, the body is capped, nothing is stored
+on a refusal."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from mes_app.db.models import Measure
+from mes_app.web import measure_import as route
+from mes_app.web import routes
+from tests.factories import PASSWORD, committed_count, make_owner, make_stranger
+
+CSV = b"date,kind,value,unit\n2026-11-01 08:30,weight,72.5,kg\n2026-11-02,weight,900,kg\n"
+GOOD = b"date,kind,value,unit\n2026-11-01 08:30,weight,72.5,kg\n"
+
+
+@pytest.fixture()
+def app(engine, session, monkeypatch):
+    monkeypatch.setattr(routes, "get_engine", lambda: engine)
+    monkeypatch.setattr(route, "get_engine", lambda: engine)
+    return routes.guard(routes.build_api())
+
+
+def client_for(app, who=None) -> TestClient:
+    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False)
+    if who is not None:
+        assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
+    return client
+
+
+def post(client, profile_id, data, mode="preview", **headers):
+    return client.post(route.PATH, data={"profile": str(profile_id), "mode": mode},
+                       files={"file": ("m.csv", data, "text/csv")}, headers=headers)
+
+
+def test_preview_then_import_with_the_session_cookie(app, session):
+    alice = make_owner(session, "Alice Durand")
+    client = client_for(app, alice)
+    answer = post(client, alice.profile.id, CSV)
+    assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
+    body = answer.json()
+    assert (body["total"], body["valid"], body["error_count"]) == (2, 1, 1)
+    assert body["errors"] == [{"line": 3, "message": (
+        "Valeur impossible pour « Poids » : elle doit être comprise entre 0,2 et 500 kg.")}]
+    refused = post(client, alice.profile.id, CSV, mode="import")
+    assert refused.status_code == 422 and "rien n'a été importé" in refused.json()["message"]
+    assert committed_count(session, Measure) == 0
+    done = post(client, alice.profile.id, GOOD, mode="import")
+    assert done.json() == {"ok": True, "imported": 1, "message": "1 mesures importées."}
+    assert committed_count(session, Measure) == 1
+
+
+def test_no_cookie_another_family_or_another_site_gets_nothing(app, session):
+    alice = make_owner(session, "Alice Durand")
+    assert post(client_for(app), alice.profile.id, GOOD, mode="import").status_code == 401
+    mallory = client_for(app, make_stranger(session))
+    assert post(mallory, alice.profile.id, GOOD, mode="import").status_code == 404
+    own = client_for(app, alice)
+    assert post(own, alice.profile.id, GOOD, mode="import", origin="https://evil.example").status_code == 403
+    assert committed_count(session, Measure) == 0
+
+
+def test_a_body_over_the_cap_is_refused_before_parsing(app, session):
+    alice = make_owner(session, "Alice Durand")
+    big = GOOD + b"2026-11-01 08:30,weight,72.5,kg\n" * (route.BODY_LIMIT // 30)
+    answer = post(client_for(app, alice), alice.profile.id, big, mode="import")
+    assert answer.status_code == 413
+    assert committed_count(session, Measure) == 0
