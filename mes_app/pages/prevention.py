@@ -54,7 +54,6 @@ def prevention_row(item) -> rx.Component:  # noqa: ANN001
             ),
             _dates(item),
             rx.text(
-                rx.cond(item.compulsory, T["prevention.compulsory"] + " · ", ""),
                 item.reason,
                 size="1",
                 color_scheme="gray",
