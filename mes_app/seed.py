@@ -238,6 +238,11 @@ class _Seeder:
         )
 
 
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
+
+
 # Kinds of contact whose day is never shifted: an emergency fixes the date of what follows it,
 # and a pharmacy visit must stay after the prescription.
 _ANCHORED = ("emergency", "pharmacy")
@@ -485,6 +490,11 @@ def _seed_mother(s: _Seeder, p: _Person) -> None:
     s.vaccination(p, visit_day["Consultation médecin traitant — vaccination coqueluche"], "J07AJ52", "115",
                   "Boostrix (dTcaP) — pendant la grossesse", None,
                   by_pro=True, performer=GP_NAME)
+    # Her childhood MMR, copied from her carnet de santé (without it the prevention
+    # calendar rightly reports MMR as overdue for anyone born after 1980).
+    for dose, months in ((1, 12), (2, 18)):
+        s.vaccination(p, _add_months(birth, months), "J07BD52", "03", "ROR (rougeole, oreillons, rubéole)", dose,
+                      by_pro=False, performer="Dr Anne Leroy, médecin traitant")
 
     # ---- measures: monthly weight, blood pressure and pulse for three years (home scale and
     # cuff). Weight follows the pregnancy: +12 kg at term, then back to ~+1 kg.
