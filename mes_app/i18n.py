@@ -563,6 +563,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Un repère, pas un avis médical : votre médecin adapte le calendrier (rattrapage, situations particulières).",
         "A guide, not medical advice: your doctor adapts the schedule (catch-up, special situations).",
     ),
+    # --- care team, caregivers, who can see my record, summary (issue 5a) ---
+    # --- share links, QR, SMART Health Links, emergency card (issue 5b / 6) ---
+    # --- messages (issue 5c) ---
 }
 
 

@@ -61,3 +61,6 @@ from mes_app.pages.prevention import prevention_page  # noqa: E402
 from mes_app.state.prevention import PreventionState  # noqa: E402
 
 app.add_page(prevention_page, route="/prevention", title="MES · Prévention", on_load=PreventionState.load_prevention)
+# --- care team, caregivers, summary (issue 5a) ---
+# --- share links, emergency card (issue 5b / 6) ---
+# --- messages (issue 5c) ---

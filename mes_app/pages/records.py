@@ -28,6 +28,9 @@ RECORD_INDEX_EXTRA: list[tuple[str, str, str]] = [
     # --- documents (issue 4) ---
     ("section.documents", "/documents", "file-text"),
     # --- appointments, prevention, emergency card (issue 6) ---
+    # --- care team, caregivers, summary (issue 5a) ---
+    # --- share links, emergency card (issue 5b / 6) ---
+    # --- messages (issue 5c) ---
     ("section.appointments", "/appointments", "calendar"),
     ("section.prevention", "/prevention", "shield-check"),
 ]
