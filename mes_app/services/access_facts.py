@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 from mes_app.db.models import AccessEvent, CaregiverGrant, CareRelationship, Guardianship, Profile
 from mes_app.domain.access import (
     Action,
+    LinkActor,
+    ShareLinkFacts,
     CareFacts,
     CaregiverFacts,
     Decision,
@@ -94,6 +96,60 @@ def authorize(
                 grant_id=decision.grant_id,
                 now=now,
             )
+    return decision
+
+
+def load_link_facts(session: Session, link_id: int) -> ShareLinkFacts | None:
+    """The policy's view of a share link (or emergency card link)."""
+    from mes_app.db.models import ShareLink
+
+    link = session.get(ShareLink, link_id)
+    if link is None:
+        return None
+    return ShareLinkFacts(
+        id=link.id,
+        profile_id=link.profile_id,
+        sections=parse_sections(link.sections),
+        expires_at=link.expires_at,
+        revoked_at=link.revoked_at,
+        has_passcode=link.passcode_hash is not None,
+        failed_passcode_count=link.failed_passcode_count,
+        max_passcode_attempts=link.max_passcode_attempts,
+    )
+
+
+def authorize_link(
+    session: Session,
+    actor: LinkActor,
+    target: Target,
+    *,
+    now: datetime,
+    opener_label: str | None = None,
+    target_kind: str | None = None,
+    target_id: int | None = None,
+    via: str = "share_link",
+) -> Decision:
+    """READ through a link: decide, record the opening in the patient's access history.
+
+    ``opener_label`` is what the visitor said of themselves (e.g. "Dr X, urgentiste"); it is
+    shown to the patient, never trusted for access. ``via`` is "share_link" or "emergency".
+    """
+    facts = load_profile_facts(session, actor.link.profile_id)
+    if facts is None:
+        raise NotFound()
+    decision = require(actor, Action.READ, facts, target, now)
+    record_access(
+        session,
+        actor_user_id=None,
+        actor_label=opener_label,
+        profile_id=facts.profile_id,
+        action="read",
+        target_kind=target_kind or target.section.value,
+        target_id=target_id,
+        via=via,
+        grant_id=actor.link.id,
+        now=now,
+    )
     return decision
 
 
