@@ -62,5 +62,28 @@ from mes_app.state.prevention import PreventionState  # noqa: E402
 
 app.add_page(prevention_page, route="/prevention", title="MES · Prévention", on_load=PreventionState.load_prevention)
 # --- care team, caregivers, summary (issue 5a) ---
+from mes_app.pages.care_circle import caregivers_page, care_team_page, patients_page, who_can_see_page  # noqa: E402
+from mes_app.state.care_circle import CaregiversState, CareTeamState, PatientsState, WhoCanSeeState  # noqa: E402
+
+app.add_page(care_team_page, route="/care-team", title="MES · Équipe de soins", on_load=CareTeamState.load_care_team)
+app.add_page(caregivers_page, route="/caregivers", title="MES · Aidants", on_load=CaregiversState.load_caregivers)
+app.add_page(who_can_see_page, route="/who-can-see", title="MES · Qui peut voir mon dossier",
+             on_load=WhoCanSeeState.load_who_can_see)
+app.add_page(patients_page, route="/patients", title="MES · Mes patients", on_load=PatientsState.load_patients)
 # --- share links, emergency card (issue 5b / 6) ---
+from mes_app.pages.share import share_page  # noqa: E402
+from mes_app.pages.summary import link_page, summary_page  # noqa: E402
+from mes_app.state.share import ShareState  # noqa: E402
+from mes_app.state.summary import LinkVisitState, SummaryState  # noqa: E402
+
+app.add_page(summary_page, route="/summary", title="MES · Synthèse", on_load=SummaryState.load_summary)
+app.add_page(share_page, route="/share", title="MES · Partager", on_load=ShareState.load_share)
+app.add_page(link_page, route="/s", title="MES · Synthèse partagée", on_load=LinkVisitState.load_link)
 # --- messages (issue 5c) ---
+from mes_app.pages.messages import messages_page, thread_page  # noqa: E402
+from mes_app.state.messages import MessagesState, ThreadState, UnreadState  # noqa: E402
+
+app.add_page(messages_page, route="/messages", title="MES · Messagerie",
+             on_load=[MessagesState.load_messages, UnreadState.refresh_unread])
+app.add_page(thread_page, route="/messages/thread", title="MES · Messagerie",
+             on_load=[ThreadState.load_thread, UnreadState.refresh_unread])

@@ -7,6 +7,7 @@ import reflex as rx
 
 from mes_app.components.native_form import native_form
 from mes_app.state.base import AppState
+from mes_app.state.messages import UnreadState
 
 T = AppState.t
 
@@ -73,6 +74,26 @@ def lang_button() -> rx.Component:
     )
 
 
+def messages_bell() -> rx.Component:
+    """Unread messages: a mail icon with a count, refreshed once when the page is shown."""
+    return rx.link(
+        rx.icon("mail", size=22),
+        rx.cond(
+            UnreadState.unread > 0,
+            rx.badge(UnreadState.unread_label, color_scheme="red", variant="solid", radius="full", size="1",
+                     id="unread-badge", style={"position": "absolute", "top": "2px", "right": "0"}),
+        ),
+        href="/messages",
+        aria_label=T["section.messages"],
+        title=T["section.messages"],
+        color=rx.color("gray", 11),
+        id="messages-bell",
+        on_mount=UnreadState.refresh_unread,
+        style={"position": "relative", "min_width": "44px", "min_height": "44px", "display": "flex",
+               "align_items": "center", "justify_content": "center", "flex_shrink": "0"},
+    )
+
+
 def header() -> rx.Component:
     return rx.box(
         rx.hstack(
@@ -84,6 +105,7 @@ def header() -> rx.Component:
             ),
             profile_switcher(),
             lang_button(),
+            messages_bell(),
             logout_button(),
             align="center",
             spacing="2",

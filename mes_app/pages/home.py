@@ -10,6 +10,7 @@ from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
 from mes_app.pages.appointments import appointment_row
 from mes_app.pages.reminders import reminders_section
+from mes_app.pages.care_circle import patients_card
 
 
 def _measure_tile(m) -> rx.Component:  # noqa: ANN001
@@ -23,6 +24,7 @@ def _measure_tile(m) -> rx.Component:  # noqa: ANN001
 
 def home_page() -> rx.Component:
     return app_page(
+        patients_card(),  # issue 5a: a professional's way to their patients
         rx.cond(AppState.active_name != "", profile_card(), empty_state("home.no_profile", "user-round")),
         rx.cond(HomeState.error != "", rx.callout(HomeState.error, color_scheme="red", icon="triangle-alert")),
         reminders_section(HomeState.reminders),

@@ -7,6 +7,7 @@ import reflex as rx
 from mes_app.components.layout import T, app_page, page_title
 from mes_app.components.forms import field, sex_select
 from mes_app.pages.documents import access_history_link
+from mes_app.pages.care_circle import who_can_see_link
 from mes_app.state.base import AppState
 from mes_app.state.profiles import ProfilesState
 
@@ -106,5 +107,6 @@ def profiles_page() -> rx.Component:
         rx.vstack(rx.foreach(AppState.profiles, _profile_row), spacing="2", width="100%", id="profile-list"),
         rx.cond(ProfilesState.guardians.length() > 0, _guardians_card()),
         rx.cond(AppState.can_manage_active, access_history_link()),
+        rx.cond(AppState.can_manage_active, who_can_see_link()),  # issue 5a
         rx.cond(AppState.user_role == "patient", _add_child_form()),
     )

@@ -29,8 +29,14 @@ RECORD_INDEX_EXTRA: list[tuple[str, str, str]] = [
     ("section.documents", "/documents", "file-text"),
     # --- appointments, prevention, emergency card (issue 6) ---
     # --- care team, caregivers, summary (issue 5a) ---
+    ("section.care_team", "/care-team", "stethoscope"),
+    ("section.caregivers", "/caregivers", "heart-handshake"),
+    ("section.who_can_see", "/who-can-see", "eye"),
     # --- share links, emergency card (issue 5b / 6) ---
+    ("section.summary", "/summary", "clipboard-list"),
+    ("section.share", "/share", "qr-code"),
     # --- messages (issue 5c) ---
+    ("section.messages", "/messages", "mail"),
     ("section.appointments", "/appointments", "calendar"),
     ("section.prevention", "/prevention", "shield-check"),
 ]

@@ -30,7 +30,7 @@ LINKS = {
     "appointment_soon": "/appointments",
     "vaccine_overdue": "/prevention",
     "new_documents": "/documents",
-    "unread_messages": "/",
+    "unread_messages": "/messages",
 }
 
 

@@ -159,7 +159,7 @@ DOCUMENTS_PATH = "/api/documents"
 
 
 def build_api() -> Starlette:
-    from mes_app.web import document_routes
+    from mes_app.web import document_routes, share_routes
 
     return Starlette(
         routes=[
@@ -171,6 +171,10 @@ def build_api() -> Starlette:
             Route(measure_import_route.PATH, measure_import_route.import_measures, methods=["POST"]),
             Route(DOCUMENTS_PATH, document_routes.upload_document, methods=["POST"]),
             Route(DOCUMENTS_PATH + "/{doc_id}", document_routes.download_document, methods=["GET"]),
+            # --- share links, SMART Health Links (issue 5b) ---
+            Route(share_routes.MANIFEST_PATH, share_routes.manifest, methods=["POST"]),
+            Route(share_routes.MANIFEST_PATH, share_routes.manifest_preflight, methods=["OPTIONS"]),
+            Route(share_routes.DOCUMENT_PATH, share_routes.link_document, methods=["GET"]),
         ]
     )
 

@@ -1,0 +1,112 @@
+"""``/share``: share the active profile's summary by link and QR code; list and revoke links."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+import segno
+
+from mes_app import i18n
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import share_links
+from mes_app.services.share_links import LinkView
+from mes_app.settings import settings
+from mes_app.state.base import AppState, SessionGone
+
+SECTION_FIELDS = tuple(s.value for s in share_links.SHAREABLE_SECTIONS)
+
+
+class ShareState(AppState):
+    links: list[LinkView] = []
+    error: str = ""
+    form_error: str = ""
+    form_key: int = 0
+    created_url: str = ""
+    created_qr: str = ""  # inline SVG made by segno from our own URL
+    created_has_passcode: bool = False
+    confirm_open: bool = False
+    confirm_id: int = 0
+
+    def _localise(self, views: list[LinkView]) -> list[LinkView]:
+        lang = self._lang()
+        return [dataclasses.replace(v, created=i18n.format_date(v.created, lang), expires=i18n.format_date(v.expires, lang),
+                                    last_opened=i18n.format_date(v.last_opened, lang)) for v in views]
+
+    def _reload(self, ctx) -> None:  # noqa: ANN001
+        pid = self._active_profile(ctx)
+        if pid is None or self.active_relationship not in ("owner", "guardian"):
+            self.links = []
+            return
+        self.links = self._localise(share_links.list_links(ctx.session, ctx.actor, pid, now=ctx.now))
+
+    @rx.event
+    def load_share(self):
+        self.error, self.form_error, self.confirm_open = "", "", False
+        self.created_url, self.created_qr = "", ""
+        try:
+            with self._context() as ctx:
+                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.links = []
+            self.error = self._error_text(error)
+
+    @rx.event
+    def create_link(self, form_data: dict):
+        if not isinstance(form_data, dict):
+            self.form_error = self._text("error.invalid_form")
+            return
+        sections = [name for name in SECTION_FIELDS if form_data.get(f"sec_{name}") in ("on", True, "true")]
+        try:
+            with self._context() as ctx:
+                pid = self._active_profile(ctx)
+                if pid is None:
+                    raise NotFound()
+                created = share_links.create_link(
+                    ctx.session, ctx.actor, pid, sections=sections, expires_hours=form_data.get("expires"),
+                    passcode=form_data.get("passcode"), label=form_data.get("label"), now=ctx.now,
+                )
+                target = share_links.qr_target(settings.app_origin, created)
+                self.created_url = target
+                self.created_qr = segno.make(target, error="m").svg_inline(scale=4, border=2, omitsize=True)
+                self.created_has_passcode = created.view.has_passcode
+                self.form_error = ""
+                self.form_key += 1
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.form_error = self._error_text(error)
+            return
+        return rx.toast.success(self._text("share.created"))
+
+    @rx.event
+    def ask_revoke(self, link_id: int):
+        if not isinstance(link_id, int) or isinstance(link_id, bool):
+            return
+        if not any(v.id == link_id and v.status == "active" for v in self.links):
+            return
+        self.confirm_id = link_id
+        self.confirm_open = True
+
+    @rx.event
+    def set_confirm_open(self, value: bool):
+        self.confirm_open = value if isinstance(value, bool) else False
+
+    @rx.event
+    def confirm_revoke(self):
+        self.confirm_open = False
+        try:
+            with self._context() as ctx:
+                share_links.revoke_link(ctx.session, ctx.actor, self.confirm_id, now=ctx.now)
+                self._reload(ctx)
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+            return
+        self.created_url, self.created_qr = "", ""
+        return rx.toast.success(self._text("share.revoked"))

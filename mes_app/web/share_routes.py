@@ -1,0 +1,92 @@
+"""HTTP routes of share links (registered in :func:`mes_app.web.routes.build_api`).
+
+``POST /api/shl/{secret}`` — the SMART Health Links manifest. JSON body
+``{"recipient": "...", "passcode": "..."}``; 404 for an unknown, revoked, expired or locked link,
+401 ``{"remainingAttempts": n}`` for a wrong passcode, else ``{"files": [{"embedded": <JWE>}]}``.
+Open to any origin (a SMART Health Links viewer runs elsewhere): it needs no cookie.
+
+``GET /api/s/{secret}/documents/{doc_id}?t=<ticket>`` — a document switched on for the link,
+for the public page ``/s``. The ticket is issued by that page's server-side state once the
+passcode was checked (see :mod:`mes_app.services.share_links`). Everything else: 404.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+
+from mes_app.domain.documents import is_inline
+from mes_app.domain.errors import NotFound
+from mes_app.services import share_links
+from mes_app.storage import default_storage
+
+log = logging.getLogger(__name__)
+
+MANIFEST_PATH = "/api/shl/{secret}"
+DOCUMENT_PATH = "/api/s/{secret}/documents/{doc_id}"
+NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "content-type",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _not_found() -> Response:
+    return PlainTextResponse("Not found", status_code=404, headers=NO_STORE)
+
+
+async def manifest_preflight(request: Request) -> Response:
+    return Response(status_code=204, headers=CORS)
+
+
+async def manifest(request: Request) -> Response:
+    from mes_app.web import routes
+
+    body_bytes = await request.body()
+    try:
+        body = json.loads(body_bytes.decode("utf-8")) if body_bytes else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        body = None
+    lang = "en" if request.query_params.get("lang") == "en" else "fr"
+    with Session(routes.get_engine()) as session:
+        answer = share_links.manifest(session, request.path_params.get("secret"), body, now=_now(), lang=lang)
+    return JSONResponse(answer.body, status_code=answer.status, headers={**NO_STORE, **CORS})
+
+
+async def link_document(request: Request) -> Response:
+    from mes_app.web import routes
+
+    now = _now()
+    secret = request.path_params.get("secret")
+    doc_id = request.path_params.get("doc_id")
+    with Session(routes.get_engine()) as session:
+        # The hash lookup comes first; the ticket check is a cheap HMAC.
+        if not share_links.ticket_is_valid(session, secret, doc_id, request.query_params.get("t"), now=now):
+            return _not_found()
+        try:
+            found = share_links.open_document(session, secret, doc_id, passcode_ok=True, now=now)
+        except NotFound:
+            return _not_found()
+    try:
+        body = default_storage().open(found.storage_key)
+    except NotFound:
+        log.warning("document file missing from storage")
+        return _not_found()
+    inline = is_inline(found.mime_type)
+    headers = {
+        **NO_STORE,
+        "Content-Length": str(found.size_bytes),
+        "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{found.filename}"',
+    }
+    return StreamingResponse(body, media_type=found.mime_type, headers=headers)
