@@ -16,7 +16,7 @@ from mes_app.db.models import ShareLink
 from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, parse_sections
 from mes_app.domain.errors import NotFound
-from mes_app.services import care_team, caregivers
+from mes_app.services import care_team, caregivers, share_links
 from mes_app.services.access_facts import authorize
 from mes_app.services.care_team import CareMemberView
 from mes_app.services.caregivers import CaregiverView
@@ -75,6 +75,4 @@ def revoke_link(session: Session, actor: UserActor, profile_id: object, link_id:
     link = session.get(ShareLink, lid)
     if link is None or link.profile_id != pid or link.revoked_at is not None:
         raise NotFound()
-    link.revoked_at = now
-    session.add(link)
-    session.commit()
+    share_links.revoke_link(session, actor, lid, now=now)  # one revocation path for every page
