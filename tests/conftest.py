@@ -61,6 +61,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[sa.Engine]:
     eng = sa.create_engine(database_url)
+    if eng.dialect.name == "sqlite":  # enforce foreign keys as PostgreSQL (and the app) do
+
+        @sa.event.listens_for(eng, "connect")
+        def _foreign_keys_on(dbapi_connection, _record) -> None:  # noqa: ANN001
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
     yield eng
     eng.dispose()
 

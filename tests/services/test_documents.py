@@ -380,7 +380,7 @@ def test_access_history_shows_who_opened_what_through_which_grant(session, famil
 
 def test_access_history_never_shows_the_viewers_own_accesses(session, now):
     alice = make_owner(session)
-    session.add(AccessEvent(occurred_at=now, profile_id=alice.id, actor_user_id=alice.id, action="read",
+    session.add(AccessEvent(occurred_at=now, profile_id=alice.profile.id, actor_user_id=alice.id, action="read",
                             target_kind="documents", via="owner"))
     session.commit()
     assert access_history.access_history(session, alice.actor, alice.profile.id, now=now).items == []
