@@ -79,6 +79,12 @@ from mes_app.state.summary import LinkVisitState, SummaryState  # noqa: E402
 app.add_page(summary_page, route="/summary", title="MES · Synthèse", on_load=SummaryState.load_summary)
 app.add_page(share_page, route="/share", title="MES · Partager", on_load=ShareState.load_share)
 app.add_page(link_page, route="/s", title="MES · Synthèse partagée", on_load=LinkVisitState.load_link)
+from mes_app.pages.emergency import emergency_page, urgence_page  # noqa: E402
+from mes_app.state.emergency import EmergencyState, EmergencyVisitState  # noqa: E402
+
+app.add_page(emergency_page, route="/emergency-card", title="MES · Carte d'urgence",
+             on_load=EmergencyState.load_emergency)
+app.add_page(urgence_page, route="/urgence", title="MES · Carte d'urgence", on_load=EmergencyVisitState.load_card)
 # --- messages (issue 5c) ---
 from mes_app.pages.messages import messages_page, thread_page  # noqa: E402
 from mes_app.state.messages import MessagesState, ThreadState, UnreadState  # noqa: E402

@@ -157,6 +157,23 @@ class ShareLink(SQLModel, table=True):
     jwe_key: str | None = Field(default=None, max_length=64)  # SMART Health Link key (base64url)
 
 
+class EmergencyCard(SQLModel, table=True):
+    """What a profile's emergency card shows (one per profile). The card's link itself is a
+    ``ShareLink`` with purpose "emergency" (at most one not revoked)."""
+
+    __tablename__ = "emergency_card"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", unique=True, index=True)
+    sections: str = Field(default="", max_length=200)  # risk_factors,conditions,treatments (chosen)
+    blood_group: str = Field(default="", max_length=500)
+    advance_directives: str = Field(default="", max_length=500)
+    organ_donation: str = Field(default="", max_length=500)
+    emergency_contacts: str = Field(default="", max_length=500)
+    updated_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
 # --------------------------------------------------------------------------- record entries
 
 

@@ -35,6 +35,7 @@ RECORD_INDEX_EXTRA: list[tuple[str, str, str]] = [
     # --- share links, emergency card (issue 5b / 6) ---
     ("section.summary", "/summary", "clipboard-list"),
     ("section.share", "/share", "qr-code"),
+    ("section.emergency_card", "/emergency-card", "siren"),
     # --- messages (issue 5c) ---
     ("section.messages", "/messages", "mail"),
     ("section.appointments", "/appointments", "calendar"),

@@ -7,6 +7,7 @@ import reflex as rx
 from mes_app.components.layout import T
 
 ICONS = {
+    "emergency_opened": "siren",
     "appointment_proposed": "calendar-clock",
     "appointment_soon": "calendar",
     "vaccine_overdue": "syringe",

@@ -1,6 +1,7 @@
 """Reminders: what needs attention across every profile the user manages (their own and the
 children's): proposals to answer, appointments in the next 7 days, overdue vaccinations,
-documents added by someone else in the last 7 days, unread messages.
+documents added by someone else in the last 7 days, unread messages, and the openings of an
+emergency card in the last 7 days (a notice: "your card was opened by X on ...").
 
 Only the account's own profile and the profiles it is a guardian of are scanned; every count
 goes through the access policy (a document switched off, an entry hidden… are not counted).
@@ -16,16 +17,18 @@ from sqlmodel import Session, func, select
 
 from mes_app.db import models
 from mes_app.domain.access import Action, Section, Target, UserActor, decide
-from mes_app.domain.calendar import DEFAULT_TIMEZONE
+from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import NotFound
-from mes_app.services import appointments, prevention
+from mes_app.services import appointments, emergency_card, prevention
 from mes_app.services.access_facts import document_switches, load_profile_facts
 from mes_app.services.profiles import accessible_profiles
 
 SOON = timedelta(days=7)
 RECENT = timedelta(days=7)
-KINDS = ("appointment_proposed", "appointment_soon", "vaccine_overdue", "new_documents", "unread_messages")
+MAX_EMERGENCY_NOTICES = 10
+KINDS = ("emergency_opened", "appointment_proposed", "appointment_soon", "vaccine_overdue", "new_documents", "unread_messages")
 LINKS = {
+    "emergency_opened": "/access-history",
     "appointment_proposed": "/appointments",
     "appointment_soon": "/appointments",
     "vaccine_overdue": "/prevention",
@@ -63,6 +66,12 @@ def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = 
             continue
         found.append(ReminderView(f"appointment-{item.id}", kind, item.profile_id, item.profile_name, item.title,
                                   item.date, item.time, 1, LINKS[kind]))
+    names = {p.id: p.given_name for p in household}
+    for opening in emergency_card.recent_openings(session, ids, since=now - RECENT)[:MAX_EMERGENCY_NOTICES]:
+        when = opening.occurred_at.astimezone(ZoneInfo(DEFAULT_TIMEZONE))
+        found.append(ReminderView(f"emergency-{opening.id}", "emergency_opened", opening.profile_id,
+                                  names[opening.profile_id], opening.label, local_date(opening.occurred_at).isoformat(),
+                                  when.strftime("%H:%M"), 1, LINKS["emergency_opened"]))
     for profile in household:
         try:
             overdue = prevention.overdue_vaccines(session, actor, profile.id, now=now, lang=lang)

@@ -24,7 +24,8 @@ def reminder_lines(items, lang: str) -> list[ReminderLine]:  # noqa: ANN001 - Re
         date = i18n.format_date(r.date, lang)
         params = {"name": r.profile_name, "title": r.title, "count": r.count, "date": date, "time": r.time}
         sub_key = {"appointment_proposed": "reminders.sub.when", "appointment_soon": "reminders.sub.when",
-                   "vaccine_overdue": "reminders.sub.overdue"}.get(r.kind)
+                   "vaccine_overdue": "reminders.sub.overdue",
+                   "emergency_opened": "reminders.sub.when"}.get(r.kind)
         lines.append(ReminderLine(r.key, r.kind, i18n.t(f"reminders.{r.kind}", lang, **params),
                                   i18n.t(sub_key, lang, **params) if sub_key else "", r.link))
     return lines

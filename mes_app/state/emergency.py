@@ -1,0 +1,208 @@
+"""The emergency card: ``/emergency-card`` (the patient or a guardian chooses what goes on it,
+turns it on or off, prints it) and ``/urgence?k=<secret>`` (the opener, without an account).
+
+The opener's state keeps the link id in a backend var; nothing reaches a public var before the
+opener gave a name and a role and the policy allowed the opening.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import reflex as rx
+import segno
+
+from mes_app import i18n
+from mes_app.db.engine import new_session
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import emergency_card as cards
+from mes_app.settings import settings
+from mes_app.state.base import AppState, SessionGone
+
+CHOICES = tuple(s.value for s in cards.CARD_SECTIONS)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class EmergencyState(AppState):
+    error: str = ""
+    form_error: str = ""
+    form_key: int = 0
+    card: dict[str, str] = {}
+    chosen: list[str] = []
+    active: bool = False
+    active_since: str = ""
+    last_opened: str = ""
+    card_url: str = ""  # shown once, after turning the card on
+    card_qr: str = ""  # inline SVG made by segno from our own URL
+    confirm_open: bool = False
+    confirm_action: str = ""  # off | renew
+
+    def _set(self, view: cards.CardView) -> None:
+        lang = self._lang()
+        self.card = {name: getattr(view, name) for name in cards.TEXT_FIELDS}
+        self.chosen = list(view.sections) if view.exists else ["risk_factors", "treatments", "conditions"]
+        self.active = view.active
+        self.active_since = i18n.format_date(view.active_since, lang)
+        self.last_opened = i18n.format_date(view.last_opened, lang)
+
+    def _clear(self) -> None:
+        self.card, self.chosen, self.active, self.active_since, self.last_opened = {}, [], False, "", ""
+        self.card_url, self.card_qr = "", ""
+
+    @rx.event
+    def load_emergency(self):
+        self.error, self.form_error, self.confirm_open = "", "", False
+        self._clear()
+        try:
+            with self._context() as ctx:
+                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+                pid = self._active_profile(ctx)
+                if pid is None or self.active_relationship not in ("owner", "guardian"):
+                    return
+                self._set(cards.get_card(ctx.session, ctx.actor, pid, now=ctx.now))
+                self.form_key += 1
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+
+    def _show_qr(self, on: cards.TurnedOn) -> None:
+        self._set(on.view)
+        self.card_url = cards.card_url(settings.app_origin, on.secret)
+        self.card_qr = segno.make(self.card_url, error="m").svg_inline(scale=4, border=2, omitsize=True)
+
+    @rx.event
+    def save_card(self, form_data: dict):
+        """Save what goes on the card; an inactive card is turned on (its QR code shown once)."""
+        if not isinstance(form_data, dict):
+            self.form_error = self._text("error.invalid_form")
+            return
+        sections = [name for name in CHOICES if form_data.get(f"card_{name}") in ("on", True, "true")]
+        texts = {name: form_data.get(name) for name in cards.TEXT_FIELDS}
+        turned_on = False
+        try:
+            with self._context() as ctx:
+                pid = self._active_profile(ctx)
+                if pid is None:
+                    raise NotFound()
+                view = cards.save_card(ctx.session, ctx.actor, pid, sections=sections, now=ctx.now, **texts)
+                self._set(view)
+                if not view.active:
+                    self._show_qr(cards.turn_on(ctx.session, ctx.actor, pid, now=ctx.now))
+                    turned_on = True
+                self.form_error = ""
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.form_error = self._error_text(error)
+            return
+        return rx.toast.success(self._text("emergency.on" if turned_on else "emergency.saved"))
+
+    @rx.event
+    def ask_confirm(self, action: str):
+        """Confirm before turning the card off or renewing its QR code (the printed one stops working)."""
+        if action in ("off", "renew") and self.active:
+            self.confirm_action = action
+            self.confirm_open = True
+
+    @rx.event
+    def set_confirm_open(self, value: bool):
+        self.confirm_open = value if isinstance(value, bool) else False
+
+    @rx.event
+    def confirm(self):
+        self.confirm_open = False
+        action = self.confirm_action
+        try:
+            with self._context() as ctx:
+                pid = self._active_profile(ctx)
+                if pid is None:
+                    raise NotFound()
+                if action == "renew":
+                    self._show_qr(cards.turn_on(ctx.session, ctx.actor, pid, now=ctx.now))
+                elif action == "off":
+                    self._set(cards.turn_off(ctx.session, ctx.actor, pid, now=ctx.now))
+                    self.card_url, self.card_qr = "", ""
+                else:
+                    return
+        except SessionGone:
+            return self._to_login()
+        except (NotFound, Forbidden, ValidationError) as error:
+            self.error = self._error_text(error)
+            return
+        return rx.toast.success(self._text("emergency.on" if action == "renew" else "emergency.off"))
+
+
+class EmergencyVisitState(AppState):
+    """``/urgence?k=<secret>``: someone without an account, in an emergency."""
+
+    _link_id: int | None = None
+    _secret: str = ""
+
+    # "" (loading) | not_found | off | ask | open
+    card_status: str = ""
+    ask_error: str = ""
+    person: dict[str, str] = {}
+    present: list[str] = []
+    allergies: list[dict[str, str]] = []
+    treatments: list[dict[str, str]] = []
+    conditions: list[dict[str, str]] = []
+    texts: list[dict[str, str]] = []  # [{"label": ..., "text": ...}] for the free-text fields filled in
+
+    def _forget(self) -> None:
+        self._link_id, self._secret = None, ""
+        self.person, self.present, self.allergies, self.treatments, self.conditions, self.texts = {}, [], [], [], [], []
+
+    @rx.event
+    def load_card(self):
+        self.ask_error = ""
+        secret = self.router.url.query_parameters.get("k", "")
+        self._forget()  # every load asks again who is opening
+        with new_session() as session:
+            opening = cards.resolve(session, secret, now=_now())
+        if opening.status != "active":
+            self.card_status = opening.status
+            return
+        self._link_id, self._secret = opening.link_id, secret
+        self.card_status = "ask"
+
+    @rx.event
+    def submit_opener(self, form_data: dict):
+        if self._link_id is None or not isinstance(form_data, dict):
+            return
+        lang = self._lang()
+        with new_session() as session:
+            # the card may have been turned off since the page loaded
+            opening = cards.resolve(session, self._secret, now=_now())
+            if opening.status != "active" or opening.link_id != self._link_id:
+                self._forget()
+                self.card_status = opening.status
+                return
+            try:
+                view = cards.open_card(session, self._link_id, name=form_data.get("opener_name"),
+                                       role=form_data.get("opener_role"), now=_now())
+            except ValidationError as error:
+                self.ask_error = self._error_text(error)
+                return
+            except NotFound:
+                self._forget()
+                self.card_status = "off"
+                return
+
+        def severity(value: str) -> str:
+            return i18n.t(f"choice.{value}", lang) if value else ""
+
+        self.person = {"name": f"{view.given_name} {view.family_name}",
+                       "birth_date": i18n.format_date(view.birth_date, lang)}
+        self.allergies = [{"title": a.title, "detail": " · ".join(x for x in (a.detail, severity(a.severity)) if x)}
+                          for a in view.allergies or ()]
+        self.treatments = [{"title": t.title, "detail": t.detail} for t in view.treatments or ()]
+        self.conditions = [{"title": c.title, "detail": ""} for c in view.conditions or ()]
+        self.present = [name for name in ("allergies", "treatments", "conditions") if getattr(view, name) is not None]
+        self.texts = [{"label": i18n.t(f"emergency.field.{name}", lang), "text": getattr(view, name)}
+                      for name in cards.TEXT_FIELDS if getattr(view, name)]
+        self.ask_error = ""
+        self.card_status = "open"
