@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -37,6 +37,14 @@ def utcnow() -> datetime:
 
 class SessionGone(Exception):
     """No valid session behind this event: the user must log in (again)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a use case run by :meth:`AppState._attempt` ended."""
+
+    ok: bool
+    event: rx.event.EventSpec | None = None  # return it from the handler when not ok
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,23 @@ class AppState(rx.State):
                 raise SessionGone()
             yield Context(session, UserActor(identity.user_id, identity.role), identity, now)
 
+    def _attempt(self, work: Callable[[Context], object], *, error_attr: str = "error") -> Outcome:
+        """Run one use case for this event: identity from the cookie, refusals shown as text.
+
+        ``work(ctx)`` gets the database session and the actor. A gone session gives the
+        redirect to the log-in page; not found / forbidden / invalid input set ``error_attr``.
+        """
+        try:
+            with self._context() as ctx:
+                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+                work(ctx)
+        except SessionGone:
+            return Outcome(False, self._to_login())
+        except (NotFound, Forbidden, ValidationError) as error:
+            setattr(self, error_attr, self._error_text(error))
+            return Outcome(False)
+        return Outcome(True)
+
     def _active_profile(self, ctx: Context) -> int | None:
         """The active profile id, re-checked against what the actor may open now."""
         views = profiles.accessible_profiles(ctx.session, ctx.actor, now=ctx.now)
@@ -151,13 +176,7 @@ class AppState(rx.State):
     @rx.event
     def load_shell(self):
         """on_load of every signed-in page: who am I, which profiles, which one is shown."""
-        try:
-            with self._context() as ctx:
-                self.user_name = ctx.identity.display_name
-                self.user_role = ctx.identity.role
-                self._active_profile(ctx)
-        except SessionGone:
-            return self._to_login()
+        return self._attempt(self._active_profile, error_attr="notice").event
 
     def _switch_to(self, profile_id: object, then: str) -> rx.event.EventSpec:
         """Show another profile. The id comes from the browser: it must be one the user may open."""

@@ -99,18 +99,6 @@ class DocumentsState(AppState):
             for d in views
         ]
 
-    def _run(self, action) -> rx.event.EventSpec | None:  # noqa: ANN001
-        """Run ``action(ctx)`` with the usual identity and error handling; False on refusal."""
-        try:
-            with self._context() as ctx:
-                action(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
-            return False
-        return None
-
     def _set_sharing(self, view: documents.SharingView) -> None:
         lang = self._lang()
         self._sharing_doc_id = view.document_id
@@ -136,21 +124,21 @@ class DocumentsState(AppState):
             self.today = local_date(ctx.now).isoformat()
             self._reload(ctx)
 
-        return self._run(load) or None
+        return self._attempt(load).event
 
     @rx.event
     def set_category(self, code: str):
         if not isinstance(code, str) or (code and code not in self._labels()):
             return
         self.category_filter = code
-        return self._run(self._reload) or None
+        return self._attempt(self._reload).event
 
     @rx.event
     def set_query(self, text: str):
         if not isinstance(text, str):
             return
         self.query = text[:MAX_QUERY]
-        return self._run(self._reload) or None
+        return self._attempt(self._reload).event
 
     @rx.event
     def toggle_upload(self):
@@ -173,9 +161,9 @@ class DocumentsState(AppState):
         self.upload_error = ""
         self.upload_form_key += 1
         self.upload_open = False
-        outcome = self._run(self._reload)
-        if outcome is not None and outcome is not False:
-            return outcome
+        done = self._attempt(self._reload)
+        if not done.ok:
+            return done.event
         return rx.toast.success(self._text("documents.uploaded"), duration=2500)
 
     # ------------------------------------------------------------------ sharing
@@ -188,10 +176,9 @@ class DocumentsState(AppState):
         def load(ctx) -> None:  # noqa: ANN001
             self._set_sharing(documents.document_sharing(ctx.session, ctx.actor, document_id, now=ctx.now))
 
-        outcome = self._run(load)
-        if outcome is None:
-            self.sharing_open = True
-        return outcome or None
+        done = self._attempt(load)
+        self.sharing_open = done.ok
+        return done.event
 
     @rx.event
     def set_sharing_open(self, value: bool):
@@ -208,10 +195,8 @@ class DocumentsState(AppState):
             self._set_sharing(documents.document_sharing(ctx.session, ctx.actor, doc_id, now=ctx.now))
             self._reload(ctx)
 
-        outcome = self._run(change)
-        if outcome is None:
-            return rx.toast.success(self._text("documents.sharing_updated"), duration=2000)
-        return outcome or None
+        done = self._attempt(change)
+        return rx.toast.success(self._text("documents.sharing_updated"), duration=2000) if done.ok else done.event
 
     @rx.event
     def toggle_grantee(self, kind: str, grantee_id: int, allowed: bool):
@@ -223,10 +208,8 @@ class DocumentsState(AppState):
             self._set_sharing(documents.set_document_switch(ctx.session, ctx.actor, doc_id, kind, grantee_id,
                                                             allowed, now=ctx.now))
 
-        outcome = self._run(change)
-        if outcome is None:
-            return rx.toast.success(self._text("documents.sharing_updated"), duration=2000)
-        return outcome or None
+        done = self._attempt(change)
+        return rx.toast.success(self._text("documents.sharing_updated"), duration=2000) if done.ok else done.event
 
     # ------------------------------------------------------------------ delete
 
@@ -253,10 +236,8 @@ class DocumentsState(AppState):
             documents.delete_document(ctx.session, ctx.actor, doc_id, storage=default_storage(), now=ctx.now)
             self._reload(ctx)
 
-        outcome = self._run(delete)
-        if outcome is None:
-            return rx.toast.success(self._text("documents.deleted"), duration=2500)
-        return outcome or None
+        done = self._attempt(delete)
+        return rx.toast.success(self._text("documents.deleted"), duration=2500) if done.ok else done.event
 
 
 # --------------------------------------------------------------------------- access history

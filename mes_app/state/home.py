@@ -8,13 +8,13 @@ import reflex as rx
 
 from mes_app import i18n
 
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound
 from mes_app.services import measures, timeline
 from mes_app.services.measures import MeasureView
 from mes_app.services.timeline import TimelineItem
 from mes_app.services.appointments import AppointmentView
 from mes_app.state.reminders import ReminderLine, reminder_lines
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 
 RECENT_ITEMS = 5
 UPCOMING_ITEMS = 3
@@ -30,32 +30,25 @@ class HomeState(AppState):
     @rx.event
     def load_home(self):
         self.latest, self.recent, self.error = [], [], ""
+        return self._attempt(self._load).event
+
+    def _load(self, ctx) -> None:  # noqa: ANN001
+        pid = self._active_profile(ctx)
+        if pid is None:
+            return
+        lang = self._lang()
+        # A caregiver may see some sections and not others: show what is readable.
         try:
-            with self._context() as ctx:
-                self.user_name = ctx.identity.display_name
-                self.user_role = ctx.identity.role
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    return
-                lang = self._lang()
-                # A caregiver may see some sections and not others: show what is readable.
-                try:
-                    latest = measures.latest_measures(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
-                    self.latest = [dataclasses.replace(m, date=i18n.format_date(m.date, lang)) for m in latest]
-                except NotFound:
-                    self.latest = []
-                try:
-                    page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now)
-                    self.recent = [
-                        dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]
-                    ]
-                except NotFound:
-                    self.recent = []
-                self._load_upcoming(ctx, lang)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
+            latest = measures.latest_measures(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
+            self.latest = [dataclasses.replace(m, date=i18n.format_date(m.date, lang)) for m in latest]
+        except NotFound:
+            self.latest = []
+        try:
+            page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now)
+            self.recent = [dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]]
+        except NotFound:
+            self.recent = []
+        self._load_upcoming(ctx, lang)
 
     def _load_upcoming(self, ctx, lang: str) -> None:  # noqa: ANN001 - issue 6
         from mes_app.state.appointments import upcoming_for

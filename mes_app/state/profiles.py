@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.domain.calendar import local_date
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound
 from mes_app.services import profiles
 from mes_app.services.profiles import GuardianView
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 
 
 class ProfilesState(AppState):
@@ -27,14 +27,7 @@ class ProfilesState(AppState):
     @rx.event
     def load_profiles(self):
         self.child_error = self.guardian_error = ""
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._refresh(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.guardian_error = self._error_text(error)
+        return self._attempt(self._refresh, error_attr="guardian_error").event
 
     @rx.event
     def show_profile(self, profile_id: str):
@@ -44,18 +37,17 @@ class ProfilesState(AppState):
     @rx.event
     def add_child(self, form_data: dict):
         if not isinstance(form_data, dict):
-            return
-        try:
-            with self._context() as ctx:
-                child = profiles.parse_child(form_data, today=local_date(ctx.now))
-                view = profiles.add_child(ctx.session, ctx.actor, child, now=ctx.now)
-                self._active_profile_id = view.id
-                self._refresh(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.child_error = self._error_text(error)
-            return
+            return None
+
+        def create(ctx) -> None:  # noqa: ANN001
+            child = profiles.parse_child(form_data, today=local_date(ctx.now))
+            view = profiles.add_child(ctx.session, ctx.actor, child, now=ctx.now)
+            self._active_profile_id = view.id
+            self._refresh(ctx)
+
+        done = self._attempt(create, error_attr="child_error")
+        if not done.ok:
+            return done.event
         self.child_error = ""
         self.child_form_key += 1
         return rx.toast.success(self._text("profiles.child_added"), duration=2500)
@@ -63,19 +55,18 @@ class ProfilesState(AppState):
     @rx.event
     def add_guardian(self, form_data: dict):
         if not isinstance(form_data, dict):
-            return
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                profiles.add_guardian(ctx.session, ctx.actor, pid, form_data.get("email"), now=ctx.now)
-                self._refresh(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.guardian_error = self._error_text(error)
-            return
+            return None
+
+        def add(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            profiles.add_guardian(ctx.session, ctx.actor, pid, form_data.get("email"), now=ctx.now)
+            self._refresh(ctx)
+
+        done = self._attempt(add, error_attr="guardian_error")
+        if not done.ok:
+            return done.event
         self.guardian_error = ""
         self.guardian_form_key += 1
         return rx.toast.success(self._text("profiles.guardian_added"), duration=2500)

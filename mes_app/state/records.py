@@ -12,13 +12,13 @@ import dataclasses
 import reflex as rx
 
 from mes_app import i18n
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound
 from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, entry_kind
 from mes_app.domain.terminology import load_default
 from mes_app.services import records, timeline
 from mes_app.services.records import EntryView
 from mes_app.services.timeline import TimelineItem
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 
 SEARCH_LIMIT = 8
 MAX_QUERY = 100
@@ -80,15 +80,7 @@ class RecordState(AppState):
         group = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.group = group if group in RECORD_GROUPS else ""
         self.error, self.form_open, self.confirm_open = "", False, False
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.entries = _no_entries()
-            self.error = self._error_text(error)
+        return self._attempt(self._reload).event
 
     # ------------------------------------------------------------------ dialog
 
@@ -163,35 +155,32 @@ class RecordState(AppState):
         typed = form_data.get("code_text", self.coded_text)
         code = self.picked_code if typed == self.picked_label else ""
         data = {**form_data, "code_text": typed, "code": code}
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                if self.form_entry_id:
-                    records.update_entry(ctx.session, ctx.actor, self.form_kind, self.form_entry_id, data, now=ctx.now)
-                else:
-                    records.add_entry(ctx.session, ctx.actor, pid, self.form_kind, data, now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.form_error = self._error_text(error)
-            return
+
+        def save(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            if self.form_entry_id:
+                records.update_entry(ctx.session, ctx.actor, self.form_kind, self.form_entry_id, data, now=ctx.now)
+            else:
+                records.add_entry(ctx.session, ctx.actor, pid, self.form_kind, data, now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(save, error_attr="form_error")
+        if not done.ok:
+            return done.event
         self.form_open = False
         return rx.toast.success(self._text("record.saved"), duration=2500)
 
     @rx.event
     def toggle_hidden(self, kind: str, entry_id: int, hidden: bool):
         """The "hide from professionals" switch of one entry."""
-        try:
-            with self._context() as ctx:
-                records.set_hidden_from_professionals(ctx.session, ctx.actor, kind, entry_id, hidden, now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
+
+        def change(ctx) -> None:  # noqa: ANN001
+            records.set_hidden_from_professionals(ctx.session, ctx.actor, kind, entry_id, hidden, now=ctx.now)
+            self._reload(ctx)
+
+        return self._attempt(change).event
 
     # ------------------------------------------------------------------ delete
 
@@ -208,16 +197,13 @@ class RecordState(AppState):
     @rx.event
     def confirm_delete(self):
         self.confirm_open = False
-        try:
-            with self._context() as ctx:
-                records.delete_entry(ctx.session, ctx.actor, self.confirm_kind, self.confirm_entry_id, now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
-            return
-        return rx.toast.success(self._text("record.deleted"), duration=2500)
+
+        def delete(ctx) -> None:  # noqa: ANN001
+            records.delete_entry(ctx.session, ctx.actor, self.confirm_kind, self.confirm_entry_id, now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(delete)
+        return rx.toast.success(self._text("record.deleted"), duration=2500) if done.ok else done.event
 
 
 class HistoryState(AppState):
@@ -228,26 +214,22 @@ class HistoryState(AppState):
     error: str = ""
 
     def _fetch(self, reset: bool) -> rx.event.EventSpec | None:
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    self.items = []
-                    return None
-                result = timeline.history_page(
-                    ctx.session, ctx.actor, pid, kind=self.filter_kind, page=self.page, now=ctx.now
-                )
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.items, self.has_more, self.error = [], False, self._error_text(error)
-            return None
-        lang = self._lang()
-        fresh = [_localise(item, lang) for item in result.items]
-        self.items = fresh if reset else self.items + fresh
-        self.has_more = result.has_more
-        return None
+        def fetch(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                self.items, self.has_more = [], False
+                return
+            result = timeline.history_page(ctx.session, ctx.actor, pid, kind=self.filter_kind, page=self.page,
+                                           now=ctx.now)
+            lang = self._lang()
+            fresh = [_localise(item, lang) for item in result.items]
+            self.items = fresh if reset else self.items + fresh
+            self.has_more = result.has_more
+
+        done = self._attempt(fetch)
+        if not done.ok:
+            self.items, self.has_more = [], False
+        return done.event
 
     @rx.event
     def load_history(self):
