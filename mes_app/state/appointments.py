@@ -11,11 +11,11 @@ import dataclasses
 import reflex as rx
 
 from mes_app import i18n
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound
 from mes_app.services import appointments
 from mes_app.services.appointments import AppointmentView
 from mes_app.services.profiles import ProfileView
-from mes_app.state.base import AppState, Context, SessionGone
+from mes_app.state.base import AppState, Context
 
 HOUSEHOLD = ("owner", "guardian")
 CAN_ADD = ("owner", "guardian", "care_team")
@@ -72,15 +72,10 @@ class AppointmentsState(AppState):
     @rx.event
     def load_appointments(self):
         self.error, self.form_open, self.confirm_open = "", False, False
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
+        done = self._attempt(self._reload)
+        if not done.ok and done.event is None:  # refused: no stale list
             self.items = []
-            self.error = self._error_text(error)
+        return done.event
 
     # ------------------------------------------------------------------ add / edit
 
@@ -116,20 +111,20 @@ class AppointmentsState(AppState):
             return
         data = {k: form_data.get(k) for k in FORM_FIELDS}
         proposed = False
-        try:
-            with self._context() as ctx:
-                if self.form_id:
-                    appointments.update_appointment(ctx.session, ctx.actor, self.form_id, data, now=ctx.now)
-                else:
-                    profile = form_data.get("profile", self.form_profile)
-                    view = appointments.add_appointment(ctx.session, ctx.actor, profile, data, now=ctx.now)
-                    proposed = view.status == "proposed"
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.form_error = self._error_text(error)
-            return
+
+        def save(ctx) -> None:  # noqa: ANN001
+            nonlocal proposed
+            if self.form_id:
+                appointments.update_appointment(ctx.session, ctx.actor, self.form_id, data, now=ctx.now)
+            else:
+                profile = form_data.get("profile", self.form_profile)
+                view = appointments.add_appointment(ctx.session, ctx.actor, profile, data, now=ctx.now)
+                proposed = view.status == "proposed"
+            self._reload(ctx)
+
+        done = self._attempt(save, error_attr="form_error")
+        if not done.ok:
+            return done.event
         self.form_open = False
         key = "appointments.proposed_toast" if proposed else "appointments.saved"
         return rx.toast.success(self._text(key), duration=2500)
@@ -150,27 +145,23 @@ class AppointmentsState(AppState):
     @rx.event
     def confirm_cancel(self):
         self.confirm_open = False
-        try:
-            with self._context() as ctx:
-                appointments.cancel_appointment(ctx.session, ctx.actor, self.confirm_id, now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
-            return
-        return rx.toast.success(self._text("appointments.cancelled_toast"), duration=2500)
+
+        def cancel(ctx) -> None:  # noqa: ANN001
+            appointments.cancel_appointment(ctx.session, ctx.actor, self.confirm_id, now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(cancel)
+        return rx.toast.success(self._text("appointments.cancelled_toast"), duration=2500) if done.ok else done.event
 
     @rx.event
     def answer(self, appointment_id: int, accept: bool):
-        try:
-            with self._context() as ctx:
-                appointments.answer_proposal(ctx.session, ctx.actor, appointment_id, accept, now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
-            return
+
+        def reply(ctx) -> None:  # noqa: ANN001
+            appointments.answer_proposal(ctx.session, ctx.actor, appointment_id, accept, now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(reply)
+        if not done.ok:
+            return done.event
         key = "appointments.accepted_toast" if accept is True else "appointments.declined_toast"
         return rx.toast.success(self._text(key), duration=2500)

@@ -12,13 +12,10 @@ import reflex as rx
 
 from mes_app import i18n
 from mes_app.domain.calendar import local_date
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound
 from mes_app.services import care_team, caregivers, who_can_see
 from mes_app.services.caregivers import CAREGIVER_SECTIONS
-from mes_app.state.base import AppState, SessionGone
-
-_ERRORS = (NotFound, Forbidden, ValidationError)
-
+from mes_app.state.base import AppState
 
 @dataclass(frozen=True)
 class MemberRow:
@@ -115,31 +112,23 @@ class CareTeamState(AppState):
     @rx.event
     def load_care_team(self):
         self.error, self.form_error, self.confirm_open = "", "", False
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except _ERRORS as error:
-            self.error = self._error_text(error)
+        return self._attempt(self._reload).event
 
     @rx.event
     def add_professional(self, form_data: dict):
         if not isinstance(form_data, dict):
             return
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                care_team.add_professional(ctx.session, ctx.actor, pid, form_data.get("identifier"), now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except _ERRORS as error:
-            self.form_error = self._error_text(error)
-            return
+
+        def add(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            care_team.add_professional(ctx.session, ctx.actor, pid, form_data.get("identifier"), now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(add, error_attr="form_error")
+        if not done.ok:
+            return done.event
         self.form_error = ""
         self.form_key += 1
         return rx.toast.success(self._text("care.added"), duration=2500)
@@ -148,18 +137,17 @@ class CareTeamState(AppState):
         rid = _valid_id(relationship_id)
         if rid is None:
             return
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                care_team.set_status(ctx.session, ctx.actor, pid, rid, status, now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except _ERRORS as error:
-            self.error = self._error_text(error)
-            return
+
+        def change(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            care_team.set_status(ctx.session, ctx.actor, pid, rid, status, now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(change)
+        if not done.ok:
+            return done.event
         self.error = ""
         return rx.toast.success(self._text(done_key), duration=2500)
 
@@ -205,33 +193,25 @@ class CaregiversState(AppState):
     @rx.event
     def load_caregivers(self):
         self.error, self.form_error, self.confirm_open = "", "", False
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except _ERRORS as error:
-            self.error = self._error_text(error)
+        return self._attempt(self._reload).event
 
     @rx.event
     def invite(self, form_data: dict):
         if not isinstance(form_data, dict):
             return
         sections = [s for s in CAREGIVER_SECTIONS if form_data.get(f"scope_{s}") not in (None, "", False)]
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                caregivers.invite_caregiver(ctx.session, ctx.actor, pid, form_data.get("email"), sections,
-                                            form_data.get("ends_on") or None, now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except _ERRORS as error:
-            self.form_error = self._error_text(error)
-            return
+
+        def send(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            caregivers.invite_caregiver(ctx.session, ctx.actor, pid, form_data.get("email"), sections,
+                                        form_data.get("ends_on") or None, now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(send, error_attr="form_error")
+        if not done.ok:
+            return done.event
         self.form_error = ""
         self.form_key += 1
         return rx.toast.success(self._text("caregivers.invited"), duration=2500)
@@ -249,19 +229,16 @@ class CaregiversState(AppState):
     @rx.event
     def confirm_revoke(self):
         self.confirm_open = False
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                caregivers.revoke_caregiver(ctx.session, ctx.actor, pid, self.confirm_id, now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except _ERRORS as error:
-            self.error = self._error_text(error)
-            return
-        return rx.toast.success(self._text("caregivers.revoked"), duration=2500)
+
+        def revoke(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            caregivers.revoke_caregiver(ctx.session, ctx.actor, pid, self.confirm_id, now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(revoke)
+        return rx.toast.success(self._text("caregivers.revoked"), duration=2500) if done.ok else done.event
 
 
 REVOKE_KINDS = ("care_team", "caregiver", "link")
@@ -301,14 +278,7 @@ class WhoCanSeeState(AppState):
     @rx.event
     def load_who_can_see(self):
         self.error, self.confirm_open = "", False
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except _ERRORS as error:
-            self.error = self._error_text(error)
+        return self._attempt(self._reload).event
 
     @rx.event
     def ask_revoke(self, kind: str, grant_id: int):
@@ -329,24 +299,21 @@ class WhoCanSeeState(AppState):
         kind, gid = self.confirm_kind, self.confirm_id
         if kind not in REVOKE_KINDS:
             return
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                if kind == "care_team":
-                    care_team.remove_professional(ctx.session, ctx.actor, pid, gid, now=ctx.now)
-                elif kind == "caregiver":
-                    caregivers.revoke_caregiver(ctx.session, ctx.actor, pid, gid, now=ctx.now)
-                else:
-                    who_can_see.revoke_link(ctx.session, ctx.actor, pid, gid, now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except _ERRORS as error:
-            self.error = self._error_text(error)
-            return
-        return rx.toast.success(self._text("who.revoked"), duration=2500)
+
+        def revoke(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            if kind == "care_team":
+                care_team.remove_professional(ctx.session, ctx.actor, pid, gid, now=ctx.now)
+            elif kind == "caregiver":
+                caregivers.revoke_caregiver(ctx.session, ctx.actor, pid, gid, now=ctx.now)
+            else:
+                who_can_see.revoke_link(ctx.session, ctx.actor, pid, gid, now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(revoke)
+        return rx.toast.success(self._text("who.revoked"), duration=2500) if done.ok else done.event
 
 
 class PatientsState(AppState):
@@ -356,20 +323,17 @@ class PatientsState(AppState):
     @rx.event
     def load_patients(self):
         self.error = ""
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._active_profile(ctx)
-                lang = self._lang()
-                self.patients = [
-                    PatientRow(id=str(p.id), name=p.name, given_name=p.given_name, age_label=p.age_label,
-                               last_access=_day(p.last_access, lang))
-                    for p in care_team.my_patients(ctx.session, ctx.actor, now=ctx.now, lang=lang)
-                ]
-        except SessionGone:
-            return self._to_login()
-        except _ERRORS as error:
-            self.error = self._error_text(error)
+
+        def load(ctx) -> None:  # noqa: ANN001
+            self._active_profile(ctx)
+            lang = self._lang()
+            self.patients = [
+                PatientRow(id=str(p.id), name=p.name, given_name=p.given_name, age_label=p.age_label,
+                           last_access=_day(p.last_access, lang))
+                for p in care_team.my_patients(ctx.session, ctx.actor, now=ctx.now, lang=lang)
+            ]
+
+        return self._attempt(load).event
 
     @rx.event
     def open_patient(self, profile_id: str):

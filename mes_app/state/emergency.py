@@ -14,10 +14,10 @@ import segno
 
 from mes_app import i18n
 from mes_app.db.engine import new_session
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import emergency_card as cards
 from mes_app.settings import settings
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 
 CHOICES = tuple(s.value for s in cards.CARD_SECTIONS)
 
@@ -56,18 +56,15 @@ class EmergencyState(AppState):
     def load_emergency(self):
         self.error, self.form_error, self.confirm_open = "", "", False
         self._clear()
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                pid = self._active_profile(ctx)
-                if pid is None or self.active_relationship not in ("owner", "guardian"):
-                    return
-                self._set(cards.get_card(ctx.session, ctx.actor, pid, now=ctx.now))
-                self.form_key += 1
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
+
+        def load(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None or self.active_relationship not in ("owner", "guardian"):
+                return
+            self._set(cards.get_card(ctx.session, ctx.actor, pid, now=ctx.now))
+            self.form_key += 1
+
+        return self._attempt(load).event
 
     def _show_qr(self, on: cards.TurnedOn) -> None:
         self._set(on.view)
@@ -83,22 +80,22 @@ class EmergencyState(AppState):
         sections = [name for name in CHOICES if form_data.get(f"card_{name}") in ("on", True, "true")]
         texts = {name: form_data.get(name) for name in cards.TEXT_FIELDS}
         turned_on = False
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                view = cards.save_card(ctx.session, ctx.actor, pid, sections=sections, now=ctx.now, **texts)
-                self._set(view)
-                if not view.active:
-                    self._show_qr(cards.turn_on(ctx.session, ctx.actor, pid, now=ctx.now))
-                    turned_on = True
-                self.form_error = ""
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.form_error = self._error_text(error)
-            return
+
+        def save(ctx) -> None:  # noqa: ANN001
+            nonlocal turned_on
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            view = cards.save_card(ctx.session, ctx.actor, pid, sections=sections, now=ctx.now, **texts)
+            self._set(view)
+            if not view.active:
+                self._show_qr(cards.turn_on(ctx.session, ctx.actor, pid, now=ctx.now))
+                turned_on = True
+            self.form_error = ""
+
+        done = self._attempt(save, error_attr="form_error")
+        if not done.ok:
+            return done.event
         return rx.toast.success(self._text("emergency.on" if turned_on else "emergency.saved"))
 
     @rx.event
@@ -116,23 +113,22 @@ class EmergencyState(AppState):
     def confirm(self):
         self.confirm_open = False
         action = self.confirm_action
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                if action == "renew":
-                    self._show_qr(cards.turn_on(ctx.session, ctx.actor, pid, now=ctx.now))
-                elif action == "off":
-                    self._set(cards.turn_off(ctx.session, ctx.actor, pid, now=ctx.now))
-                    self.card_url, self.card_qr = "", ""
-                else:
-                    return
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
-            return
+
+        def apply(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            if action == "renew":
+                self._show_qr(cards.turn_on(ctx.session, ctx.actor, pid, now=ctx.now))
+            elif action == "off":
+                self._set(cards.turn_off(ctx.session, ctx.actor, pid, now=ctx.now))
+                self.card_url, self.card_qr = "", ""
+
+        done = self._attempt(apply)
+        if not done.ok:
+            return done.event
+        if action not in ("renew", "off"):
+            return None
         return rx.toast.success(self._text("emergency.on" if action == "renew" else "emergency.off"))
 
 

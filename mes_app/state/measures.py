@@ -87,15 +87,10 @@ class MeasuresState(AppState):
     def load_measures(self):
         self.error, self.form_open, self.confirm_open = "", False, False
         self._reset_import()
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._reload_cards(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
+        done = self._attempt(self._reload_cards)
+        if not done.ok and done.event is None:  # refused: no stale cards
             self.cards = []
-            self.error = self._error_text(error)
+        return done.event
 
     # ------------------------------------------------------------------ add / edit
 
@@ -118,16 +113,13 @@ class MeasuresState(AppState):
 
     @rx.event
     def open_edit(self, entry_id: int):
-        try:
-            with self._context() as ctx:
-                entry = measures.entry_for_edit(ctx.session, ctx.actor, entry_id, now=ctx.now, lang=self._lang())
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
-            return
-        self._open_form(entry.kind, entry.id, {"value": entry.form_value, "value_secondary": entry.form_secondary,
-                                               "measured_at": entry.form_when})
+
+        def edit(ctx) -> None:  # noqa: ANN001
+            entry = measures.entry_for_edit(ctx.session, ctx.actor, entry_id, now=ctx.now, lang=self._lang())
+            self._open_form(entry.kind, entry.id, {"value": entry.form_value, "value_secondary": entry.form_secondary,
+                                                   "measured_at": entry.form_when})
+
+        return self._attempt(edit).event
 
     @rx.event
     def set_form_open(self, value: bool):
@@ -174,15 +166,14 @@ class MeasuresState(AppState):
     @rx.event
     def confirm_delete(self):
         self.confirm_open = False
-        try:
-            with self._context() as ctx:
-                measures.delete_measure(ctx.session, ctx.actor, self._confirm_entry_id, now=ctx.now)
-                self._reload_cards(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
-            return
+
+        def delete(ctx) -> None:  # noqa: ANN001
+            measures.delete_measure(ctx.session, ctx.actor, self._confirm_entry_id, now=ctx.now)
+            self._reload_cards(ctx)
+
+        done = self._attempt(delete)
+        if not done.ok:
+            return done.event
         return [MeasureChartState.refresh, rx.toast.success(self._text("measures.deleted"), duration=2500)]
 
     # ------------------------------------------------------------------ CSV import
@@ -274,13 +265,9 @@ class MeasuresState(AppState):
         self.import_ok, self.import_message = ok, message
         if not ok:
             return None
-        try:
-            with self._context() as ctx:
-                self._reload_cards(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
+        done = self._attempt(self._reload_cards)
+        if done.event is not None:  # session gone; a refusal only shows its message
+            return done.event
         return [MeasureChartState.refresh, rx.toast.success(message, duration=3000)]
 
 
@@ -303,37 +290,35 @@ class MeasureChartState(AppState):
 
     def _load(self) -> rx.event.EventSpec | None:
         self.error = ""
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    self._clear()
-                    return None
-                lang = self._lang()
-                self.kinds = measures.available_kinds(ctx.session, ctx.actor, pid, now=ctx.now)
-                if self.kind not in self.kinds:
-                    self.kind = "weight" if "weight" in self.kinds else (self.kinds[0] if self.kinds else "")
-                if not self.kind:
-                    self._clear(keep_kinds=True)
-                    return None
-                result = measures.chart(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang)
-                entry_kind = self.kind if self.kind != "bmi" else "weight"
-                self.entries, self.entries_more = measures.list_entries(
-                    ctx.session, ctx.actor, pid, entry_kind, now=ctx.now, lang=lang, limit=self.entries_limit)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
+
+        def load(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                self._clear()
+                return
+            lang = self._lang()
+            self.kinds = measures.available_kinds(ctx.session, ctx.actor, pid, now=ctx.now)
+            if self.kind not in self.kinds:
+                self.kind = "weight" if "weight" in self.kinds else (self.kinds[0] if self.kinds else "")
+            if not self.kind:
+                self._clear(keep_kinds=True)
+                return
+            result = measures.chart(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang)
+            entry_kind = self.kind if self.kind != "bmi" else "weight"
+            self.entries, self.entries_more = measures.list_entries(
+                ctx.session, ctx.actor, pid, entry_kind, now=ctx.now, lang=lang, limit=self.entries_limit)
+            self.figure = result.figure
+            self.has_points = result.sent_points > 0
+            self.summary = [result.summary] if result.summary is not None else []
+            self.note_key = result.note_key
+            self.bands = list(result.bands)
+            self.points_text = (f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
+                                if result.sent_points < result.total_points else "")
+
+        done = self._attempt(load)
+        if not done.ok and done.event is None:  # refused: show nothing of the chart
             self._clear()
-            self.error = self._error_text(error)
-            return None
-        self.figure = result.figure
-        self.has_points = result.sent_points > 0
-        self.summary = [result.summary] if result.summary is not None else []
-        self.note_key = result.note_key
-        self.bands = list(result.bands)
-        self.points_text = (f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
-                            if result.sent_points < result.total_points else "")
-        return None
+        return done.event
 
     def _clear(self, keep_kinds: bool = False) -> None:
         if not keep_kinds:

@@ -96,15 +96,10 @@ class MessagesState(AppState):
     @rx.event
     def load_messages(self):
         self.error, self.new_open = "", False
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
+        done = self._attempt(self._reload)
+        if not done.ok and done.event is None:  # refused: no stale list
             self.threads = []
-            self.error = self._error_text(error)
+        return done.event
 
     @rx.event
     def open_new(self):
@@ -130,15 +125,12 @@ class MessagesState(AppState):
     @rx.event
     def load_attachments(self):
         """Explicit tap: the documents of the chosen patient that the user may read."""
-        try:
-            with self._context() as ctx:
-                views = documents.list_documents(ctx.session, ctx.actor, self.new_profile, now=ctx.now)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.new_error = self._error_text(error)
-            return
-        self.attach_options = [AttachOption(str(d.id), d.title) for d in views[:100]]
+
+        def load(ctx) -> None:  # noqa: ANN001
+            views = documents.list_documents(ctx.session, ctx.actor, self.new_profile, now=ctx.now)
+            self.attach_options = [AttachOption(str(d.id), d.title) for d in views[:100]]
+
+        return self._attempt(load, error_attr="new_error").event
 
     @rx.event
     def submit_new(self, form_data: dict):
@@ -146,16 +138,17 @@ class MessagesState(AppState):
         if data is None:
             self.new_error = self._text("error.invalid_form")
             return
-        try:
-            with self._context() as ctx:
-                thread = messaging.start_thread(ctx.session, ctx.actor, data["profile"], data["subject"], data["body"],
-                                                attachment_document_id=data["attachment"], now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.new_error = self._error_text(error)
-            return
+        thread = None
+
+        def start(ctx) -> None:  # noqa: ANN001
+            nonlocal thread
+            thread = messaging.start_thread(ctx.session, ctx.actor, data["profile"], data["subject"], data["body"],
+                                            attachment_document_id=data["attachment"], now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(start, error_attr="new_error")
+        if not done.ok:
+            return done.event
         self.new_open = False
         return [rx.toast.success(self._text("messages.sent"), duration=2500),
                 rx.redirect(f"/messages/thread?id={thread.id}")]
@@ -197,32 +190,28 @@ class ThreadState(AppState):
         self._clear()
         raw = self.router.url.query_parameters.get("id", "")
         self._thread_id = int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 19 else None
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._active_profile(ctx)
-                if self._thread_id is None:
-                    raise NotFound()
-                self._show(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
+
+        def load(ctx) -> None:  # noqa: ANN001
+            self._active_profile(ctx)
+            if self._thread_id is None:
+                raise NotFound()
+            self._show(ctx)
+
+        done = self._attempt(load)
+        if not done.ok and done.event is None:  # refused: nothing of the thread stays
             self._clear()
-            self.error = self._error_text(error)
+        return done.event
 
     @rx.event
     def load_attachments(self):
-        try:
-            with self._context() as ctx:
-                if self._profile_id is None:
-                    raise NotFound()
-                views = documents.list_documents(ctx.session, ctx.actor, self._profile_id, now=ctx.now)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.compose_error = self._error_text(error)
-            return
-        self.attach_options = [AttachOption(str(d.id), d.title) for d in views[:100]]
+
+        def load(ctx) -> None:  # noqa: ANN001
+            if self._profile_id is None:
+                raise NotFound()
+            views = documents.list_documents(ctx.session, ctx.actor, self._profile_id, now=ctx.now)
+            self.attach_options = [AttachOption(str(d.id), d.title) for d in views[:100]]
+
+        return self._attempt(load, error_attr="compose_error").event
 
     @rx.event
     def send(self, form_data: dict):

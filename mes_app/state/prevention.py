@@ -7,10 +7,9 @@ import dataclasses
 import reflex as rx
 
 from mes_app import i18n
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import prevention
 from mes_app.services.prevention import PreventionItemView
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 
 UPCOMING_SHOWN = 8
 
@@ -42,25 +41,21 @@ class PreventionState(AppState):
     def load_prevention(self):
         self.next_vaccines, self.next_exams, self.todo, self.upcoming, self.done, self.missed = [], [], [], [], [], []
         self.error, self.has_exams, self.uncoded = "", False, 0
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    return
-                lang = self._lang()
-                view = prevention.profile_calendar(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
-            return
-        items = [_localise(i, lang) for i in view.items]
-        self.next_vaccines = [_localise(i, lang) for i in view.next_vaccines]
-        self.next_exams = [_localise(i, lang) for i in view.next_exams]
-        self.todo = [i for i in items if i.status == "overdue"] + [i for i in items if i.status == "due"]
-        self.upcoming = [i for i in items if i.status == "upcoming"][:UPCOMING_SHOWN]
-        self.done = list(reversed([i for i in items if i.status == "done"]))
-        self.missed = [i for i in items if i.status == "missed"]
-        self.has_exams, self.uncoded = view.has_exams, view.uncoded_vaccinations
-        self.version, self.sources = view.version, view.sources
+
+        def load(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                return
+            lang = self._lang()
+            view = prevention.profile_calendar(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
+            items = [_localise(i, lang) for i in view.items]
+            self.next_vaccines = [_localise(i, lang) for i in view.next_vaccines]
+            self.next_exams = [_localise(i, lang) for i in view.next_exams]
+            self.todo = [i for i in items if i.status == "overdue"] + [i for i in items if i.status == "due"]
+            self.upcoming = [i for i in items if i.status == "upcoming"][:UPCOMING_SHOWN]
+            self.done = list(reversed([i for i in items if i.status == "done"]))
+            self.missed = [i for i in items if i.status == "missed"]
+            self.has_exams, self.uncoded = view.has_exams, view.uncoded_vaccinations
+            self.version, self.sources = view.version, view.sources
+
+        return self._attempt(load).event

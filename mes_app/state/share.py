@@ -8,11 +8,11 @@ import reflex as rx
 import segno
 
 from mes_app import i18n
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound
 from mes_app.services import share_links
 from mes_app.services.share_links import LinkView
 from mes_app.settings import settings
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 
 SECTION_FIELDS = tuple(s.value for s in share_links.SHAREABLE_SECTIONS)
 
@@ -44,15 +44,10 @@ class ShareState(AppState):
     def load_share(self):
         self.error, self.form_error, self.confirm_open = "", "", False
         self.created_url, self.created_qr = "", ""
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
+        done = self._attempt(self._reload)
+        if not done.ok and done.event is None:  # refused: no stale list
             self.links = []
-            self.error = self._error_text(error)
+        return done.event
 
     @rx.event
     def create_link(self, form_data: dict):
@@ -60,28 +55,25 @@ class ShareState(AppState):
             self.form_error = self._text("error.invalid_form")
             return
         sections = [name for name in SECTION_FIELDS if form_data.get(f"sec_{name}") in ("on", True, "true")]
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                created = share_links.create_link(
-                    ctx.session, ctx.actor, pid, sections=sections, expires_hours=form_data.get("expires"),
-                    passcode=form_data.get("passcode"), label=form_data.get("label"), now=ctx.now,
-                )
-                target = share_links.qr_target(settings.app_origin, created)
-                self.created_url = target
-                self.created_qr = segno.make(target, error="m").svg_inline(scale=4, border=2, omitsize=True)
-                self.created_has_passcode = created.view.has_passcode
-                self.form_error = ""
-                self.form_key += 1
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.form_error = self._error_text(error)
-            return
-        return rx.toast.success(self._text("share.created"))
+
+        def create(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            created = share_links.create_link(
+                ctx.session, ctx.actor, pid, sections=sections, expires_hours=form_data.get("expires"),
+                passcode=form_data.get("passcode"), label=form_data.get("label"), now=ctx.now,
+            )
+            target = share_links.qr_target(settings.app_origin, created)
+            self.created_url = target
+            self.created_qr = segno.make(target, error="m").svg_inline(scale=4, border=2, omitsize=True)
+            self.created_has_passcode = created.view.has_passcode
+            self.form_error = ""
+            self.form_key += 1
+            self._reload(ctx)
+
+        done = self._attempt(create, error_attr="form_error")
+        return rx.toast.success(self._text("share.created")) if done.ok else done.event
 
     @rx.event
     def ask_revoke(self, link_id: int):
@@ -99,14 +91,13 @@ class ShareState(AppState):
     @rx.event
     def confirm_revoke(self):
         self.confirm_open = False
-        try:
-            with self._context() as ctx:
-                share_links.revoke_link(ctx.session, ctx.actor, self.confirm_id, now=ctx.now)
-                self._reload(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
-            return
+
+        def revoke(ctx) -> None:  # noqa: ANN001
+            share_links.revoke_link(ctx.session, ctx.actor, self.confirm_id, now=ctx.now)
+            self._reload(ctx)
+
+        done = self._attempt(revoke)
+        if not done.ok:
+            return done.event
         self.created_url, self.created_qr = "", ""
         return rx.toast.success(self._text("share.revoked"))

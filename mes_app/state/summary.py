@@ -13,10 +13,10 @@ import reflex as rx
 
 from mes_app import i18n
 from mes_app.db.engine import new_session
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound
 from mes_app.services import share_links, summary as summaries
 from mes_app.services.measures import UNIT_LABELS
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 
 PARTS = ("allergies", "problems", "treatments", "vaccinations", "measures", "documents")
 
@@ -92,18 +92,15 @@ class SummaryState(SummaryMixin, AppState):
     def load_summary(self):
         self.error = ""
         self._clear_summary()
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    return
-                result = summaries.build_summary(ctx.session, ctx.actor, pid, now=ctx.now)
-                self._show(summary_rows(result, self._lang(), lambda doc: f"/api/documents/{doc.id}"))
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.error = self._error_text(error)
+
+        def load(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                return
+            result = summaries.build_summary(ctx.session, ctx.actor, pid, now=ctx.now)
+            self._show(summary_rows(result, self._lang(), lambda doc: f"/api/documents/{doc.id}"))
+
+        return self._attempt(load).event
 
 
 class LinkVisitState(SummaryMixin, AppState):
