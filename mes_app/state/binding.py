@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reflex.middleware import Middleware
+from reflex_base.event import get_hydrate_event
 
 from mes_app.db.engine import new_session
 from mes_app.state.base import AppState, identity_from_cookie_header, utcnow
@@ -27,7 +28,13 @@ class SessionBindingMiddleware(Middleware):
         with new_session() as session:
             identity = identity_from_cookie_header(session, app_state.router.headers.cookie, utcnow())
         user_id = identity.user_id if identity else None
-        if app_state._bound_user_id != user_id:
+        # Without an account, a (re)connecting page starts empty: a link visitor's replayed
+        # token must not bring back a summary opened with a passcode. Every page's on_load
+        # derives its data again from the URL secret.
+        anonymous_hydrate = user_id is None and event.name == get_hydrate_event(state)
+        if app_state._bound_user_id != user_id or anonymous_hydrate:
+            lang = app_state.lang  # the language the browser chose is not a secret: keep it
             state.reset()
+            app_state.lang = lang
             app_state._bound_user_id = user_id
         return None

@@ -173,3 +173,45 @@ def test_a_websocket_from_another_site_is_refused(live_server: str) -> None:
         return True
 
     assert asyncio.run(attempt()) is False, "a websocket from another origin was accepted"
+
+
+def test_a_link_visitors_replayed_token_does_not_bring_back_the_summary(live_server: str) -> None:
+    """A visitor opened a passcode link; whoever replays their client token starts from zero."""
+    from mes_app.state.share import ShareState
+    from mes_app.state.summary import LinkVisitState
+
+    parent_cookie = login_cookie(live_server, *PARENT)
+
+    async def scenario() -> None:
+        parent = WsClient(live_server, cookie=parent_cookie)
+        await parent.connect()
+        await parent.call(HYDRATE, path="/share")
+        await parent.call(LOAD_SHELL, path="/share")
+        created = await parent.call(
+            handler_name(ShareState, "create_link"),
+            {"form_data": {"sec_risk_factors": "on", "expires": "24", "passcode": "4821-river"}},
+            path="/share",
+        )
+        await parent.close()
+        secret = re.search(r"/s\?k=([A-Za-z0-9_-]{43})", created).group(1)
+        page = f"/s?k={secret}"
+
+        visitor = WsClient(live_server)
+        await visitor.connect()
+        await visitor.call(HYDRATE, path=page)
+        await visitor.call(handler_name(LinkVisitState, "load_link"), path=page)
+        opened = await visitor.call(handler_name(LinkVisitState, "submit_passcode"),
+                                    {"form_data": {"passcode": "4821-river"}}, path=page)
+        assert "Pénicilline" in opened, "the visitor should see the shared allergies"
+        token = visitor.token
+        await visitor.close()
+
+        replay = WsClient(live_server, token=token)
+        await replay.connect()
+        got = await replay.call(HYDRATE, path=page)
+        assert _leaks(got) == [], "a replayed visitor token brought the summary back"
+        got = await replay.call(handler_name(LinkVisitState, "load_link"), path=page)
+        assert "Pénicilline" not in got  # the passcode is asked again
+        await replay.close()
+
+    asyncio.run(scenario())
