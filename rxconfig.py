@@ -1,6 +1,7 @@
 """Reflex configuration. Every value comes from :mod:`mes_app.settings`."""
 
 import reflex as rx
+from reflex_base.constants import StateManagerMode
 from reflex_base.plugins.sitemap import SitemapPlugin
 
 from mes_app.settings import settings
@@ -15,5 +16,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     # Scale-out: several workers share state through Redis (keep it private: Reflex unpickles it).
     redis_url=settings.redis_url or None,
+    # Chosen, not left to Reflex's default (disk): see Settings.state_manager.
+    state_manager_mode=StateManagerMode(settings.state_manager),
     disable_plugins=[SitemapPlugin],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import reflex as rx
 
 from mes_app.pages.auth import login_page, register_page
@@ -17,12 +19,22 @@ from mes_app.state.binding import SessionBindingMiddleware
 from mes_app.state.home import HomeState
 from mes_app.web import log_redaction
 from mes_app.web.routes import build_api, guard
+from mes_app.web.visitor_cookie import visitor_cookie
+from mes_app.settings import settings
+from mes_app.storage.permissions import restrict_folder
 
 log_redaction.install()
+# Everything this process writes (database, documents, Reflex's state store) is for its
+# own user only: files 0600, folders 0700.
+os.umask(0o077)
+if settings.state_manager == "disk":
+    from reflex.utils.prerequisites import get_states_dir
+
+    restrict_folder(get_states_dir())
 
 app = rx.App(
     html_lang="fr",
-    api_transformer=[build_api(), guard],
+    api_transformer=[build_api(), visitor_cookie, guard],
     head_components=[
         rx.el.meta(name="theme-color", content="#0d9488"),
         rx.el.link(rel="apple-touch-icon", href="/icon-192.png"),

@@ -58,6 +58,9 @@ class Settings:
     documents_dir: Path
     max_upload_bytes: int
     redis_url: str = field(default="")
+    # Where Reflex keeps each client's state: "memory" (one process; nothing written to disk),
+    # "disk" (Reflex's pickles under .states/, 0600 files) or "redis" (several workers).
+    state_manager: str = field(default="memory")
 
     @property
     def is_sqlite(self) -> bool:
@@ -81,7 +84,21 @@ def load_settings() -> Settings:
         documents_dir=Path(_env("MES_DOCUMENTS_DIR", str(data_dir / "documents"))).resolve(),
         max_upload_bytes=_env_int("MES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
         redis_url=_env("MES_REDIS_URL", ""),
+        state_manager=_state_manager(_env("MES_STATE_MANAGER", ""), _env("MES_REDIS_URL", "")),
     )
+
+
+STATE_MANAGERS = ("memory", "disk", "redis")
+
+
+def _state_manager(chosen: str, redis_url: str) -> str:
+    """Redis as soon as it is configured (several workers share state), else memory."""
+    mode = chosen.lower() or ("redis" if redis_url else "memory")
+    if mode not in STATE_MANAGERS:
+        raise RuntimeError(f"MES_STATE_MANAGER must be one of {', '.join(STATE_MANAGERS)}")
+    if mode == "redis" and not redis_url:
+        raise RuntimeError("MES_STATE_MANAGER=redis needs MES_REDIS_URL")
+    return mode
 
 
 settings = load_settings()

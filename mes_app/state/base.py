@@ -62,6 +62,7 @@ def identity_from_cookie_header(session: Session, cookie_header: str | None, now
 class AppState(rx.State):
     """Shared by every page: who is logged in (as view data), language, active profile."""
 
+    _binding: str = ""  # who this state belongs to: see mes_app/state/binding.py
     _bound_user_id: int | None = None
     _active_profile_id: int | None = None
 

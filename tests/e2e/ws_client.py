@@ -14,6 +14,12 @@ import socketio
 
 ROOT_STATE = "reflex___state____state"
 HYDRATE = f"{ROOT_STATE}.hydrate"
+# What Reflex 0.10's own browser client sends in the CONNECT packet (.web/utils/state.js,
+# ``bootAuth``): the state is sent back and the page's on_load handlers run.
+HYDRATE_AND_LOAD = f"{ROOT_STATE}.hydrate_and_load"
+ON_LOAD_INTERNAL = "reflex___state____on_load_internal_state.on_load_internal"
+# Every event a connection can start with when it (re)connects.
+BOOT_EVENTS = (HYDRATE_AND_LOAD, HYDRATE, ON_LOAD_INTERNAL)
 
 
 def handler_name(state_cls: type, handler: str) -> str:
@@ -41,6 +47,26 @@ def login_cookie(base_url: str, email: str, password: str) -> str | None:
     return None
 
 
+def visitor_cookie(base_url: str, path: str = "/") -> str:
+    """Load a page as a browser does; return the visitor cookie the server set."""
+    with urllib.request.urlopen(f"{base_url}{path}", timeout=30) as response:
+        for header in response.headers.get_all("set-cookie") or []:
+            name, _, rest = header.partition("=")
+            if name.strip() == "mes_visitor":
+                return rest.split(";", 1)[0]
+    raise AssertionError(f"no visitor cookie on {path}")
+
+
+def router_data(path: str) -> dict:
+    """The router data the browser sends with an event on ``path`` (query included)."""
+    parsed = urllib.parse.urlsplit(path)
+    data: dict = {"pathname": parsed.path or "/", "asPath": path}
+    query = dict(urllib.parse.parse_qsl(parsed.query))
+    if query:
+        data["query"] = query
+    return data
+
+
 def logout(base_url: str, cookie: str) -> None:
     request = urllib.request.Request(f"{base_url}/api/logout", data=b"", method="POST",
                                      headers={"Cookie": f"mes_session={cookie}"})
@@ -55,6 +81,7 @@ def logout(base_url: str, cookie: str) -> None:
 class WsClient:
     base_url: str
     cookie: str | None = None
+    visitor: str | None = None  # the mes_visitor cookie, for a visitor without an account
     token: str = field(default_factory=lambda: str(uuid.uuid4()))
     received: list[str] = field(default_factory=list)
     timeouts: list[str] = field(default_factory=list)
@@ -70,18 +97,37 @@ class WsClient:
             if isinstance(data, dict) and data.get("final", True):
                 self._final.set()
 
-    async def connect(self) -> None:
+    async def connect(self, path: str = "/", boot: str | None = HYDRATE_AND_LOAD, timeout: float = 15) -> str:
+        """Open the websocket the way Reflex's browser client does: the boot event rides in
+        the CONNECT packet (``boot=None``: a bare connection, the next event is the first).
+        Returns what the boot event sent back, as text."""
+        cookies = [f"mes_session={self.cookie}"] if self.cookie else []
+        if self.visitor:
+            cookies.append(f"mes_visitor={self.visitor}")
         headers = {"Origin": self.origin or self.base_url}
-        if self.cookie:
-            headers["Cookie"] = f"mes_session={self.cookie}"
+        if cookies:
+            headers["Cookie"] = "; ".join(cookies)
+        auth = None
+        if boot is not None:
+            auth = {"event": {"name": boot, "payload": {}, "router_data": router_data(path)}}
+        start = len(self.received)
+        self._final.clear()
         await self.sio.connect(
             f"{self.base_url}?token={self.token}",
             socketio_path="/_event",
             namespaces=["/_event"],
             transports=["websocket"],
             headers=headers,
+            auth=auth,
             wait_timeout=30,
         )
+        if boot is not None:
+            try:
+                await asyncio.wait_for(self._final.wait(), timeout)
+            except asyncio.TimeoutError:
+                self.timeouts.append(boot.rsplit(".", 1)[-1])
+            await asyncio.sleep(0.3)  # the page's on_load handlers follow the hydrate
+        return "\n".join(self.received[start:])
 
     async def call(self, name: str, payload: dict | None = None, path: str = "/", timeout: float = 15) -> str:
         """Send one event, wait for its final update; return what arrived, as text."""
@@ -89,7 +135,7 @@ class WsClient:
         self._final.clear()
         await self.sio.emit(
             "event",
-            {"name": name, "payload": payload or {}, "router_data": {"pathname": path, "asPath": path}},
+            {"name": name, "payload": payload or {}, "router_data": router_data(path)},
             namespace="/_event",
         )
         try:
