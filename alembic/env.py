@@ -8,6 +8,9 @@ from sqlmodel import SQLModel
 
 import mes_app.db.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from mes_app.settings import settings
+from mes_app.storage.permissions import private_by_default
+
+private_by_default()  # the SQLite file it creates is the server user's only
 
 config = context.config
 if config.config_file_name is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import reflex as rx
 
 from mes_app.pages.auth import login_page, register_page
@@ -21,12 +19,12 @@ from mes_app.web import log_redaction
 from mes_app.web.routes import build_api, guard
 from mes_app.web.visitor_cookie import visitor_cookie
 from mes_app.settings import settings
-from mes_app.storage.permissions import restrict_folder
+from mes_app.storage.permissions import private_by_default, restrict_folder, restrict_sqlite_files
 
 log_redaction.install()
-# Everything this process writes (database, documents, Reflex's state store) is for its
-# own user only: files 0600, folders 0700.
-os.umask(0o077)
+private_by_default()
+restrict_sqlite_files(settings.database_url)
+restrict_folder(settings.documents_dir)
 if settings.state_manager == "disk":
     from reflex.utils.prerequisites import get_states_dir
 

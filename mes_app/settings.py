@@ -61,6 +61,8 @@ class Settings:
     # Where Reflex keeps each client's state: "memory" (one process; nothing written to disk),
     # "disk" (Reflex's pickles under .states/, 0600 files) or "redis" (several workers).
     state_manager: str = field(default="memory")
+    # How long a closed connection's page data wait for a reconnect before they are wiped.
+    disconnect_grace_seconds: float = field(default=30.0)
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,6 +87,7 @@ def load_settings() -> Settings:
         max_upload_bytes=_env_int("MES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
         redis_url=_env("MES_REDIS_URL", ""),
         state_manager=_state_manager(_env("MES_STATE_MANAGER", ""), _env("MES_REDIS_URL", "")),
+        disconnect_grace_seconds=float(_env("MES_DISCONNECT_GRACE_SECONDS", "30")),
     )
 
 

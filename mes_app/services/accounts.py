@@ -178,14 +178,18 @@ def resolve_session(session: Session, secret: str | None, *, now: datetime) -> I
     return Identity(user.id, user.role, user.display_name, user.email, row.id)
 
 
-def revoke_session(session: Session, secret: str | None, *, now: datetime) -> None:
+def revoke_session(session: Session, secret: str | None, *, now: datetime) -> int | None:
+    """End the session this secret opened; returns its id (None when there was none)."""
     if not secret:
-        return
+        return None
     row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_secret(secret))).first()
-    if row is not None and row.revoked_at is None:
+    if row is None:
+        return None
+    if row.revoked_at is None:
         row.revoked_at = now
         session.add(row)
         session.commit()
+    return row.id
 
 
 def revoke_all_sessions(session: Session, user_id: int, *, now: datetime) -> int:

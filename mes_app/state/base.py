@@ -63,6 +63,9 @@ class AppState(rx.State):
     """Shared by every page: who is logged in (as view data), language, active profile."""
 
     _binding: str = ""  # who this state belongs to: see mes_app/state/binding.py
+    # The page the last event came from, and the states its handlers used (see binding.py).
+    _page_path: str = ""
+    _page_states: list[str] = []
     _bound_user_id: int | None = None
     _active_profile_id: int | None = None
 

@@ -14,10 +14,17 @@ any handler sent as the first event of a connection):
 When the key differs from the one the state was bound to, the whole state tree is loaded
 (under Redis only the event's branch is loaded otherwise) and reset before the event runs.
 
-When a connection closes, its view data is wiped after a short grace period (a reconnecting
-phone keeps its place): only the binding, the language and the chosen profile survive, none
-of which is health data. The disk state store never sees health data at rest for longer than
-a page is open.
+Health data stay in a state only as long as a page needs them:
+
+- leaving a page (an event from another path) resets the states that page used;
+- logging out wipes, at once, every client state bound to that session
+  (:func:`end_session_states`, called by the log-out route);
+- when a connection closes, its view data is wiped after a short grace period (a reconnecting
+  phone keeps its place): only the binding, the language and the chosen profile survive, none
+  of which is health data.
+
+Whatever the state manager (memory, disk, Redis), the store therefore holds no health data
+once a page is closed or its session has ended.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from reflex.middleware import Middleware
 from reflex.state import State
 
 from mes_app.db.engine import new_session
+from mes_app.settings import settings
 from mes_app.state.base import AppState, identity_from_cookie_header, utcnow
 from mes_app.web.visitor_cookie import VISITOR_COOKIE, cookie_value
 
@@ -42,7 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Seconds a closed connection's view data is kept for a reconnect (phone asleep, tunnel).
-DISCONNECT_GRACE_SECONDS = 30.0
+DISCONNECT_GRACE_SECONDS = settings.disconnect_grace_seconds
 # What survives a wipe after a disconnect: not health data, and it keeps a reconnect in place.
 _KEPT_ON_DISCONNECT = ("_binding", "_bound_user_id", "_active_profile_id")
 
@@ -102,7 +110,102 @@ class SessionBindingMiddleware(Middleware):
             app_state = await state.get_state(AppState)
             app_state._binding = key
             app_state._bound_user_id = identity.user_id if identity else None
+            await _remember_token(app, key, router.session.client_token)
+        await _forget_left_page(state, app_state, event)
         return None
+
+
+# --------------------------------------------------------------------------- pages left
+
+# States the layout shows on every page (no health data): kept when the user changes page.
+_SHELL_STATE_NAMES = ("unread_state",)
+
+
+def _state_of_event(event_name: str) -> str:
+    return event_name.rpartition(".")[0]
+
+
+async def _forget_left_page(root: BaseState, app_state: AppState, event: Event) -> None:
+    """Reset the states the previous page used once an event comes from another path.
+
+    ``_page_states`` lists the states whose handlers ran since the page was opened; only
+    those are loaded and reset, so this costs nothing on events of the same page.
+    """
+    path = str((event.router_data or {}).get("pathname") or "")
+    if path and path != app_state._page_path:
+        if app_state._page_path:
+            by_name = {cls.get_full_name(): cls for cls in all_state_classes()}
+            for name in app_state._page_states:
+                cls = by_name.get(name)
+                if cls is not None:
+                    (await root.get_state(cls)).reset()
+        app_state._page_path = path
+        app_state._page_states = []
+    name = _state_of_event(event.name)
+    if name.startswith(AppState.get_full_name() + ".") and not name.endswith(_SHELL_STATE_NAMES) \
+            and name not in app_state._page_states:
+        app_state._page_states = [*app_state._page_states, name]
+
+
+# --------------------------------------------------------------------------- logout
+
+# Client tokens bound to each key, for the wipe at logout (in this process; under Redis, in
+# Redis so that any worker's log-out route finds them).
+_tokens_by_key: dict[str, set[str]] = {}
+_app: App | None = None
+_REGISTRY_SECONDS = 7 * 24 * 3600
+
+
+def _redis_of(app: App):  # noqa: ANN202
+    from reflex.istate.manager.redis import StateManagerRedis
+
+    manager = app.state_manager
+    return manager.redis if isinstance(manager, StateManagerRedis) else None
+
+
+def _registry_key(key: str) -> str:
+    return "mes:binding:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+async def _remember_token(app: App, key: str, token: str) -> None:
+    global _app
+    _app = app
+    if not token or not key.startswith("session:"):
+        return
+    redis = _redis_of(app)
+    if redis is not None:
+        await redis.sadd(_registry_key(key), token)
+        await redis.expire(_registry_key(key), _REGISTRY_SECONDS)
+    else:
+        _tokens_by_key.setdefault(key, set()).add(token)
+
+
+async def end_session_states(session_id: int) -> None:
+    """Wipe every client state bound to this (now revoked) session, at once."""
+    app = _app
+    if app is None:
+        return
+    key = binding_key(session_id, None, None)
+    redis = _redis_of(app)
+    if redis is not None:
+        tokens = {t.decode() if isinstance(t, bytes) else t for t in await redis.smembers(_registry_key(key))}
+        await redis.delete(_registry_key(key))
+    else:
+        tokens = _tokens_by_key.pop(key, set())
+    for token in tokens:
+        await _wipe_token(app, token, only_if_bound_to=key)
+
+
+async def _wipe_token(app: App, token: str, *, only_if_bound_to: str | None = None, keep: tuple[str, ...] = ()) -> None:
+    from reflex.istate.manager.token import BaseStateToken
+
+    try:
+        async with app.modify_state(BaseStateToken(ident=token, cls=State)) as root:
+            app_state = await root.get_state(AppState)
+            if only_if_bound_to is None or app_state._binding == only_if_bound_to:
+                await wipe(root, keep=keep)
+    except Exception:  # noqa: BLE001 - a failed wipe must never break the server
+        log.exception("could not wipe a client state")
 
 
 # --------------------------------------------------------------------------- disconnects
@@ -131,13 +234,11 @@ def _watch_disconnects(app: App) -> None:
 
 async def _wipe_if_gone(app: App, token: str) -> None:
     """Wipe a closed connection's view data, unless the client came back meanwhile."""
-    from reflex.istate.manager.token import BaseStateToken
-
+    namespace = app.event_namespace
     try:
-        namespace = app.event_namespace
         if namespace is None or await namespace._token_manager.is_token_connected(token):
             return
-        async with app.modify_state(BaseStateToken(ident=token, cls=State)) as root:
-            await wipe(root, keep=_KEPT_ON_DISCONNECT)
-    except Exception:  # noqa: BLE001 - a failed wipe must never break the server
-        log.exception("could not wipe the state of a closed connection")
+    except Exception:  # noqa: BLE001
+        log.exception("could not check a closed connection")
+        return
+    await _wipe_token(app, token, keep=_KEPT_ON_DISCONNECT)

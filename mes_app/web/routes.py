@@ -99,7 +99,11 @@ async def logout(request: Request) -> Response:
         return PlainTextResponse("Forbidden", status_code=403)
     secret = session_secret_from_cookie_header(request.headers.get("cookie"))
     with Session(get_engine()) as session:
-        accounts.revoke_session(session, secret, now=utcnow())
+        session_id = accounts.revoke_session(session, secret, now=utcnow())
+    if session_id is not None:
+        from mes_app.state.binding import end_session_states  # the states import these routes
+
+        await end_session_states(session_id)
     response = _redirect(LOGIN_PATH, bye=1)
     response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
     return response

@@ -137,11 +137,15 @@ def _ping(url: str) -> bool:
         return False
 
 
-def start(data_dir: Path, port: int | None = None, timeout: float = START_TIMEOUT) -> LiveServer:
-    """Migrate, seed and start ``reflex run --env prod``; return once ``/ping`` answers."""
+def start(
+    data_dir: Path, port: int | None = None, timeout: float = START_TIMEOUT, extra_env: dict[str, str] | None = None
+) -> LiveServer:
+    """Migrate, seed and start ``reflex run --env prod``; return once ``/ping`` answers.
+
+    ``extra_env`` overrides settings for this server (another state manager, say)."""
     port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = server_env(data_dir, port)
+    env = {**server_env(data_dir, port), **(extra_env or {})}
     server = LiveServer(
         base_url=f"http://localhost:{port}",
         port=port,
