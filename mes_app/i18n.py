@@ -126,8 +126,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "invite.cancel": ("Annuler l'invitation", "Cancel the invitation"),
     "invite.received_title": ("Invitations pour vous", "Invitations for you"),
     "invite.received.co_guardian": (
-        "{who} vous invite à gérer avec elle ou lui le profil de {child}.",
-        "{who} invites you to manage {child}'s profile with them.",
+        "{who} vous invite à gérer le profil de {child} à ses côtés.",
+        "{who} invites you to manage {child}'s profile alongside them.",
     ),
     "invite.received.handover": (
         "{who} vous propose de reprendre le profil de {child} : {who} ne le gérera plus.",
