@@ -145,6 +145,7 @@ class ProfilesState(AppState):
     def ask_confirm(self, kind: str, invitation_id: str):
         """Open the confirmation for an invitation shown on this page (any other id: not found)."""
         self.confirm_open, self._confirm_invitation_id = False, None
+        self.received_error = self.guardian_error = self.invite_notice = ""
         if not isinstance(kind, str) or kind not in CONFIRM_KINDS:
             return None
 
