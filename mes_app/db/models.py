@@ -102,6 +102,31 @@ class Guardianship(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_type=TZ)
 
 
+class GuardianInvitation(SQLModel, table=True):
+    """An offer to manage a profile, which the invitee accepts or declines (security issue 9).
+
+    ``role`` is ``co_guardian`` (the invitee joins the guardians) or ``handover`` (the invitee
+    becomes a guardian and the inviter stops being one). Nothing is granted before acceptance:
+    the ``Guardianship`` row is created only then. ``invitee_user_id`` is the account that had
+    ``invitee_email`` when the invitation was made (None when there was none: nobody sees it).
+    A pending invitation past ``expires_at`` is expired.
+    """
+
+    __tablename__ = "guardian_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", index=True)
+    invited_by_user_id: int = Field(foreign_key="user_account.id")
+    invitee_email: str = Field(max_length=254)
+    invitee_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    role: str = Field(max_length=12)  # co_guardian | handover
+    status: str = Field(default="pending", max_length=10)  # pending | accepted | declined | cancelled
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    expires_at: datetime = Field(sa_type=TZ)
+    decided_at: datetime | None = Field(default=None, sa_type=TZ)
+    decided_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
 class CareRelationship(SQLModel, table=True):
     """A professional in a profile's care team, granted by the patient or a guardian."""
 

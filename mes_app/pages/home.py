@@ -22,9 +22,29 @@ def _measure_tile(m) -> rx.Component:  # noqa: ANN001
     )
 
 
+def _invitations_notice() -> rx.Component:
+    """Invitations to manage a profile wait for me: a pointer to the profiles page, no names."""
+    return rx.cond(
+        HomeState.invitations_waiting > 0,
+        rx.callout(
+            rx.vstack(
+                rx.text(T["invite.home_notice"]),
+                rx.link(T["invite.home_see"], href="/profiles", weight="bold", id="home-invitations-link",
+                        style={"min_height": "44px", "display": "inline-flex", "align_items": "center"}),
+                spacing="1",
+            ),
+            icon="mail-plus",
+            color_scheme="teal",
+            width="100%",
+            id="home-invitations",
+        ),
+    )
+
+
 def home_page() -> rx.Component:
     return app_page(
         patients_card(),  # issue 5a: a professional's way to their patients
+        _invitations_notice(),  # security issue 9
         rx.cond(AppState.active_name != "", profile_card(), empty_state("home.no_profile", "user-round")),
         rx.cond(HomeState.error != "", rx.callout(HomeState.error, color_scheme="red", icon="triangle-alert")),
         reminders_section(HomeState.reminders),

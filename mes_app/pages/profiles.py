@@ -1,4 +1,4 @@
-"""Profiles: switch, add a child, add a co-guardian."""
+"""Profiles: switch, add a child, invite a co-guardian, answer the invitations I received."""
 
 from __future__ import annotations
 
@@ -64,6 +64,69 @@ def _add_child_form() -> rx.Component:
     )
 
 
+TAP = {"min_height": "44px"}
+
+
+def _sent_row(row) -> rx.Component:  # noqa: ANN001 - a Var of SentRow
+    return rx.vstack(
+        rx.text(row.email, size="2", weight="medium", style={"overflow_wrap": "anywhere"}),
+        rx.text(row.line, size="1", color_scheme="gray", style={"overflow_wrap": "anywhere"}),
+        rx.button(rx.icon("x", size=16), T["invite.cancel"], size="2", variant="soft", color_scheme="gray",
+                  style=TAP, class_name="invitation-cancel",
+                  on_click=ProfilesState.ask_confirm("cancel", row.id)),
+        spacing="1",
+        align="start",
+        width="100%",
+        padding_y="0.5rem",
+        border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+def _invite_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.heading(T["invite.title"], size="3", as_="h3"),
+            rx.text(T["invite.intro"], size="2", color_scheme="gray"),
+            field(T["invite.email"], rx.input(name="email", type="email", required=True, size="3", width="100%",
+                                              max_length=254, id="guardian-email")),
+            rx.el.fieldset(
+                rx.el.legend(T["invite.role"], style={"font_size": "0.875rem", "font_weight": "500",
+                                                      "margin_bottom": "0.25rem"}),
+                rx.vstack(
+                    *[
+                        rx.el.label(
+                            rx.el.input(type="radio", name="role", value=role, default_checked=role == "co_guardian",
+                                        id=f"invite-role-{role}",
+                                        style={"width": "1.25rem", "height": "1.25rem", "flex_shrink": "0",
+                                               "accent_color": "var(--teal-9)"}),
+                            rx.text(T[f"invite.role.{role}"], size="2"),
+                            style={"display": "flex", "align_items": "center", "gap": "0.5rem",
+                                   "min_height": "44px", "cursor": "pointer"},
+                        )
+                        for role in ("co_guardian", "handover")
+                    ],
+                    spacing="0",
+                ),
+                style={"border": "none", "padding": "0", "margin": "0", "min_width": "0"},
+            ),
+            rx.cond(ProfilesState.guardian_error != "",
+                    rx.callout(ProfilesState.guardian_error, color_scheme="red", icon="triangle-alert",
+                               role="alert", width="100%", id="guardian-error")),
+            rx.cond(ProfilesState.invite_notice != "",
+                    rx.callout(ProfilesState.invite_notice, color_scheme="teal", icon="mail-check",
+                               role="status", width="100%", id="invite-notice")),
+            rx.button(rx.icon("send", size=16), T["invite.submit"], type="submit", size="3", width="100%",
+                      variant="soft", id="invite-submit"),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=ProfilesState.invite_guardian,
+        reset_on_submit=False,
+        key=ProfilesState.guardian_form_key,
+        width="100%",
+    )
+
+
 def _guardians_card() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -78,22 +141,17 @@ def _guardians_card() -> rx.Component:
                     wrap="wrap",
                 ),
             ),
-            rx.form(
+            rx.cond(
+                ProfilesState.sent.length() > 0,
                 rx.vstack(
-                    field(T["profiles.guardian_email"], rx.input(name="email", type="email", required=True, size="3",
-                                                               width="100%", id="guardian-email")),
-                    rx.cond(ProfilesState.guardian_error != "",
-                            rx.callout(ProfilesState.guardian_error, color_scheme="red", icon="triangle-alert",
-                                       role="alert", width="100%")),
-                    rx.button(T["profiles.add_guardian"], type="submit", size="3", width="100%", variant="soft"),
-                    spacing="2",
+                    rx.heading(T["invite.pending_title"], size="3", as_="h3"),
+                    rx.foreach(ProfilesState.sent, _sent_row),
+                    spacing="1",
                     width="100%",
+                    id="sent-invitations",
                 ),
-                on_submit=ProfilesState.add_guardian,
-                reset_on_submit=False,
-                key=ProfilesState.guardian_form_key,
-                width="100%",
             ),
+            _invite_form(),
             spacing="3",
             width="100%",
         ),
@@ -101,12 +159,81 @@ def _guardians_card() -> rx.Component:
     )
 
 
+def _received_row(row) -> rx.Component:  # noqa: ANN001 - a Var of ReceivedRow
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("mail-plus", size=20, color=rx.color("teal", 11), flex_shrink="0"),
+                rx.text(row.text, size="2", weight="medium", style={"overflow_wrap": "anywhere"}),
+                spacing="2",
+                align="start",
+            ),
+            rx.text(row.until, size="1", color_scheme="gray"),
+            rx.flex(
+                rx.button(rx.icon("check", size=16), T["invite.accept"], size="3", style=TAP, flex="1",
+                          class_name="invitation-accept", on_click=ProfilesState.ask_confirm("accept", row.id)),
+                rx.button(rx.icon("x", size=16), T["invite.decline"], size="3", variant="soft", color_scheme="gray",
+                          style=TAP, flex="1", class_name="invitation-decline",
+                          on_click=ProfilesState.ask_confirm("decline", row.id)),
+                gap="2",
+                wrap="wrap",
+                width="100%",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _received_card() -> rx.Component:
+    return rx.vstack(
+        rx.heading(T["invite.received_title"], size="4", as_="h2"),
+        rx.cond(ProfilesState.received_error != "",
+                rx.callout(ProfilesState.received_error, color_scheme="red", icon="triangle-alert", role="alert",
+                           width="100%")),
+        rx.foreach(ProfilesState.received, _received_row),
+        spacing="2",
+        width="100%",
+        id="received-invitations",
+    )
+
+
+def _confirm_dialog() -> rx.Component:
+    """The same confirmation dialog as the records' and documents' deletions."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(ProfilesState.confirm_title),
+            rx.alert_dialog.description(ProfilesState.confirm_text, id="invite-confirm-text"),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(T["invite.keep"], variant="soft", color_scheme="gray", size="3",
+                                                 style=TAP)),
+                rx.alert_dialog.action(rx.button(
+                    rx.match(ProfilesState.confirm_kind, ("accept", T["invite.accept"]),
+                             ("decline", T["invite.decline"]), T["invite.cancel"]),
+                    color_scheme=rx.cond(ProfilesState.confirm_kind == "accept", "teal", "red"),
+                    size="3", style=TAP, on_click=ProfilesState.confirm, id="invite-confirm")),
+                justify="end",
+                spacing="3",
+                margin_top="1rem",
+                wrap="wrap",
+            ),
+            width="calc(100vw - 1rem)",
+            max_width="28rem",
+        ),
+        open=ProfilesState.confirm_open,
+        on_open_change=ProfilesState.set_confirm_open,
+    )
+
+
 def profiles_page() -> rx.Component:
     return app_page(
         page_title("profiles.title"),
+        rx.cond((ProfilesState.received.length() > 0) | (ProfilesState.received_error != ""), _received_card()),
         rx.vstack(rx.foreach(AppState.profiles, _profile_row), spacing="2", width="100%", id="profile-list"),
         rx.cond(ProfilesState.guardians.length() > 0, _guardians_card()),
         rx.cond(AppState.can_manage_active, access_history_link()),
         rx.cond(AppState.can_manage_active, who_can_see_link()),  # issue 5a
         rx.cond(AppState.user_role == "patient", _add_child_form()),
+        _confirm_dialog(),
     )

@@ -1,4 +1,7 @@
-"""Profiles: the ones an account may open, children, co-guardians."""
+"""Profiles: the ones an account may open, children, co-guardians.
+
+Co-guardians are invited and accept (``services.invitations``): nobody is made guardian of a
+profile, or handed one, without consenting (security issue 9)."""
 
 from __future__ import annotations
 
@@ -133,31 +136,6 @@ def add_child(session: Session, actor: UserActor, child: NewChild, *, now: datet
     session.add(Guardianship(profile_id=profile.id, user_id=actor.user_id, added_by_user_id=actor.user_id, created_at=now))
     session.commit()
     return _view(profile, "guardian", local_date(now))
-
-
-def add_guardian(session: Session, actor: UserActor, profile_id: object, email: object, *, now: datetime) -> GuardianView:
-    """Make an existing account a co-guardian of a profile the actor manages."""
-    pid = v.parse_id(profile_id)
-    address = v.parse_email(email)
-    authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind="profile")
-    profile = session.get(Profile, pid)
-    if profile.kind == "self":
-        raise ValidationError("error.guardian_own_profile")
-    user = session.exec(select(User).where(User.email == address)).first()
-    if user is None:
-        raise ValidationError("error.account_not_found")
-    existing = session.exec(
-        select(Guardianship).where(Guardianship.profile_id == pid, Guardianship.user_id == user.id)
-    ).first()
-    if existing is not None and existing.ended_at is None:
-        raise ValidationError("error.already_guardian")
-    if existing is not None:
-        existing.ended_at = None
-        session.add(existing)
-    else:
-        session.add(Guardianship(profile_id=pid, user_id=user.id, added_by_user_id=actor.user_id, created_at=now))
-    session.commit()
-    return GuardianView(user.display_name, user.email, user.id == actor.user_id)
 
 
 def list_guardians(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[GuardianView]:

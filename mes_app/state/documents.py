@@ -253,6 +253,8 @@ def _target_text(item: access_history.AccessView, lang: str) -> str:
         return f"« {item.target_label} »" if item.target_label else i18n.t("access.a_document", lang)
     if item.target_kind == "access_history":
         return i18n.t("access.access_history", lang)
+    if item.target_kind == "invitation":  # security issue 9
+        return i18n.t("access.an_invitation", lang)
     for key in (f"kind.{item.target_kind}", f"section.{item.target_kind}"):
         if key in i18n.TEXTS:
             return i18n.t(key, lang)

@@ -9,7 +9,7 @@ import reflex as rx
 from mes_app import i18n
 
 from mes_app.domain.errors import NotFound
-from mes_app.services import measures, timeline
+from mes_app.services import invitations, measures, timeline
 from mes_app.services.measures import MeasureView
 from mes_app.services.timeline import TimelineItem
 from mes_app.services.appointments import AppointmentView
@@ -26,6 +26,7 @@ class HomeState(AppState):
     upcoming: list[AppointmentView] = []  # issue 6: the family's next appointments
     reminders: list[ReminderLine] = []  # issue 6: what needs attention across the family
     error: str = ""
+    invitations_waiting: int = 0  # security issue 9: invitations to manage a profile, for me
 
     @rx.event
     def load_home(self):
@@ -34,6 +35,7 @@ class HomeState(AppState):
 
     def _load(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
+        self.invitations_waiting = len(invitations.invitations_for_me(ctx.session, ctx.actor, now=ctx.now))
         if pid is None:
             return
         lang = self._lang()

@@ -8,7 +8,7 @@ import pytest
 
 from mes_app.db.models import AccessEvent, Guardianship, Profile
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-from mes_app.services import profiles
+from mes_app.services import invitations, profiles
 from tests.factories import (
     committed_count,
     committed_rows,
@@ -206,25 +206,41 @@ def test_a_bad_child_is_refused_and_stores_nothing(session, now, changes, code):
 
 
 # --------------------------------------------------------------------------- co-guardians
+# A co-guardian is invited and accepts (services.invitations, security issue 9): the set-up
+# step is invite + accept; the assertions about access are unchanged.
+
+
+def _invite_and_accept(session, now, inviter, profile_id, invitee, email=None):
+    sent = invitations.invite_guardian(session, inviter.actor, profile_id, email or invitee.email, "co_guardian",
+                                       now=now)
+    invitations.accept_invitation(session, invitee.actor, sent.id, now=now)
+    return sent
+
+
+def test_nobody_is_made_guardian_without_accepting(session, now, family):
+    alice, lea, _, _ = family
+    grandma = make_owner(session, "Jeanne Roux", birth_date=date(1960, 2, 2))
+    assert not hasattr(profiles, "add_guardian")  # the direct, consent-less way is gone
+    invitations.invite_guardian(session, alice.actor, lea.id, grandma.email, "co_guardian", now=now)
+    assert (lea.id, "guardian") not in _seen(session, grandma, now)
 
 
 def test_a_guardian_adds_another_account_as_co_guardian_by_e_mail(session, now, family):
     alice, lea, _, _ = family
     grandma = make_owner(session, "Jeanne Roux", birth_date=date(1960, 2, 2))
-    view = profiles.add_guardian(session, alice.actor, lea.id, grandma.email.upper(), now=now)
+    sent = _invite_and_accept(session, now, alice, lea.id, grandma, grandma.email.upper())
 
-    assert (view.name, view.email, view.is_me) == ("Jeanne Roux", grandma.email, False)
+    assert (sent.invitee_email, sent.invited_by) == (grandma.email, "Alice Durand")
     assert (lea.id, "guardian") in _seen(session, grandma, now)
     assert {g.email for g in profiles.list_guardians(session, grandma.actor, lea.id, now=now)} == {
         alice.email, grandma.email, family[3].email}
 
 
-def test_an_unknown_e_mail_is_refused(session, now, family):
+def test_an_unknown_e_mail_gets_the_usual_answer_and_makes_nobody_guardian(session, now, family):
     alice, lea, _, _ = family
     before = committed_count(session, Guardianship)
-    with pytest.raises(ValidationError) as caught:
-        profiles.add_guardian(session, alice.actor, lea.id, "personne@example.org", now=now)
-    assert caught.value.code == "error.account_not_found"
+    sent = invitations.invite_guardian(session, alice.actor, lea.id, "personne@example.org", "co_guardian", now=now)
+    assert sent.invitee_email == "personne@example.org"  # no "no such account": that would reveal who has one
     assert committed_count(session, Guardianship) == before
 
 
@@ -233,7 +249,7 @@ def test_someone_already_guardian_is_refused(session, now, family):
     before = committed_count(session, Guardianship)
     for who in (bob, alice):
         with pytest.raises(ValidationError) as caught:
-            profiles.add_guardian(session, alice.actor, lea.id, who.email, now=now)
+            invitations.invite_guardian(session, alice.actor, lea.id, who.email, "co_guardian", now=now)
         assert caught.value.code == "error.already_guardian"
     assert committed_count(session, Guardianship) == before
 
@@ -241,7 +257,7 @@ def test_someone_already_guardian_is_refused(session, now, family):
 def test_nobody_becomes_guardian_of_an_adults_own_profile(session, now, family):
     alice, _, _, bob = family
     with pytest.raises(ValidationError) as caught:
-        profiles.add_guardian(session, alice.actor, alice.profile.id, bob.email, now=now)
+        invitations.invite_guardian(session, alice.actor, alice.profile.id, bob.email, "co_guardian", now=now)
     assert caught.value.code == "error.guardian_own_profile"
     assert committed_count(session, Guardianship, Guardianship.profile_id == alice.profile.id) == 0
 
@@ -252,7 +268,7 @@ def test_a_stranger_cannot_make_themselves_guardian_of_another_familys_child(ses
     before = committed_rows(session, Guardianship)
     for email in (mallory.email, "personne@example.org"):  # an unknown address tells nothing more
         with pytest.raises(NotFound):
-            profiles.add_guardian(session, mallory.actor, lea.id, email, now=now)
+            invitations.invite_guardian(session, mallory.actor, lea.id, email, "co_guardian", now=now)
     assert [(g.profile_id, g.user_id) for g in committed_rows(session, Guardianship)] == [
         (g.profile_id, g.user_id) for g in before]
     assert _seen(session, mallory, now) == [(mallory.profile.id, "owner")]
@@ -268,7 +284,7 @@ def test_the_care_team_and_caregivers_cannot_add_guardians(session, now, family,
         outsider = make_caregiver(session, lea, ("profile", "vaccinations"), now=now)
     before = committed_count(session, Guardianship)
     with pytest.raises((Forbidden, NotFound)):
-        profiles.add_guardian(session, outsider.actor, lea.id, outsider.email, now=now)
+        invitations.invite_guardian(session, outsider.actor, lea.id, outsider.email, "co_guardian", now=now)
     assert committed_count(session, Guardianship) == before
 
 

@@ -1,0 +1,247 @@
+"""Invitations to manage a profile (security issue 9): a guardian offers, the invitee decides.
+
+- ``invite_guardian``: only someone who may MANAGE the profile; the answer is the same
+  whether or not the address belongs to an account ("if this address has an MES account,
+  they will see the invitation").
+- ``invitations_for_me``: the invitee's pending invitations: the inviter's name and the
+  child's first name only (see :mod:`mes_app.domain.invitations` for why).
+- ``accept_invitation`` / ``decline_invitation`` / ``cancel_invitation``: by id from the
+  browser; anyone but the invitee (or, to cancel, a manager of the profile) gets *not found*.
+
+Nothing is granted before acceptance: the ``Guardianship`` row is written only then. Every
+step is recorded in the profile's access history (no health data: the action, the invitation
+id, through which relationship).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from mes_app.db.models import GuardianInvitation, Guardianship, Profile, User
+from mes_app.domain import validation as v
+from mes_app.domain.access import Action, Section, Target, UserActor
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.invitations import (
+    MAX_PENDING_PER_PROFILE,
+    ROLES,
+    InvitationAction,
+    InvitationFacts,
+    acceptance_changes,
+    decide_invitation,
+    expiry,
+    may_be_offered,
+)
+from mes_app.services.access_facts import authorize, load_profile_facts, record_access
+
+TARGET_KIND = "invitation"
+
+
+@dataclass(frozen=True)
+class SentInvitationView:
+    """What the profile's managers see of a pending invitation they (or a co-guardian) sent."""
+
+    id: int
+    invitee_email: str  # as the inviter typed it
+    role: str  # co_guardian | handover
+    invited_by: str  # the inviter's display name
+    created_at: str  # ISO timestamp
+    expires_at: str  # ISO timestamp
+
+
+@dataclass(frozen=True)
+class ReceivedInvitationView:
+    """What the invitee sees before accepting: no family name, no birth date, no record."""
+
+    id: int
+    inviter_name: str
+    child_given_name: str
+    role: str
+    expires_at: str  # ISO timestamp
+
+
+def _facts(row: GuardianInvitation) -> InvitationFacts:
+    return InvitationFacts(
+        id=row.id,
+        profile_id=row.profile_id,
+        invited_by_user_id=row.invited_by_user_id,
+        invitee_user_id=row.invitee_user_id,
+        role=row.role,
+        status=row.status,
+        expires_at=row.expires_at,
+    )
+
+
+def _record(session: Session, actor: UserActor, row: GuardianInvitation, action: str, via: str, now: datetime) -> None:
+    record_access(
+        session, actor_user_id=actor.user_id, profile_id=row.profile_id, action=action,
+        target_kind=TARGET_KIND, target_id=row.id, via=via, now=now,
+    )
+
+
+def _pending(pid: int, now: datetime):  # noqa: ANN202 - a where clause
+    return (
+        GuardianInvitation.profile_id == pid,
+        GuardianInvitation.status == "pending",
+        GuardianInvitation.expires_at > now,
+    )
+
+
+# --------------------------------------------------------------------------- the inviter
+
+
+def invite_guardian(
+    session: Session, actor: UserActor, profile_id: object, email: object, role: object, *, now: datetime
+) -> SentInvitationView:
+    """Offer to manage the profile to whoever has ``email``: the same answer whether or not
+    the address belongs to an account."""
+    pid = v.parse_id(profile_id)
+    address = v.parse_email(email)
+    offered = v.parse_choice(role, ROLES, field="role")
+    decision = authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind=TARGET_KIND)
+    profile = session.get(Profile, pid)
+    if not may_be_offered(profile.kind):
+        raise ValidationError("error.guardian_own_profile")
+    # The managers already see every guardian's address: saying so reveals nothing new.
+    guardian_emails = session.exec(
+        select(User.email).join(Guardianship, Guardianship.user_id == User.id)
+        .where(Guardianship.profile_id == pid, Guardianship.ended_at.is_(None))
+    ).all()
+    if address in guardian_emails:
+        raise ValidationError("error.already_guardian")
+    pending = session.exec(select(GuardianInvitation).where(*_pending(pid, now))).all()
+    if any(row.invitee_email == address for row in pending):
+        raise ValidationError("error.already_invited")
+    if len(pending) >= MAX_PENDING_PER_PROFILE:
+        raise ValidationError("error.too_many_invitations", max=MAX_PENDING_PER_PROFILE)
+    invitee = session.exec(select(User.id).where(User.email == address)).first()
+    row = GuardianInvitation(
+        profile_id=pid, invited_by_user_id=actor.user_id, invitee_email=address, invitee_user_id=invitee,
+        role=offered, status="pending", created_at=now, expires_at=expiry(now),
+    )
+    session.add(row)
+    session.flush()
+    _record(session, actor, row, "invite", decision.via.value, now)
+    session.commit()
+    inviter = session.get(User, actor.user_id)
+    return _sent_view(row, inviter.display_name)
+
+
+def _sent_view(row: GuardianInvitation, inviter_name: str) -> SentInvitationView:
+    return SentInvitationView(
+        id=row.id, invitee_email=row.invitee_email, role=row.role, invited_by=inviter_name,
+        created_at=row.created_at.isoformat(), expires_at=row.expires_at.isoformat(),
+    )
+
+
+def sent_invitations(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[SentInvitationView]:
+    """The profile's pending invitations, oldest first (MANAGE on the profile)."""
+    pid = v.parse_id(profile_id)
+    authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind=TARGET_KIND)
+    session.commit()
+    rows = session.exec(
+        select(GuardianInvitation, User.display_name)
+        .join(User, User.id == GuardianInvitation.invited_by_user_id)
+        .where(*_pending(pid, now))
+        .order_by(GuardianInvitation.created_at, GuardianInvitation.id)
+    ).all()
+    return [_sent_view(row, name) for row, name in rows]
+
+
+def cancel_invitation(session: Session, actor: UserActor, invitation_id: object, *, now: datetime) -> None:
+    row, decision = _decide(session, actor, InvitationAction.CANCEL, invitation_id, now)
+    row.status, row.decided_at, row.decided_by_user_id = "cancelled", now, actor.user_id
+    session.add(row)
+    _record(session, actor, row, "invite_cancel", decision.via.value if decision.via else "none", now)
+    session.commit()
+
+
+# --------------------------------------------------------------------------- the invitee
+
+
+def invitations_for_me(session: Session, actor: UserActor, *, now: datetime) -> list[ReceivedInvitationView]:
+    """The actor's live invitations, oldest first: inviter's name and child's first name only."""
+    rows = session.exec(
+        select(GuardianInvitation, Profile.given_name, User.display_name)
+        .join(Profile, Profile.id == GuardianInvitation.profile_id)
+        .join(User, User.id == GuardianInvitation.invited_by_user_id)
+        .where(
+            GuardianInvitation.invitee_user_id == actor.user_id,
+            GuardianInvitation.status == "pending",
+            GuardianInvitation.expires_at > now,
+        )
+        .order_by(GuardianInvitation.created_at, GuardianInvitation.id)
+    ).all()
+    views = []
+    for row, given_name, inviter_name in rows:
+        facts = load_profile_facts(session, row.profile_id)
+        if facts is None:
+            continue
+        decision = decide_invitation(actor, InvitationAction.VIEW, _facts(row), facts, now)
+        if decision.visible and decision.allowed:
+            views.append(ReceivedInvitationView(row.id, inviter_name, given_name, row.role, row.expires_at.isoformat()))
+    return views
+
+
+def accept_invitation(session: Session, actor: UserActor, invitation_id: object, *, now: datetime) -> int:
+    """Become a guardian of the invitation's profile (the inviter steps down for a hand-over).
+
+    Returns the profile id, so that the caller may show it."""
+    row, _ = _decide(session, actor, InvitationAction.ACCEPT, invitation_id, now)
+    changes = acceptance_changes(_facts(row))
+    mine = session.exec(
+        select(Guardianship).where(Guardianship.profile_id == row.profile_id, Guardianship.user_id == actor.user_id)
+    ).first()
+    if mine is None:
+        session.add(Guardianship(profile_id=row.profile_id, user_id=changes.new_guardian_user_id,
+                                 added_by_user_id=row.invited_by_user_id, created_at=now))
+    elif mine.ended_at is not None:
+        mine.ended_at, mine.added_by_user_id, mine.created_at = None, row.invited_by_user_id, now
+        session.add(mine)
+    if changes.ending_guardian_user_id is not None:
+        leaving = session.exec(
+            select(Guardianship).where(
+                Guardianship.profile_id == row.profile_id,
+                Guardianship.user_id == changes.ending_guardian_user_id,
+                Guardianship.ended_at.is_(None),
+            )
+        ).first()
+        if leaving is not None:
+            leaving.ended_at = now
+            session.add(leaving)
+    row.status, row.decided_at, row.decided_by_user_id = "accepted", now, actor.user_id
+    session.add(row)
+    _record(session, actor, row, "invite_accept", "invitation", now)
+    session.commit()
+    return row.profile_id
+
+
+def decline_invitation(session: Session, actor: UserActor, invitation_id: object, *, now: datetime) -> None:
+    row, _ = _decide(session, actor, InvitationAction.DECLINE, invitation_id, now)
+    row.status, row.decided_at, row.decided_by_user_id = "declined", now, actor.user_id
+    session.add(row)
+    _record(session, actor, row, "invite_decline", "invitation", now)
+    session.commit()
+
+
+# --------------------------------------------------------------------------- shared
+
+
+def _decide(session: Session, actor: UserActor, action: InvitationAction, invitation_id: object, now: datetime):  # noqa: ANN202
+    """Load the invitation and ask the policy; refusals are recorded, strangers get not found."""
+    iid = v.parse_id(invitation_id)
+    row = session.get(GuardianInvitation, iid)
+    if row is None:
+        raise NotFound()
+    facts = load_profile_facts(session, row.profile_id)
+    decision = decide_invitation(actor, action, _facts(row), facts, now) if facts else None
+    if decision is None or not decision.allowed:
+        _record(session, actor, row, "denied", "none", now)
+        session.commit()
+        if decision is None or not decision.visible:
+            raise NotFound()
+        raise Forbidden()
+    return row, decision
+
