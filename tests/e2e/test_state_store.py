@@ -85,8 +85,13 @@ def _wait_until_gone(manager: str, server: mes_server.LiveServer, words: tuple[s
 
 async def _browse(base: str, cookie: str) -> WsClient:
     parent = WsClient(base, cookie=cookie)
-    seen = await parent.connect(path="/summary")
-    assert "Pénicilline" in seen, "the summary did not load: the test would prove nothing"
+    await parent.connect(path="/summary")
+    deadline = time.monotonic() + 30  # the page's on_load follows the boot event
+    while not any("Pénicilline" in message for message in parent.received) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    if not any("Pénicilline" in message for message in parent.received):
+        await parent.close()
+        raise AssertionError("the summary did not load: the test would prove nothing")
     return parent
 
 
