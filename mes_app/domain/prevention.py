@@ -576,19 +576,21 @@ def history_question(birth: date, today: date, recorded: int, answer: str | None
     return answer not in HISTORY_ANSWERS and recorded == 0 and is_adult(birth, today)
 
 
-def for_newcomer(items: Iterable[Item], birth: date, today: date, recorded: int, answer: str | None) -> list[Item]:
+def for_newcomer(items: Iterable[Item], birth: date, today: date, recorded: int, answer: str | None, *,
+                 asking: bool = True) -> list[Item]:
     """The items as a newcomer should see them.
 
     ``recorded``: how many vaccinations (coded or not) are in the record; ``answer``: the
     profile's answer to the history question (None: not asked or not answered). A child's
     calendar is unchanged. An adult with nothing recorded who has not answered sees nothing
     overdue or missed (the question comes first); an adult with nothing recorded, or who does
-    not know their history, sees what would be overdue as ``to_check``.
+    not know their history, sees what would be overdue as ``to_check``. ``asking=False``: the
+    viewer cannot answer (a professional, a caregiver): no question, the items softened.
     """
     items = list(items)
     if not is_adult(birth, today):
         return items
-    if history_question(birth, today, recorded, answer):
+    if asking and history_question(birth, today, recorded, answer):
         return [i for i in items if i.status not in (OVERDUE, MISSED)]
     if recorded == 0 or answer == HISTORY_UNKNOWN:
         return [replace(i, status=TO_CHECK) if i.status == OVERDUE else i for i in items]
