@@ -134,14 +134,6 @@ def _compute(session: Session, actor: UserActor, profile_id: object, *, now: dat
     return _Computed(profile, items, visits is not None, uncoded, question, answer or "", can_answer)
 
 
-def compute_items(session: Session, actor: UserActor, profile_id: int, *, now: datetime,
-                  log_reads: bool = True) -> tuple[models.Profile, list[rules.Item], bool, int]:
-    """The calendar items of a profile the actor may read (checked here), with whether the
-    examinations are included and how many vaccinations are uncoded."""
-    found = _compute(session, actor, profile_id, now=now, log_reads=log_reads)
-    return found.profile, found.items, found.has_exams, found.uncoded
-
-
 def profile_calendar(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
                      lang: str = "fr") -> PreventionView:
     schedule = rules.load_schedule()
