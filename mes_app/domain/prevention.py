@@ -8,7 +8,8 @@ day is passed in.
 Statuses
     vaccine dose: ``done`` (a recorded vaccination counts for it), else ``upcoming`` before the
     recommended age, ``due`` from it, ``overdue`` from ``overdue_after``, ``missed`` from
-    ``until`` (this schedule no longer applies: catch-up is a doctor's decision).
+    ``until`` (this schedule no longer applies: catch-up is a doctor's decision);
+    ``to_check`` instead of ``overdue`` for a newcomer adult (see below).
     examination: ``done`` (a GP/specialist visit recorded in its window), ``upcoming`` before
     the window, ``due`` inside it, ``missed`` after it (an examination cannot be caught up).
 
