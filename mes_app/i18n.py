@@ -599,6 +599,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "prevention.status.overdue": ("En retard", "Overdue"),
     "prevention.status.upcoming": ("À venir", "Upcoming"),
     "prevention.status.missed": ("Non enregistré", "Not recorded"),
+    "prevention.status.to_check": ("À vérifier avec votre médecin", "To check with your doctor"),
     "prevention.next_vaccine": ("Prochain vaccin", "Next vaccination"),
     "prevention.next_exam": ("Prochain examen obligatoire", "Next compulsory check-up"),
     "prevention.nothing_next": ("Aucun vaccin prévu par le calendrier pour l'instant.",
@@ -610,6 +611,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "prevention.recommended": ("Recommandé :", "Recommended:"),
     "prevention.done_on": ("Fait le", "Done on"),
     "prevention.late_since": ("en retard depuis le", "overdue since"),
+    "prevention.check_with_doctor": ("à vérifier avec votre médecin", "to check with your doctor"),
     "prevention.before": ("à faire avant le", "to do before"),
     "prevention.from": ("à partir du", "from"),
     "prevention.not_recorded": (
@@ -630,6 +632,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Un repère, pas un avis médical : votre médecin adapte le calendrier (rattrapage, situations particulières).",
         "A guide, not medical advice: your doctor adapts the schedule (catch-up, special situations).",
     ),
+    "prevention.to_check": ("À vérifier avec votre médecin", "To check with your doctor"),
+    "prevention.to_check_hint": (
+        "Rien n'est enregistré pour ces vaccins : ce ne sont pas des retards. Apportez votre carnet de santé ou "
+        "parlez-en à votre médecin, qui dira s'il faut un rattrapage.",
+        "Nothing is recorded for these vaccinations: they are not delays. Bring your health booklet or ask your "
+        "doctor, who will say whether a catch-up is needed.",
+    ),
+    "prevention.history.title": ("Connaissez-vous vos vaccinations passées ?", "Do you know your past vaccinations?"),
+    "prevention.history.text": (
+        "Aucun vaccin n'est encore enregistré dans ce dossier. Avant de vous montrer le calendrier, dites-nous où "
+        "vous en êtes.",
+        "No vaccination is recorded in this record yet. Before showing you the schedule, tell us where you stand.",
+    ),
+    "prevention.history.now": ("Je les ajoute maintenant", "I'll add them now"),
+    "prevention.history.later": ("Je les ajouterai plus tard", "I'll add them later"),
+    "prevention.history.unknown": ("Je ne sais pas", "I don't know"),
+    "prevention.history.answered.now": ("Vaccinations passées : en cours d'ajout.", "Past vaccinations: being added."),
+    "prevention.history.answered.later": ("Vaccinations passées : à ajouter plus tard.",
+                                          "Past vaccinations: to be added later."),
+    "prevention.history.answered.unknown": ("Vaccinations passées : inconnues.", "Past vaccinations: not known."),
+    "prevention.history.change": ("Modifier ma réponse", "Change my answer"),
+    "prevention.history.keep": ("Garder ma réponse", "Keep my answer"),
+    "prevention.history.add": ("Ajouter un vaccin", "Add a vaccination"),
     # --- care team, caregivers, who can see my record, summary (issue 5a) ---
     "section.profile": ("Identité", "Identity"),
     "section.care_team": ("Équipe de soins", "Care team"),

@@ -59,6 +59,7 @@ from mes_app.db.models import (
     User,
     Vaccination,
 )
+from mes_app.domain.prevention import load_schedule
 from mes_app.domain.terminology import ATC, LOINC, SNOMED, Terminology
 from mes_app.services.passwords import hash_password
 from mes_app.settings import settings
@@ -727,6 +728,11 @@ def _seed_lea(s: _Seeder, p: _Person) -> None:
     for title, atc, cvx, text, dose in given:
         s.vaccination(p, checkup_when[title].astimezone(PARIS).date(), atc, cvx, text, dose, by_pro=True,
                       performer=GP_NAME)
+    # Bronchiolitis (RSV): one dose of Beyfortus in her first RSV season (at the maternity if
+    # born during it, else when it opens), as the 2025 schedule recommends.
+    rsv_day, _ = next(x for x in load_schedule().series if x.id == "rsv_infant").season.first_for(birth)
+    if rsv_day <= s.today:
+        s.vaccination(p, rsv_day, "J06BD08", "306", "Beyfortus (nirsévimab)", 1, by_pro=True, performer=GP_NAME)
 
     # Growth: at birth (maternity, copied by the parent), day 8, then monthly. Slightly above the
     # WHO median: 3.3 kg, 50 cm, 34.5 cm at birth.

@@ -199,6 +199,20 @@ class EmergencyCard(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
 
 
+class VaccinationHistoryAnswer(SQLModel, table=True):
+    """A profile's answer to "do you know your vaccination history?" (asked to an adult with
+    no vaccination recorded, before anything is shown as late): ``now`` (adding them now),
+    ``later`` (will add them later) or ``unknown``. One row per profile; it can be changed."""
+
+    __tablename__ = "vaccination_history_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", unique=True, index=True)
+    answer: str = Field(max_length=10)
+    answered_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    answered_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
 # --------------------------------------------------------------------------- record entries
 
 

@@ -1,8 +1,10 @@
 """Local, offline terminology: the code lists the record forms offer.
 
 Source data: ``mes_app/data/terminology.json`` (copy of the shared starter table, kept
-untouched) and ``mes_app/data/terminology_fr.json`` (``"<system>|<code>" -> French label``,
-merged at load). Each entry becomes a :class:`Concept`.
+untouched), ``mes_app/data/terminology_extra.json`` (entries the starter lacks, in the same
+shape, appended at load: e.g. the RSV products of the 2025 schedule) and
+``mes_app/data/terminology_fr.json`` (``"<system>|<code>" -> French label``, merged at load).
+Each entry becomes a :class:`Concept`.
 
 How the forms use it:
 
@@ -29,6 +31,7 @@ from typing import Any
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_PATH = DATA_DIR / "terminology.json"
 FRENCH_LABELS_FILE = "terminology_fr.json"
+EXTRA_FILE = "terminology_extra.json"
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -120,6 +123,8 @@ SYNONYMS: Mapping[str, tuple[str, ...]] = {
     f"{ATC}|J07BH02": ("RotaTeq",),
     f"{ATC}|J07BL01": ("Stamaril",),
     f"{ATC}|J07BK03": ("Shingrix", "shingles"),
+    f"{ATC}|J07BX05": ("Abrysvo", "Arexvy", "VRS", "RSV"),
+    f"{ATC}|J06BD08": ("Beyfortus", "bronchiolite", "VRS", "RSV"),
     f"{ATC}|J07BN01": ("Comirnaty", "Spikevax", "coronavirus"),
     f"{ATC}|J07BA01": ("Ticovac", "Encepur", "TBE"),
     f"{ATC}|J07AP03": ("Typhim Vi",),
@@ -259,6 +264,11 @@ class Terminology:
         """Read the terminology JSON and the French labels file next to it."""
         path = Path(path) if path is not None else DEFAULT_PATH
         raw = json.loads(path.read_text(encoding="utf-8"))
+        extra_path = path.parent / EXTRA_FILE
+        if extra_path.exists():
+            extra = json.loads(extra_path.read_text(encoding="utf-8"))
+            raw = {**raw, **{key: list(raw.get(key, [])) + list(value)
+                             for key, value in extra.items() if isinstance(value, list)}}
         fr_path = path.parent / FRENCH_LABELS_FILE
         french = json.loads(fr_path.read_text(encoding="utf-8")) if fr_path.exists() else {}
         concepts, aliases = _concepts_from_json(raw, french)

@@ -7,7 +7,9 @@ import reflex as rx
 from mes_app.components.layout import T, app_page, empty_state, page_title
 from mes_app.state.prevention import PreventionState as S
 
-STATUS_COLORS = {"overdue": "red", "due": "amber", "upcoming": "blue", "done": "teal", "missed": "gray"}
+STATUS_COLORS = {"overdue": "red", "to_check": "cyan", "due": "amber", "upcoming": "blue", "done": "teal",
+                 "missed": "gray"}
+ANSWERS = ("now", "later", "unknown")
 
 
 def status_badge(status) -> rx.Component:  # noqa: ANN001 - a Var of str
@@ -26,6 +28,7 @@ def _dates(item) -> rx.Component:  # noqa: ANN001
             ("done", T["prevention.done_on"] + " " + item.done_date),
             ("overdue", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.late_since"] + " "
              + item.late_date),
+            ("to_check", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.check_with_doctor"]),
             ("due", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.before"] + " "
              + item.late_date),
             ("missed", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.not_recorded"]),
@@ -121,11 +124,67 @@ def _folded(title_key: str, items, element_id: str) -> rx.Component:  # noqa: AN
     )
 
 
+def _history_question() -> rx.Component:
+    """"Do you know your past vaccinations?", before anything is shown as late."""
+    return rx.cond(
+        S.can_answer & (S.history_question | S.asking_again),
+        rx.card(
+            rx.vstack(
+                rx.heading(T["prevention.history.title"], size="4", as_="h2"),
+                rx.text(T["prevention.history.text"], size="2"),
+                *[rx.button(T[f"prevention.history.{a}"], on_click=S.answer_history(a), size="3", width="100%",
+                            variant="solid" if a == "now" else "soft", id=f"history-{a}") for a in ANSWERS],
+                rx.cond(S.asking_again, rx.button(T["prevention.history.keep"], on_click=S.keep_history_answer,
+                                                  variant="ghost", size="2", min_height="44px", id="history-keep")),
+                spacing="2",
+                width="100%",
+            ),
+            width="100%",
+            id="history-question",
+        ),
+    )
+
+
+def _history_answer() -> rx.Component:
+    """The answer given, and how to change it."""
+    return rx.cond(
+        S.can_answer & (S.history_answer != "") & ~S.asking_again,
+        rx.hstack(
+            rx.text(
+                rx.match(S.history_answer, *[(a, T[f"prevention.history.answered.{a}"]) for a in ANSWERS], ""),
+                size="2", color_scheme="gray", id="history-answer",
+            ),
+            rx.button(T["prevention.history.change"], on_click=S.change_history_answer, variant="ghost", size="2",
+                      min_height="44px", id="history-change"),
+            rx.link(T["prevention.history.add"], href="/record/vaccinations?add=1", size="2", id="history-add"),
+            wrap="wrap",
+            align="center",
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
+def _to_check() -> rx.Component:
+    return rx.cond(
+        S.to_check.length() > 0,
+        rx.vstack(
+            rx.heading(T["prevention.to_check"], size="4", as_="h2"),
+            rx.text(T["prevention.to_check_hint"], size="2", color_scheme="gray"),
+            rx.vstack(rx.foreach(S.to_check, prevention_row), spacing="2", width="100%", id="prevention-to-check"),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
 def prevention_page() -> rx.Component:
     return app_page(
         page_title("section.prevention"),
         rx.text(S.active_name, color_scheme="gray", size="2"),
         rx.cond(S.error != "", rx.callout(S.error, color_scheme="red", icon="triangle-alert", role="alert")),
+        _history_question(),
+        _history_answer(),
         rx.cond(
             S.next_vaccines.length() > 0,
             _next_card("prevention.next_vaccine", S.next_vaccines, "next-vaccine"),
@@ -133,6 +192,7 @@ def prevention_page() -> rx.Component:
         ),
         rx.cond(S.next_exams.length() > 0, _next_card("prevention.next_exam", S.next_exams, "next-exam")),
         _section("prevention.todo", S.todo, "prevention-todo"),
+        _to_check(),
         _section("prevention.upcoming", S.upcoming, "prevention-upcoming"),
         _folded("prevention.done", S.done, "prevention-done"),
         _folded("prevention.missed", S.missed, "prevention-missed"),

@@ -4,6 +4,11 @@ Reading it is reading the vaccinations (section VACCINATIONS); the child examina
 need the health history (GP and specialist visits): a caregiver who may read the
 vaccinations only sees the vaccines. Only entries the viewer may read count, so a visit
 hidden from professionals never shows through a "done" examination.
+
+Newcomers: an adult with no vaccination recorded is first asked whether they know their
+history (only the account holder or a guardian is asked, and may answer); until then nothing
+is shown as late, then what would be late is a suggestion to check with a doctor (see
+``domain.prevention.for_newcomer``). The answer is kept per profile and can be changed.
 """
 
 from __future__ import annotations
@@ -52,6 +57,20 @@ class PreventionView:
     has_exams: bool
     uncoded_vaccinations: int  # recorded without a code: they cannot be matched
     sources: list[str]
+    history_question: bool = False  # ask "do you know your vaccination history?" first
+    history_answer: str = ""  # "", "now", "later", "unknown"
+    can_answer: bool = False  # the viewer may answer (and change the answer)
+
+
+@dataclass(frozen=True)
+class _Computed:
+    profile: models.Profile
+    items: list[rules.Item]
+    has_exams: bool
+    uncoded: int
+    question: bool
+    answer: str
+    can_answer: bool
 
 
 def _view(item: rules.Item, schedule: rules.Schedule, lang: str) -> PreventionItemView:
@@ -73,10 +92,16 @@ def _view(item: rules.Item, schedule: rules.Schedule, lang: str) -> PreventionIt
     )
 
 
-def compute_items(session: Session, actor: UserActor, profile_id: int, *, now: datetime,
-                  log_reads: bool = True) -> tuple[models.Profile, list[rules.Item], bool, int]:
-    """The calendar items of a profile the actor may read (checked here), with whether the
-    examinations are included and how many vaccinations are uncoded."""
+def _answer(session: Session, pid: int) -> str | None:
+    row = session.exec(select(models.VaccinationHistoryAnswer)
+                       .where(models.VaccinationHistoryAnswer.profile_id == pid)).first()
+    return row.answer if row is not None and row.answer in rules.HISTORY_ANSWERS else None
+
+
+def _compute(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
+             log_reads: bool = True) -> _Computed:
+    """The calendar items of a profile the actor may read (checked here), as a newcomer sees
+    them, with whether the examinations are included and how many vaccinations are uncoded."""
     pid = v.parse_id(profile_id)
     authorize(session, actor, Action.READ, pid, Target(Section.VACCINATIONS), now=now, target_kind="prevention",
               log_reads=log_reads)
@@ -100,31 +125,59 @@ def compute_items(session: Session, actor: UserActor, profile_id: int, *, now: d
                                            models.Encounter.kind.in_(VISIT_KINDS))
         )
         visits = [local_date(e.occurred_at) for e in encounters if readable(Section.HISTORY, e)]
-    items = rules.compute(rules.load_schedule(), profile.birth_date, local_date(now), recorded, visits)
-    return profile, items, visits is not None, uncoded
+    today = local_date(now)
+    items = rules.compute(rules.load_schedule(), profile.birth_date, today, recorded, visits)
+    can_answer = decide(actor, Action.MANAGE, facts, Target(Section.PROFILE), now).allowed
+    answer = _answer(session, pid)
+    items = rules.for_newcomer(items, profile.birth_date, today, len(rows), answer, asking=can_answer)
+    question = can_answer and rules.history_question(profile.birth_date, today, len(rows), answer)
+    return _Computed(profile, items, visits is not None, uncoded, question, answer or "", can_answer)
 
 
 def profile_calendar(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
                      lang: str = "fr") -> PreventionView:
     schedule = rules.load_schedule()
-    profile, items, has_exams, uncoded = compute_items(session, actor, profile_id, now=now)
+    found = _compute(session, actor, profile_id, now=now)
+    items = found.items
     sources = sorted({(s.label_en if lang == "en" else s.label_fr) for s in schedule.sources.values()})
     return PreventionView(
-        profile_id=profile.id,
-        given_name=profile.given_name,
+        profile_id=found.profile.id,
+        given_name=found.profile.given_name,
         version=schedule.version,
         items=[_view(i, schedule, lang) for i in items],
         next_vaccines=[_view(i, schedule, lang) for i in rules.next_steps(items, "vaccine")],
         next_exams=[_view(i, schedule, lang) for i in rules.next_steps(items, "exam")],
-        has_exams=has_exams,
-        uncoded_vaccinations=uncoded,
+        has_exams=found.has_exams,
+        uncoded_vaccinations=found.uncoded,
         sources=sources,
+        history_question=found.question,
+        history_answer=found.answer,
+        can_answer=found.can_answer,
     )
+
+
+def set_history_answer(session: Session, actor: UserActor, profile_id: object, answer: object, *,
+                       now: datetime) -> str:
+    """Record (or change) a profile's answer to "do you know your vaccination history?".
+    Only the account holder or a guardian may answer; anyone else gets *not found*."""
+    pid = v.parse_id(profile_id)
+    chosen = v.parse_choice(answer, rules.HISTORY_ANSWERS, field="answer")
+    authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now,
+              target_kind="vaccination_history")
+    row = session.exec(select(models.VaccinationHistoryAnswer)
+                       .where(models.VaccinationHistoryAnswer.profile_id == pid)).first()
+    if row is None:
+        row = models.VaccinationHistoryAnswer(profile_id=pid, answer=chosen)
+    row.answer, row.answered_by_user_id, row.answered_at = chosen, actor.user_id, now
+    session.add(row)
+    session.commit()
+    return chosen
 
 
 def overdue_vaccines(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
                      lang: str = "fr") -> list[PreventionItemView]:
     """The overdue vaccine doses of a profile (for the reminders), oldest first."""
     schedule = rules.load_schedule()
-    _, items, _, _ = compute_items(session, actor, profile_id, now=now, log_reads=False)
+    items = _compute(session, actor, profile_id, now=now, log_reads=False).items
+    # A newcomer's "to check with a doctor" items are not overdue: no reminder for them.
     return [_view(i, schedule, lang) for i in items if i.kind == "vaccine" and i.status == rules.OVERDUE]

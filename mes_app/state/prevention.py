@@ -7,11 +7,13 @@ import dataclasses
 import reflex as rx
 
 from mes_app import i18n
+from mes_app.domain.errors import NotFound
 from mes_app.services import prevention
 from mes_app.services.prevention import PreventionItemView
 from mes_app.state.base import AppState
 
 UPCOMING_SHOWN = 8
+ADD_VACCINATIONS = "/record/vaccinations?add=1"
 
 
 def _localise(item: PreventionItemView, lang: str) -> PreventionItemView:
@@ -28,6 +30,7 @@ class PreventionState(AppState):
     next_vaccines: list[PreventionItemView] = []
     next_exams: list[PreventionItemView] = []
     todo: list[PreventionItemView] = []
+    to_check: list[PreventionItemView] = []  # a newcomer's late items: to check with a doctor
     upcoming: list[PreventionItemView] = []
     done: list[PreventionItemView] = []
     missed: list[PreventionItemView] = []
@@ -36,26 +39,66 @@ class PreventionState(AppState):
     version: str = ""
     sources: list[str] = []
     error: str = ""
+    # "Do you know your vaccination history?" (an adult with nothing recorded)
+    history_question: bool = False
+    history_answer: str = ""  # "", "now", "later", "unknown"
+    can_answer: bool = False
+    asking_again: bool = False  # the answer is being changed
+
+    def _clear(self) -> None:
+        self.next_vaccines, self.next_exams, self.todo, self.upcoming, self.done, self.missed = [], [], [], [], [], []
+        self.to_check = []
+        self.error, self.has_exams, self.uncoded = "", False, 0
+        self.history_question, self.history_answer, self.can_answer = False, "", False
 
     @rx.event
     def load_prevention(self):
-        self.next_vaccines, self.next_exams, self.todo, self.upcoming, self.done, self.missed = [], [], [], [], [], []
-        self.error, self.has_exams, self.uncoded = "", False, 0
+        self._clear()
+        self.asking_again = False
+        return self._attempt(self._load).event
 
-        def load(ctx) -> None:  # noqa: ANN001
+    @rx.event
+    def answer_history(self, answer: str):
+        """The newcomer's answer; "now" goes on to the form that adds a vaccination."""
+
+        def save(ctx) -> None:  # noqa: ANN001
             pid = self._active_profile(ctx)
             if pid is None:
-                return
-            lang = self._lang()
-            view = prevention.profile_calendar(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
-            items = [_localise(i, lang) for i in view.items]
-            self.next_vaccines = [_localise(i, lang) for i in view.next_vaccines]
-            self.next_exams = [_localise(i, lang) for i in view.next_exams]
-            self.todo = [i for i in items if i.status == "overdue"] + [i for i in items if i.status == "due"]
-            self.upcoming = [i for i in items if i.status == "upcoming"][:UPCOMING_SHOWN]
-            self.done = list(reversed([i for i in items if i.status == "done"]))
-            self.missed = [i for i in items if i.status == "missed"]
-            self.has_exams, self.uncoded = view.has_exams, view.uncoded_vaccinations
-            self.version, self.sources = view.version, view.sources
+                raise NotFound()
+            prevention.set_history_answer(ctx.session, ctx.actor, pid, answer, now=ctx.now)
+            self._clear()
+            self.asking_again = False
+            self._load(ctx)
 
-        return self._attempt(load).event
+        done = self._attempt(save)
+        if not done.ok:
+            return done.event
+        return rx.redirect(ADD_VACCINATIONS) if answer == "now" else None
+
+    @rx.event
+    def change_history_answer(self):
+        if self.can_answer:
+            self.asking_again = True
+
+    @rx.event
+    def keep_history_answer(self):
+        self.asking_again = False
+
+    def _load(self, ctx) -> None:  # noqa: ANN001
+        pid = self._active_profile(ctx)
+        if pid is None:
+            return
+        lang = self._lang()
+        view = prevention.profile_calendar(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
+        items = [_localise(i, lang) for i in view.items]
+        self.next_vaccines = [_localise(i, lang) for i in view.next_vaccines]
+        self.next_exams = [_localise(i, lang) for i in view.next_exams]
+        self.todo = [i for i in items if i.status == "overdue"] + [i for i in items if i.status == "due"]
+        self.to_check = [i for i in items if i.status == "to_check"]
+        self.upcoming = [i for i in items if i.status == "upcoming"][:UPCOMING_SHOWN]
+        self.done = list(reversed([i for i in items if i.status == "done"]))
+        self.missed = [i for i in items if i.status == "missed"]
+        self.has_exams, self.uncoded = view.has_exams, view.uncoded_vaccinations
+        self.version, self.sources = view.version, view.sources
+        self.history_question, self.history_answer = view.history_question, view.history_answer
+        self.can_answer = view.can_answer

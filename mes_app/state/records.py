@@ -80,7 +80,14 @@ class RecordState(AppState):
         group = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.group = group if group in RECORD_GROUPS else ""
         self.error, self.form_open, self.confirm_open = "", False, False
-        return self._attempt(self._reload).event
+        done = self._attempt(self._reload)
+        # "?add=1" (from the prevention page's "I'll add them now"): open the add form of a
+        # one-kind group at once, if the viewer may add to this profile.
+        kinds = RECORD_GROUPS.get(self.group, ())
+        if done.ok and self.router.url.query_parameters.get("add") == "1" and len(kinds) == 1 \
+                and self.active_relationship in ("owner", "guardian", "care_team"):
+            self._open_form(kinds[0], 0, {})
+        return done.event
 
     # ------------------------------------------------------------------ dialog
 

@@ -1,9 +1,10 @@
-"""The demo parent on a phone (390×844): the infant's next vaccination, then an appointment that
-shows on the home page."""
+"""On a phone (390×844): the demo parent sees the infant's next vaccination, then adds an appointment
+that shows on the home page; a newcomer adult is asked about her history before any suggestion."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -66,4 +67,54 @@ def test_parent_sees_the_infants_next_vaccination_and_adds_an_appointment(live_s
     expect(page.locator("#home-appointments")).to_contain_text("Pédiatre — contrôle de l'otite")
     expect(page.locator("#home-reminders")).to_contain_text("Pédiatre — contrôle de l'otite")
     expect(page.locator("#reminders-badge")).to_have_text(re.compile(r"^[1-9]\d*$"))
+    assert_no_horizontal_scroll(page)
+
+
+NEWCOMER_PASSWORD = "Carnet-Rose-2026"
+
+
+def test_a_newcomer_is_asked_first_then_sees_what_to_check_with_a_doctor(live_server: str,
+                                                                          browser_page: Page) -> None:
+    """An adult who just signed up (nothing recorded) is not told she is 33 years late."""
+    page = browser_page
+    email = f"nadia.{uuid.uuid4().hex[:8]}@example.org"
+    page.goto(live_server + "/register")
+    page.locator("input[name=given_name]").fill("Nadia")
+    page.locator("input[name=family_name]").fill("Nouvelle")
+    page.locator("input[name=birth_date]").fill("1993-04-02")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(NEWCOMER_PASSWORD)
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_text("Compte créé. Connectez-vous.")).to_be_visible()
+    log_in(page, live_server, email, NEWCOMER_PASSWORD)
+    expect(page.locator("#active-profile-name")).to_have_text("Nadia Nouvelle")
+
+    # The question comes first; nothing is "late".
+    page.goto(live_server + "/prevention")
+    question = page.locator("#history-question")
+    expect(question).to_contain_text("Connaissez-vous vos vaccinations passées ?")
+    expect(page.locator("#history-now")).to_have_text("Je les ajoute maintenant")
+    expect(page.locator("#history-later")).to_have_text("Je les ajouterai plus tard")
+    expect(page.locator("#prevention-to-check")).to_have_count(0)
+    expect(page.locator("main, body").first).not_to_contain_text("En retard")
+    assert_no_horizontal_scroll(page)
+
+    # "I don't know": the late items are suggestions to check with a doctor.
+    page.get_by_role("button", name="Je ne sais pas").click()
+    expect(question).to_have_count(0)
+    to_check = page.locator("#prevention-to-check")
+    expect(to_check).to_contain_text("À vérifier avec votre médecin")
+    expect(to_check).to_contain_text("ROR")
+    expect(page.locator("#history-answer")).to_contain_text("inconnues")
+    expect(page.locator("body")).not_to_contain_text("En retard")
+    expect(page.locator("body")).not_to_contain_text("en retard depuis")
+    assert_no_horizontal_scroll(page)
+
+    # The answer is kept, and can be changed: "I'll add them now" opens the add form.
+    page.reload()
+    expect(page.locator("#history-answer")).to_contain_text("inconnues")
+    page.locator("#history-change").click()
+    page.locator("#history-now").click()
+    expect(page).to_have_url(re.compile(r"/record/vaccinations"))
+    expect(page.locator("#form-save")).to_be_visible()
     assert_no_horizontal_scroll(page)

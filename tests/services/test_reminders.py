@@ -35,8 +35,11 @@ def family(session):
     lea = make_child(session, camille, birth_date=LEA_BIRTH)
     for day, code in [(date(2026, 5, 16), "J07CA09"), (date(2026, 5, 16), "J07AL02"), (date(2026, 5, 16), "J07BH01"),
                       (date(2026, 6, 16), "J07AH09"), (date(2026, 6, 16), "J07BH01"), (date(2026, 7, 16), "J07CA09"),
-                      (date(2026, 7, 16), "J07AL02"), (date(2026, 8, 16), "J07AH09")]:
+                      (date(2026, 7, 16), "J07AL02"), (date(2026, 8, 16), "J07AH09"),
+                      (date(2026, 9, 2), "J06BD08")]:  # Beyfortus when her first RSV season opened
         _vaccination(session, lea.id, day, code)
+    # Camille's record is not empty (her 25-year booster): she is no newcomer, late is late.
+    _vaccination(session, camille.id, date(2015, 6, 6), "J07AJ52")
     session.commit()
     return camille, lea
 
@@ -49,7 +52,7 @@ def test_the_calendar_of_an_infant_shows_the_next_vaccination_and_what_is_late(s
     assert statuses["menacwy_infant-1"] == "overdue"  # the 6-month ACWY dose is not recorded
     assert [i.key for i in view.next_vaccines] == ["menacwy_infant-1"]
     assert statuses["exam-9m"] == "due" and view.has_exams
-    assert view.version == "2025.1"
+    assert view.version == "2025.2"
     next_one = next(i for i in view.items if i.key == "menacwy_infant-1")
     assert "2025" in next_one.reason and next_one.due_date == "2026-09-15"
 
