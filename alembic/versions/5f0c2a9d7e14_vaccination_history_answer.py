@@ -1,7 +1,7 @@
 """vaccination history answer: a newcomer's answer to "do you know your vaccination history?"
 
 Revision ID: 5f0c2a9d7e14
-Revises: b463deb8e6b8
+Revises: 1ea292ee0797
 Create Date: 2026-12-02 15:20:00
 
 """
@@ -16,7 +16,7 @@ import mes_app.db.types
 
 # revision identifiers, used by Alembic.
 revision: str = '5f0c2a9d7e14'
-down_revision: Union[str, Sequence[str], None] = 'b463deb8e6b8'
+down_revision: Union[str, Sequence[str], None] = '1ea292ee0797'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
