@@ -215,6 +215,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Trop de demandes depuis cette connexion. Réessayez dans {n} s.",
         "Too many requests from this connection. Try again in {n} s.",
     ),
+    "error.rate_limited_later": (
+        "Trop de demandes depuis cette connexion. Réessayez dans quelques minutes.",
+        "Too many requests from this connection. Try again in a few minutes.",
+    ),
     "error.email_taken": ("Un compte existe déjà avec cet e-mail.", "An account already uses this e-mail."),
     "error.weak_password": (
         "Mot de passe trop faible : 10 caractères au moins, en mélangeant minuscules, majuscules, chiffres ou symboles.",

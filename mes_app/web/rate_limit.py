@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many, storage, strategies
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from mes_app import i18n
 from mes_app.settings import settings
@@ -132,6 +132,16 @@ def too_many_requests(refusal: Refusal, headers: Mapping[str, str] | None = None
     body = f"{refusal_text('fr', n)}\n{refusal_text('en', n)}\n"
     return PlainTextResponse(
         body,
+        status_code=429,
+        headers={**(headers or {}), "Retry-After": str(n), "Cache-Control": "no-store"},
+    )
+
+
+def json_too_many(refusal: Refusal, lang: str, headers: Mapping[str, str] | None = None) -> Response:
+    """429 for the routes our own scripts call: ``{"ok": false, "code", "message"}`` in the page's language."""
+    n = refusal.retry_after_seconds
+    return JSONResponse(
+        {"ok": False, "code": "error.rate_limited_later", "message": refusal_text(lang, n)},
         status_code=429,
         headers={**(headers or {}), "Retry-After": str(n), "Cache-Control": "no-store"},
     )
