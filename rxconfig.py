@@ -19,4 +19,6 @@ config = rx.Config(
     # Chosen, not left to Reflex's default (disk): see Settings.state_manager.
     state_manager_mode=StateManagerMode(settings.state_manager),
     disable_plugins=[SitemapPlugin],
+    # Behind reverse proxies, the client is read from X-Forwarded-For (same rule as our routes).
+    trusted_proxy_hops=settings.trusted_proxy_hops,
 )

@@ -263,8 +263,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.bad_credentials": ("E-mail ou mot de passe incorrect.", "Wrong e-mail or password."),
     "error.too_many_attempts": ("Trop de tentatives.", "Too many attempts."),
     "error.account_locked": (
-        "Trop d'échecs : compte bloqué pendant quelques minutes.",
-        "Too many failures: the account is locked for a few minutes.",
+        "Trop d'échecs : connexion à ce compte suspendue depuis cet appareil pendant quelques minutes.",
+        "Too many failures: logging in to this account from this device is paused for a few minutes.",
+    ),
+    "error.rate_limited": (
+        "Trop de demandes depuis cette connexion. Réessayez dans {n} s.",
+        "Too many requests from this connection. Try again in {n} s.",
+    ),
+    "error.rate_limited_later": (
+        "Trop de demandes depuis cette connexion. Réessayez dans quelques minutes.",
+        "Too many requests from this connection. Try again in a few minutes.",
     ),
     "error.email_taken": ("Un compte existe déjà avec cet e-mail.", "An account already uses this e-mail."),
     "error.weak_password": (
@@ -736,10 +744,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "patients.open": ("Ouvrir", "Open"),
     "readonly.notice": ("Accès en lecture seule, partagé avec vous.", "Read-only access, shared with you."),
     "error.invalid_professional_id": ("Identifiant professionnel invalide (RPPS).", "Invalid professional identifier (RPPS)."),
-    "error.professional_not_found": ("Aucun professionnel avec cet e-mail ou cet identifiant.",
-                                     "No professional with this e-mail or identifier."),
-    "error.not_a_professional": ("Ce compte n'est pas un compte professionnel de santé.",
-                                 "This account is not a health professional account."),
+    "error.professional_not_found": (
+        "Aucun professionnel de santé inscrit sur MES avec cet e-mail ou ce n° RPPS. Vérifiez l'adresse ou "
+        "demandez-lui l'e-mail de son compte professionnel MES.",
+        "No health professional registered on MES with this e-mail or RPPS number. Check the address or ask "
+        "them for the e-mail of their MES professional account.",
+    ),
     "error.already_in_care_team": ("Ce professionnel est déjà dans l'équipe de soins.",
                                    "This professional is already in the care team."),
     "error.scope_required": ("Choisissez au moins une rubrique.", "Choose at least one section."),

@@ -63,6 +63,12 @@ class Settings:
     state_manager: str = field(default="memory")
     # How long a closed connection's page data wait for a reconnect before they are wiped.
     disconnect_grace_seconds: float = field(default=30.0)
+    # How many reverse proxies in front of the app append to X-Forwarded-For. 0 (default): the
+    # header is ignored and the client is the socket's peer address.
+    trusted_proxy_hops: int = field(default=0)
+    # Rate limits per client ("20/minute;200/hour", see ``limits`` notation), by limiter name:
+    # see :mod:`mes_app.web.rate_limit`. Env: MES_RATE_LIMIT_<NAME>.
+    rate_limits: dict = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:
@@ -88,7 +94,22 @@ def load_settings() -> Settings:
         redis_url=_env("MES_REDIS_URL", ""),
         state_manager=_state_manager(_env("MES_STATE_MANAGER", ""), _env("MES_REDIS_URL", "")),
         disconnect_grace_seconds=float(_env("MES_DISCONNECT_GRACE_SECONDS", "30")),
+        trusted_proxy_hops=_env_int("MES_TRUSTED_PROXY_HOPS", 0),
+        rate_limits={name: _env(f"MES_RATE_LIMIT_{name.upper()}", default) for name, default in RATE_LIMITS.items()},
     )
+
+
+# Defaults per client address: generous for people (a family behind one home router, a ward
+# behind one hospital address), tight for scripts.
+RATE_LIMITS = {
+    "login": "20/minute;200/hour",
+    "register": "10/hour",
+    "password_reset": "5/hour",
+    "link_open": "60/10 minutes",
+    "passcode": "20/10 minutes",
+    "emergency_open": "60/10 minutes",
+    "upload": "60/10 minutes",
+}
 
 
 STATE_MANAGERS = ("memory", "disk", "redis")

@@ -85,3 +85,13 @@ def session(engine: sa.Engine) -> Iterator[Session]:
 @pytest.fixture()
 def now() -> datetime:
     return NOW
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    """Every test starts with empty rate-limit counters (in memory, the default limits)."""
+    from mes_app.web import rate_limit
+
+    rate_limit.set_limiter(None)
+    yield
+    rate_limit.set_limiter(None)

@@ -57,6 +57,26 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
 
 
+class LoginFailure(SQLModel, table=True):
+    """Failed log-ins counted under one key (see :mod:`mes_app.domain.login_throttle`).
+
+    ``key_hash`` is the SHA-256 of what the key is made of (client address and/or the e-mail
+    typed): neither addresses nor e-mails are stored, and unknown e-mails count like real ones.
+    The ``user_account`` columns ``failed_login_count``, ``last_failed_login_at`` and
+    ``locked_until`` are no longer used."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (sa.UniqueConstraint("scope", "key_hash", name="uq_login_failure_scope_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=10)  # pair | client | account
+    key_hash: str = Field(max_length=64)
+    failed_count: int = Field(default=0)
+    last_failed_at: datetime | None = Field(default=None, sa_type=TZ)
+    locked_until: datetime | None = Field(default=None, sa_type=TZ)
+    expires_at: datetime = Field(sa_type=TZ, index=True)  # may be deleted after this
+
+
 class AuthSession(SQLModel, table=True):
     """A server-side login session. Only the SHA-256 of the cookie secret is stored."""
 

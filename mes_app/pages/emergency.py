@@ -222,6 +222,7 @@ def urgence_page() -> rx.Component:
             S.card_status,
             ("not_found", _refusal("emergency.not_found", "search-x")),
             ("off", _refusal("emergency.turned_off", "ban")),
+            ("rate_limited", rx.callout(S.rate_limit_message, icon="timer", color_scheme="orange", id="card-refusal", size="2")),
             ("ask", rx.form(
                 rx.vstack(
                     rx.text(T["emergency.who_are_you"]),

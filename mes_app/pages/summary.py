@@ -128,6 +128,7 @@ def link_page() -> rx.Component:
             ("expired", _refusal("share.status_expired", "clock")),
             ("revoked", _refusal("share.status_revoked", "ban")),
             ("locked", _refusal("share.status_locked", "lock")),
+            ("rate_limited", rx.callout(S.rate_limit_message, icon="timer", color_scheme="orange", id="link-refusal", size="2")),
             ("passcode", rx.form(
                 rx.vstack(
                     rx.text(T["share.passcode_needed"]),

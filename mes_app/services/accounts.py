@@ -12,12 +12,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import delete as sa_delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from mes_app.db.models import AuthSession, Profile, User
+from mes_app.db.models import AuthSession, LoginFailure, Profile, User
 from mes_app.domain import validation as v
 from mes_app.domain.errors import ValidationError
-from mes_app.domain.login_throttle import after_failure, login_gate
+from mes_app.domain.login_throttle import (
+    POLICIES,
+    RESET_ON_SUCCESS,
+    Counter,
+    combined_gate,
+    expires_at,
+    record_failure,
+)
 from mes_app.services.passwords import hash_password, verify_password
 
 SEXES = ("female", "male", "other", "unknown")
@@ -111,43 +120,85 @@ def register(session: Session, reg: Registration, *, now: datetime) -> User:
 # --------------------------------------------------------------------------- login
 
 
-def authenticate(session: Session, *, email: object, password: object, now: datetime) -> User:
+def authenticate(
+    session: Session, *, email: object, password: object, now: datetime, client: str = ""
+) -> User:
     """Return the user for a right e-mail + password, or raise LoginRefused.
 
-    Wrong e-mail and wrong password give the same answer, after the same work. Repeated
-    failures make the account wait longer and longer, then lock it for a while.
+    ``client`` is who is asking (the client's address, see :mod:`mes_app.web.client`).
+    Wrong e-mail and wrong password give the same answer, after the same work, and are
+    throttled the same way: failures are counted per (client, e-mail typed), per client and
+    per e-mail typed — whether or not an account has that e-mail (see
+    :mod:`mes_app.domain.login_throttle`). Another client's failures never lock the owner out.
     """
     if not isinstance(password, str) or not password or len(password) > 128:
         raise LoginRefused("error.bad_credentials")
     try:
-        address = v.parse_email(email)
+        address: str | None = v.parse_email(email)
     except ValidationError:
-        verify_password(password, None)
-        raise LoginRefused("error.bad_credentials") from None
-    user = session.exec(select(User).where(User.email == address)).first()
-    if user is None:
-        verify_password(password, None)
-        raise LoginRefused("error.bad_credentials")
-    gate = login_gate(user.failed_login_count, user.last_failed_login_at, user.locked_until, now)
+        address = None
+    keys = _throttle_keys(client, address if address is not None else email)
+    rows = _throttle_rows(session, keys)
+    counters = {scope: _counter(rows.get(scope)) for scope in keys}
+    gate = combined_gate(counters, now)
     if not gate.allowed:
         code = "error.account_locked" if gate.locked else "error.too_many_attempts"
         raise LoginRefused(code, gate.retry_after_seconds)
-    if not verify_password(password, user.password_hash):
-        outcome = after_failure(user.failed_login_count, now)
-        user.failed_login_count = outcome.failed_count
-        user.last_failed_login_at = now
-        user.locked_until = outcome.locked_until
-        session.add(user)
-        session.commit()
-        if outcome.locked_until is not None:
-            raise LoginRefused("error.account_locked", int((outcome.locked_until - now).total_seconds()))
+    user = session.exec(select(User).where(User.email == address)).first() if address is not None else None
+    if user is None or not verify_password(password, user.password_hash):
+        if user is None:
+            verify_password(password, None)  # the same work as a wrong password
+        pair = _record_failures(session, keys, rows, counters, now)
+        if pair.locked_until is not None:
+            raise LoginRefused("error.account_locked", int((pair.locked_until - now).total_seconds()))
         raise LoginRefused("error.bad_credentials")
-    user.failed_login_count = 0
-    user.last_failed_login_at = None
-    user.locked_until = None
-    session.add(user)
+    for scope in RESET_ON_SUCCESS:
+        if rows.get(scope) is not None:
+            session.delete(rows[scope])
     session.commit()
     return user
+
+
+def _throttle_keys(client: object, email: object) -> dict[str, str]:
+    """The SHA-256 keys of the three counters: what was typed, not whether it is an account."""
+    who = client if isinstance(client, str) and client else "unknown"
+    typed = email.strip().lower()[:320] if isinstance(email, str) else ""
+    return {
+        "pair": hash_secret(f"pair\0{who}\0{typed}"),
+        "client": hash_secret(f"client\0{who}"),
+        "account": hash_secret(f"account\0{typed}"),
+    }
+
+
+def _throttle_rows(session: Session, keys: dict[str, str]) -> dict[str, LoginFailure]:
+    found = session.exec(select(LoginFailure).where(LoginFailure.key_hash.in_(list(keys.values())))).all()
+    return {row.scope: row for row in found if keys.get(row.scope) == row.key_hash}
+
+
+def _counter(row: LoginFailure | None) -> Counter:
+    if row is None:
+        return Counter()
+    return Counter(row.failed_count, row.last_failed_at, row.locked_until)
+
+
+def _record_failures(
+    session: Session, keys: dict[str, str], rows: dict[str, LoginFailure], counters: dict[str, Counter], now: datetime
+) -> Counter:
+    """Count one more failure under every key; forget expired counters. The new pair counter."""
+    updated = {scope: record_failure(counters[scope], POLICIES[scope], now) for scope in keys}
+    for scope, counter in updated.items():
+        row = rows.get(scope) or LoginFailure(scope=scope, key_hash=keys[scope], expires_at=now)
+        row.failed_count, row.last_failed_at, row.locked_until = (
+            counter.failed_count, counter.last_failed_at, counter.locked_until,
+        )
+        row.expires_at = expires_at(counter, POLICIES[scope]) or now
+        session.add(row)
+    session.execute(sa_delete(LoginFailure).where(LoginFailure.expires_at < now))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # a concurrent failure created the same key first: it was counted
+    return updated["pair"]
 
 
 def open_session(session: Session, user: User, *, now: datetime, lifetime: timedelta) -> str:

@@ -68,21 +68,26 @@ def _iso(moment: datetime | None) -> str:
 
 
 def find_professional(session: Session, identifier: object) -> User:
-    """A professional account by e-mail or professional identifier (RPPS)."""
+    """A professional account by e-mail or professional identifier (RPPS).
+
+    One answer, ``error.professional_not_found``, whether nobody has that e-mail or a patient
+    account has it: the same query (role included) finds nothing in both cases, so neither the
+    message nor the time taken tells a patient whether an e-mail is an MES account. A
+    professional who exists is found (and then listed in the care team, truthfully):
+    professionals are meant to be findable by their patients, like in the RPPS directory.
+    """
     if not isinstance(identifier, str) or not identifier.strip():
         raise ValidationError("error.required", field="professional")
     text = identifier.strip()
     if "@" in text:
-        address = v.parse_email(text)
-        user = session.exec(select(User).where(User.email == address)).first()
+        match = User.email == v.parse_email(text)
     else:
         if not _PROFESSIONAL_ID.fullmatch(text):
             raise ValidationError("error.invalid_professional_id")
-        user = session.exec(select(User).where(User.professional_id == text)).first()
+        match = User.professional_id == text
+    user = session.exec(select(User).where(match, User.role == "professional")).first()
     if user is None:
         raise ValidationError("error.professional_not_found")
-    if user.role != "professional":
-        raise ValidationError("error.not_a_professional")
     return user
 
 

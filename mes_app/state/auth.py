@@ -12,6 +12,7 @@ from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts
 from mes_app.state.base import AppState, identity_from_cookie_header, utcnow
+from mes_app.state.rate_limit import over_limit
 
 # Only these keys may be shown from the URL: a link cannot make the page say anything else.
 LOGIN_MESSAGES = ("error.bad_credentials", "error.too_many_attempts", "error.account_locked", "error.session_expired")
@@ -55,6 +56,9 @@ class RegisterState(AppState):
         """Create the account. The password is only a local here: never stored in state."""
         if not isinstance(form_data, dict):
             self.error = self._text("error.invalid_form")
+            return
+        if (refused := over_limit(self, "register")) is not None:
+            self.error = refused
             return
         now = utcnow()
         try:

@@ -18,6 +18,7 @@ from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import emergency_card as cards
 from mes_app.settings import settings
 from mes_app.state.base import AppState
+from mes_app.state.rate_limit import over_limit
 
 CHOICES = tuple(s.value for s in cards.CARD_SECTIONS)
 
@@ -141,6 +142,7 @@ class EmergencyVisitState(AppState):
     # "" (loading) | not_found | off | ask | open
     card_status: str = ""
     ask_error: str = ""
+    rate_limit_message: str = ""  # shown when card_status is "rate_limited"
     person: dict[str, str] = {}
     present: list[str] = []
     allergies: list[dict[str, str]] = []
@@ -157,6 +159,9 @@ class EmergencyVisitState(AppState):
         self.ask_error = ""
         secret = self.router.url.query_parameters.get("k", "")
         self._forget()  # every load asks again who is opening
+        if (refused := over_limit(self, "emergency_open")) is not None:
+            self.card_status, self.rate_limit_message = "rate_limited", refused
+            return
         with new_session() as session:
             opening = cards.resolve(session, secret, now=_now())
         if opening.status != "active":
@@ -170,6 +175,9 @@ class EmergencyVisitState(AppState):
         if self._link_id is None or not isinstance(form_data, dict):
             return
         lang = self._lang()
+        if (refused := over_limit(self, "emergency_open")) is not None:
+            self.ask_error = refused
+            return
         with new_session() as session:
             # the card may have been turned off since the page loaded
             opening = cards.resolve(session, self._secret, now=_now())

@@ -17,6 +17,7 @@ from mes_app.domain.errors import NotFound
 from mes_app.services import share_links, summary as summaries
 from mes_app.services.measures import UNIT_LABELS
 from mes_app.state.base import AppState
+from mes_app.state.rate_limit import over_limit
 
 PARTS = ("allergies", "problems", "treatments", "vaccinations", "measures", "documents")
 
@@ -113,6 +114,7 @@ class LinkVisitState(SummaryMixin, AppState):
     # "" (loading) | not_found | expired | revoked | locked | passcode | open
     link_status: str = ""
     passcode_error: str = ""
+    rate_limit_message: str = ""  # shown when link_status is "rate_limited"
 
     def _forget(self) -> None:
         self._link_id, self._secret, self._passcode_ok = None, "", False
@@ -141,6 +143,10 @@ class LinkVisitState(SummaryMixin, AppState):
         if not isinstance(secret, str) or secret != self._secret:
             self._forget()  # another link: nothing carries over
         self._clear_summary()
+        if (refused := over_limit(self, "link_open")) is not None:
+            self._forget()
+            self.link_status, self.rate_limit_message = "rate_limited", refused
+            return
         with new_session() as session:
             opening = share_links.resolve(session, secret, now=_now())
             if opening.status != "active":
@@ -158,6 +164,9 @@ class LinkVisitState(SummaryMixin, AppState):
         if self._link_id is None or not isinstance(form_data, dict):
             return
         passcode = form_data.get("passcode")
+        if (refused := over_limit(self, "passcode")) is not None:
+            self.passcode_error = refused
+            return
         with new_session() as session:
             # the link may have been revoked since the page loaded: resolve it again
             opening = share_links.resolve(session, self._secret, now=_now())

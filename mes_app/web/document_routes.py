@@ -30,6 +30,7 @@ from mes_app.domain.documents import is_inline
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import accounts, documents
 from mes_app.storage import default_storage
+from mes_app.web import rate_limit
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +156,8 @@ async def upload_document(request: Request) -> Response:
 
     if not routes._same_origin(request):
         return PlainTextResponse("Forbidden", status_code=403)
+    if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
+        return rate_limit.json_too_many(refusal, _lang(request), NO_STORE)
     now = _now()
     with Session(routes.get_engine()) as session:
         actor = _actor(session, request, now)

@@ -31,6 +31,7 @@ from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.measures import UNIT_LABELS, format_number
 from mes_app.services import accounts, measure_import
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
+from mes_app.web import rate_limit
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ async def import_measures(request: Request) -> Response:
     lang = _lang(request.headers.get("cookie"))
     if not _same_origin(request):
         return _json({"ok": False, "message": i18n.t("error.forbidden", lang)}, 403)
+    if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
+        return rate_limit.json_too_many(refusal, lang)
     now = datetime.now(timezone.utc)
     secret = session_secret_from_cookie_header(request.headers.get("cookie"))
     with Session(get_engine()) as session:

@@ -22,6 +22,7 @@ from starlette.routing import Route
 from mes_app.db.engine import get_engine
 from mes_app.services import accounts
 from mes_app.settings import settings
+from mes_app.web import rate_limit
 from mes_app.web.log_redaction import COOKIE_NAME
 from mes_app.web import measure_import as measure_import_route
 
@@ -78,12 +79,16 @@ def _set_session_cookie(response: Response, secret: str) -> None:
 async def login(request: Request) -> Response:
     if not _same_origin(request):
         return PlainTextResponse("Forbidden", status_code=403)
+    if (limited := rate_limit.limited_response(request, "login")) is not None:
+        return limited
     form = await request.form(max_files=0, max_fields=10)
     email, password = form.get("email"), form.get("password")
     now = utcnow()
     with Session(get_engine()) as session:
         try:
-            user = accounts.authenticate(session, email=email, password=password, now=now)
+            user = accounts.authenticate(
+                session, email=email, password=password, now=now, client=rate_limit.request_client(request)
+            )
         except accounts.LoginRefused as refused:
             return _redirect(LOGIN_PATH, error=refused.code, retry=refused.retry_after_seconds or None)
         secret = accounts.open_session(

@@ -24,6 +24,7 @@ from mes_app.domain.documents import is_inline
 from mes_app.domain.errors import NotFound
 from mes_app.services import share_links
 from mes_app.storage import default_storage
+from mes_app.web import rate_limit
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,12 @@ async def manifest(request: Request) -> Response:
     except (UnicodeDecodeError, json.JSONDecodeError):
         body = None
     lang = "en" if request.query_params.get("lang") == "en" else "fr"
+    # Opening a link, and trying a passcode, are limited per client (each link also locks itself
+    # after a few wrong passcodes).
+    client = rate_limit.request_client(request)
+    for name in ("link_open", "passcode") if isinstance(body, dict) and "passcode" in body else ("link_open",):
+        if (refusal := rate_limit.limiter().hit(name, client)) is not None:
+            return rate_limit.too_many_requests(refusal, {**NO_STORE, **CORS})
     with Session(routes.get_engine()) as session:
         answer = share_links.manifest(session, request.path_params.get("secret"), body, now=_now(), lang=lang)
     return JSONResponse(answer.body, status_code=answer.status, headers={**NO_STORE, **CORS})

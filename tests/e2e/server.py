@@ -81,8 +81,17 @@ def current_log_text() -> str:
     return _current.log_path.read_text(errors="replace")
 
 
-def server_env(data_dir: Path, port: int) -> dict[str, str]:
+# The suite logs in and opens links many times from 127.0.0.1: rate limits far above that, unless
+# a test asks for low ones (``start(..., extra_env=...)``, see test_rate_limits.py).
+E2E_RATE_LIMIT = "100000/minute"
+RATE_LIMIT_NAMES = ("login", "register", "password_reset", "link_open", "passcode", "emergency_open", "upload")
+
+
+def server_env(data_dir: Path, port: int, extra_env: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _ISOLATED_VARS}
+    for name in RATE_LIMIT_NAMES:
+        env.setdefault(f"MES_RATE_LIMIT_{name.upper()}", E2E_RATE_LIMIT)
+    env.update(extra_env or {})
     env.update(
         MES_DATA_DIR=str(data_dir),
         MES_PORT=str(port),
@@ -142,10 +151,10 @@ def start(
 ) -> LiveServer:
     """Migrate, seed and start ``reflex run --env prod``; return once ``/ping`` answers.
 
-    ``extra_env`` overrides settings for this server (another state manager, say)."""
+    ``extra_env`` overrides settings for this server (low rate limits, another state manager)."""
     port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = {**server_env(data_dir, port), **(extra_env or {})}
+    env = server_env(data_dir, port, extra_env)
     server = LiveServer(
         base_url=f"http://localhost:{port}",
         port=port,

@@ -289,3 +289,110 @@ def test_revoke_all_sessions_logs_out_everywhere_but_touches_nobody_else(session
     assert accounts.revoke_all_sessions(session, alice.id, now=now) == 2
     assert all(accounts.resolve_session(session, s, now=now) is None for s in alice_secrets)
     assert accounts.resolve_session(session, bob_secret, now=now).user_id == bob.id
+
+
+# --------------------------------------------------------------------------- throttle: per client, per e-mail, per pair
+
+ATTACKER, OWNER = "203.0.113.66", "198.51.100.7"
+
+
+@pytest.fixture()
+def quick_hash(monkeypatch):
+    """Throttle tests make hundreds of attempts: skip argon2 (its cost is checked just below)."""
+    monkeypatch.setattr(accounts, "verify_password", lambda password, hashed: bool(hashed) and password == GOOD_FORM["password"])
+
+
+def _attempt(session: Session, now, *, email: str, password: str, client: str):
+    """What the log-in answers: ("ok", 0) or (refusal code, seconds to wait)."""
+    try:
+        accounts.authenticate(session, email=email, password=password, now=now, client=client)
+    except LoginRefused as refused:
+        return refused.code, refused.retry_after_seconds
+    return "ok", 0
+
+
+def _fail_as_fast_as_allowed(session: Session, now, *, email: str, client: str, times: int):
+    """Wrong passwords from ``client``, each as soon as allowed; every answer and the last time."""
+    t, answers = now, []
+    for _ in range(times):
+        answer = _attempt(session, t, email=email, password="Mauvais-Mot-2026", client=client)
+        if answer[0] in ("error.too_many_attempts", "error.account_locked") and answer[1]:
+            t += timedelta(seconds=answer[1])
+            answer = _attempt(session, t, email=email, password="Mauvais-Mot-2026", client=client)
+        answers.append(answer)
+    return answers, t
+
+
+def test_an_attacker_cannot_lock_the_owner_out_with_ten_wrong_passwords(session, now):
+    """Before: ten wrong passwords from anyone locked the account for 15 minutes, right password included."""
+    user = _register(session, now)
+    answers, t = _fail_as_fast_as_allowed(session, now, email=user.email, client=ATTACKER, times=LOCK_AFTER_FAILURES)
+    assert answers[-1][0] == "error.account_locked"
+    # the attacker is locked out, even with the right password ...
+    assert _attempt(session, t, email=user.email, password=GOOD_FORM["password"], client=ATTACKER)[0] == "error.account_locked"
+    # ... the owner, from their own device, logs in at once
+    assert _attempt(session, t, email=user.email, password=GOOD_FORM["password"], client=OWNER) == ("ok", 0)
+
+
+def test_an_unknown_e_mail_is_throttled_exactly_like_a_real_account(session, now, quick_hash):
+    """Before: only real accounts ever answered "too many attempts" / "locked": an enumeration oracle."""
+    user = _register(session, now)
+    real, _ = _fail_as_fast_as_allowed(session, now, email=user.email, client=ATTACKER, times=LOCK_AFTER_FAILURES + 2)
+    unknown, _ = _fail_as_fast_as_allowed(session, now, email="nobody@example.org", client="192.0.2.1",
+                                          times=LOCK_AFTER_FAILURES + 2)
+    assert real == unknown
+    assert {code for code, _ in real} >= {"error.bad_credentials", "error.account_locked"}
+    # and a refused attempt right after looks the same too
+    assert (_attempt(session, now, email=user.email, password="x-Wrong-99", client=ATTACKER)
+            == _attempt(session, now, email="nobody@example.org", password="x-Wrong-99", client="192.0.2.1"))
+
+
+def test_an_unknown_e_mail_costs_one_password_verification_like_a_real_one(session, now, monkeypatch):
+    from mes_app.services import passwords
+
+    user = _register(session, now)
+    calls = []
+    real_verify = passwords._context.verify
+    monkeypatch.setattr(passwords._context, "verify", lambda *a, **k: calls.append(1) or real_verify(*a, **k))
+    _attempt(session, now, email=user.email, password="Mauvais-Mot-2026", client=ATTACKER)
+    _attempt(session, now, email="nobody@example.org", password="Mauvais-Mot-2026", client=ATTACKER)
+    _attempt(session, now, email="not-an-email", password="Mauvais-Mot-2026", client=ATTACKER)
+    assert len(calls) == 3
+
+
+def test_spraying_one_password_over_many_accounts_from_one_client_is_slowed(session, now, quick_hash):
+    """Before: the throttle was per account only, so one guess per account was never slowed."""
+    real = [make_owner(session, f"Patient{i}").email for i in range(3)]
+    emails = [f"patient{i}@example.org" for i in range(37)] + real
+    answers = [_attempt(session, now, email=e, password="Printemps2026!", client=ATTACKER)[0] for e in emails]
+    assert answers[:30] == ["error.bad_credentials"] * 30
+    assert set(answers[30:]) == {"error.too_many_attempts"}
+    # another client is not affected
+    assert _attempt(session, now, email=emails[-1], password="Printemps2026!", client=OWNER)[0] == "error.bad_credentials"
+
+
+def test_a_botnet_on_one_account_is_slowed_but_the_owner_is_never_locked(session, now, quick_hash):
+    user = _register(session, now)
+    t = now
+    for i in range(120):  # two failures from each of sixty clients
+        code, wait = _attempt(session, t, email=user.email, password="Mauvais-Mot-2026", client=f"10.0.{i // 2}.1")
+        if code == "error.too_many_attempts":
+            t += timedelta(seconds=wait)
+    slowed = _attempt(session, t, email=user.email, password="Mauvais-Mot-2026", client="10.9.9.9")
+    assert slowed[0] == "error.too_many_attempts" and 0 < slowed[1] <= 30
+    assert t - now > timedelta(minutes=10)  # the botnet was slowed down
+    # the owner waits at most the capped delay, then gets in: never a lock
+    code, wait = _attempt(session, t, email=user.email, password=GOOD_FORM["password"], client=OWNER)
+    assert code in ("ok", "error.too_many_attempts") and wait <= 30
+    assert _attempt(session, t + timedelta(seconds=wait), email=user.email, password=GOOD_FORM["password"],
+                    client=OWNER) == ("ok", 0)
+
+
+def test_throttle_rows_store_no_e_mail_and_no_address(session, now):
+    from mes_app.db.models import LoginFailure
+
+    _attempt(session, now, email="alice.durand@example.org", password="Mauvais-Mot-2026", client=ATTACKER)
+    rows = committed_rows(session, LoginFailure)
+    assert {r.scope for r in rows} == {"pair", "client", "account"}
+    for row in rows:
+        assert "alice" not in row.key_hash and ATTACKER not in row.key_hash and len(row.key_hash) == 64

@@ -108,8 +108,26 @@ def test_a_patient_account_cannot_be_added_as_a_professional(session, now):
     neighbour = make_stranger(session, "Voisin")
     with pytest.raises(ValidationError) as error:
         care_team.add_professional(session, alice.actor, alice.profile.id, neighbour.email, now=now)
-    assert error.value.code == "error.not_a_professional"
+    # the same answer as for an e-mail nobody has: adding someone does not tell whether they have an account
+    assert error.value.code == "error.professional_not_found"
     assert committed_count(session, CareRelationship) == 0
+
+
+def test_an_unknown_e_mail_and_a_patient_account_get_the_very_same_answer(session, now):
+    """Account enumeration: the patient cannot tell "no account" from "a patient's account"."""
+    alice = make_owner(session)
+    neighbour = make_stranger(session, "Voisin")
+    neighbour.user.professional_id = "12345678901"  # even a stray identifier on a patient account
+    session.add(neighbour.user)
+    session.commit()
+    answers = []
+    for identifier in (neighbour.email, "nobody@example.org", "12345678901", "99999999999"):
+        with pytest.raises(ValidationError) as error:
+            care_team.add_professional(session, alice.actor, alice.profile.id, identifier, now=now)
+        answers.append((error.value.code, tuple(sorted(error.value.params.items())), str(error.value)))
+    assert len(set(answers)) == 1 and answers[0][0] == "error.professional_not_found"
+    assert committed_count(session, CareRelationship) == 0
+    assert care_team.list_care_team(session, alice.actor, alice.profile.id, now=now) == []
 
 
 def test_adding_twice_is_refused_but_a_removed_professional_can_come_back(session, now):
