@@ -378,14 +378,37 @@ class AccessEvent(SQLModel, table=True):
     """Who opened or changed what, when, and through which grant. Never holds health data."""
 
     __tablename__ = "access_event"
+    # The access history pages through one profile's events, newest first.
+    __table_args__ = (sa.Index("ix_access_event_profile_time", "profile_id", "occurred_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
     profile_id: int | None = Field(default=None, foreign_key="profile.id", index=True)
     actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     actor_label: str | None = Field(default=None, max_length=120)  # for link openers
-    action: str = Field(max_length=15)  # read | create | update | delete | download | denied | login
-    target_kind: str = Field(max_length=30)  # a section name, "document", "profile", ...
+    action: str = Field(max_length=15)  # a LoggedAction code (mes_app.domain.access_log)
+    target_kind: str = Field(max_length=30)  # a TARGET_KINDS code: a section, an entry kind, "document", ...
     target_id: int | None = None
     via: str = Field(max_length=20)  # owner | guardian | care_team | caregiver | share_link | emergency
     grant_id: int | None = None
+
+
+class SecurityEvent(SQLModel, table=True):
+    """The operator's security log: refused attempts by accounts with no relationship to the
+    profile (strangers). Codes only — who, what kind of action on what kind of target, when;
+    never any health data. The patient's access history shows these only as one grouped line.
+    """
+
+    __tablename__ = "security_event"
+    __table_args__ = (
+        sa.Index("ix_security_event_profile_time", "profile_id", "occurred_at"),
+        sa.Index("ix_security_event_actor_time", "actor_user_id", "occurred_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
+    actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    profile_id: int | None = None  # the profile aimed at, if it exists (no foreign key: ids are probed)
+    action: str = Field(max_length=15)  # a LoggedAction code: "denied"
+    target_kind: str = Field(max_length=30)  # a TARGET_KINDS code
+    target_id: int | None = None  # the id that was tried

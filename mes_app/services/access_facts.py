@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from mes_app.db.models import AccessEvent, CaregiverGrant, CareRelationship, Guardianship, Profile
+from mes_app.db.models import AccessEvent, CaregiverGrant, CareRelationship, Guardianship, Profile, SecurityEvent
 from mes_app.domain.access import (
     Action,
     LinkActor,
@@ -24,6 +24,7 @@ from mes_app.domain.access import (
     parse_sections,
     require,
 )
+from mes_app.domain.access_log import LoggedAction, check_codes, is_stranger
 from mes_app.domain.errors import NotFound
 
 
@@ -69,18 +70,21 @@ def authorize(
     """Decide, record the access of anyone but the owner or a guardian, and raise if refused.
 
     Reads by the care team, caregivers and links are recorded (the patient's access history);
-    refusals are recorded too, without any health data.
+    refusals are recorded too, without any health data: a stranger's in the security log
+    (see :func:`record_refusal`).
     """
     facts = load_profile_facts(session, profile_id)
     if facts is None:
+        record_refusal(session, actor_user_id=actor.user_id, profile_id=profile_id,
+                       target_kind=target_kind or target.section.value, target_id=target_id, now=now, facts=None)
+        session.commit()
         raise NotFound()
     try:
         decision = require(actor, action, facts, target, now)
     except Exception:
-        record_access(
-            session, actor_user_id=actor.user_id, profile_id=profile_id, action="denied",
-            target_kind=target_kind or target.section.value, target_id=target_id, via="none", now=now,
-        )
+        record_refusal(session, actor_user_id=actor.user_id, profile_id=profile_id,
+                       target_kind=target_kind or target.section.value, target_id=target_id, now=now,
+                       facts=facts)
         session.commit()
         raise
     if decision.via is not None and decision.via.value not in ("owner", "guardian"):
@@ -153,6 +157,44 @@ def authorize_link(
     return decision
 
 
+_UNSET = object()
+
+
+def record_refusal(
+    session: Session,
+    *,
+    actor_user_id: int | None,
+    profile_id: int | None,
+    target_kind: str,
+    now: datetime,
+    target_id: int | None = None,
+    via: str = "none",
+    grant_id: int | None = None,
+    facts: ProfileFacts | None | object = _UNSET,
+) -> None:
+    """Record a refused attempt (no health data): in the operator's security log when the
+    actor is a stranger to the profile, in the patient's access history otherwise.
+
+    A stranger's probes must not flood the patient's ledger: the patient sees them as one
+    grouped line (:mod:`mes_app.services.access_history`), never who made them.
+    """
+    if profile_id is None:
+        facts = None
+    elif facts is _UNSET:
+        facts = load_profile_facts(session, profile_id)
+    former: frozenset[int] = frozenset()
+    if actor_user_id is not None and facts is not None:
+        former = frozenset(session.exec(select(Guardianship.user_id).where(
+            Guardianship.profile_id == facts.profile_id, Guardianship.user_id == actor_user_id)).all())
+    if is_stranger(actor_user_id, facts, former=former):
+        check_codes(LoggedAction.DENIED, target_kind)
+        session.add(SecurityEvent(occurred_at=now, actor_user_id=actor_user_id, profile_id=profile_id,
+                                  action=LoggedAction.DENIED.value, target_kind=target_kind, target_id=target_id))
+        return
+    record_access(session, actor_user_id=actor_user_id, profile_id=profile_id, action=LoggedAction.DENIED.value,
+                  target_kind=target_kind, target_id=target_id, via=via, grant_id=grant_id, now=now)
+
+
 def record_access(
     session: Session,
     *,
@@ -166,6 +208,8 @@ def record_access(
     grant_id: int | None = None,
     actor_label: str | None = None,
 ) -> None:
+    """One line of the patient's access history; every code must be in the registry."""
+    check_codes(action, target_kind, via)
     session.add(
         AccessEvent(
             occurred_at=now,

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from mes_app.db import models
-from mes_app.db.models import AccessEvent, Document, DocumentGrant, ShareLink
+from mes_app.db.models import AccessEvent, Document, DocumentGrant, SecurityEvent, ShareLink
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import access_history, documents, timeline
 from mes_app.storage import LocalStorage
@@ -322,7 +322,8 @@ def test_another_familys_document_id_is_not_found_and_logged(session, family, no
         documents.open_document(session, f["mallory"].actor, f["doc"].id, now=now)
     with pytest.raises(NotFound):
         documents.open_document(session, f["mallory"].actor, 999_999, now=now)
-    denied = session.exec(select(AccessEvent).where(AccessEvent.action == "denied")).all()
+    assert session.exec(select(AccessEvent).where(AccessEvent.action == "denied")).all() == []
+    denied = session.exec(select(SecurityEvent).where(SecurityEvent.action == "denied")).all()
     assert {(e.actor_user_id, e.target_kind, e.target_id) for e in denied} == {
         (f["mallory"].id, "document", f["doc"].id), (f["mallory"].id, "document", 999_999)}
 
