@@ -383,7 +383,7 @@ class AccessEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
-    profile_id: int | None = Field(default=None, foreign_key="profile.id", index=True)
+    profile_id: int | None = Field(default=None, foreign_key="profile.id")  # indexed with the time, below
     actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     actor_label: str | None = Field(default=None, max_length=120)  # for link openers
     action: str = Field(max_length=15)  # a LoggedAction code (mes_app.domain.access_log)
