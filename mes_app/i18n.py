@@ -446,8 +446,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "access.title": ("Historique des accès", "Access history"),
     "access.intro": (
-        "Qui a consulté ce dossier, quand, et à quel titre. Vos propres consultations n'y figurent pas.",
-        "Who opened this record, when, and through which access. Your own visits are not listed.",
+        "Qui a consulté ce dossier, quand, et à quel titre. Vos propres consultations n'y figurent pas ; "
+        "les tentatives répétées sont regroupées sur une ligne.",
+        "Who opened this record, when, and through which access. Your own visits are not listed; "
+        "repeated attempts are grouped on one line.",
     ),
     "access.empty": ("Personne n'a encore consulté ce dossier.", "Nobody has opened this record yet."),
     "access.more": ("Voir plus", "Show more"),
