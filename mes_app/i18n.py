@@ -504,6 +504,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "access.target.prevention": ("le calendrier de prévention", "the prevention schedule"),
     "access.the_document_titled": ("le document « {title} »", "the document “{title}”"),
     # one label per recorded "via" code (mes_app.domain.access_log.LoggedVia)
+    "access.via.owner": ("titulaire du dossier", "record holder"),
+    "access.via.guardian": ("responsable légal", "guardian"),
     "access.via.care_team": ("équipe de soins", "care team"),
     "access.via.caregiver": ("accès proche", "caregiver access"),
     "access.via.share_link": ("lien de partage", "share link"),
@@ -520,12 +522,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} tentatives refusées entre le {start} et le {end}",
         "{count} refused attempts between {start} and {end}",
     ),
-    "access.stranger_one": ("Une personne sans accès à ce dossier", "Someone with no access to this record"),
-    "access.stranger_many": ("{count} personnes sans accès à ce dossier", "{count} people with no access to this record"),
+    "access.stranger": ("Quelqu'un sans accès à ce dossier", "Someone with no access to this record"),
     "access.stranger_tried": ("a tenté de l'ouvrir", "tried to open it"),
-    "access.strangers_tried": ("ont tenté de l'ouvrir", "tried to open it"),
     "access.stranger_note": ("refusé : rien ne lui a été montré", "refused: nothing was shown"),
-    "access.strangers_note": ("refusé : rien ne leur a été montré", "refused: nothing was shown"),
     # --- appointments, prevention, emergency card (issue 6): keys go below this line ---
     "appointments.intro": (
         "Les rendez-vous à venir de toute la famille. Les rendez-vous passés rejoignent l'histoire de santé.",

@@ -69,10 +69,10 @@ def test_every_code_the_code_base_records_is_in_the_registry():
     assert found["target_kind"] and found["action"] and found["via"]  # the scan does see the call sites
     assert sorted(found["target_kind"] - TARGET_KINDS) == []
     assert sorted(found["action"] - ACTION_CODES) == []
-    assert sorted(found["via"] - VIA_CODES - {"owner", "guardian"}) == []
+    assert sorted(found["via"] - VIA_CODES) == []
     # and the codes passed as values: the policy's actions and vias, sections and entry kinds
     from mes_app.domain.access import Action, Section, Via
 
     assert {a.value for a in Action} <= ACTION_CODES
-    assert {v.value for v in Via} - {"owner", "guardian"} <= VIA_CODES
+    assert {v.value for v in Via} <= VIA_CODES
     assert {s.value for s in Section} | set(ENTRY_KINDS) <= TARGET_KINDS

@@ -19,6 +19,7 @@ Strangers
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from mes_app.domain.access import Action, ProfileFacts, Section
@@ -56,8 +57,11 @@ class TargetKind(StrEnum):
 
 
 class LoggedVia(StrEnum):
-    """Through which relationship an access happened (owner and guardian are never recorded)."""
+    """Through which relationship an access happened (the owner's and guardians' own accesses
+    are not recorded today; their codes are registered all the same)."""
 
+    OWNER = "owner"
+    GUARDIAN = "guardian"
     CARE_TEAM = "care_team"
     CAREGIVER = "caregiver"
     SHARE_LINK = "share_link"
@@ -101,3 +105,35 @@ def is_stranger(user_id: int | None, facts: ProfileFacts | None, *, former: froz
     if any(c.professional_user_id == user_id for c in facts.care):
         return False
     return not any(g.grantee_user_id == user_id for g in facts.caregivers)
+
+
+# --------------------------------------------------------------------------- lines of the history
+
+LEDGER = "ledger"
+STRANGERS = "strangers"
+
+
+@dataclass(frozen=True)
+class LineKey:
+    """What makes two consecutive events one line of the patient's access history."""
+
+    source: str  # LEDGER | STRANGERS
+    actor_user_id: int | None
+    actor_label: str | None
+    action: str
+    target_kind: str
+    key_target_id: int | None
+    via: str
+    grant_id: int | None
+
+
+# Every stranger is the same "actor" to the patient, who never learns who tried.
+STRANGERS_KEY = LineKey(STRANGERS, None, None, LoggedAction.DENIED.value, "", None, LoggedVia.NONE.value, None)
+
+
+def line_key(*, actor_user_id: int | None, actor_label: str | None, action: str, target_kind: str,
+             target_id: int | None, via: str, grant_id: int | None) -> LineKey:
+    """The line of a ledger event. A refusal is the same line whatever entry id was tried, so
+    probing hidden entries one id after another reads as one line."""
+    key_target = None if action == LoggedAction.DENIED else target_id
+    return LineKey(LEDGER, actor_user_id, actor_label, action, target_kind, key_target, via, grant_id)

@@ -280,13 +280,9 @@ def _label(key: str, lang: str, fallback: str) -> str:
 
 
 def access_row(item: access_history.AccessView, lang: str) -> AccessRow:
-    if item.source == access_history.STRANGERS:
-        many = item.actors > 1
-        who = (i18n.t("access.stranger_many", lang, count=item.actors) if many
-               else i18n.t("access.stranger_one", lang))
-        what = i18n.t("access.strangers_tried" if many else "access.stranger_tried", lang)
-        note = i18n.t("access.strangers_note" if many else "access.stranger_note", lang)
-        return AccessRow(item.key, _span(item, lang), who, what, note, True)
+    if item.source == access_history.STRANGERS:  # never who: only that someone tried, and was refused
+        return AccessRow(item.key, _span(item, lang), i18n.t("access.stranger", lang),
+                         i18n.t("access.stranger_tried", lang), i18n.t("access.stranger_note", lang), True)
     who = item.who or i18n.t("access.a_link" if item.who_role == "link" else "access.someone", lang)
     whole = f"access.did.{item.action}.{item.target_kind}"
     if whole in i18n.TEXTS:

@@ -40,7 +40,7 @@ def test_importing_the_app_modules_creates_no_table(tmp_path):
     assert sa.inspect(engine).get_table_names() == []
 
 
-def test_the_security_log_revision_moves_strangers_refusals_out_of_the_ledger_and_back(tmp_path):
+def test_the_revision_moves_strangers_refusals_to_the_security_log_and_fills_the_lines(tmp_path):
     url, drop = _fresh_database_url(tmp_path)
     try:
         cfg = alembic_config(url)
@@ -75,6 +75,12 @@ def test_the_security_log_revision_moves_strangers_refusals_out_of_the_ledger_an
                 "SELECT actor_user_id, profile_id, target_kind FROM security_event ORDER BY id")).all()
         assert [tuple(r) for r in ledger] == [(3, "denied"), (3, "read")]  # the doctor is known to Alice
         assert [tuple(r) for r in moved] == [(2, 1, "profile"), (2, 1, "document"), (2, None, "document")]
+        with engine.connect() as conn:
+            lines = conn.execute(sa.text(
+                "SELECT source, actor_user_id, action, target_kind, count FROM access_line ORDER BY id")).all()
+        # Alice's history: the doctor's two events, the stranger's two refusals as one line
+        assert [tuple(r) for r in lines] == [("ledger", 3, "denied", "conditions", 1),
+                                             ("ledger", 3, "read", "treatments", 1), ("strangers", None, "denied", "", 2)]
 
         command.downgrade(cfg, "b463deb8e6b8")
         with engine.connect() as conn:

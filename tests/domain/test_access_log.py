@@ -34,7 +34,7 @@ def test_an_account_with_no_relationship_is_a_stranger():
 
 
 @pytest.mark.parametrize(("action", "kind", "via"), [("peek", "profile", None), ("read", "gizmo", None),
-                                                      ("read", "profile", "owner"), ("read", "profile", "back_door")])
+                                                      ("read", "profile", "back_door")])
 def test_unregistered_codes_are_refused(action, kind, via):
     with pytest.raises(ValueError):
         check_codes(action, kind, via)

@@ -13,6 +13,7 @@ from mes_app.db import models
 from mes_app.db.models import AccessEvent, Document, DocumentGrant, SecurityEvent, ShareLink
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import access_history, documents, timeline
+from mes_app.services.access_facts import record_access
 from mes_app.storage import LocalStorage
 from tests.factories import (
     committed_count,
@@ -366,8 +367,9 @@ def test_access_history_shows_who_opened_what_through_which_grant(session, famil
     documents.open_document(session, f["dr"].actor, f["doc"].id, now=now + timedelta(minutes=1))
     documents.open_document(session, f["nanny"].actor, f["doc"].id, now=now + timedelta(minutes=2))
     documents.open_document(session, f["bob"].actor, f["doc"].id, now=now + timedelta(minutes=3))  # household
-    session.add(AccessEvent(occurred_at=now + timedelta(minutes=4), profile_id=f["lea"].id, actor_label="Dr Urgences",
-                            action="read", target_kind="vaccinations", via="share_link", grant_id=link.id))
+    record_access(session, now=now + timedelta(minutes=4), profile_id=f["lea"].id, actor_user_id=None,
+                  actor_label="Dr Urgences", action="read", target_kind="vaccinations", via="share_link",
+                  grant_id=link.id)
     session.commit()
     page = access_history.access_history(session, f["alice"].actor, f["lea"].profile.id, now=now)
     rows = [(i.who, i.action, i.target_kind, i.target_label, i.via, i.grant_label) for i in page.items]
@@ -381,8 +383,8 @@ def test_access_history_shows_who_opened_what_through_which_grant(session, famil
 
 def test_access_history_never_shows_the_viewers_own_accesses(session, now):
     alice = make_owner(session)
-    session.add(AccessEvent(occurred_at=now, profile_id=alice.profile.id, actor_user_id=alice.id, action="read",
-                            target_kind="documents", via="owner"))
+    record_access(session, now=now, profile_id=alice.profile.id, actor_user_id=alice.id, action="read",
+                  target_kind="documents", via="owner")
     session.commit()
     assert access_history.access_history(session, alice.actor, alice.profile.id, now=now).items == []
 
@@ -402,8 +404,8 @@ def test_access_history_does_not_leak_another_familys_document_title(session, fa
     mallory = f["mallory"]
     upload(session, mallory, mallory.profile, storage, now, PNG, filename="m.png", title="Secret de Mallory")
     theirs = session.exec(select(Document).where(Document.profile_id == mallory.profile.id)).one()
-    session.add(AccessEvent(occurred_at=now, profile_id=f["lea"].id, actor_user_id=f["dr"].id, action="denied",
-                            target_kind="document", target_id=theirs.id, via="none"))
+    record_access(session, now=now, profile_id=f["lea"].id, actor_user_id=f["dr"].id, action="denied",
+                  target_kind="document", target_id=theirs.id, via="none")
     session.commit()
     page = access_history.access_history(session, f["alice"].actor, f["lea"].profile.id, now=now)
     assert all("Mallory" not in i.target_label for i in page.items)
