@@ -514,6 +514,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     # repeated lines and strangers' attempts (grouped)
     "access.times_same_day": ("{count} fois le {date}, entre {start} et {end}", "{count} times on {date}, between {start} and {end}"),
     "access.times_days": ("{count} fois entre le {start} et le {end}", "{count} times between {start} and {end}"),
+    "access.times_same_minute": ("{count} fois le {date} à {time}", "{count} times on {date} at {time}"),
+    "access.refused_same_minute": (
+        "{count} tentatives refusées le {date} à {time}", "{count} refused attempts on {date} at {time}",
+    ),
     "access.refused_same_day": (
         "{count} tentatives refusées le {date}, entre {start} et {end}",
         "{count} refused attempts on {date}, between {start} and {end}",

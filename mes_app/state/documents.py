@@ -258,6 +258,9 @@ def _span(item: access_history.AccessView, lang: str) -> str:
         return _when(item.occurred_at, lang)
     first, last = _local(item.first_at), _local(item.occurred_at)
     kind = "refused" if item.refused else "times"
+    day = i18n.format_date(last.date().isoformat(), lang)
+    if f"{first:%Y-%m-%d %H:%M}" == f"{last:%Y-%m-%d %H:%M}":
+        return i18n.t(f"access.{kind}_same_minute", lang, count=item.count, date=day, time=f"{last:%H:%M}")
     if first.date() == last.date():
         return i18n.t(f"access.{kind}_same_day", lang, count=item.count,
                       date=i18n.format_date(last.date().isoformat(), lang), start=f"{first:%H:%M}", end=f"{last:%H:%M}")

@@ -138,6 +138,16 @@ def test_a_blocked_or_former_professional_is_not_a_stranger(session, now):
     assert (line.who, line.action) == ("Dr Ancien", "denied")
 
 
+def test_a_burst_within_one_minute_reads_as_one_moment(session, now):
+    alice = make_owner(session)
+    mallory = make_stranger(session)
+    for i in range(5):
+        probe(session, mallory, alice.profile, now + timedelta(seconds=i), i)
+    [line] = history(session, alice, alice.profile, now + MINUTE).items
+    assert access_row(line, "fr").when == "5 tentatives refusées le 28/11/2026 à 13:00"
+    assert access_row(line, "en").when == "5 refused attempts on 28 Nov 2026 at 13:00"
+
+
 def test_only_consecutive_identical_events_are_grouped(session, now):
     alice = make_owner(session)
     dr = make_professional(session, "Dr Bernard")
