@@ -39,3 +39,40 @@ def test_dates_in_each_language():
     assert i18n.format_date("2026-03-09", "fr") == "09/03/2026"
     assert i18n.format_date("2026-03-09", "en") == "9 Mar 2026"
     assert i18n.format_date("", "fr") == ""
+
+
+def test_every_access_code_has_a_french_and_an_english_label():
+    """The access history never shows a raw code: every recorded code has its two labels."""
+    from mes_app.domain.access_log import ACTION_CODES, TARGET_KINDS, VIA_CODES
+
+    keys = ({f"access.action.{a}" for a in ACTION_CODES} | {f"access.target.{k}" for k in TARGET_KINDS}
+            | {f"access.via.{v}" for v in VIA_CODES})
+    assert sorted(k for k in keys if k not in i18n.TEXTS) == []
+    for key in keys:
+        fr, en = i18n.TEXTS[key]
+        assert fr.strip() and en.strip() and "_" not in fr + en, key
+
+
+def test_every_code_the_code_base_records_is_in_the_registry():
+    """Every literal action, target kind and via passed where access is recorded, in every module."""
+    import re
+    from pathlib import Path
+
+    from mes_app.domain.access_log import ACTION_CODES, TARGET_KINDS, VIA_CODES
+
+    root = Path(i18n.__file__).parent
+    found: dict[str, set[str]] = {"action": set(), "target_kind": set(), "via": set()}
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for name in found:
+            found[name] |= set(re.findall(rf'\b{name}\s*=\s*"([a-z_]+)"', text))
+    assert found["target_kind"] and found["action"] and found["via"]  # the scan does see the call sites
+    assert sorted(found["target_kind"] - TARGET_KINDS) == []
+    assert sorted(found["action"] - ACTION_CODES) == []
+    assert sorted(found["via"] - VIA_CODES) == []
+    # and the codes passed as values: the policy's actions and vias, sections and entry kinds
+    from mes_app.domain.access import Action, Section, Via
+
+    assert {a.value for a in Action} <= ACTION_CODES
+    assert {v.value for v in Via} <= VIA_CODES
+    assert {s.value for s in Section} | set(ENTRY_KINDS) <= TARGET_KINDS

@@ -443,8 +443,56 @@ class AccessEvent(SQLModel, table=True):
     profile_id: int | None = Field(default=None, foreign_key="profile.id", index=True)
     actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     actor_label: str | None = Field(default=None, max_length=120)  # for link openers
-    action: str = Field(max_length=15)  # read | create | update | delete | download | denied | login
-    target_kind: str = Field(max_length=30)  # a section name, "document", "profile", ...
+    action: str = Field(max_length=15)  # a LoggedAction code (mes_app.domain.access_log)
+    target_kind: str = Field(max_length=30)  # a TARGET_KINDS code: a section, an entry kind, "document", ...
     target_id: int | None = None
     via: str = Field(max_length=20)  # owner | guardian | care_team | caregiver | share_link | emergency
     grant_id: int | None = None
+
+
+class SecurityEvent(SQLModel, table=True):
+    """The operator's security log: refused attempts by accounts with no relationship to the
+    profile (strangers). Codes only — who, what kind of action on what kind of target, when;
+    never any health data. The patient's access history shows these only as one grouped line.
+    """
+
+    __tablename__ = "security_event"
+    __table_args__ = (
+        sa.Index("ix_security_event_profile_time", "profile_id", "occurred_at"),
+        sa.Index("ix_security_event_actor_time", "actor_user_id", "occurred_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
+    actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    profile_id: int | None = None  # the profile aimed at, if it exists (no foreign key: ids are probed)
+    action: str = Field(max_length=15)  # a LoggedAction code: "denied"
+    target_kind: str = Field(max_length=30)  # a TARGET_KINDS code
+    target_id: int | None = None  # the id that was tried
+
+
+class AccessLine(SQLModel, table=True):
+    """One line of the patient's access history: a run of consecutive identical events (same
+    actor, action, target and grant), or of strangers' refusals. Kept up to date when an event
+    is recorded, so the history page reads only the lines it shows. Derived from
+    ``access_event`` and ``security_event``, which keep every event.
+    """
+
+    __tablename__ = "access_line"
+    __table_args__ = (sa.Index("ix_access_line_profile_time", "profile_id", "last_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id")
+    source: str = Field(max_length=10)  # ledger | strangers
+    actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")  # None: link, strangers
+    actor_label: str | None = Field(default=None, max_length=120)  # for link openers
+    action: str = Field(max_length=15)  # a LoggedAction code
+    target_kind: str = Field(max_length=30)  # a TARGET_KINDS code; "" for strangers
+    key_target_id: int | None = None  # the target id (None for refusals: grouped whatever the id)
+    via: str = Field(max_length=20)  # a LoggedVia code
+    grant_id: int | None = None
+    count: int = 1
+    first_at: datetime = Field(sa_type=TZ)
+    last_at: datetime = Field(sa_type=TZ)
+    min_target_id: int | None = None  # a refusal's line names a document only if it is always the same
+    max_target_id: int | None = None

@@ -22,7 +22,13 @@ from mes_app.domain.access import Action, Section, Target, UserActor, Via, decid
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.terminology import LOINC, load_default, normalize
-from mes_app.services.access_facts import authorize, document_switches, load_profile_facts, record_access
+from mes_app.services.access_facts import (
+    authorize,
+    document_switches,
+    load_profile_facts,
+    record_access,
+    record_refusal,
+)
 from mes_app.storage.base import DocumentStorage, StoredFile, UploadWriter
 
 MAX_QUERY_LEN = 100
@@ -323,8 +329,8 @@ def open_document(session: Session, actor: UserActor | None, document_id: object
     if actor is None:
         raise NotFound()
     if doc is None or doc.deleted_at is not None:
-        record_access(session, actor_user_id=actor.user_id, profile_id=doc.profile_id if doc else None,
-                      action="denied", target_kind="document", target_id=doc_id, via="none", now=now)
+        record_refusal(session, actor_user_id=actor.user_id, profile_id=doc.profile_id if doc else None,
+                       target_kind="document", target_id=doc_id, now=now)
         session.commit()
         raise NotFound()
     decision = authorize(session, actor, Action.READ, doc.profile_id, _doc_target(session, doc), now=now,

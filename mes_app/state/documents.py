@@ -243,34 +243,62 @@ class DocumentsState(AppState):
 # --------------------------------------------------------------------------- access history
 
 
+def _local(iso: str) -> datetime:
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo(DEFAULT_TIMEZONE))
+
+
 def _when(iso: str, lang: str) -> str:
-    moment = datetime.fromisoformat(iso).astimezone(ZoneInfo(DEFAULT_TIMEZONE))
+    moment = _local(iso)
     return f"{i18n.format_date(moment.date().isoformat(), lang)} {moment:%H:%M}"
 
 
+def _span(item: access_history.AccessView, lang: str) -> str:
+    """When: one moment, or "12 tentatives refusées entre le … et le …" for a grouped line."""
+    if item.count <= 1 or not item.first_at:
+        return _when(item.occurred_at, lang)
+    first, last = _local(item.first_at), _local(item.occurred_at)
+    kind = "refused" if item.refused else "times"
+    day = i18n.format_date(last.date().isoformat(), lang)
+    if f"{first:%Y-%m-%d %H:%M}" == f"{last:%Y-%m-%d %H:%M}":
+        return i18n.t(f"access.{kind}_same_minute", lang, count=item.count, date=day, time=f"{last:%H:%M}")
+    if first.date() == last.date():
+        return i18n.t(f"access.{kind}_same_day", lang, count=item.count,
+                      date=i18n.format_date(last.date().isoformat(), lang), start=f"{first:%H:%M}", end=f"{last:%H:%M}")
+    return i18n.t(f"access.{kind}_days", lang, count=item.count,
+                  start=i18n.format_date(first.date().isoformat(), lang),
+                  end=i18n.format_date(last.date().isoformat(), lang))
+
+
 def _target_text(item: access_history.AccessView, lang: str) -> str:
-    if item.target_kind == "document":
-        return f"« {item.target_label} »" if item.target_label else i18n.t("access.a_document", lang)
-    if item.target_kind == "access_history":
-        return i18n.t("access.access_history", lang)
-    if item.target_kind == "invitation":  # security issue 9
-        return i18n.t("access.an_invitation", lang)
-    for key in (f"kind.{item.target_kind}", f"section.{item.target_kind}"):
-        if key in i18n.TEXTS:
-            return i18n.t(key, lang)
-    return item.target_kind
+    if item.target_kind == "document" and item.target_label:
+        return i18n.t("access.the_document_titled", lang, title=item.target_label)
+    if item.target_kind == "document" and item.count > 1 and not item.refused:
+        return i18n.t("access.target.documents_several", lang)
+    return _label(f"access.target.{item.target_kind}", lang, "access.target.unknown")
+
+
+def _label(key: str, lang: str, fallback: str) -> str:
+    """Never a raw code: an unknown one (only from a newer version's rows) reads as the fallback."""
+    return i18n.t(key if key in i18n.TEXTS else fallback, lang)
 
 
 def access_row(item: access_history.AccessView, lang: str) -> AccessRow:
+    if item.source == access_history.STRANGERS:  # never who: only that someone tried, and was refused
+        return AccessRow(item.key, _span(item, lang), i18n.t("access.stranger", lang),
+                         i18n.t("access.stranger_tried", lang), i18n.t("access.stranger_note", lang), True)
     who = item.who or i18n.t("access.a_link" if item.who_role == "link" else "access.someone", lang)
-    action_key = f"access.action.{item.action}"
-    action = i18n.t(action_key, lang) if action_key in i18n.TEXTS else item.action
-    via_key = f"access.via.{item.via}"
-    via = i18n.t(via_key, lang) if via_key in i18n.TEXTS else item.via
+    whole = f"access.did.{item.action}.{item.target_kind}"
+    if whole in i18n.TEXTS:
+        what = i18n.t(whole, lang)
+    else:
+        verb = f"access.verb.{item.action}.{item.target_kind}"
+        if verb not in i18n.TEXTS:
+            verb = f"access.action.{item.action}"
+        what = f"{_label(verb, lang, 'access.action.unknown')} {_target_text(item, lang)}"
+    via = _label(f"access.via.{item.via}", lang, "access.via.none")
     if item.grant_label:
         via += f" « {item.grant_label} »"
-    return AccessRow(str(item.id), _when(item.occurred_at, lang), who, f"{action} {_target_text(item, lang)}", via,
-                     item.action == "denied")
+    return AccessRow(item.key, _span(item, lang), who, what, via, item.refused)
 
 
 class AccessHistoryState(AppState):
@@ -295,7 +323,11 @@ class AccessHistoryState(AppState):
             return None
         lang = self._lang()
         fresh = [access_row(item, lang) for item in result.items]
-        self.rows = fresh if reset else self.rows + fresh
+        if reset:
+            self.rows = fresh
+        else:  # a line that moved down since the last page (new events) is not shown twice
+            shown = {row.key for row in self.rows}
+            self.rows = self.rows + [row for row in fresh if row.key not in shown]
         self.has_more = result.has_more
         return None
 

@@ -10,9 +10,10 @@ import pytest
 from sqlmodel import select
 
 from mes_app.db import models
-from mes_app.db.models import AccessEvent, Document, DocumentGrant, ShareLink
+from mes_app.db.models import AccessEvent, Document, DocumentGrant, SecurityEvent, ShareLink
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import access_history, documents, timeline
+from mes_app.services.access_facts import record_access
 from mes_app.storage import LocalStorage
 from tests.factories import (
     committed_count,
@@ -322,7 +323,8 @@ def test_another_familys_document_id_is_not_found_and_logged(session, family, no
         documents.open_document(session, f["mallory"].actor, f["doc"].id, now=now)
     with pytest.raises(NotFound):
         documents.open_document(session, f["mallory"].actor, 999_999, now=now)
-    denied = session.exec(select(AccessEvent).where(AccessEvent.action == "denied")).all()
+    assert session.exec(select(AccessEvent).where(AccessEvent.action == "denied")).all() == []
+    denied = session.exec(select(SecurityEvent).where(SecurityEvent.action == "denied")).all()
     assert {(e.actor_user_id, e.target_kind, e.target_id) for e in denied} == {
         (f["mallory"].id, "document", f["doc"].id), (f["mallory"].id, "document", 999_999)}
 
@@ -365,8 +367,9 @@ def test_access_history_shows_who_opened_what_through_which_grant(session, famil
     documents.open_document(session, f["dr"].actor, f["doc"].id, now=now + timedelta(minutes=1))
     documents.open_document(session, f["nanny"].actor, f["doc"].id, now=now + timedelta(minutes=2))
     documents.open_document(session, f["bob"].actor, f["doc"].id, now=now + timedelta(minutes=3))  # household
-    session.add(AccessEvent(occurred_at=now + timedelta(minutes=4), profile_id=f["lea"].id, actor_label="Dr Urgences",
-                            action="read", target_kind="vaccinations", via="share_link", grant_id=link.id))
+    record_access(session, now=now + timedelta(minutes=4), profile_id=f["lea"].id, actor_user_id=None,
+                  actor_label="Dr Urgences", action="read", target_kind="vaccinations", via="share_link",
+                  grant_id=link.id)
     session.commit()
     page = access_history.access_history(session, f["alice"].actor, f["lea"].profile.id, now=now)
     rows = [(i.who, i.action, i.target_kind, i.target_label, i.via, i.grant_label) for i in page.items]
@@ -380,8 +383,8 @@ def test_access_history_shows_who_opened_what_through_which_grant(session, famil
 
 def test_access_history_never_shows_the_viewers_own_accesses(session, now):
     alice = make_owner(session)
-    session.add(AccessEvent(occurred_at=now, profile_id=alice.profile.id, actor_user_id=alice.id, action="read",
-                            target_kind="documents", via="owner"))
+    record_access(session, now=now, profile_id=alice.profile.id, actor_user_id=alice.id, action="read",
+                  target_kind="documents", via="owner")
     session.commit()
     assert access_history.access_history(session, alice.actor, alice.profile.id, now=now).items == []
 
@@ -401,8 +404,8 @@ def test_access_history_does_not_leak_another_familys_document_title(session, fa
     mallory = f["mallory"]
     upload(session, mallory, mallory.profile, storage, now, PNG, filename="m.png", title="Secret de Mallory")
     theirs = session.exec(select(Document).where(Document.profile_id == mallory.profile.id)).one()
-    session.add(AccessEvent(occurred_at=now, profile_id=f["lea"].id, actor_user_id=f["dr"].id, action="denied",
-                            target_kind="document", target_id=theirs.id, via="none"))
+    record_access(session, now=now, profile_id=f["lea"].id, actor_user_id=f["dr"].id, action="denied",
+                  target_kind="document", target_id=theirs.id, via="none")
     session.commit()
     page = access_history.access_history(session, f["alice"].actor, f["lea"].profile.id, now=now)
     assert all("Mallory" not in i.target_label for i in page.items)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mes_app.db.models import AccessEvent, Measure
+from mes_app.db.models import AccessEvent, Measure, SecurityEvent
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import measures
 from tests.factories import (
@@ -144,9 +144,14 @@ def test_outsiders_get_not_found_and_a_denied_event(session, now, alice, who):
         outsider = make_caregiver(session, alice, ("measures",), now=now, revoked_at=now - DAY)
     with pytest.raises(NotFound):
         measures.latest_measures(session, outsider.actor, alice.profile.id, now=now)
-    [event] = committed_rows(session, AccessEvent)
-    assert (event.profile_id, event.actor_user_id, event.action, event.via) == (
-        alice.profile.id, outsider.id, "denied", "none")
+    if who == "revoked caregiver":  # someone the patient knows: in her access history
+        [event] = committed_rows(session, AccessEvent)
+        assert (event.profile_id, event.actor_user_id, event.action, event.via) == (
+            alice.profile.id, outsider.id, "denied", "none")
+    else:  # a stranger: the operator's security log, not one ledger row per probe
+        assert committed_count(session, AccessEvent) == 0
+        [event] = committed_rows(session, SecurityEvent)
+        assert (event.profile_id, event.actor_user_id, event.action) == (alice.profile.id, outsider.id, "denied")
 
 
 @pytest.mark.parametrize("bad_id", [None, "abc", ["1"], True, -1])

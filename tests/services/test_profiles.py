@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from mes_app.db.models import AccessEvent, Guardianship, Profile
+from mes_app.db.models import AccessEvent, Guardianship, Profile, SecurityEvent
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import invitations, profiles
 from tests.factories import (
@@ -146,9 +146,10 @@ def test_a_strangers_attempt_is_recorded_without_health_data(session, now, famil
     mallory = make_stranger(session)
     with pytest.raises(NotFound):
         profiles.get_profile(session, mallory.actor, alice.profile.id, now=now)
-    [event] = committed_rows(session, AccessEvent)
-    assert (event.profile_id, event.actor_user_id, event.action, event.via) == (
-        alice.profile.id, mallory.id, "denied", "none")
+    assert committed_count(session, AccessEvent) == 0  # a stranger's probe: the security log only
+    [event] = committed_rows(session, SecurityEvent)
+    assert (event.profile_id, event.actor_user_id, event.action, event.target_kind) == (
+        alice.profile.id, mallory.id, "denied", "profile")
     assert "Alice" not in repr(event) and "1990" not in repr(event)
 
 

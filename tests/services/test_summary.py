@@ -128,8 +128,9 @@ def test_a_stranger_gets_not_found_and_the_attempt_is_logged(session, now, famil
         summaries.build_summary(session, mallory.actor, lea.id, now=now)
     with pytest.raises(NotFound):
         summaries.build_summary(session, mallory.actor, 999_999, now=now)
-    events = session.exec(select(models.AccessEvent)).all()
-    assert [(e.actor_user_id, e.action) for e in events] == [(mallory.id, "denied")]
+    assert session.exec(select(models.AccessEvent)).all() == []  # strangers: the security log only
+    events = session.exec(select(models.SecurityEvent).order_by(models.SecurityEvent.id)).all()
+    assert [(e.actor_user_id, e.action, e.profile_id) for e in events] == [(mallory.id, "denied", lea.id)]
 
 
 def test_a_removed_professional_gets_not_found(session, now, family):

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from mes_app.db import models
-from mes_app.db.models import AccessEvent, Appointment, Document, DocumentGrant
+from mes_app.db.models import AccessEvent, Appointment, Document, DocumentGrant, SecurityEvent
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import timeline
 from mes_app.services.timeline import PAGE_SIZE
@@ -297,7 +297,8 @@ def test_a_stranger_gets_not_found_and_a_denied_event(session, now, alice, histo
     mallory = make_stranger(session)
     with pytest.raises(NotFound):
         page_of(session, mallory, alice.profile, now)
-    [event] = committed_rows(session, AccessEvent)
+    assert committed_count(session, AccessEvent) == 0  # a stranger's probe: the security log only
+    [event] = committed_rows(session, SecurityEvent)
     assert (event.profile_id, event.actor_user_id, event.action) == (alice.profile.id, mallory.id, "denied")
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from mes_app.db.models import AccessEvent, Document
+from mes_app.db.models import AccessEvent, Document, SecurityEvent
 from mes_app.storage import LocalStorage
 from mes_app.web import document_routes, routes
 from tests.factories import PASSWORD, committed_count, give_care, make_owner, make_professional, make_stranger
@@ -126,8 +126,9 @@ def test_a_stranger_can_neither_deposit_nor_open_and_the_attempt_is_logged(app, 
         assert refused.status_code == 404 and PDF not in refused.content, path
         assert refused.headers["cache-control"] == "no-store"
     assert client_for(app).get(f"/api/documents/{doc_id}").status_code == 404  # no cookie at all
-    denied = session.exec(select(AccessEvent).where(AccessEvent.actor_user_id == mallory.id,
-                                                    AccessEvent.target_kind == "document")).all()
+    assert session.exec(select(AccessEvent).where(AccessEvent.actor_user_id == mallory.id)).all() == []
+    denied = session.exec(select(SecurityEvent).where(SecurityEvent.actor_user_id == mallory.id,
+                                                      SecurityEvent.target_kind == "document")).all()
     assert {e.target_id for e in denied} >= {doc_id, 99999}
     assert committed_count(session, Document) == 1 and len(storage.stored_files()) == 1
 
