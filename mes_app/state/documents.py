@@ -255,6 +255,10 @@ def _target_text(item: access_history.AccessView, lang: str) -> str:
         return i18n.t("access.access_history", lang)
     if item.target_kind == "invitation":  # security issue 9
         return i18n.t("access.an_invitation", lang)
+    if item.target_kind == "caregiver_invitation":
+        return i18n.t("access.a_caregiver_invitation", lang)
+    if item.target_kind == "caregiver_grant":
+        return i18n.t("access.a_caregiver_access", lang)
     for key in (f"kind.{item.target_kind}", f"section.{item.target_kind}"):
         if key in i18n.TEXTS:
             return i18n.t(key, lang)
