@@ -133,10 +133,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{who} vous propose de reprendre le profil de {child} : {who} ne le gérera plus.",
         "{who} offers to hand {child}'s profile over to you: {who} will no longer manage it.",
     ),
+    "invite.received.caregiver": (
+        "{who} vous invite à voir une partie du dossier de santé de {child}, en lecture seule.",
+        "{who} invites you to see part of {child}'s health record, read-only.",
+    ),
     "invite.until": ("Valable jusqu'au {until}.", "Valid until {until}."),
     "invite.accept": ("Accepter", "Accept"),
     "invite.decline": ("Refuser", "Decline"),
-    "invite.home_notice": ("Vous avez une invitation à gérer un profil.", "You have an invitation to manage a profile."),
+    "invite.home_notice": ("Une invitation attend votre réponse.", "An invitation is waiting for your answer."),
     "invite.home_see": ("Voir l'invitation", "See the invitation"),
     "invite.confirm_accept_title": ("Accepter l'invitation ?", "Accept the invitation?"),
     "invite.confirm_accept_text": (
@@ -146,6 +150,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "invite.confirm_accept_handover_text": (
         "Vous pourrez voir et modifier tout le dossier de santé de {child} ; {who} ne le gérera plus.",
         "You will be able to see and change {child}'s whole health record; {who} will no longer manage it.",
+    ),
+    "invite.confirm_accept_caregiver_text": (
+        "Vous pourrez voir, en lecture seule, ce que {who} partage du dossier de santé de {child}. "
+        "Cet accès peut vous être retiré à tout moment.",
+        "You will be able to see, read-only, what {who} shares of {child}'s health record. "
+        "This access may be withdrawn at any time.",
     ),
     "invite.confirm_decline_title": ("Refuser l'invitation ?", "Decline the invitation?"),
     "invite.confirm_decline_text": (
@@ -293,7 +303,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.out_of_range": ("Valeur hors limites.", "Value out of range."),
     "error.unknown_code": ("Code inconnu : choisissez dans la liste ou gardez un texte libre.", "Unknown code: pick from the list or keep free text."),
     "error.invalid_form": ("Formulaire invalide.", "Invalid form."),
-    "error.account_not_found": ("Aucun compte MES avec cet e-mail.", "No MES account with this e-mail."),
     "error.already_guardian": ("Cette personne gère déjà ce profil.", "This person already manages this profile."),
     "error.already_invited": ("Une invitation attend déjà la réponse de cette adresse.",
                               "An invitation to this address is already waiting for an answer."),
@@ -579,6 +588,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "access.action.invite_decline": ("a refusé", "declined"),
     "access.action.invite_cancel": ("a annulé", "cancelled"),
     "access.target.invitation": ("une invitation à gérer ce profil", "an invitation to manage this profile"),
+    "access.action.revoke": ("a retiré", "revoked"),
+    "access.target.caregiver_invitation": ("une invitation d'aidant (lecture seule)", "a caregiver invitation (read-only)"),
+    "access.target.caregiver_grant": ("l'accès d'un aidant", "a caregiver's access"),
     "access.via.invitation": ("invitation", "invitation"),
     "access.via.care_team": ("équipe de soins", "care team"),
     "access.via.caregiver": ("accès proche", "caregiver access"),
@@ -755,14 +767,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "care.never": ("jamais", "never"),
     "care.rpps": ("RPPS", "RPPS"),
     "caregivers.intro": (
-        "Un aidant (grand-parent, nounou…) voit en lecture seule les rubriques choisies, et les documents que vous partagez un par un.",
-        "A caregiver (grandparent, nanny…) sees the chosen sections read-only, and the documents you share one by one.",
+        "Un aidant (grand-parent, nounou…) voit en lecture seule les rubriques choisies, et les documents que vous "
+        "partagez un par un, une fois votre invitation acceptée depuis son compte MES. Il ne voit rien avant.",
+        "A caregiver (grandparent, nanny…) sees the chosen sections read-only, and the documents you share one by "
+        "one, once they accept your invitation from their MES account. They see nothing before.",
     ),
     "caregivers.email": ("E-mail de son compte MES", "E-mail of their MES account"),
     "caregivers.scope": ("Ce qu'il ou elle peut voir", "What they can see"),
     "caregivers.ends_on": ("Jusqu'au (facultatif)", "Until (optional)"),
-    "caregivers.invite": ("Partager avec cet aidant", "Share with this caregiver"),
-    "caregivers.invited": ("Accès partagé.", "Access shared."),
+    "caregivers.invite": ("Inviter cet aidant", "Invite this caregiver"),
+    "caregivers.pending_badge": ("En attente", "Pending"),
+    "caregivers.pending_line": (
+        "{access} · envoyée par {who} · à accepter avant le {until}",
+        "{access} · sent by {who} · to accept before {until}",
+    ),
     "caregivers.revoke": ("Retirer l'accès", "Revoke access"),
     "caregivers.revoked": ("Accès retiré.", "Access revoked."),
     "caregivers.confirm_title": ("Retirer cet accès ?", "Revoke this access?"),

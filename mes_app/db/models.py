@@ -123,13 +123,15 @@ class Guardianship(SQLModel, table=True):
 
 
 class GuardianInvitation(SQLModel, table=True):
-    """An offer to manage a profile, which the invitee accepts or declines (security issue 9).
+    """An offer of access to a profile, which the invitee accepts or declines (security issue 9).
 
-    ``role`` is ``co_guardian`` (the invitee joins the guardians) or ``handover`` (the invitee
-    becomes a guardian and the inviter stops being one). Nothing is granted before acceptance:
-    the ``Guardianship`` row is created only then. ``invitee_user_id`` is the account that had
-    ``invitee_email`` when the invitation was made (None when there was none: nobody sees it).
-    A pending invitation past ``expires_at`` is expired.
+    ``role`` is ``co_guardian`` (the invitee joins the guardians), ``handover`` (the invitee
+    becomes a guardian and the inviter stops being one) or ``caregiver`` (read-only access to
+    ``sections`` until ``access_ends_at``, if set). Nothing is granted before acceptance: the
+    ``Guardianship`` or ``CaregiverGrant`` row is created only then. ``invitee_user_id`` is the
+    account that had ``invitee_email`` when the invitation was made (None when there was none:
+    nobody sees it). A pending invitation past ``expires_at`` is expired. (The table keeps its
+    first name, from when it held guardian offers only.)
     """
 
     __tablename__ = "guardian_invitation"
@@ -139,12 +141,15 @@ class GuardianInvitation(SQLModel, table=True):
     invited_by_user_id: int = Field(foreign_key="user_account.id")
     invitee_email: str = Field(max_length=254)
     invitee_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
-    role: str = Field(max_length=12)  # co_guardian | handover
+    role: str = Field(max_length=12)  # co_guardian | handover | caregiver
     status: str = Field(default="pending", max_length=10)  # pending | accepted | declined | cancelled
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
     expires_at: datetime = Field(sa_type=TZ)
     decided_at: datetime | None = Field(default=None, sa_type=TZ)
     decided_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # caregiver offers: the scope (comma-separated section names) and when the access would end
+    sections: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
+    access_ends_at: datetime | None = Field(default=None, sa_type=TZ)
 
 
 class CareRelationship(SQLModel, table=True):

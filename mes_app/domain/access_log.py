@@ -42,6 +42,7 @@ class LoggedAction(StrEnum):
     INVITE_ACCEPT = "invite_accept"  # ... accepted
     INVITE_DECLINE = "invite_decline"  # ... declined
     INVITE_CANCEL = "invite_cancel"  # ... or cancelled
+    REVOKE = "revoke"  # a caregiver's access was withdrawn
 
 
 class TargetKind(StrEnum):
@@ -59,6 +60,8 @@ class TargetKind(StrEnum):
     SUMMARY = "summary"
     PREVENTION = "prevention"
     INVITATION = "invitation"
+    CAREGIVER_INVITATION = "caregiver_invitation"
+    CAREGIVER_GRANT = "caregiver_grant"
     VACCINATION_HISTORY = "vaccination_history"  # the answer "do you know your vaccinations?"
 
 

@@ -1,12 +1,18 @@
-"""Invitations to manage a profile: offered by a guardian, accepted or declined by the invitee.
+"""Invitations: access to a profile offered by someone who manages it, accepted or declined by
+the invitee.
 
 Pure Python: no Reflex, no database, no clock (security issue 9: nobody is made someone's
-co-guardian, or given a child's profile, without consenting).
+co-guardian or caregiver, or given a child's profile, without consenting).
+
+Three offers (``role``): ``co_guardian`` (manage the profile alongside the inviter),
+``handover`` (manage it instead of the inviter), ``caregiver`` (read-only access to the chosen
+``sections``, until ``access_ends_at`` if set).
 
 An invitation grants **nothing** until it is accepted: the access policy
-(:mod:`mes_app.domain.access`) knows guardians only through ``ProfileFacts.guardian_user_ids``,
-and the guardianship is created at acceptance (:func:`acceptance_changes`). The policy on the
-invitation itself (:func:`decide_invitation`):
+(:mod:`mes_app.domain.access`) knows guardians only through ``ProfileFacts.guardian_user_ids``
+and caregivers only through ``ProfileFacts.caregivers``; the guardianship or the caregiver grant
+is created at acceptance (:func:`acceptance_changes`, :func:`caregiver_grant`). The policy on
+the invitation itself (:func:`decide_invitation`), the same for every role:
 
 Invitee (``invitee_user_id``)
     VIEW, ACCEPT, DECLINE while the invitation is live: pending, not expired, and its inviter
@@ -20,7 +26,7 @@ Everyone else (strangers, care team, caregivers, links)
     *not found*.
 
 What the invitee is shown before accepting (see ``services.invitations``): the inviter's name,
-the child's first name, the role offered and the expiry date. No family name, no birth date
+the child's (or patient's) first name, the role offered and the expiry date. No family name, no birth date
 or age, nothing of the record: an address typed wrong must not reveal a child to a stranger,
 and the first name with the inviter's name is enough to recognise the offer.
 """
@@ -34,16 +40,21 @@ from enum import StrEnum
 from mes_app.domain.access import (
     NOT_FOUND,
     Actor,
+    CaregiverFacts,
     Decision,
     ProfileFacts,
+    Section,
     UserActor,
     Via,
     relationship_to,
 )
 
 INVITATION_DAYS = 14
-MAX_PENDING_PER_PROFILE = 10
-ROLES = ("co_guardian", "handover")
+MAX_PENDING_PER_PROFILE = 10  # per kind of offer: guardian roles, caregiver
+GUARDIAN_ROLES = ("co_guardian", "handover")
+CAREGIVER_ROLE = "caregiver"
+CAREGIVER_ROLES = (CAREGIVER_ROLE,)
+ROLES = GUARDIAN_ROLES + CAREGIVER_ROLES
 STORED_STATUSES = ("pending", "accepted", "declined", "cancelled")
 
 
@@ -60,9 +71,12 @@ class InvitationFacts:
     profile_id: int
     invited_by_user_id: int
     invitee_user_id: int | None  # None: no account had the address; nobody may decide
-    role: str  # co_guardian | handover
+    role: str  # co_guardian | handover | caregiver
     status: str  # pending | accepted | declined | cancelled
     expires_at: datetime
+    # caregiver offers only: the read-only scope, and when the access would end (None: never)
+    sections: frozenset[Section] = frozenset()
+    access_ends_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -71,10 +85,22 @@ class InvitationFacts:
             raise ValueError("unknown invitation status")
         if self.expires_at.tzinfo is None or self.expires_at.utcoffset() is None:
             raise ValueError("InvitationFacts.expires_at must be timezone-aware")
+        object.__setattr__(self, "sections", frozenset(Section(s) for s in self.sections))
+        if self.role == CAREGIVER_ROLE and not self.sections:
+            raise ValueError("a caregiver invitation needs a scope")
+        if self.role != CAREGIVER_ROLE and (self.sections or self.access_ends_at is not None):
+            raise ValueError("only a caregiver invitation has a scope and an end")
+        if self.access_ends_at is not None and (
+            self.access_ends_at.tzinfo is None or self.access_ends_at.utcoffset() is None
+        ):
+            raise ValueError("InvitationFacts.access_ends_at must be timezone-aware")
 
 
-def expiry(created_at: datetime) -> datetime:
-    return created_at + timedelta(days=INVITATION_DAYS)
+def expiry(created_at: datetime, access_ends_at: datetime | None = None) -> datetime:
+    """Fourteen days after sending, or earlier when the access offered ends before that: an
+    invitation to an access that is already over cannot be accepted."""
+    expires = created_at + timedelta(days=INVITATION_DAYS)
+    return min(expires, access_ends_at) if access_ends_at is not None else expires
 
 
 def invitation_status(invitation: InvitationFacts, now: datetime) -> str:
@@ -86,10 +112,11 @@ def invitation_status(invitation: InvitationFacts, now: datetime) -> str:
     return invitation.status
 
 
-def may_be_offered(profile_kind: str) -> bool:
-    """Only a profile managed by guardians (a child, a relative) is offered; an adult's own
-    profile belongs to its account holder and is never handed to anyone."""
-    return profile_kind != "self"
+def may_be_offered(profile_kind: str, role: str = "co_guardian") -> bool:
+    """Only a profile managed by guardians (a child, a relative) is offered to manage; an
+    adult's own profile belongs to its account holder and is never handed to anyone. Any
+    profile may be shared read-only with a caregiver."""
+    return role == CAREGIVER_ROLE or profile_kind != "self"
 
 
 def _manages(user_id: int, profile: ProfileFacts) -> bool:
@@ -130,16 +157,67 @@ class AcceptanceChanges:
 
 
 def acceptance_changes(invitation: InvitationFacts) -> AcceptanceChanges:
+    """For a co-guardian or hand-over offer (a caregiver offer: :func:`caregiver_grant`)."""
     if invitation.invitee_user_id is None:
         raise ValueError("an invitation without an invitee cannot be accepted")
+    if invitation.role not in GUARDIAN_ROLES:
+        raise ValueError("not an offer to manage the profile")
     ending = invitation.invited_by_user_id if invitation.role == "handover" else None
     if ending == invitation.invitee_user_id:
         ending = None
     return AcceptanceChanges(invitation.invitee_user_id, ending)
 
 
-def apply_acceptance(profile: ProfileFacts, invitation: InvitationFacts) -> ProfileFacts:
-    """The profile's facts once ``invitation`` is accepted (what the service stores)."""
+@dataclass(frozen=True)
+class CaregiverOffer:
+    """The caregiver grant that accepting a caregiver invitation creates."""
+
+    grantee_user_id: int
+    granted_by_user_id: int
+    sections: frozenset[Section]
+    starts_at: datetime
+    ends_at: datetime | None
+
+
+def caregiver_grant(invitation: InvitationFacts, accepted_at: datetime) -> CaregiverOffer:
+    """The read-only access a caregiver invitation gives from its acceptance on."""
+    if invitation.invitee_user_id is None:
+        raise ValueError("an invitation without an invitee cannot be accepted")
+    if invitation.role != CAREGIVER_ROLE:
+        raise ValueError("not a caregiver invitation")
+    return CaregiverOffer(
+        grantee_user_id=invitation.invitee_user_id,
+        granted_by_user_id=invitation.invited_by_user_id,
+        sections=invitation.sections,
+        starts_at=accepted_at,
+        ends_at=invitation.access_ends_at,
+    )
+
+
+def apply_acceptance(
+    profile: ProfileFacts, invitation: InvitationFacts, now: datetime | None = None, *, grant_id: int = 0
+) -> ProfileFacts:
+    """The profile's facts once ``invitation`` is accepted at ``now`` (what the service stores).
+
+    A caregiver offer replaces any grant the invitee already held (one grant per person);
+    ``now`` is needed for it, and ``grant_id`` names the new grant."""
+    if invitation.role == CAREGIVER_ROLE:
+        if now is None:
+            raise ValueError("accepting a caregiver invitation needs the time")
+        offer = caregiver_grant(invitation, now)
+        kept = tuple(
+            g if g.grantee_user_id != offer.grantee_user_id or g.revoked_at is not None
+            else CaregiverFacts(g.id, g.grantee_user_id, g.sections, g.starts_at, g.ends_at, now)
+            for g in profile.caregivers
+        )
+        new = CaregiverFacts(grant_id, offer.grantee_user_id, offer.sections, offer.starts_at, offer.ends_at, None)
+        return ProfileFacts(
+            profile_id=profile.profile_id,
+            owner_user_id=profile.owner_user_id,
+            guardian_user_ids=profile.guardian_user_ids,
+            care=profile.care,
+            caregivers=kept + (new,),
+        )
     changes = acceptance_changes(invitation)
     guardians = set(profile.guardian_user_ids) | {changes.new_guardian_user_id}
     if changes.ending_guardian_user_id is not None:

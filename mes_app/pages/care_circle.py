@@ -159,6 +159,54 @@ def _grant_card(g, on_revoke) -> rx.Component:  # noqa: ANN001
     )
 
 
+TAP = {"min_height": "44px"}
+
+
+def _pending_card(row) -> rx.Component:  # noqa: ANN001 - a Var of PendingRow
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.icon("mail", size=20, flex_shrink="0"), rx.text(row.email, weight="bold", style=WRAP),
+                      rx.badge(T["caregivers.pending_badge"], color_scheme="orange"), align="center", wrap="wrap"),
+            rx.text(row.scope, size="2", style=WRAP),
+            rx.text(row.line, size="1", color_scheme="gray", style=WRAP),
+            rx.button(rx.icon("x", size=16), T["invite.cancel"], variant="soft", color_scheme="gray", size="3",
+                      style=TAP, class_name="caregiver-cancel", on_click=CaregiversState.ask_cancel(row.id)),
+            spacing="1",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _caregivers_confirm() -> rx.Component:
+    """Revoke an access or cancel an invitation: the same confirmation dialog as elsewhere."""
+    is_revoke = CaregiversState.confirm_kind == "revoke"
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(rx.cond(is_revoke, T["caregivers.confirm_title"], T["invite.confirm_cancel_title"])),
+            rx.alert_dialog.description(
+                rx.cond(is_revoke, T["caregivers.confirm_text"], CaregiversState.confirm_text),
+                id="caregiver-confirm-text",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(T["invite.keep"], variant="soft", color_scheme="gray", size="3",
+                                                 style=TAP)),
+                rx.alert_dialog.action(rx.button(
+                    rx.cond(is_revoke, T["caregivers.revoke"], T["invite.cancel"]), color_scheme="red", size="3",
+                    style=TAP, on_click=CaregiversState.confirm, id="confirm-revoke")),
+                justify="end",
+                spacing="3",
+                margin_top="1rem",
+                wrap="wrap",
+            ),
+            width="calc(100vw - 1rem)",
+            max_width="28rem",
+        ),
+        open=CaregiversState.confirm_open,
+        on_open_change=CaregiversState.set_confirm_open,
+    )
+
+
 def caregivers_page() -> rx.Component:
     return app_page(
         _back_title("section.caregivers"),
@@ -183,6 +231,9 @@ def caregivers_page() -> rx.Component:
                             field(T["caregivers.ends_on"], rx.input(name="ends_on", type="date", size="3",
                                                                     width="100%", id="caregiver-ends-on")),
                             _error(CaregiversState.form_error),
+                            rx.cond(CaregiversState.invite_notice != "",
+                                    rx.callout(CaregiversState.invite_notice, color_scheme="teal", icon="mail-check",
+                                               role="status", width="100%", id="caregiver-notice")),
                             rx.button(T["caregivers.invite"], type="submit", size="3", width="100%",
                                       id="caregiver-invite"),
                             spacing="3",
@@ -195,18 +246,25 @@ def caregivers_page() -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(
+                    CaregiversState.pending.length() > 0,
+                    rx.vstack(
+                        rx.heading(T["invite.pending_title"], size="3", as_="h2"),
+                        rx.foreach(CaregiversState.pending, _pending_card),
+                        spacing="2", width="100%", id="caregiver-pending",
+                    ),
+                ),
+                rx.cond(
                     CaregiversState.grants.length() > 0,
                     rx.vstack(rx.foreach(CaregiversState.grants,
                                          lambda g: _grant_card(g, CaregiversState.ask_revoke(g.id))),
                               spacing="2", width="100%", id="caregiver-list"),
-                    empty_state("caregivers.empty", "heart-handshake"),
+                    rx.cond(CaregiversState.pending.length() == 0, empty_state("caregivers.empty", "heart-handshake")),
                 ),
                 spacing="3",
                 width="100%",
             ),
         ),
-        _confirm("caregivers.confirm_title", "caregivers.confirm_text", "caregivers.revoke", CaregiversState,
-                 CaregiversState.confirm_revoke, "confirm-revoke"),
+        _caregivers_confirm(),
     )
 
 

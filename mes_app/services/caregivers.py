@@ -1,7 +1,10 @@
-"""Caregivers: an existing account (a grandparent, a nanny) gets read-only access to chosen
-sections of a profile, until an optional end date or until revoked.
+"""Caregivers: an account (a grandparent, a nanny) gets read-only access to chosen sections of
+a profile, until an optional end date or until revoked — once they have accepted it.
 
-Only the owner or a guardian grants and revokes (MANAGE on the profile). Documents are
+Only the owner or a guardian offers, cancels and revokes (MANAGE on the profile). Offering is
+an invitation by e-mail (security issue 9, see ``services.invitations``): the answer is the
+same whether or not the address has an MES account, the pending offer is listed with the
+address and scope, and the grant is written only when the invitee accepts. Documents are
 shared one by one through the per-document switches (``services.documents``); the
 ``documents`` section in the scope only opens the documents switched on for the caregiver.
 """
@@ -14,12 +17,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from mes_app.db.models import CaregiverGrant, Guardianship, Profile, User
+from mes_app.db.models import CaregiverGrant, Profile, User
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, format_sections, parse_sections
+from mes_app.domain.access import Action, Section, Target, UserActor, parse_sections
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import NotFound, ValidationError
-from mes_app.services.access_facts import authorize
+from mes_app.domain.invitations import CAREGIVER_ROLE, CAREGIVER_ROLES
+from mes_app.services import invitations
+from mes_app.services.access_facts import authorize, record_access
 from mes_app.services.care_team import last_use
 
 # What a caregiver may be given (messages are between the patient and the care team).
@@ -39,10 +44,23 @@ class CaregiverView:
     status: str  # active | ended
 
 
-def _manage(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> int:
+@dataclass(frozen=True)
+class PendingCaregiverView:
+    """A caregiver invitation not yet answered, as the profile's managers see it: the address as
+    typed, never whether it belongs to an account."""
+
+    id: int  # the invitation id
+    email: str
+    sections: list[str]
+    ends_on: str  # ISO date of the last day of access included, "" without an end
+    invited_by: str  # the inviter's display name
+    expires_at: str  # ISO timestamp: the invitation's own expiry
+
+
+def _manage(session: Session, actor: UserActor, profile_id: object, *, now: datetime):  # noqa: ANN202
     pid = v.parse_id(profile_id)
-    authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind="caregivers")
-    return pid
+    decision = authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind="caregivers")
+    return pid, decision
 
 
 def parse_scope(values: object) -> frozenset[Section]:
@@ -95,6 +113,14 @@ def _view(grant: CaregiverGrant, user: User, session: Session, now: datetime) ->
     )
 
 
+def _pending_view(sent: invitations.SentInvitationView) -> PendingCaregiverView:
+    ends_on = _ends_on(datetime.fromisoformat(sent.access_ends_at)) if sent.access_ends_at else ""
+    return PendingCaregiverView(
+        id=sent.id, email=sent.invitee_email, sections=list(sent.sections), ends_on=ends_on,
+        invited_by=sent.invited_by, expires_at=sent.expires_at,
+    )
+
+
 def invite_caregiver(
     session: Session,
     actor: UserActor,
@@ -104,44 +130,62 @@ def invite_caregiver(
     ends_on: object = None,
     *,
     now: datetime,
-) -> CaregiverView:
-    """Give an existing account read-only access to ``sections`` of the profile."""
-    pid = _manage(session, actor, profile_id, now=now)
+) -> PendingCaregiverView:
+    """Offer read-only access to ``sections`` of the profile to whoever has ``email``.
+
+    Nothing is granted until the invitee accepts (``invitations.accept_invitation``). The answer
+    is the same whether or not the address belongs to an account; the only refusals name
+    people the managers already see (the owner, a guardian, a current caregiver, a pending
+    invitation)."""
+    pid, decision = _manage(session, actor, profile_id, now=now)
     address = v.parse_email(email)
     scope = parse_scope(sections)
     ends_at = parse_end(ends_on, now=now)
-    user = session.exec(select(User).where(User.email == address)).first()
-    if user is None:
-        raise ValidationError("error.account_not_found")
     profile = session.get(Profile, pid)
-    guardians = session.exec(
-        select(Guardianship.user_id).where(Guardianship.profile_id == pid, Guardianship.ended_at.is_(None))
-    ).all()
-    if user.id == profile.owner_user_id or user.id in guardians:
+    owner = session.get(User, profile.owner_user_id) if profile.owner_user_id else None
+    if address in invitations.guardian_emails(session, pid) or (owner is not None and owner.email == address):
         raise ValidationError("error.caregiver_manages")
-    current = session.exec(
-        select(CaregiverGrant).where(
-            CaregiverGrant.profile_id == pid, CaregiverGrant.grantee_user_id == user.id,
-            CaregiverGrant.revoked_at.is_(None),
-        )
-    ).all()
-    if any(g.ends_at is None or g.ends_at > now for g in current):
+    if address in _current_caregiver_emails(session, pid, now):
         raise ValidationError("error.already_caregiver")
-    grant = CaregiverGrant(
-        profile_id=pid, grantee_user_id=user.id, granted_by_user_id=actor.user_id,
-        sections=format_sections(scope), starts_at=now, ends_at=ends_at, created_at=now,
+    sent = invitations.create_invitation(
+        session, actor, decision, pid, address, CAREGIVER_ROLE, now=now, sections=scope, access_ends_at=ends_at,
     )
-    session.add(grant)
-    session.commit()
-    session.refresh(grant)
-    return _view(grant, user, session, now)
+    return _pending_view(sent)
+
+
+def _current_caregiver_emails(session: Session, pid: int, now: datetime) -> set[str]:
+    """The addresses of the caregivers listed to the managers (not revoked, not ended)."""
+    rows = session.exec(
+        select(User.email, CaregiverGrant.ends_at)
+        .join(CaregiverGrant, CaregiverGrant.grantee_user_id == User.id)
+        .where(CaregiverGrant.profile_id == pid, CaregiverGrant.revoked_at.is_(None))
+    ).all()
+    return {email for email, ends_at in rows if ends_at is None or ends_at > now}
+
+
+def pending_caregivers(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[PendingCaregiverView]:
+    """The profile's caregiver invitations waiting for an answer, oldest first (MANAGE)."""
+    return [
+        _pending_view(sent)
+        for sent in invitations.sent_invitations(session, actor, profile_id, now=now, roles=CAREGIVER_ROLES)
+    ]
+
+
+def cancel_caregiver_invitation(
+    session: Session, actor: UserActor, profile_id: object, invitation_id: object, *, now: datetime
+) -> None:
+    """Withdraw a pending caregiver invitation of this profile (any other id: not found)."""
+    iid = v.parse_id(invitation_id)
+    if all(p.id != iid for p in pending_caregivers(session, actor, profile_id, now=now)):
+        raise NotFound()
+    invitations.cancel_invitation(session, actor, iid, now=now)
 
 
 def list_caregivers(
     session: Session, actor: UserActor, profile_id: object, *, now: datetime, include_ended: bool = False
 ) -> list[CaregiverView]:
     """Grants not revoked (and, unless asked, not ended), newest first."""
-    pid = _manage(session, actor, profile_id, now=now)
+    pid, _ = _manage(session, actor, profile_id, now=now)
     session.commit()
     rows = session.exec(
         select(CaregiverGrant, User)
@@ -154,12 +198,17 @@ def list_caregivers(
 
 
 def revoke_caregiver(session: Session, actor: UserActor, profile_id: object, grant_id: object, *, now: datetime) -> None:
-    """End a grant now: the caregiver's next event shows nothing of this profile."""
-    pid = _manage(session, actor, profile_id, now=now)
+    """End a grant now: the caregiver's next event shows nothing of this profile. The access
+    history records who revoked it."""
+    pid, decision = _manage(session, actor, profile_id, now=now)
     gid = v.parse_id(grant_id)
     grant = session.get(CaregiverGrant, gid)
     if grant is None or grant.profile_id != pid or grant.revoked_at is not None:
         raise NotFound()
     grant.revoked_at = now
     session.add(grant)
+    record_access(
+        session, actor_user_id=actor.user_id, profile_id=pid, action="revoke", target_kind="caregiver_grant",
+        target_id=grant.id, via=decision.via.value if decision.via else "none", now=now,
+    )
     session.commit()

@@ -1,16 +1,18 @@
-"""Invitations to manage a profile (security issue 9): a guardian offers, the invitee decides.
+"""Invitations (security issue 9): someone who manages a profile offers access, the invitee decides.
 
-- ``invite_guardian``: only someone who may MANAGE the profile; the answer is the same
+- ``invite_guardian`` (and ``services.caregivers.invite_caregiver``, through
+  :func:`create_invitation`): only someone who may MANAGE the profile; the answer is the same
   whether or not the address belongs to an account ("if this address has an MES account,
   they will see the invitation").
-- ``invitations_for_me``: the invitee's pending invitations: the inviter's name and the
-  child's first name only (see :mod:`mes_app.domain.invitations` for why).
+- ``invitations_for_me``: the invitee's pending invitations, of every role: the inviter's
+  name and the child's (or patient's) first name only (see :mod:`mes_app.domain.invitations`).
 - ``accept_invitation`` / ``decline_invitation`` / ``cancel_invitation``: by id from the
   browser; anyone but the invitee (or, to cancel, a manager of the profile) gets *not found*.
 
-Nothing is granted before acceptance: the ``Guardianship`` row is written only then. Every
-step is recorded in the profile's access history (no health data: the action, the invitation
-id, through which relationship).
+Nothing is granted before acceptance: the ``Guardianship`` or ``CaregiverGrant`` row is
+written only then. Every step is recorded in the profile's access history (no health data:
+the action, the invitation id, through which relationship; target ``invitation`` for an
+offer to manage, ``caregiver_invitation`` for a caregiver's).
 """
 
 from __future__ import annotations
@@ -20,23 +22,27 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from mes_app.db.models import GuardianInvitation, Guardianship, Profile, User
+from mes_app.db.models import CaregiverGrant, GuardianInvitation, Guardianship, Profile, User
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor
+from mes_app.domain.access import Action, Decision, Section, Target, UserActor, format_sections, parse_sections
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.invitations import (
+    CAREGIVER_ROLE,
+    CAREGIVER_ROLES,
+    GUARDIAN_ROLES,
     MAX_PENDING_PER_PROFILE,
-    ROLES,
     InvitationAction,
     InvitationFacts,
     acceptance_changes,
+    caregiver_grant,
     decide_invitation,
     expiry,
     may_be_offered,
 )
 from mes_app.services.access_facts import authorize, load_profile_facts, record_access
 
-TARGET_KIND = "invitation"
+TARGET_KIND = "invitation"  # an offer to manage the profile
+CAREGIVER_TARGET_KIND = "caregiver_invitation"
 
 
 @dataclass(frozen=True)
@@ -45,10 +51,12 @@ class SentInvitationView:
 
     id: int
     invitee_email: str  # as the inviter typed it
-    role: str  # co_guardian | handover
+    role: str  # co_guardian | handover | caregiver
     invited_by: str  # the inviter's display name
     created_at: str  # ISO timestamp
     expires_at: str  # ISO timestamp
+    sections: tuple[str, ...] = ()  # a caregiver offer's scope, in declaration order
+    access_ends_at: str = ""  # ISO timestamp when a caregiver offer's access would end, "" never
 
 
 @dataclass(frozen=True)
@@ -71,19 +79,26 @@ def _facts(row: GuardianInvitation) -> InvitationFacts:
         role=row.role,
         status=row.status,
         expires_at=row.expires_at,
+        sections=parse_sections(row.sections),
+        access_ends_at=row.access_ends_at,
     )
+
+
+def _target_kind(row: GuardianInvitation) -> str:
+    return CAREGIVER_TARGET_KIND if row.role == CAREGIVER_ROLE else TARGET_KIND
 
 
 def _record(session: Session, actor: UserActor, row: GuardianInvitation, action: str, via: str, now: datetime) -> None:
     record_access(
         session, actor_user_id=actor.user_id, profile_id=row.profile_id, action=action,
-        target_kind=TARGET_KIND, target_id=row.id, via=via, now=now,
+        target_kind=_target_kind(row), target_id=row.id, via=via, now=now,
     )
 
 
-def _pending(pid: int, now: datetime):  # noqa: ANN202 - a where clause
+def _pending(pid: int, now: datetime, roles: tuple[str, ...] = GUARDIAN_ROLES):  # noqa: ANN202 - a where clause
     return (
         GuardianInvitation.profile_id == pid,
+        GuardianInvitation.role.in_(roles),
         GuardianInvitation.status == "pending",
         GuardianInvitation.expires_at > now,
     )
@@ -99,28 +114,55 @@ def invite_guardian(
     the address belongs to an account."""
     pid = v.parse_id(profile_id)
     address = v.parse_email(email)
-    offered = v.parse_choice(role, ROLES, field="role")
+    offered = v.parse_choice(role, GUARDIAN_ROLES, field="role")
     decision = authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind=TARGET_KIND)
     profile = session.get(Profile, pid)
-    if not may_be_offered(profile.kind):
+    if not may_be_offered(profile.kind, offered):
         raise ValidationError("error.guardian_own_profile")
     # The managers already see every guardian's address: saying so reveals nothing new.
-    guardian_emails = session.exec(
-        select(User.email).join(Guardianship, Guardianship.user_id == User.id)
-        .where(Guardianship.profile_id == pid, Guardianship.ended_at.is_(None))
-    ).all()
-    if address in guardian_emails:
+    if address in guardian_emails(session, pid):
         raise ValidationError("error.already_guardian")
-    pending = session.exec(select(GuardianInvitation).where(*_pending(pid, now))).all()
+    return create_invitation(session, actor, decision, pid, address, offered, now=now)
+
+
+def guardian_emails(session: Session, profile_id: int) -> list[str]:
+    """The addresses of the profile's active guardians (which its managers already see)."""
+    return list(session.exec(
+        select(User.email).join(Guardianship, Guardianship.user_id == User.id)
+        .where(Guardianship.profile_id == profile_id, Guardianship.ended_at.is_(None))
+    ).all())
+
+
+def create_invitation(
+    session: Session,
+    actor: UserActor,
+    decision: Decision,
+    profile_id: int,
+    address: str,
+    role: str,
+    *,
+    now: datetime,
+    sections: frozenset[Section] = frozenset(),
+    access_ends_at: datetime | None = None,
+) -> SentInvitationView:
+    """Store a pending invitation to ``address`` (already validated, MANAGE already decided).
+
+    The account with that address *now* is the invitee, if any; the view returned is the same
+    either way. At most one pending invitation per address and kind of offer, and
+    :data:`MAX_PENDING_PER_PROFILE` per kind."""
+    roles = CAREGIVER_ROLES if role == CAREGIVER_ROLE else GUARDIAN_ROLES
+    pending = session.exec(select(GuardianInvitation).where(*_pending(profile_id, now, roles))).all()
     if any(row.invitee_email == address for row in pending):
         raise ValidationError("error.already_invited")
     if len(pending) >= MAX_PENDING_PER_PROFILE:
         raise ValidationError("error.too_many_invitations", max=MAX_PENDING_PER_PROFILE)
     invitee = session.exec(select(User.id).where(User.email == address)).first()
     row = GuardianInvitation(
-        profile_id=pid, invited_by_user_id=actor.user_id, invitee_email=address, invitee_user_id=invitee,
-        role=offered, status="pending", created_at=now, expires_at=expiry(now),
+        profile_id=profile_id, invited_by_user_id=actor.user_id, invitee_email=address, invitee_user_id=invitee,
+        role=role, status="pending", created_at=now, expires_at=expiry(now, access_ends_at),
+        sections=format_sections(sections), access_ends_at=access_ends_at,
     )
+    _facts(row)  # the domain's checks on the offer (a caregiver offer has a scope, ...)
     session.add(row)
     session.flush()
     _record(session, actor, row, "invite", decision.via.value, now)
@@ -133,18 +175,23 @@ def _sent_view(row: GuardianInvitation, inviter_name: str) -> SentInvitationView
     return SentInvitationView(
         id=row.id, invitee_email=row.invitee_email, role=row.role, invited_by=inviter_name,
         created_at=row.created_at.isoformat(), expires_at=row.expires_at.isoformat(),
+        sections=tuple(s.value for s in Section if s in parse_sections(row.sections)),
+        access_ends_at=row.access_ends_at.isoformat() if row.access_ends_at else "",
     )
 
 
-def sent_invitations(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[SentInvitationView]:
-    """The profile's pending invitations, oldest first (MANAGE on the profile)."""
+def sent_invitations(
+    session: Session, actor: UserActor, profile_id: object, *, now: datetime, roles: tuple[str, ...] = GUARDIAN_ROLES
+) -> list[SentInvitationView]:
+    """The profile's pending invitations of ``roles`` (offers to manage it, unless asked), oldest
+    first (MANAGE on the profile)."""
     pid = v.parse_id(profile_id)
     authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind=TARGET_KIND)
     session.commit()
     rows = session.exec(
         select(GuardianInvitation, User.display_name)
         .join(User, User.id == GuardianInvitation.invited_by_user_id)
-        .where(*_pending(pid, now))
+        .where(*_pending(pid, now, roles))
         .order_by(GuardianInvitation.created_at, GuardianInvitation.id)
     ).all()
     return [_sent_view(row, name) for row, name in rows]
@@ -186,10 +233,41 @@ def invitations_for_me(session: Session, actor: UserActor, *, now: datetime) -> 
 
 
 def accept_invitation(session: Session, actor: UserActor, invitation_id: object, *, now: datetime) -> int:
-    """Become a guardian of the invitation's profile (the inviter steps down for a hand-over).
+    """Become a guardian of the invitation's profile (the inviter steps down for a hand-over),
+    or, for a caregiver invitation, get its read-only scoped access from now on.
 
     Returns the profile id, so that the caller may show it."""
     row, _ = _decide(session, actor, InvitationAction.ACCEPT, invitation_id, now)
+    if row.role == CAREGIVER_ROLE:
+        _grant_caregiver_access(session, row, now)
+    else:
+        _become_guardian(session, actor, row, now)
+    row.status, row.decided_at, row.decided_by_user_id = "accepted", now, actor.user_id
+    session.add(row)
+    _record(session, actor, row, "invite_accept", "invitation", now)
+    session.commit()
+    return row.profile_id
+
+
+def _grant_caregiver_access(session: Session, row: GuardianInvitation, now: datetime) -> None:
+    """Write the caregiver grant; it replaces any grant the invitee still held (one per person)."""
+    offer = caregiver_grant(_facts(row), now)
+    held = session.exec(
+        select(CaregiverGrant).where(
+            CaregiverGrant.profile_id == row.profile_id, CaregiverGrant.grantee_user_id == offer.grantee_user_id,
+            CaregiverGrant.revoked_at.is_(None),
+        )
+    ).all()
+    for grant in held:
+        grant.revoked_at = now
+        session.add(grant)
+    session.add(CaregiverGrant(
+        profile_id=row.profile_id, grantee_user_id=offer.grantee_user_id, granted_by_user_id=offer.granted_by_user_id,
+        sections=format_sections(offer.sections), starts_at=offer.starts_at, ends_at=offer.ends_at, created_at=now,
+    ))
+
+
+def _become_guardian(session: Session, actor: UserActor, row: GuardianInvitation, now: datetime) -> None:
     changes = acceptance_changes(_facts(row))
     mine = session.exec(
         select(Guardianship).where(Guardianship.profile_id == row.profile_id, Guardianship.user_id == actor.user_id)
@@ -211,11 +289,6 @@ def accept_invitation(session: Session, actor: UserActor, invitation_id: object,
         if leaving is not None:
             leaving.ended_at = now
             session.add(leaving)
-    row.status, row.decided_at, row.decided_by_user_id = "accepted", now, actor.user_id
-    session.add(row)
-    _record(session, actor, row, "invite_accept", "invitation", now)
-    session.commit()
-    return row.profile_id
 
 
 def decline_invitation(session: Session, actor: UserActor, invitation_id: object, *, now: datetime) -> None:

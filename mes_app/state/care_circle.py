@@ -39,6 +39,16 @@ class GrantRow:
 
 
 @dataclass(frozen=True)
+class PendingRow:
+    """A caregiver invitation waiting for an answer: the address as typed and the scope."""
+
+    id: str
+    email: str
+    scope: str
+    line: str  # "Sans date de fin · envoyée par Alice · en attente jusqu'au 16 déc. 2026"
+
+
+@dataclass(frozen=True)
 class LinkRow:
     id: int
     label: str
@@ -88,6 +98,19 @@ def _grant_rows(grants, lang: str) -> list[GrantRow]:  # noqa: ANN001
                  until=_day(g.ends_on, lang), last_used=_day(g.last_used, lang))
         for g in grants
     ]
+
+
+def _pending_rows(items, lang: str) -> list[PendingRow]:  # noqa: ANN001
+    rows = []
+    for p in items:
+        access = (i18n.t("caregivers.until", lang) + " " + _day(p.ends_on, lang)) if p.ends_on else \
+            i18n.t("caregivers.no_end", lang)
+        rows.append(PendingRow(
+            id=str(p.id), email=p.email, scope=_scope(p.sections, lang),
+            line=i18n.t("caregivers.pending_line", lang, access=access, who=p.invited_by,
+                        until=_day(p.expires_at, lang)),
+        ))
+    return rows
 
 
 def _valid_id(value: object) -> int | None:
@@ -175,28 +198,46 @@ class CareTeamState(AppState):
         return self._set(self.confirm_id, "removed", "care.removed_done")
 
 
+CAREGIVER_CONFIRM_KINDS = ("revoke", "cancel")
+
+
 class CaregiversState(AppState):
+    """Caregivers of the active profile: invite by e-mail (the same answer for any address),
+    cancel a pending invitation, revoke an access. The id being confirmed stays on the server."""
+
     grants: list[GrantRow] = []
+    pending: list[PendingRow] = []
     error: str = ""
     form_error: str = ""
+    invite_notice: str = ""
     form_key: int = 0
     confirm_open: bool = False
-    confirm_id: int = 0
+    confirm_kind: str = ""  # revoke | cancel
+    confirm_text: str = ""  # for a cancel: "x@y.fr will no longer be able to accept it."
+    _confirm_id: int | None = None
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
-        self.grants = []
+        self.grants, self.pending = [], []
         if pid is None:
             raise NotFound()
-        self.grants = _grant_rows(caregivers.list_caregivers(ctx.session, ctx.actor, pid, now=ctx.now), self._lang())
+        lang = self._lang()
+        self.grants = _grant_rows(caregivers.list_caregivers(ctx.session, ctx.actor, pid, now=ctx.now), lang)
+        self.pending = _pending_rows(caregivers.pending_caregivers(ctx.session, ctx.actor, pid, now=ctx.now), lang)
+
+    def _close_confirm(self) -> None:
+        self.confirm_open, self.confirm_kind, self.confirm_text, self._confirm_id = False, "", "", None
 
     @rx.event
     def load_caregivers(self):
-        self.error, self.form_error, self.confirm_open = "", "", False
+        self.error, self.form_error, self.invite_notice = "", "", ""
+        self._close_confirm()
         return self._attempt(self._reload).event
 
     @rx.event
     def invite(self, form_data: dict):
+        """Invite whoever has the address: nothing is shared before they accept."""
+        self.invite_notice = ""
         if not isinstance(form_data, dict):
             return
         sections = [s for s in CAREGIVER_SECTIONS if form_data.get(f"scope_{s}") not in (None, "", False)]
@@ -213,32 +254,60 @@ class CaregiversState(AppState):
         if not done.ok:
             return done.event
         self.form_error = ""
+        self.invite_notice = self._text("invite.sent")
         self.form_key += 1
-        return rx.toast.success(self._text("caregivers.invited"), duration=2500)
+        return None
 
     @rx.event
     def ask_revoke(self, grant_id: int):
+        self._close_confirm()
         gid = _valid_id(grant_id)
         if gid is not None and any(g.id == gid for g in self.grants):
-            self.confirm_id, self.confirm_open = gid, True
+            self.confirm_kind, self._confirm_id, self.confirm_open = "revoke", gid, True
+
+    @rx.event
+    def ask_cancel(self, invitation_id: str):
+        """Confirm withdrawing a pending invitation listed on this page (any other id: ignored)."""
+        self._close_confirm()
+        if not isinstance(invitation_id, str) or not invitation_id.isdigit() or len(invitation_id) > 18:
+            return
+        match = next((p for p in self.pending if p.id == invitation_id), None)
+        if match is not None:
+            self.confirm_kind, self._confirm_id = "cancel", int(invitation_id)
+            self.confirm_text = self._text("invite.confirm_cancel_text", email=match.email)
+            self.confirm_open = True
 
     @rx.event
     def set_confirm_open(self, value: bool):
         self.confirm_open = value if isinstance(value, bool) else False
+        if not self.confirm_open:
+            self._confirm_id = None
 
     @rx.event
-    def confirm_revoke(self):
-        self.confirm_open = False
+    def confirm(self):
+        """Revoke the access, or cancel the invitation, chosen in ``ask_revoke`` / ``ask_cancel``;
+        the service re-checks it against the active profile."""
+        kind, target = self.confirm_kind, self._confirm_id
+        self._close_confirm()
+        if target is None or kind not in CAREGIVER_CONFIRM_KINDS:
+            return None
 
-        def revoke(ctx) -> None:  # noqa: ANN001
+        def change(ctx) -> None:  # noqa: ANN001
             pid = self._active_profile(ctx)
             if pid is None:
                 raise NotFound()
-            caregivers.revoke_caregiver(ctx.session, ctx.actor, pid, self.confirm_id, now=ctx.now)
+            if kind == "revoke":
+                caregivers.revoke_caregiver(ctx.session, ctx.actor, pid, target, now=ctx.now)
+            else:
+                caregivers.cancel_caregiver_invitation(ctx.session, ctx.actor, pid, target, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(revoke)
-        return rx.toast.success(self._text("caregivers.revoked"), duration=2500) if done.ok else done.event
+        done = self._attempt(change)
+        if not done.ok:
+            return done.event
+        self.invite_notice = ""
+        key = "caregivers.revoked" if kind == "revoke" else "invite.cancelled"
+        return rx.toast.success(self._text(key), duration=2500)
 
 
 REVOKE_KINDS = ("care_team", "caregiver", "link")

@@ -168,8 +168,8 @@ class ProfilesState(AppState):
                 if match is None:
                     raise NotFound()
                 text_key = f"invite.confirm_{kind}_text"
-                if kind == "accept" and match.role == "handover":
-                    text_key = "invite.confirm_accept_handover_text"
+                if kind == "accept" and match.role in ("handover", "caregiver"):
+                    text_key = f"invite.confirm_accept_{match.role}_text"
                 self.confirm_title = i18n.t(f"invite.confirm_{kind}_title", lang)
                 self.confirm_text = i18n.t(text_key, lang, who=match.inviter_name, child=match.child_given_name)
             self.confirm_kind = kind

@@ -28,6 +28,7 @@ from mes_app.domain.invitations import (
     InvitationFacts,
     acceptance_changes,
     apply_acceptance,
+    caregiver_grant,
     decide_invitation,
     expiry,
     invitation_status,
@@ -51,10 +52,13 @@ CHILD = ProfileFacts(
 )
 
 
-def invitation(role="co_guardian", status="pending", *, by=ALICE, to=INVITEE, expires_at=None) -> InvitationFacts:
+def invitation(role="co_guardian", status="pending", *, by=ALICE, to=INVITEE, expires_at=None,
+               sections=None, access_ends_at=None) -> InvitationFacts:
+    if sections is None:
+        sections = frozenset({Section.VACCINATIONS}) if role == "caregiver" else frozenset()
     return InvitationFacts(
         id=7, profile_id=CHILD_ID, invited_by_user_id=by, invitee_user_id=to, role=role, status=status,
-        expires_at=expires_at or expiry(NOW - DAY),
+        expires_at=expires_at or expiry(NOW - DAY), sections=sections, access_ends_at=access_ends_at,
     )
 
 
@@ -67,7 +71,7 @@ def outcome(actor, action, inv, profile=CHILD, now=NOW) -> str:
 
 
 @pytest.mark.parametrize("status", ["pending", "declined", "cancelled"])
-@pytest.mark.parametrize("role", ["co_guardian", "handover"])
+@pytest.mark.parametrize("role", ["co_guardian", "handover", "caregiver"])
 def test_an_unaccepted_invitation_grants_nothing_on_any_section(status, role):
     inv = invitation(role, status)
     assert decide_invitation(invitee, InvitationAction.VIEW, inv, CHILD, NOW).visible == (status == "pending")
@@ -117,10 +121,11 @@ MATRIX = {
 ACTIONS = (InvitationAction.VIEW, InvitationAction.ACCEPT, InvitationAction.DECLINE, InvitationAction.CANCEL)
 
 
+@pytest.mark.parametrize("role", ["co_guardian", "handover", "caregiver"])
 @pytest.mark.parametrize("persona", MATRIX)
-def test_who_may_see_accept_decline_or_cancel_a_pending_invitation(persona):
+def test_who_may_see_accept_decline_or_cancel_a_pending_invitation(persona, role):
     actor, expected = MATRIX[persona]
-    assert "".join(outcome(actor, a, invitation()) for a in ACTIONS) == expected
+    assert "".join(outcome(actor, a, invitation(role)) for a in ACTIONS) == expected
 
 
 def test_links_and_nobody_get_not_found():
@@ -170,3 +175,67 @@ def test_bad_facts_are_refused():
         decide_invitation(invitee, InvitationAction.VIEW, dataclasses.replace(invitation(), profile_id=5), CHILD, NOW)
     with pytest.raises(ValueError):
         invitation_status(invitation(), datetime(2026, 12, 1))
+
+
+# --------------------------------------------------------------------------- caregiver offers
+
+
+def test_accepting_a_caregiver_offer_gives_exactly_its_scope_read_only():
+    offer = invitation("caregiver", sections=frozenset({Section.VACCINATIONS, Section.MEASURES}),
+                       access_ends_at=NOW + 30 * DAY)
+    before = CHILD
+    assert readable_sections(invitee, before, NOW) == frozenset()
+    after = apply_acceptance(before, offer, NOW, grant_id=401)
+    assert relationship_to(invitee, after, NOW) is Via.CAREGIVER
+    assert readable_sections(invitee, after, NOW) == {Section.VACCINATIONS, Section.MEASURES}
+    assert decide(invitee, Action.READ, after, Target(Section.VACCINATIONS), NOW).allowed
+    assert not decide(invitee, Action.READ, after, Target(Section.CONDITIONS), NOW).visible
+    assert not decide(invitee, Action.CREATE, after, Target(Section.VACCINATIONS), NOW).allowed
+    assert not decide(invitee, Action.READ, after, Target(Section.VACCINATIONS), NOW + 30 * DAY).visible
+    assert after.guardian_user_ids == CHILD.guardian_user_ids and after.care == CHILD.care
+    grant = caregiver_grant(offer, NOW)
+    assert (grant.grantee_user_id, grant.granted_by_user_id, grant.starts_at, grant.ends_at) == (
+        INVITEE, ALICE, NOW, NOW + 30 * DAY)
+
+
+def test_a_caregiver_offer_replaces_the_grant_the_invitee_held():
+    renewed = invitation("caregiver", to=NANNY, sections=frozenset({Section.MEASURES}))
+    after = apply_acceptance(CHILD, renewed, NOW, grant_id=401)
+    assert readable_sections(nanny, after, NOW) == {Section.MEASURES}
+    assert [g.revoked_at for g in after.caregivers if g.id == 400] == [NOW]
+
+
+def test_a_caregiver_offer_is_not_an_offer_to_manage():
+    offer = invitation("caregiver")
+    with pytest.raises(ValueError):
+        acceptance_changes(offer)
+    with pytest.raises(ValueError):
+        apply_acceptance(CHILD, offer)  # the grant starts at acceptance: the time is needed
+    with pytest.raises(ValueError):
+        caregiver_grant(invitation(), NOW)
+    with pytest.raises(ValueError):
+        caregiver_grant(invitation("caregiver", to=None), NOW)
+
+
+def test_an_offer_expires_with_the_access_it_offers_if_sooner():
+    assert expiry(NOW, NOW + 3 * DAY) == NOW + 3 * DAY
+    assert expiry(NOW, NOW + 60 * DAY) == NOW + INVITATION_DAYS * DAY
+    assert expiry(NOW, None) == NOW + INVITATION_DAYS * DAY
+
+
+def test_any_profile_may_be_shared_with_a_caregiver():
+    assert may_be_offered("self", "caregiver") and may_be_offered("child", "caregiver")
+    assert not may_be_offered("self", "handover")
+
+
+def test_bad_caregiver_facts_are_refused():
+    with pytest.raises(ValueError):
+        invitation("caregiver", sections=frozenset())  # a scope is required
+    with pytest.raises(ValueError):
+        invitation("co_guardian", sections=frozenset({Section.VACCINATIONS}))
+    with pytest.raises(ValueError):
+        invitation("co_guardian", access_ends_at=NOW + DAY)
+    with pytest.raises(ValueError):
+        invitation("caregiver", access_ends_at=datetime(2026, 12, 1))
+    with pytest.raises(ValueError):
+        invitation("caregiver", sections=frozenset({"nope"}))

@@ -1,5 +1,7 @@
-"""The care circle on a phone (390×844): the demo parent shares Léa's vaccinations with a new
-caregiver, who sees them read-only and nothing else; then the parent revokes the access."""
+"""The care circle on a phone (390×844): the demo parent invites a new caregiver to see Léa's
+vaccinations (the same answer as for an address without an account, which she cancels); the
+caregiver sees nothing of Léa before accepting the invitation in the confirmation dialog, then
+sees the vaccinations read-only and nothing else; then the parent revokes the access."""
 
 from __future__ import annotations
 
@@ -45,18 +47,54 @@ def test_parent_shares_vaccinations_with_a_caregiver_then_revokes(live_server: s
     expect(page.get_by_role("alert")).to_contain_text("Choisissez au moins une rubrique")  # no scope ticked
     page.locator("#scope-vaccinations").check()
     page.locator("#caregiver-invite").click()
-    expect(page.locator("#caregiver-list")).to_contain_text("Nina Nounou")
-    expect(page.locator("#caregiver-list")).to_contain_text("Vaccinations")
+    expect(page.locator("#caregiver-notice")).to_contain_text("Si cette adresse a un compte MES")
+    expect(page.locator("#caregiver-pending")).to_contain_text(nanny_email)
+    expect(page.locator("#caregiver-pending")).to_contain_text("Vaccinations")
+    expect(page.locator("body")).not_to_contain_text("Nina Nounou")  # the address does not name its account
     assert_no_horizontal_scroll(page)
+    # An address without an account gets exactly the same answer; the parent cancels that one.
+    nobody = f"personne.{uuid.uuid4().hex[:8]}@example.org"
+    page.locator("#caregiver-email").fill(nobody)
+    page.locator("#scope-vaccinations").check()
+    page.locator("#caregiver-invite").click()
+    expect(page.locator("#caregiver-pending .caregiver-cancel")).to_have_count(2)
+    expect(page.locator("#caregiver-notice")).to_contain_text("Si cette adresse a un compte MES")
+    box = page.locator(".caregiver-cancel").first.bounding_box()
+    assert box is not None and box["height"] >= 44
+    page.locator("#caregiver-pending .rt-Card").filter(has_text=nobody).locator(".caregiver-cancel").click()
+    expect(page.locator("#caregiver-confirm-text")).to_contain_text(nobody)
+    page.locator("#confirm-revoke").click()
+    expect(page.locator("#caregiver-pending .caregiver-cancel")).to_have_count(1)
+    expect(page.locator("#caregiver-pending")).not_to_contain_text(nobody)
     page.goto(live_server + "/who-can-see")
-    expect(page.locator("#who-can-see")).to_contain_text("Nina Nounou")
     expect(page.locator("#who-can-see")).to_contain_text("Dr")  # the demo GP is in the care team
-    assert_no_horizontal_scroll(page)
+    expect(page.locator("#who-can-see")).not_to_contain_text("Nina Nounou")
     page.context.clear_cookies()
 
-    # The caregiver sees Léa's vaccinations, read-only, and not her conditions.
+    # The caregiver sees the invitation (Camille's name, Léa's first name) and nothing of Léa.
     log_in(page, live_server, nanny_email, NANNY_PASSWORD)
     expect(page.locator("#active-profile-name")).to_have_text("Nina Nounou")
+    expect(page.locator("#profile-switcher option", has_text="Léa")).to_have_count(0)
+    page.locator("#home-invitations-link").click()
+    expect(page).to_have_url(re.compile(r"/profiles"))
+    expect(page.locator("#received-invitations")).to_contain_text(
+        "Camille Martin vous invite à voir une partie du dossier de santé de Léa, en lecture seule.")
+    body = page.locator("body").inner_text()
+    assert "Vaxelis" not in body and "Léa Martin" not in body
+    assert_no_horizontal_scroll(page)
+    page.goto(live_server + "/record/vaccinations")  # her own, empty record: not Léa's
+    expect(page.get_by_text("Rien d'enregistré ici pour l'instant.")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("Vaxelis")
+
+    # She accepts in the confirmation dialog; Léa is shared with her.
+    page.goto(live_server + "/profiles")
+    page.locator(".invitation-accept").first.click()
+    expect(page.locator("#invite-confirm-text")).to_contain_text("en lecture seule")
+    page.locator("#invite-confirm").click()
+    expect(page.get_by_text("Invitation acceptée")).to_be_visible()
+    expect(page.locator("#received-invitations")).to_have_count(0)
+
+    # She sees Léa's vaccinations, read-only, and not her conditions.
     switch_to(page, "Léa")
     page.goto(live_server + "/record/vaccinations")
     expect(page.locator("#list-vaccinations")).to_contain_text("Vaxelis")
@@ -71,11 +109,17 @@ def test_parent_shares_vaccinations_with_a_caregiver_then_revokes(live_server: s
     assert_no_horizontal_scroll(page)
     page.context.clear_cookies()
 
-    # The parent revokes it from "who can see my record"; the caregiver then sees nothing.
+    # The parent now lists her as a caregiver, and revokes it from "who can see my record".
     log_in(page, live_server, PARENT_EMAIL, PARENT_PASSWORD)
     expect(page.locator("#active-profile-name")).to_have_text("Camille Martin")
     switch_to(page, "Léa")
+    page.goto(live_server + "/caregivers")
+    expect(page.locator("#caregiver-list")).to_contain_text("Nina Nounou")
+    expect(page.locator("#caregiver-list")).to_contain_text("Vaccinations")
+    expect(page.locator("#caregiver-pending")).to_have_count(0)
+    assert_no_horizontal_scroll(page)
     page.goto(live_server + "/who-can-see")
+    expect(page.locator("#who-can-see")).to_contain_text("Nina Nounou")
     page.locator(".caregiver-revoke").first.click()
     page.locator("#confirm-revoke").click()
     expect(page.locator("#who-can-see")).not_to_contain_text("Nina Nounou")

@@ -1,4 +1,8 @@
-"""Caregivers through the service: a scoped, read-only grant that ends when asked."""
+"""Caregivers through the service: a scoped, read-only grant that ends when asked.
+
+Since security issue 9 a grant is an invitation the caregiver accepts: the set-ups below invite
+and accept (:func:`_grant`); ``tests/services/test_caregiver_invitations.py`` tests the
+invitation itself."""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mes_app.db.models import CaregiverGrant
+from mes_app.db.models import CaregiverGrant, GuardianInvitation
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-from mes_app.services import caregivers, profiles, records
+from mes_app.services import caregivers, invitations, profiles, records
 from tests.factories import (
     committed_count,
     committed_rows,
@@ -25,6 +29,15 @@ VACCINE = {"code_text": "Hexavalent", "given_on": "2024-05-15", "dose_number": "
 CONDITION = {"code_text": "Eczéma", "status": "active", "onset_date": "2024-06-01"}
 
 
+def _grant(session, manager, profile_id, grantee, sections, ends_on="", *, now):
+    """Invite ``grantee`` as caregiver, and ``grantee`` accepts: the grant as its managers list it."""
+    sent = caregivers.invite_caregiver(session, manager.actor, profile_id, grantee.email, sections, ends_on, now=now)
+    invitations.accept_invitation(session, grantee.actor, sent.id, now=now)
+    [view] = [c for c in caregivers.list_caregivers(session, manager.actor, profile_id, now=now, include_ended=True)
+              if c.email == grantee.email]
+    return view
+
+
 def test_guardian_invites_a_caregiver_who_sees_exactly_the_scope_read_only(session, now):
     alice = make_owner(session)
     lea = make_child(session, alice)
@@ -32,7 +45,7 @@ def test_guardian_invites_a_caregiver_who_sees_exactly_the_scope_read_only(sessi
     records.add_entry(session, alice.actor, lea.id, "vaccinations", VACCINE, now=now)
     records.add_entry(session, alice.actor, lea.id, "conditions", CONDITION, now=now)
 
-    view = caregivers.invite_caregiver(session, alice.actor, lea.id, mamie.email, ["vaccinations"], "", now=now)
+    view = _grant(session, alice, lea.id, mamie, ["vaccinations"], "", now=now)
     assert view.sections == ["vaccinations"] and view.ends_on == "" and view.status == "active"
 
     # her switcher lists Léa as shared with her
@@ -84,6 +97,7 @@ def test_strangers_and_caregivers_cannot_manage_grants(session, now, who):
         caregivers.revoke_caregiver(session, actor, alice.profile.id, nanny.grant.id, now=now)
     assert committed_count(session, CaregiverGrant) == 1
     assert committed_rows(session, CaregiverGrant)[0].revoked_at is None
+    assert committed_count(session, GuardianInvitation) == 0
 
 
 def test_a_professional_of_the_care_team_cannot_grant_access(session, now):
@@ -94,12 +108,12 @@ def test_a_professional_of_the_care_team_cannot_grant_access(session, now):
     with pytest.raises(Forbidden):
         caregivers.invite_caregiver(session, dr.actor, alice.profile.id, friend.email, ["conditions"], now=now)
     assert committed_count(session, CaregiverGrant) == 0
+    assert committed_count(session, GuardianInvitation) == 0
 
 
 @pytest.mark.parametrize(
     "email, sections, ends_on, code",
     [
-        ("nobody@example.org", ["vaccinations"], "", "error.account_not_found"),
         ("not-an-email", ["vaccinations"], "", "error.invalid_email"),
         (None, ["vaccinations"], "", "error.required"),
         ("FRIEND", [], "", "error.scope_required"),
@@ -123,6 +137,7 @@ def test_bad_input_is_refused_and_nothing_is_stored(session, now, email, section
         caregivers.invite_caregiver(session, alice.actor, alice.profile.id, email, sections, ends_on, now=now)
     assert error.value.code == code
     assert committed_count(session, CaregiverGrant) == 0
+    assert committed_count(session, GuardianInvitation) == 0
 
 
 def test_a_co_guardian_cannot_be_made_caregiver_and_no_double_grant(session, now):
@@ -133,7 +148,11 @@ def test_a_co_guardian_cannot_be_made_caregiver_and_no_double_grant(session, now
     with pytest.raises(ValidationError) as error:
         caregivers.invite_caregiver(session, alice.actor, lea.id, bob.email, ["vaccinations"], now=now)
     assert error.value.code == "error.caregiver_manages"
-    caregivers.invite_caregiver(session, alice.actor, lea.id, zoe.email, ["vaccinations"], now=now)
+    sent = caregivers.invite_caregiver(session, alice.actor, lea.id, zoe.email, ["vaccinations"], now=now)
+    with pytest.raises(ValidationError) as error:  # while the first invitation waits
+        caregivers.invite_caregiver(session, alice.actor, lea.id, zoe.email, ["conditions"], now=now)
+    assert error.value.code == "error.already_invited"
+    invitations.accept_invitation(session, zoe.actor, sent.id, now=now)
     with pytest.raises(ValidationError) as error:
         caregivers.invite_caregiver(session, alice.actor, lea.id, zoe.email, ["conditions"], now=now)
     assert error.value.code == "error.already_caregiver"
@@ -143,9 +162,7 @@ def test_a_co_guardian_cannot_be_made_caregiver_and_no_double_grant(session, now
 def test_the_end_date_is_the_last_day_included_in_french_time(session, now):
     alice = make_owner(session)
     zoe = make_owner(session, "Zoé")
-    view = caregivers.invite_caregiver(
-        session, alice.actor, alice.profile.id, zoe.email, ["vaccinations"], "2026-12-01", now=now
-    )
+    view = _grant(session, alice, alice.profile.id, zoe, ["vaccinations"], "2026-12-01", now=now)
     assert view.ends_on == "2026-12-01"
     [grant] = committed_rows(session, CaregiverGrant)
     assert grant.ends_at == datetime(2026, 12, 1, 23, 0, tzinfo=timezone.utc)  # midnight in Paris (UTC+1)
