@@ -34,7 +34,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def login_cookie(base_url: str, email: str, password: str) -> str | None:
     """POST the native login form; return the session cookie value, or None when refused."""
     data = urllib.parse.urlencode({"email": email, "password": password}).encode()
-    request = urllib.request.Request(f"{base_url}/api/login", data=data, method="POST")
+    request = urllib.request.Request(f"{base_url}/api/login", data=data, method="POST",
+                                     headers={"Origin": base_url})
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         response = opener.open(request, timeout=30)
@@ -69,7 +70,7 @@ def router_data(path: str) -> dict:
 
 def logout(base_url: str, cookie: str) -> None:
     request = urllib.request.Request(f"{base_url}/api/logout", data=b"", method="POST",
-                                     headers={"Cookie": f"mes_session={cookie}"})
+                                     headers={"Cookie": f"mes_session={cookie}", "Origin": base_url})
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         opener.open(request, timeout=30)
