@@ -204,6 +204,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.generic": ("Une erreur est survenue. Réessayez.", "Something went wrong. Please try again."),
     "error.not_found": ("Introuvable.", "Not found."),
     "error.forbidden": ("Vous ne pouvez pas faire cela.", "You cannot do that."),
+    "error.request_too_large": ("Demande trop volumineuse : rien n'a été enregistré.",
+                                "Request too large: nothing was saved."),
     "error.cross_site": ("Demande refusée : elle ne vient pas d'une page de MES. Rechargez la page et réessayez.",
                          "Request refused: it did not come from an MES page. Reload the page and try again."),
     "error.session_expired": ("Votre session a expiré. Reconnectez-vous.", "Your session has expired. Please log in again."),

@@ -177,8 +177,27 @@ ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 SECURITY_HEADERS = list(security_headers.BASE_HEADERS)
 
 
-def _too_large() -> Response:
-    return PlainTextResponse("Request too large", status_code=413, headers={"Cache-Control": "no-store"})
+def _scope_lang(scope: dict) -> str:
+    from mes_app import i18n
+
+    lang = cookie_value(origin.scope_headers(scope).get("cookie"), "mes_lang")
+    return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+def _too_large(scope: dict) -> Response:
+    """413, whether the body declared its size or came chunked, and the same answer the route
+    itself gives when its own cap is reached first: the upload and import scripts show it."""
+    from mes_app import i18n
+
+    lang, path = _scope_lang(scope), scope.get("path", "")
+    if path == DOCUMENTS_PATH:
+        code, params = "error.document_too_large", {"max_mb": max(1, settings.max_upload_bytes // (1024 * 1024))}
+    elif path == measure_import_route.PATH:
+        code, params = "error.import_too_large", {"max_mb": measure_import_route.MAX_IMPORT_BYTES // (1024 * 1024)}
+    else:
+        code, params = "error.request_too_large", {}
+    return JSONResponse({"ok": False, "code": code, "message": i18n.t(code, lang, **params)}, status_code=413,
+                        headers={"Cache-Control": "no-store"})
 
 
 def _cross_site_refusal(scope: dict) -> Response:
@@ -186,8 +205,7 @@ def _cross_site_refusal(scope: dict) -> Response:
     translated message (the upload and import scripts show ``message`` / map ``code``)."""
     from mes_app import i18n
 
-    lang = cookie_value(origin.scope_headers(scope).get("cookie"), "mes_lang")
-    lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+    lang = _scope_lang(scope)
     code = "error.cross_site"
     return JSONResponse({"ok": False, "code": code, "message": i18n.t(code, lang)}, status_code=403,
                         headers={"Cache-Control": "no-store"})
@@ -214,6 +232,12 @@ def guard(app: ASGIApp) -> ASGIApp:
                 if html and b"content-security-policy" not in present:
                     held.update(start=message, body=bytearray(), encoding=_header(headers, b"content-encoding"))
                     return
+            elif message["type"] == "http.response.pathsend" and "start" in held:
+                # Granian's file extension: the server sends the file itself; hash it from disk.
+                start = held.pop("start")
+                policy = security_headers.csp_for_file(message.get("path", ""), held.pop("encoding"))
+                held.clear()
+                await send({**start, "headers": [*start["headers"], (b"content-security-policy", policy.encode())]})
             elif message["type"] == "http.response.body" and "start" in held:
                 held["body"] += message.get("body", b"")
                 if message.get("more_body", False):
@@ -232,7 +256,7 @@ def guard(app: ASGIApp) -> ASGIApp:
         limit = _body_limit(path)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _too_large()(scope, receive, send_with_headers)
+            await _too_large(scope)(scope, receive, send_with_headers)
             return
 
         # A body without Content-Length (chunked) is counted as it arrives. Past the limit the
@@ -269,7 +293,7 @@ def guard(app: ASGIApp) -> ASGIApp:
                 raise
             log.info("request body over the limit on %s: answered 413", path)
         if overflow and not started:
-            await _too_large()(scope, receive, send_with_headers)
+            await _too_large(scope)(scope, receive, send_with_headers)
 
     return guarded
 

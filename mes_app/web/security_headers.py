@@ -111,6 +111,16 @@ def csp_for_html(body: bytes, content_encoding: bytes | None = None) -> str:
     return policy
 
 
+def csp_for_file(path: str, content_encoding: bytes | None = None) -> str:
+    """:func:`csp_for_html` of an HTML file the server sends straight from disk."""
+    try:
+        with open(path, "rb") as handle:
+            body = handle.read()
+    except OSError:
+        body = b""
+    return csp_for_html(body, content_encoding)
+
+
 def extra_headers(*, html: bool, present: set[bytes]) -> list[tuple[bytes, bytes]]:
     """The headers to add to an answer that already has the (lower-case) names ``present``.
     The page CSP of HTML answers is added by the caller (it depends on the body)."""

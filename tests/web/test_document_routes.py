@@ -235,7 +235,8 @@ def test_an_oversized_body_sent_chunked_is_refused_like_a_declared_one(app, sess
     answer = client.post("/api/documents", content=chunks(), headers=HEADERS)
     declared = client.post("/api/documents", content=b"x" * (LIMIT + 70 * 1024), headers=HEADERS)
     assert answer.status_code == declared.status_code == 413
-    assert answer.text == declared.text == "Request too large"
+    assert answer.json() == declared.json()
+    assert answer.json()["code"] == "error.document_too_large" and "rien n'a été enregistré" in answer.json()["message"]
     assert_nothing_stored(session, storage)
 
 

@@ -171,3 +171,28 @@ def test_login_and_logout_from_a_sandboxed_frame_are_refused(client):
         answer = client.post(path, data={"email": "ana@example.org", "password": PASSWORD},
                              headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"})
         assert answer.status_code == 403 and "set-cookie" not in answer.headers
+
+
+def test_html_files_sent_by_the_server_itself_get_their_csp_too(tmp_path):
+    """Granian's ``http.response.pathsend``: FileResponse hands the file path to the server."""
+    import asyncio
+
+    page = tmp_path / "index.html"
+    page.write_bytes(PAGE)
+    sent: list[dict] = []
+
+    async def static(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.pathsend", "path": str(page)})
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
+    asyncio.run(routes.guard(static)(scope, receive, send))
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
+    csp = dict(sent[0]["headers"])[b"content-security-policy"].decode()
+    assert "'sha256-" in csp and "frame-ancestors 'none'" in csp
