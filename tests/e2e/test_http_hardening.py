@@ -186,6 +186,10 @@ def _csp(header: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize("path", ["/", "/login", "/documents", "/s?k=abc", "/urgence?k=abc", "/record/vaccinations"])
 def test_every_page_has_a_strict_csp_and_the_hardening_headers(live_server: str, path: str) -> None:
     page = _get(live_server, path)
+    for _ in range(3):  # /login -> /login/ (static folder redirect)
+        if page.status not in (301, 302, 307, 308):
+            break
+        page = _get(live_server, urllib.parse.urlsplit(page.getheader("location"))._replace(scheme="", netloc="").geturl())
     assert page.status == 200 and page.getheader("content-type").startswith("text/html")
     csp = _csp(page.getheader("content-security-policy"))
     assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
