@@ -227,9 +227,12 @@ def guard(app: ASGIApp) -> ASGIApp:
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 html = _is_html(headers)
-                headers += security_headers.extra_headers(html=html, present=present)
+                # A 304 (or a HEAD) carries no body to hash; its headers would replace the cached
+                # page's: it gets no CSP at all, so the cached page keeps its own.
+                bodyless = message.get("status") == 304 or scope.get("method") == "HEAD"
+                headers += security_headers.extra_headers(html=html, present=present, csp=not bodyless)
                 message = {**message, "headers": headers}
-                if html and b"content-security-policy" not in present:
+                if html and not bodyless and b"content-security-policy" not in present:
                     held.update(start=message, body=bytearray(), encoding=_header(headers, b"content-encoding"))
                     return
             elif message["type"] == "http.response.pathsend" and "start" in held:

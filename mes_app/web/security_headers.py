@@ -121,11 +121,12 @@ def csp_for_file(path: str, content_encoding: bytes | None = None) -> str:
     return csp_for_html(body, content_encoding)
 
 
-def extra_headers(*, html: bool, present: set[bytes]) -> list[tuple[bytes, bytes]]:
+def extra_headers(*, html: bool, present: set[bytes], csp: bool = True) -> list[tuple[bytes, bytes]]:
     """The headers to add to an answer that already has the (lower-case) names ``present``.
-    The page CSP of HTML answers is added by the caller (it depends on the body)."""
+    The page CSP of HTML answers is added by the caller (it depends on the body); ``csp=False``
+    (a 304 or a HEAD) adds none."""
     headers = [(name, value) for name, value in BASE_HEADERS if name not in present]
-    if not html and b"content-security-policy" not in present:
+    if csp and not html and b"content-security-policy" not in present:
         headers.append((b"content-security-policy", FILE_CSP.encode()))
     if settings.cookie_secure and b"strict-transport-security" not in present:
         headers.append((b"strict-transport-security", HSTS.encode()))

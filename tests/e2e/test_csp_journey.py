@@ -43,6 +43,9 @@ def test_every_page_works_under_its_csp_without_a_single_violation(live_server: 
     log_in(page, live_server, *PARENT)  # a native form POST: Origin null + Sec-Fetch-Site same-origin
     expect(page.locator("#profile-switcher")).to_be_visible(timeout=15_000)
     assert urlpath(page.url) == "/"
+    # a reload revalidates the cached page (304): it must keep working under its own CSP
+    page.reload()
+    expect(page.locator("#profile-switcher")).to_be_visible(timeout=15_000)
 
     page.goto(live_server + "/record")
     expect(page.locator("#profile-switcher")).to_be_visible(timeout=15_000)
@@ -70,6 +73,8 @@ def test_every_page_works_under_its_csp_without_a_single_violation(live_server: 
         visitor = visitor_context.new_page()
         _watch(visitor, seen)
         visitor.goto(url)
+        expect(visitor.locator("#summary-identity")).to_contain_text("Hugo", timeout=15_000)
+        visitor.reload()
         expect(visitor.locator("#summary-identity")).to_contain_text("Hugo", timeout=15_000)
     finally:
         visitor_context.close()

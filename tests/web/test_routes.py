@@ -196,3 +196,18 @@ def test_html_files_sent_by_the_server_itself_get_their_csp_too(tmp_path):
     assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
     csp = dict(sent[0]["headers"])[b"content-security-policy"].decode()
     assert "'sha256-" in csp and "frame-ancestors 'none'" in csp
+
+
+def test_a_304_for_a_cached_page_does_not_replace_its_csp_with_sandbox():
+    """Browsers merge a 304's headers into the cached page: a ``sandbox`` there would stop the
+    page's scripts on the next reload."""
+    from starlette.responses import Response
+
+    async def not_modified(request):
+        return Response(status_code=304, headers={"etag": '"abc"'})
+
+    client = TestClient(routes.guard(Starlette(routes=[Route("/", not_modified)])), base_url="http://localhost:3000")
+    answer = client.get("/", headers={"If-None-Match": '"abc"'})
+    assert answer.status_code == 304
+    assert "content-security-policy" not in answer.headers
+    assert answer.headers["x-content-type-options"] == "nosniff"
