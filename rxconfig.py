@@ -5,12 +5,17 @@ from reflex_base.constants import StateManagerMode
 from reflex_base.plugins.sitemap import SitemapPlugin
 
 from mes_app.settings import settings
+from mes_app.web.origin import allowed_origins
 
 config = rx.Config(
     app_name="mes_app",
     db_url=settings.database_url,
-    # Only our own origin may open the websocket (the default "*" lets any site in).
-    cors_allowed_origins=[settings.app_origin, settings.app_origin.replace("localhost", "127.0.0.1")],
+    # Only our own origin may open the websocket (the default "*" lets any site in): the same
+    # list as the same-origin check of every state-changing request (mes_app.web.origin).
+    cors_allowed_origins=list(allowed_origins()),
+    # The page CSP hashes the inline scripts of each HTML answer; mes_app.web.security_headers
+    # can read gzip (stdlib), so that is the only pre-compressed format.
+    frontend_compression_formats=["gzip"],
     telemetry_enabled=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", gray_color="slate", radius="large"))],
     show_built_with_reflex=False,

@@ -31,13 +31,14 @@ from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import accounts, documents
 from mes_app.storage import default_storage
 from mes_app.web import rate_limit
+from mes_app.web.security_headers import FILE_HEADERS
 
 log = logging.getLogger(__name__)
 
 MAX_FIELD_BYTES = 2048
 MAX_FIELDS = 8
 TEXT_FIELDS = frozenset({"profile_id", "title", "document_date", "category"})
-NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+NO_STORE = {"Cache-Control": "no-store", **FILE_HEADERS}
 
 
 def _now() -> datetime:
@@ -154,8 +155,7 @@ class _UploadParser:
 async def upload_document(request: Request) -> Response:
     from mes_app.web import routes
 
-    if not routes._same_origin(request):
-        return PlainTextResponse("Forbidden", status_code=403)
+    # Requests from another site were already refused by routes.guard (mes_app.web.origin).
     if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, _lang(request), NO_STORE)
     now = _now()

@@ -67,11 +67,10 @@ def _message(code: str, params: dict, lang: str) -> str:
 
 
 async def import_measures(request: Request) -> Response:
-    from mes_app.web.routes import _same_origin, session_secret_from_cookie_header
+    # Requests from another site were already refused by routes.guard (mes_app.web.origin).
+    from mes_app.web.routes import session_secret_from_cookie_header
 
     lang = _lang(request.headers.get("cookie"))
-    if not _same_origin(request):
-        return _json({"ok": False, "message": i18n.t("error.forbidden", lang)}, 403)
     if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, lang)
     now = datetime.now(timezone.utc)

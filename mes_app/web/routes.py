@@ -16,15 +16,17 @@ from urllib.parse import urlencode, urlparse
 from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from mes_app.db.engine import get_engine
 from mes_app.services import accounts
 from mes_app.settings import settings
 from mes_app.web import rate_limit
-from mes_app.web.log_redaction import COOKIE_NAME
 from mes_app.web import measure_import as measure_import_route
+from mes_app.web import origin, security_headers
+from mes_app.web.log_redaction import COOKIE_NAME
+from mes_app.web.visitor_cookie import cookie_value
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +52,6 @@ def session_secret_from_cookie_header(header: str | None) -> str | None:
     return morsel.value if morsel else None
 
 
-def _same_origin(request: Request) -> bool:
-    """Refuse form posts from another site (SameSite=Strict already drops our cookie there)."""
-    origin = request.headers.get("origin")
-    if not origin or origin == "null":
-        return True  # older browsers send no Origin on same-origin form posts
-    host = request.headers.get("host", "")
-    return urlparse(origin).netloc == host
-
-
 def _redirect(path: str, **query: object) -> RedirectResponse:
     qs = urlencode({k: v for k, v in query.items() if v not in (None, "")})
     return RedirectResponse(f"{path}?{qs}" if qs else path, status_code=303)
@@ -77,8 +70,6 @@ def _set_session_cookie(response: Response, secret: str) -> None:
 
 
 async def login(request: Request) -> Response:
-    if not _same_origin(request):
-        return PlainTextResponse("Forbidden", status_code=403)
     if (limited := rate_limit.limited_response(request, "login")) is not None:
         return limited
     form = await request.form(max_files=0, max_fields=10)
@@ -100,8 +91,6 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    if not _same_origin(request):
-        return PlainTextResponse("Forbidden", status_code=403)
     secret = session_secret_from_cookie_header(request.headers.get("cookie"))
     with Session(get_engine()) as session:
         session_id = accounts.revoke_session(session, secret, now=utcnow())
@@ -118,7 +107,8 @@ def _calendar_file(body: bytes) -> Response:
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
-        headers={"Cache-Control": "no-store", "Content-Disposition": 'attachment; filename="rendez-vous.ics"'},
+        headers={"Cache-Control": "no-store", **security_headers.FILE_HEADERS,
+                 "Content-Disposition": 'attachment; filename="rendez-vous.ics"'},
     )
 
 
@@ -192,55 +182,143 @@ def build_api() -> Starlette:
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    (b"permissions-policy", b"geolocation=(), microphone=()"),
-]
+# Kept for callers that list them; the full set lives in mes_app.web.security_headers.
+SECURITY_HEADERS = list(security_headers.BASE_HEADERS)
+
+
+def _scope_lang(scope: dict) -> str:
+    from mes_app import i18n
+
+    lang = cookie_value(origin.scope_headers(scope).get("cookie"), "mes_lang")
+    return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+def _too_large(scope: dict) -> Response:
+    """413, whether the body declared its size or came chunked, and the same answer the route
+    itself gives when its own cap is reached first: the upload and import scripts show it."""
+    from mes_app import i18n
+
+    lang, path = _scope_lang(scope), scope.get("path", "")
+    if path == DOCUMENTS_PATH:
+        code, params = "error.document_too_large", {"max_mb": max(1, settings.max_upload_bytes // (1024 * 1024))}
+    elif path == measure_import_route.PATH:
+        code, params = "error.import_too_large", {"max_mb": measure_import_route.MAX_IMPORT_BYTES // (1024 * 1024)}
+    else:
+        code, params = "error.request_too_large", {}
+    return JSONResponse({"ok": False, "code": code, "message": i18n.t(code, lang, **params)}, status_code=413,
+                        headers={"Cache-Control": "no-store"})
+
+
+def _cross_site_refusal(scope: dict) -> Response:
+    """403 for a state-changing request that does not come from one of our pages. JSON with a
+    translated message (the upload and import scripts show ``message`` / map ``code``)."""
+    from mes_app import i18n
+
+    lang = _scope_lang(scope)
+    code = "error.cross_site"
+    return JSONResponse({"ok": False, "code": code, "message": i18n.t(code, lang)}, status_code=403,
+                        headers={"Cache-Control": "no-store"})
 
 
 def guard(app: ASGIApp) -> ASGIApp:
-    """Cap request bodies (Reflex and Starlette set no limit) and add security headers."""
+    """The outermost ASGI wrapper: refuse state-changing requests from other sites, cap
+    request bodies (Reflex and Starlette set no limit), add the security headers."""
 
     async def guarded(scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        limit = _body_limit(scope["path"])
-        declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            await PlainTextResponse("Request too large", status_code=413)(scope, receive, send)
-            return
-        received = 0
-
-        async def limited_receive() -> dict:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge
-            return message
+        # HTML answers are held until complete: the page CSP lists the hashes of its inline scripts.
+        held: dict = {}
 
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                html = _is_html(headers)
+                # A 304 (or a HEAD) carries no body to hash; its headers would replace the cached
+                # page's: it gets no CSP at all, so the cached page keeps its own.
+                bodyless = message.get("status") == 304 or scope.get("method") == "HEAD"
+                headers += security_headers.extra_headers(html=html, present=present, csp=not bodyless)
                 message = {**message, "headers": headers}
+                if html and not bodyless and b"content-security-policy" not in present:
+                    held.update(start=message, body=bytearray(), encoding=_header(headers, b"content-encoding"))
+                    return
+            elif message["type"] == "http.response.pathsend" and "start" in held:
+                # Granian's file extension: the server sends the file itself; hash it from disk.
+                start = held.pop("start")
+                policy = security_headers.csp_for_file(message.get("path", ""), held.pop("encoding"))
+                held.clear()
+                await send({**start, "headers": [*start["headers"], (b"content-security-policy", policy.encode())]})
+            elif message["type"] == "http.response.body" and "start" in held:
+                held["body"] += message.get("body", b"")
+                if message.get("more_body", False):
+                    return
+                body = bytes(held.pop("body"))
+                start = held.pop("start")
+                policy = security_headers.csp_for_html(body, held.pop("encoding"))
+                await send({**start, "headers": [*start["headers"], (b"content-security-policy", policy.encode())]})
+                message = {"type": "http.response.body", "body": body, "more_body": False}
             await send(message)
 
+        method, path = scope.get("method", "GET"), scope.get("path", "")
+        if origin.needs_check(method, path) and not origin.is_same_origin(origin.scope_headers(scope)):
+            await _cross_site_refusal(scope)(scope, receive, send_with_headers)
+            return
+        limit = _body_limit(path)
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await _too_large(scope)(scope, receive, send_with_headers)
+            return
+
+        # A body without Content-Length (chunked) is counted as it arrives. Past the limit the
+        # app is told the client went away (it drops what it was storing, like on a real
+        # disconnect), whatever it answers is swallowed, and the guard answers 413 itself.
+        received = 0
+        overflow = False
+        started = False
+
+        async def limited_receive() -> dict:
+            nonlocal received, overflow
+            if overflow:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    overflow = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def send_unless_overflow(message: dict) -> None:
+            nonlocal started
+            if overflow and not started:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send_with_headers(message)
+
         try:
-            await app(scope, limited_receive, send_with_headers)
-        except BodyTooLarge:
-            await PlainTextResponse("Request too large", status_code=413)(scope, receive, send)
+            await app(scope, limited_receive, send_unless_overflow)
+        except Exception:
+            if not overflow:
+                raise
+            log.info("request body over the limit on %s: answered 413", path)
+        if overflow and not started:
+            await _too_large(scope)(scope, receive, send_with_headers)
 
     return guarded
 
 
-class BodyTooLarge(Exception):
-    pass
+def _is_html(headers: list) -> bool:
+    return (_header(headers, b"content-type") or b"").lower().startswith(b"text/html")
+
+
+def _header(headers: list, wanted: bytes) -> bytes | None:
+    for name, value in headers:
+        if name.lower() == wanted:
+            return value
+    return None
 
 
 def _body_limit(path: str) -> int:

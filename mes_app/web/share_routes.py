@@ -25,12 +25,13 @@ from mes_app.domain.errors import NotFound
 from mes_app.services import share_links
 from mes_app.storage import default_storage
 from mes_app.web import rate_limit
+from mes_app.web.security_headers import FILE_HEADERS
 
 log = logging.getLogger(__name__)
 
 MANIFEST_PATH = "/api/shl/{secret}"
 DOCUMENT_PATH = "/api/s/{secret}/documents/{doc_id}"
-NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+NO_STORE = {"Cache-Control": "no-store", **FILE_HEADERS}
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "POST, OPTIONS",

@@ -54,7 +54,8 @@ def app(engine, session, storage, monkeypatch):
 
 
 def client_for(app, who=None) -> TestClient:
-    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False)
+    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False,
+                        headers={"Origin": "http://localhost:3000"})
     if who is not None:
         assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
     return client
@@ -216,7 +217,37 @@ def test_a_client_that_disconnects_half_way_leaves_no_file_and_no_row(app, sessi
 
     scope = {"type": "http", "method": "POST", "path": "/api/documents", "raw_path": b"/api/documents",
              "query_string": b"", "root_path": "", "scheme": "http", "server": ("localhost", 3000),
-             "headers": [(b"host", b"localhost:3000"), (b"cookie", f"mes_session={cookie}".encode()),
+             "headers": [(b"host", b"localhost:3000"), (b"origin", b"http://localhost:3000"), (b"cookie", f"mes_session={cookie}".encode()),
                          (b"content-type", HEADERS["Content-Type"].encode())]}
     asyncio.run(app(scope, receive, send))
     assert_nothing_stored(session, storage)
+
+
+def test_an_oversized_body_sent_chunked_is_refused_like_a_declared_one(app, session, storage):
+    """No Content-Length: the guard counts the bytes; past the cap the same clean 413, nothing kept."""
+    alice = make_owner(session)
+    client = client_for(app, alice)
+    body = multipart(form(alice.profile), [("gros.pdf", b"%PDF-1.4\n" + b"z" * (LIMIT + 200 * 1024))])
+
+    def chunks():
+        for i in range(0, len(body), 16 * 1024):
+            yield body[i : i + 16 * 1024]
+
+    answer = client.post("/api/documents", content=chunks(), headers=HEADERS)
+    declared = client.post("/api/documents", content=b"x" * (LIMIT + 70 * 1024), headers=HEADERS)
+    assert answer.status_code == declared.status_code == 413
+    assert answer.json() == declared.json()
+    assert answer.json()["code"] == "error.document_too_large" and "rien n'a été enregistré" in answer.json()["message"]
+    assert_nothing_stored(session, storage)
+
+
+def test_documents_are_served_sandboxed_so_a_polyglot_file_runs_nothing(app, session, storage):
+    alice = make_owner(session)
+    client = client_for(app, alice)
+    polyglot = PDF + b"<html><script>fetch('/api/logout', {method: 'POST'})</script></html>"
+    doc_id = post(client, multipart(form(alice.profile), [("a.pdf", polyglot)])).json()["id"]
+    for url in (f"/api/documents/{doc_id}", f"/api/documents/{doc_id}?download=1"):
+        opened = client.get(url)
+        assert opened.status_code == 200
+        assert opened.headers["content-security-policy"] == "sandbox"
+        assert opened.headers["x-content-type-options"] == "nosniff"

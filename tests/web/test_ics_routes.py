@@ -29,7 +29,8 @@ def world(engine, session, monkeypatch):
                                        now=now)
     theirs = appointments.add_appointment(session, mallory.actor, mallory.profile.id,
                                           {**FORM, "title": "Secret de Mallory"}, now=now)
-    client = TestClient(routes.guard(routes.build_api()), base_url="http://localhost:3000", follow_redirects=False)
+    client = TestClient(routes.guard(routes.build_api()), base_url="http://localhost:3000", follow_redirects=False,
+                        headers={"Origin": "http://localhost:3000"})
 
     def cookie_for(persona) -> dict[str, str]:
         secret = accounts.open_session(session, persona.user, now=now, lifetime=timedelta(hours=1))
@@ -49,6 +50,8 @@ def test_one_appointment_as_a_calendar_file(world):
     assert response.headers["content-type"].startswith("text/calendar")
     assert response.headers["cache-control"] == "no-store"
     assert "attachment" in response.headers["content-disposition"]
+    assert response.headers["content-security-policy"] == "sandbox"
+    assert response.headers["x-content-type-options"] == "nosniff"
     [event] = events(response)
     assert str(event["summary"]) == "Léa · Examen du 9e mois"
     assert event.decoded("dtstart") == datetime(2027, 1, 8, 8, 30, tzinfo=timezone.utc)

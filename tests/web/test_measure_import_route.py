@@ -24,7 +24,8 @@ def app(engine, session, monkeypatch):
 
 
 def client_for(app, who=None) -> TestClient:
-    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False)
+    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False,
+                        headers={"Origin": "http://localhost:3000"})
     if who is not None:
         assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
     return client

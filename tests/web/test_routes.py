@@ -36,7 +36,8 @@ def client(engine, session, monkeypatch):
     inner = Starlette(routes=[Route("/_upload", echo, methods=["POST"]), Route("/echo", echo, methods=["POST"])])
     api = routes.build_api()
     api.mount("", inner)
-    with TestClient(routes.guard(api), base_url="http://localhost:3000", follow_redirects=False) as test_client:
+    with TestClient(routes.guard(api), base_url="http://localhost:3000", follow_redirects=False,
+                    headers={"Origin": "http://localhost:3000"}) as test_client:
         yield test_client
 
 
@@ -106,3 +107,107 @@ def test_cookie_header_parsing_is_defensive():
     assert routes.session_secret_from_cookie_header(None) is None
     assert routes.session_secret_from_cookie_header("garbage;;;==") is None
     assert routes.session_secret_from_cookie_header("a=1; mes_session=abc") == "abc"
+
+
+PAGE = b"<!DOCTYPE html><html><head><script>window.a = 1;</script><script src=\"/assets/x.js\"></script>" \
+       b"</head><body><script type=\"module\">import \"/assets/y.js\";</script></body></html>"
+
+
+def _page_app():
+    import gzip
+
+    from starlette.responses import HTMLResponse, Response
+
+    async def page(request):
+        return HTMLResponse(PAGE)
+
+    async def gz_page(request):
+        return Response(gzip.compress(PAGE), media_type="text/html; charset=utf-8",
+                        headers={"Content-Encoding": "gzip"})
+
+    async def file(request):
+        return Response(b"%PDF-1.4 <script>alert(1)</script>", media_type="application/pdf")
+
+    return Starlette(routes=[Route("/page", page), Route("/gz", gz_page), Route("/file", file)])
+
+
+def test_html_pages_get_a_strict_csp_with_the_hashes_of_their_own_inline_scripts():
+    import base64
+    import hashlib
+
+    client = TestClient(routes.guard(_page_app()), base_url="http://localhost:3000")
+    expected = [f"'sha256-{base64.b64encode(hashlib.sha256(s).digest()).decode()}'"
+                for s in (b"window.a = 1;", b'import "/assets/y.js";')]
+    for path in ("/page", "/gz"):
+        answer = client.get(path)
+        assert answer.content == PAGE
+        csp = dict(d.strip().split(" ", 1) for d in answer.headers["content-security-policy"].split(";"))
+        assert csp["script-src"].split() == ["'self'", "'unsafe-eval'", *expected]
+        assert "'unsafe-inline'" not in csp["script-src"]
+        assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'"
+        assert csp["base-uri"] == "'none'" and csp["form-action"] == "'self'"
+        assert "ws://localhost:3000" in csp["connect-src"].split()
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert "camera=()" in answer.headers["permissions-policy"]
+        assert "strict-transport-security" not in answer.headers
+
+
+def test_files_are_sandboxed_and_hsts_only_behind_https(monkeypatch):
+    from mes_app.web import security_headers
+
+    client = TestClient(routes.guard(_page_app()), base_url="http://localhost:3000")
+    answer = client.get("/file")
+    assert answer.headers["content-security-policy"] == "sandbox"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "strict-transport-security" not in answer.headers
+    monkeypatch.setattr(security_headers, "settings", dataclasses.replace(security_headers.settings, cookie_secure=True))
+    for path in ("/file", "/page"):
+        assert client.get(path).headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_login_and_logout_from_a_sandboxed_frame_are_refused(client):
+    for path in ("/api/login", "/api/logout"):
+        answer = client.post(path, data={"email": "ana@example.org", "password": PASSWORD},
+                             headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"})
+        assert answer.status_code == 403 and "set-cookie" not in answer.headers
+
+
+def test_html_files_sent_by_the_server_itself_get_their_csp_too(tmp_path):
+    """Granian's ``http.response.pathsend``: FileResponse hands the file path to the server."""
+    import asyncio
+
+    page = tmp_path / "index.html"
+    page.write_bytes(PAGE)
+    sent: list[dict] = []
+
+    async def static(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.pathsend", "path": str(page)})
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
+    asyncio.run(routes.guard(static)(scope, receive, send))
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
+    csp = dict(sent[0]["headers"])[b"content-security-policy"].decode()
+    assert "'sha256-" in csp and "frame-ancestors 'none'" in csp
+
+
+def test_a_304_for_a_cached_page_does_not_replace_its_csp_with_sandbox():
+    """Browsers merge a 304's headers into the cached page: a ``sandbox`` there would stop the
+    page's scripts on the next reload."""
+    from starlette.responses import Response
+
+    async def not_modified(request):
+        return Response(status_code=304, headers={"etag": '"abc"'})
+
+    client = TestClient(routes.guard(Starlette(routes=[Route("/", not_modified)])), base_url="http://localhost:3000")
+    answer = client.get("/", headers={"If-None-Match": '"abc"'})
+    assert answer.status_code == 304
+    assert "content-security-policy" not in answer.headers
+    assert answer.headers["x-content-type-options"] == "nosniff"

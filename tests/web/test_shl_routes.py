@@ -31,7 +31,8 @@ def storage(tmp_path):
 def client(engine, session, storage, monkeypatch):
     monkeypatch.setattr(routes, "get_engine", lambda: engine)
     monkeypatch.setattr(share_routes, "default_storage", lambda: storage)
-    return TestClient(routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False)
+    return TestClient(routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False,
+                      headers={"Origin": ORIGIN})
 
 
 def _now():

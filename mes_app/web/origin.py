@@ -1,0 +1,99 @@
+"""Where a request comes from: the one same-origin check of the app.
+
+Used by :func:`mes_app.web.routes.guard` for every state-changing HTTP request (POST, PUT,
+PATCH, DELETE on any path: login, logout, uploads, imports, Reflex's own ``/_upload``...),
+and by ``rxconfig.py`` for the websocket (Socket.IO compares the handshake's ``Origin`` with
+:func:`allowed_origins`).
+
+How a request proves it comes from one of our pages:
+
+- ``Origin`` is one of :func:`allowed_origins` (the configured ``MES_APP_ORIGIN`` and its
+  ``127.0.0.1`` twin; never the ``Host`` header, which a DNS-rebinding page controls);
+- or, when ``Origin`` is missing or ``null``, ``Sec-Fetch-Site: same-origin``. Our pages send
+  ``Referrer-Policy: no-referrer``, and with that policy browsers send ``Origin: null`` even
+  on same-origin POSTs; ``Sec-Fetch-Site`` (set by the browser, no page can forge it) tells
+  such a POST from one made by a sandboxed frame or a ``CSP: sandbox`` document (opaque
+  origin: ``cross-site``);
+- or, when neither header is there (older browsers), a ``Referer`` of an allowed origin.
+
+Anything else is refused. The only exception is the SMART Health Links manifest
+(``POST /api/shl/<secret>``): it is meant to be called by viewers on other origins, never
+reads a cookie, and is authorised by the secret in its URL (a bearer key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from mes_app.settings import settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Bearer routes: the secret in the path authorises; no cookie is ever read there.
+CROSS_ORIGIN_PREFIXES = ("/api/shl/",)
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+
+def normalise(url: object) -> str | None:
+    """``scheme://host[:port]`` of a URL (lower case, default port dropped), or None."""
+    if not isinstance(url, str) or not url or url == "null":
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme not in _DEFAULT_PORTS or not host:
+        return None
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if port is None or port == _DEFAULT_PORTS[scheme]:
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+def allowed_origins(app_origin: str | None = None) -> tuple[str, ...]:
+    """The app's own origins: ``MES_APP_ORIGIN``, plus its ``127.0.0.1`` twin for localhost."""
+    origin = normalise(app_origin or settings.app_origin)
+    if origin is None:
+        raise RuntimeError("MES_APP_ORIGIN must be an http(s) URL such as https://mes.example.org")
+    twin = origin.replace("://localhost", "://127.0.0.1", 1)
+    return (origin,) if twin == origin else (origin, twin)
+
+
+def websocket_origins(app_origin: str | None = None) -> tuple[str, ...]:
+    """``ws://`` / ``wss://`` forms of :func:`allowed_origins` (for ``connect-src``)."""
+    return tuple(
+        origin.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+        for origin in allowed_origins(app_origin)
+    )
+
+
+def needs_check(method: str, path: str) -> bool:
+    """Whether a request changes state and so must prove it comes from one of our pages."""
+    if method.upper() in SAFE_METHODS:
+        return False
+    return not path.startswith(CROSS_ORIGIN_PREFIXES)
+
+
+def is_same_origin(headers: Mapping[str, str], allowed: tuple[str, ...] | None = None) -> bool:
+    """Whether the request headers (lower-case names) prove one of our pages sent it."""
+    allowed = allowed if allowed is not None else allowed_origins()
+    origin = headers.get("origin")
+    if origin is not None and origin.strip() != "null":
+        return normalise(origin) in allowed
+    site = headers.get("sec-fetch-site")
+    if site is not None:
+        return site.strip().lower() == "same-origin"
+    if origin is not None:
+        return False  # "null" with nothing else to vouch for it
+    return normalise(headers.get("referer")) in allowed
+
+
+def scope_headers(scope: dict) -> dict[str, str]:
+    """The headers of an ASGI scope, lower-case names (the first of duplicates wins)."""
+    headers: dict[str, str] = {}
+    for name, value in scope.get("headers", []):
+        headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+    return headers
