@@ -9,9 +9,11 @@ How a request proves it comes from one of our pages:
 
 - ``Origin`` is one of :func:`allowed_origins` (the configured ``MES_APP_ORIGIN`` and its
   ``127.0.0.1`` twin; never the ``Host`` header, which a DNS-rebinding page controls);
-- or, when ``Origin`` is missing or ``null``, ``Sec-Fetch-Site: same-origin``. Our pages send
-  ``Referrer-Policy: no-referrer``, and with that policy browsers send ``Origin: null`` even
-  on same-origin POSTs; ``Sec-Fetch-Site`` (set by the browser, no page can forge it) tells
+- or, when ``Origin`` is missing or ``null``, ``Sec-Fetch-Site: same-origin``. Some browsers
+  and privacy settings send ``Origin: null`` even on same-origin POSTs (our pages say
+  ``Referrer-Policy: same-origin``, which keeps the real ``Origin`` and ``Referer`` for our own
+  requests and hides the share-link secrets from other sites); ``Sec-Fetch-Site`` (set by
+  the browser, no page can forge it) tells
   such a POST from one made by a sandboxed frame or a ``CSP: sandbox`` document (opaque
   origin: ``cross-site``);
 - or, when neither header is there (older browsers), a ``Referer`` of an allowed origin.

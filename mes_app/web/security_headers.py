@@ -1,7 +1,8 @@
 """The security headers of every answer (added by :func:`mes_app.web.routes.guard`).
 
-Every answer: ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer`` (share
-link and emergency card secrets are in URLs), ``X-Frame-Options: DENY``, a minimal
+Every answer: ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin`` (share
+link and emergency card secrets are in URLs: never sent to another site; our own POSTs keep
+their ``Origin``), ``X-Frame-Options: DENY``, a minimal
 ``Permissions-Policy``, and HSTS when ``MES_COOKIE_SECURE`` is set (the app is behind HTTPS).
 
 HTML pages get :func:`page_csp`. Reflex 0.10's production frontend needs, measured on the
@@ -47,7 +48,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 BASE_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", PERMISSIONS_POLICY.encode()),
 )

@@ -163,7 +163,8 @@ def test_login_and_logout_from_a_sandboxed_frame_or_another_site_are_refused(liv
 
 
 def test_our_own_pages_posting_with_origin_null_still_log_in(live_server: str) -> None:
-    """Referrer-Policy: no-referrer makes the browser send Origin: null on same-origin posts."""
+    """A browser that sends Origin: null on a same-origin post (a no-referrer policy, some
+    privacy settings) is vouched for by Sec-Fetch-Site."""
     form = urllib.parse.urlencode({"email": PARENT[0], "password": PARENT[1]}).encode()
     login = _post(live_server, "/api/login", form, {"Content-Type": "application/x-www-form-urlencoded",
                                                     "Origin": "null", "Sec-Fetch-Site": "same-origin"})
@@ -197,7 +198,7 @@ def test_every_page_has_a_strict_csp_and_the_hardening_headers(live_server: str,
     assert any(s.startswith("'sha256-") for s in csp["script-src"])
     assert f"ws://localhost:{mes_server._current.port}" in csp["connect-src"]
     assert page.getheader("x-frame-options") == "DENY"
-    assert page.getheader("referrer-policy") == "no-referrer"
+    assert page.getheader("referrer-policy") == "same-origin"
     assert page.getheader("x-content-type-options") == "nosniff"
     assert "camera=()" in page.getheader("permissions-policy")
     assert page.getheader("strict-transport-security") is None  # MES_COOKIE_SECURE is off here

@@ -25,8 +25,8 @@ def test_the_app_origin_and_its_loopback_twin_are_allowed():
 @pytest.mark.parametrize("headers", [
     {"origin": "http://localhost:3000"},
     {"origin": "http://127.0.0.1:3000"},
-    # Our pages say Referrer-Policy: no-referrer, so the browser sends Origin: null on its own
-    # same-origin POSTs; Sec-Fetch-Site (no page can set it) vouches for them.
+    # Some browsers send Origin: null on their own same-origin POSTs; Sec-Fetch-Site (no page
+    # can set it) vouches for them.
     {"origin": "null", "sec-fetch-site": "same-origin"},
     {"sec-fetch-site": "same-origin"},
     {"referer": "http://localhost:3000/login?next=/"},

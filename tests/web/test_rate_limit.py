@@ -29,7 +29,8 @@ def _low(**limits: str) -> RateLimiter:
 @pytest.fixture()
 def client(engine, session, monkeypatch):
     monkeypatch.setattr(routes, "get_engine", lambda: engine)
-    return TestClient(routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False)
+    return TestClient(routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False,
+                      headers={"Origin": ORIGIN})
 
 
 # --------------------------------------------------------------------------- the limiter itself

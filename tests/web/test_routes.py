@@ -100,7 +100,7 @@ def test_security_headers_on_every_answer(client):
     response = client.get("/_upload/x")
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
 
 
 def test_cookie_header_parsing_is_defensive():
@@ -148,7 +148,7 @@ def test_html_pages_get_a_strict_csp_with_the_hashes_of_their_own_inline_scripts
         assert csp["base-uri"] == "'none'" and csp["form-action"] == "'self'"
         assert "ws://localhost:3000" in csp["connect-src"].split()
         assert answer.headers["x-frame-options"] == "DENY"
-        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["referrer-policy"] == "same-origin"
         assert "camera=()" in answer.headers["permissions-policy"]
         assert "strict-transport-security" not in answer.headers
 
