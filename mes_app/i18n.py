@@ -379,7 +379,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "measures.import_open": ("Importer", "Import"),
     "measures.import_help": (
         "Un fichier CSV (export de tableur) : une première ligne qui nomme les colonnes, puis une mesure par "
-        "ligne, séparées par « ; » ou « , ». Par exemple :",
+        "ligne, séparées par «\u00a0;\u00a0» ou «\u00a0,\u00a0». Par exemple\u00a0:",
         "A CSV file (spreadsheet export): a first line naming the columns, then one measure per line, "
         "separated by \",\" or \";\". For example:",
     ),

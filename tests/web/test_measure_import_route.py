@@ -86,6 +86,7 @@ def test_errors_and_counts_speak_french_by_default_and_english_on_request(app, s
     client = client_for(app, alice)
     body = post(client, alice.profile.id, ONE_OF_FOUR).json()
     assert (body["total"], body["valid"], body["error_count"]) == (4, 1, 3)
+    assert body["rows"] == [{"line": 2, "when": "28/11/2026 08:30", "kind": "Poids", "value": "72,5", "unit": "kg"}]
     assert i18n.t("measures.import_summary", "fr", count=body["valid"], total=body["total"]) == "1 ligne valide sur 4"
     assert [e["line"] for e in body["errors"]] == [3, 4, 5]
     assert [e["message"] for e in body["errors"]] == [
@@ -106,6 +107,7 @@ def test_errors_and_counts_speak_french_by_default_and_english_on_request(app, s
         "Unknown type of measure (weight, height, blood_pressure, heart_rate, temperature…).",
     ]
     assert i18n.t("measures.import_summary", "en", count=body["valid"], total=body["total"]) == "1 valid row out of 4"
+    assert body["rows"][0]["when"] == "28 Nov 2026 08:30"
     assert post(client, alice.profile.id, ONE_OF_FOUR, mode="import").json()["message"] == (
         "3 rows with errors: nothing was imported.")
     assert post(client, alice.profile.id, b"when,what\n1,2\n").json()["message"].startswith(
