@@ -37,6 +37,8 @@ def test_parent_adds_a_weight_for_the_infant_and_the_chart_updates(live_server: 
     expect(page.locator(PLOT + " .main-svg").first).to_be_visible()
     expect(page.locator("#chart-note")).to_contain_text("OMS")  # WHO growth curves for an infant
     expect(page.locator("#chart-status")).to_be_visible()  # her percentile, in words
+    for label in ("P3", "P15", "P50", "P85", "P97"):  # each WHO curve is labelled on the chart
+        expect(page.locator(PLOT + " .annotation-text", has_text=label)).to_have_count(1)
     before = _plotted_weights(page)
     assert before and 9.37 not in before
     box = page.locator(PLOT).bounding_box()
