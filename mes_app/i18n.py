@@ -389,26 +389,48 @@ TEXTS: dict[str, tuple[str, str]] = {
         "In children, blood pressure is read against age and height tables: no adult bands.",
     ),
     "measures.import_title": ("Importer un fichier CSV", "Import a CSV file"),
+    "measures.import_open": ("Importer", "Import"),
     "measures.import_help": (
-        "Colonnes : date ; mesure ; valeur ; unité ; valeur2 (diastolique). Exemple : 2026-11-28 08:30;poids;72,5;kg. "
-        "5 Mo au plus. Rien n'est enregistré si une ligne est en erreur.",
-        "Columns: date, kind, value, unit, value2 (diastolic). Example: 2026-11-28 08:30,weight,72.5,kg. "
-        "5 MB at most. Nothing is stored if any row has an error.",
+        "Un fichier CSV (export de tableur) : une première ligne qui nomme les colonnes, puis une mesure par "
+        "ligne, séparées par «\u00a0;\u00a0» ou «\u00a0,\u00a0». Par exemple\u00a0:",
+        "A CSV file (spreadsheet export): a first line naming the columns, then one measure per line, "
+        "separated by \",\" or \";\". For example:",
+    ),
+    "measures.import_example": (
+        "date;type;valeur;unité;valeur2\n"
+        "28/11/2026 08:30;poids;72,5;kg;\n"
+        "28/11/2026 08:35;tension;128;mmHg;82",
+        "date,type,value,unit,value2\n"
+        "2026-11-28 08:30,weight,72.5,kg,\n"
+        "2026-11-28 08:35,blood_pressure,128,mmHg,82",
+    ),
+    "measures.import_help_details": (
+        "Dates jj/mm/aaaa ou aaaa-mm-jj, heure facultative (hh:mm, heure de Paris). Virgule ou point décimal. "
+        "valeur2 : la diastolique d'une tension. Types : poids, taille, tension, pouls, température, saturation, "
+        "glycémie, périmètre crânien, tour de taille. 5 Mo au plus. Rien n'est enregistré si une ligne est en erreur.",
+        "Dates yyyy-mm-dd or dd/mm/yyyy, time optional (hh:mm, Paris time). Decimal point or comma. value2: the "
+        "diastolic of a blood pressure. Types: weight, height, blood_pressure, heart_rate, temperature, spo2, "
+        "glucose, head_circumference, waist_circumference. 5 MB at most. Nothing is stored if any row has an error.",
     ),
     "measures.import_file": ("Fichier CSV", "CSV file"),
     "measures.import_check": ("Vérifier le fichier", "Check the file"),
     "measures.import_confirm": ("Importer", "Import"),
     "measures.import_checking": ("Vérification…", "Checking…"),
-    "measures.import_summary": ("lignes valides sur", "valid rows out of"),
+    # "singular|plural", chosen by ``count`` (French: 0 and 1 are singular)
+    "measures.import_summary": (
+        "{count} ligne valide sur {total}|{count} lignes valides sur {total}",
+        "{count} valid row out of {total}|{count} valid rows out of {total}",
+    ),
     "measures.import_errors": ("Erreurs à corriger", "Errors to fix"),
     "measures.import_line": ("Ligne", "Line"),
-    "measures.import_done": ("{count} mesures importées.", "{count} measures imported."),
+    "measures.import_done": ("{count} mesure importée.|{count} mesures importées.",
+                             "{count} measure imported.|{count} measures imported."),
     "measures.import_no_file": ("Choisissez d'abord un fichier.", "Pick a file first."),
     "measures.column.value": ("valeur", "value"),
-    "measures.column.value_secondary": ("diastolique", "diastolic"),
+    "measures.column.value_secondary": ("valeur2 (diastolique)", "value2 (diastolic)"),
     "measures.column.measured_at": ("date", "date"),
     "measures.column.date": ("date", "date"),
-    "measures.column.kind": ("mesure", "kind"),
+    "measures.column.kind": ("type", "type"),
     "measures.column.unit": ("unité", "unit"),
     "measures.status": ("Interprétation", "Interpretation"),
     "bmi_class.underweight": ("Maigreur (IMC < 18,5)", "Underweight (BMI < 18.5)"),
@@ -454,12 +476,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.import_too_large": ("Fichier trop gros : {max_mb} Mo au plus.", "File too large: {max_mb} MB at most."),
     "error.import_not_csv": ("Ce fichier n'est pas un CSV lisible (texte UTF-8).", "This file is not a readable CSV (UTF-8 text)."),
     "error.import_empty": ("Le fichier ne contient aucune mesure.", "The file contains no measures."),
-    "error.import_columns": ("Colonnes attendues : {columns}.", "Expected columns: {columns}."),
+    "error.import_columns": (
+        "Colonnes attendues : date, type, valeur, unité (et valeur2, la diastolique, pour une tension), "
+        "nommées sur la première ligne.",
+        "Expected columns: date, type, value, unit (and value2, the diastolic, for a blood pressure), "
+        "named on the first line.",
+    ),
     "error.import_too_many_rows": ("Trop de lignes : {max} au plus.", "Too many rows: {max} at most."),
-    "error.import_unknown_kind": ("Mesure inconnue (poids, taille, tension, pouls…).", "Unknown kind (weight, height, blood_pressure, heart_rate…)."),
+    "error.import_date": (
+        "Date illisible : jj/mm/aaaa ou aaaa-mm-jj, suivie si besoin de l'heure (hh:mm).",
+        "Unreadable date: yyyy-mm-dd or dd/mm/yyyy, with the time (hh:mm) if needed.",
+    ),
+    "error.import_unknown_kind": (
+        "Type de mesure inconnu (poids, taille, tension, pouls, température…).",
+        "Unknown type of measure (weight, height, blood_pressure, heart_rate, temperature…).",
+    ),
     "error.import_has_errors": (
-        "{count} ligne(s) en erreur : rien n'a été importé.",
-        "{count} row(s) with errors: nothing was imported.",
+        "{count} ligne en erreur : rien n'a été importé.|{count} lignes en erreur : rien n'a été importé.",
+        "{count} row with errors: nothing was imported.|{count} rows with errors: nothing was imported.",
     ),
     # --- documents (issue 4): keys "documents.*" go below this line ---
     "documents.add": ("Ajouter un document", "Add a document"),
@@ -1006,11 +1040,29 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+def plural_form(text: str, count: object, lang: str) -> str:
+    """``"singular|plural"`` → the form for ``count`` (French: 0 and 1 are singular;
+    English: only 1). A text without ``|`` is returned as is."""
+    if "|" not in text:
+        return text
+    one, _, other = text.partition("|")
+    try:
+        number = abs(float(count))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return other
+    singular = number < 2 if lang != "en" else number == 1
+    return one if singular else other
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """The text of ``key`` in ``lang``, formatted with ``params``; a ``"singular|plural"`` text
+    takes the form that ``count`` asks for."""
     pair = TEXTS.get(key)
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]
+    if "|" in text:
+        text = plural_form(text, params.get("count"), lang)
     if params:
         try:
             return text.format(**params)

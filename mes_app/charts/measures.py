@@ -7,6 +7,9 @@ accepts it, which the tests use to validate it.
 Phone first: ``autosize`` and no fixed width (the container decides), a fixed height, small
 margins, no mode bar, axes that do not zoom (a swipe must scroll the page, not the chart),
 markers big enough for a finger, French decimal comma and day/month dates in French.
+Growth curves carry their percentile (P3…P97) at their right end, in the right margin; a chart
+whose points all fall on one day shows that day once (one tick), not the same label at every
+automatic sub-day tick.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from mes_app.domain.measures import Band
 HEIGHT_PX = 300
 SERIES_COLORS = ("#0d9488", "#7c3aed", "#db2777")
 CURVE_COLOR = "rgba(100,116,139,0.55)"
+CURVE_LABEL_COLOR = "rgb(71,85,105)"
+CURVE_LABEL_MARGIN_PX = 34  # room at the right for "P97"
 CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False, "doubleClick": False}
 
 
@@ -81,6 +86,24 @@ def _y_range(chart: ChartInput) -> list[float] | None:
     return [round(low - pad, 2), round(high + pad, 2)]
 
 
+def _single_day(chart: ChartInput) -> str | None:
+    """The day ("YYYY-MM-DD") when every plotted x falls on that one day, else None."""
+    days = {x[:10] for s in chart.series for x in s.xs} | {x[:10] for c in chart.curves for x in c.xs}
+    return next(iter(days)) if len(days) == 1 else None
+
+
+def _curve_labels(chart: ChartInput) -> list[dict]:
+    """P3…P97 written at the end of each curve, just right of its last point."""
+    return [
+        {
+            "x": curve.xs[-1], "y": curve.ys[-1], "xref": "x", "yref": "y", "text": f"P{curve.percentile}",
+            "showarrow": False, "xanchor": "left", "yanchor": "middle", "xshift": 3,
+            "font": {"size": 10, "color": CURVE_LABEL_COLOR}, "name": f"label_P{curve.percentile}",
+        }
+        for curve in chart.curves if len(curve.xs) and len(curve.ys)
+    ]
+
+
 def build_figure(chart: ChartInput, lang: str = "fr") -> dict:
     """The figure of one chart. Bands are rectangles behind the series (``layout.shapes``,
     named after their class); growth curves are thin grey lines without hover."""
@@ -129,10 +152,11 @@ def build_figure(chart: ChartInput, lang: str = "fr") -> dict:
             "type": "line", "name": f"threshold_{y:g}", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y,
             "y1": y, "line": {"color": "rgba(71,85,105,0.7)", "width": 1, "dash": "dash"}, "layer": "below",
         })
+    labels = _curve_labels(chart)
     layout = {
         "autosize": True,
         "height": HEIGHT_PX,
-        "margin": {"l": 44, "r": 10, "t": 10, "b": 48},
+        "margin": {"l": 44, "r": CURVE_LABEL_MARGIN_PX if labels else 10, "t": 10, "b": 48},
         "separators": ", " if lang == "fr" else ".,",
         "hovermode": "x unified" if len(chart.series) > 1 else "closest",
         "hoverlabel": {"font": {"size": 14}},
@@ -145,9 +169,18 @@ def build_figure(chart: ChartInput, lang: str = "fr") -> dict:
         "yaxis": {"fixedrange": True, "nticks": 6, "ticksuffix": "", "title": {"text": chart.unit},
                   "automargin": True, "zeroline": False},
         "shapes": shapes,
+        "annotations": labels,
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
     if y_range is not None:
         layout["yaxis"]["range"] = y_range
+    day = _single_day(chart)
+    if day is not None:  # one day: its date once, centred, the whole day in view
+        layout["xaxis"].update({
+            "range": [f"{day} 00:00", f"{day} 23:59"], "tickmode": "array",
+            "tickvals": [f"{day} 12:00"], "ticktext": [i18n.format_date(day, lang)],
+        })
+        layout["xaxis"].pop("nticks", None)
+        layout["xaxis"].pop("tickformatstops", None)
     return {"data": data, "layout": layout}

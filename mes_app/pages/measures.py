@@ -1,5 +1,6 @@
 """Health measures: latest-value cards, the chart (Plotly basic bundle, this page only),
-the entries of the charted kind, a form per kind, and the CSV import. Layout only."""
+the entries of the charted kind, a form per kind, and the CSV import (a dialog opened by the
+« Importer » button next to « Ajouter une mesure » at the top). Layout only."""
 
 from __future__ import annotations
 
@@ -325,50 +326,93 @@ def _confirm_dialog() -> rx.Component:
 # --------------------------------------------------------------------------- import
 
 
-def _import_section() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(T["measures.import_title"], size="3", as_="h2"),
-            rx.text(T["measures.import_help"], size="1", color_scheme="gray", style={"overflow_wrap": "anywhere"}),
-            field(T["measures.import_file"],
-                  rx.el.input(type="file", accept=".csv,text/csv,text/plain", id="measures-import-file",
-                              style={"min_height": "44px", "width": "100%", "max_width": "100%"})),
-            rx.button(rx.cond(MeasuresState.import_busy, T["measures.import_checking"], T["measures.import_check"]),
-                      on_click=MeasuresState.import_check, variant="soft", size="3", width="100%",
-                      disabled=MeasuresState.import_busy, id="import-check"),
-            rx.cond(MeasuresState.import_message != "",
-                    rx.callout(MeasuresState.import_message, color_scheme=rx.cond(MeasuresState.import_ok, "teal", "red"),
-                               icon="info", width="100%", id="import-message")),
-            rx.cond(MeasuresState.import_summary != "", rx.text(MeasuresState.import_summary, weight="medium",
-                                                                id="import-summary")),
-            rx.cond(
-                MeasuresState.import_rows.length() > 0,
-                rx.vstack(
-                    rx.foreach(MeasuresState.import_rows, lambda r: rx.text(
-                        r["when"], " · ", r["kind"], " · ", r["value"], " ", r["unit"], size="1",
-                        style={"overflow_wrap": "anywhere"})),
-                    spacing="0",
-                    width="100%",
-                ),
+def _import_panel() -> rx.Component:
+    return rx.vstack(
+        rx.text(T["measures.import_help"], size="2", style={"overflow_wrap": "anywhere"}),
+        rx.el.pre(
+            T["measures.import_example"],
+            id="import-example",
+            style={"font_family": "var(--code-font-family, monospace)", "font_size": "0.8rem", "white_space": "pre",
+                   "overflow_x": "auto", "max_width": "100%", "width": "100%", "margin": "0", "padding": "0.5rem",
+                   "background": "var(--gray-a3)", "border_radius": "var(--radius-2)"},
+        ),
+        rx.text(T["measures.import_help_details"], size="1", color_scheme="gray", style={"overflow_wrap": "anywhere"}),
+        field(T["measures.import_file"],
+              rx.el.input(type="file", accept=".csv,text/csv,text/plain", id="measures-import-file",
+                          style={"min_height": "44px", "width": "100%", "max_width": "100%"})),
+        rx.button(rx.cond(MeasuresState.import_busy, T["measures.import_checking"], T["measures.import_check"]),
+                  on_click=MeasuresState.import_check, variant="soft", size="3", width="100%",
+                  disabled=MeasuresState.import_busy, id="import-check"),
+        rx.cond(MeasuresState.import_message != "",
+                rx.callout(MeasuresState.import_message, color_scheme=rx.cond(MeasuresState.import_ok, "teal", "red"),
+                           icon="info", width="100%", id="import-message")),
+        rx.cond(MeasuresState.import_summary != "", rx.text(MeasuresState.import_summary, weight="medium",
+                                                            id="import-summary")),
+        rx.cond(
+            MeasuresState.import_rows.length() > 0,
+            rx.vstack(
+                rx.foreach(MeasuresState.import_rows, lambda r: rx.text(
+                    r["when"], " · ", r["kind"], " · ", r["value"], " ", r["unit"], size="1",
+                    style={"overflow_wrap": "anywhere"})),
+                spacing="0",
+                width="100%",
+                id="import-rows",
             ),
-            rx.cond(
-                MeasuresState.import_errors.length() > 0,
-                rx.vstack(
-                    rx.text(T["measures.import_errors"], weight="bold", color_scheme="red"),
-                    rx.foreach(MeasuresState.import_errors, lambda e: rx.text(
-                        T["measures.import_line"], " ", e["line"], " : ", e["message"], size="1", color_scheme="red",
-                        style={"overflow_wrap": "anywhere"})),
-                    spacing="1",
-                    width="100%",
-                    id="import-errors",
-                ),
+        ),
+        rx.cond(
+            MeasuresState.import_errors.length() > 0,
+            rx.vstack(
+                rx.text(T["measures.import_errors"], weight="bold", color_scheme="red"),
+                rx.foreach(MeasuresState.import_errors, lambda e: rx.text(
+                    T["measures.import_line"], " ", e["line"], " : ", e["message"], size="1", color_scheme="red",
+                    style={"overflow_wrap": "anywhere"})),
+                spacing="1",
+                width="100%",
+                id="import-errors",
             ),
+        ),
+        rx.hstack(
+            rx.dialog.close(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button", size="3",
+                                      id="import-close")),
             rx.cond(MeasuresState.import_ready,
-                    rx.button(T["measures.import_confirm"], on_click=MeasuresState.import_run, size="3", width="100%",
+                    rx.button(T["measures.import_confirm"], on_click=MeasuresState.import_run, size="3",
                               id="import-run")),
-            spacing="2",
+            justify="end",
             width="100%",
         ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _import_dialog() -> rx.Component:
+    """The CSV import, opened by the « Importer » button at the top of the page."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(T["measures.import_title"]),
+            _import_panel(),
+            max_width="32rem",
+            width="calc(100vw - 1rem)",
+            max_height="90vh",
+            overflow_y="auto",
+            padding="1rem",
+            id="import-dialog",
+        ),
+        open=MeasuresState.import_open,
+        on_open_change=MeasuresState.set_import_open,
+    )
+
+
+def _actions() -> rx.Component:
+    """Add one reading, or import a file: side by side at the top, thumb-sized."""
+    return rx.flex(
+        rx.button(rx.icon("plus", size=18), T["measures.add"], on_click=MeasuresState.open_new, size="3",
+                  style={**TOUCH, "flex": "1 1 auto"}, id="add-measure"),
+        rx.button(rx.icon("upload", size=18), T["measures.import_open"], on_click=MeasuresState.open_import,
+                  size="3", variant="soft", style={**TOUCH, "flex": "0 1 auto"}, id="import-open",
+                  title=T["measures.import_title"]),
+        gap="2",
+        wrap="wrap",
         width="100%",
     )
 
@@ -387,9 +431,7 @@ def measures_page() -> rx.Component:
         rx.cond(MeasuresState.error != "", rx.callout(MeasuresState.error, color_scheme="red", icon="triangle-alert")),
         rx.cond(MeasureChartState.error != "",
                 rx.callout(MeasureChartState.error, color_scheme="red", icon="triangle-alert")),
-        rx.cond(_can_add(),
-                rx.button(rx.icon("plus", size=18), T["measures.add"], on_click=MeasuresState.open_new, size="3",
-                          width="100%", id="add-measure")),
+        rx.cond(_can_add(), _actions()),
         rx.cond(
             MeasuresState.cards.length() > 0,
             rx.vstack(
@@ -403,7 +445,7 @@ def measures_page() -> rx.Component:
         ),
         rx.cond(MeasureChartState.kinds.length() > 0, _chart_section()),
         _entries_section(),
-        rx.cond(_can_add(), _import_section()),
+        rx.cond(_can_add(), _import_dialog()),
         _form_dialog(),
         _confirm_dialog(),
     )

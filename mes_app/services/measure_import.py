@@ -1,8 +1,12 @@
 """CSV import of measures for people who track at home: preview, per-row errors, all or nothing.
 
-The file (UTF-8, ``,`` or ``;`` separated, a header line) has the columns ``date``, ``kind``,
-``value``, ``unit`` and, for blood pressure, ``value2`` (the diastolic). French headers are
-accepted too (``date;mesure;valeur;unité;valeur2``). Dates: ``2026-11-28``,
+The file (UTF-8, or Windows-1252 as French Excel saves it; ``,``, ``;`` or tab separated, a
+header line) has the columns ``date``, ``type`` (or ``kind``), ``value``, ``unit`` and, for
+blood pressure, ``value2`` (the diastolic). French headers are accepted too
+(``date;type;valeur;unité;valeur2``, also ``mesure``), and so are decimal commas. A file
+without a header line is read in that order (``date;type;valeur;unité;valeur2``) when its
+first cell is a date. The page's help shows exactly this layout (``measures.import_example``,
+tested to import as shown). Dates: ``2026-11-28``,
 ``2026-11-28 08:30``, ``2026-11-28T08:30`` or ``28/11/2026 [08:30]`` (French time; a day
 alone means noon). Kinds: ``weight``, ``height``, ``blood_pressure``, ``heart_rate``,
 ``temperature``, ``spo2``, ``glucose``, ``head_circumference``, ``waist_circumference`` (or
@@ -49,11 +53,13 @@ _COLUMNS = {
     "value2": ("value2", "valeur2", "diastolic", "diastolique", "value_secondary"),
 }
 _REQUIRED = ("date", "kind", "value", "unit")
+_DEFAULT_ORDER = {"date": 0, "kind": 1, "value": 2, "unit": 3, "value2": 4}
 _KIND_ALIASES = {
     "poids": "weight", "taille": "height", "tension": "blood_pressure", "pression_arterielle": "blood_pressure",
     "pouls": "heart_rate", "frequence_cardiaque": "heart_rate", "temperature": "temperature",
     "saturation": "spo2", "glycemie": "glucose", "perimetre_cranien": "head_circumference",
     "tour_de_taille": "waist_circumference", "bp": "blood_pressure", "pulse": "heart_rate",
+    "tension_arterielle": "blood_pressure", "saturation_en_oxygene": "spo2",
 }
 _UNIT_ALIASES = {"bpm": "/min", "battements/min": "/min", "mmhg": "mm[Hg]", "c": "Cel", "f": "[degF]", "lbs": "[lb_av]"}
 _FR_DATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})(?:[ T]([0-9]{2}):([0-9]{2})(?::[0-9]{2})?)?")
@@ -112,30 +118,45 @@ def decode(data: object) -> str:
     try:
         return bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:  # French Excel's "CSV (séparateur : point-virgule)" is Windows-1252
+        return bytes(data).decode("cp1252")
+    except UnicodeDecodeError:
         raise ValidationError("error.import_not_csv") from None
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def parse_csv(data: object, *, birth_date, now: datetime) -> ParsedImport:
     text = decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = _delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
         raise ValidationError("error.import_not_csv") from None
-    columns = _map_columns(header)
+    first_rows: list[list[str]] = []
+    try:
+        columns = _map_columns(header)
+    except ValidationError:
+        if not _looks_like_data(header):
+            raise
+        columns, first_rows = dict(_DEFAULT_ORDER), [header]  # no header line: the help's order
     readings: list[tuple[int, m.Reading]] = []
     errors: list[RowError] = []
     total = 0
     try:
-        for cells in reader:
+        for cells in _chain(first_rows, reader):
             if not any(cell.strip() for cell in cells):
                 continue
             total += 1
             if total > MAX_ROWS:
                 raise ValidationError("error.import_too_many_rows", max=MAX_ROWS)
-            line = reader.line_num
+            line = reader.line_num or 1
             try:
                 readings.append((line, _parse_row(cells, columns, birth_date=birth_date, now=now)))
             except ValidationError as error:
@@ -145,6 +166,20 @@ def parse_csv(data: object, *, birth_date, now: datetime) -> ParsedImport:
     if total == 0:
         raise ValidationError("error.import_empty")
     return ParsedImport(readings, errors, total)
+
+
+def _chain(first_rows: list[list[str]], reader):  # noqa: ANN001, ANN202
+    yield from first_rows
+    yield from reader
+
+
+def _looks_like_data(cells: list[str]) -> bool:
+    """A first line that is already a measure (its first cell a date), not a header."""
+    try:
+        parse_when(cells[0].strip() if cells else "")
+    except ValidationError:
+        return False
+    return len(cells) >= len(_REQUIRED)
 
 
 def _safe_params(params: dict) -> dict:
@@ -160,7 +195,7 @@ def _map_columns(header: list[str]) -> dict[str, int]:
             if clean in {_normalise(n) for n in names} and column not in found:
                 found[column] = index
     if any(column not in found for column in _REQUIRED):
-        raise ValidationError("error.import_columns", columns=", ".join(_REQUIRED) + ", value2")
+        raise ValidationError("error.import_columns")
     return found
 
 
@@ -200,7 +235,7 @@ def parse_when(text: str) -> str:
     elif fr:
         day, month, year, hour, minute = fr.groups()
     else:
-        raise ValidationError("error.invalid_datetime", field="date")
+        raise ValidationError("error.import_date", field="date")
     return f"{year}-{month}-{day}T{hour or '12'}:{minute or '00'}"
 
 

@@ -67,7 +67,8 @@ class MeasuresState(AppState):
     confirm_open: bool = False
     _confirm_entry_id: int = 0
 
-    # the CSV import
+    # the CSV import (a dialog)
+    import_open: bool = False
     import_busy: bool = False
     import_message: str = ""
     import_ok: bool = False
@@ -85,7 +86,7 @@ class MeasuresState(AppState):
 
     @rx.event
     def load_measures(self):
-        self.error, self.form_open, self.confirm_open = "", False, False
+        self.error, self.form_open, self.confirm_open, self.import_open = "", False, False, False
         self._reset_import()
         done = self._attempt(self._reload_cards)
         if not done.ok and done.event is None:  # refused: no stale cards
@@ -178,6 +179,17 @@ class MeasuresState(AppState):
 
     # ------------------------------------------------------------------ CSV import
 
+    @rx.event
+    def open_import(self):
+        self._reset_import()
+        self.import_open = True
+
+    @rx.event
+    def set_import_open(self, value: bool):
+        self.import_open = value if isinstance(value, bool) else False
+        if not self.import_open:
+            self._reset_import()
+
     def _reset_import(self) -> None:
         self.import_busy, self.import_message, self.import_ok, self.import_ready = False, "", False, False
         self.import_summary, self.import_rows, self.import_errors = "", [], []
@@ -238,7 +250,7 @@ class MeasuresState(AppState):
             self.import_ok = False
             return
         total, valid, errors = numbers
-        self.import_summary = f"{valid} {self._text('measures.import_summary')} {total}"
+        self.import_summary = self._text("measures.import_summary", count=valid, total=total)
         rows = result.get("rows") if isinstance(result.get("rows"), list) else []
         self.import_rows = [
             {key: _clip(str(row.get(key, ""))) for key in ("line", "when", "kind", "value", "unit")}
@@ -265,6 +277,7 @@ class MeasuresState(AppState):
         self.import_ok, self.import_message = ok, message
         if not ok:
             return None
+        self.import_open = False  # done: the toast says how many
         done = self._attempt(self._reload_cards)
         if done.event is not None:  # session gone; a refusal only shows its message
             return done.event

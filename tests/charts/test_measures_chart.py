@@ -86,3 +86,34 @@ def test_many_points_are_drawn_as_a_line_and_an_empty_chart_is_valid():
     go.Figure(empty)
     assert "range" not in empty["layout"]["yaxis"]
     json.dumps(empty)
+
+
+def test_growth_curves_carry_their_percentile_at_their_end():
+    curves = [GrowthCurve(p, XS, [v, v + 1, v + 2]) for p, v in ((3, 5.0), (15, 6.0), (50, 7.0), (85, 8.0), (97, 9.0))]
+    chart = ChartInput([Series("measure.weight", XS, [7.2, 8.1, 9.0])], "kg", 2, (), curves)
+    figure = build_figure(chart, "fr")
+    go.Figure(figure)
+    labels = figure["layout"]["annotations"]
+    assert [a["text"] for a in labels] == ["P3", "P15", "P50", "P85", "P97"]
+    assert [(a["x"], a["y"]) for a in labels] == [(XS[-1], v + 2) for v in (5.0, 6.0, 7.0, 8.0, 9.0)]
+    assert all(a["xanchor"] == "left" and not a["showarrow"] for a in labels)
+    assert figure["layout"]["margin"]["r"] >= 30  # room for "P97" right of the plot
+    # an adult's chart has no curve and no label
+    assert build_figure(bp_chart(), "fr")["layout"]["annotations"] == []
+
+
+def test_one_day_of_data_shows_its_date_once():
+    one_day = ChartInput([Series("measure.weight", ["2026-11-28 08:30"], [72.5])], "kg")
+    for lang, label in (("fr", "28/11/2026"), ("en", "28 Nov 2026")):
+        xaxis = build_figure(one_day, lang)["layout"]["xaxis"]
+        go.Figure(build_figure(one_day, lang))
+        assert xaxis["tickmode"] == "array" and xaxis["ticktext"] == [label]
+        assert len(xaxis["tickvals"]) == 1 and "tickformatstops" not in xaxis
+        assert xaxis["range"] == ["2026-11-28 00:00", "2026-11-28 23:59"]
+    # morning and evening blood pressure of the same day: still one tick
+    same_day = ["2026-11-28 08:00", "2026-11-28 20:00"]
+    bp = ChartInput([Series("measures.systolic", same_day, [120, 130]), Series("measures.diastolic", same_day, [80, 85])],
+                    "mmHg", 0)
+    assert build_figure(bp, "fr")["layout"]["xaxis"]["ticktext"] == ["28/11/2026"]
+    # several days: automatic ticks
+    assert "tickvals" not in build_figure(bp_chart(), "fr")["layout"]["xaxis"]

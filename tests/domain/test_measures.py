@@ -152,7 +152,8 @@ def test_unknown_kinds_are_refused(bad):
 def test_every_measure_error_is_translated_in_both_languages():
     codes = {"error.measure_out_of_range", "error.diastolic_above_systolic", "error.invalid_unit",
              "error.import_too_large", "error.import_not_csv", "error.import_empty", "error.import_columns",
-             "error.import_too_many_rows", "error.import_unknown_kind", "error.import_has_errors"}
+             "error.import_too_many_rows", "error.import_unknown_kind", "error.import_has_errors",
+             "error.import_date"}
     assert sorted(c for c in codes if c not in i18n.TEXTS) == []
     keys = {f"bmi_class.{b.key}" for b in m.BMI_BANDS} | {f"bp_class.{g}" for g in m.BP_GRADES}
     keys |= {"bp_class.isolated_systolic"} | {f"measure.{k}" for k in m.KINDS}

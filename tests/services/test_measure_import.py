@@ -78,7 +78,7 @@ def test_row_errors_are_reported_with_their_line_and_nothing_is_imported(session
     assert (preview.total, preview.valid, preview.error_count) == (8, 1, 7)
     assert [(e.line, e.code) for e in preview.errors] == [
         (3, "error.measure_out_of_range"), (4, "error.diastolic_above_systolic"), (5, "error.date_in_future"),
-        (6, "error.invalid_datetime"), (7, "error.import_unknown_kind"), (8, "error.measure_out_of_range"),
+        (6, "error.import_date"), (7, "error.import_unknown_kind"), (8, "error.measure_out_of_range"),
         (9, "error.import_unknown_kind")]
     assert preview.errors[0].params == {"kind": "weight", "min": 0.2, "max": 500.0, "unit": "kg", "field": "value"}
     assert not any("900" in repr(e.params) for e in preview.errors)
@@ -148,3 +148,56 @@ def test_only_those_who_may_add_can_import(session, now, alice):
     with pytest.raises(ValidationError):
         measure_import.run_import(session, alice.actor, "1; DROP TABLE measure", GOOD, now=now)
     assert committed_count(session, Measure) == 0
+
+
+# --------------------------------------------------------------------------- the layout the help shows
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_example_of_the_help_imports_as_shown(session, now, alice, lang):
+    from mes_app import i18n
+
+    example = i18n.t("measures.import_example", lang)
+    for column in ("date", "type", "unit" if lang == "en" else "unité", "value2" if lang == "en" else "valeur2"):
+        assert column in example.splitlines()[0]
+    preview = measure_import.preview_import(session, alice.actor, alice.profile.id, example.encode(), now=now)
+    assert (preview.total, preview.valid, preview.error_count) == (2, 2, 0)
+    weight, bp = preview.rows
+    assert (weight.when, weight.kind, weight.value, weight.unit) == ("2026-11-28 08:30", "weight", 72.5, "kg")
+    assert (bp.kind, bp.value, bp.value_secondary) == ("blood_pressure", 128, 82)
+    assert measure_import.run_import(session, alice.actor, alice.profile.id, example.encode(), now=now) == 2
+
+
+def test_the_help_example_saved_by_french_excel_imports_too(session, now, alice):
+    from mes_app import i18n
+
+    example = i18n.t("measures.import_example", "fr").replace("\n", "\r\n").encode("cp1252")
+    assert "unité".encode("cp1252") in example  # not UTF-8
+    preview = measure_import.preview_import(session, alice.actor, alice.profile.id, example, now=now)
+    assert (preview.valid, preview.error_count) == (2, 0)
+
+
+def test_a_file_without_header_line_is_read_in_the_help_order(session, now, alice):
+    data = "28/11/2026 08:30;poids;72,5;kg\n28/11/2026 08:35;tension;128;mmHg;82\n".encode()
+    preview = measure_import.preview_import(session, alice.actor, alice.profile.id, data, now=now)
+    assert (preview.total, preview.valid, preview.error_count) == (2, 2, 0)
+    assert [(r.line, r.kind, r.value) for r in preview.rows] == [(1, "weight", 72.5), (2, "blood_pressure", 128)]
+
+
+def test_tab_separated_french_headers_and_decimal_commas(session, now, alice):
+    data = "Date\tType\tValeur\tUnité\n27/11/2026\tTempérature\t37,8\t°C\n27/11/2026\tPérimètre crânien\t41,5\tcm\n"
+    preview = measure_import.preview_import(session, alice.actor, alice.profile.id, data.encode(), now=now)
+    assert (preview.valid, preview.error_count) == (2, 0)
+    assert [(r.kind, r.value) for r in preview.rows] == [("temperature", 37.8), ("head_circumference", 41.5)]
+
+
+def test_missing_columns_are_named_in_the_readers_language():
+    from mes_app import i18n
+
+    with pytest.raises(ValidationError) as caught:
+        measure_import.parse_csv(b"when,what,how much\nyesterday,weight,70\n", birth_date=None, now=None)
+    assert caught.value.code == "error.import_columns"
+    assert i18n.t(caught.value.code, "fr", **caught.value.params).startswith(
+        "Colonnes attendues : date, type, valeur, unité")
+    assert i18n.t(caught.value.code, "en", **caught.value.params).startswith(
+        "Expected columns: date, type, value, unit")

@@ -49,7 +49,7 @@ def test_preview_then_import_with_the_session_cookie(app, session):
     assert refused.status_code == 422 and "rien n'a été importé" in refused.json()["message"]
     assert committed_count(session, Measure) == 0
     done = post(client, alice.profile.id, GOOD, mode="import")
-    assert done.json() == {"ok": True, "imported": 1, "message": "1 mesures importées."}
+    assert done.json() == {"ok": True, "imported": 1, "message": "1 mesure importée."}
     assert committed_count(session, Measure) == 1
 
 
@@ -69,3 +69,68 @@ def test_a_body_over_the_cap_is_refused_before_parsing(app, session):
     answer = post(client_for(app, alice), alice.profile.id, big, mode="import")
     assert answer.status_code == 413
     assert committed_count(session, Measure) == 0
+
+
+ONE_OF_FOUR = (
+    "date;type;valeur;unité;valeur2\n"
+    "28/11/2026 08:30;poids;72,5;kg;\n"
+    "28/11/2026 08:35;poids;900;kg;\n"
+    "hier;poids;72;kg;\n"
+    "28/11/2026 08:40;pointure;42;;\n"
+).encode()
+
+
+def test_errors_and_counts_speak_french_by_default_and_english_on_request(app, session):
+    from mes_app import i18n
+
+    alice = make_owner(session, "Alice Durand")
+    client = client_for(app, alice)
+    body = post(client, alice.profile.id, ONE_OF_FOUR).json()
+    assert (body["total"], body["valid"], body["error_count"]) == (4, 1, 3)
+    assert body["rows"] == [{"line": 2, "when": "28/11/2026 08:30", "kind": "Poids", "value": "72,5", "unit": "kg"}]
+    assert i18n.t("measures.import_summary", "fr", count=body["valid"], total=body["total"]) == "1 ligne valide sur 4"
+    assert [e["line"] for e in body["errors"]] == [3, 4, 5]
+    assert [e["message"] for e in body["errors"]] == [
+        "Valeur impossible pour « Poids » : elle doit être comprise entre 0,2 et 500 kg.",
+        "Date illisible : jj/mm/aaaa ou aaaa-mm-jj, suivie si besoin de l'heure (hh:mm).",
+        "Type de mesure inconnu (poids, taille, tension, pouls, température…).",
+    ]
+    refused = post(client, alice.profile.id, ONE_OF_FOUR, mode="import").json()
+    assert refused["message"] == "3 lignes en erreur : rien n'a été importé."
+    columns = post(client, alice.profile.id, b"when,what\n1,2\n").json()["message"]
+    assert columns.startswith("Colonnes attendues : date, type, valeur, unité")
+
+    client.cookies.set("mes_lang", "en")
+    body = post(client, alice.profile.id, ONE_OF_FOUR).json()
+    assert [e["message"] for e in body["errors"]] == [
+        "Impossible value for “Weight”: it must be between 0.2 and 500 kg.",
+        "Unreadable date: yyyy-mm-dd or dd/mm/yyyy, with the time (hh:mm) if needed.",
+        "Unknown type of measure (weight, height, blood_pressure, heart_rate, temperature…).",
+    ]
+    assert i18n.t("measures.import_summary", "en", count=body["valid"], total=body["total"]) == "1 valid row out of 4"
+    assert body["rows"][0]["when"] == "28 Nov 2026 08:30"
+    assert post(client, alice.profile.id, ONE_OF_FOUR, mode="import").json()["message"] == (
+        "3 rows with errors: nothing was imported.")
+    assert post(client, alice.profile.id, b"when,what\n1,2\n").json()["message"].startswith(
+        "Expected columns: date, type, value, unit")
+    assert committed_count(session, Measure) == 0
+
+
+@pytest.mark.parametrize(("lang", "count", "text"), [
+    ("fr", 0, "0 ligne valide sur 4"), ("fr", 1, "1 ligne valide sur 4"), ("fr", 2, "2 lignes valides sur 4"),
+    ("en", 0, "0 valid rows out of 4"), ("en", 1, "1 valid row out of 4"), ("en", 4, "4 valid rows out of 4"),
+])
+def test_the_summary_agrees_with_its_count(lang, count, text):
+    from mes_app import i18n
+
+    assert i18n.t("measures.import_summary", lang, count=count, total=4) == text
+
+
+@pytest.mark.parametrize(("lang", "count", "text"), [
+    ("fr", 1, "1 mesure importée."), ("fr", 12, "12 mesures importées."),
+    ("en", 1, "1 measure imported."), ("en", 12, "12 measures imported."),
+])
+def test_the_import_done_message_agrees_with_its_count(lang, count, text):
+    from mes_app import i18n
+
+    assert i18n.t("measures.import_done", lang, count=count) == text
