@@ -233,13 +233,18 @@ def _normalize_query(query: str) -> str:
 
 
 def _rank(query: str, tokens: list[str], forms: tuple[str, ...], labels: int | None = None) -> int | None:
-    """0 best … 4 worst; ``None`` when nothing matches.
+    """0 best … 9 worst; ``None`` when nothing matches.
 
-    Only the first ``labels`` forms (the displays) match on a mere substring: inside a brand
-    name or an abbreviation it is noise ("doliprane" is not "Codoliprane").
+    Each way of matching (whole form, form prefix, word prefix, every word a word prefix,
+    substring) scores twice as far as the one before, plus one when the form is not a display
+    label (a synonym, brand name or code): "Infection urinaire" as a label beats a synonym
+    "infection urinaire" of "Cystite". Only the first ``labels`` forms (the displays) match on
+    a mere substring: inside a brand name or an abbreviation it is noise ("doliprane" is not
+    "Codoliprane").
     """
     best: int | None = None
     for index, form in enumerate(forms):
+        is_label = labels is None or index < labels
         if form == query:
             rank = 0
         elif form.startswith(query):
@@ -248,10 +253,11 @@ def _rank(query: str, tokens: list[str], forms: tuple[str, ...], labels: int | N
             rank = 2  # a word starts with the query
         elif len(tokens) > 1 and all(f" {t}" in f" {form}" for t in tokens):
             rank = 3  # every query word starts a word, in any order
-        elif query in form and (labels is None or index < labels):
+        elif query in form and is_label:
             rank = 4  # substring
         else:
             continue
+        rank = rank * 2 + (0 if is_label else 1)
         best = rank if best is None else min(best, rank)
     return best
 
