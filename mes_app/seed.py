@@ -60,7 +60,7 @@ from mes_app.db.models import (
     Vaccination,
 )
 from mes_app.domain.prevention import load_schedule
-from mes_app.domain.terminology import ATC, LOINC, SNOMED, Terminology
+from mes_app.domain.terminology import ATC, ICD10, LOINC, SNOMED, Terminology
 from mes_app.services.passwords import hash_password
 from mes_app.settings import settings
 
@@ -572,16 +572,17 @@ def _seed_hugo(s: _Seeder, p: _Person) -> None:
     s.measure(p, s.at(s.ago(appendicitis), 21, 55), "temperature", "8310-5", 38.4, "Cel")
     s.measure(p, s.at(s.ago(appendicitis), 21, 55), "heart_rate", "8867-4", 104, "/min")
 
-    # ---- hospitalisation: appendicectomy two years ago (SNOMED 85189001 "Acute appendicitis" is
-    # not in the starter terminology, so the stay keeps its reason as free text only).
+    # ---- hospitalisation: appendicectomy two years ago, coded by its reason (ICD-10 K35.8).
     s.entry(Hospitalisation, p, p.own, s.at(s.ago(appendicitis - 3), 18, 0),
+            **s.coded("hospital_stay", ICD10, "K35.8"),
             code_text="Appendicite aiguë — appendicectomie sous cœlioscopie",
             facility=f"{HOSPITAL} — chirurgie pédiatrique",
             admitted_on=s.ago(appendicitis), discharged_on=s.ago(appendicitis - 3),
             note="Sortie à J3, pas de complication.")
 
-    # ---- handicap: dyslexia recognised by the school (PAP). Uncoded free text.
+    # ---- handicap: dyslexia recognised by the school (PAP), ICD-10 F81.0.
     s.entry(Handicap, p, p.own, s.at(s.ago(1_110)),
+            **s.coded("handicap", ICD10, "F81.0"),
             code_text="Dyslexie-dysorthographie (trouble spécifique des apprentissages)",
             since_date=age(8), note="Plan d'accompagnement personnalisé (PAP) au collège, suivi orthophonique.")
 
@@ -603,9 +604,8 @@ def _seed_hugo(s: _Seeder, p: _Person) -> None:
     s.entry(Treatment, p, p.own, s.at(s.ago(399), 19, 0),
             **s.coded("medication", ATC, "J01CA04"), code_text="Amoxicilline 1 g, comprimé dispersible",
             dosage="1 g matin et soir pendant 6 jours", start_date=s.ago(399), end_date=s.ago(393))
-    # Uncoded on purpose (epinephrine is not in the starter terminology).
     s.entry(Treatment, p, p.own, s.at(s.ago(allergy_found - 3), 19, 0),
-            code_text="Stylo auto-injecteur d'adrénaline 0,3 mg",
+            **s.coded("medication", ATC, "C01CA24"), code_text="Stylo auto-injecteur d'adrénaline 0,3 mg",
             dosage="1 injection dans la cuisse en cas de réaction allergique grave, puis appeler le 15",
             start_date=s.ago(allergy_found - 3))
 

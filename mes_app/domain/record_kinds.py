@@ -22,7 +22,7 @@ class FieldSpec:
     required: bool = False
     max_len: int = TEXT_MAX
     choices: tuple[str, ...] = ()
-    coded_kind: str = ""  # terminology kind for "coded" fields
+    coded_kind: str = ""  # terminology kind or group (terminology.GROUPS) for "coded" fields
     not_future: bool = False  # dates: refused when after today
     not_before_birth: bool = False  # dates: refused when before the profile's birth
     after: str = ""  # dates: must not be before this other field (end after start)
@@ -89,7 +89,7 @@ ENTRY_KINDS: dict[str, EntryKind] = {
             "conditions",
             Section.CONDITIONS,
             (
-                _coded("condition"),
+                _coded("health_problem"),
                 FieldSpec("status", "choice", required=True, choices=CONDITION_STATUSES),
                 _past_date("onset_date"),
                 _past_date("abatement_date", after="onset_date"),
@@ -115,7 +115,7 @@ ENTRY_KINDS: dict[str, EntryKind] = {
             "hospitalisations",
             Section.HOSPITALISATIONS,
             (
-                _coded("condition"),
+                _coded("hospital_stay"),
                 FieldSpec("facility", "text"),
                 _past_date("admitted_on", required=True),
                 _past_date("discharged_on", after="admitted_on"),
@@ -127,7 +127,7 @@ ENTRY_KINDS: dict[str, EntryKind] = {
         EntryKind(
             "handicaps",
             Section.HOSPITALISATIONS,
-            (_coded("condition"), _past_date("since_date"), NOTE),
+            (_coded("handicap"), _past_date("since_date"), NOTE),
             "since_date",
             "hospitalisations",
         ),
@@ -150,7 +150,7 @@ ENTRY_KINDS: dict[str, EntryKind] = {
             Section.RISK_FACTORS,
             (
                 FieldSpec("relationship", "choice", required=True, choices=RELATIONSHIPS),
-                _coded("condition"),
+                _coded("health_problem"),
                 FieldSpec("onset_age", "int", min_value=0, max_value=120),
                 NOTE,
             ),

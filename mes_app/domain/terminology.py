@@ -2,8 +2,11 @@
 
 Source data: ``mes_app/data/terminology.json`` (copy of the shared starter table, kept
 untouched), ``mes_app/data/terminology_extra.json`` (entries the starter lacks, in the same
-shape, appended at load: e.g. the RSV products of the 2025 schedule) and
-``mes_app/data/terminology_fr.json`` (``"<system>|<code>" -> French label``, merged at load).
+shape, appended at load: e.g. the RSV products of the 2025 schedule),
+``mes_app/data/terminology_fr.json`` (``"<system>|<code>" -> French label``, merged at load)
+and ``mes_app/data/terminology_common.json`` (the everyday French list: ICD-10 conditions,
+hospital stays and disabilities, ATC medicines with brand names, in a compact row shape).
+Where each list comes from and under which licence: ``mes_app/data/SOURCES.md``.
 Each entry becomes a :class:`Concept`.
 
 How the forms use it:
@@ -32,6 +35,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_PATH = DATA_DIR / "terminology.json"
 FRENCH_LABELS_FILE = "terminology_fr.json"
 EXTRA_FILE = "terminology_extra.json"
+COMMON_FILE = "terminology_common.json"
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -40,9 +44,28 @@ ATC = "http://www.whocc.no/atc"
 CVX = "http://hl7.org/fhir/sid/cvx"
 
 KINDS = frozenset(
-    {"condition", "allergy", "medication", "vaccine", "document_type", "measure", "smoking_status"}
+    {
+        "condition", "procedure", "disability", "allergy", "medication", "vaccine",
+        "document_type", "measure", "smoking_status",
+    }
 )
+# What a record form's coded field may hold when it takes several kinds: searched together
+# (best match first, whatever its kind), and a code of any member kind is accepted. A hospital
+# stay is coded by its reason (a condition) or by what was done (a procedure); a disability by
+# a disability code or, as records made before the disability list did, by a condition code;
+# a health problem (or a relative's) may be a disability such as deafness.
+GROUPS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "health_problem": ("condition", "disability"),
+    "hospital_stay": ("condition", "procedure"),
+    "handicap": ("disability", "condition"),
+})
 MAX_QUERY_LEN = 100
+# "hospitalisation pour appendicite", "opéré de la hanche": the words saying it was a stay are
+# dropped from a hospital-stay search, so the reason itself is matched.
+_STAY_WORDS = re.compile(
+    r"^(?:hospitalisation|hospitalise|hospitalisee|sejour|admission|opere|operee|operation|intervention)"
+    r"(?: (?:pour|de|du|des|d|a|au|aux|en|sur))?(?: (?:la|le|les|l|une|un))? "
+)
 
 # Search aids only (never stored): common French abbreviations and brand names, from
 # domain knowledge. Keyed by "<system>|<code>".
@@ -209,10 +232,19 @@ def _normalize_query(query: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", base).split())
 
 
-def _rank(query: str, tokens: list[str], forms: tuple[str, ...]) -> int | None:
-    """0 best … 4 worst; ``None`` when nothing matches."""
+def _rank(query: str, tokens: list[str], forms: tuple[str, ...], labels: int | None = None) -> int | None:
+    """0 best … 9 worst; ``None`` when nothing matches.
+
+    Each way of matching (whole form, form prefix, word prefix, every word a word prefix,
+    substring) scores twice as far as the one before, plus one when the form is not a display
+    label (a synonym, brand name or code): "Infection urinaire" as a label beats a synonym
+    "infection urinaire" of "Cystite". Only the first ``labels`` forms (the displays) match on
+    a mere substring: inside a brand name or an abbreviation it is noise ("doliprane" is not
+    "Codoliprane").
+    """
     best: int | None = None
-    for form in forms:
+    for index, form in enumerate(forms):
+        is_label = labels is None or index < labels
         if form == query:
             rank = 0
         elif form.startswith(query):
@@ -221,10 +253,11 @@ def _rank(query: str, tokens: list[str], forms: tuple[str, ...]) -> int | None:
             rank = 2  # a word starts with the query
         elif len(tokens) > 1 and all(f" {t}" in f" {form}" for t in tokens):
             rank = 3  # every query word starts a word, in any order
-        elif query in form:
+        elif query in form and is_label:
             rank = 4  # substring
         else:
             continue
+        rank = rank * 2 + (0 if is_label else 1)
         best = rank if best is None else min(best, rank)
     return best
 
@@ -234,6 +267,8 @@ class _Indexed:
     concept: Concept
     forms: tuple[str, ...]
     sort_key: str
+    blob: str  # every form, "|"-joined: one substring test rejects most non-matches
+    labels: int  # how many of the first forms come from the displays
 
 
 class Terminology:
@@ -271,71 +306,100 @@ class Terminology:
                              for key, value in extra.items() if isinstance(value, list)}}
         fr_path = path.parent / FRENCH_LABELS_FILE
         french = json.loads(fr_path.read_text(encoding="utf-8")) if fr_path.exists() else {}
-        concepts, aliases = _concepts_from_json(raw, french)
+        common_path = path.parent / COMMON_FILE
+        common = json.loads(common_path.read_text(encoding="utf-8")) if common_path.exists() else {}
+        concepts, aliases = _concepts_from_json(raw, french, common.get("synonyms", {}))
+        concepts += _concepts_from_common(common)
         return cls(concepts, aliases)
 
     # -- queries -------------------------------------------------------------------------
     def concepts(self, kind: str) -> list[Concept]:
-        """Every concept of ``kind``, in source order."""
-        return [item.concept for item in self._by_kind[_check_kind(kind)]]
+        """Every concept of ``kind`` (or of each kind of a group, in turn), in source order."""
+        return [item.concept for item in self._items(kind)]
 
     def search(self, kind: str, query: str, limit: int = 10) -> list[Concept]:
-        """Concepts of ``kind`` matching ``query`` (best first, at most ``limit``).
+        """Concepts of ``kind`` (a kind or a :data:`GROUPS` name) matching ``query``.
 
-        Accent- and case-insensitive; looks at the English and French displays, the code,
-        secondary codes and synonyms. Whole-field and word-prefix matches come before
-        substring matches. An empty or non-text query gives ``[]``; the query is cut at
-        100 characters.
+        Best first, at most ``limit``. Accent- and case-insensitive; looks at the English and
+        French displays, the code, secondary codes and synonyms (brand names, abbreviations).
+        Whole-field and word-prefix matches come before substring matches. An empty or
+        non-text query gives ``[]``; the query is cut at 100 characters. For a hospital stay,
+        leading words such as "hospitalisation pour" are ignored.
         """
-        items = self._by_kind[_check_kind(kind)]
+        items = self._items(kind)
         if not isinstance(query, str) or not isinstance(limit, int) or limit <= 0:
             return []
         normalized = _normalize_query(query)
+        if kind == "hospital_stay":
+            normalized = _STAY_WORDS.sub("", normalized + " ").strip() or normalized
         if not normalized:
             return []
         tokens = normalized.split()
         scored = []
         for position, item in enumerate(items):
-            rank = _rank(normalized, tokens, item.forms)
+            # Cheap filter first: every rank needs each query word somewhere in the forms.
+            blob = item.blob
+            if not all(token in blob for token in tokens):
+                continue
+            rank = _rank(normalized, tokens, item.forms, item.labels)
             if rank is not None:
                 scored.append((rank, len(item.sort_key), item.sort_key, position, item.concept))
         scored.sort(key=lambda row: row[:4])
         return [row[-1] for row in scored[:limit]]
 
+    def _items(self, kind: str) -> list[_Indexed]:
+        members = GROUPS.get(kind) if isinstance(kind, str) else None
+        if members is not None:
+            return [item for member in members for item in self._by_kind[member]]
+        return self._by_kind[_check_kind(kind)]
+
     def lookup(self, kind: str, system: str, code: str) -> Concept | None:
         """The concept with exactly this ``system`` and ``code``, or ``None``.
 
         A retired code listed in the source (e.g. ATC J07BX03, now J07BN01) returns the
-        current concept.
+        current concept. For a :data:`GROUPS` name, the concept of the first member kind that
+        has the code.
         """
+        members = GROUPS.get(kind) if isinstance(kind, str) else None
+        if members is None:
+            members = (_check_kind(kind),)
         if not isinstance(system, str) or not isinstance(code, str):
             return None
-        return self._by_code.get((_check_kind(kind), system, code))
+        for member in members:
+            concept = self._by_code.get((member, system, code))
+            if concept is not None:
+                return concept
+        return None
 
     def __len__(self) -> int:
         return sum(len(items) for items in self._by_kind.values())
 
 
 def _check_kind(kind: str) -> str:
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"unknown terminology kind {kind!r}")
     return kind
 
 
 def _index(concept: Concept) -> _Indexed:
-    texts = [concept.display, concept.display_fr, concept.code, *concept.synonyms]
-    texts += [value for key, value in concept.extra.items() if key != "category"]
     forms: list[str] = []
-    for text in texts:
-        for form in _search_forms(text):
-            if form and form not in forms:
-                forms.append(form)
-    return _Indexed(concept, tuple(forms), normalize(concept.display_fr))
+
+    def add(texts: Iterable[str]) -> None:
+        for text in texts:
+            for form in _search_forms(text):
+                if form and form not in forms:
+                    forms.append(form)
+
+    add((concept.display, concept.display_fr))
+    labels = len(forms)
+    add((concept.code, *concept.synonyms))
+    add(value for key, value in concept.extra.items() if key != "category")
+    return _Indexed(concept, tuple(forms), normalize(concept.display_fr), "|".join(forms), labels)
 
 
 # -- building concepts from the JSON -------------------------------------------------------
 def _concepts_from_json(
-    raw: Mapping[str, Any], french: Mapping[str, str]
+    raw: Mapping[str, Any], french: Mapping[str, str], more_synonyms: Mapping[str, list[str]] | None = None
 ) -> tuple[list[Concept], dict[tuple[str, str, str], Concept]]:
     concepts: list[Concept] = []
     aliases: dict[tuple[str, str, str], Concept] = {}
@@ -351,7 +415,8 @@ def _concepts_from_json(
             kind=kind,
             verified=verified,
             extra={k: v for k, v in (extra or {}).items() if v},
-            synonyms=tuple(SYNONYMS.get(key, ())) + _expanded_abbreviations(display_fr or ""),
+            synonyms=tuple(SYNONYMS.get(key, ())) + tuple((more_synonyms or {}).get(key, ()))
+            + _expanded_abbreviations(display_fr or ""),
         )
         concepts.append(concept)
         return concept
@@ -377,6 +442,34 @@ def _concepts_from_json(
             for old_code in previous:
                 aliases[("vaccine", ATC, old_code)] = concept
     return concepts, aliases
+
+
+# Sections of terminology_common.json: section -> (kind, code system). Each row is
+# [code, French label, English label, [synonyms…]] (synonyms: French words, abbreviations,
+# brand names, the procedure a stay is known by).
+COMMON_SECTIONS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "conditions": ("condition", ICD10),
+    "procedures": ("procedure", ICD10),
+    "disabilities": ("disability", ICD10),
+    "medications": ("medication", ATC),
+})
+
+
+def _concepts_from_common(common: Mapping[str, Any]) -> list[Concept]:
+    concepts = []
+    for section, (kind, system) in COMMON_SECTIONS.items():
+        for row in common.get(section, []):
+            code, label_fr, label_en, *rest = row
+            concepts.append(Concept(
+                system=system,
+                code=code,
+                display=label_en.strip(),
+                display_fr=label_fr.strip(),
+                kind=kind,
+                verified=True,  # every code checked against the WHO lists (SOURCES.md)
+                synonyms=tuple(rest[0]) if rest else (),
+            ))
+    return concepts
 
 
 def _expanded_abbreviations(display_fr: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from mes_app.db import models
 from mes_app.db.models import AccessEvent, SecurityEvent
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.record_kinds import ENTRY_KINDS
-from mes_app.domain.terminology import ATC, LOINC, SNOMED, load_default
+from mes_app.domain.terminology import ATC, ICD10, LOINC, SNOMED, load_default
 from mes_app.services import records
 from mes_app.services.records import MODELS
 from tests.factories import (
@@ -167,6 +167,64 @@ def test_free_text_without_a_code_is_stored_uncoded(session, now, kind):
     assert (row.code_system, row.code, row.code_display) == (None, None, None)
     assert row.code_text == UNCODED[kind]["code_text"]
     assert (view.coded, view.code_label, view.title) == (False, "", UNCODED[kind]["code_text"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "query", "form", "system", "code"),
+    [
+        ("hospitalisations", "appendicite", {"admitted_on": "2024-05-02"}, ICD10, "K35.8"),
+        ("hospitalisations", "hospitalisation pour appendicite", {"admitted_on": "2024-05-02"}, ICD10, "K35.8"),
+        ("hospitalisations", "césarienne", {"admitted_on": "2024-05-02"}, ICD10, "O82"),
+        ("handicaps", "surdité", {}, ICD10, "H91.9"),
+        ("handicaps", "dyslexie", {}, ICD10, "F81.0"),
+        ("conditions", "cancer du sein", {"status": "active"}, ICD10, "C50.9"),
+        ("conditions", "surdité", {"status": "active"}, ICD10, "H91.9"),
+        ("family_history", "cancer du sein", {"relationship": "mother"}, ICD10, "C50.9"),
+        ("treatments", "Kardégic", {}, ATC, "B01AC06"),
+    ],
+)
+def test_everyday_stays_disabilities_and_diseases_are_coded(session, now, kind, query, form, system, code):
+    """What was "non codé" before: the first search result of the form is accepted and stored."""
+    alice = make_owner(session)
+    picked = pick(ENTRY_KINDS[kind].coded_field.coded_kind, query)
+    assert picked == f"{system}|{code}"
+    view = add(session, alice, alice.profile, kind, {**form, "code_text": query, "code": picked}, now)
+    row = stored(session, kind, view.id)
+    assert (row.code_system, row.code) == (system, code)
+    assert view.coded is True
+    assert view.code_label == ("CIM-10 " if system == ICD10 else "ATC ") + code
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [
+        ("hospitalisations", f"{SNOMED}|195967001"),  # asthma, coded before ICD-10 came
+        ("handicaps", f"{SNOMED}|41040004"),  # trisomy 21, a starter condition
+        ("conditions", f"{SNOMED}|59621000"),
+        ("family_history", f"{SNOMED}|44054006"),
+    ],
+)
+def test_codes_from_before_the_larger_terminology_are_still_accepted(session, now, kind, code):
+    alice = make_owner(session)
+    form = {**VALID[kind][0], "code": code}
+    view = add(session, alice, alice.profile, kind, form, now)
+    assert f"{stored(session, kind, view.id).code_system}|{stored(session, kind, view.id).code}" == code
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [
+        ("hospitalisations", f"{ICD10}|F81.0"),  # a disability, not the reason of a stay
+        ("handicaps", f"{ICD10}|Z51.1"),  # a chemotherapy session is no disability
+        ("conditions", f"{ICD10}|Z96.6"),  # a procedure, not a health problem
+        ("treatments", f"{ICD10}|K35.8"),
+        ("hospitalisations", f"{ICD10}|K35.9"),  # not a WHO ICD-10 code
+    ],
+)
+def test_a_code_of_another_kind_is_refused_in_the_new_kinds(session, now, kind, code):
+    alice = make_owner(session)
+    form = {**VALID[kind][0], "code": code}
+    _refused(session, alice, alice.profile, kind, form, now, "error.unknown_code")
 
 
 def test_text_is_cleaned_before_it_is_stored(session, now):
