@@ -63,6 +63,14 @@ class Settings:
     state_manager: str = field(default="memory")
     # How long a closed connection's page data wait for a reconnect before they are wiped.
     disconnect_grace_seconds: float = field(default=30.0)
+    # Outgoing e-mail (password reset). No host: a catch-all logs that a mail was sent, and
+    # delivers nothing (``make run``).
+    smtp_host: str = field(default="")
+    smtp_port: int = field(default=587)
+    smtp_user: str = field(default="")
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = field(default=True)
+    mail_from: str = field(default="MES <no-reply@localhost>")
 
     @property
     def is_sqlite(self) -> bool:
@@ -88,6 +96,12 @@ def load_settings() -> Settings:
         redis_url=_env("MES_REDIS_URL", ""),
         state_manager=_state_manager(_env("MES_STATE_MANAGER", ""), _env("MES_REDIS_URL", "")),
         disconnect_grace_seconds=float(_env("MES_DISCONNECT_GRACE_SECONDS", "30")),
+        smtp_host=_env("MES_SMTP_HOST", ""),
+        smtp_port=_env_int("MES_SMTP_PORT", 587),
+        smtp_user=_env("MES_SMTP_USER", ""),
+        smtp_password=os.environ.get("MES_SMTP_PASSWORD", ""),
+        smtp_starttls=_env_bool("MES_SMTP_STARTTLS", True),
+        mail_from=_env("MES_MAIL_FROM", "MES <no-reply@localhost>"),
     )
 
 

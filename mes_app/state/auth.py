@@ -15,11 +15,21 @@ from mes_app.state.base import AppState, identity_from_cookie_header, utcnow
 
 # Only these keys may be shown from the URL: a link cannot make the page say anything else.
 LOGIN_MESSAGES = ("error.bad_credentials", "error.too_many_attempts", "error.account_locked", "error.session_expired")
+RESET_MESSAGES = ("error.weak_password", "error.passwords_differ")
+
+
+def _typed_email(cookie_header: object) -> str:
+    """The address of the last failed login (from its short-lived HttpOnly cookie), or ""."""
+    from mes_app.web.routes import login_email_from_cookie_header
+
+    return login_email_from_cookie_header(cookie_header if isinstance(cookie_header, str) else None)
 
 
 class LoginState(AppState):
     error: str = ""
     info: str = ""
+    # What the e-mail field shows after a failed login (the address typed, never the password).
+    email_value: str = ""
 
     @rx.event
     def load_login(self):
@@ -32,6 +42,7 @@ class LoginState(AppState):
         code = params.get("error", "")
         self.error = ""
         self.info = ""
+        self.email_value = _typed_email(self.router.headers.cookie) if code in LOGIN_MESSAGES else ""
         if code in LOGIN_MESSAGES:
             retry = params.get("retry", "")
             self.error = self._text(code)
@@ -41,6 +52,36 @@ class LoginState(AppState):
             self.info = self._text("login.registered")
         elif params.get("bye") == "1":
             self.info = self._text("login.bye")
+        elif params.get("reset") == "1":
+            self.info = self._text("login.reset_done")
+
+
+class ForgotPasswordState(AppState):
+    """The « mot de passe oublié » page. The request itself goes natively to
+    ``POST /api/password-reset/request``, which answers the same for every address."""
+
+    sent: bool = False
+    email_value: str = ""
+
+    @rx.event
+    def load_forgot(self):
+        self.sent = self.router.url.query_parameters.get("sent") == "1"
+        self.email_value = "" if self.sent else _typed_email(self.router.headers.cookie)
+
+
+class ResetPasswordState(AppState):
+    """The new-password page. The link's secret never reaches this state: it travels in an
+    HttpOnly cookie that only ``/api/password-reset`` receives; the form posts natively there."""
+
+    invalid: bool = False
+    error: str = ""
+
+    @rx.event
+    def load_reset(self):
+        params = self.router.url.query_parameters
+        self.invalid = params.get("status") == "invalid"
+        code = params.get("error", "")
+        self.error = self._text(code) if code in RESET_MESSAGES else ""
 
 
 class RegisterState(AppState):
