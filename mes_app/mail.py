@@ -48,7 +48,8 @@ def send_password_reset(to: str, secret: str, lang: str) -> bool:
 def deliver(message: EmailMessage, *, what: str) -> bool:
     """Hand one message to the configured SMTP server; never raises, never logs its content."""
     if not settings.smtp_host:
-        log.info("a %s e-mail was sent (no SMTP server configured: nothing delivered)", what)
+        # A warning, so that it shows with no logging set up (``make run``): the mail went nowhere.
+        log.warning("a %s e-mail was sent (no SMTP server configured: nothing delivered)", what)
         return True
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:

@@ -12,6 +12,7 @@ from mes_app.state.auth import ForgotPasswordState, LoginState, RegisterState, R
 FIELD_STYLE = {"width": "100%"}
 # A link as easy to tap as a button (44 px high).
 TAP_LINK_STYLE = {"display": "inline-flex", "align_items": "center", "min_height": "44px"}
+TAP = {"min_height": "44px"}  # buttons and fields: radix size 3 is 40 px
 
 
 def _email_input(value: rx.Var, input_id: str, auto_complete: str) -> rx.Component:
@@ -19,7 +20,7 @@ def _email_input(value: rx.Var, input_id: str, auto_complete: str) -> rx.Compone
     again when the value arrives after the page loaded)."""
     return text_input(
         "email", "email", auto_complete=auto_complete, required=True, id=input_id,
-        default_value=value, key=value,
+        default_value=value, key=value, style=TAP,
     )
 
 
@@ -38,9 +39,10 @@ def login_page() -> rx.Component:
                 field(T["login.email"], _email_input(LoginState.email_value, "email", "username")),
                 field(
                     T["login.password"],
-                    text_input("password", "password", auto_complete="current-password", required=True, id="password"),
+                    text_input("password", "password", auto_complete="current-password", required=True, id="password",
+                               style=TAP),
                 ),
-                rx.button(T["login.submit"], type="submit", size="3", width="100%", id="login-submit"),
+                rx.button(T["login.submit"], type="submit", size="3", width="100%", id="login-submit", style=TAP),
                 spacing="4",
                 width="100%",
             ),
@@ -104,7 +106,7 @@ def forgot_password_page() -> rx.Component:
                 native_form(
                     rx.vstack(
                         field(T["login.email"], _email_input(ForgotPasswordState.email_value, "forgot-email", "email")),
-                        rx.button(T["forgot.submit"], type="submit", size="3", width="100%", id="forgot-submit"),
+                        rx.button(T["forgot.submit"], type="submit", size="3", width="100%", id="forgot-submit", style=TAP),
                         spacing="4",
                         width="100%",
                     ),
@@ -142,12 +144,12 @@ def reset_password_page() -> rx.Component:
                 native_form(
                     rx.vstack(
                         field(T["reset.password"], text_input("password", "password", auto_complete="new-password",
-                                                              required=True, id="new-password")),
+                                                              required=True, id="new-password", style=TAP)),
                         field(T["reset.confirm"], text_input("password_confirm", "password", auto_complete="new-password",
-                                                             required=True, id="new-password-confirm")),
+                                                             required=True, id="new-password-confirm", style=TAP)),
                         rx.text(T["register.password_hint"], size="1", color_scheme="gray"),
                         rx.text(T["reset.sessions_note"], size="1", color_scheme="gray"),
-                        rx.button(T["reset.submit"], type="submit", size="3", width="100%", id="reset-submit"),
+                        rx.button(T["reset.submit"], type="submit", size="3", width="100%", id="reset-submit", style=TAP),
                         spacing="4",
                         width="100%",
                     ),

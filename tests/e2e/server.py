@@ -40,7 +40,10 @@ START_TIMEOUT = float(os.environ.get("MES_E2E_START_TIMEOUT", "600"))
 # Log lines worth showing when the server does not start.
 _ERROR_LINE = re.compile(r"Traceback|Error\b|failed")
 # Settings that must not leak from the developer's shell into the test server.
-_ISOLATED_VARS = ("MES_DATABASE_URL", "MES_DOCUMENTS_DIR", "MES_REDIS_URL", "REFLEX_REDIS_URL")
+_ISOLATED_VARS = (
+    "MES_DATABASE_URL", "MES_DOCUMENTS_DIR", "MES_REDIS_URL", "REFLEX_REDIS_URL",
+    "MES_SMTP_HOST", "MES_SMTP_PORT", "MES_SMTP_USER", "MES_SMTP_PASSWORD", "MES_SMTP_STARTTLS", "MES_MAIL_FROM",
+)
 
 
 def free_port() -> int:
