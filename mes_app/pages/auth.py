@@ -15,13 +15,10 @@ TAP_LINK_STYLE = {"display": "inline-flex", "align_items": "center", "min_height
 TAP = {"min_height": "44px"}  # buttons and fields: radix size 3 is 40 px
 
 
-def _email_input(value: rx.Var, input_id: str, auto_complete: str) -> rx.Component:
-    """An uncontrolled e-mail field that starts from ``value`` (keyed on it, so it is drawn
-    again when the value arrives after the page loaded)."""
-    return text_input(
-        "email", "email", auto_complete=auto_complete, required=True, id=input_id,
-        default_value=value, key=value, style=TAP,
-    )
+def _email_input(input_id: str, auto_complete: str) -> rx.Component:
+    """An uncontrolled e-mail field; after a failed login the page's load event puts the
+    address back in it (see ``mes_app/state/auth.py``)."""
+    return text_input("email", "email", auto_complete=auto_complete, required=True, id=input_id, style=TAP)
 
 
 def login_page() -> rx.Component:
@@ -36,7 +33,7 @@ def login_page() -> rx.Component:
         # A native form: the password goes straight to the server's login route.
         native_form(
             rx.vstack(
-                field(T["login.email"], _email_input(LoginState.email_value, "email", "username")),
+                field(T["login.email"], _email_input("email", "username")),
                 field(
                     T["login.password"],
                     text_input("password", "password", auto_complete="current-password", required=True, id="password",
@@ -105,7 +102,7 @@ def forgot_password_page() -> rx.Component:
                 # Native: the address goes straight to the server, which answers the same for any address.
                 native_form(
                     rx.vstack(
-                        field(T["login.email"], _email_input(ForgotPasswordState.email_value, "forgot-email", "email")),
+                        field(T["login.email"], _email_input("forgot-email", "email")),
                         rx.button(T["forgot.submit"], type="submit", size="3", width="100%", id="forgot-submit", style=TAP),
                         spacing="4",
                         width="100%",

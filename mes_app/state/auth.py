@@ -4,6 +4,8 @@ are dropped after use."""
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from mes_app import i18n
@@ -25,11 +27,20 @@ def _typed_email(cookie_header: object) -> str:
     return login_email_from_cookie_header(cookie_header if isinstance(cookie_header, str) else None)
 
 
+def _fill_email(input_id: str, email: str):  # noqa: ANN202 - a Reflex event spec
+    """Put the address back in an empty field, in the browser only (never in a state var),
+    and never over what the person has already typed."""
+    if not email:
+        return None
+    return rx.call_script(
+        f"(() => {{ const el = document.getElementById({json.dumps(input_id)});"
+        f" if (el && !el.value) el.value = {json.dumps(email)}; }})()"
+    )
+
+
 class LoginState(AppState):
     error: str = ""
     info: str = ""
-    # What the e-mail field shows after a failed login (the address typed, never the password).
-    email_value: str = ""
 
     @rx.event
     def load_login(self):
@@ -42,7 +53,6 @@ class LoginState(AppState):
         code = params.get("error", "")
         self.error = ""
         self.info = ""
-        self.email_value = _typed_email(self.router.headers.cookie) if code in LOGIN_MESSAGES else ""
         if code in LOGIN_MESSAGES:
             retry = params.get("retry", "")
             self.error = self._text(code)
@@ -54,6 +64,9 @@ class LoginState(AppState):
             self.info = self._text("login.bye")
         elif params.get("reset") == "1":
             self.info = self._text("login.reset_done")
+        if code in LOGIN_MESSAGES:  # after a failed login, the address typed is there again
+            return _fill_email("email", _typed_email(self.router.headers.cookie))
+        return None
 
 
 class ForgotPasswordState(AppState):
@@ -61,12 +74,13 @@ class ForgotPasswordState(AppState):
     ``POST /api/password-reset/request``, which answers the same for every address."""
 
     sent: bool = False
-    email_value: str = ""
 
     @rx.event
     def load_forgot(self):
         self.sent = self.router.url.query_parameters.get("sent") == "1"
-        self.email_value = "" if self.sent else _typed_email(self.router.headers.cookie)
+        if not self.sent:
+            return _fill_email("forgot-email", _typed_email(self.router.headers.cookie))
+        return None
 
 
 class ResetPasswordState(AppState):

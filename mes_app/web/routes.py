@@ -13,6 +13,9 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from http.cookies import SimpleCookie
@@ -20,7 +23,6 @@ from urllib.parse import urlencode, urlparse
 
 from sqlmodel import Session
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -156,16 +158,42 @@ def login_email_from_cookie_header(header: str | None) -> str:
 
 async def request_password_reset(request: Request) -> Response:
     """Same answer, at once, whether the address has an account or not: the look-up and the
-    e-mail happen after the answer is sent, in a worker thread."""
+    e-mail happen in a worker thread, detached from this request (a background task of the
+    response would hold the connection, so the next request on it would show the delay)."""
     if not _same_origin(request):
         return PlainTextResponse("Forbidden", status_code=403)
     form = await request.form(max_files=0, max_fields=10)
     email = form.get("email")
     lang = _cookie_lang(request.cookies.get("mes_lang"))
+    _queue_reset_mail(email if isinstance(email, str) else None, lang)
     response = _redirect(FORGOT_PATH, sent=1)
     response.headers["Cache-Control"] = "no-store"
-    response.background = BackgroundTask(_send_reset_mail, email if isinstance(email, str) else None, lang)
     return response
+
+
+# Two threads: a burst of requests queues up instead of opening many SMTP connections.
+_MAIL_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mes-mail")
+_pending_mail: set[Future] = set()
+_pending_lock = threading.Lock()
+
+
+def _queue_reset_mail(email: str | None, lang: str | None) -> None:
+    future = _MAIL_POOL.submit(_send_reset_mail, email, lang)
+    with _pending_lock:
+        _pending_mail.add(future)
+
+    def done(finished: Future) -> None:
+        with _pending_lock:
+            _pending_mail.discard(finished)
+
+    future.add_done_callback(done)
+
+
+def wait_for_queued_mail(timeout: float = 30) -> None:
+    """Wait until every queued reset request is handled (tests, orderly shutdown)."""
+    with _pending_lock:
+        pending = list(_pending_mail)
+    futures_wait(pending, timeout=timeout)
 
 
 def _cookie_lang(raw: str | None) -> str | None:

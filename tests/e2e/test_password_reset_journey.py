@@ -135,3 +135,13 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(
     expect(page.locator("#forgot-sent")).to_contain_text("Si un compte MES utilise cette adresse")
     page.wait_for_timeout(1000)
     assert mailbox.to(nobody) == []
+
+
+def test_the_password_pages_fit_a_360_px_phone(live_server: str, browser_page: Page) -> None:
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path, visible in (("/login", "#forgot-link"), ("/forgot-password", "#forgot-submit"),
+                          ("/reset-password", "#reset-submit"), ("/reset-password?status=invalid", "#reset-invalid")):
+        page.goto(live_server + path)
+        expect(page.locator(visible)).to_be_visible()
+        assert_no_horizontal_scroll(page)

@@ -55,7 +55,9 @@ def app_log(caplog) -> str:
 
 
 def _ask(client, email=EMAIL, **kw):
-    return client.post("/api/password-reset/request", data={"email": email}, **kw)
+    answer = client.post("/api/password-reset/request", data={"email": email}, **kw)
+    routes.wait_for_queued_mail()
+    return answer
 
 
 def _open(client, link):
@@ -145,6 +147,19 @@ def test_a_weak_password_sends_back_to_the_form_with_the_link_still_usable(clien
     assert _set(client, NEW_PASSWORD, NEW_PASSWORD + "!").headers["location"] == (
         "/reset-password?error=error.passwords_differ")
     assert _set(client).headers["location"] == "/login?reset=1"
+
+
+def test_the_answer_does_not_wait_for_the_mail(client, mailbox, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    real = routes._send_reset_mail
+    monkeypatch.setattr(routes, "_send_reset_mail", lambda *a: (release.wait(10), real(*a)))
+    answer = client.post("/api/password-reset/request", data={"email": EMAIL})
+    assert answer.headers["location"] == "/forgot-password?sent=1"
+    assert mailbox.messages == []  # answered while the look-up and the mail still wait
+    release.set()
+    mailbox.wait_for(EMAIL)
 
 
 def test_posting_without_the_link_or_from_another_site_is_refused(client, mailbox):
