@@ -53,6 +53,53 @@ TEXTS: dict[str, tuple[str, str]] = {
     "login.bye": ("Vous êtes déconnecté.", "You are logged out."),
     "login.registered": ("Compte créé. Connectez-vous.", "Account created. Please log in."),
     "login.retry_in": ("Réessayez dans {n} s.", "Try again in {n} s."),
+    "login.forgot": ("Mot de passe oublié ?", "Forgot your password?"),
+    "login.reset_done": (
+        "Mot de passe changé. Toutes vos sessions sont fermées : connectez-vous avec le nouveau mot de passe.",
+        "Password changed. All your sessions are closed: log in with the new password.",
+    ),
+    # forgotten password (issue 11)
+    "forgot.title": ("Mot de passe oublié", "Forgotten password"),
+    "forgot.intro": (
+        "Indiquez l'adresse e-mail de votre compte : nous y envoyons un lien pour choisir un nouveau mot de passe.",
+        "Enter your account's e-mail address: we send it a link to choose a new password.",
+    ),
+    "forgot.submit": ("Recevoir le lien", "Send me the link"),
+    "forgot.sent": (
+        "Si un compte MES utilise cette adresse, un e-mail vient d'y partir. Le lien sert une fois, pendant 30 minutes.",
+        "If an MES account uses this address, an e-mail is on its way. The link works once, for 30 minutes.",
+    ),
+    "forgot.back": ("Retour à la connexion", "Back to log in"),
+    "reset.title": ("Nouveau mot de passe", "New password"),
+    "reset.password": ("Nouveau mot de passe", "New password"),
+    "reset.confirm": ("Confirmez le mot de passe", "Confirm the password"),
+    "reset.submit": ("Changer le mot de passe", "Change the password"),
+    "reset.sessions_note": (
+        "Toutes les sessions ouvertes sur ce compte seront fermées.",
+        "Every session open on this account will be closed.",
+    ),
+    "reset.invalid": (
+        "Ce lien ne marche plus : il a déjà servi, un lien plus récent l'a remplacé, ou ses 30 minutes sont passées.",
+        "This link no longer works: it was already used, a newer link replaced it, or its 30 minutes are over.",
+    ),
+    "reset.ask_again": ("Demander un nouveau lien", "Ask for a new link"),
+    "reset.mail_subject": ("MES : choisir un nouveau mot de passe", "MES: choose a new password"),
+    "reset.mail_body": (
+        "Bonjour,\n\n"
+        "Quelqu'un (vous, sans doute) a demandé à changer le mot de passe de votre compte MES.\n"
+        "Pour en choisir un nouveau, ouvrez ce lien dans les {minutes} minutes :\n\n"
+        "{link}\n\n"
+        "Le lien ne sert qu'une fois. Changer le mot de passe ferme toutes les sessions ouvertes.\n"
+        "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste le même.\n\n"
+        "MES — Mon espace santé\n",
+        "Hello,\n\n"
+        "Someone (you, most likely) asked to change the password of your MES account.\n"
+        "To choose a new one, open this link within {minutes} minutes:\n\n"
+        "{link}\n\n"
+        "The link works once. Changing the password closes every open session.\n"
+        "If you did not ask for anything, ignore this message: your password stays the same.\n\n"
+        "MES — My health space\n",
+    ),
     "register.title": ("Créer un compte", "Create an account"),
     "register.given_name": ("Prénom", "First name"),
     "register.family_name": ("Nom", "Last name"),
@@ -294,6 +341,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Password too weak: at least 10 characters, mixing lower case, upper case, digits or symbols.",
     ),
     "error.invalid_email": ("Adresse e-mail invalide.", "Invalid e-mail address."),
+    "error.reset_link_invalid": (
+        "Ce lien ne marche plus. Demandez-en un nouveau.",
+        "This link no longer works. Ask for a new one.",
+    ),
+    "error.passwords_differ": ("Les deux mots de passe diffèrent.", "The two passwords differ."),
     "error.required": ("Un champ obligatoire est vide.", "A required field is empty."),
     "error.text_too_long": ("Texte trop long ({max} caractères au plus).", "Text too long (at most {max} characters)."),
     "error.date_in_future": ("La date ne peut pas être dans le futur.", "The date cannot be in the future."),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mes_app.pages.auth import login_page, register_page
+from mes_app.pages.auth import forgot_password_page, login_page, register_page, reset_password_page
 from mes_app.pages.home import home_page
 from mes_app.pages.profiles import profiles_page
 from mes_app.state.profiles import ProfilesState
 from mes_app.pages.records import history_page, record_group_page, record_index_page
 from mes_app.domain.record_kinds import RECORD_GROUPS
 from mes_app.state.records import HistoryState, RecordState
-from mes_app.state.auth import LoginState, RegisterState
+from mes_app.state.auth import ForgotPasswordState, LoginState, RegisterState, ResetPasswordState
 from mes_app.state.base import AppState
 from mes_app.state.binding import SessionBindingMiddleware
 from mes_app.state.home import HomeState
@@ -42,6 +42,11 @@ app.add_middleware(SessionBindingMiddleware(), index=0)
 
 app.add_page(login_page, route="/login", title="MES · Connexion", on_load=LoginState.load_login)
 app.add_page(register_page, route="/register", title="MES · Créer un compte", on_load=RegisterState.load_register)
+# --- forgotten password (issue 11) ---
+app.add_page(forgot_password_page, route="/forgot-password", title="MES · Mot de passe oublié",
+             on_load=ForgotPasswordState.load_forgot)
+app.add_page(reset_password_page, route="/reset-password", title="MES · Nouveau mot de passe",
+             on_load=ResetPasswordState.load_reset)
 app.add_page(home_page, route="/", title="MES", on_load=HomeState.load_home)
 app.add_page(history_page, route="/history", title="MES · Histoire de santé", on_load=HistoryState.load_history)
 app.add_page(record_index_page, route="/record", title="MES · Dossier", on_load=AppState.load_shell)

@@ -69,6 +69,14 @@ class Settings:
     # Rate limits per client ("20/minute;200/hour", see ``limits`` notation), by limiter name:
     # see :mod:`mes_app.web.rate_limit`. Env: MES_RATE_LIMIT_<NAME>.
     rate_limits: dict = field(default_factory=dict)
+    # Outgoing e-mail (password reset). No host: a catch-all logs that a mail was sent, and
+    # delivers nothing (``make run``).
+    smtp_host: str = field(default="")
+    smtp_port: int = field(default=587)
+    smtp_user: str = field(default="")
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = field(default=True)
+    mail_from: str = field(default="MES <no-reply@localhost>")
 
     @property
     def is_sqlite(self) -> bool:
@@ -96,6 +104,12 @@ def load_settings() -> Settings:
         disconnect_grace_seconds=float(_env("MES_DISCONNECT_GRACE_SECONDS", "30")),
         trusted_proxy_hops=_env_int("MES_TRUSTED_PROXY_HOPS", 0),
         rate_limits={name: _env(f"MES_RATE_LIMIT_{name.upper()}", default) for name, default in RATE_LIMITS.items()},
+        smtp_host=_env("MES_SMTP_HOST", ""),
+        smtp_port=_env_int("MES_SMTP_PORT", 587),
+        smtp_user=_env("MES_SMTP_USER", ""),
+        smtp_password=os.environ.get("MES_SMTP_PASSWORD", ""),
+        smtp_starttls=_env_bool("MES_SMTP_STARTTLS", True),
+        mail_from=_env("MES_MAIL_FROM", "MES <no-reply@localhost>"),
     )
 
 
@@ -105,6 +119,9 @@ RATE_LIMITS = {
     "login": "20/minute;200/hour",
     "register": "10/hour",
     "password_reset": "5/hour",
+    # Per e-mail address typed, not per client: over it, the same answer and no mail (nobody
+    # can flood someone's mailbox, nor learn anything from a refusal).
+    "password_reset_mail": "3/hour",
     "link_open": "60/10 minutes",
     "passcode": "20/10 minutes",
     "emergency_open": "60/10 minutes",

@@ -91,6 +91,22 @@ class AuthSession(SQLModel, table=True):
     last_seen_at: datetime | None = Field(default=None, sa_type=TZ)
 
 
+class PasswordReset(SQLModel, table=True):
+    """A forgotten-password link (issue 11). Only the SHA-256 of the secret sent by e-mail is
+    stored. A link serves once (``used_at``), until ``expires_at``; asking for a new one, or
+    using one, ends the others (``revoked_at``)."""
+
+    __tablename__ = "password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    expires_at: datetime = Field(sa_type=TZ)
+    used_at: datetime | None = Field(default=None, sa_type=TZ)
+    revoked_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
 # --------------------------------------------------------------------------- profiles & relationships
 
 

@@ -4,6 +4,8 @@ are dropped after use."""
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from mes_app import i18n
@@ -16,6 +18,25 @@ from mes_app.state.rate_limit import over_limit
 
 # Only these keys may be shown from the URL: a link cannot make the page say anything else.
 LOGIN_MESSAGES = ("error.bad_credentials", "error.too_many_attempts", "error.account_locked", "error.session_expired")
+RESET_MESSAGES = ("error.weak_password", "error.passwords_differ")
+
+
+def _typed_email(cookie_header: object) -> str:
+    """The address of the last failed login (from its short-lived HttpOnly cookie), or ""."""
+    from mes_app.web.routes import login_email_from_cookie_header
+
+    return login_email_from_cookie_header(cookie_header if isinstance(cookie_header, str) else None)
+
+
+def _fill_email(input_id: str, email: str):  # noqa: ANN202 - a Reflex event spec
+    """Put the address back in an empty field, in the browser only (never in a state var),
+    and never over what the person has already typed."""
+    if not email:
+        return None
+    return rx.call_script(
+        f"(() => {{ const el = document.getElementById({json.dumps(input_id)});"
+        f" if (el && !el.value) el.value = {json.dumps(email)}; }})()"
+    )
 
 
 class LoginState(AppState):
@@ -42,6 +63,40 @@ class LoginState(AppState):
             self.info = self._text("login.registered")
         elif params.get("bye") == "1":
             self.info = self._text("login.bye")
+        elif params.get("reset") == "1":
+            self.info = self._text("login.reset_done")
+        if code in LOGIN_MESSAGES:  # after a failed login, the address typed is there again
+            return _fill_email("email", _typed_email(self.router.headers.cookie))
+        return None
+
+
+class ForgotPasswordState(AppState):
+    """The « mot de passe oublié » page. The request itself goes natively to
+    ``POST /api/password-reset/request``, which answers the same for every address."""
+
+    sent: bool = False
+
+    @rx.event
+    def load_forgot(self):
+        self.sent = self.router.url.query_parameters.get("sent") == "1"
+        if not self.sent:
+            return _fill_email("forgot-email", _typed_email(self.router.headers.cookie))
+        return None
+
+
+class ResetPasswordState(AppState):
+    """The new-password page. The link's secret never reaches this state: it travels in an
+    HttpOnly cookie that only ``/api/password-reset`` receives; the form posts natively there."""
+
+    invalid: bool = False
+    error: str = ""
+
+    @rx.event
+    def load_reset(self):
+        params = self.router.url.query_parameters
+        self.invalid = params.get("status") == "invalid"
+        code = params.get("error", "")
+        self.error = self._text(code) if code in RESET_MESSAGES else ""
 
 
 class RegisterState(AppState):

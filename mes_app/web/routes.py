@@ -1,13 +1,21 @@
 """HTTP routes the app owns: login/logout (the only place the session cookie is set),
-a refusal for Reflex's public ``/_upload`` folder, and ASGI guards (body size, headers).
+the forgotten-password routes, a refusal for Reflex's public ``/_upload`` folder, and ASGI
+guards (body size, headers).
 
 The password goes straight from a native HTML form to ``POST /api/login``: it never enters
-Reflex state.
+Reflex state. So do the forgotten-password steps: the secret of a reset link is read by
+``GET /api/password-reset?t=...`` and kept in an HttpOnly cookie scoped to that path, which
+``POST /api/password-reset`` reads with the new password. Reflex never sees either.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from http.cookies import SimpleCookie
@@ -15,12 +23,15 @@ from urllib.parse import urlencode, urlparse
 
 from sqlmodel import Session
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from mes_app import mail
 from mes_app.db.engine import get_engine
-from mes_app.services import accounts
+from mes_app.domain.errors import ValidationError
+from mes_app.services import accounts, password_reset
 from mes_app.settings import settings
 from mes_app.web import rate_limit
 from mes_app.web import measure_import as measure_import_route
@@ -33,6 +44,15 @@ log = logging.getLogger(__name__)
 MAX_FORM_BYTES = 16 * 1024
 LOGIN_PATH = "/login"
 HOME_PATH = "/"
+FORGOT_PATH = "/forgot-password"
+RESET_PAGE_PATH = "/reset-password"
+RESET_API_PATH = mail.RESET_PATH  # the link in the e-mail: GET with ?t=<secret>
+RESET_REQUEST_PATH = "/api/password-reset/request"
+# The reset secret, between opening the link and posting the new password; only that path sees it.
+RESET_COOKIE = "mes_reset"
+# The address typed in a failed login, to fill the field again (not in the URL, so not in logs).
+LOGIN_EMAIL_COOKIE = "mes_login_email"
+LOGIN_EMAIL_SECONDS = 300
 
 
 def utcnow() -> datetime:
@@ -81,12 +101,167 @@ async def login(request: Request) -> Response:
                 session, email=email, password=password, now=now, client=rate_limit.request_client(request)
             )
         except accounts.LoginRefused as refused:
-            return _redirect(LOGIN_PATH, error=refused.code, retry=refused.retry_after_seconds or None)
+            response = _redirect(LOGIN_PATH, error=refused.code, retry=refused.retry_after_seconds or None)
+            _remember_login_email(response, email)
+            return response
         secret = accounts.open_session(
             session, user, now=now, lifetime=timedelta(hours=settings.session_lifetime_hours)
         )
     response = _redirect(HOME_PATH)
     _set_session_cookie(response, secret)
+    _forget_login_email(response)
+    return response
+
+
+def _remember_login_email(response: Response, email: object) -> None:
+    if not isinstance(email, str) or not email.strip() or len(email) > 254:
+        _forget_login_email(response)
+        return
+    value = base64.urlsafe_b64encode(email.strip().encode("utf-8")).decode("ascii")
+    response.set_cookie(
+        LOGIN_EMAIL_COOKIE, value, max_age=LOGIN_EMAIL_SECONDS, httponly=True, samesite="strict",
+        secure=settings.cookie_secure, path="/",
+    )
+
+
+def _forget_login_email(response: Response) -> None:
+    response.delete_cookie(LOGIN_EMAIL_COOKIE, path="/", httponly=True, samesite="strict")
+
+
+def login_email_from_cookie_header(header: str | None) -> str:
+    """The address a failed login left in its cookie ("" when none or not one of ours)."""
+    if not header or not isinstance(header, str):
+        return ""
+    jar = SimpleCookie()
+    try:
+        jar.load(header)
+    except Exception:  # noqa: BLE001 - a malformed header is just "nothing to fill in"
+        return ""
+    morsel = jar.get(LOGIN_EMAIL_COOKIE)
+    if morsel is None or len(morsel.value) > 400:
+        return ""
+    try:
+        email = base64.urlsafe_b64decode(morsel.value.encode("ascii")).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        return ""
+    if len(email) > 254 or not email.isprintable():
+        return ""
+    return email
+
+
+# --------------------------------------------------------------------------- forgotten password
+
+
+async def request_password_reset(request: Request) -> Response:
+    """Same answer, at once, whether the address has an account or not: the look-up and the
+    e-mail happen in a worker thread, detached from this request (a background task of the
+    response would hold the connection, so the next request on it would show the delay)."""
+    if (limited := rate_limit.limited_response(request, "password_reset")) is not None:
+        return limited
+    form = await request.form(max_files=0, max_fields=10)
+    email = form.get("email")
+    lang = _cookie_lang(request.cookies.get("mes_lang"))
+    address = email.strip().lower() if isinstance(email, str) else ""
+    if rate_limit.limiter().hit("password_reset_mail", "address:" + address) is None:
+        _queue_reset_mail(email if isinstance(email, str) else None, lang)
+    response = _redirect(FORGOT_PATH, sent=1)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# Two threads: a burst of requests queues up instead of opening many SMTP connections.
+_MAIL_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mes-mail")
+_pending_mail: set[Future] = set()
+_pending_lock = threading.Lock()
+
+
+def _queue_reset_mail(email: str | None, lang: str | None) -> None:
+    future = _MAIL_POOL.submit(_send_reset_mail, email, lang)
+    with _pending_lock:
+        _pending_mail.add(future)
+
+    def done(finished: Future) -> None:
+        with _pending_lock:
+            _pending_mail.discard(finished)
+
+    future.add_done_callback(done)
+
+
+def wait_for_queued_mail(timeout: float = 30) -> None:
+    """Wait until every queued reset request is handled (tests, orderly shutdown)."""
+    with _pending_lock:
+        pending = list(_pending_mail)
+    futures_wait(pending, timeout=timeout)
+
+
+def _cookie_lang(raw: str | None) -> str | None:
+    value = (raw or "").strip().strip('"')
+    return value if value in ("fr", "en") else None
+
+
+def _send_reset_mail(email: str | None, lang: str | None) -> None:
+    try:
+        with Session(get_engine()) as session:
+            to_send = password_reset.request_reset(session, email, now=utcnow(), lang=lang)
+        if to_send is not None:
+            mail.send_password_reset(to_send.to, to_send.secret, to_send.lang)
+    except Exception as error:  # noqa: BLE001 - the answer is gone; say what failed, not to whom
+        log.error("a password-reset request failed (%s)", type(error).__name__)
+
+
+async def open_reset_link(request: Request) -> Response:
+    """The link of the e-mail: keep its secret in a cookie only ``/api/password-reset`` sees,
+    then show the form (or say that the link no longer works) without the secret in the URL."""
+    secret = request.query_params.get("t")
+    now = utcnow()
+    with Session(get_engine()) as session:
+        expires_at = password_reset.link_expires_at(session, secret, now=now)
+    if expires_at is None:
+        response = _redirect(RESET_PAGE_PATH, status="invalid")
+        _forget_reset_secret(response)
+    else:
+        response = _redirect(RESET_PAGE_PATH)
+        response.set_cookie(
+            RESET_COOKIE, secret, max_age=max(1, int((expires_at - now).total_seconds())),
+            httponly=True, samesite="strict", secure=settings.cookie_secure, path=RESET_API_PATH,
+        )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _forget_reset_secret(response: Response) -> None:
+    response.delete_cookie(RESET_COOKIE, path=RESET_API_PATH, httponly=True, samesite="strict")
+
+
+async def reset_password(request: Request) -> Response:
+    """Set the new password; every session of the account ends, this browser's too."""
+    if (limited := rate_limit.limited_response(request, "login")) is not None:
+        return limited
+    form = await request.form(max_files=0, max_fields=10)
+    secret = request.cookies.get(RESET_COOKIE)
+    password, confirm = form.get("password"), form.get("password_confirm")
+
+    def change() -> password_reset.ResetDone:
+        with Session(get_engine()) as session:
+            return password_reset.reset_password(session, secret, password, confirm=confirm, now=utcnow())
+
+    try:
+        done = await run_in_threadpool(change)  # argon2 is slow on purpose: not on the event loop
+    except ValidationError as refused:
+        if refused.code == password_reset.INVALID_LINK:
+            response = _redirect(RESET_PAGE_PATH, status="invalid")
+            _forget_reset_secret(response)
+            return response
+        return _redirect(RESET_PAGE_PATH, error=refused.code)
+    if done.ended_session_ids:
+        from mes_app.state.binding import end_session_states  # the states import these routes
+
+        for session_id in done.ended_session_ids:
+            await end_session_states(session_id)
+    response = _redirect(LOGIN_PATH, reset=1)
+    _forget_reset_secret(response)
+    response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
+    _forget_login_email(response)
     return response
 
 
@@ -164,6 +339,10 @@ def build_api() -> Starlette:
         routes=[
             Route("/api/login", login, methods=["POST"]),
             Route("/api/logout", logout, methods=["POST"]),
+            # --- forgotten password (issue 11) ---
+            Route(RESET_REQUEST_PATH, request_password_reset, methods=["POST"]),
+            Route(RESET_API_PATH, open_reset_link, methods=["GET"]),
+            Route(RESET_API_PATH, reset_password, methods=["POST"]),
             Route("/api/appointments.ics", appointments_ics, methods=["GET"]),
             Route("/api/appointments/{appointment_id}.ics", appointment_ics, methods=["GET"]),
             Route("/_upload/{path:path}", refuse_public_uploads, methods=["GET", "HEAD"]),

@@ -3,6 +3,8 @@
 - ``live_server`` (session): ``tests/e2e/server.py`` migrates, seeds and runs
   ``reflex run --env prod`` on a free port with a temporary ``MES_DATA_DIR``; yields its
   base URL (``http://localhost:<port>``).
+- ``mailbox`` (session): a real SMTP server (aiosmtpd, ``tests/smtp.py``) that the live
+  server sends its mail to (``MES_SMTP_*``); read what arrived with ``mailbox.wait_for(...)``.
 - ``browser_page`` (function): a Playwright sync ``Page`` in Debian's ``/usr/bin/chromium``
   (never ``playwright install``), 390x844 phone, French locale, only localhost allowed.
   On failure a screenshot goes to ``test-artifacts/``. Playwright and Chromium live for one
@@ -21,6 +23,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
 
 from tests.e2e import server as mes_server
+from tests.smtp import Mailbox, smtp_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = mes_server.ROOT / "test-artifacts"
@@ -47,11 +50,25 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def mailbox() -> Iterator[Mailbox]:
+    # aiosmtpd runs its own event loop in its own thread: no clash with Playwright's.
+    with smtp_server() as box:
+        yield box
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("mes-data")
     server = None
+    smtp_env = {
+        "MES_SMTP_HOST": "127.0.0.1",
+        "MES_SMTP_PORT": str(mailbox.port),
+        "MES_SMTP_STARTTLS": "false",
+        "MES_MAIL_FROM": "MES <no-reply@mes.test>",
+    }
     try:
-        server = mes_server.start(data_dir)  # stops the server itself if it fails to start
+        # Stops the server itself if it fails to start.
+        server = mes_server.start(data_dir, extra_env=smtp_env)
         yield server.base_url
     finally:
         if server is not None:

@@ -40,7 +40,10 @@ START_TIMEOUT = float(os.environ.get("MES_E2E_START_TIMEOUT", "600"))
 # Log lines worth showing when the server does not start.
 _ERROR_LINE = re.compile(r"Traceback|Error\b|failed")
 # Settings that must not leak from the developer's shell into the test server.
-_ISOLATED_VARS = ("MES_DATABASE_URL", "MES_DOCUMENTS_DIR", "MES_REDIS_URL", "REFLEX_REDIS_URL")
+_ISOLATED_VARS = (
+    "MES_DATABASE_URL", "MES_DOCUMENTS_DIR", "MES_REDIS_URL", "REFLEX_REDIS_URL",
+    "MES_SMTP_HOST", "MES_SMTP_PORT", "MES_SMTP_USER", "MES_SMTP_PASSWORD", "MES_SMTP_STARTTLS", "MES_MAIL_FROM",
+)
 
 
 def free_port() -> int:
@@ -84,7 +87,7 @@ def current_log_text() -> str:
 # The suite logs in and opens links many times from 127.0.0.1: rate limits far above that, unless
 # a test asks for low ones (``start(..., extra_env=...)``, see test_rate_limits.py).
 E2E_RATE_LIMIT = "100000/minute"
-RATE_LIMIT_NAMES = ("login", "register", "password_reset", "link_open", "passcode", "emergency_open", "upload")
+RATE_LIMIT_NAMES = ("login", "register", "password_reset", "password_reset_mail", "link_open", "passcode", "emergency_open", "upload")
 
 
 def server_env(data_dir: Path, port: int, extra_env: dict[str, str] | None = None) -> dict[str, str]:

@@ -56,7 +56,9 @@ def test_wrong_password_redirects_with_a_message_key_only(client):
     response = client.post("/api/login", data={"email": "ana@example.org", "password": "Wrong-pass-000"})
     assert response.status_code == 303
     assert response.headers["location"] == "/login?error=error.bad_credentials"
-    assert "set-cookie" not in response.headers
+    # No session; only the typed address comes back (see test_password_reset_routes), not the password.
+    assert "mes_session" not in response.headers.get("set-cookie", "")
+    assert "Wrong-pass-000" not in response.headers.get("set-cookie", "")
 
 
 def test_unknown_email_gets_exactly_the_same_answer(client):
