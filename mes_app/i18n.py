@@ -72,6 +72,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home.latest_measures": ("Dernières mesures", "Latest measures"),
     "home.recent_history": ("Derniers événements", "Recent events"),
     "home.no_measures": ("Aucune mesure enregistrée.", "No measures recorded."),
+    "home.measures_not_shared": ("Les mesures ne sont pas partagées avec vous.", "Measures are not shared with you."),
+    "home.history_not_shared": (
+        "L'histoire de santé n'est pas partagée avec vous.", "The health history is not shared with you."
+    ),
     "home.no_history": ("Aucun événement pour l'instant.", "Nothing yet."),
     "home.no_profile": (
         "Aucun dossier à afficher pour l'instant.",
@@ -108,6 +112,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "profiles.you": ("vous", "you"),
     # record lists & forms
     "record.title": ("Mon dossier", "My record"),
+    "record.title_of": ("Dossier de {name}", "{name}'s record"),
+    "record.not_shared": ("Non partagé avec vous.", "Not shared with you."),
+    "record.not_shared_badge": ("Non partagé", "Not shared"),
+    "record.manage_only": (
+        "Cette page est réservée au patient et à ses responsables.",
+        "This page is for the patient and their guardians only.",
+    ),
+    "record.shared_with_you": ("Partagé avec vous", "Shared with you"),
     "record.add": ("Ajouter", "Add"),
     "record.edit": ("Modifier", "Edit"),
     "record.delete": ("Supprimer", "Delete"),

@@ -138,15 +138,18 @@ def _new_thread_dialog() -> rx.Component:
 
 def messages_page() -> rx.Component:
     return app_page(
-        rx.hstack(
-            page_title("section.messages"),
-            rx.spacer(),
+        # Wraps at 360–390 px: the button moves under the title rather than past the screen edge.
+        rx.flex(
+            rx.box(page_title("section.messages"), min_width="0", style={"overflow_wrap": "anywhere"}),
             rx.cond(
                 M.can_start,
                 rx.button(rx.icon("pencil", size=18), T["messages.new"], on_click=M.open_new, size="3",
-                          min_height="44px", id="message-new"),
+                          min_height="44px", max_width="100%", id="message-new"),
             ),
             align="center",
+            justify="between",
+            wrap="wrap",
+            gap="2",
             width="100%",
         ),
         rx.cond(

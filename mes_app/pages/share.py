@@ -140,7 +140,8 @@ def share_page() -> rx.Component:
     return app_page(
         page_title("section.share"),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
-        rx.cond(ShareState.error != "", rx.callout(ShareState.error, color_scheme="red", icon="triangle-alert")),
+        rx.cond(AppState.can_manage_active & (ShareState.error != ""),
+                rx.callout(ShareState.error, color_scheme="red", icon="triangle-alert")),
         rx.cond(
             AppState.can_manage_active,
             rx.vstack(

@@ -37,17 +37,15 @@ class HomeState(AppState):
         if pid is None:
             return
         lang = self._lang()
-        # A caregiver may see some sections and not others: show what is readable.
-        try:
+        # A caregiver may see some sections and not others: read only what is shared (the
+        # page says "not shared" for the others, from the same flags).
+        self.latest, self.recent = [], []
+        if "measures" in self.shared_sections:
             latest = measures.latest_measures(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
             self.latest = [dataclasses.replace(m, date=i18n.format_date(m.date, lang)) for m in latest]
-        except NotFound:
-            self.latest = []
-        try:
+        if "history" in self.shared_sections:
             page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now)
             self.recent = [dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]]
-        except NotFound:
-            self.recent = []
         self._load_upcoming(ctx, lang)
 
     def _load_upcoming(self, ctx, lang: str) -> None:  # noqa: ANN001 - issue 6
