@@ -27,7 +27,7 @@ def home_page() -> rx.Component:
         patients_card(),  # issue 5a: a professional's way to their patients
         rx.cond(AppState.active_name != "", profile_card(), empty_state("home.no_profile", "user-round")),
         rx.cond(HomeState.error != "", rx.callout(HomeState.error, color_scheme="red", icon="triangle-alert")),
-        reminders_section(HomeState.reminders),
+        reminders_section(HomeState.reminders, HomeState.dismiss_notice),
         rx.cond(
             HomeState.upcoming.length() > 0,
             rx.vstack(

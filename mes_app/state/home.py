@@ -48,6 +48,19 @@ class HomeState(AppState):
             self.recent = [dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]]
         self._load_upcoming(ctx, lang)
 
+    @rx.event
+    def dismiss_notice(self, key: str):
+        """Hide one emergency-opening notice for this account (the service checks the key)."""
+
+        def dismiss(ctx) -> None:  # noqa: ANN001
+            from mes_app.services.reminders import dismiss_notice, reminders
+
+            dismiss_notice(ctx.session, ctx.actor, key, now=ctx.now)
+            self.reminders = reminder_lines(reminders(ctx.session, ctx.actor, now=ctx.now, lang=self._lang()),
+                                            self._lang())
+
+        return self._attempt(dismiss).event
+
     def _load_upcoming(self, ctx, lang: str) -> None:  # noqa: ANN001 - issue 6
         from mes_app.state.appointments import upcoming_for
 
