@@ -222,6 +222,7 @@ class AppState(rx.State):
                 if match is not None:
                     self._active_profile_id = match.id
                 self._set_profiles(views)
+                self._set_capabilities(ctx)
         except SessionGone:
             return self._to_login()
         return rx.redirect(then)
