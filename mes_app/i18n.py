@@ -119,6 +119,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home.latest_measures": ("Dernières mesures", "Latest measures"),
     "home.recent_history": ("Derniers événements", "Recent events"),
     "home.no_measures": ("Aucune mesure enregistrée.", "No measures recorded."),
+    "home.measures_not_shared": ("Les mesures ne sont pas partagées avec vous.", "Measures are not shared with you."),
+    "home.history_not_shared": (
+        "L'histoire de santé n'est pas partagée avec vous.", "The health history is not shared with you."
+    ),
     "home.no_history": ("Aucun événement pour l'instant.", "Nothing yet."),
     "home.no_profile": (
         "Aucun dossier à afficher pour l'instant.",
@@ -220,6 +224,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "invite.cancelled": ("Invitation annulée.", "Invitation cancelled."),
     # record lists & forms
     "record.title": ("Mon dossier", "My record"),
+    "record.title_of": ("Dossier de {name}", "{name}'s record"),
+    "record.not_shared": ("Non partagé avec vous.", "Not shared with you."),
+    "record.not_shared_badge": ("Non partagé", "Not shared"),
+    "record.manage_only": (
+        "Cette page est réservée au patient et à ses responsables.",
+        "This page is for the patient and their guardians only.",
+    ),
+    "record.shared_with_you": ("Partagé avec vous", "Shared with you"),
     "record.add": ("Ajouter", "Add"),
     "record.edit": ("Modifier", "Edit"),
     "record.delete": ("Supprimer", "Delete"),
@@ -753,6 +765,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "home.upcoming_appointments": ("Prochains rendez-vous", "Upcoming appointments"),
     "section.prevention": ("Prévention : vaccins et examens", "Prevention: vaccines and check-ups"),
     "reminders.title": ("À ne pas oublier", "Don't forget"),
+    "reminders.dismiss": ("Masquer cet avis", "Dismiss this notice"),
     "reminders.count_label": ("rappels", "reminders"),
     "reminders.appointment_proposed": ("{name} : rendez-vous proposé à confirmer — {title}",
                                        "{name}: proposed appointment to confirm — {title}"),
@@ -979,6 +992,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "share.tell_passcode": ("Donnez le code à part (de vive voix, par SMS).", "Give the passcode separately (in person, by text)."),
     "share.my_links": ("Mes liens", "My links"),
     "share.no_links": ("Aucun lien de partage.", "No share link."),
+    "share.past_links": ("Liens révoqués ou expirés", "Revoked or expired links"),
     "share.last_opened": ("Dernière ouverture :", "Last opened:"),
     "share.revoke": ("Retirer le lien", "Revoke the link"),
     "share.revoked": ("Lien retiré : il ne s'ouvre plus.", "Link revoked: it no longer opens."),

@@ -227,3 +227,31 @@ def empty_state(key: str, icon: str = "inbox") -> rx.Component:
         variant="surface",
         width="100%",
     )
+
+
+def not_shared_state(key: str = "record.not_shared") -> rx.Component:
+    """A section the viewer may not read: say it is not shared, not "not found"/"nothing"."""
+    return rx.card(
+        rx.hstack(rx.icon("lock", size=20, color=rx.color("gray", 10), flex_shrink="0"),
+                  rx.text(T[key], color_scheme="gray")),
+        variant="surface",
+        width="100%",
+        class_name="not-shared",
+    )
+
+
+def section_gate(section: str, *children: rx.Component, key: str = "record.not_shared") -> rx.Component:
+    """``children`` when the active profile's ``section`` is shared with the viewer, else a
+    "not shared with you" card. Driven by the capability flags (services.capabilities)."""
+    return rx.cond(
+        AppState.shared_sections.contains(section),
+        rx.fragment(*children),
+        # before the profile is loaded, say nothing rather than "not shared"
+        rx.cond(AppState.active_value != "", not_shared_state(key)),
+    )
+
+
+def manage_gate(*children: rx.Component) -> rx.Component:
+    """``children`` for the patient or a guardian (sharing pages), else a short explanation."""
+    return rx.cond(AppState.manages_active, rx.fragment(*children),
+                   rx.cond(AppState.active_value != "", not_shared_state("record.manage_only")))

@@ -517,3 +517,18 @@ class AccessLine(SQLModel, table=True):
     last_at: datetime = Field(sa_type=TZ)
     min_target_id: int | None = None  # a refusal's line names a document only if it is always the same
     max_target_id: int | None = None
+
+
+class NoticeDismissal(SQLModel, table=True):
+    """A notice (e.g. "your emergency card was opened by X") one account has dismissed.
+
+    Per account: each guardian of a child dismisses it for themselves. The notice is the
+    access event it tells about; dismissing never touches the access history itself."""
+
+    __tablename__ = "notice_dismissal"
+    __table_args__ = (sa.UniqueConstraint("user_id", "access_event_id", name="uq_notice_dismissal_user_event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    access_event_id: int = Field(foreign_key="access_event.id")
+    dismissed_at: datetime = Field(sa_type=TZ)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title
 from mes_app.state.appointments import AppointmentsState as S
@@ -94,12 +95,11 @@ def appointment_card(item) -> rx.Component:  # noqa: ANN001
                 ),
                 rx.cond(
                     ~closed,
-                    rx.link(
-                        rx.button(rx.icon("calendar-plus", size=16), T["appointments.add_to_calendar"],
-                                  variant="outline", size="2", min_height="44px"),
+                    file_link(
+                        rx.icon("calendar-plus", size=16), T["appointments.add_to_calendar"],
                         href="/api/appointments/" + item.id.to_string() + ".ics",
-                        is_external=True,
                         download=True,
+                        class_name="appointment-ics",
                     ),
                 ),
                 gap="2",
@@ -224,13 +224,12 @@ def appointments_page() -> rx.Component:
             ),
             rx.cond(
                 S.items.length() > 0,
-                rx.link(
-                    rx.button(rx.icon("download", size=16), T["appointments.export_all"], size="3",
-                              variant="outline"),
+                file_link(
+                    rx.icon("download", size=16), T["appointments.export_all"],
                     href=rx.cond(S.user_role == "professional", "/api/appointments.ics?profile=" + S.active_value,
                                  "/api/appointments.ics"),
-                    is_external=True,
                     download=True,
+                    id="appointments-export",
                 ),
             ),
             gap="2",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.components.forms import field
-from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.components.layout import T, app_page, empty_state, page_title, manage_gate
 from mes_app.services.caregivers import CAREGIVER_SECTIONS
 from mes_app.state.base import AppState
 from mes_app.state.care_circle import CaregiversState, CareTeamState, PatientsState, WhoCanSeeState
@@ -91,7 +91,7 @@ def care_team_page() -> rx.Component:
     return app_page(
         _back_title("section.care_team"),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
-        _error(CareTeamState.error),
+        manage_gate(_error(CareTeamState.error)),  # others are told the page is the patient's, not "forbidden"
         rx.cond(
             AppState.can_manage_active,
             rx.vstack(
@@ -211,7 +211,7 @@ def caregivers_page() -> rx.Component:
     return app_page(
         _back_title("section.caregivers"),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
-        _error(CaregiversState.error),
+        manage_gate(_error(CaregiversState.error)),  # others are told the page is the patient's, not "forbidden"
         rx.cond(
             AppState.can_manage_active,
             rx.vstack(
@@ -323,7 +323,7 @@ def who_can_see_page() -> rx.Component:
     return app_page(
         _back_title("section.who_can_see"),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
-        _error(WhoCanSeeState.error),
+        manage_gate(_error(WhoCanSeeState.error)),  # others are told the page is the patient's, not "forbidden"
         rx.cond(
             AppState.can_manage_active,
             rx.vstack(

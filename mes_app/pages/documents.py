@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
-from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
 from mes_app.domain.documents import ACCEPT_ATTRIBUTE
 from mes_app.state.base import AppState
 from mes_app.state.documents import AccessHistoryState, DocumentsState
@@ -58,13 +59,6 @@ UPLOAD_SCRIPT = r"""
 """
 
 ROW_STYLE = {"display": "flex", "gap": "0.75rem", "align_items": "center", "min_height": "44px", "width": "100%"}
-BUTTON_LINK_STYLE = {
-    "display": "inline-flex", "align_items": "center", "gap": "0.35rem", "min_height": "40px",
-    "padding": "0 0.75rem", "border_radius": "8px", "background": "var(--accent-a3)",
-    "color": "var(--accent-11)", "text_decoration": "none", "font_size": "0.875rem", "font_weight": "500",
-}
-
-
 def _upload_form() -> rx.Component:
     return rx.card(
         rx.form(
@@ -166,10 +160,10 @@ def _document_card(doc) -> rx.Component:  # noqa: ANN001 - a Var of DocumentView
                 wrap="wrap",
             ),
             rx.flex(
-                rx.el.a(rx.icon("eye", size=16), T["documents.open"], href=href, target="_blank",
-                        rel="noopener", style=BUTTON_LINK_STYLE, class_name="document-open"),
-                rx.el.a(rx.icon("download", size=16), T["documents.download"], href=href + "?download=1",
-                        style=BUTTON_LINK_STYLE),
+                file_link(rx.icon("eye", size=16), T["documents.open"], href=href, new_tab=True,
+                          class_name="document-open"),
+                file_link(rx.icon("download", size=16), T["documents.download"], href=href + "?download=1",
+                          download=True, class_name="document-download"),
                 rx.cond(doc.manageable,
                         rx.button(rx.icon("users", size=16), T["documents.sharing"], variant="soft", size="2",
                                   min_height="40px", on_click=DocumentsState.open_sharing(doc.id),
@@ -290,6 +284,7 @@ def documents_page() -> rx.Component:
         ),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
         rx.cond(AppState.can_manage_active, access_history_link()),
+        section_gate("documents", rx.vstack(
         rx.cond(DocumentsState.error != "",
                 rx.callout(DocumentsState.error, color_scheme="red", icon="triangle-alert", role="alert")),
         rx.cond(
@@ -309,6 +304,7 @@ def documents_page() -> rx.Component:
         ),
         _sharing_dialog(),
         _confirm_dialog(),
+        spacing="4", width="100%", align="stretch")),
     )
 
 

@@ -170,7 +170,8 @@ def emergency_page() -> rx.Component:
         rx.el.style(PRINT_CSS),
         page_title("section.emergency_card"),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
-        rx.cond(EmergencyState.error != "", rx.callout(EmergencyState.error, color_scheme="red", icon="triangle-alert")),
+        rx.cond(AppState.can_manage_active & (EmergencyState.error != ""),
+                rx.callout(EmergencyState.error, color_scheme="red", icon="triangle-alert")),
         rx.cond(
             AppState.can_manage_active,
             rx.vstack(

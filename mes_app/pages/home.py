@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.components.cards import profile_card, timeline_row
-from mes_app.components.layout import T, app_page, empty_state
+from mes_app.components.layout import T, app_page, empty_state, section_gate
 from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
 from mes_app.pages.appointments import appointment_row
@@ -47,7 +47,7 @@ def home_page() -> rx.Component:
         _invitations_notice(),  # security issue 9
         rx.cond(AppState.active_name != "", profile_card(), empty_state("home.no_profile", "user-round")),
         rx.cond(HomeState.error != "", rx.callout(HomeState.error, color_scheme="red", icon="triangle-alert")),
-        reminders_section(HomeState.reminders),
+        reminders_section(HomeState.reminders, HomeState.dismiss_notice),
         rx.cond(
             HomeState.upcoming.length() > 0,
             rx.vstack(
@@ -64,23 +64,64 @@ def home_page() -> rx.Component:
                 id="home-appointments",
             ),
         ),
+        rx.cond(AppState.partial_share, _shared_with_you()),
         rx.heading(T["home.latest_measures"], size="4", as_="h2"),
-        rx.cond(
-            HomeState.latest.length() > 0,
-            rx.grid(rx.foreach(HomeState.latest, _measure_tile), columns=rx.breakpoints(initial="2", sm="3"),
-                    spacing="2", width="100%"),
-            empty_state("home.no_measures", "activity"),
+        section_gate(
+            "measures",
+            rx.cond(
+                HomeState.latest.length() > 0,
+                rx.grid(rx.foreach(HomeState.latest, _measure_tile), columns=rx.breakpoints(initial="2", sm="3"),
+                        spacing="2", width="100%"),
+                empty_state("home.no_measures", "activity"),
+            ),
+            key="home.measures_not_shared",
         ),
         rx.hstack(
             rx.heading(T["home.recent_history"], size="4", as_="h2"),
             rx.spacer(),
-            rx.link(T["home.see_all"], href="/history", size="2"),
+            rx.cond(AppState.shared_sections.contains("history"),
+                    rx.link(T["home.see_all"], href="/history", size="2")),
             align="center",
             width="100%",
         ),
-        rx.cond(
-            HomeState.recent.length() > 0,
-            rx.vstack(rx.foreach(HomeState.recent, timeline_row), spacing="0", width="100%"),
-            empty_state("home.no_history", "clock"),
+        section_gate(
+            "history",
+            rx.cond(
+                HomeState.recent.length() > 0,
+                rx.vstack(rx.foreach(HomeState.recent, timeline_row), spacing="0", width="100%"),
+                empty_state("home.no_history", "clock"),
+            ),
+            key="home.history_not_shared",
         ),
+    )
+
+
+def _shared_with_you() -> rx.Component:
+    """A caregiver's home: what was shared with them, each a link to its page."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.icon("heart-handshake", size=20, color=rx.color("teal", 11)),
+                      rx.heading(T["record.shared_with_you"], size="4", as_="h2"), align="center"),
+            rx.flex(
+                rx.foreach(
+                    AppState.shared_sections,
+                    lambda s: rx.link(
+                        T["section." + s],
+                        href=rx.match(s, ("measures", "/measures"), ("documents", "/documents"),
+                                      ("history", "/history"), ("messages", "/messages"),
+                                      ("appointments", "/appointments"), "/record/" + s),
+                        class_name="shared-section",
+                        style={"min_height": "44px", "display": "inline-flex", "align_items": "center",
+                               "padding": "0 0.75rem", "border_radius": "8px", "background": "var(--accent-a3)",
+                               "text_decoration": "none"},
+                    ),
+                ),
+                gap="2",
+                wrap="wrap",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        id="home-shared",
     )

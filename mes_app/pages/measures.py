@@ -9,7 +9,7 @@ import reflex as rx
 
 from mes_app.charts.measures import CONFIG
 from mes_app.components.forms import SELECT_STYLE, field
-from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
 from mes_app.domain import measures as m
 from mes_app.services.measures import RANGES
 from mes_app.state.base import AppState
@@ -19,7 +19,7 @@ TOUCH = {"min_height": "44px"}
 
 
 def _can_add() -> rx.Var:
-    return AppState.can_manage_active | (AppState.active_relationship == "care_team")
+    return AppState.addable_sections.contains("measures")
 
 
 # --------------------------------------------------------------------------- cards
@@ -428,6 +428,7 @@ def measures_page() -> rx.Component:
             align="center",
         ),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
+        section_gate("measures", rx.vstack(
         rx.cond(MeasuresState.error != "", rx.callout(MeasuresState.error, color_scheme="red", icon="triangle-alert")),
         rx.cond(MeasureChartState.error != "",
                 rx.callout(MeasureChartState.error, color_scheme="red", icon="triangle-alert")),
@@ -448,4 +449,5 @@ def measures_page() -> rx.Component:
         rx.cond(_can_add(), _import_dialog()),
         _form_dialog(),
         _confirm_dialog(),
+        spacing="4", width="100%", align="stretch")),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.file_link import FILE_TEXT_LINK_STYLE, file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title
 from mes_app.services.messaging import MAX_BODY_LEN, MAX_SUBJECT_LEN
@@ -137,15 +138,18 @@ def _new_thread_dialog() -> rx.Component:
 
 def messages_page() -> rx.Component:
     return app_page(
-        rx.hstack(
-            page_title("section.messages"),
-            rx.spacer(),
+        # Wraps at 360–390 px: the button moves under the title rather than past the screen edge.
+        rx.flex(
+            rx.box(page_title("section.messages"), min_width="0", style={"overflow_wrap": "anywhere"}),
             rx.cond(
                 M.can_start,
                 rx.button(rx.icon("pencil", size=18), T["messages.new"], on_click=M.open_new, size="3",
-                          min_height="44px", id="message-new"),
+                          min_height="44px", max_width="100%", id="message-new"),
             ),
             align="center",
+            justify="between",
+            wrap="wrap",
+            gap="2",
             width="100%",
         ),
         rx.cond(
@@ -173,13 +177,12 @@ def _bubble(message) -> rx.Component:  # noqa: ANN001
             rx.text(message.body, size="3", style=WRAP, class_name="message-body"),
             rx.cond(
                 message.attachment_id > 0,
-                rx.link(
-                    rx.hstack(rx.icon("paperclip", size=16), rx.text(message.attachment_title, style=WRAP),
-                              align="center", spacing="1"),
+                file_link(
+                    rx.icon("paperclip", size=16), rx.text(message.attachment_title, style=WRAP),
                     href="/api/documents/" + message.attachment_id.to_string(),
-                    is_external=True,
+                    new_tab=True,
                     class_name="message-attachment",
-                    style={"display": "flex", "min_height": "44px", "align_items": "center"},
+                    style={**FILE_TEXT_LINK_STYLE, "gap": "0.25rem"},
                 ),
             ),
             rx.cond(

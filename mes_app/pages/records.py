@@ -6,7 +6,7 @@ import reflex as rx
 
 from mes_app.components.cards import profile_card, timeline_row
 from mes_app.components.forms import SELECT_STYLE, field
-from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
 from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, FieldSpec
 from mes_app.services.timeline import FILTERS
 from mes_app.state.base import AppState
@@ -43,18 +43,42 @@ RECORD_INDEX_EXTRA: list[tuple[str, str, str]] = [
 ]
 
 
+# What each page of the index needs, from the capability flags: a section shared with the
+# viewer (else the card says "not shared"), or "manage" (the sharing pages: shown only to the
+# patient and guardians). Pages not listed are shown to everyone who opens the profile.
+INDEX_NEEDS: dict[str, str] = {
+    **{f"/record/{g}": g for g in GROUP_ICONS},
+    "/measures": "measures",
+    "/documents": "documents",
+    "/messages": "messages",
+    "/appointments": "appointments",
+    "/care-team": "manage",
+    "/caregivers": "manage",
+    "/who-can-see": "manage",
+    "/share": "manage",
+    "/emergency-card": "manage",
+}
+
+
 def _index_card(text_key: str, route: str, icon: str, element_id: str) -> rx.Component:
-    return rx.link(
+    needs = INDEX_NEEDS.get(route, "")
+    card = rx.link(
         rx.card(
             rx.hstack(
-                rx.icon(icon, size=22, color=rx.color("teal", 11)),
-                rx.text(T[text_key], weight="medium"),
+                rx.icon(icon, size=22, color=rx.color("teal", 11), flex_shrink="0"),
+                rx.text(T[text_key], weight="medium", min_width="0", style={"overflow_wrap": "anywhere"}),
                 rx.spacer(),
-                rx.icon("chevron-right", size=18),
+                rx.cond(AppState.shared_sections.contains(needs),
+                        rx.fragment(),
+                        rx.badge(T["record.not_shared_badge"], color_scheme="gray", variant="soft",
+                                 flex_shrink="0", class_name="not-shared-badge"))
+                if needs and needs != "manage" else rx.fragment(),
+                rx.icon("chevron-right", size=18, flex_shrink="0"),
                 align="center",
                 width="100%",
             ),
             width="100%",
+            min_height="44px",
         ),
         href=route,
         underline="none",
@@ -62,11 +86,12 @@ def _index_card(text_key: str, route: str, icon: str, element_id: str) -> rx.Com
         width="100%",
         id=element_id,
     )
+    return rx.cond(AppState.manages_active, card) if needs == "manage" else card
 
 
 def record_index_page() -> rx.Component:
     return app_page(
-        page_title("record.title"),
+        rx.heading(AppState.record_title, size="6", as_="h1", id="record-title"),
         profile_card(),
         rx.vstack(
             *[_index_card(f"section.{g}", f"/record/{g}", GROUP_ICONS[g], f"record-link-{g}") for g in RECORD_GROUPS],
@@ -136,23 +161,27 @@ def _entry_card(kind: str):  # noqa: ANN202
 
 
 def _kind_section(kind: str) -> rx.Component:
+    section = ENTRY_KINDS[kind].section.value
     return rx.vstack(
         rx.hstack(
             rx.heading(T[f"kind.{kind}"], size="4", as_="h2"),
             rx.spacer(),
             rx.cond(
-                AppState.can_manage_active | (AppState.active_relationship == "care_team"),
+                AppState.addable_sections.contains(section),
                 rx.button(rx.icon("plus", size=16), T["record.add"], size="2", on_click=RecordState.open_new(kind),
-                          min_height="40px", id=f"add-{kind}"),
+                          min_height="44px", id=f"add-{kind}"),
             ),
             width="100%",
             align="center",
         ),
-        rx.cond(
-            RecordState.entries[kind].length() > 0,
-            rx.vstack(rx.foreach(RecordState.entries[kind], _entry_card(kind)), spacing="2", width="100%",
-                      id=f"list-{kind}"),
-            empty_state("record.empty"),
+        section_gate(
+            section,
+            rx.cond(
+                RecordState.entries[kind].length() > 0,
+                rx.vstack(rx.foreach(RecordState.entries[kind], _entry_card(kind)), spacing="2", width="100%",
+                          id=f"list-{kind}"),
+                empty_state("record.empty"),
+            ),
         ),
         width="100%",
         spacing="2",
@@ -325,6 +354,7 @@ def history_page() -> rx.Component:
     return app_page(
         page_title("section.history"),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
+        section_gate("history", rx.vstack(
         rx.el.label(
             rx.text(T["history.filter"], size="2", weight="medium"),
             rx.el.select(
@@ -346,4 +376,5 @@ def history_page() -> rx.Component:
             HistoryState.has_more,
             rx.button(T["history.more"], on_click=HistoryState.load_more, variant="soft", size="3", width="100%"),
         ),
+        spacing="4", width="100%", align="stretch")),
     )

@@ -16,7 +16,28 @@ ICONS = {
 }
 
 
-def _line(line) -> rx.Component:  # noqa: ANN001 - a Var of ReminderLine
+def _line(line, on_dismiss=None) -> rx.Component:  # noqa: ANN001 - a Var of ReminderLine
+    """One reminder: a link to its page; a dismissable notice gets a 44 px "dismiss" button."""
+    link = _link(line)
+    if on_dismiss is None:
+        return link
+    return rx.hstack(
+        rx.box(link, flex="1", min_width="0"),
+        rx.cond(
+            line.dismissable,
+            rx.icon_button(rx.icon("x", size=18), variant="ghost", color_scheme="gray", size="3",
+                           on_click=on_dismiss(line.key), aria_label=T["reminders.dismiss"],
+                           title=T["reminders.dismiss"], class_name="reminder-dismiss",
+                           style={"min_width": "44px", "min_height": "44px", "flex_shrink": "0"}),
+        ),
+        align="center",
+        spacing="1",
+        width="100%",
+        class_name="reminder-line",
+    )
+
+
+def _link(line) -> rx.Component:  # noqa: ANN001 - a Var of ReminderLine
     return rx.link(
         rx.hstack(
             rx.match(line.kind, *[(k, rx.icon(i, size=20, color=rx.color("teal", 11))) for k, i in ICONS.items()],
@@ -44,7 +65,7 @@ def _line(line) -> rx.Component:  # noqa: ANN001 - a Var of ReminderLine
     )
 
 
-def reminders_section(lines) -> rx.Component:  # noqa: ANN001 - a Var of list[ReminderLine]
+def reminders_section(lines, on_dismiss=None) -> rx.Component:  # noqa: ANN001 - a Var of list[ReminderLine]
     return rx.cond(
         lines.length() > 0,
         rx.card(
@@ -57,7 +78,7 @@ def reminders_section(lines) -> rx.Component:  # noqa: ANN001 - a Var of list[Re
                     align="center",
                     spacing="2",
                 ),
-                rx.vstack(rx.foreach(lines, _line), spacing="0", width="100%"),
+                rx.vstack(rx.foreach(lines, lambda line: _line(line, on_dismiss)), spacing="0", width="100%"),
                 spacing="2",
                 width="100%",
             ),

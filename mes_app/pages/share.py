@@ -115,6 +115,23 @@ def _link_card(link) -> rx.Component:  # noqa: ANN001 - a Var of LinkView
     )
 
 
+def _past_links() -> rx.Component:
+    """Revoked and expired links fold away (closed by default): the list of links in force
+    does not grow with every link ever made."""
+    return rx.el.details(
+        rx.el.summary(
+            rx.icon("chevron-right", size=18, class_name="past-chevron"),
+            T["share.past_links"], " (", ShareState.past_links.length().to_string(), ")",
+            style={"min_height": "44px", "display": "flex", "align_items": "center", "gap": "0.25rem",
+                   "cursor": "pointer", "font_weight": "500", "list_style": "none"},
+            id="share-past-summary",
+        ),
+        rx.vstack(rx.foreach(ShareState.past_links, _link_card), spacing="2", width="100%", padding_top="0.5rem"),
+        id="share-past-links",
+        style={"width": "100%", "&[open] .past-chevron": {"transform": "rotate(90deg)"}},
+    )
+
+
 def _confirm() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
@@ -140,7 +157,8 @@ def share_page() -> rx.Component:
     return app_page(
         page_title("section.share"),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
-        rx.cond(ShareState.error != "", rx.callout(ShareState.error, color_scheme="red", icon="triangle-alert")),
+        rx.cond(AppState.can_manage_active & (ShareState.error != ""),
+                rx.callout(ShareState.error, color_scheme="red", icon="triangle-alert")),
         rx.cond(
             AppState.can_manage_active,
             rx.vstack(
@@ -148,9 +166,11 @@ def share_page() -> rx.Component:
                 _created(),
                 _form(),
                 rx.heading(T["share.my_links"], size="4", as_="h2"),
-                rx.cond(ShareState.links.length() > 0,
-                        rx.vstack(rx.foreach(ShareState.links, _link_card), spacing="2", width="100%"),
+                rx.cond(ShareState.current_links.length() > 0,
+                        rx.vstack(rx.foreach(ShareState.current_links, _link_card), spacing="2", width="100%",
+                                  id="share-current-links"),
                         empty_state("share.no_links", "link")),
+                rx.cond(ShareState.past_links.length() > 0, _past_links()),
                 spacing="4",
                 width="100%",
                 align="stretch",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.file_link import FILE_TEXT_LINK_STYLE, file_link
 from mes_app.components.forms import field, text_input
 from mes_app.components.layout import T, app_page, page_title, public_page
 from mes_app.state.base import AppState
@@ -35,7 +36,7 @@ PARTS = (
 def _row(item) -> rx.Component:  # noqa: ANN001 - a Var of dict[str, str]
     title = rx.cond(
         item["url"] != "",
-        rx.link(item["title"], href=item["url"], is_external=True, weight="medium"),
+        file_link(item["title"], href=item["url"], new_tab=True, style=FILE_TEXT_LINK_STYLE),
         rx.text(item["title"], weight="medium"),
     )
     return rx.box(

@@ -159,6 +159,15 @@ def authenticate(
     return user
 
 
+def forget_login_failures(session: Session, email: str, client: str = "") -> None:
+    """After a password reset: the e-mail's own counter and this client's lock for it go
+    (the caller commits). Other clients' pair counters stay: they were someone else's guesses."""
+    keys = _throttle_keys(client, email)
+    for scope, row in _throttle_rows(session, keys).items():
+        if scope in ("pair", "account"):
+            session.delete(row)
+
+
 def _throttle_keys(client: object, email: object) -> dict[str, str]:
     """The SHA-256 keys of the three counters: what was typed, not whether it is an account."""
     who = client if isinstance(client, str) and client else "unknown"

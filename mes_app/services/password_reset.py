@@ -20,6 +20,7 @@ from mes_app.db.models import AuthSession, PasswordReset, Profile, User
 from mes_app.domain import validation as v
 from mes_app.domain.errors import ValidationError
 from mes_app.domain.link_tokens import hash_link_secret, new_link_secret
+from mes_app.services import accounts
 from mes_app.services.passwords import hash_password
 
 RESET_LIFETIME = timedelta(minutes=30)
@@ -77,7 +78,7 @@ def link_expires_at(session: Session, secret: object, *, now: datetime) -> datet
 
 
 def reset_password(
-    session: Session, secret: object, password: object, *, confirm: object, now: datetime
+    session: Session, secret: object, password: object, *, confirm: object, now: datetime, client: str = ""
 ) -> ResetDone:
     """Set the new password through a valid link, once; end every session of the account.
 
@@ -112,6 +113,7 @@ def reset_password(
     user.last_failed_login_at = None
     user.locked_until = None
     session.add(user)
+    accounts.forget_login_failures(session, user.email, client)  # the mailbox's owner is back
     ended = session.exec(
         select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
     ).all()

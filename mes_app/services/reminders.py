@@ -18,7 +18,8 @@ from sqlmodel import Session, func, select
 from mes_app.db import models
 from mes_app.domain.access import Action, Section, Target, UserActor, decide
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
-from mes_app.domain.errors import NotFound
+from mes_app.domain import validation as v
+from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import appointments, emergency_card, prevention
 from mes_app.services.access_facts import document_switches, load_profile_facts
 from mes_app.services.profiles import accessible_profiles
@@ -26,6 +27,8 @@ from mes_app.services.profiles import accessible_profiles
 SOON = timedelta(days=7)
 RECENT = timedelta(days=7)
 MAX_EMERGENCY_NOTICES = 10
+EMERGENCY_KEY = "emergency-"  # a notice's key: "emergency-<access event id>"
+DISMISSABLE = frozenset({"emergency_opened"})
 KINDS = ("emergency_opened", "appointment_proposed", "appointment_soon", "vaccine_overdue", "new_documents", "unread_messages")
 LINKS = {
     "emergency_opened": "/access-history",
@@ -67,9 +70,11 @@ def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = 
         found.append(ReminderView(f"appointment-{item.id}", kind, item.profile_id, item.profile_name, item.title,
                                   item.date, item.time, 1, LINKS[kind]))
     names = {p.id: p.given_name for p in household}
-    for opening in emergency_card.recent_openings(session, ids, since=now - RECENT)[:MAX_EMERGENCY_NOTICES]:
+    dismissed = _dismissed_event_ids(session, actor)
+    openings = [o for o in emergency_card.recent_openings(session, ids, since=now - RECENT) if o.id not in dismissed]
+    for opening in openings[:MAX_EMERGENCY_NOTICES]:
         when = opening.occurred_at.astimezone(ZoneInfo(DEFAULT_TIMEZONE))
-        found.append(ReminderView(f"emergency-{opening.id}", "emergency_opened", opening.profile_id,
+        found.append(ReminderView(f"{EMERGENCY_KEY}{opening.id}", "emergency_opened", opening.profile_id,
                                   names[opening.profile_id], opening.label, local_date(opening.occurred_at).isoformat(),
                                   when.strftime("%H:%M"), 1, LINKS["emergency_opened"]))
     for profile in household:
@@ -137,3 +142,37 @@ def _unread_messages(session: Session, actor: UserActor, profile_id: int) -> int
         )
     )
     return int(session.exec(query).one() or 0)
+
+
+# --------------------------------------------------------------------------- dismissing notices
+
+
+def _dismissed_event_ids(session: Session, actor: UserActor) -> set[int]:
+    return set(session.exec(
+        select(models.NoticeDismissal.access_event_id).where(models.NoticeDismissal.user_id == actor.user_id)
+    ).all())
+
+
+def dismiss_notice(session: Session, actor: UserActor, key: object, *, now: datetime) -> None:
+    """The account no longer sees this emergency-opening notice (the access history keeps it).
+
+    ``key`` comes from the browser ("emergency-<access event id>"): the event must be an
+    emergency-card opening of a profile the actor manages (owner or guardian), checked with
+    the access policy against that profile; anything else is *not found*. Idempotent.
+    """
+    if not isinstance(key, str) or not key.startswith(EMERGENCY_KEY):
+        raise NotFound()
+    try:
+        event_id = v.parse_id(key[len(EMERGENCY_KEY):])
+    except ValidationError:
+        raise NotFound() from None
+    event = session.get(models.AccessEvent, event_id)
+    if (event is None or event.via != emergency_card.PURPOSE or event.action != "read"
+            or event.profile_id is None):
+        raise NotFound()
+    facts = load_profile_facts(session, event.profile_id)
+    if facts is None or not decide(actor, Action.MANAGE, facts, Target(Section.PROFILE), now).allowed:
+        raise NotFound()
+    if event_id not in _dismissed_event_ids(session, actor):
+        session.add(models.NoticeDismissal(user_id=actor.user_id, access_event_id=event_id, dismissed_at=now))
+    session.commit()

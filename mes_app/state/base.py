@@ -22,7 +22,7 @@ from mes_app.db.engine import new_session
 from mes_app.domain.access import UserActor
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-from mes_app.services import accounts, profiles
+from mes_app.services import accounts, capabilities, profiles
 from mes_app.services.profiles import ProfileView
 from mes_app.web.routes import session_secret_from_cookie_header
 
@@ -80,6 +80,14 @@ class AppState(rx.State):
     active_kind: str = ""
     active_value: str = ""  # the switcher's selected option (a profile id as text)
     notice: str = ""
+    # What the actor may do on the active profile, from services.capabilities (never from a
+    # role string): pages show "not shared", an add button, the sharing pages accordingly.
+    shared_sections: list[str] = []
+    addable_sections: list[str] = []
+    manages_active: bool = False
+    own_record: bool = False
+    can_start_thread: bool = False
+    partial_share: bool = False  # only some sections are shared with the viewer (a caregiver)
 
     @rx.var
     def t(self) -> dict[str, str]:
@@ -91,7 +99,15 @@ class AppState(rx.State):
 
     @rx.var
     def can_manage_active(self) -> bool:
-        return self.active_relationship in ("owner", "guardian")
+        return self.manages_active
+
+    @rx.var
+    def record_title(self) -> str:
+        """ "My record" on one's own profile, "<name>'s record" on anyone else's."""
+        lang = self._lang()
+        if self.own_record or not self.active_name:
+            return i18n.t("record.title", lang)
+        return i18n.t("record.title_of", lang, name=self.active_name)
 
     # ------------------------------------------------------------------ helpers (not events)
 
@@ -144,7 +160,22 @@ class AppState(rx.State):
         """The active profile id, re-checked against what the actor may open now."""
         views = profiles.accessible_profiles(ctx.session, ctx.actor, now=ctx.now)
         self._set_profiles(views)
+        self._set_capabilities(ctx)
         return self._active_profile_id
+
+    def _set_capabilities(self, ctx: Context) -> None:
+        caps = None
+        if self._active_profile_id is not None:
+            try:
+                caps = capabilities.capabilities(ctx.session, ctx.actor, self._active_profile_id, now=ctx.now)
+            except NotFound:
+                caps = None
+        self.shared_sections = list(caps.shared_sections) if caps else []
+        self.addable_sections = list(caps.addable_sections) if caps else []
+        self.manages_active = bool(caps and caps.manages)
+        self.own_record = bool(caps and caps.own_record)
+        self.can_start_thread = bool(caps and caps.can_start_thread)
+        self.partial_share = bool(caps and not caps.shares_everything)
 
     def _set_profiles(self, views: list[ProfileView]) -> None:
         today = local_date(utcnow())
@@ -170,6 +201,8 @@ class AppState(rx.State):
         self.user_role = ""
         self._active_profile_id = None
         self._set_profiles([])
+        self.shared_sections, self.addable_sections = [], []
+        self.manages_active = self.own_record = self.can_start_thread = self.partial_share = False
 
     def _to_login(self) -> rx.event.EventSpec:
         self._clear_user()
@@ -192,6 +225,7 @@ class AppState(rx.State):
                 if match is not None:
                     self._active_profile_id = match.id
                 self._set_profiles(views)
+                self._set_capabilities(ctx)
         except SessionGone:
             return self._to_login()
         return rx.redirect(then)

@@ -39,18 +39,29 @@ class HomeState(AppState):
         if pid is None:
             return
         lang = self._lang()
-        # A caregiver may see some sections and not others: show what is readable.
-        try:
+        # A caregiver may see some sections and not others: read only what is shared (the
+        # page says "not shared" for the others, from the same flags).
+        self.latest, self.recent = [], []
+        if "measures" in self.shared_sections:
             latest = measures.latest_measures(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
             self.latest = [dataclasses.replace(m, date=i18n.format_date(m.date, lang)) for m in latest]
-        except NotFound:
-            self.latest = []
-        try:
+        if "history" in self.shared_sections:
             page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now)
             self.recent = [dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]]
-        except NotFound:
-            self.recent = []
         self._load_upcoming(ctx, lang)
+
+    @rx.event
+    def dismiss_notice(self, key: str):
+        """Hide one emergency-opening notice for this account (the service checks the key)."""
+
+        def dismiss(ctx) -> None:  # noqa: ANN001
+            from mes_app.services.reminders import dismiss_notice, reminders
+
+            dismiss_notice(ctx.session, ctx.actor, key, now=ctx.now)
+            self.reminders = reminder_lines(reminders(ctx.session, ctx.actor, now=ctx.now, lang=self._lang()),
+                                            self._lang())
+
+        return self._attempt(dismiss).event
 
     def _load_upcoming(self, ctx, lang: str) -> None:  # noqa: ANN001 - issue 6
         from mes_app.state.appointments import upcoming_for

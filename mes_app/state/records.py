@@ -70,6 +70,8 @@ class RecordState(AppState):
         lang = self._lang()
         loaded = _no_entries()
         for kind in RECORD_GROUPS.get(self.group, ()):
+            if ENTRY_KINDS[kind].section.value not in self.shared_sections:
+                continue  # not shared with this viewer: the page says so (no refusal to show)
             views = records.list_entries(ctx.session, ctx.actor, pid, kind, now=ctx.now)
             loaded[kind] = [_localise(v, lang) for v in views]
         self.entries = loaded
@@ -223,7 +225,7 @@ class HistoryState(AppState):
     def _fetch(self, reset: bool) -> rx.event.EventSpec | None:
         def fetch(ctx) -> None:  # noqa: ANN001
             pid = self._active_profile(ctx)
-            if pid is None:
+            if pid is None or "history" not in self.shared_sections:  # not shared: the page says so
                 self.items, self.has_more = [], False
                 return
             result = timeline.history_page(ctx.session, ctx.actor, pid, kind=self.filter_kind, page=self.page,

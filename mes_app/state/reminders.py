@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from mes_app import i18n
+from mes_app.services.reminders import DISMISSABLE
 
 
 @dataclasses.dataclass(frozen=True)
@@ -16,6 +17,7 @@ class ReminderLine:
     text: str
     sub: str
     link: str
+    dismissable: bool = False  # an emergency-opening notice: the account may dismiss it
 
 
 def reminder_lines(items, lang: str) -> list[ReminderLine]:  # noqa: ANN001 - ReminderView list
@@ -27,5 +29,6 @@ def reminder_lines(items, lang: str) -> list[ReminderLine]:  # noqa: ANN001 - Re
                    "vaccine_overdue": "reminders.sub.overdue",
                    "emergency_opened": "reminders.sub.when"}.get(r.kind)
         lines.append(ReminderLine(r.key, r.kind, i18n.t(f"reminders.{r.kind}", lang, **params),
-                                  i18n.t(sub_key, lang, **params) if sub_key else "", r.link))
+                                  i18n.t(sub_key, lang, **params) if sub_key else "", r.link,
+                                  r.kind in DISMISSABLE))
     return lines

@@ -14,6 +14,7 @@ from mes_app.services.share_links import LinkView
 from mes_app.settings import settings
 from mes_app.state.base import AppState
 
+FOLDED_STATUSES = ("revoked", "expired")
 SECTION_FIELDS = tuple(s.value for s in share_links.SHAREABLE_SECTIONS)
 
 
@@ -28,6 +29,16 @@ class ShareState(AppState):
     confirm_open: bool = False
     confirm_id: int = 0
 
+    @rx.var
+    def current_links(self) -> list[LinkView]:
+        """Links still in force (active, or locked by wrong passcodes: still revocable)."""
+        return [v for v in self.links if v.status not in FOLDED_STATUSES]
+
+    @rx.var
+    def past_links(self) -> list[LinkView]:
+        """Revoked and expired links: kept for the record, folded away on the page."""
+        return [v for v in self.links if v.status in FOLDED_STATUSES]
+
     def _localise(self, views: list[LinkView]) -> list[LinkView]:
         lang = self._lang()
         return [dataclasses.replace(v, created=i18n.format_date(v.created, lang), expires=i18n.format_date(v.expires, lang),
@@ -35,7 +46,7 @@ class ShareState(AppState):
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
-        if pid is None or self.active_relationship not in ("owner", "guardian"):
+        if pid is None or not self.manages_active:
             self.links = []
             return
         self.links = self._localise(share_links.list_links(ctx.session, ctx.actor, pid, now=ctx.now))

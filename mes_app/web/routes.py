@@ -240,10 +240,13 @@ async def reset_password(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     secret = request.cookies.get(RESET_COOKIE)
     password, confirm = form.get("password"), form.get("password_confirm")
+    client = rate_limit.request_client(request)
 
     def change() -> password_reset.ResetDone:
         with Session(get_engine()) as session:
-            return password_reset.reset_password(session, secret, password, confirm=confirm, now=utcnow())
+            return password_reset.reset_password(
+                session, secret, password, confirm=confirm, now=utcnow(), client=client
+            )
 
     try:
         done = await run_in_threadpool(change)  # argon2 is slow on purpose: not on the event loop

@@ -127,8 +127,18 @@ class WsClient:
                 await asyncio.wait_for(self._final.wait(), timeout)
             except asyncio.TimeoutError:
                 self.timeouts.append(boot.rsplit(".", 1)[-1])
-            await asyncio.sleep(0.3)  # the page's on_load handlers follow the hydrate
+            await self._quiet(0.3, timeout)  # the page's on_load handlers follow the hydrate
         return "\n".join(self.received[start:])
+
+    async def _quiet(self, gap: float, timeout: float) -> None:
+        """Wait until nothing has arrived for ``gap`` seconds (at most ``timeout``): on a loaded
+        machine the on_load chain after the hydrate can take longer than a fixed sleep, and
+        its last update would then be taken for the end of the next event."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        seen = -1
+        while len(self.received) != seen and asyncio.get_running_loop().time() < deadline:
+            seen = len(self.received)
+            await asyncio.sleep(gap)
 
     async def call(self, name: str, payload: dict | None = None, path: str = "/", timeout: float = 15) -> str:
         """Send one event, wait for its final update; return what arrived, as text."""

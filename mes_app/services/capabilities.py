@@ -1,0 +1,90 @@
+"""What the actor may do on each section of a profile: the flags pages are drawn from.
+
+A page must not guess from a role string ("caregiver", "professional") what to show: it asks
+this service, which asks the access policy (:func:`mes_app.domain.access.decide`) about each
+section of the profile. A section the actor may not read is *not shared* with them (the page
+says so instead of "not found" over "nothing recorded"); ``can_add`` says whether an add
+button makes sense; ``manages`` whether the sharing pages (care team, caregivers, who can
+see, share links, emergency card) are theirs.
+
+Nothing is read from the record itself, so nothing is recorded in the access history.
+Strangers get *not found*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from mes_app.domain import validation as v
+from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, relationship_to
+from mes_app.domain.errors import NotFound
+from mes_app.services.access_facts import load_profile_facts
+
+# Sections a page reads; PROFILE (identity) is always readable by whoever opens the profile.
+RECORD_SECTIONS: tuple[Section, ...] = tuple(s for s in Section if s is not Section.PROFILE)
+
+
+@dataclass(frozen=True)
+class SectionAccess:
+    section: str
+    shared: bool  # the actor may read it
+    can_add: bool  # the actor may add an entry to it
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    profile_id: int
+    relationship: str  # owner | guardian | care_team | caregiver
+    own_record: bool  # the actor's own profile ("Mon dossier"); otherwise "<name>'s record"
+    manages: bool  # sharing, hiding, care team, caregivers, links: the patient or a guardian
+    can_start_thread: bool  # may open a new message thread (professionals in the care team)
+    sections: tuple[SectionAccess, ...]
+
+    def access(self, section: Section | str) -> SectionAccess:
+        wanted = Section(section).value
+        return next(s for s in self.sections if s.section == wanted)
+
+    def shared(self, section: Section | str) -> bool:
+        return self.access(section).shared
+
+    @property
+    def shared_sections(self) -> tuple[str, ...]:
+        return tuple(s.section for s in self.sections if s.shared)
+
+    @property
+    def addable_sections(self) -> tuple[str, ...]:
+        return tuple(s.section for s in self.sections if s.can_add)
+
+    @property
+    def shares_everything(self) -> bool:
+        return all(s.shared for s in self.sections)
+
+
+def capabilities(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> Capabilities:
+    """The actor's capability flags on every section of the profile, or NotFound."""
+    pid = v.parse_id(profile_id)
+    facts = load_profile_facts(session, pid)
+    if facts is None:
+        raise NotFound()
+    via = relationship_to(actor, facts, now)
+    if via is None:
+        raise NotFound()
+
+    def allowed(action: Action, section: Section) -> bool:
+        return decide(actor, action, facts, Target(section), now).allowed
+
+    sections = tuple(
+        SectionAccess(section.value, allowed(Action.READ, section), allowed(Action.CREATE, section))
+        for section in RECORD_SECTIONS
+    )
+    return Capabilities(
+        profile_id=pid,
+        relationship=via.value,
+        own_record=via is Via.OWNER,
+        manages=allowed(Action.MANAGE, Section.PROFILE),
+        can_start_thread=allowed(Action.START_THREAD, Section.MESSAGES),
+        sections=sections,
+    )
