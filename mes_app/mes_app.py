@@ -13,6 +13,7 @@ from mes_app.domain.record_kinds import RECORD_GROUPS
 from mes_app.state.records import HistoryState, RecordState
 from mes_app.state.auth import ForgotPasswordState, LoginState, RegisterState, ResetPasswordState
 from mes_app.state.base import AppState
+from mes_app.state import binding
 from mes_app.state.binding import SessionBindingMiddleware
 from mes_app.state.home import HomeState
 from mes_app.web import log_redaction
@@ -39,6 +40,7 @@ app = rx.App(
     ],
 )
 app.add_middleware(SessionBindingMiddleware(), index=0)
+binding.attach(app)
 
 app.add_page(login_page, route="/login", title="MES · Connexion", on_load=LoginState.load_login)
 app.add_page(register_page, route="/register", title="MES · Créer un compte", on_load=RegisterState.load_register)

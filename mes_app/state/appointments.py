@@ -56,7 +56,7 @@ class AppointmentsState(AppState):
     form_key: int = 0
 
     confirm_open: bool = False
-    confirm_id: int = 0
+    _confirm_id: int = 0
 
     def _reload(self, ctx: Context) -> None:
         self._active_profile(ctx)
@@ -136,7 +136,7 @@ class AppointmentsState(AppState):
         found = self._find(appointment_id)
         if found is None or not found.cancellable:
             return
-        self.confirm_id, self.confirm_open = found.id, True
+        self._confirm_id, self.confirm_open = found.id, True
 
     @rx.event
     def set_confirm_open(self, value: bool):
@@ -147,7 +147,7 @@ class AppointmentsState(AppState):
         self.confirm_open = False
 
         def cancel(ctx) -> None:  # noqa: ANN001
-            appointments.cancel_appointment(ctx.session, ctx.actor, self.confirm_id, now=ctx.now)
+            appointments.cancel_appointment(ctx.session, ctx.actor, self._confirm_id, now=ctx.now)
             self._reload(ctx)
 
         done = self._attempt(cancel)

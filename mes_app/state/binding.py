@@ -167,9 +167,14 @@ def _registry_key(key: str) -> str:
     return "mes:binding:" + hashlib.sha256(key.encode()).hexdigest()
 
 
-async def _remember_token(app: App, key: str, token: str) -> None:
+def attach(app: App) -> None:
+    """Called once per worker process when the app is built: the log-out route of *any*
+    worker (several under Redis) must reach the state manager, even before its first event."""
     global _app
     _app = app
+
+
+async def _remember_token(app: App, key: str, token: str) -> None:
     if not token or not key.startswith("session:"):
         return
     redis = _redis_of(app)

@@ -123,7 +123,7 @@ class CareTeamState(AppState):
     form_error: str = ""
     form_key: int = 0
     confirm_open: bool = False
-    confirm_id: int = 0
+    _confirm_id: int = 0
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
@@ -186,7 +186,7 @@ class CareTeamState(AppState):
     def ask_remove(self, relationship_id: int):
         rid = _valid_id(relationship_id)
         if rid is not None and any(m.id == rid for m in self.members):
-            self.confirm_id, self.confirm_open = rid, True
+            self._confirm_id, self.confirm_open = rid, True
 
     @rx.event
     def set_confirm_open(self, value: bool):
@@ -195,7 +195,7 @@ class CareTeamState(AppState):
     @rx.event
     def confirm_remove(self):
         self.confirm_open = False
-        return self._set(self.confirm_id, "removed", "care.removed_done")
+        return self._set(self._confirm_id, "removed", "care.removed_done")
 
 
 CAREGIVER_CONFIRM_KINDS = ("revoke", "cancel")
@@ -321,7 +321,7 @@ class WhoCanSeeState(AppState):
     loaded: bool = False
     confirm_open: bool = False
     confirm_kind: str = ""
-    confirm_id: int = 0
+    _confirm_id: int = 0
 
     @rx.var
     def nobody(self) -> bool:
@@ -356,7 +356,7 @@ class WhoCanSeeState(AppState):
             return
         rows = {"care_team": self.members, "caregiver": self.grants, "link": self.links}[kind]
         if any(r.id == gid for r in rows):
-            self.confirm_kind, self.confirm_id, self.confirm_open = kind, gid, True
+            self.confirm_kind, self._confirm_id, self.confirm_open = kind, gid, True
 
     @rx.event
     def set_confirm_open(self, value: bool):
@@ -365,7 +365,7 @@ class WhoCanSeeState(AppState):
     @rx.event
     def confirm_revoke(self):
         self.confirm_open = False
-        kind, gid = self.confirm_kind, self.confirm_id
+        kind, gid = self.confirm_kind, self._confirm_id
         if kind not in REVOKE_KINDS:
             return
 

@@ -27,7 +27,7 @@ class ShareState(AppState):
     created_qr: str = ""  # inline SVG made by segno from our own URL
     created_has_passcode: bool = False
     confirm_open: bool = False
-    confirm_id: int = 0
+    _confirm_id: int = 0
 
     @rx.var
     def current_links(self) -> list[LinkView]:
@@ -92,7 +92,7 @@ class ShareState(AppState):
             return
         if not any(v.id == link_id and v.status == "active" for v in self.links):
             return
-        self.confirm_id = link_id
+        self._confirm_id = link_id
         self.confirm_open = True
 
     @rx.event
@@ -104,7 +104,7 @@ class ShareState(AppState):
         self.confirm_open = False
 
         def revoke(ctx) -> None:  # noqa: ANN001
-            share_links.revoke_link(ctx.session, ctx.actor, self.confirm_id, now=ctx.now)
+            share_links.revoke_link(ctx.session, ctx.actor, self._confirm_id, now=ctx.now)
             self._reload(ctx)
 
         done = self._attempt(revoke)
