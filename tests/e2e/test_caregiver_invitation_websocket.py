@@ -7,6 +7,7 @@ and only the shared section after."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import uuid
 
@@ -129,7 +130,10 @@ def test_only_the_invitee_can_answer_a_caregiver_invitation_over_the_websocket(l
         shared = await iris.call(LOAD_GROUP, path="/record/vaccinations")
         assert "Vaxelis" in shared
         other = await iris.call(LOAD_GROUP, path="/record/conditions")
-        assert "Introuvable" in other and "Bronchiolite" not in other
+        # Outside her scope: nothing read, and the page is told the section is not shared with her.
+        assert "Bronchiolite" not in other
+        flags = re.findall(r'"shared_sections_rx_state_": (\[[^\]]*\])', "\n".join(iris.received))
+        assert flags and "vaccinations" in json.loads(flags[-1]) and "conditions" not in json.loads(flags[-1])
         again = await iris.call(ASK, {"kind": "accept", "invitation_id": invitation_id}, path="/profiles")
         assert "Introuvable" in again
         await iris.close()

@@ -38,7 +38,8 @@ def _post_login(base_url: str, email: str, password: str) -> http.client.HTTPRes
     parts = urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     connection.request("POST", "/api/login", body=urlencode({"email": email, "password": password}),
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+                       headers={"Content-Type": "application/x-www-form-urlencoded",
+                                "Origin": base_url})  # a script sets it as it likes
     response = connection.getresponse()
     response.body = response.read()
     connection.close()

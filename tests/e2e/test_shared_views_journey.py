@@ -51,11 +51,16 @@ def test_a_caregiver_sees_what_was_shared_and_not_shared_for_the_rest(live_serve
     page.locator("#caregiver-email").fill(nanny_email)
     page.locator("#scope-vaccinations").check()
     page.locator("#caregiver-invite").click()
-    expect(page.locator("#caregiver-list")).to_contain_text("Zoé Garde")
+    expect(page.locator("#caregiver-pending")).to_contain_text(nanny_email)
     page.context.clear_cookies()
 
     log_in(page, live_server, nanny_email, NANNY_PASSWORD)
     expect(page.locator("#active-profile-name")).to_have_text("Zoé Garde")
+    # the access starts when she accepts the invitation
+    page.goto(live_server + "/profiles")
+    page.locator(".invitation-accept").first.click()
+    page.locator("#invite-confirm").click()
+    expect(page.get_by_text("Invitation acceptée")).to_be_visible()
     switch_to(page, "Léa")
     expect(page.locator("#active-profile-name")).to_have_text("Léa Martin")
     # home: what was shared, and "not shared" where measures and history would be

@@ -29,7 +29,7 @@ def test_a_professional_reads_and_adds_everywhere_but_manages_nothing(session, n
     doctor = make_professional(session)
     give_care(session, doctor, alice)
 
-    caps = capabilities(session, doctor.actor, alice.id, now=now)
+    caps = capabilities(session, doctor.actor, alice.profile.id, now=now)
     assert caps.relationship == "care_team" and not caps.own_record
     assert set(caps.shared_sections) == ALL and caps.shares_everything
     assert "conditions" in caps.addable_sections and "messages" not in caps.addable_sections
@@ -41,7 +41,7 @@ def test_the_owner_has_everything_and_a_guardian_manages_the_child(session, now)
     alice = make_owner(session)
     lea = make_child(session, alice)
 
-    mine = capabilities(session, alice.actor, alice.id, now=now)
+    mine = capabilities(session, alice.actor, alice.profile.id, now=now)
     assert mine.own_record and mine.manages and mine.relationship == "owner"
     assert set(mine.shared_sections) == ALL
     assert not mine.can_start_thread  # only professionals start threads
@@ -64,4 +64,4 @@ def test_a_stranger_and_an_ended_caregiver_get_not_found(session, now):
     revoked = make_caregiver(session, alice, ("vaccinations",), revoked_at=now, name="Ex Nounou")
     for actor in (mallory.actor, revoked.actor):
         with pytest.raises(NotFound):
-            capabilities(session, actor, alice.id, now=now)
+            capabilities(session, actor, alice.profile.id, now=now)

@@ -75,6 +75,6 @@ def test_a_bad_key_is_not_found(session, now, key):
 
 def test_only_emergency_openings_are_dismissable(session, now):
     alice = make_owner(session)
-    other = _opening(session, alice.id, now, via="share_link")
+    other = _opening(session, alice.profile.id, now, via="share_link")
     with pytest.raises(NotFound):
         reminders.dismiss_notice(session, alice.actor, f"emergency-{other}", now=now)

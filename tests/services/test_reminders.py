@@ -39,7 +39,7 @@ def family(session):
                       (date(2026, 9, 2), "J06BD08")]:  # Beyfortus when her first RSV season opened
         _vaccination(session, lea.id, day, code)
     # Camille's record is not empty (her 25-year booster): she is no newcomer, late is late.
-    _vaccination(session, camille.id, date(2015, 6, 6), "J07AJ52")
+    _vaccination(session, camille.profile.id, date(2015, 6, 6), "J07AJ52")
     session.commit()
     return camille, lea
 
