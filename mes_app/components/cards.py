@@ -45,6 +45,12 @@ def timeline_row(item) -> rx.Component:  # noqa: ANN001 - a Var of TimelineItem
                 color_scheme="gray",
                 style={"overflow_wrap": "anywhere"},
             ),
+            rx.cond(
+                item.note != "",
+                rx.text(item.note, size="1", class_name="timeline-note",
+                        style={"overflow_wrap": "anywhere", "white_space": "pre-wrap", "display": "-webkit-box",
+                               "-webkit-line-clamp": "3", "-webkit-box-orient": "vertical", "overflow": "hidden"}),
+            ),
             spacing="0",
             align="start",
             min_width="0",

@@ -28,6 +28,7 @@ class FieldSpec:
     after: str = ""  # dates: must not be before this other field (end after start)
     min_value: int = 0
     max_value: int = 0
+    unit: str = ""  # ints: the unit the card shows the number with ("years" → "55 ans")
 
     @property
     def label_key(self) -> str:
@@ -41,9 +42,22 @@ class EntryKind:
     fields: tuple[FieldSpec, ...]
     date_field: str  # what the list is sorted by, newest first
     group: str  # the record page it is shown on
+    badge_field: str = ""  # a choice the card shows as a badge (relationship, severity…)
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
+
+    @property
+    def title_field(self) -> str:
+        """The field a card shows as its title: the coded name, else the typed title."""
+        coded = self.coded_field
+        return coded.name if coded is not None else "title"
+
+    @property
+    def card_fields(self) -> tuple[FieldSpec, ...]:
+        """Every other field, shown labelled on the card when set (a new field is never forgotten)."""
+        shown_elsewhere = {self.title_field, self.date_field, self.badge_field}
+        return tuple(f for f in self.fields if f.name not in shown_elsewhere)
 
     @property
     def coded_field(self) -> FieldSpec | None:
@@ -84,6 +98,7 @@ ENTRY_KINDS: dict[str, EntryKind] = {
             ),
             "occurred_on",
             "history",
+            badge_field="kind",
         ),
         EntryKind(
             "conditions",
@@ -97,6 +112,7 @@ ENTRY_KINDS: dict[str, EntryKind] = {
             ),
             "onset_date",
             "conditions",
+            badge_field="status",
         ),
         EntryKind(
             "treatments",
@@ -144,6 +160,7 @@ ENTRY_KINDS: dict[str, EntryKind] = {
             ),
             "onset_date",
             "risk_factors",
+            badge_field="severity",
         ),
         EntryKind(
             "family_history",
@@ -151,11 +168,12 @@ ENTRY_KINDS: dict[str, EntryKind] = {
             (
                 FieldSpec("relationship", "choice", required=True, choices=RELATIONSHIPS),
                 _coded("health_problem"),
-                FieldSpec("onset_age", "int", min_value=0, max_value=120),
+                FieldSpec("onset_age", "int", min_value=0, max_value=120, unit="years"),
                 NOTE,
             ),
             "created_at",
             "risk_factors",
+            badge_field="relationship",
         ),
         EntryKind(
             "habits",
@@ -169,6 +187,7 @@ ENTRY_KINDS: dict[str, EntryKind] = {
             ),
             "start_date",
             "risk_factors",
+            badge_field="kind",
         ),
         EntryKind(
             "vaccinations",

@@ -105,6 +105,16 @@ def record_index_page() -> rx.Component:
 # --------------------------------------------------------------------------- entries
 
 
+def _fact_line(fact) -> rx.Component:  # noqa: ANN001 - a Var of EntryFact
+    """One field of an entry, labelled; a note keeps the patient's line breaks."""
+    return rx.text(
+        rx.el.span(fact.label, style={"font_weight": "500"}), " ", fact.text,
+        size="2",
+        style={"overflow_wrap": "anywhere", "white_space": "pre-wrap"},
+        class_name="entry-fact-" + fact.name,
+    )
+
+
 def _entry_card(kind: str):  # noqa: ANN202
     def render(entry) -> rx.Component:  # noqa: ANN001
         return rx.card(
@@ -112,11 +122,14 @@ def _entry_card(kind: str):  # noqa: ANN202
                 rx.hstack(
                     rx.text(entry.title, weight="bold", style={"overflow_wrap": "anywhere"}, min_width="0"),
                     rx.spacer(),
-                    rx.text(entry.date, size="1", color_scheme="gray", flex_shrink="0"),
+                    rx.cond(entry.date != "",
+                            rx.text(T["field." + entry.date_field], " ", entry.date, size="1", color_scheme="gray",
+                                    text_align="right", max_width="45%", class_name="entry-date")),
                     width="100%",
                     align="start",
                 ),
-                rx.cond(entry.details != "", rx.text(entry.details, size="2", style={"overflow_wrap": "anywhere"})),
+                rx.cond(entry.facts.length() > 0, rx.vstack(rx.foreach(entry.facts, _fact_line), spacing="1",
+                                                          width="100%", class_name="entry-facts")),
                 rx.flex(
                     rx.cond(entry.tag != "", rx.badge(T["choice." + entry.tag], color_scheme="teal", variant="soft")),
                     rx.cond(entry.coded, rx.cond(entry.code_label != "", rx.badge(entry.code_label, variant="outline", color_scheme="gray")),
@@ -241,11 +254,11 @@ def _coded_control(spec: FieldSpec) -> rx.Component:
     )
 
 
-def _control(spec: FieldSpec) -> rx.Component:
-    default = RecordState.form_values[spec.name]
+def _control(spec: FieldSpec, state: type[AppState] = RecordState) -> rx.Component:
+    default = state.form_values[spec.name]
     common = {"name": spec.name, "required": spec.required, "width": "100%", "size": "3"}
     if spec.type == "coded":
-        return _coded_control(spec)
+        return _coded_control(spec)  # only RecordState searches codes
     if spec.type == "note":
         return rx.text_area(name=spec.name, default_value=default, max_length=spec.max_len, rows="3", width="100%")
     if spec.type == "date":
@@ -264,13 +277,14 @@ def _control(spec: FieldSpec) -> rx.Component:
     return rx.input(default_value=default, max_length=spec.max_len, **common)
 
 
-def _entry_form(kind: str) -> rx.Component:
+def _entry_form(kind: str, state: type[AppState] = RecordState, on_submit=None) -> rx.Component:  # noqa: ANN001
+    """The form of one entry kind, drawn from its fields; ``state`` holds the dialog's vars."""
     spec = ENTRY_KINDS[kind]
     return rx.form(
         rx.vstack(
-            *[_labelled(f, _control(f)) for f in spec.fields],
-            rx.cond(RecordState.form_error != "",
-                    rx.callout(RecordState.form_error, color_scheme="red", icon="triangle-alert", role="alert",
+            *[_labelled(f, _control(f, state)) for f in spec.fields],
+            rx.cond(state.form_error != "",
+                    rx.callout(state.form_error, color_scheme="red", icon="triangle-alert", role="alert",
                                id="form-error", width="100%")),
             rx.hstack(
                 rx.dialog.close(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button",
@@ -282,9 +296,9 @@ def _entry_form(kind: str) -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        on_submit=RecordState.submit_form,
+        on_submit=on_submit if on_submit is not None else RecordState.submit_form,
         reset_on_submit=False,
-        key=RecordState.form_key,
+        key=state.form_key,
         width="100%",
     )
 
@@ -350,10 +364,39 @@ def record_group_page(group: str):  # noqa: ANN201
 # --------------------------------------------------------------------------- history
 
 
+def _event_dialog() -> rx.Component:
+    """« Ajouter un événement »: the encounter form (date, type, title, professional, place, note)."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(T["history.new_event"]),
+            _entry_form("encounters", HistoryState, HistoryState.submit_event),
+            max_width="32rem",
+            width="calc(100vw - 1rem)",
+            max_height="90vh",
+            overflow_y="auto",
+            padding="1rem",
+        ),
+        open=HistoryState.form_open,
+        on_open_change=HistoryState.set_form_open,
+    )
+
+
 def history_page() -> rx.Component:
     return app_page(
-        page_title("section.history"),
+        rx.hstack(
+            page_title("section.history"),
+            rx.spacer(),
+            rx.cond(
+                AppState.addable_sections.contains("history"),
+                rx.button(rx.icon("plus", size=16), T["history.add_event"], size="2", min_height="44px",
+                          on_click=HistoryState.open_new_event, id="add-event"),
+            ),
+            width="100%",
+            align="center",
+            wrap="wrap",
+        ),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
+        _event_dialog(),
         section_gate("history", rx.vstack(
         rx.el.label(
             rx.text(T["history.filter"], size="2", weight="medium"),

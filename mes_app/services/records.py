@@ -39,14 +39,26 @@ MAX_FORM_FIELDS = 20
 
 
 @dataclass(frozen=True)
+class EntryFact:
+    """One field of an entry as typed, for the card: raw values (the state localises them)."""
+
+    name: str  # the field's name: its label is ``field.<name>``
+    type: str  # the field's type (text | note | date | choice | int)
+    value: str  # ISO date, choice key, number or text
+    unit: str = ""  # ints: "years"…
+    label: str = ""  # filled in the viewer's language by the state
+    text: str = ""  # the value in the viewer's language, filled by the state
+
+
+@dataclass(frozen=True)
 class EntryView:
     """One entry as the browser sees it (no ids of anything but the entry itself)."""
 
     id: int
     kind: str
     title: str
-    details: str
     date: str  # ISO date, "" when unknown
+    date_field: str  # what ``date`` is: its label is ``field.<date_field>``
     coded: bool
     code_label: str  # "SNOMED CT 195967001", "" when uncoded
     author_role: str
@@ -56,6 +68,7 @@ class EntryView:
     hidden_from_professionals: bool
     tag: str = ""  # a choice shown as a badge: "mother", "severe", "tobacco", "resolved"…
     values: dict[str, str] = field(default_factory=dict)  # to prefill the edit form
+    facts: list[EntryFact] = field(default_factory=list)  # every other field that is set, in form order
 
 
 def _kind(key: object) -> EntryKind:
@@ -274,9 +287,9 @@ def _view(kind: EntryKind, row: SQLModel, editable: bool, manageable: bool, auth
     return EntryView(
         id=row.id,
         kind=kind.key,
-        title=row.title if kind.key == "encounters" else row.code_text,
-        details=_details(kind, row),
+        title=values.get(kind.title_field, ""),
         date=values.get(kind.date_field, "") or (local_date(row.created_at).isoformat() if kind.date_field == "created_at" else ""),
+        date_field=kind.date_field,
         coded=getattr(row, "code", None) is not None or kind.coded_field is None,
         code_label=_code_label(row),
         author_role=row.author_role,
@@ -284,8 +297,9 @@ def _view(kind: EntryKind, row: SQLModel, editable: bool, manageable: bool, auth
         editable=editable,
         manageable=manageable,
         hidden_from_professionals=row.hidden_from_professionals,
-        tag=_tag(kind, row),
+        tag=_tag(kind, values),
         values=values,
+        facts=[EntryFact(f.name, f.type, values[f.name], f.unit) for f in kind.card_fields if values.get(f.name)],
     )
 
 
@@ -310,21 +324,6 @@ def _code_label(row: SQLModel) -> str:
     return f"{_SYSTEM_NAMES.get(row.code_system, row.code_system)} {code}"
 
 
-def _details(kind: EntryKind, row: SQLModel) -> str:
-    """A short second line, in the patient's words (codes stay in ``code_label``)."""
-    parts: list[str] = []
-    for name in ("dosage", "reaction", "facility", "practitioner", "place", "lot_number", "performer"):
-        value = getattr(row, name, None)
-        if value:
-            parts.append(str(value))
-    return " · ".join(parts)
-
-
-_TAG_FIELDS = {"family_history": "relationship", "habits": "kind", "allergies": "severity",
-               "conditions": "status", "encounters": "kind"}
-
-
-def _tag(kind: EntryKind, row: SQLModel) -> str:
-    name = _TAG_FIELDS.get(kind.key)
-    value = getattr(row, name, None) if name else None
-    return value if isinstance(value, str) and value != "unknown" else ""
+def _tag(kind: EntryKind, values: dict[str, str]) -> str:
+    value = values.get(kind.badge_field, "") if kind.badge_field else ""
+    return value if value != "unknown" else ""

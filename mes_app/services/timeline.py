@@ -31,6 +31,7 @@ class TimelineItem:
     date: str  # ISO date
     author_role: str
     author_name: str
+    note: str = ""  # what the patient (or professional) typed as a note on the entry
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,17 @@ def history_page(
     names = _names(session, {e[5].author_user_id for e in chosen})
     items = [
         TimelineItem(key, item_kind, title, details, local_date(when).isoformat(), row.author_role,
-                     names.get(row.author_user_id, ""))
+                     names.get(row.author_user_id, ""), note=_note(row))
         for when, key, item_kind, title, details, row in chosen
     ]
     return TimelinePage(items, page_no, start + PAGE_SIZE < len(entries), len(entries))
+
+
+_NOTED = (models.Encounter, models.Vaccination, models.Hospitalisation)
+
+
+def _note(row: object) -> str:
+    return (row.note or "") if isinstance(row, _NOTED) else ""
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int, str]:

@@ -16,7 +16,7 @@ from mes_app.domain.errors import NotFound
 from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, entry_kind
 from mes_app.domain.terminology import load_default
 from mes_app.services import records, timeline
-from mes_app.services.records import EntryView
+from mes_app.services.records import EntryFact, EntryView
 from mes_app.services.timeline import TimelineItem
 from mes_app.state.base import AppState
 
@@ -31,7 +31,26 @@ class ConceptOption:
     code: str
 
 
+def _fact_text(fact: EntryFact, lang: str) -> str:
+    """A field's value as the viewer reads it: dates and choices in their language, units spelt."""
+    if fact.type == "date":
+        return i18n.format_date(fact.value, lang)
+    if fact.type == "choice":
+        return i18n.t(f"choice.{fact.value}", lang)
+    if fact.type == "int" and fact.unit:
+        return i18n.t(f"unit.{fact.unit}", lang, count=fact.value)
+    return fact.value
+
+
 def _localise(view: EntryView | TimelineItem, lang: str) -> EntryView | TimelineItem:
+    """The view in the viewer's language (dates via ``i18n.format_date``, every card field labelled)."""
+    if isinstance(view, EntryView):
+        facts = [
+            dataclasses.replace(f, label=i18n.t("record.fact_label", lang, label=i18n.t(f"field.{f.name}", lang)),
+                                text=_fact_text(f, lang))
+            for f in view.facts
+        ]
+        return dataclasses.replace(view, date=i18n.format_date(view.date, lang), facts=facts)
     return dataclasses.replace(view, date=i18n.format_date(view.date, lang))
 
 
@@ -222,20 +241,26 @@ class HistoryState(AppState):
     has_more: bool = False
     error: str = ""
 
-    def _fetch(self, reset: bool) -> rx.event.EventSpec | None:
-        def fetch(ctx) -> None:  # noqa: ANN001
-            pid = self._active_profile(ctx)
-            if pid is None or "history" not in self.shared_sections:  # not shared: the page says so
-                self.items, self.has_more = [], False
-                return
-            result = timeline.history_page(ctx.session, ctx.actor, pid, kind=self.filter_kind, page=self.page,
-                                           now=ctx.now)
-            lang = self._lang()
-            fresh = [_localise(item, lang) for item in result.items]
-            self.items = fresh if reset else self.items + fresh
-            self.has_more = result.has_more
+    # the « Ajouter un événement » dialog (an encounter: the only kind the history adds)
+    form_open: bool = False
+    form_values: dict[str, str] = {}
+    form_error: str = ""
+    form_key: int = 0
 
-        done = self._attempt(fetch)
+    def _load_items(self, ctx, reset: bool) -> None:  # noqa: ANN001
+        pid = self._active_profile(ctx)
+        if pid is None or "history" not in self.shared_sections:  # not shared: the page says so
+            self.items, self.has_more = [], False
+            return
+        result = timeline.history_page(ctx.session, ctx.actor, pid, kind=self.filter_kind, page=self.page,
+                                       now=ctx.now)
+        lang = self._lang()
+        fresh = [_localise(item, lang) for item in result.items]
+        self.items = fresh if reset else self.items + fresh
+        self.has_more = result.has_more
+
+    def _fetch(self, reset: bool) -> rx.event.EventSpec | None:
+        done = self._attempt(lambda ctx: self._load_items(ctx, reset))
         if not done.ok:
             self.items, self.has_more = [], False
         return done.event
@@ -243,6 +268,7 @@ class HistoryState(AppState):
     @rx.event
     def load_history(self):
         self.filter_kind, self.page, self.error = "all", 0, ""
+        self.form_open = False
         return self._fetch(reset=True)
 
     @rx.event
@@ -256,3 +282,39 @@ class HistoryState(AppState):
     def load_more(self):
         self.page += 1
         return self._fetch(reset=False)
+
+    # ------------------------------------------------------------------ add an event
+
+    @rx.event
+    def open_new_event(self):
+        """Only a hint for the page: the service decides, on submit, whether the viewer may add."""
+        if "history" not in self.addable_sections:
+            return
+        self.form_values, self.form_error = {}, ""
+        self.form_key += 1
+        self.form_open = True
+
+    @rx.event
+    def set_form_open(self, value: bool):
+        self.form_open = bool(value) if isinstance(value, bool) else False
+
+    @rx.event
+    def submit_event(self, form_data: dict):
+        if not isinstance(form_data, dict):
+            self.form_error = self._text("error.invalid_form")
+            return
+
+        def save(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            # The kind is fixed here; the service validates every field and checks the policy.
+            records.add_entry(ctx.session, ctx.actor, pid, "encounters", form_data, now=ctx.now)
+            self.filter_kind, self.page = "all", 0
+            self._load_items(ctx, reset=True)
+
+        done = self._attempt(save, error_attr="form_error")
+        if not done.ok:
+            return done.event
+        self.form_open = False
+        return rx.toast.success(self._text("history.event_added"), duration=2500)

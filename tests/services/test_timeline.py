@@ -11,14 +11,15 @@ import pytest
 
 from mes_app.db import models
 from mes_app.db.models import AccessEvent, Appointment, Document, DocumentGrant, SecurityEvent
-from mes_app.domain.errors import NotFound, ValidationError
-from mes_app.services import timeline
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import capabilities, records, timeline
 from mes_app.services.timeline import PAGE_SIZE
 from tests.factories import (
     committed_count,
     committed_rows,
     give_care,
     make_caregiver,
+    make_child,
     make_owner,
     make_professional,
     make_stranger,
@@ -312,3 +313,75 @@ def test_a_stranger_with_an_invalid_filter_learns_nothing_more(session, now, ali
             timeline.history_page(session, mallory.actor, pid, kind="nope", now=now)
         answers.append(type(caught.value))
     assert answers[0] is answers[1]
+
+
+# --------------------------------------------------------------------------- the patient adds an event
+# « Ajouter un événement » on the history page: an encounter, through the records service.
+
+VISIT = {"kind": "gp_visit", "title": "Consultation pour otite", "occurred_on": "2026-10-15",
+         "practitioner": "Dr Bernard", "place": "Cabinet de Lyon 3e", "note": "Amoxicilline 7 jours\nRevoir si fièvre"}
+
+
+def add_event(session, who, profile, now, form=VISIT):
+    return records.add_entry(session, who.actor, profile.id, "encounters", form, now=now)
+
+
+def test_the_owner_adds_a_consultation_and_it_takes_its_place_in_the_timeline(session, now, alice, history):
+    added = add_event(session, alice, alice.profile, now)
+    page = page_of(session, alice, alice.profile, now)
+    h = history
+    assert keys(page) == [f"encounter-{h['enc'].id}", f"appointment-{h['appt'].id}",  # 20/11, 19/10
+                          f"encounter-{added.id}",  # 15/10
+                          f"vaccination-{h['vac'].id}", f"document-{h['doc'].id}", f"encounter-{h['spec'].id}",
+                          f"hospitalisation-{h['hosp'].id}"]
+    item = page.items[2]
+    assert (item.kind, item.title, item.date, item.details, item.note) == (
+        "gp_visit", "Consultation pour otite", "2026-10-15", "Dr Bernard · Cabinet de Lyon 3e",
+        "Amoxicilline 7 jours\nRevoir si fièvre")
+    assert (item.author_role, item.author_name) == ("patient", "Alice Durand")
+    assert "history" in capabilities.capabilities(session, alice.actor, alice.profile.id, now=now).addable_sections
+
+
+def test_a_guardian_adds_an_event_to_the_childs_history(session, now, alice):
+    lea = make_child(session, alice)
+    add_event(session, alice, lea, now, {**VISIT, "kind": "emergency", "title": "Urgences pédiatriques",
+                                          "occurred_on": "2026-11-02"})
+    [item] = timeline.history_page(session, alice.actor, lea.id, now=now).items
+    assert (item.kind, item.title, item.author_role) == ("emergency", "Urgences pédiatriques", "guardian")
+    assert page_of(session, alice, alice.profile, now).items == []  # not on the parent's own history
+
+
+def test_a_caregiver_who_reads_the_history_cannot_add_to_it(session, now, alice, history):
+    nanny = make_caregiver(session, alice, ("history",), now=now)
+    before = committed_count(session, models.Encounter)
+    with pytest.raises(Forbidden):
+        add_event(session, nanny, alice.profile, now)
+    assert committed_count(session, models.Encounter) == before
+    assert "history" not in capabilities.capabilities(session, nanny.actor, alice.profile.id, now=now).addable_sections
+
+
+def test_a_stranger_adding_an_event_is_told_the_profile_does_not_exist(session, now, alice, history):
+    mallory = make_stranger(session)
+    before = committed_count(session, models.Encounter)
+    for pid in (alice.profile.id, alice.profile.id + 1000):
+        with pytest.raises(NotFound):
+            records.add_entry(session, mallory.actor, pid, "encounters", VISIT, now=now)
+    assert committed_count(session, models.Encounter) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"title": ""}, "error.required"),
+        ({"kind": "hacker"}, "error.invalid_choice"),
+        ({"occurred_on": "2099-01-01"}, "error.date_in_future"),
+        ({"occurred_on": "1900-01-01"}, "error.before_birth"),
+        ({"occurred_on": "demain"}, "error.invalid_date"),
+        ({"note": "x" * 100_000}, "error.text_too_long"),
+    ],
+)
+def test_an_invalid_event_is_refused_and_nothing_stored(session, now, alice, change, code):
+    with pytest.raises(ValidationError) as caught:
+        add_event(session, alice, alice.profile, now, {**VISIT, **change})
+    assert caught.value.code == code
+    assert committed_count(session, models.Encounter) == 0
