@@ -16,7 +16,7 @@ from mes_app.state.base import AppState
 from mes_app.state import binding
 from mes_app.state.binding import SessionBindingMiddleware
 from mes_app.state.home import HomeState
-from mes_app.web import log_redaction
+from mes_app.web import log_redaction, pwa
 from mes_app.web.routes import build_api, guard
 from mes_app.web.visitor_cookie import visitor_cookie
 from mes_app.settings import settings
@@ -35,8 +35,11 @@ app = rx.App(
     html_lang="fr",
     api_transformer=[build_api(), visitor_cookie, guard],
     head_components=[
-        rx.el.meta(name="theme-color", content="#0d9488"),
+        # --- installable on a phone (issue 11): manifest, service worker (mes_app/web/pwa.py) ---
+        rx.el.meta(name="theme-color", content=pwa.THEME_COLOR),
+        rx.el.link(rel="manifest", href=pwa.MANIFEST_PATH),
         rx.el.link(rel="apple-touch-icon", href="/icon-192.png"),
+        rx.el.script(src=pwa.REGISTER_PATH, defer=True),
     ],
 )
 app.add_middleware(SessionBindingMiddleware(), index=0)

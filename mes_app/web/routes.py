@@ -35,7 +35,7 @@ from mes_app.services import accounts, password_reset
 from mes_app.settings import settings
 from mes_app.web import rate_limit
 from mes_app.web import measure_import as measure_import_route
-from mes_app.web import origin, security_headers
+from mes_app.web import origin, pwa, security_headers
 from mes_app.web.log_redaction import COOKIE_NAME
 from mes_app.web.visitor_cookie import cookie_value
 
@@ -416,6 +416,8 @@ def guard(app: ASGIApp) -> ASGIApp:
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                if overrides := pwa.headers_for(path):  # the service worker, manifest, offline page
+                    headers = [(n, v) for n, v in headers if n.lower() not in overrides] + list(overrides.items())
                 present = {name.lower() for name, _ in headers}
                 html = _is_html(headers)
                 # A 304 (or a HEAD) carries no body to hash; its headers would replace the cached

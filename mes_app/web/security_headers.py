@@ -20,6 +20,8 @@ built ``.web/build/client`` pages:
   elements at run time without a nonce, and the QR codes are inline SVG.
 - ``connect-src``: the page's own origin and the ``ws://`` / ``wss://`` form of it (the
   event websocket).
+- ``worker-src`` / ``manifest-src 'self'``: the service worker and the web app manifest
+  (:mod:`mes_app.web.pwa`).
 
 Every other answer (documents, share-link documents, ``.ics`` files, JSON...) gets
 ``Content-Security-Policy: sandbox``: even a file that is also HTML (a polyglot PDF or JPEG)
@@ -76,6 +78,8 @@ def page_csp(script_hashes: list[str] | tuple[str, ...] = (), app_origin: str | 
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
         f"connect-src {connect}",
+        "worker-src 'self'",  # the service worker, /sw.js (mes_app.web.pwa)
+        "manifest-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
