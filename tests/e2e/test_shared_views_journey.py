@@ -61,6 +61,7 @@ def test_a_caregiver_sees_what_was_shared_and_not_shared_for_the_rest(live_serve
     page.locator(".invitation-accept").first.click()
     page.locator("#invite-confirm").click()
     expect(page.get_by_text("Invitation acceptée")).to_be_visible()
+    page.goto(live_server + "/")
     switch_to(page, "Léa")
     expect(page.locator("#active-profile-name")).to_have_text("Léa Martin")
     # home: what was shared, and "not shared" where measures and history would be
