@@ -192,6 +192,7 @@ class Phase:
     errors: int = 0
     wall: float = 0.0
     cpu: float = 0.0
+    by_step: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def events(self) -> int:
@@ -221,6 +222,8 @@ async def _browse(client: BenchClient, steps: Callable[[int], list[Step]], stop_
                 phase.timeouts += 1
             else:
                 phase.latencies.append(latency)
+                label = path if name == ON_LOAD_INTERNAL else f"{name.rsplit('.', 1)[-1]} ({path})"
+                phase.by_step.setdefault(label, []).append(latency)
             if time.perf_counter() >= stop_at:
                 break
         turn += 1
@@ -273,7 +276,20 @@ def merged(phases: list[Phase]) -> Phase:
         out.errors += p.errors
         out.wall += p.wall
         out.cpu += p.cpu
+        for label, values in p.by_step.items():
+            out.by_step.setdefault(label, []).extend(values)
     return out
+
+
+def step_table(results: dict[tuple[str, int], list[Phase]], user_counts: list[int]) -> str:
+    rows = [f"{'users':>5}  {'MES step':<32} {'n':>6} {'p50 ms':>8} {'p95 ms':>8}"]
+    for users in user_counts:
+        mes = merged(results[("mes", users)])
+        for label, values in mes.by_step.items():
+            ordered = sorted(values)
+            p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+            rows.append(f"{users:>5}  {label:<32} {len(values):>6} {statistics.median(values) * 1000:>8.1f} {p95 * 1000:>8.1f}")
+    return "\n".join(rows)
 
 
 def summary(results: dict[tuple[str, int], list[Phase]], user_counts: list[int]) -> str:
@@ -340,6 +356,8 @@ def main(argv: list[str] | None = None) -> None:
             results = asyncio.run(bench(mes, floor, user_counts, args.duration, args.rounds))
             print("\nall rounds merged (latencies in ms, CPU in ms of server CPU per event):")
             print(summary(results, user_counts))
+            print("\nMES latency per step (all rounds):")
+            print(step_table(results, user_counts))
             print(f"machine at the end: {machine()}")
         finally:
             e2e.stop(floor)
