@@ -335,8 +335,17 @@ def machine() -> str:
 
 # ---------------------------------------------------------------------------------- main
 
+async def idle_cpu(servers: dict[str, e2e.LiveServer], seconds: float = 5) -> str:
+    """Server CPU with no user at all (timers, background tasks), in ms per second."""
+    before = {app: group_cpu_seconds(s.process.pid) for app, s in servers.items()}
+    await asyncio.sleep(seconds)
+    return ", ".join(f"{app} {(group_cpu_seconds(s.process.pid) - before[app]) / seconds * 1000:.1f} ms/s"
+                     for app, s in servers.items())
+
+
 async def bench(mes: e2e.LiveServer, floor: e2e.LiveServer, user_counts: list[int], duration: float,
                 rounds: int) -> dict[tuple[str, int], list[Phase]]:
+    print(f"idle server CPU (no user, 5 s): {await idle_cpu({'mes': mes, 'floor': floor})}", flush=True)
     cookies: list[str] = []
     results: dict[tuple[str, int], list[Phase]] = {}
     try:
