@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from mes_app.domain.errors import ValidationError
@@ -132,6 +132,11 @@ class GranteeSwitch:
     detail: str
     on: bool  # the switch as the patient set it (or its default)
     sees: bool  # whether this grantee sees the document now (a hidden document: no professional)
+    # The care team: its switch is locked while the document is hidden from professionals.
+    care_team: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "care_team", self.kind == "professional")
 
 
 def switch_default(kind: str) -> bool:

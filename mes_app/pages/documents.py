@@ -187,16 +187,14 @@ def _grantee_row(g) -> rx.Component:  # noqa: ANN001 - a Var of GranteeSwitch
         rx.switch(
             checked=g.on,
             on_change=lambda value: DocumentsState.toggle_grantee(g.kind, g.grantee_id, value),
-            disabled=(g.kind == "professional") & DocumentsState.sharing_hidden,
+            disabled=g.care_team & DocumentsState.sharing_hidden,
             custom_attrs={"data-grantee": g.label},
         ),
         rx.vstack(
             rx.text(g.label, weight="medium", size="2", style={"overflow_wrap": "anywhere"}),
             rx.text(
-                rx.match(g.kind, ("professional", T["documents.grantee_professional"]),
-                         ("caregiver", T["documents.grantee_caregiver"]),
-                         T["documents.grantee_share_link"] + " " + g.detail),
-                rx.cond((g.kind == "professional") & (g.detail != ""), " · " + g.detail, ""),
+                T["documents.grantee_" + g.kind],
+                rx.cond(g.detail != "", rx.cond(g.care_team, " · ", " ") + g.detail, ""),
                 size="1", color_scheme="gray",
             ),
             spacing="0",

@@ -152,8 +152,8 @@ def _entry_row(entry) -> rx.Component:  # noqa: ANN001 - a Var of EntryView
             ),
             rx.flex(
                 rx.badge(T["measures.source." + entry.source], variant="soft",
-                         color_scheme=rx.cond(entry.source == "professional", "blue", "gray")),
-                rx.cond(entry.author_role == "professional",
+                         color_scheme=rx.cond(entry.from_professional, "blue", "gray")),
+                rx.cond(entry.by_professional,
                         rx.badge(T["record.by_professional"] + " " + entry.author_name, color_scheme="blue")),
                 rx.cond(~entry.editable, rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
                 gap="2",

@@ -135,7 +135,7 @@ def _entry_card(kind: str):  # noqa: ANN202
                     rx.cond(entry.coded, rx.cond(entry.code_label != "", rx.badge(entry.code_label, variant="outline", color_scheme="gray")),
                             rx.badge(T["record.uncoded"], color_scheme="amber")),
                     rx.cond(
-                        entry.author_role == "professional",
+                        entry.by_professional,
                         rx.badge(T["record.by_professional"] + " " + entry.author_name, color_scheme="blue"),
                     ),
                     rx.cond(~entry.editable, rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),

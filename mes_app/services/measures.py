@@ -4,7 +4,7 @@ the entries list, the latest-value cards and the charts of the measures page."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -97,6 +97,13 @@ class EntryView:
     form_value: str
     form_secondary: str
     form_when: str  # datetime-local value
+    # Entered by a professional, or deposited by a professional's software (blue badges).
+    by_professional: bool = field(init=False, default=False)
+    from_professional: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_professional", self.author_role == "professional")
+        object.__setattr__(self, "from_professional", self.source == "professional")
 
 
 @dataclass(frozen=True)

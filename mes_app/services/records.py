@@ -69,6 +69,11 @@ class EntryView:
     tag: str = ""  # a choice shown as a badge: "mother", "severe", "tobacco", "resolved"…
     values: dict[str, str] = field(default_factory=dict)  # to prefill the edit form
     facts: list[EntryFact] = field(default_factory=list)  # every other field that is set, in form order
+    # Entered by a health professional (the page shows a badge with their name).
+    by_professional: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_professional", self.author_role == "professional")
 
 
 def _kind(key: object) -> EntryKind:

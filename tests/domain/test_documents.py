@@ -105,6 +105,8 @@ def test_hiding_from_professionals_wins_over_their_switch_but_not_over_caregiver
     rows = {r.kind: r for r in rules.grantee_switches([PRO, NANNY], switches, hidden_from_professionals=True)}
     assert rows["professional"].on and not rows["professional"].sees
     assert rows["caregiver"].sees
+    # the page locks the care team's switch (and only theirs) while the document is hidden
+    assert rows["professional"].care_team and not rows["caregiver"].care_team
 
 
 def test_a_switch_for_someone_else_does_not_leak_onto_a_candidate():

@@ -243,6 +243,7 @@ def test_a_professional_in_the_care_team_adds_a_reading_marked_as_theirs(session
     # the patient sees it, read-only, with its source
     entries, _ = measures.list_entries(session, alice.actor, alice.profile.id, "heart_rate", now=now)
     assert (entries[0].source, entries[0].editable, entries[0].author_name) == ("professional", False, "Dr Martin")
+    assert entries[0].by_professional and entries[0].from_professional  # the page's blue badges
     with pytest.raises(Forbidden):
         measures.update_measure(session, alice.actor, row.id, typed("heart_rate", "70"), now=now)
     with pytest.raises(Forbidden):

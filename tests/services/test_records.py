@@ -368,6 +368,7 @@ def test_a_guardian_adds_to_the_child_and_the_co_guardian_edits_it(session, now,
     alice, lea, bob = family
     view = add(session, alice, lea, "vaccinations", HEXA, now)
     assert stored(session, "vaccinations", view.id).author_role == "guardian"
+    assert not view.by_professional
 
     later = now + DAY
     edited = records.update_entry(session, bob.actor, "vaccinations", view.id,
@@ -412,6 +413,7 @@ def test_a_professional_in_the_care_team_adds_an_entry_the_patient_cannot_edit(s
     [seen] = records.list_entries(session, alice.actor, alice.profile.id, "conditions", now=now)
     assert (seen.id, seen.editable, seen.author_role, seen.author_name) == (
         view.id, False, "professional", "Dr Martin")
+    assert seen.by_professional  # the page shows "par un professionnel" from this flag
 
     before = snapshot(session)
     with pytest.raises(Forbidden):
