@@ -1,6 +1,8 @@
 """Every text of the interface, in French (default) and English. One place, one lookup.
 
-Pages read ``AppState.t[key]`` (the table of the current language, sent once); server code
+Pages read ``T[key]`` (:mod:`mes_app.components.texts`): the texts of both languages are a
+static JavaScript module built from this table (:func:`js_module`), bundled with the pages and
+cached by the browser, so they are neither in any client's state nor in any delta. Server code
 uses :func:`t`. A missing key shows the key itself, and a test checks both languages have
 every key.
 """
@@ -1146,6 +1148,15 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
 def table(lang: str) -> dict[str, str]:
     index = 1 if lang == "en" else 0
     return {key: pair[index] for key, pair in TEXTS.items()}
+
+
+def js_module() -> str:
+    """The JavaScript module the pages import: ``export const MES_TEXTS = {fr: {...}, en: {...}}``."""
+    import json
+
+    tables = {lang: table(lang) for lang in LANGS}
+    return ("// Generated from mes_app/i18n.py by mes_app.components.texts: do not edit.\n"
+            "export const MES_TEXTS = " + json.dumps(tables, ensure_ascii=False, sort_keys=True) + ";\n")
 
 
 def format_date(iso: str, lang: str = DEFAULT_LANG) -> str:

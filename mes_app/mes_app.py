@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import reflex as rx
+
+from mes_app.components.texts import write_asset as write_texts_asset
 
 from mes_app.pages.auth import forgot_password_page, login_page, register_page, reset_password_page
 from mes_app.pages.home import home_page
@@ -23,6 +27,8 @@ from mes_app.settings import settings
 from mes_app.storage.permissions import private_by_default, restrict_folder, restrict_sqlite_files
 
 log_redaction.install()
+# The interface texts, as the static module the pages import (mes_app/components/texts.py).
+write_texts_asset(Path(__file__).resolve().parent.parent / "assets")
 private_by_default()
 restrict_sqlite_files(settings.database_url)
 restrict_folder(settings.documents_dir)
