@@ -46,9 +46,9 @@ def test_every_back_chevron_is_a_back_link_and_every_switch_has_a_hit_area() -> 
     copies, bare_switches = [], []
     for route, tree in _pages().items():
         for node, ancestors in _walk(tree):
-            if isinstance(node, Icon) and node.tag == "ChevronLeft":
-                if not any("back-link" in _classes(a) for a in ancestors):
-                    copies.append(route)
+            if (isinstance(node, Icon) and node.tag == "ChevronLeft"
+                    and not any("back-link" in _classes(a) for a in ancestors)):
+                copies.append(route)
             if isinstance(node, Switch) and not (ancestors and "switch-hit" in _classes(ancestors[-1])):
                 bare_switches.append(route)
     assert copies == [] and bare_switches == []
