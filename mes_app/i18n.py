@@ -1054,6 +1054,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Show the QR code or send the link. It will not be shown again: create another one if needed.",
     ),
     "share.copy": ("Copier le lien", "Copy the link"),
+    "share.url_label": ("Adresse du lien", "Link address"),
+    "emergency.url_label": ("Adresse de la carte", "Card address"),
     "share.copied": ("Lien copié.", "Link copied."),
     "share.tell_passcode": (
         "Donnez le code à part (de vive voix, par SMS).",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from mes_app.components.forms import field
 from mes_app.components.layout import T, app_page, empty_state, page_title, manage_gate
+from mes_app.components.controls import back_link
 from mes_app.services.caregivers import CAREGIVER_SECTIONS
 from mes_app.state.base import AppState
 from mes_app.state.care_circle import CaregiversState, CareTeamState, PatientsState, WhoCanSeeState
@@ -15,7 +16,7 @@ WRAP = {"overflow_wrap": "anywhere"}
 
 def _back_title(key: str) -> rx.Component:
     return rx.hstack(
-        rx.link(rx.icon("chevron-left", size=22), href="/record", aria_label=T["nav.record"]),
+        back_link("/record", "nav.record"),
         page_title(key),
         align="center",
     )

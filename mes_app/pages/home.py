@@ -43,6 +43,7 @@ def _invitations_notice() -> rx.Component:
 
 def home_page() -> rx.Component:
     return app_page(
+        rx.el.h1(T["nav.home"], class_name="sr-only"),  # the page's title, for screen readers
         patients_card(),  # issue 5a: a professional's way to their patients
         _invitations_notice(),  # security issue 9
         rx.cond(AppState.active_name != "", profile_card(), empty_state("home.no_profile", "user-round")),

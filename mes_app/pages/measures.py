@@ -10,6 +10,7 @@ import reflex as rx
 from mes_app.charts.measures import CONFIG
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
+from mes_app.components.controls import back_link
 from mes_app.domain import measures as m
 from mes_app.services.measures import RANGES
 from mes_app.state.base import AppState
@@ -423,7 +424,7 @@ def _actions() -> rx.Component:
 def measures_page() -> rx.Component:
     return app_page(
         rx.hstack(
-            rx.link(rx.icon("chevron-left", size=22), href="/record", aria_label=T["nav.record"]),
+            back_link("/record", "nav.record"),
             page_title("section.measures"),
             align="center",
         ),

@@ -10,6 +10,7 @@ import reflex as rx
 from mes_app.components.file_link import FILE_TEXT_LINK_STYLE, file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.components.controls import back_link
 from mes_app.services.messaging import MAX_BODY_LEN, MAX_SUBJECT_LEN
 from mes_app.state.messages import MessagesState as M
 from mes_app.state.messages import ThreadState as S
@@ -245,8 +246,7 @@ def _composer() -> rx.Component:
 def thread_page() -> rx.Component:
     return app_page(
         rx.hstack(
-            rx.link(rx.icon("chevron-left", size=22), href="/messages", aria_label=T["section.messages"],
-                    style={"min_width": "44px", "min_height": "44px", "display": "flex", "align_items": "center"}),
+            back_link("/messages", "section.messages"),
             rx.vstack(
                 rx.heading(rx.cond(S.subject != "", S.subject, T["section.messages"]), size="5", as_="h1",
                            style={"overflow_wrap": "anywhere"}, id="thread-subject"),
