@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlmodel import Session, select
 
+from mes_app.db.types import UTCDateTime
 from mes_app.db.models import (
     AccessEvent,
     AccessLine,
@@ -37,31 +39,112 @@ from mes_app.domain.access_log import STRANGERS_KEY, LineKey, LoggedAction, chec
 from mes_app.domain.errors import NotFound
 
 
+# --------------------------------------------------------------------------- facts, per use case
+#
+# The facts of a profile are read once per database session (one session = one use case: one
+# event of a state, one HTTP request), whatever asks for them: the profile switcher, the
+# capability flags, then the service's own ``authorize``. They are forgotten as soon as
+# anything that could change them is written (a profile, guardianship, care relationship or
+# caregiver grant added, changed or deleted, flushed or not yet), and at every commit or
+# rollback: a decision never rests on facts older than the session's own writes.
+
+_FACTS_KEY = "mes_profile_facts"
+_FACT_MODELS = (Profile, Guardianship, CareRelationship, CaregiverGrant)
+
+
+def _facts_cache(session: Session) -> dict[int, ProfileFacts | None]:
+    cache = session.info.setdefault(_FACTS_KEY, {})
+    if cache and _touches_facts(session):
+        cache.clear()
+    return cache
+
+
+def _touches_facts(session: Session) -> bool:
+    return any(isinstance(obj, _FACT_MODELS) for pending in (session.new, session.dirty, session.deleted)
+               for obj in pending)
+
+
+def forget_facts(session: Session) -> None:
+    session.info.pop(_FACTS_KEY, None)
+
+
+def _forget_on_flush(session: Session, _flush_context: object) -> None:
+    if _touches_facts(session):
+        forget_facts(session)
+
+
+def _forget_on_end(session: Session, *_args: object) -> None:
+    forget_facts(session)
+
+
+sa.event.listen(sa.orm.Session, "before_flush", lambda s, ctx, _instances: _forget_on_flush(s, ctx))
+for _name in ("after_commit", "after_rollback", "after_soft_rollback"):
+    sa.event.listen(sa.orm.Session, _name, _forget_on_end)
+
+
 def load_profile_facts(session: Session, profile_id: int) -> ProfileFacts | None:
-    profile = session.get(Profile, profile_id)
-    if profile is None:
-        return None
-    guardians = session.exec(
-        select(Guardianship.user_id).where(
-            Guardianship.profile_id == profile_id, Guardianship.ended_at.is_(None)
-        )
-    ).all()
-    care = session.exec(select(CareRelationship).where(CareRelationship.profile_id == profile_id)).all()
-    caregivers = session.exec(select(CaregiverGrant).where(CaregiverGrant.profile_id == profile_id)).all()
-    return ProfileFacts(
-        profile_id=profile_id,
-        owner_user_id=profile.owner_user_id,
-        guardian_user_ids=frozenset(guardians),
-        care=tuple(
-            CareFacts(c.id, c.professional_user_id, c.status, c.starts_at, c.ends_at) for c in care
-        ),
-        caregivers=tuple(
-            CaregiverFacts(
-                g.id, g.grantee_user_id, parse_sections(g.sections), g.starts_at, g.ends_at, g.revoked_at
-            )
-            for g in caregivers
-        ),
-    )
+    """The policy's view of one profile, or None when there is no such profile."""
+    cache = _facts_cache(session)
+    if profile_id not in cache:
+        cache.update(_read_facts(session, [profile_id]))
+    return cache.get(profile_id)
+
+
+def load_facts_of(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
+                  ) -> dict[int, ProfileFacts | None]:
+    """The facts of several profiles at once: two queries, whatever their number (one when
+    the caller already read the profiles and passes ``owners``, profile id → owner user id)."""
+    cache = _facts_cache(session)
+    missing = [pid for pid in dict.fromkeys(profile_ids) if pid not in cache]
+    if missing:
+        cache.update(_read_facts(session, missing, owners=owners))
+    return {pid: cache.get(pid) for pid in profile_ids}
+
+
+def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
+                ) -> dict[int, ProfileFacts | None]:
+    if owners is None:
+        owners = dict(session.exec(select(Profile.id, Profile.owner_user_id).where(Profile.id.in_(profile_ids))).all())
+    found = [pid for pid in profile_ids if pid in owners]
+    guardians: dict[int, set[int]] = {pid: set() for pid in found}
+    care: dict[int, list[CareFacts]] = {pid: [] for pid in found}
+    caregivers: dict[int, list[CaregiverFacts]] = {pid: [] for pid in found}
+    if found:
+        for row in session.execute(_relations_of(found)).all():
+            if row.kind == "c":
+                care[row.profile_id].append(CareFacts(row.id, row.user_id, row.status, row.starts_at, row.ends_at))
+            elif row.kind == "g":
+                caregivers[row.profile_id].append(CaregiverFacts(
+                    row.id, row.user_id, parse_sections(row.sections), row.starts_at, row.ends_at, row.revoked_at))
+            else:
+                guardians[row.profile_id].add(row.user_id)
+    facts: dict[int, ProfileFacts | None] = {pid: None for pid in profile_ids}
+    for pid in found:
+        facts[pid] = ProfileFacts(profile_id=pid, owner_user_id=owners[pid], guardian_user_ids=frozenset(guardians[pid]),
+                                  care=tuple(care[pid]), caregivers=tuple(caregivers[pid]))
+    return facts
+
+
+def _relations_of(profile_ids: list[int]) -> sa.CompoundSelect:
+    """Active guardians, care relationships and caregiver grants of these profiles, in one
+    UNION ALL (the policy decides which are in force at ``now``)."""
+    no_text, no_time = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), UTCDateTime())
+    care = sa.select(
+        sa.literal("c").label("kind"), CareRelationship.profile_id.label("profile_id"), CareRelationship.id.label("id"),
+        CareRelationship.professional_user_id.label("user_id"), CareRelationship.status.label("status"),
+        CareRelationship.starts_at.label("starts_at"), CareRelationship.ends_at.label("ends_at"),
+        no_time.label("revoked_at"), no_text.label("sections"),
+    ).where(CareRelationship.profile_id.in_(profile_ids))
+    grants = sa.select(
+        sa.literal("g"), CaregiverGrant.profile_id, CaregiverGrant.id, CaregiverGrant.grantee_user_id, no_text,
+        CaregiverGrant.starts_at, CaregiverGrant.ends_at, CaregiverGrant.revoked_at, CaregiverGrant.sections,
+    ).where(CaregiverGrant.profile_id.in_(profile_ids))
+    guardians = sa.select(
+        sa.literal("p"), Guardianship.profile_id, Guardianship.id, Guardianship.user_id, no_text,
+        no_time, no_time, no_time, no_text,
+    ).where(Guardianship.profile_id.in_(profile_ids), Guardianship.ended_at.is_(None))
+    union = sa.union_all(care, grants, guardians).subquery()
+    return sa.select(union).order_by(union.c.kind, union.c.id)
 
 
 def authorize(

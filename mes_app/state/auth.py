@@ -23,7 +23,7 @@ RESET_MESSAGES = ("error.weak_password", "error.passwords_differ")
 
 def _typed_email(cookie_header: object) -> str:
     """The address of the last failed login (from its short-lived HttpOnly cookie), or ""."""
-    from mes_app.web.routes import login_email_from_cookie_header
+    from mes_app.web.auth import login_email_from_cookie_header
 
     return login_email_from_cookie_header(cookie_header if isinstance(cookie_header, str) else None)
 

@@ -19,11 +19,11 @@ import reflex as rx
 from mes_app import i18n
 from mes_app.domain import measures as m
 from mes_app.domain.calendar import DEFAULT_TIMEZONE
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import measures
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
 from mes_app.services.measures import EntryView, KindSummary
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 from mes_app.web.measure_import import PATH as IMPORT_PATH
 
 MAX_IMPORT_ROWS_SHOWN = 10
@@ -134,21 +134,20 @@ class MeasuresState(AppState):
         allowed = ("value", "value_secondary", "heart_rate", "unit", "measured_at")
         data = {key: form_data.get(key) for key in allowed if key in form_data}
         data["kind"] = self.form_kind
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                if self.form_entry_id:
-                    measures.update_measure(ctx.session, ctx.actor, self.form_entry_id, data, now=ctx.now)
-                else:
-                    measures.add_measure(ctx.session, ctx.actor, pid, data, now=ctx.now)
-                self._reload_cards(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.form_error = measure_error_text(self, error)
-            return
+
+        def save(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            if self.form_entry_id:
+                measures.update_measure(ctx.session, ctx.actor, self.form_entry_id, data, now=ctx.now)
+            else:
+                measures.add_measure(ctx.session, ctx.actor, pid, data, now=ctx.now)
+            self._reload_cards(ctx)
+
+        ran = self._run_as_user(save, error_attr="form_error", format_error=lambda error: measure_error_text(self, error))
+        if not ran.ok:
+            return ran.event
         self.form_open = False
         return [MeasureChartState.show_kind(self.form_kind), rx.toast.success(self._text("measures.saved"), duration=2500)]
 
@@ -218,11 +217,10 @@ class MeasuresState(AppState):
         )
 
     def _start_import(self, mode: str, callback):  # noqa: ANN001, ANN202
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-        except SessionGone:
-            return self._to_login()
+        ran = self._run_as_user(self._active_profile)
+        if ran.gone:
+            return ran.event
+        pid = ran.value
         if pid is None:
             return None
         self.import_busy = True

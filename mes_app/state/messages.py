@@ -15,11 +15,11 @@ import reflex as rx
 
 from mes_app import i18n
 from mes_app.domain.calendar import DEFAULT_TIMEZONE
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import documents, messaging
 from mes_app.services.messaging import MessageView, ThreadView
 from mes_app.services.profiles import ProfileView
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 
 FORM_FIELDS = ("profile", "subject", "body", "attachment")
 
@@ -64,11 +64,10 @@ class UnreadState(AppState):
 
     @rx.event
     def refresh_unread(self):
-        try:
-            with self._context() as ctx:
-                self.unread = messaging.unread_total(ctx.session, ctx.actor, now=ctx.now)
-        except SessionGone:
-            self.unread = 0  # the page's own load sends the visitor to the login page
+        ran = self._run_as_user(lambda ctx: messaging.unread_total(ctx.session, ctx.actor, now=ctx.now),
+                                error_attr=None)
+        # A gone session: the page's own load sends the visitor to the login page.
+        self.unread = ran.value if ran.ok else 0
 
 
 class MessagesState(AppState):
@@ -219,22 +218,24 @@ class ThreadState(AppState):
         if data is None:
             self.compose_error = self._text("error.invalid_form")
             return
-        try:
-            with self._context() as ctx:
-                if self._thread_id is None:
-                    raise NotFound()
-                messaging.reply(ctx.session, ctx.actor, self._thread_id, data["body"],
-                                attachment_document_id=data["attachment"], now=ctx.now)
-                self._show(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden) as error:
+
+        def reply(ctx) -> None:  # noqa: ANN001
+            if self._thread_id is None:
+                raise NotFound()
+            messaging.reply(ctx.session, ctx.actor, self._thread_id, data["body"],
+                            attachment_document_id=data["attachment"], now=ctx.now)
+            self._show(ctx)
+
+        ran = self._run_as_user(reply, error_attr=None)
+        if ran.gone:
+            return ran.event
+        if isinstance(ran.error, ValidationError):
+            self.compose_error = self._error_text(ran.error)
+            return
+        if ran.error is not None:
             # removed from the care team, revoked…: the thread disappears at once
             self._clear()
-            self.error = self._error_text(error)
-            return
-        except ValidationError as error:
-            self.compose_error = self._error_text(error)
+            self.error = self._error_text(ran.error)
             return
         self.compose_error, self.attach_options = "", []
         self.compose_key += 1  # empties the composer

@@ -12,10 +12,10 @@ import reflex as rx
 from mes_app import i18n
 from mes_app.domain import validation as v
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound
 from mes_app.services import invitations, profiles
 from mes_app.services.profiles import GuardianView
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 
 CONFIRM_KINDS = ("accept", "decline", "cancel")
 
@@ -184,11 +184,9 @@ class ProfilesState(AppState):
 
     def _refresh_quietly(self) -> None:
         """After a refusal the lists may be stale (decided elsewhere): reload them."""
-        try:
-            with self._context() as ctx:
-                self._refresh(ctx)
-        except (SessionGone, NotFound, Forbidden, ValidationError):
-            pass  # a gone session is handled by the next event
+        ran = self._run_as_user(self._refresh, error_attr=None)
+        if ran.gone:  # handled by the next event; keep what the user sees meanwhile
+            return
 
     @rx.event
     def set_confirm_open(self, value: bool):

@@ -17,6 +17,7 @@ from mes_app.services import share_links
 from mes_app.storage import LocalStorage
 from mes_app.web import routes, share_routes
 from tests.factories import make_owner
+from tests.web import use_engine
 
 ORIGIN = "http://localhost:3000"
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -29,7 +30,7 @@ def storage(tmp_path):
 
 @pytest.fixture()
 def client(engine, session, storage, monkeypatch):
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
+    use_engine(monkeypatch, engine)
     monkeypatch.setattr(share_routes, "default_storage", lambda: storage)
     return TestClient(routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False,
                       headers={"Origin": ORIGIN})
