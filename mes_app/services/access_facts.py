@@ -43,10 +43,12 @@ from mes_app.domain.errors import NotFound
 #
 # The facts of a profile are read once per database session (one session = one use case: one
 # event of a state, one HTTP request), whatever asks for them: the profile switcher, the
-# capability flags, then the service's own ``authorize``. They are forgotten as soon as
-# anything that could change them is written (a profile, guardianship, care relationship or
-# caregiver grant added, changed or deleted, flushed or not yet), and at every commit or
-# rollback: a decision never rests on facts older than the session's own writes.
+# capability flags, then the service's own ``authorize`` (also after the commit that records
+# the access). They are forgotten as soon as the session writes anything that could change
+# them (a profile, guardianship, care relationship or caregiver grant added, changed or
+# deleted, flushed or not yet, or a bulk UPDATE/DELETE of those tables), and at a rollback: a
+# decision never rests on facts older than the session's own writes. What other sessions
+# change is seen by the next use case, which opens its own session.
 
 _FACTS_KEY = "mes_profile_facts"
 _FACT_MODELS = (Profile, Guardianship, CareRelationship, CaregiverGrant)
@@ -77,8 +79,19 @@ def _forget_on_end(session: Session, *_args: object) -> None:
     forget_facts(session)
 
 
+_FACT_TABLES = frozenset(model.__table__.name for model in _FACT_MODELS)
+
+
+def _forget_on_bulk_write(execute_state: sa.orm.ORMExecuteState) -> None:
+    if execute_state.is_update or execute_state.is_delete:
+        table = getattr(execute_state.statement, "table", None)
+        if getattr(table, "name", None) in _FACT_TABLES or table is None:
+            forget_facts(execute_state.session)
+
+
 sa.event.listen(sa.orm.Session, "before_flush", lambda s, ctx, _instances: _forget_on_flush(s, ctx))
-for _name in ("after_commit", "after_rollback", "after_soft_rollback"):
+sa.event.listen(sa.orm.Session, "do_orm_execute", _forget_on_bulk_write)
+for _name in ("after_rollback", "after_soft_rollback"):
     sa.event.listen(sa.orm.Session, _name, _forget_on_end)
 
 

@@ -88,7 +88,7 @@ class MeasuresState(AppState):
     def load_measures(self):
         self.error, self.form_open, self.confirm_open, self.import_open = "", False, False, False
         self._reset_import()
-        done = self._attempt(self._reload_cards)
+        done = self._run_as_user(self._reload_cards)
         if not done.ok and done.event is None:  # refused: no stale cards
             self.cards = []
         return done.event
@@ -120,7 +120,7 @@ class MeasuresState(AppState):
             self._open_form(entry.kind, entry.id, {"value": entry.form_value, "value_secondary": entry.form_secondary,
                                                    "measured_at": entry.form_when})
 
-        return self._attempt(edit).event
+        return self._run_as_user(edit).event
 
     @rx.event
     def set_form_open(self, value: bool):
@@ -171,7 +171,7 @@ class MeasuresState(AppState):
             measures.delete_measure(ctx.session, ctx.actor, self._confirm_entry_id, now=ctx.now)
             self._reload_cards(ctx)
 
-        done = self._attempt(delete)
+        done = self._run_as_user(delete)
         if not done.ok:
             return done.event
         return [MeasureChartState.refresh, rx.toast.success(self._text("measures.deleted"), duration=2500)]
@@ -276,7 +276,7 @@ class MeasuresState(AppState):
         if not ok:
             return None
         self.import_open = False  # done: the toast says how many
-        done = self._attempt(self._reload_cards)
+        done = self._run_as_user(self._reload_cards)
         if done.event is not None:  # session gone; a refusal only shows its message
             return done.event
         return [MeasureChartState.refresh, rx.toast.success(message, duration=3000)]
@@ -326,7 +326,7 @@ class MeasureChartState(AppState):
             self.points_text = (f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
                                 if result.sent_points < result.total_points else "")
 
-        done = self._attempt(load)
+        done = self._run_as_user(load)
         if not done.ok and done.event is None:  # refused: show nothing of the chart
             self._clear()
         return done.event

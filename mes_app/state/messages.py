@@ -95,7 +95,7 @@ class MessagesState(AppState):
     @rx.event
     def load_messages(self):
         self.error, self.new_open = "", False
-        done = self._attempt(self._reload)
+        done = self._run_as_user(self._reload)
         if not done.ok and done.event is None:  # refused: no stale list
             self.threads = []
         return done.event
@@ -129,7 +129,7 @@ class MessagesState(AppState):
             views = documents.list_documents(ctx.session, ctx.actor, self.new_profile, now=ctx.now)
             self.attach_options = [AttachOption(str(d.id), d.title) for d in views[:100]]
 
-        return self._attempt(load, error_attr="new_error").event
+        return self._run_as_user(load, error_attr="new_error").event
 
     @rx.event
     def submit_new(self, form_data: dict):
@@ -145,7 +145,7 @@ class MessagesState(AppState):
                                             attachment_document_id=data["attachment"], now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(start, error_attr="new_error")
+        done = self._run_as_user(start, error_attr="new_error")
         if not done.ok:
             return done.event
         self.new_open = False
@@ -196,7 +196,7 @@ class ThreadState(AppState):
                 raise NotFound()
             self._show(ctx)
 
-        done = self._attempt(load)
+        done = self._run_as_user(load)
         if not done.ok and done.event is None:  # refused: nothing of the thread stays
             self._clear()
         return done.event
@@ -210,7 +210,7 @@ class ThreadState(AppState):
             views = documents.list_documents(ctx.session, ctx.actor, self._profile_id, now=ctx.now)
             self.attach_options = [AttachOption(str(d.id), d.title) for d in views[:100]]
 
-        return self._attempt(load, error_attr="compose_error").event
+        return self._run_as_user(load, error_attr="compose_error").event
 
     @rx.event
     def send(self, form_data: dict):

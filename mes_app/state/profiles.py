@@ -89,7 +89,7 @@ class ProfilesState(AppState):
     def load_profiles(self):
         self.child_error = self.guardian_error = self.invite_notice = self.received_error = ""
         self.confirm_open, self._confirm_invitation_id = False, None
-        return self._attempt(self._refresh, error_attr="guardian_error").event
+        return self._run_as_user(self._refresh, error_attr="guardian_error").event
 
     @rx.event
     def show_profile(self, profile_id: str):
@@ -107,7 +107,7 @@ class ProfilesState(AppState):
             self._active_profile_id = view.id
             self._refresh(ctx)
 
-        done = self._attempt(create, error_attr="child_error")
+        done = self._run_as_user(create, error_attr="child_error")
         if not done.ok:
             return done.event
         self.child_error = ""
@@ -131,7 +131,7 @@ class ProfilesState(AppState):
                                         form_data.get("role") or "co_guardian", now=ctx.now)
             self._refresh(ctx)
 
-        done = self._attempt(invite, error_attr="guardian_error")
+        done = self._run_as_user(invite, error_attr="guardian_error")
         if not done.ok:
             return done.event
         self.guardian_error = ""
@@ -177,7 +177,7 @@ class ProfilesState(AppState):
             self.confirm_open = True
 
         error_attr = "guardian_error" if kind == "cancel" else "received_error"
-        done = self._attempt(ask, error_attr=error_attr)
+        done = self._run_as_user(ask, error_attr=error_attr)
         if not done.ok:
             self._refresh_quietly()
         return done.event
@@ -212,7 +212,7 @@ class ProfilesState(AppState):
             self._refresh(ctx)
 
         error_attr = "guardian_error" if kind == "cancel" else "received_error"
-        done = self._attempt(decide, error_attr=error_attr)
+        done = self._run_as_user(decide, error_attr=error_attr)
         if not done.ok:
             self._refresh_quietly()
             return done.event
