@@ -1,6 +1,7 @@
 """Websocket load on MES against a bare Reflex floor app (not a test).
 
     .venv/bin/python -m benchmarks.load [--users 1,20,100] [--duration 30] [--rounds 2]
+                                        [--state-manager memory|disk|redis]
 
 Starts the production MES server the way the e2e suite does (``tests/e2e/server.py``: migrate,
 seed the demo, ``reflex run --env prod`` on a free port, login rate limits lifted) and the floor
@@ -371,12 +372,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", default="1,20,100", help="comma-separated user counts")
     parser.add_argument("--duration", type=float, default=30, help="seconds per phase")
     parser.add_argument("--rounds", type=int, default=2, help="MES/floor alternations per user count")
+    parser.add_argument("--state-manager", choices=("memory", "disk", "redis"), default="memory",
+                        help="MES's state manager (redis: a scratch database on the local Redis)")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="Redis URL for --state-manager redis")
     args = parser.parse_args(argv)
     user_counts = [int(n) for n in args.users.split(",")]
 
     with tempfile.TemporaryDirectory(prefix="mes-bench-") as tmp:
         print("starting MES and the floor app (production builds)...", flush=True)
-        mes = e2e.start(Path(tmp) / "mes")
+        extra = {"MES_STATE_MANAGER": args.state_manager}
+        if args.state_manager == "redis":
+            import redis
+
+            redis.Redis.from_url(args.redis).flushdb()
+            extra["MES_REDIS_URL"] = args.redis
+        mes = e2e.start(Path(tmp) / "mes", extra_env=extra)
         try:
             floor = floor_app.start(Path(tmp) / "floor", FLOOR_PAGES)
         except BaseException:

@@ -1,11 +1,15 @@
 """Every text of the interface, in French (default) and English. One place, one lookup.
 
-Pages read ``AppState.t[key]`` (the table of the current language, sent once); server code
+Pages read ``T[key]`` (:mod:`mes_app.components.texts`): the texts of both languages are a
+static JavaScript module built from this table (:func:`js_module`), bundled with the pages and
+cached by the browser, so they are neither in any client's state nor in any delta. Server code
 uses :func:`t`. A missing key shows the key itself, and a test checks both languages have
 every key.
 """
 
 from __future__ import annotations
+
+from mes_app import formatting
 
 LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
@@ -23,6 +27,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.language": ("English", "Français"),
     "nav.switch_profile": ("Changer de profil", "Switch profile"),
     "nav.main": ("Navigation principale", "Main navigation"),
+    # the browser tab's title of each page ("MES · <title>")
+    "title.login": ("Connexion", "Log in"),
+    "title.register": ("Créer un compte", "Create an account"),
+    "title.forgot": ("Mot de passe oublié", "Forgotten password"),
+    "title.reset": ("Nouveau mot de passe", "New password"),
+    "title.history": ("Histoire de santé", "Health history"),
+    "title.record": ("Dossier", "Record"),
+    "title.profiles": ("Profils", "Profiles"),
+    "title.measures": ("Mesures de santé", "Health measures"),
+    "title.documents": ("Documents", "Documents"),
+    "title.access_history": ("Historique des accès", "Access history"),
+    "title.appointments": ("Rendez-vous", "Appointments"),
+    "title.prevention": ("Prévention", "Prevention"),
+    "title.care_team": ("Équipe de soins", "Care team"),
+    "title.caregivers": ("Aidants", "Caregivers"),
+    "title.who_can_see": ("Qui peut voir mon dossier", "Who can see my record"),
+    "title.patients": ("Mes patients", "My patients"),
+    "title.summary": ("Synthèse", "Summary"),
+    "title.share": ("Partager", "Share"),
+    "title.shared_summary": ("Synthèse partagée", "Shared summary"),
+    "title.emergency": ("Carte d'urgence", "Emergency card"),
+    "title.messages": ("Messagerie", "Messages"),
     # sections
     "section.history": ("Mon histoire de santé", "My health history"),
     "section.conditions": ("Maladies et problèmes de santé", "Conditions"),
@@ -1113,17 +1139,12 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 def plural_form(text: str, count: object, lang: str) -> str:
-    """``"singular|plural"`` → the form for ``count`` (French: 0 and 1 are singular;
-    English: only 1). A text without ``|`` is returned as is."""
+    """``"singular|plural"`` → the form for ``count``, by CLDR's plural rules (through Babel:
+    French 0 and 1 are singular, English only 1). A text without ``|`` is returned as is."""
     if "|" not in text:
         return text
     one, _, other = text.partition("|")
-    try:
-        number = abs(float(count))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return other
-    singular = number < 2 if lang != "en" else number == 1
-    return one if singular else other
+    return one if formatting.plural_category(count, lang) == "one" else other
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
@@ -1148,15 +1169,16 @@ def table(lang: str) -> dict[str, str]:
     return {key: pair[index] for key, pair in TEXTS.items()}
 
 
+def js_module() -> str:
+    """The JavaScript module the pages import: ``export const MES_TEXTS = {fr: {...}, en: {...}}``."""
+    import json
+
+    tables = {lang: table(lang) for lang in LANGS}
+    return ("// Generated from mes_app/i18n.py by mes_app.components.texts: do not edit.\n"
+            "export const MES_TEXTS = " + json.dumps(tables, ensure_ascii=False, sort_keys=True) + ";\n")
+
+
 def format_date(iso: str, lang: str = DEFAULT_LANG) -> str:
-    """"2026-11-28" → "28/11/2026" in French, "28 Nov 2026" in English; "" stays ""."""
-    if not iso or len(iso) < 10:
-        return iso or ""
-    year, month, day = iso[:4], iso[5:7], iso[8:10]
-    if lang == "en":
-        months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-        try:
-            return f"{int(day)} {months[int(month) - 1]} {year}"
-        except (ValueError, IndexError):
-            return iso
-    return f"{day}/{month}/{year}"
+    """"2026-11-28" → "28/11/2026" in French, "28 Nov 2026" in English; "" stays "".
+    (Kept for the callers that have a date in hand: :func:`mes_app.formatting.day`.)"""
+    return formatting.day(iso, lang)

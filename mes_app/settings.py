@@ -77,6 +77,8 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     smtp_starttls: bool = field(default=True)
     mail_from: str = field(default="MES <no-reply@localhost>")
+    # The time zone dates and times are shown in (mes_app/formatting.py); stored times are UTC.
+    time_zone: str = field(default="Europe/Paris")
 
     @property
     def is_sqlite(self) -> bool:
@@ -110,6 +112,7 @@ def load_settings() -> Settings:
         smtp_password=os.environ.get("MES_SMTP_PASSWORD", ""),
         smtp_starttls=_env_bool("MES_SMTP_STARTTLS", True),
         mail_from=_env("MES_MAIL_FROM", "MES <no-reply@localhost>"),
+        time_zone=_time_zone(_env("MES_TIME_ZONE", "Europe/Paris")),
     )
 
 
@@ -127,6 +130,16 @@ RATE_LIMITS = {
     "emergency_open": "60/10 minutes",
     "upload": "60/10 minutes",
 }
+
+
+def _time_zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise RuntimeError(f"MES_TIME_ZONE: unknown time zone {name!r}") from exc
+    return name
 
 
 STATE_MANAGERS = ("memory", "disk", "redis")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.components.native_form import native_form
+from mes_app.components.texts import T
 from mes_app.state.base import AppState
 from mes_app.state.messages import UnreadState
 
-T = AppState.t
 
 NAV_ITEMS = (
     ("nav.home", "/", "house"),

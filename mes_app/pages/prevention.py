@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.services import prevention
 from mes_app.state.prevention import PreventionState as S
 
 STATUS_COLORS = {"overdue": "red", "to_check": "cyan", "due": "amber", "upcoming": "blue", "done": "teal",
@@ -25,14 +26,14 @@ def _dates(item) -> rx.Component:  # noqa: ANN001
     return rx.text(
         rx.match(
             item.status,
-            ("done", T["prevention.done_on"] + " " + item.done_date),
+            ("done", T["prevention.done_on"] + " " + item.date),
             ("overdue", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.late_since"] + " "
-             + item.late_date),
+             + item.date),
             ("to_check", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.check_with_doctor"]),
             ("due", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.before"] + " "
-             + item.late_date),
+             + item.date),
             ("missed", T["prevention.recommended"] + " " + item.when + " · " + T["prevention.not_recorded"]),
-            T["prevention.recommended"] + " " + item.when + " · " + T["prevention.from"] + " " + item.start_date,
+            T["prevention.recommended"] + " " + item.when + " · " + T["prevention.from"] + " " + item.date,
         ),
         size="2",
         style={"overflow_wrap": "anywhere"},
@@ -178,6 +179,11 @@ def _to_check() -> rx.Component:
     )
 
 
+def _sources(lang: str) -> rx.Component:
+    """The calendar's sources are the same for every profile: rendered here, not sent as state."""
+    return rx.fragment(*[rx.text("· ", s, size="1", color_scheme="gray") for s in prevention.schedule_sources(lang)])
+
+
 def prevention_page() -> rx.Component:
     return app_page(
         page_title("section.prevention"),
@@ -203,7 +209,7 @@ def prevention_page() -> rx.Component:
             S.version != "",
             rx.vstack(
                 rx.text(T["prevention.sources"], " (", S.version, ")", size="1", weight="medium"),
-                rx.foreach(S.sources, lambda s: rx.text("· ", s, size="1", color_scheme="gray")),
+                rx.cond(S.lang == "en", _sources("en"), _sources("fr")),
                 rx.text(T["prevention.disclaimer"], size="1", color_scheme="gray"),
                 spacing="1",
                 width="100%",

@@ -134,12 +134,17 @@ def _compute(session: Session, actor: UserActor, profile_id: object, *, now: dat
     return _Computed(profile, items, visits is not None, uncoded, question, answer or "", can_answer)
 
 
+def schedule_sources(lang: str) -> list[str]:
+    """Where the calendar comes from: the same for every profile, so pages render it once."""
+    schedule = rules.load_schedule()
+    return sorted({(s.label_en if lang == "en" else s.label_fr) for s in schedule.sources.values()})
+
+
 def profile_calendar(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
                      lang: str = "fr") -> PreventionView:
     schedule = rules.load_schedule()
     found = _compute(session, actor, profile_id, now=now)
     items = found.items
-    sources = sorted({(s.label_en if lang == "en" else s.label_fr) for s in schedule.sources.values()})
     return PreventionView(
         profile_id=found.profile.id,
         given_name=found.profile.given_name,
@@ -149,7 +154,7 @@ def profile_calendar(session: Session, actor: UserActor, profile_id: object, *, 
         next_exams=[_view(i, schedule, lang) for i in rules.next_steps(items, "exam")],
         has_exams=found.has_exams,
         uncoded_vaccinations=found.uncoded,
-        sources=sources,
+        sources=schedule_sources(lang),
         history_question=found.question,
         history_answer=found.answer,
         can_answer=found.can_answer,

@@ -132,10 +132,6 @@ class AppState(rx.State):
     partial_share: bool = False  # only some sections are shared with the viewer (a caregiver)
 
     @rx.var
-    def t(self) -> dict[str, str]:
-        return i18n.table(self.lang if self.lang in i18n.LANGS else i18n.DEFAULT_LANG)
-
-    @rx.var
     def is_logged_in(self) -> bool:
         return bool(self.user_name)
 

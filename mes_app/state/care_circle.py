@@ -6,12 +6,10 @@ validates what the browser sent through the services, and keeps only small displ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import reflex as rx
 
-from mes_app import i18n
-from mes_app.domain.calendar import local_date
+from mes_app import formatting, i18n
 from mes_app.domain.errors import NotFound
 from mes_app.services import care_team, caregivers, who_can_see
 from mes_app.services.caregivers import CAREGIVER_SECTIONS
@@ -69,12 +67,8 @@ class PatientRow:
 
 
 def _day(value: str, lang: str) -> str:
-    """An ISO date or timestamp, shown as a French calendar day."""
-    if not value:
-        return ""
-    if len(value) > 10:
-        value = local_date(datetime.fromisoformat(value)).isoformat()
-    return i18n.format_date(value, lang)
+    """An ISO date or timestamp, shown as a calendar day of the service's time zone."""
+    return formatting.day(value, lang)
 
 
 def _scope(sections: list[str], lang: str) -> str:

@@ -10,13 +10,11 @@ the outcome, which only reloads the list and shows a message.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from mes_app import i18n
-from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
+from mes_app import formatting, i18n
+from mes_app.domain.calendar import local_date
 from mes_app.domain.documents import GranteeSwitch, size_label
 from mes_app.services import access_history, documents
 from mes_app.services.documents import DocumentView
@@ -242,30 +240,20 @@ class DocumentsState(AppState):
 # --------------------------------------------------------------------------- access history
 
 
-def _local(iso: str) -> datetime:
-    return datetime.fromisoformat(iso).astimezone(ZoneInfo(DEFAULT_TIMEZONE))
-
-
-def _when(iso: str, lang: str) -> str:
-    moment = _local(iso)
-    return f"{i18n.format_date(moment.date().isoformat(), lang)} {moment:%H:%M}"
-
-
 def _span(item: access_history.AccessView, lang: str) -> str:
     """When: one moment, or "12 tentatives refusées entre le … et le …" for a grouped line."""
     if item.count <= 1 or not item.first_at:
-        return _when(item.occurred_at, lang)
-    first, last = _local(item.first_at), _local(item.occurred_at)
+        return formatting.day_and_time(item.occurred_at, lang)
+    first, last = item.first_at, item.occurred_at
     kind = "refused" if item.refused else "times"
-    day = i18n.format_date(last.date().isoformat(), lang)
-    if f"{first:%Y-%m-%d %H:%M}" == f"{last:%Y-%m-%d %H:%M}":
-        return i18n.t(f"access.{kind}_same_minute", lang, count=item.count, date=day, time=f"{last:%H:%M}")
-    if first.date() == last.date():
-        return i18n.t(f"access.{kind}_same_day", lang, count=item.count,
-                      date=i18n.format_date(last.date().isoformat(), lang), start=f"{first:%H:%M}", end=f"{last:%H:%M}")
-    return i18n.t(f"access.{kind}_days", lang, count=item.count,
-                  start=i18n.format_date(first.date().isoformat(), lang),
-                  end=i18n.format_date(last.date().isoformat(), lang))
+    last_day = formatting.day(last, lang)
+    if formatting.local_minute(first) == formatting.local_minute(last):
+        return i18n.t(f"access.{kind}_same_minute", lang, count=item.count, date=last_day,
+                      time=formatting.time(last, lang))
+    if formatting.day(first, lang) == last_day:
+        return i18n.t(f"access.{kind}_same_day", lang, count=item.count, date=last_day,
+                      start=formatting.time(first, lang), end=formatting.time(last, lang))
+    return i18n.t(f"access.{kind}_days", lang, count=item.count, start=formatting.day(first, lang), end=last_day)
 
 
 def _target_text(item: access_history.AccessView, lang: str) -> str:

@@ -8,13 +8,10 @@ team or a revoked caregiver gets nothing at their very next event.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from mes_app import i18n
-from mes_app.domain.calendar import DEFAULT_TIMEZONE
+from mes_app import formatting
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import documents, messaging
 from mes_app.services.messaging import MessageView, ThreadView
@@ -31,12 +28,8 @@ class AttachOption:
 
 
 def when_label(iso: str, lang: str) -> str:
-    """"2026-11-28T12:00:00+00:00" → "28/11/2026 13:00" (French time)."""
-    try:
-        moment = datetime.fromisoformat(iso).astimezone(ZoneInfo(DEFAULT_TIMEZONE))
-    except (TypeError, ValueError):
-        return ""
-    return f"{i18n.format_date(moment.date().isoformat(), lang)} {moment:%H:%M}"
+    """"2026-11-28T12:00:00+00:00" → "28/11/2026 13:00" (the service's time zone)."""
+    return formatting.day_and_time(iso, lang)
 
 
 def _localise_thread(view: ThreadView, lang: str) -> ThreadView:

@@ -16,28 +16,38 @@ UPCOMING_SHOWN = 8
 ADD_VACCINATIONS = "/record/vaccinations?add=1"
 
 
-def _localise(item: PreventionItemView, lang: str) -> PreventionItemView:
-    return dataclasses.replace(
-        item,
-        due_date=i18n.format_date(item.due_date, lang),
-        start_date=i18n.format_date(item.start_date, lang),
-        late_date=i18n.format_date(item.late_date, lang),
-        done_date=i18n.format_date(item.done_date, lang),
-    )
+@dataclasses.dataclass(frozen=True)
+class PreventionRow:
+    """One line of the calendar as the page shows it: the one date its status needs, localised."""
+
+    label: str
+    dose_label: str
+    status: str
+    when: str
+    date: str
+    reason: str
+
+
+_SHOWN_DATE = {"done": "done_date", "overdue": "late_date", "due": "late_date", "upcoming": "start_date"}
+
+
+def _row(item: PreventionItemView, lang: str) -> PreventionRow:
+    shown = _SHOWN_DATE.get(item.status)
+    return PreventionRow(item.label, item.dose_label, item.status, item.when,
+                         i18n.format_date(getattr(item, shown), lang) if shown else "", item.reason)
 
 
 class PreventionState(AppState):
-    next_vaccines: list[PreventionItemView] = []
-    next_exams: list[PreventionItemView] = []
-    todo: list[PreventionItemView] = []
-    to_check: list[PreventionItemView] = []  # a newcomer's late items: to check with a doctor
-    upcoming: list[PreventionItemView] = []
-    done: list[PreventionItemView] = []
-    missed: list[PreventionItemView] = []
+    next_vaccines: list[PreventionRow] = []
+    next_exams: list[PreventionRow] = []
+    todo: list[PreventionRow] = []
+    to_check: list[PreventionRow] = []  # a newcomer's late items: to check with a doctor
+    upcoming: list[PreventionRow] = []
+    done: list[PreventionRow] = []
+    missed: list[PreventionRow] = []
     has_exams: bool = False
     uncoded: int = 0
     version: str = ""
-    sources: list[str] = []
     error: str = ""
     # "Do you know your vaccination history?" (an adult with nothing recorded)
     history_question: bool = False
@@ -90,15 +100,15 @@ class PreventionState(AppState):
             return
         lang = self._lang()
         view = prevention.profile_calendar(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
-        items = [_localise(i, lang) for i in view.items]
-        self.next_vaccines = [_localise(i, lang) for i in view.next_vaccines]
-        self.next_exams = [_localise(i, lang) for i in view.next_exams]
+        items = [_row(i, lang) for i in view.items]
+        self.next_vaccines = [_row(i, lang) for i in view.next_vaccines]
+        self.next_exams = [_row(i, lang) for i in view.next_exams]
         self.todo = [i for i in items if i.status == "overdue"] + [i for i in items if i.status == "due"]
         self.to_check = [i for i in items if i.status == "to_check"]
         self.upcoming = [i for i in items if i.status == "upcoming"][:UPCOMING_SHOWN]
         self.done = list(reversed([i for i in items if i.status == "done"]))
         self.missed = [i for i in items if i.status == "missed"]
         self.has_exams, self.uncoded = view.has_exams, view.uncoded_vaccinations
-        self.version, self.sources = view.version, view.sources
+        self.version = view.version  # the sources are static: the page renders them
         self.history_question, self.history_answer = view.history_question, view.history_answer
         self.can_answer = view.can_answer

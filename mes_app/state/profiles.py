@@ -4,14 +4,12 @@ invitations to manage a profile (sent, and received: accept or decline, security
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from mes_app import i18n
+from mes_app import formatting, i18n
 from mes_app.domain import validation as v
-from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
+from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound
 from mes_app.services import invitations, profiles
 from mes_app.services.profiles import GuardianView
@@ -39,8 +37,7 @@ class ReceivedRow:
 
 
 def _day(iso: str, lang: str) -> str:
-    moment = datetime.fromisoformat(iso).astimezone(ZoneInfo(DEFAULT_TIMEZONE))
-    return i18n.format_date(moment.date().isoformat(), lang)
+    return formatting.day(iso, lang)
 
 
 def received_rows(items: list[invitations.ReceivedInvitationView], lang: str) -> list[ReceivedRow]:

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import reflex as rx
 
-from mes_app import i18n
+from mes_app import formatting, i18n
 from mes_app.db.engine import new_session
 from mes_app.domain.errors import NotFound
 from mes_app.services import share_links, summary as summaries
@@ -27,8 +27,7 @@ def _now() -> datetime:
 
 
 def _number(x: float, lang: str) -> str:
-    text = f"{x:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "fr" else text
+    return formatting.number(x, lang, 2)
 
 
 def summary_rows(result: summaries.Summary, lang: str, document_url) -> dict:  # noqa: ANN001

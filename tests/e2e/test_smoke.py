@@ -15,3 +15,12 @@ def test_home_page_loads(live_server: str, browser_page: Page) -> None:
     assert "MES" in browser_page.title().upper()
     expect(browser_page.get_by_text("MES", exact=True)).to_be_visible()
     assert_no_horizontal_scroll(browser_page)
+
+
+def test_the_tab_title_follows_the_language(live_server: str, browser_page: Page) -> None:
+    browser_page.goto(live_server + "/login")
+    expect(browser_page).to_have_title("MES · Connexion")
+    browser_page.context.add_cookies([{"name": "mes_lang", "value": "en", "url": live_server}])
+    browser_page.goto(live_server + "/forgot-password")
+    expect(browser_page).to_have_title("MES · Forgotten password")
+    expect(browser_page.get_by_text("Forgotten password").first).to_be_visible()

@@ -165,3 +165,23 @@ def test_store_and_database_files_are_for_the_server_user_only(store_server) -> 
         if stat.S_IMODE(path.stat().st_mode) != (0o700 if path.is_dir() else 0o600)
     }
     assert loose == {}
+
+
+def test_each_page_leaves_a_small_state_per_client(store_server) -> None:
+    """Issue 10: at most 15 KB of pickled state per client on every page (the texts are a static
+    module, not state). Read where each state's pickle can be measured as stored: Redis."""
+    from benchmarks.state_size import TARGET_BYTES, visit_every_page
+
+    manager, server = store_server
+    if manager != "redis":
+        pytest.skip("the disk manager's pickles are the same objects; Redis stores them one key per state")
+    cookie = login_cookie(server.base_url, *PARENT)
+    assert cookie is not None
+    try:
+        seen = asyncio.run(visit_every_page(server.base_url, REDIS_URL, cookie))
+    finally:
+        logout(server.base_url, cookie)
+    assert len(seen) > 20 and all(sizes for _, sizes in seen), "the store was not read: the test would prove nothing"
+    too_big = {path: (sum(sizes.values()), max(sizes, key=sizes.get)) for path, sizes in seen
+               if sum(sizes.values()) > TARGET_BYTES}
+    assert too_big == {}
