@@ -5,9 +5,10 @@ every event re-reads the HttpOnly session cookie from the connection headers and
 session up in the database (:mod:`mes_app.web.auth`). The binding middleware
 (:mod:`mes_app.state.binding`) does it once per event, before the handler runs, and hands the
 result over in a context variable (:func:`remember_event_identity`): each event runs in its own
-asyncio task, the middleware sets the variable afresh before every event, and a handler only
-takes it when it was resolved for its own client token and the very same ``Cookie`` header.
-Otherwise (a unit test, a handler called outside the middleware) the session is resolved again.
+asyncio task, the middleware sets the variable afresh before every event, and a handler takes
+it once, only when it was resolved for its own client token and the very same ``Cookie``
+header. Otherwise (a unit test, a second use case in the same handler, a background task) the
+session is resolved again.
 
 Every handler that needs the user runs its use case through :meth:`AppState._run_as_user`.
 Ids that decide access live in backend vars (``_name``).
@@ -178,9 +179,14 @@ class AppState(rx.State):
             yield Context(session, auth.actor_of(identity), identity, now)
 
     def _event_identity(self, session: Session, now: datetime) -> accounts.Identity | None:
-        """The identity the middleware resolved for this very event, else resolved now."""
+        """The identity the middleware resolved for this very event, else resolved now.
+
+        Taken once: a second use case in the same handler, or a background task still running
+        later, looks the session up again (and so notices a log-out meanwhile).
+        """
         cookie_header = self.router.headers.cookie
         found = _event_identity.get()
+        _event_identity.set(None)
         if found is not None and found.client_token == (self.router.session.client_token or "") \
                 and found.cookie_header == cookie_header:
             return found.identity

@@ -165,6 +165,24 @@ def test_the_identity_the_middleware_resolved_is_used_without_another_lookup(ses
     assert state.user_name == parent.user.display_name
     assert handed_over.count == alone.count - 1  # the session lookup was not made again
     assert not [s for s in handed_over.statements if "auth_session" in s]
+    with count_statements(engine) as next_use:  # taken once: the next use case looks again
+        state.load_shell()
+    assert [s for s in next_use.statements if "auth_session" in s]
+
+
+def test_a_session_ended_after_the_hand_over_is_noticed_by_the_next_use_case(session, family):
+    """A background task, or a second use case of the same handler, does not live on the
+    identity the middleware resolved before the log-out."""
+    parent, _, _ = family
+    cookie = login(session, parent)
+    identity = accounts.resolve_session(session, cookie.rsplit("=", 1)[1], now=real_now())
+    remember_event_identity(TOKEN, cookie, identity)
+    state = state_for(cookie, parent)
+    accounts.revoke_session(session, cookie.rsplit("=", 1)[1], now=real_now())
+    state.load_shell()  # the identity handed over for this event (resolved before the log-out)
+    assert state.user_name == parent.user.display_name
+    assert redirect_path(state.load_shell()) == "/login"
+    assert_no_view_data(state)
 
 
 # --------------------------------------------------------------------------- what load_shell shows
