@@ -138,7 +138,7 @@ def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, i
     return facts
 
 
-def _relations_of(profile_ids: list[int]) -> sa.CompoundSelect:
+def _relations_of(profile_ids: list[int]) -> sa.Select:
     """Active guardians, care relationships and caregiver grants of these profiles, in one
     UNION ALL (the policy decides which are in force at ``now``)."""
     no_text, no_time = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), UTCDateTime())
