@@ -382,7 +382,9 @@ def require(actor: Actor, action: Action, profile: ProfileFacts, target: Target,
     return decision
 
 
-def _decide_for_user(actor: UserActor, action: Action, profile: ProfileFacts, target: Target, now: datetime) -> Decision:
+def _decide_for_user(
+    actor: UserActor, action: Action, profile: ProfileFacts, target: Target, now: datetime
+) -> Decision:
     """Checked in the order of ``relationship_to``: the strongest relationship decides alone."""
     via = relationship_to(actor, profile, now)
     if via in (Via.OWNER, Via.GUARDIAN):
@@ -403,9 +405,7 @@ def _household_may(action: Action, target: Target) -> bool:
         return action is Action.REPLY and target.section is Section.MESSAGES
     if action is Action.CREATE and target.section is Section.MESSAGES:
         return False
-    if action in _EDIT_ACTIONS and target.author_role == "professional":
-        return False
-    return True
+    return not (action in _EDIT_ACTIONS and target.author_role == "professional")
 
 
 def _decide_for_care_team(actor: UserActor, care: CareFacts, action: Action, target: Target) -> Decision:
@@ -447,7 +447,9 @@ def _decide_for_caregiver(
     return Decision(allowed=action is Action.READ, visible=True, via=Via.CAREGIVER, grant_id=grant.id)
 
 
-def _decide_for_link(actor: LinkActor, action: Action, profile: ProfileFacts, target: Target, now: datetime) -> Decision:
+def _decide_for_link(
+    actor: LinkActor, action: Action, profile: ProfileFacts, target: Target, now: datetime
+) -> Decision:
     """A link holder is anonymous: whatever it may not read does not exist for it."""
     link = actor.link
     if not _link_opens_profile(actor, profile, now) or action is not Action.READ:
