@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-import sqlalchemy.orm
-from sqlmodel import Session, select
+from sqlalchemy import event, orm
+from sqlmodel import Session, col, select
 
-from mes_app.db.types import UTCDateTime
 from mes_app.db.models import (
     AccessEvent,
     AccessLine,
@@ -22,14 +21,15 @@ from mes_app.db.models import (
     Profile,
     SecurityEvent,
 )
+from mes_app.db.types import UTCDateTime
 from mes_app.domain.access import (
     Action,
-    LinkActor,
-    ShareLinkFacts,
     CareFacts,
     CaregiverFacts,
     Decision,
+    LinkActor,
     ProfileFacts,
+    ShareLinkFacts,
     Target,
     UserActor,
     parse_sections,
@@ -37,7 +37,6 @@ from mes_app.domain.access import (
 )
 from mes_app.domain.access_log import STRANGERS_KEY, LineKey, LoggedAction, check_codes, is_stranger, line_key
 from mes_app.domain.errors import NotFound
-
 
 # --------------------------------------------------------------------------- facts, per use case
 #
@@ -66,7 +65,7 @@ def _touches_facts(session: Session) -> bool:
                for obj in pending)
 
 
-def forget_facts(session: Session) -> None:
+def forget_facts(session: orm.Session) -> None:
     session.info.pop(_FACTS_KEY, None)
 
 
@@ -79,20 +78,20 @@ def _forget_on_end(session: Session, *_args: object) -> None:
     forget_facts(session)
 
 
-_FACT_TABLES = frozenset(model.__table__.name for model in _FACT_MODELS)
+_FACT_TABLES = frozenset({"profile", "guardianship", "care_relationship", "caregiver_grant"})
 
 
-def _forget_on_bulk_write(execute_state: sa.orm.ORMExecuteState) -> None:
+def _forget_on_bulk_write(execute_state: orm.ORMExecuteState) -> None:
     if execute_state.is_update or execute_state.is_delete:
         table = getattr(execute_state.statement, "table", None)
         if getattr(table, "name", None) in _FACT_TABLES or table is None:
             forget_facts(execute_state.session)
 
 
-sa.event.listen(sa.orm.Session, "before_flush", lambda s, ctx, _instances: _forget_on_flush(s, ctx))
-sa.event.listen(sa.orm.Session, "do_orm_execute", _forget_on_bulk_write)
+event.listen(orm.Session, "before_flush", lambda s, ctx, _instances: _forget_on_flush(s, ctx))
+event.listen(orm.Session, "do_orm_execute", _forget_on_bulk_write)
 for _name in ("after_rollback", "after_soft_rollback"):
-    sa.event.listen(sa.orm.Session, _name, _forget_on_end)
+    event.listen(orm.Session, _name, _forget_on_end)
 
 
 def load_profile_facts(session: Session, profile_id: int) -> ProfileFacts | None:
@@ -117,7 +116,8 @@ def load_facts_of(session: Session, profile_ids: list[int], *, owners: dict[int,
 def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
                 ) -> dict[int, ProfileFacts | None]:
     if owners is None:
-        owners = dict(session.exec(select(Profile.id, Profile.owner_user_id).where(Profile.id.in_(profile_ids))).all())
+        rows = session.exec(select(Profile.id, Profile.owner_user_id).where(col(Profile.id).in_(profile_ids))).all()
+        owners = {pid: owner for pid, owner in rows if pid is not None}
     found = [pid for pid in profile_ids if pid in owners]
     guardians: dict[int, set[int]] = {pid: set() for pid in found}
     care: dict[int, list[CareFacts]] = {pid: [] for pid in found}
@@ -133,7 +133,8 @@ def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, i
                 guardians[row.profile_id].add(row.user_id)
     facts: dict[int, ProfileFacts | None] = {pid: None for pid in profile_ids}
     for pid in found:
-        facts[pid] = ProfileFacts(profile_id=pid, owner_user_id=owners[pid], guardian_user_ids=frozenset(guardians[pid]),
+        facts[pid] = ProfileFacts(profile_id=pid, owner_user_id=owners[pid],
+                                  guardian_user_ids=frozenset(guardians[pid]),
                                   care=tuple(care[pid]), caregivers=tuple(caregivers[pid]))
     return facts
 
@@ -143,19 +144,20 @@ def _relations_of(profile_ids: list[int]) -> sa.Select:
     UNION ALL (the policy decides which are in force at ``now``)."""
     no_text, no_time = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), UTCDateTime())
     care = sa.select(
-        sa.literal("c").label("kind"), CareRelationship.profile_id.label("profile_id"), CareRelationship.id.label("id"),
-        CareRelationship.professional_user_id.label("user_id"), CareRelationship.status.label("status"),
-        CareRelationship.starts_at.label("starts_at"), CareRelationship.ends_at.label("ends_at"),
-        no_time.label("revoked_at"), no_text.label("sections"),
-    ).where(CareRelationship.profile_id.in_(profile_ids))
+        sa.literal("c").label("kind"), col(CareRelationship.profile_id).label("profile_id"),
+        col(CareRelationship.id).label("id"), col(CareRelationship.professional_user_id).label("user_id"),
+        col(CareRelationship.status).label("status"), col(CareRelationship.starts_at).label("starts_at"),
+        col(CareRelationship.ends_at).label("ends_at"), no_time.label("revoked_at"), no_text.label("sections"),
+    ).where(col(CareRelationship.profile_id).in_(profile_ids))
     grants = sa.select(
-        sa.literal("g"), CaregiverGrant.profile_id, CaregiverGrant.id, CaregiverGrant.grantee_user_id, no_text,
-        CaregiverGrant.starts_at, CaregiverGrant.ends_at, CaregiverGrant.revoked_at, CaregiverGrant.sections,
-    ).where(CaregiverGrant.profile_id.in_(profile_ids))
+        sa.literal("g"), col(CaregiverGrant.profile_id), col(CaregiverGrant.id), col(CaregiverGrant.grantee_user_id),
+        no_text, col(CaregiverGrant.starts_at), col(CaregiverGrant.ends_at), col(CaregiverGrant.revoked_at),
+        col(CaregiverGrant.sections),
+    ).where(col(CaregiverGrant.profile_id).in_(profile_ids))
     guardians = sa.select(
-        sa.literal("p"), Guardianship.profile_id, Guardianship.id, Guardianship.user_id, no_text,
+        sa.literal("p"), col(Guardianship.profile_id), col(Guardianship.id), col(Guardianship.user_id), no_text,
         no_time, no_time, no_time, no_text,
-    ).where(Guardianship.profile_id.in_(profile_ids), Guardianship.ended_at.is_(None))
+    ).where(col(Guardianship.profile_id).in_(profile_ids), col(Guardianship.ended_at).is_(None))
     union = sa.union_all(care, grants, guardians).subquery()
     return sa.select(union).order_by(union.c.kind, union.c.id)
 
@@ -284,9 +286,12 @@ def record_refusal(
     grouped line (:mod:`mes_app.services.access_history`), never who made them.
     """
     if profile_id is None:
-        facts = None
-    elif facts is _UNSET:
-        facts = load_profile_facts(session, profile_id)
+        known: ProfileFacts | None = None
+    elif isinstance(facts, ProfileFacts) or facts is None:
+        known = facts
+    else:  # not given
+        known = load_profile_facts(session, profile_id)
+    facts = known
     former: frozenset[int] = frozenset()
     if actor_user_id is not None and facts is not None:
         former = frozenset(session.exec(select(Guardianship.user_id).where(
@@ -342,11 +347,12 @@ def extend_line(session: Session, profile_id: int, key: LineKey, *, now: datetim
     newest = session.exec(
         select(AccessLine)
         .where(AccessLine.profile_id == profile_id)
-        .order_by(AccessLine.last_at.desc(), AccessLine.id.desc())
+        .order_by(col(AccessLine.last_at).desc(), col(AccessLine.id).desc())
         .limit(1)
     ).first()
     if newest is not None and _key_of(newest) == key:
-        c = AccessLine.__table__.c
+        table = AccessLine.__table__  # pyright: ignore[reportAttributeAccessIssue]
+        c = table.c
         at = sa.literal(now, type_=c["last_at"].type)
         values: dict = {"count": c["count"] + 1,
                         "last_at": sa.case((c["last_at"] < at, at), else_=c["last_at"]),
@@ -357,7 +363,7 @@ def extend_line(session: Session, profile_id: int, key: LineKey, *, now: datetim
                 (sa.or_(c["min_target_id"].is_(None), c["min_target_id"] > tid), tid), else_=c["min_target_id"])
             values["max_target_id"] = sa.case(
                 (sa.or_(c["max_target_id"].is_(None), c["max_target_id"] < tid), tid), else_=c["max_target_id"])
-        session.execute(sa.update(AccessLine.__table__).where(c["id"] == newest.id).values(**values))
+        session.execute(sa.update(table).where(c["id"] == newest.id).values(**values))
         session.expire(newest)
         return
     session.add(AccessLine(
@@ -380,7 +386,7 @@ def document_switches(session: Session, document_ids: list[int]) -> dict[int, di
     switches: dict[int, dict[tuple[str, int], bool]] = {doc_id: {} for doc_id in document_ids}
     if not document_ids:
         return switches
-    for grant in session.exec(select(DocumentGrant).where(DocumentGrant.document_id.in_(document_ids))):
+    for grant in session.exec(select(DocumentGrant).where(col(DocumentGrant.document_id).in_(document_ids))):
         grantee = grant.share_link_id if grant.grantee_kind == "share_link" else grant.grantee_user_id
         if grantee is not None:
             switches[grant.document_id][(grant.grantee_kind, grantee)] = grant.allowed

@@ -12,8 +12,8 @@ from sqlmodel import Session, or_, select
 
 from mes_app.db.models import CaregiverGrant, CareRelationship, Guardianship, Profile, User
 from mes_app.domain import validation as v
-from mes_app.domain.calendar import local_date
 from mes_app.domain.access import Action, Section, Target, UserActor, relationship_to
+from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import ValidationError
 from mes_app.services.access_facts import authorize, load_facts_of
 

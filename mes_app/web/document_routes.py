@@ -16,7 +16,7 @@ is recorded). ``?download=1`` forces a download; PDF and images otherwise previe
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlmodel import Session
@@ -24,10 +24,10 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from mes_app import i18n
+from mes_app.db.engine import get_engine
 from mes_app.domain.access import UserActor
 from mes_app.domain.documents import is_inline
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-from mes_app.db.engine import get_engine
 from mes_app.services import documents
 from mes_app.settings import settings
 from mes_app.storage import default_storage
@@ -43,7 +43,7 @@ NO_STORE = {"Cache-Control": "no-store", **FILE_HEADERS}
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _lang(request: Request) -> str:

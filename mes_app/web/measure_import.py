@@ -15,7 +15,7 @@ Answers JSON with messages already translated (language cookie ``mes_lang``).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -64,7 +64,7 @@ async def import_measures(request: Request) -> Response:
     lang = _lang(request.headers.get("cookie"))
     if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, lang)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with Session(get_engine()) as session:
         actor = auth.request_actor(session, request.headers, now)
     if actor is None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+
 from mes_app.settings import settings
-from mes_app.web.auth import cookie_value  # noqa: F401 - also imported from here by the binding
+from mes_app.web.auth import cookie_value
 
 VISITOR_COOKIE = "mes_visitor"
 
@@ -51,7 +52,8 @@ def visitor_cookie(app: ASGIApp) -> ASGIApp:
 
         async def send_with_cookie(message: dict) -> None:
             if message["type"] == "http.response.start" and _is_html(message.get("headers", [])):
-                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", _set_cookie_header(secret))]}
+                cookie = (b"set-cookie", _set_cookie_header(secret))
+                message = {**message, "headers": [*message.get("headers", []), cookie]}
             await send(message)
 
         await app(scope, receive, send_with_cookie)

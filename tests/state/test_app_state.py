@@ -8,7 +8,7 @@ as the binding middleware would; the database is the test database.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -36,7 +36,7 @@ def test_database(engine, session, monkeypatch):  # noqa: ANN001
 
 
 def real_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def login(session: Session, who: Persona, *, at: datetime | None = None, hours: int = 1) -> str:

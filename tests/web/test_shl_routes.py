@@ -76,7 +76,7 @@ def test_the_manifest_gives_an_encrypted_ips_bundle(client, session, alice):
     # a fresh IV every time: two answers differ, both decrypt
     again = _post(client, created, {"recipient": "Dr Who"}).json()["files"][0]["embedded"]
     assert again != file["embedded"] and json.loads(shl.decrypt(again, created.key))["type"] == "document"
-    events = session.exec(select(AccessEvent).where(AccessEvent.via == "share_link")).all()
+    events = session.exec(select(AccessEvent).where(AccessEvent.via == "share_link").order_by(AccessEvent.id)).all()
     assert [e.actor_label for e in events] == ["Dr Who, Lisbon", "Dr Who"]
 
 
