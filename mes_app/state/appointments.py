@@ -72,7 +72,7 @@ class AppointmentsState(AppState):
     @rx.event
     def load_appointments(self):
         self.error, self.form_open, self.confirm_open = "", False, False
-        done = self._attempt(self._reload)
+        done = self._run_as_user(self._reload)
         if not done.ok and done.event is None:  # refused: no stale list
             self.items = []
         return done.event
@@ -122,7 +122,7 @@ class AppointmentsState(AppState):
                 proposed = view.status == "proposed"
             self._reload(ctx)
 
-        done = self._attempt(save, error_attr="form_error")
+        done = self._run_as_user(save, error_attr="form_error")
         if not done.ok:
             return done.event
         self.form_open = False
@@ -150,7 +150,7 @@ class AppointmentsState(AppState):
             appointments.cancel_appointment(ctx.session, ctx.actor, self._confirm_id, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(cancel)
+        done = self._run_as_user(cancel)
         return rx.toast.success(self._text("appointments.cancelled_toast"), duration=2500) if done.ok else done.event
 
     @rx.event
@@ -160,7 +160,7 @@ class AppointmentsState(AppState):
             appointments.answer_proposal(ctx.session, ctx.actor, appointment_id, accept, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(reply)
+        done = self._run_as_user(reply)
         if not done.ok:
             return done.event
         key = "appointments.accepted_toast" if accept is True else "appointments.declined_toast"

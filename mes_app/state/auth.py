@@ -13,7 +13,7 @@ from mes_app.db.engine import new_session
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts
-from mes_app.state.base import AppState, identity_from_cookie_header, utcnow
+from mes_app.state.base import AppState, utcnow
 from mes_app.state.rate_limit import over_limit
 
 # Only these keys may be shown from the URL: a link cannot make the page say anything else.
@@ -23,7 +23,7 @@ RESET_MESSAGES = ("error.weak_password", "error.passwords_differ")
 
 def _typed_email(cookie_header: object) -> str:
     """The address of the last failed login (from its short-lived HttpOnly cookie), or ""."""
-    from mes_app.web.routes import login_email_from_cookie_header
+    from mes_app.web.auth import login_email_from_cookie_header
 
     return login_email_from_cookie_header(cookie_header if isinstance(cookie_header, str) else None)
 
@@ -48,7 +48,7 @@ class LoginState(AppState):
         """Show the message the login route sent back; a logged-in user goes home."""
         now = utcnow()
         with new_session() as session:
-            if identity_from_cookie_header(session, self.router.headers.cookie, now) is not None:
+            if self._event_identity(session, now) is not None:
                 return rx.redirect("/")
         params = self.router.url.query_parameters
         code = params.get("error", "")

@@ -129,7 +129,7 @@ class CareTeamState(AppState):
     @rx.event
     def load_care_team(self):
         self.error, self.form_error, self.confirm_open = "", "", False
-        return self._attempt(self._reload).event
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def add_professional(self, form_data: dict):
@@ -143,7 +143,7 @@ class CareTeamState(AppState):
             care_team.add_professional(ctx.session, ctx.actor, pid, form_data.get("identifier"), now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(add, error_attr="form_error")
+        done = self._run_as_user(add, error_attr="form_error")
         if not done.ok:
             return done.event
         self.form_error = ""
@@ -162,7 +162,7 @@ class CareTeamState(AppState):
             care_team.set_status(ctx.session, ctx.actor, pid, rid, status, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(change)
+        done = self._run_as_user(change)
         if not done.ok:
             return done.event
         self.error = ""
@@ -226,7 +226,7 @@ class CaregiversState(AppState):
     def load_caregivers(self):
         self.error, self.form_error, self.invite_notice = "", "", ""
         self._close_confirm()
-        return self._attempt(self._reload).event
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def invite(self, form_data: dict):
@@ -244,7 +244,7 @@ class CaregiversState(AppState):
                                         form_data.get("ends_on") or None, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(send, error_attr="form_error")
+        done = self._run_as_user(send, error_attr="form_error")
         if not done.ok:
             return done.event
         self.form_error = ""
@@ -296,7 +296,7 @@ class CaregiversState(AppState):
                 caregivers.cancel_caregiver_invitation(ctx.session, ctx.actor, pid, target, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(change)
+        done = self._run_as_user(change)
         if not done.ok:
             return done.event
         self.invite_notice = ""
@@ -341,7 +341,7 @@ class WhoCanSeeState(AppState):
     @rx.event
     def load_who_can_see(self):
         self.error, self.confirm_open = "", False
-        return self._attempt(self._reload).event
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def ask_revoke(self, kind: str, grant_id: int):
@@ -375,7 +375,7 @@ class WhoCanSeeState(AppState):
                 who_can_see.revoke_link(ctx.session, ctx.actor, pid, gid, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(revoke)
+        done = self._run_as_user(revoke)
         return rx.toast.success(self._text("who.revoked"), duration=2500) if done.ok else done.event
 
 
@@ -396,7 +396,7 @@ class PatientsState(AppState):
                 for p in care_team.my_patients(ctx.session, ctx.actor, now=ctx.now, lang=lang)
             ]
 
-        return self._attempt(load).event
+        return self._run_as_user(load).event
 
     @rx.event
     def open_patient(self, profile_id: str):

@@ -65,7 +65,7 @@ class EmergencyState(AppState):
             self._set(cards.get_card(ctx.session, ctx.actor, pid, now=ctx.now))
             self.form_key += 1
 
-        return self._attempt(load).event
+        return self._run_as_user(load).event
 
     def _show_qr(self, on: cards.TurnedOn) -> None:
         self._set(on.view)
@@ -94,7 +94,7 @@ class EmergencyState(AppState):
                 turned_on = True
             self.form_error = ""
 
-        done = self._attempt(save, error_attr="form_error")
+        done = self._run_as_user(save, error_attr="form_error")
         if not done.ok:
             return done.event
         return rx.toast.success(self._text("emergency.on" if turned_on else "emergency.saved"))
@@ -125,7 +125,7 @@ class EmergencyState(AppState):
                 self._set(cards.turn_off(ctx.session, ctx.actor, pid, now=ctx.now))
                 self.card_url, self.card_qr = "", ""
 
-        done = self._attempt(apply)
+        done = self._run_as_user(apply)
         if not done.ok:
             return done.event
         if action not in ("renew", "off"):
