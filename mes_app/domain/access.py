@@ -159,6 +159,19 @@ class UserActor:
 
 
 @dataclass(frozen=True)
+class AccountAbilities:
+    """What an account can do whatever profile is shown. Pages ask these, never the role."""
+
+    keeps_a_family_record: bool  # a patient: their own record, children's profiles they add
+    follows_patients: bool  # a professional: the patients list, a calendar per patient, starting threads
+
+
+def account_abilities(actor: UserActor) -> AccountAbilities:
+    patient = actor.role == "patient"
+    return AccountAbilities(keeps_a_family_record=patient, follows_patients=not patient)
+
+
+@dataclass(frozen=True)
 class CareFacts:
     id: int
     professional_user_id: int

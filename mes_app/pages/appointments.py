@@ -68,7 +68,7 @@ def appointment_card(item) -> rx.Component:  # noqa: ANN001
             rx.cond(item.note != "", rx.text(T["field.note"], " : ", item.note, size="2", color_scheme="gray",
                                              style={"overflow_wrap": "anywhere", "white_space": "pre-wrap"})),
             rx.cond(
-                item.author_role == "professional",
+                item.by_professional,
                 rx.text(T["appointments.proposed_by"], " ", item.author_name, size="1", color_scheme="gray"),
             ),
             rx.cond(
@@ -226,7 +226,7 @@ def appointments_page() -> rx.Component:
                 S.items.length() > 0,
                 file_link(
                     rx.icon("download", size=16), T["appointments.export_all"],
-                    href=rx.cond(S.user_role == "professional", "/api/appointments.ics?profile=" + S.active_value,
+                    href=rx.cond(S.follows_patients, "/api/appointments.ics?profile=" + S.active_value,
                                  "/api/appointments.ics"),
                     download=True,
                     id="appointments-export",

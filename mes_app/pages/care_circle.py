@@ -399,7 +399,7 @@ def patients_page() -> rx.Component:
 def patients_card() -> rx.Component:
     """For the home page of a professional: a way to the list of patients."""
     return rx.cond(
-        AppState.user_role == "professional",
+        AppState.follows_patients,
         rx.link(
             rx.card(rx.hstack(rx.icon("users", size=20), rx.text(T["section.patients"], weight="bold"),
                               rx.spacer(), rx.icon("chevron-right", size=20), align="center", width="100%"),

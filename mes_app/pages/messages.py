@@ -154,7 +154,7 @@ def messages_page() -> rx.Component:
             width="100%",
         ),
         rx.cond(
-            M.user_role != "professional",
+            ~M.follows_patients,
             rx.text(T["messages.only_professionals_start"], size="2", color_scheme="gray"),
         ),
         rx.cond(M.error != "", _error(M.error)),

@@ -234,6 +234,6 @@ def profiles_page() -> rx.Component:
         rx.cond(ProfilesState.guardians.length() > 0, _guardians_card()),
         rx.cond(AppState.can_manage_active, access_history_link()),
         rx.cond(AppState.can_manage_active, who_can_see_link()),  # issue 5a
-        rx.cond(AppState.user_role == "patient", _add_child_form()),
+        rx.cond(AppState.may_add_child, _add_child_form()),
         _confirm_dialog(),
     )

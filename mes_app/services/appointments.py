@@ -59,7 +59,7 @@ class AppointmentView:
     reason: str
     note: str
     status: str  # planned | proposed | cancelled | declined
-    author_role: str
+    by_professional: bool  # proposed by a professional: the page names them
     author_name: str
     editable: bool
     cancellable: bool
@@ -167,7 +167,7 @@ def _view(row: models.Appointment, actor: UserActor, facts: ProfileFacts, now: d
         reason=row.reason or "",
         note=row.note or "",
         status=row.status,
-        author_role=row.author_role,
+        by_professional=row.author_role == "professional",
         author_name=names.get(row.author_user_id, ""),
         editable=is_open and may_update,
         cancellable=is_open and (may_update or may_manage) and row.starts_at >= now - timedelta(hours=12),

@@ -30,7 +30,7 @@ from sqlmodel import Session
 
 from mes_app import i18n
 from mes_app.db.engine import new_session
-from mes_app.domain.access import UserActor
+from mes_app.domain.access import UserActor, account_abilities
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import accounts, capabilities, profiles
@@ -114,7 +114,9 @@ class AppState(rx.State):
 
     lang: str = rx.Cookie("fr", name="mes_lang", same_site="strict", max_age=365 * 24 * 3600)
     user_name: str = ""
-    user_role: str = ""
+    # What the account can do whatever profile is shown (domain.access.account_abilities).
+    may_add_child: bool = False
+    follows_patients: bool = False
     profiles: list[ProfileView] = []
     active_name: str = ""
     active_age: str = ""
@@ -210,7 +212,7 @@ class AppState(rx.State):
         """
         try:
             with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+                self._show_identity(ctx)
                 value = work(ctx)
         except SessionGone:
             return Ran(False, event=self._to_login())
@@ -265,9 +267,16 @@ class AppState(rx.State):
         self.active_kind = active.kind if active else ""
         self.active_value = str(active.id) if active else ""
 
+    def _show_identity(self, ctx: Context) -> None:
+        """Who is signed in, as the header and the pages need it: a name and what the account can do."""
+        abilities = account_abilities(ctx.actor)
+        self.user_name = ctx.identity.display_name
+        self.may_add_child = abilities.keeps_a_family_record
+        self.follows_patients = abilities.follows_patients
+
     def _clear_user(self) -> None:
         self.user_name = ""
-        self.user_role = ""
+        self.may_add_child = self.follows_patients = False
         self._active_profile_id = None
         self._set_profiles([])
         self.shared_sections, self.addable_sections = [], []

@@ -117,7 +117,7 @@ class DocumentsState(AppState):
         self.max_size_label = size_label(settings.max_upload_bytes, lang)
 
         def load(ctx) -> None:  # noqa: ANN001
-            self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+            self._show_identity(ctx)
             self.today = local_date(ctx.now).isoformat()
             self._reload(ctx)
 

@@ -77,7 +77,7 @@ class MessagesState(AppState):
 
     @rx.var
     def can_start(self) -> bool:
-        return self.user_role == "professional" and len(self.targets) > 0
+        return self.follows_patients and len(self.targets) > 0
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         self._active_profile(ctx)

@@ -22,7 +22,7 @@ from mes_app.services.profiles import ProfileView
 from mes_app.state import base
 from mes_app.state.base import AppState, remember_event_identity
 from mes_app.web.log_redaction import COOKIE_NAME
-from tests.factories import Persona, make_caregiver, make_child, make_owner, make_stranger
+from tests.factories import Persona, give_care, make_caregiver, make_child, make_owner, make_professional, make_stranger
 
 TOKEN = "client-token-of-this-browser"
 
@@ -70,7 +70,7 @@ def redirect_path(spec) -> str | None:  # noqa: ANN001
 
 
 def assert_no_view_data(state: AppState) -> None:
-    assert state.user_name == "" and state.user_role == ""
+    assert state.user_name == "" and not (state.may_add_child or state.follows_patients)
     assert state.profiles == [] and state.active_name == "" and state.active_value == ""
     assert state.shared_sections == [] and state.addable_sections == []
     assert state._active_profile_id is None
@@ -90,7 +90,7 @@ def family(session):  # noqa: ANN001
 
 def _shown_for_a_moment(state: AppState, who: Persona) -> None:
     """View data a previous event of this client left (the refusal must wipe it)."""
-    state.user_name, state.user_role = who.user.display_name, "patient"
+    state.user_name, state.may_add_child = who.user.display_name, True
     state._active_profile_id = who.profile.id
     state.active_name, state.shared_sections, state.manages_active = "Claire Martin", ["measures"], True
 
@@ -192,7 +192,8 @@ def test_load_shell_shows_the_users_profiles_and_their_own_record_first(session,
     parent, leo, lina = family
     state = state_for(login(session, parent), parent)
     assert state.load_shell() is None
-    assert state.user_name == parent.user.display_name and state.user_role == "patient"
+    assert state.user_name == parent.user.display_name
+    assert state.may_add_child and not state.follows_patients
     assert [p.id for p in state.profiles] == [parent.profile.id, leo.profile.id, lina.profile.id]
     assert [p.relationship for p in state.profiles] == ["owner", "guardian", "guardian"]
     assert state.active_value == str(parent.profile.id) and state.active_name == "Claire Martin"
@@ -201,6 +202,16 @@ def test_load_shell_shows_the_users_profiles_and_their_own_record_first(session,
     assert state._active_profile_id == parent.profile.id
     # View vars hold view objects, never table rows.
     assert all(isinstance(p, ProfileView) and not isinstance(p, SQLModel) for p in state.profiles)
+
+
+def test_a_professional_follows_patients_and_adds_no_child(session, family):
+    parent, leo, _ = family
+    doctor = make_professional(session, "Dr Durand")
+    give_care(session, doctor, leo)
+    state = state_for(login(session, doctor), doctor)
+    assert state.load_shell() is None
+    assert state.follows_patients and not state.may_add_child
+    assert [p.id for p in state.profiles] == [leo.profile.id]
 
 
 def test_a_caregiver_sees_only_what_is_shared_and_cannot_add_or_manage(session, family):
