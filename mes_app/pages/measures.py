@@ -8,9 +8,10 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from mes_app.charts.measures import CONFIG
+from mes_app.components.controls import back_link
+from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
-from mes_app.components.controls import back_link
 from mes_app.domain import measures as m
 from mes_app.services.measures import RANGES
 from mes_app.state.base import AppState
@@ -304,24 +305,9 @@ def _form_dialog() -> rx.Component:
 
 
 def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(T["measures.confirm_delete_title"]),
-            rx.alert_dialog.description(T["measures.confirm_delete_text"]),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", size="3")),
-                rx.alert_dialog.action(rx.button(T["record.delete"], color_scheme="red", size="3",
-                                                 on_click=MeasuresState.confirm_delete, id="confirm-delete")),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=MeasuresState.confirm_open,
-        on_open_change=MeasuresState.set_confirm_open,
-    )
+    return confirm_dialog(MeasuresState, title=T["measures.confirm_delete_title"],
+                          text=T["measures.confirm_delete_text"], confirm_label=T["record.delete"],
+                          on_confirm=MeasuresState.confirm_delete, confirm_id="confirm-delete")
 
 
 # --------------------------------------------------------------------------- import

@@ -16,6 +16,7 @@ from mes_app.services import appointments
 from mes_app.services.appointments import AppointmentView
 from mes_app.services.profiles import ProfileView
 from mes_app.state.base import AppState, Context
+from mes_app.state.mixins import ConfirmMixin
 
 HOUSEHOLD = ("owner", "guardian")
 CAN_ADD = ("owner", "guardian", "care_team")
@@ -43,7 +44,7 @@ def upcoming_for(state: AppState, ctx: Context, *, include_closed: bool = True) 
     return views
 
 
-class AppointmentsState(AppState):
+class AppointmentsState(ConfirmMixin, AppState):
     items: list[AppointmentView] = []
     targets: list[ProfileView] = []  # profiles the user may add an appointment for
     error: str = ""
@@ -55,7 +56,6 @@ class AppointmentsState(AppState):
     form_error: str = ""
     form_key: int = 0
 
-    confirm_open: bool = False
     _confirm_id: int = 0
 
     def _reload(self, ctx: Context) -> None:
@@ -137,10 +137,6 @@ class AppointmentsState(AppState):
         if found is None or not found.cancellable:
             return
         self._confirm_id, self.confirm_open = found.id, True
-
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
 
     @rx.event
     def confirm_cancel(self):

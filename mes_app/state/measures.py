@@ -24,6 +24,7 @@ from mes_app.services import measures
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
 from mes_app.services.measures import EntryView, KindSummary
 from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin
 from mes_app.web.measure_import import PATH as IMPORT_PATH
 
 MAX_IMPORT_ROWS_SHOWN = 10
@@ -51,7 +52,7 @@ def _clip(value: object) -> str:
     return value[:_TEXT_MAX] if isinstance(value, str) else ""
 
 
-class MeasuresState(AppState):
+class MeasuresState(ConfirmMixin, AppState):
     cards: list[KindSummary] = []
     error: str = ""
 
@@ -64,7 +65,6 @@ class MeasuresState(AppState):
     form_key: int = 0
 
     # the delete confirmation
-    confirm_open: bool = False
     _confirm_entry_id: int = 0
 
     # the CSV import (a dialog)
@@ -158,10 +158,6 @@ class MeasuresState(AppState):
         if not isinstance(entry_id, int) or isinstance(entry_id, bool):
             return
         self._confirm_entry_id, self.confirm_open = entry_id, True
-
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
 
     @rx.event
     def confirm_delete(self):
