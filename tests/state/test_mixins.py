@@ -6,10 +6,10 @@ import pytest
 from reflex.state import State
 
 from mes_app.state.appointments import AppointmentsState
-from mes_app.state.care_circle import CareTeamState, CaregiversState, WhoCanSeeState
-from mes_app.state.mixins import ConfirmMixin
+from mes_app.state.care_circle import CaregiversState, CareTeamState, WhoCanSeeState
 from mes_app.state.emergency import EmergencyState
 from mes_app.state.measures import MeasuresState
+from mes_app.state.mixins import ConfirmMixin
 from mes_app.state.profiles import ProfilesState
 
 CONFIRMING_STATES = (AppointmentsState, CareTeamState, CaregiversState, EmergencyState, MeasuresState, ProfilesState,
