@@ -51,3 +51,29 @@ def confirm_dialog(
         open=state.confirm_open,
         on_open_change=state.set_confirm_open,
     )
+
+
+def form_dialog(
+    title: rx.Var | str,
+    *body: rx.Component,
+    open: rx.Var,  # noqa: A002 - Radix's name
+    on_open_change: rx.EventHandler,
+    element_id: str | None = None,
+) -> rx.Component:
+    """The one dialog that holds a form: as wide as the phone (up to 32rem), scrolls inside
+    itself when the form is longer than the screen."""
+    props = {"id": element_id} if element_id else {}
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            *body,
+            max_width="32rem",
+            width="calc(100vw - 1rem)",
+            max_height="90vh",
+            overflow_y="auto",
+            padding="1rem",
+            **props,
+        ),
+        open=open,
+        on_open_change=on_open_change,
+    )

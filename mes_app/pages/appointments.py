@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mes_app.components.dialogs import confirm_dialog
+from mes_app.components.dialogs import confirm_dialog, form_dialog
 from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title
@@ -175,19 +175,8 @@ def _form() -> rx.Component:
 
 
 def _form_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(S.form_id > 0, T["appointments.edit_title"], T["appointments.new_title"])),
-            _form(),
-            max_width="32rem",
-            width="calc(100vw - 1rem)",
-            max_height="90vh",
-            overflow_y="auto",
-            padding="1rem",
-        ),
-        open=S.form_open,
-        on_open_change=S.set_form_open,
-    )
+    return form_dialog(rx.cond(S.form_id > 0, T["appointments.edit_title"], T["appointments.new_title"]), _form(),
+                       open=S.form_open, on_open_change=S.set_form_open)
 
 
 def _confirm_dialog() -> rx.Component:

@@ -16,7 +16,7 @@ from mes_app.services import appointments
 from mes_app.services.appointments import AppointmentView
 from mes_app.services.profiles import ProfileView
 from mes_app.state.base import AppState, Context
-from mes_app.state.mixins import ConfirmMixin
+from mes_app.state.mixins import ConfirmMixin, FormMixin
 
 HOUSEHOLD = ("owner", "guardian")
 CAN_ADD = ("owner", "guardian", "care_team")
@@ -44,12 +44,11 @@ def upcoming_for(state: AppState, ctx: Context, *, include_closed: bool = True) 
     return views
 
 
-class AppointmentsState(ConfirmMixin, AppState):
+class AppointmentsState(ConfirmMixin, FormMixin, AppState):
     items: list[AppointmentView] = []
     targets: list[ProfileView] = []  # profiles the user may add an appointment for
     error: str = ""
 
-    form_open: bool = False
     form_id: int = 0
     form_values: dict[str, str] = EMPTY_FORM
     form_profile: str = ""
@@ -99,10 +98,6 @@ class AppointmentsState(ConfirmMixin, AppState):
         self.form_id, self.form_values, self.form_error = appointment_id, values, ""
         self.form_key += 1
         self.form_open = True
-
-    @rx.event
-    def set_form_open(self, value: bool):
-        self.form_open = value if isinstance(value, bool) else False
 
     @rx.event
     def submit_form(self, form_data: dict):

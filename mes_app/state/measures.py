@@ -24,7 +24,7 @@ from mes_app.services import measures
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
 from mes_app.services.measures import EntryView, KindSummary
 from mes_app.state.base import AppState
-from mes_app.state.mixins import ConfirmMixin
+from mes_app.state.mixins import ConfirmMixin, FormMixin
 from mes_app.web.measure_import import PATH as IMPORT_PATH
 
 MAX_IMPORT_ROWS_SHOWN = 10
@@ -52,12 +52,11 @@ def _clip(value: object) -> str:
     return value[:_TEXT_MAX] if isinstance(value, str) else ""
 
 
-class MeasuresState(ConfirmMixin, AppState):
+class MeasuresState(ConfirmMixin, FormMixin, AppState):
     cards: list[KindSummary] = []
     error: str = ""
 
     # the add / edit dialog
-    form_open: bool = False
     form_kind: str = "weight"
     form_entry_id: int = 0
     form_values: dict[str, str] = {}
@@ -121,10 +120,6 @@ class MeasuresState(ConfirmMixin, AppState):
                                                    "measured_at": entry.form_when})
 
         return self._run_as_user(edit).event
-
-    @rx.event
-    def set_form_open(self, value: bool):
-        self.form_open = value if isinstance(value, bool) else False
 
     @rx.event
     def submit_form(self, form_data: dict):

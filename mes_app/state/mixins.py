@@ -30,3 +30,22 @@ class ConfirmMixin(rx.State, mixin=True):
 
     def _confirm_closed(self) -> None:
         """Hook: forget what was asked about (states override it when they keep a target)."""
+
+
+class FormMixin(rx.State, mixin=True):
+    """The form dialog's open flag (:func:`mes_app.components.dialogs.form_dialog`).
+
+    The state opens the form (``open_new`` / ``open_edit`` fill it first); the browser may only
+    close it (Escape, a tap outside, "Cancel").
+    """
+
+    form_open: bool = False
+
+    @rx.event
+    def set_form_open(self, value: bool):
+        if value is not True:
+            self.form_open = False
+            self._form_closed()
+
+    def _form_closed(self) -> None:
+        """Hook: forget what the form was editing (states override it when they keep a target)."""

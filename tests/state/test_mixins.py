@@ -9,7 +9,7 @@ from mes_app.state.appointments import AppointmentsState
 from mes_app.state.care_circle import CaregiversState, CareTeamState, WhoCanSeeState
 from mes_app.state.emergency import EmergencyState
 from mes_app.state.measures import MeasuresState
-from mes_app.state.mixins import ConfirmMixin
+from mes_app.state.mixins import ConfirmMixin, FormMixin
 from mes_app.state.profiles import ProfilesState
 
 CONFIRMING_STATES = (AppointmentsState, CareTeamState, CaregiversState, EmergencyState, MeasuresState, ProfilesState,
@@ -46,3 +46,14 @@ def test_closing_an_invitation_confirmation_forgets_the_invitation():
     state.confirm_open, state._confirm_invitation_id = True, 7
     state.set_confirm_open(False)
     assert state.confirm_open is False and state._confirm_invitation_id is None
+
+
+@pytest.mark.parametrize("cls", (AppointmentsState, MeasuresState))
+def test_form_dialogs_open_only_from_the_server_and_close_from_anywhere(cls):  # noqa: ANN001
+    assert issubclass(cls, FormMixin)
+    state = substate(cls)
+    state.set_form_open(True)
+    assert state.form_open is False
+    state.form_open = True
+    state.set_form_open({"open": True})
+    assert state.form_open is False
