@@ -15,7 +15,7 @@ from mes_app.components.layout import T, app_page, empty_state, page_title, sect
 from mes_app.domain import measures as m
 from mes_app.services.measures import RANGES
 from mes_app.state.base import AppState
-from mes_app.state.measures import MeasureChartState, MeasuresState
+from mes_app.state.measures import MeasureChartState, MeasureImportState, MeasuresState
 
 TOUCH = {"min_height": "44px"}
 
@@ -320,18 +320,18 @@ def _import_panel() -> rx.Component:
         field(T["measures.import_file"],
               rx.el.input(type="file", accept=".csv,text/csv,text/plain", id="measures-import-file",
                           style={"min_height": "44px", "width": "100%", "max_width": "100%"})),
-        rx.button(rx.cond(MeasuresState.import_busy, T["measures.import_checking"], T["measures.import_check"]),
-                  on_click=MeasuresState.import_check, variant="soft", size="3", width="100%",
-                  disabled=MeasuresState.import_busy, id="import-check"),
-        rx.cond(MeasuresState.import_message != "",
-                rx.callout(MeasuresState.import_message, color_scheme=rx.cond(MeasuresState.import_ok, "teal", "red"),
+        rx.button(rx.cond(MeasureImportState.import_busy, T["measures.import_checking"], T["measures.import_check"]),
+                  on_click=MeasureImportState.import_check, variant="soft", size="3", width="100%",
+                  disabled=MeasureImportState.import_busy, id="import-check"),
+        rx.cond(MeasureImportState.import_message != "",
+                rx.callout(MeasureImportState.import_message, color_scheme=rx.cond(MeasureImportState.import_ok, "teal", "red"),
                            icon="info", width="100%", id="import-message")),
-        rx.cond(MeasuresState.import_summary != "", rx.text(MeasuresState.import_summary, weight="medium",
+        rx.cond(MeasureImportState.import_summary != "", rx.text(MeasureImportState.import_summary, weight="medium",
                                                             id="import-summary")),
         rx.cond(
-            MeasuresState.import_rows.length() > 0,
+            MeasureImportState.import_rows.length() > 0,
             rx.vstack(
-                rx.foreach(MeasuresState.import_rows, lambda r: rx.text(
+                rx.foreach(MeasureImportState.import_rows, lambda r: rx.text(
                     r["when"], " · ", r["kind"], " · ", r["value"], " ", r["unit"], size="1",
                     style={"overflow_wrap": "anywhere"})),
                 spacing="0",
@@ -340,10 +340,10 @@ def _import_panel() -> rx.Component:
             ),
         ),
         rx.cond(
-            MeasuresState.import_errors.length() > 0,
+            MeasureImportState.import_errors.length() > 0,
             rx.vstack(
                 rx.text(T["measures.import_errors"], weight="bold", color_scheme="red"),
-                rx.foreach(MeasuresState.import_errors, lambda e: rx.text(
+                rx.foreach(MeasureImportState.import_errors, lambda e: rx.text(
                     T["measures.import_line"], " ", e["line"], " : ", e["message"], size="1", color_scheme="red",
                     style={"overflow_wrap": "anywhere"})),
                 spacing="1",
@@ -354,8 +354,8 @@ def _import_panel() -> rx.Component:
         rx.hstack(
             rx.dialog.close(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button", size="3",
                                       id="import-close")),
-            rx.cond(MeasuresState.import_ready,
-                    rx.button(T["measures.import_confirm"], on_click=MeasuresState.import_run, size="3",
+            rx.cond(MeasureImportState.import_ready,
+                    rx.button(T["measures.import_confirm"], on_click=MeasureImportState.import_run, size="3",
                               id="import-run")),
             justify="end",
             width="100%",
@@ -367,8 +367,8 @@ def _import_panel() -> rx.Component:
 
 def _import_dialog() -> rx.Component:
     """The CSV import, opened by the « Importer » button at the top of the page."""
-    return form_dialog(T["measures.import_title"], _import_panel(), open=MeasuresState.import_open,
-                       on_open_change=MeasuresState.set_import_open, element_id="import-dialog")
+    return form_dialog(T["measures.import_title"], _import_panel(), open=MeasureImportState.import_open,
+                       on_open_change=MeasureImportState.set_import_open, element_id="import-dialog")
 
 
 def _actions() -> rx.Component:
@@ -376,7 +376,7 @@ def _actions() -> rx.Component:
     return rx.flex(
         rx.button(rx.icon("plus", size=18), T["measures.add"], on_click=MeasuresState.open_new, size="3",
                   style={**TOUCH, "flex": "1 1 auto"}, id="add-measure"),
-        rx.button(rx.icon("upload", size=18), T["measures.import_open"], on_click=MeasuresState.open_import,
+        rx.button(rx.icon("upload", size=18), T["measures.import_open"], on_click=MeasureImportState.open_import,
                   size="3", variant="soft", style={**TOUCH, "flex": "0 1 auto"}, id="import-open",
                   title=T["measures.import_title"]),
         gap="2",

@@ -66,16 +66,6 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
     # the delete confirmation
     _confirm_entry_id: int = 0
 
-    # the CSV import (a dialog)
-    import_open: bool = False
-    import_busy: bool = False
-    import_message: str = ""
-    import_ok: bool = False
-    import_ready: bool = False  # checked, no error: the import button shows
-    import_summary: str = ""
-    import_rows: list[dict[str, str]] = []
-    import_errors: list[dict[str, str]] = []
-
     def _reload_cards(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
         self.cards = []
@@ -85,8 +75,7 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
 
     @rx.event
     def load_measures(self):
-        self.error, self.form_open, self.confirm_open, self.import_open = "", False, False, False
-        self._reset_import()
+        self.error, self.form_open, self.confirm_open = "", False, False
         done = self._run_as_user(self._reload_cards)
         if not done.ok and done.event is None:  # refused: no stale cards
             self.cards = []
@@ -167,7 +156,25 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
             return done.event
         return [MeasureChartState.refresh, rx.toast.success(self._text("measures.deleted"), duration=2500)]
 
-    # ------------------------------------------------------------------ CSV import
+    @rx.event
+    def refresh_cards(self):
+        """After an import elsewhere on the page: the cards again, nothing else reset."""
+        return self._run_as_user(self._reload_cards).event
+
+
+class MeasureImportState(AppState):
+    """The CSV import dialog: the file goes to a checked route (``IMPORT_PATH``), not through
+    the websocket; this state only shows the route's answer and asks for the second step."""
+
+    import_open: bool = False
+    import_busy: bool = False
+    import_message: str = ""
+    import_ok: bool = False
+    import_ready: bool = False  # checked, no error: the import button shows
+    import_summary: str = ""
+    import_rows: list[dict[str, str]] = []
+    import_errors: list[dict[str, str]] = []
+
 
     @rx.event
     def open_import(self):
@@ -221,7 +228,7 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
     @rx.event
     def import_check(self):
         self._reset_import()
-        return self._start_import("preview", MeasuresState.import_checked)
+        return self._start_import("preview", MeasureImportState.import_checked)
 
     @rx.event
     def import_checked(self, result: dict):
@@ -256,7 +263,7 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
     def import_run(self):
         if not self.import_ready:
             return None
-        return self._start_import("import", MeasuresState.import_finished)
+        return self._start_import("import", MeasureImportState.import_finished)
 
     @rx.event
     def import_finished(self, result: dict):
@@ -267,10 +274,7 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
         if not ok:
             return None
         self.import_open = False  # done: the toast says how many
-        done = self._run_as_user(self._reload_cards)
-        if done.event is not None:  # session gone; a refusal only shows its message
-            return done.event
-        return [MeasureChartState.refresh, rx.toast.success(message, duration=3000)]
+        return [MeasuresState.refresh_cards, MeasureChartState.refresh, rx.toast.success(message, duration=3000)]
 
 
 class MeasureChartState(AppState):
