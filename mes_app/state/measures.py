@@ -23,7 +23,7 @@ from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import measures
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
 from mes_app.services.measures import EntryView, KindSummary
-from mes_app.state.base import AppState
+from mes_app.state.base import AppState, Context
 from mes_app.state.mixins import ConfirmMixin, FormMixin
 from mes_app.web.measure_import import PATH as IMPORT_PATH
 
@@ -66,19 +66,32 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
     # the delete confirmation
     _confirm_entry_id: int = 0
 
-    def _reload_cards(self, ctx) -> None:  # noqa: ANN001
-        pid = self._active_profile(ctx)
+    def _reload_cards(self, ctx: Context) -> None:
+        self._show_cards(ctx, self._active_profile(ctx))
+
+    def _show_cards(self, ctx: Context, pid: int | None) -> None:
         self.cards = []
         if pid is None:
             return
         self.cards = measures.overview(ctx.session, ctx.actor, pid, now=ctx.now, lang=self._lang())
 
     @rx.event
-    def load_measures(self):
+    async def load_measures(self):
+        """The page's one on_load: cards and chart in one use case (one identity, one set of
+        profile facts), instead of two events that each work them out."""
+        chart = await self.get_state(MeasureChartState)
         self.error, self.form_open, self.confirm_open = "", False, False
-        done = self._run_as_user(self._reload_cards)
-        if not done.ok and done.event is None:  # refused: no stale cards
+        chart.error, chart.entries_limit = "", measures.ENTRIES_PAGE
+
+        def load(ctx: Context) -> None:
+            pid = self._active_profile(ctx)
+            self._show_cards(ctx, pid)
+            chart._fill(ctx, pid)
+
+        done = self._run_as_user(load)
+        if not done.ok and done.event is None:  # refused: no stale cards nor chart
             self.cards = []
+            chart._clear()
         return done.event
 
     # ------------------------------------------------------------------ add / edit
@@ -296,46 +309,40 @@ class MeasureChartState(AppState):
 
     def _load(self) -> rx.event.EventSpec | None:
         self.error = ""
-
-        def load(ctx) -> None:  # noqa: ANN001
-            pid = self._active_profile(ctx)
-            if pid is None:
-                self._clear()
-                return
-            lang = self._lang()
-            self.kinds = measures.available_kinds(ctx.session, ctx.actor, pid, now=ctx.now)
-            if self.kind not in self.kinds:
-                self.kind = "weight" if "weight" in self.kinds else (self.kinds[0] if self.kinds else "")
-            if not self.kind:
-                self._clear(keep_kinds=True)
-                return
-            result = measures.chart(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang)
-            entry_kind = self.kind if self.kind != "bmi" else "weight"
-            self.entries, self.entries_more = measures.list_entries(
-                ctx.session, ctx.actor, pid, entry_kind, now=ctx.now, lang=lang, limit=self.entries_limit)
-            self.figure = result.figure
-            self.has_points = result.sent_points > 0
-            self.summary = [result.summary] if result.summary is not None else []
-            self.note_key = result.note_key
-            self.bands = list(result.bands)
-            self.points_text = (f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
-                                if result.sent_points < result.total_points else "")
-
-        done = self._run_as_user(load)
+        done = self._run_as_user(lambda ctx: self._fill(ctx, self._active_profile(ctx)))
         if not done.ok and done.event is None:  # refused: show nothing of the chart
             self._clear()
         return done.event
+
+    def _fill(self, ctx: Context, pid: int | None) -> None:
+        """The chart, summary and entries of the shown kind, within a use case already running."""
+        if pid is None:
+            self._clear()
+            return
+        lang = self._lang()
+        self.kinds = measures.available_kinds(ctx.session, ctx.actor, pid, now=ctx.now)
+        if self.kind not in self.kinds:
+            self.kind = "weight" if "weight" in self.kinds else (self.kinds[0] if self.kinds else "")
+        if not self.kind:
+            self._clear(keep_kinds=True)
+            return
+        result = measures.chart(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang)
+        entry_kind = self.kind if self.kind != "bmi" else "weight"
+        self.entries, self.entries_more = measures.list_entries(
+            ctx.session, ctx.actor, pid, entry_kind, now=ctx.now, lang=lang, limit=self.entries_limit)
+        self.figure = result.figure
+        self.has_points = result.sent_points > 0
+        self.summary = [result.summary] if result.summary is not None else []
+        self.note_key = result.note_key
+        self.bands = list(result.bands)
+        self.points_text = (f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
+                            if result.sent_points < result.total_points else "")
 
     def _clear(self, keep_kinds: bool = False) -> None:
         if not keep_kinds:
             self.kinds = []
         self.kind, self.figure, self.has_points, self.summary = "", {}, False, []
         self.note_key, self.bands, self.points_text, self.entries, self.entries_more = "", [], "", [], False
-
-    @rx.event
-    def load_chart(self):
-        self.entries_limit = measures.ENTRIES_PAGE
-        return self._load()
 
     @rx.event
     def refresh(self):
