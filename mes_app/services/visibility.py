@@ -87,3 +87,23 @@ def _switch_states(key: tuple[str, int], states: list[bool | None]) -> sa.Column
     terms = {None: sa.not_(exists()), True: exists(grant.allowed.is_(True)),
              False: exists(grant.allowed.is_(False))}
     return sa.or_(*(terms[s] for s in states))
+
+
+def latest_per_kind(session, actor: UserActor | LinkActor, facts: ProfileFacts, now: datetime) -> list:  # noqa: ANN001
+    """The latest readable measure of each kind, newest first: one statement, one indexed
+    ``ORDER BY ... LIMIT 1`` per kind, whatever the number of measures."""
+    from sqlmodel import select
+
+    from mes_app.domain.measures import KINDS
+
+    readable = read_filter(actor, facts, Section.MEASURES, models.Measure, now)
+    if readable is None:
+        return []
+    m = models.Measure
+    firsts = [
+        select(m.id).where(m.profile_id == facts.profile_id, m.kind == kind, readable)
+        .order_by(m.measured_at.desc(), m.id.desc()).limit(1).scalar_subquery()
+        for kind in KINDS
+    ]
+    rows = session.exec(select(m).where(m.id.in_(firsts))).all()
+    return sorted(rows, key=lambda r: (r.measured_at, r.id), reverse=True)
