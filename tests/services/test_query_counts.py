@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from mes_app.db import models
+from mes_app.domain.errors import ValidationError
 from mes_app.services import access_history, documents, measures, messaging, summary, timeline
 from tests.factories import give_care, make_owner, make_professional
 
@@ -63,11 +64,12 @@ PAGES: dict[str, Callable] = {
     "/ (latest measures)": lambda s, a, pid, now: measures.latest_measures(s, a, pid, now=now),
     "/summary": lambda s, a, pid, now: summary.build_summary(s, a, pid, now=now),
     "/messages": lambda s, a, pid, now: messaging.list_threads(s, a, now=now),
+    "/documents": lambda s, a, pid, now: documents.documents_page(s, a, pid, now=now),
+    "/documents, a search": lambda s, a, pid, now: documents.documents_page(s, a, pid, query="rendu 1", now=now),
 }
-# /documents lists every document (no paging yet), and page 3 of the history is empty for 10 rows
-# (no author names to look up): their statement counts are bounded, not compared.
+# Page 3 of the history is empty for 10 rows (no author names to look up): its statement count
+# is bounded, not compared.
 COUNT_ONLY = {
-    "/documents": lambda s, a, pid, now: documents.list_documents(s, a, pid, now=now),
     "/history, page 3": lambda s, a, pid, now: timeline.history_page(s, a, pid, page=3, now=now),
 }
 OWNER_ONLY = {  # a professional may not read the access history (forbidden, tested elsewhere)
@@ -167,3 +169,30 @@ def test_the_summary_keeps_the_latest_readable_measure_of_each_kind(session, now
     assert [m.kind for m in theirs] == ["blood_pressure", "heart_rate", "weight", "temperature"]
     hours = [(now - datetime.fromisoformat(m.measured_at)) / timedelta(hours=1) for m in theirs]
     assert hours == [2, 3, 5, 8]
+
+
+def test_the_documents_page_shows_30_then_30_more_in_the_same_order(session, now) -> None:
+    owner = make_owner(session)
+    seed(session, owner, 40, now)
+    doctor = make_professional(session)
+    give_care(session, doctor, owner, now - timedelta(days=1))
+    everything = documents.list_documents(session, owner.actor, owner.profile.id, now=now)
+    first = documents.documents_page(session, owner.actor, owner.profile.id, now=now)
+    more = documents.documents_page(session, owner.actor, owner.profile.id, limit=60, now=now)
+    assert (len(first.items), first.has_more) == (documents.DOCUMENTS_PAGE, True)
+    assert (more.items, more.has_more) == (everything, False)
+    assert first.items == everything[:documents.DOCUMENTS_PAGE]
+    theirs = documents.documents_page(session, doctor.actor, owner.profile.id, limit=60, now=now)
+    assert len(theirs.items) == 40 - 14 and not any(d.title.endswith(("0", "3", "6", "9")) and
+                                                    int(d.title.split()[-1]) % 3 == 0 for d in theirs.items)
+    found = documents.documents_page(session, owner.actor, owner.profile.id, query="rendu 1", limit=5, now=now)
+    assert [d.title for d in found.items] == ["Compte rendu 1", "Compte rendu 10", "Compte rendu 11",
+                                              "Compte rendu 12", "Compte rendu 13"]
+    assert found.has_more
+
+
+@pytest.mark.parametrize("limit", [0, -1, "x", 10_001, True])
+def test_the_documents_page_refuses_a_bad_limit(session, now, limit) -> None:
+    owner = make_owner(session)
+    with pytest.raises(ValidationError):
+        documents.documents_page(session, owner.actor, owner.profile.id, limit=limit, now=now)
