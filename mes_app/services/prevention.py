@@ -14,7 +14,7 @@ is shown as late, then what would be late is a suggestion to check with a doctor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta, timezone
 
 from sqlmodel import Session, col, select
 
@@ -126,10 +126,18 @@ def _compute(session: Session, actor: UserActor, profile_id: object, *, now: dat
     if decide(actor, Action.READ, facts, Target(Section.HISTORY), now).visible:
         # Only the dates, of the visits the actor may read (the policy as a SQL filter): no
         # table row is built for each of the thousands of visits of a long history.
+        # Only the visits that can fall in an examination's window (from birth to the end of the
+        # last one, a day more each side for the time zone): an adult's later visits never count.
         shown = read_filter(actor, facts, Section.HISTORY, models.Encounter, now)
+        exams = rules.load_schedule().examinations
+        last = max((exam.end.after(profile.birth_date) for exam in exams), default=profile.birth_date)
+        since, until = (datetime.combine(d, time(0, 0), tzinfo=timezone.utc)
+                        for d in (profile.birth_date - timedelta(days=1), last + timedelta(days=2)))
         encounters = [] if shown is None else session.exec(
             select(models.Encounter.occurred_at).where(models.Encounter.profile_id == pid,
-                                                       col(models.Encounter.kind).in_(VISIT_KINDS), shown)
+                                                       col(models.Encounter.kind).in_(VISIT_KINDS), shown,
+                                                       col(models.Encounter.occurred_at) >= since,
+                                                       col(models.Encounter.occurred_at) < until)
         )
         visits = [local_date(when) for when in encounters]
     today = local_date(now)
