@@ -5,15 +5,15 @@ Revises: 5e1d0a7c9b21
 Create Date: 2026-12-02 23:55:00.000000
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '7b3c4d5e6f70'
-down_revision: Union[str, Sequence[str], None] = '5e1d0a7c9b21'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '5e1d0a7c9b21'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 INDEXES = (
     ("ix_encounter_profile_time", "encounter", ["profile_id", "occurred_at"]),

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import documents as rules
@@ -310,8 +310,8 @@ def documents_page(
     if shown is None:
         return DocumentsPage([], False)
     stmt = (select(models.Document)
-            .where(models.Document.profile_id == pid, models.Document.deleted_at.is_(None), shown)
-            .order_by(models.Document.document_date.desc(), models.Document.id.desc()))
+            .where(models.Document.profile_id == pid, col(models.Document.deleted_at).is_(None), shown)
+            .order_by(col(models.Document.document_date).desc(), col(models.Document.id).desc()))
     if wanted:
         stmt = stmt.where(models.Document.category_code == wanted)
     if size is not None and not text:

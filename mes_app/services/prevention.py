@@ -14,7 +14,7 @@ is shown as late, then what would be late is a suggestion to check with a doctor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -131,7 +131,7 @@ def _compute(session: Session, actor: UserActor, profile_id: object, *, now: dat
         shown = read_filter(actor, facts, Section.HISTORY, models.Encounter, now)
         exams = rules.load_schedule().examinations
         last = max((exam.end.after(profile.birth_date) for exam in exams), default=profile.birth_date)
-        since, until = (datetime.combine(d, time(0, 0), tzinfo=timezone.utc)
+        since, until = (datetime.combine(d, time(0, 0), tzinfo=UTC)
                         for d in (profile.birth_date - timedelta(days=1), last + timedelta(days=2)))
         encounters = [] if shown is None else session.exec(
             select(models.Encounter.occurred_at).where(models.Encounter.profile_id == pid,

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
@@ -233,7 +233,8 @@ def _build(session: Session, actor: UserActor | LinkActor, facts: ProfileFacts, 
         rows_filter = read_filter(actor, facts, Section.VACCINATIONS, models.Vaccination, now)
         rows = [] if rows_filter is None else session.exec(
             select(models.Vaccination).where(models.Vaccination.profile_id == pid, rows_filter)
-            .order_by(models.Vaccination.given_on.desc(), models.Vaccination.id.desc()).limit(MAX_VACCINATIONS)
+            .order_by(col(models.Vaccination.given_on).desc(), col(models.Vaccination.id).desc())
+            .limit(MAX_VACCINATIONS)
         ).all()
         vaccinations = tuple(
             VaccinationItem(_coded(r), r.cvx_code, r.given_on.isoformat(), r.dose_number, r.lot_number or "")
@@ -254,9 +255,9 @@ def _build(session: Session, actor: UserActor | LinkActor, facts: ProfileFacts, 
     if sees(Section.DOCUMENTS):
         rows_filter = read_filter(actor, facts, Section.DOCUMENTS, models.Document, now)
         rows = [] if rows_filter is None else session.exec(
-            select(models.Document).where(models.Document.profile_id == pid, models.Document.deleted_at.is_(None),
+            select(models.Document).where(models.Document.profile_id == pid, col(models.Document.deleted_at).is_(None),
                                           rows_filter)
-            .order_by(models.Document.document_date.desc(), models.Document.id.desc()).limit(MAX_DOCUMENTS)
+            .order_by(col(models.Document.document_date).desc(), col(models.Document.id).desc()).limit(MAX_DOCUMENTS)
         ).all()
         switches = document_switches(session, [d.id for d in rows])
         shown = []

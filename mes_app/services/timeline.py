@@ -7,15 +7,15 @@ appointments, each shown only when the policy lets the viewer read that entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
-from mes_app.domain.calendar import local_date
 from mes_app.domain.access import Action, Section, Target, UserActor, decide
+from mes_app.domain.calendar import local_date
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
 from mes_app.services.visibility import read_filter
 
@@ -45,7 +45,7 @@ class TimelinePage:
 
 
 def _at_noon(day: date) -> datetime:
-    return datetime.combine(day, time(12, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
 # (section, model, the column the entry is dated by, its kind, title, details)
@@ -83,7 +83,7 @@ def _where(model: type, pid: int, wanted: str, now: datetime) -> list:
     if model is models.Encounter and wanted != "all":
         clauses.append(models.Encounter.kind == wanted)
     if model is models.Document:
-        clauses.append(models.Document.deleted_at.is_(None))
+        clauses.append(col(models.Document.deleted_at).is_(None))
     if model is models.Appointment:
         clauses += [models.Appointment.starts_at < now, models.Appointment.status == "planned"]
     return clauses
@@ -119,7 +119,8 @@ def history_page(
     for section, model, column, describe, readable in sources:
         where = [*_where(model, pid, wanted, now), readable]
         # The key's order ("encounter-12" < "encounter-9"): the id compared as text.
-        stmt = select(model).where(*where).order_by(column.desc(), sa.cast(model.id, sa.String).desc()).limit(reach)
+        order = (col(column).desc(), sa.cast(model.id, sa.String).desc())
+        stmt = select(model).where(*where).order_by(*order).limit(reach)
         loaded += [(section, row, describe(row)) for row in session.exec(stmt)]
         counts.append(select(sa.func.count()).select_from(model).where(*where).scalar_subquery())
     total = session.exec(select(sum(counts[1:], counts[0]))).one() if counts else 0

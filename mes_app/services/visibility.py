@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from mes_app.db import models
 from mes_app.domain.access import Action, LinkActor, ProfileFacts, Section, Target, UserActor, decide
@@ -81,11 +82,11 @@ def _switch_states(key: tuple[str, int], states: list[bool | None]) -> sa.Column
     who = grant.share_link_id if kind == "share_link" else grant.grantee_user_id
 
     def exists(*extra: sa.ColumnElement) -> sa.ColumnElement:
-        return sa.exists().where(grant.document_id == models.Document.id, grant.grantee_kind == kind,
-                                 who == grantee, *extra)
+        return sa.exists().where(col(grant.document_id) == col(models.Document.id), col(grant.grantee_kind) == kind,
+                                 col(who) == grantee, *extra)
 
-    terms = {None: sa.not_(exists()), True: exists(grant.allowed.is_(True)),
-             False: exists(grant.allowed.is_(False))}
+    terms = {None: sa.not_(exists()), True: exists(col(grant.allowed).is_(True)),
+             False: exists(col(grant.allowed).is_(False))}
     return sa.or_(*(terms[s] for s in states))
 
 
@@ -102,8 +103,8 @@ def latest_per_kind(session, actor: UserActor | LinkActor, facts: ProfileFacts, 
     m = models.Measure
     firsts = [
         select(m.id).where(m.profile_id == facts.profile_id, m.kind == kind, readable)
-        .order_by(m.measured_at.desc(), m.id.desc()).limit(1).scalar_subquery()
+        .order_by(col(m.measured_at).desc(), col(m.id).desc()).limit(1).scalar_subquery()
         for kind in KINDS
     ]
-    rows = session.exec(select(m).where(m.id.in_(firsts))).all()
+    rows = session.exec(select(m).where(col(m.id).in_(firsts))).all()
     return sorted(rows, key=lambda r: (r.measured_at, r.id), reverse=True)
