@@ -308,6 +308,11 @@ def documents_page() -> rx.Component:
                       id="document-list"),
             empty_state("documents.empty", "file-text"),
         ),
+        rx.cond(
+            DocumentsState.has_more,
+            rx.button(T["documents.more"], on_click=DocumentsState.show_more, variant="soft", size="3",
+                      width="100%", min_height="44px", id="documents-more"),
+        ),
         _sharing_dialog(),
         _confirm_dialog(),
         spacing="4", width="100%", align="stretch")),

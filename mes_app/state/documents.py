@@ -17,7 +17,7 @@ from mes_app import formatting, i18n
 from mes_app.domain.calendar import local_date
 from mes_app.domain.documents import GranteeSwitch, size_label
 from mes_app.services import access_history, documents
-from mes_app.services.documents import DocumentView
+from mes_app.services.documents import DOCUMENTS_PAGE, MAX_SHOWN, DocumentView
 from mes_app.settings import settings
 from mes_app.state.base import AppState
 from mes_app.storage import default_storage
@@ -47,6 +47,8 @@ def _is_id(value: object) -> bool:
 
 class DocumentsState(AppState):
     documents: list[DocumentView] = []
+    has_more: bool = False  # « Voir plus »: the list shows the newest ``_shown`` documents
+    _shown: int = DOCUMENTS_PAGE
     categories: list[CategoryOption] = []
     category_filter: str = ""
     query: str = ""
@@ -79,13 +81,14 @@ class DocumentsState(AppState):
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
-        self.documents = []
+        self.documents, self.has_more = [], False
         if pid is None:
             return
         lang = self._lang()
         labels = self._labels()
-        views = documents.list_documents(ctx.session, ctx.actor, pid, category=self.category_filter,
-                                         query=self.query, now=ctx.now)
+        page = documents.documents_page(ctx.session, ctx.actor, pid, category=self.category_filter,
+                                        query=self.query, limit=self._shown, now=ctx.now)
+        views, self.has_more = page.items, page.has_more
         self.documents = [
             dataclasses.replace(
                 d,
@@ -114,6 +117,7 @@ class DocumentsState(AppState):
         self.categories = [CategoryOption(c.code, c.label(lang)) for c in documents.document_categories()]
         self.error = self.upload_error = ""
         self.sharing_open = self.confirm_open = False
+        self._shown = DOCUMENTS_PAGE
         self.max_size_label = size_label(settings.max_upload_bytes, lang)
 
         def load(ctx) -> None:  # noqa: ANN001
@@ -127,14 +131,19 @@ class DocumentsState(AppState):
     def set_category(self, code: str):
         if not isinstance(code, str) or (code and code not in self._labels()):
             return
-        self.category_filter = code
+        self.category_filter, self._shown = code, DOCUMENTS_PAGE
         return self._attempt(self._reload).event
 
     @rx.event
     def set_query(self, text: str):
         if not isinstance(text, str):
             return
-        self.query = text[:MAX_QUERY]
+        self.query, self._shown = text[:MAX_QUERY], DOCUMENTS_PAGE
+        return self._attempt(self._reload).event
+
+    @rx.event
+    def show_more(self):
+        self._shown = min(self._shown + DOCUMENTS_PAGE, MAX_SHOWN)
         return self._attempt(self._reload).event
 
     @rx.event
