@@ -126,7 +126,7 @@ def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.cond(
-                S.form_id == 0,
+                ~S.form_editing,
                 field(
                     T["appointments.for_whom"],
                     rx.el.select(
@@ -175,7 +175,7 @@ def _form() -> rx.Component:
 
 
 def _form_dialog() -> rx.Component:
-    return form_dialog(rx.cond(S.form_id > 0, T["appointments.edit_title"], T["appointments.new_title"]), _form(),
+    return form_dialog(rx.cond(S.form_editing, T["appointments.edit_title"], T["appointments.new_title"]), _form(),
                        open=S.form_open, on_open_change=S.set_form_open)
 
 

@@ -236,7 +236,7 @@ def _kind_form(kind: str) -> rx.Component:
         inputs = [
             field(T["measures.systolic"] + unit_hint + " *", _number("value", values["value"], integer)),
             field(T["measures.diastolic"] + unit_hint + " *", _number("value_secondary", values["value_secondary"], integer)),
-            rx.cond(MeasuresState.form_entry_id == 0,
+            rx.cond(~MeasuresState.form_editing,
                     field(T["measures.heart_rate_optional"] + " (/min)",
                           _number("heart_rate", values["heart_rate"], True, required=False))),
         ]
@@ -271,10 +271,10 @@ def _kind_form(kind: str) -> rx.Component:
 
 def _form_dialog() -> rx.Component:
     return form_dialog(
-        rx.cond(MeasuresState.form_entry_id > 0, T["measures.edit_title"], T["measures.new"]),
+        rx.cond(MeasuresState.form_editing, T["measures.edit_title"], T["measures.new"]),
         rx.vstack(
             rx.cond(
-                MeasuresState.form_entry_id == 0,
+                ~MeasuresState.form_editing,
                 field(
                     T["measures.kind"],
                     rx.el.select(

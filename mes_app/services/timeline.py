@@ -34,6 +34,7 @@ class TimelineItem:
     author_role: str
     author_name: str
     note: str = ""  # what the patient (or professional) typed as a note on the entry
+    by_professional: bool = False  # entered by a professional: the page names them
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ def history_page(
     names = _names(session, {e[5].author_user_id for e in chosen})
     items = [
         TimelineItem(key, item_kind, title, details, local_date(when).isoformat(), row.author_role,
-                     names.get(row.author_user_id, ""), note=_note(row))
+                     names.get(row.author_user_id, ""), note=_note(row),
+                     by_professional=row.author_role == "professional")
         for when, key, item_kind, title, details, row in chosen
     ]
     return TimelinePage(items, page_no, len(entries) > start + PAGE_SIZE, int(total or 0))

@@ -49,7 +49,8 @@ class AppointmentsState(ConfirmMixin, FormMixin, AppState):
     targets: list[ProfileView] = []  # profiles the user may add an appointment for
     error: str = ""
 
-    form_id: int = 0
+    form_editing: bool = False  # an existing appointment (its id stays on the server)
+    _form_id: int = 0
     form_values: dict[str, str] = EMPTY_FORM
     form_profile: str = ""
     form_error: str = ""
@@ -95,7 +96,8 @@ class AppointmentsState(ConfirmMixin, FormMixin, AppState):
         self._open(found.id, {k: found.values.get(k, "") for k in FORM_FIELDS})
 
     def _open(self, appointment_id: int, values: dict[str, str]) -> None:
-        self.form_id, self.form_values, self.form_error = appointment_id, values, ""
+        self._form_id, self.form_values, self.form_error = appointment_id, values, ""
+        self.form_editing = appointment_id > 0
         self.form_key += 1
         self.form_open = True
 
@@ -109,8 +111,8 @@ class AppointmentsState(ConfirmMixin, FormMixin, AppState):
 
         def save(ctx) -> None:  # noqa: ANN001
             nonlocal proposed
-            if self.form_id:
-                appointments.update_appointment(ctx.session, ctx.actor, self.form_id, data, now=ctx.now)
+            if self._form_id:
+                appointments.update_appointment(ctx.session, ctx.actor, self._form_id, data, now=ctx.now)
             else:
                 profile = form_data.get("profile", self.form_profile)
                 view = appointments.add_appointment(ctx.session, ctx.actor, profile, data, now=ctx.now)

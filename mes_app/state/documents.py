@@ -20,6 +20,7 @@ from mes_app.services import access_history, documents
 from mes_app.services.documents import DOCUMENTS_PAGE, MAX_SHOWN, DocumentView
 from mes_app.settings import settings
 from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin
 from mes_app.storage import default_storage
 
 MAX_QUERY = 100
@@ -45,7 +46,7 @@ def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-class DocumentsState(AppState):
+class DocumentsState(ConfirmMixin, AppState):
     documents: list[DocumentView] = []
     has_more: bool = False  # « Voir plus »: the list shows the newest ``_shown`` documents
     _shown: int = DOCUMENTS_PAGE
@@ -67,7 +68,6 @@ class DocumentsState(AppState):
     _sharing_doc_id: int | None = None
 
     # the delete confirmation
-    confirm_open: bool = False
     _confirm_doc_id: int | None = None
 
     @rx.var
@@ -125,26 +125,26 @@ class DocumentsState(AppState):
             self.today = local_date(ctx.now).isoformat()
             self._reload(ctx)
 
-        return self._attempt(load).event
+        return self._run_as_user(load).event
 
     @rx.event
     def set_category(self, code: str):
         if not isinstance(code, str) or (code and code not in self._labels()):
             return
         self.category_filter, self._shown = code, DOCUMENTS_PAGE
-        return self._attempt(self._reload).event
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def set_query(self, text: str):
         if not isinstance(text, str):
             return
         self.query, self._shown = text[:MAX_QUERY], DOCUMENTS_PAGE
-        return self._attempt(self._reload).event
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def show_more(self):
         self._shown = min(self._shown + DOCUMENTS_PAGE, MAX_SHOWN)
-        return self._attempt(self._reload).event
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def toggle_upload(self):
@@ -167,7 +167,7 @@ class DocumentsState(AppState):
         self.upload_error = ""
         self.upload_form_key += 1
         self.upload_open = False
-        done = self._attempt(self._reload)
+        done = self._run_as_user(self._reload)
         if not done.ok:
             return done.event
         return rx.toast.success(self._text("documents.uploaded"), duration=2500)
@@ -182,7 +182,7 @@ class DocumentsState(AppState):
         def load(ctx) -> None:  # noqa: ANN001
             self._set_sharing(documents.document_sharing(ctx.session, ctx.actor, document_id, now=ctx.now))
 
-        done = self._attempt(load)
+        done = self._run_as_user(load)
         self.sharing_open = done.ok
         return done.event
 
@@ -201,7 +201,7 @@ class DocumentsState(AppState):
             self._set_sharing(documents.document_sharing(ctx.session, ctx.actor, doc_id, now=ctx.now))
             self._reload(ctx)
 
-        done = self._attempt(change)
+        done = self._run_as_user(change)
         return rx.toast.success(self._text("documents.sharing_updated"), duration=2000) if done.ok else done.event
 
     @rx.event
@@ -214,7 +214,7 @@ class DocumentsState(AppState):
             self._set_sharing(documents.set_document_switch(ctx.session, ctx.actor, doc_id, kind, grantee_id,
                                                             allowed, now=ctx.now))
 
-        done = self._attempt(change)
+        done = self._run_as_user(change)
         return rx.toast.success(self._text("documents.sharing_updated"), duration=2000) if done.ok else done.event
 
     # ------------------------------------------------------------------ delete
@@ -226,9 +226,8 @@ class DocumentsState(AppState):
         self._confirm_doc_id = document_id
         self.confirm_open = True
 
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
+    def _confirm_closed(self) -> None:
+        self._confirm_doc_id = None
 
     @rx.event
     def confirm_delete(self):
@@ -242,7 +241,7 @@ class DocumentsState(AppState):
             documents.delete_document(ctx.session, ctx.actor, doc_id, storage=default_storage(), now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(delete)
+        done = self._run_as_user(delete)
         return rx.toast.success(self._text("documents.deleted"), duration=2500) if done.ok else done.event
 
 

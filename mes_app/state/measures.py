@@ -58,7 +58,8 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
 
     # the add / edit dialog
     form_kind: str = "weight"
-    form_entry_id: int = 0
+    form_editing: bool = False  # an existing measure (its id stays on the server)
+    _form_entry_id: int = 0
     form_values: dict[str, str] = {}
     form_error: str = ""
     form_key: int = 0
@@ -102,11 +103,11 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
 
     @rx.event
     def set_form_kind(self, kind: str):
-        if kind in m.ENTRY_KINDS and not self.form_entry_id:
+        if kind in m.ENTRY_KINDS and not self._form_entry_id:
             self._open_form(kind, 0, {})
 
     def _open_form(self, kind: str, entry_id: int, values: dict[str, str]) -> None:
-        self.form_kind, self.form_entry_id = kind, entry_id
+        self.form_kind, self._form_entry_id, self.form_editing = kind, entry_id, entry_id > 0
         self.form_values = {"value": "", "value_secondary": "", "heart_rate": "", "unit": m.KINDS[kind].unit,
                             "measured_at": _now_local_input(), **values}
         self.form_error = ""
@@ -136,8 +137,8 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
             pid = self._active_profile(ctx)
             if pid is None:
                 raise NotFound()
-            if self.form_entry_id:
-                measures.update_measure(ctx.session, ctx.actor, self.form_entry_id, data, now=ctx.now)
+            if self._form_entry_id:
+                measures.update_measure(ctx.session, ctx.actor, self._form_entry_id, data, now=ctx.now)
             else:
                 measures.add_measure(ctx.session, ctx.actor, pid, data, now=ctx.now)
             self._reload_cards(ctx)

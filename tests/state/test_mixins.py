@@ -6,14 +6,17 @@ import pytest
 from reflex.state import State
 
 from mes_app.state.appointments import AppointmentsState
+from mes_app.state.base import AppState
 from mes_app.state.care_circle import CaregiversState, CareTeamState, WhoCanSeeState
+from mes_app.state.documents import DocumentsState
 from mes_app.state.emergency import EmergencyState
 from mes_app.state.measures import MeasuresState
 from mes_app.state.mixins import ConfirmMixin, FormMixin
 from mes_app.state.profiles import ProfilesState
+from mes_app.state.records import HistoryState, RecordState
 
-CONFIRMING_STATES = (AppointmentsState, CareTeamState, CaregiversState, EmergencyState, MeasuresState, ProfilesState,
-                     WhoCanSeeState)
+CONFIRMING_STATES = (AppointmentsState, CareTeamState, CaregiversState, DocumentsState, EmergencyState, MeasuresState,
+                     ProfilesState, RecordState, WhoCanSeeState)
 
 
 def substate(cls):  # noqa: ANN001, ANN201
@@ -48,7 +51,7 @@ def test_closing_an_invitation_confirmation_forgets_the_invitation():
     assert state.confirm_open is False and state._confirm_invitation_id is None
 
 
-@pytest.mark.parametrize("cls", (AppointmentsState, MeasuresState))
+@pytest.mark.parametrize("cls", (AppointmentsState, HistoryState, MeasuresState, RecordState))
 def test_form_dialogs_open_only_from_the_server_and_close_from_anywhere(cls):  # noqa: ANN001
     assert issubclass(cls, FormMixin)
     state = substate(cls)
@@ -57,3 +60,11 @@ def test_form_dialogs_open_only_from_the_server_and_close_from_anywhere(cls):  #
     state.form_open = True
     state.set_form_open({"open": True})
     assert state.form_open is False
+
+
+@pytest.mark.parametrize("cls", (AppointmentsState, DocumentsState, MeasuresState, RecordState))
+def test_what_a_dialog_edits_or_deletes_is_never_a_view_var(cls):  # noqa: ANN001
+    """The id of the entry being edited or deleted decides what changes: server side only."""
+    public = set(cls.vars) - set(AppState.vars)  # what the browser receives, beyond the shell's
+    suspicious = [name for name in public if name.endswith("_id") or name.startswith("confirm_")]
+    assert suspicious in ([], ["confirm_open"]), suspicious
