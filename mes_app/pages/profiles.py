@@ -28,7 +28,7 @@ def _profile_row(p) -> rx.Component:  # noqa: ANN001
             rx.cond(
                 is_active,
                 rx.badge(T["profiles.active"], color_scheme="teal"),
-                rx.button(T["profiles.open"], size="2", variant="soft", min_height="40px",
+                rx.button(T["profiles.open"], size="2", variant="soft", min_height="44px",
                           on_click=ProfilesState.show_profile(p.id.to_string())),
             ),
             align="center",

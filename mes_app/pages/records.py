@@ -160,9 +160,9 @@ def _entry_card(kind: str):  # noqa: ANN202
                     entry.editable,
                     rx.hstack(
                         rx.button(rx.icon("pencil", size=16), T["record.edit"], variant="soft", size="2",
-                                  on_click=RecordState.open_edit(kind, entry.id), min_height="40px"),
+                                  on_click=RecordState.open_edit(kind, entry.id), min_height="44px"),
                         rx.button(rx.icon("trash-2", size=16), T["record.delete"], variant="soft", color_scheme="red",
-                                  size="2", on_click=RecordState.ask_delete(kind, entry.id), min_height="40px"),
+                                  size="2", on_click=RecordState.ask_delete(kind, entry.id), min_height="44px"),
                         spacing="2",
                     ),
                 ),
