@@ -166,11 +166,6 @@ async def request_password_reset(request: Request) -> Response:
     return response
 
 
-def wait_for_queued_mail(timeout: float = 30) -> None:
-    """Kept for callers: the queue lives in :mod:`mes_app.mail`."""
-    mail.wait_for_queued(timeout)
-
-
 def _cookie_lang(raw: str | None) -> str | None:
     value = (raw or "").strip().strip('"')
     return value if value in ("fr", "en") else None

@@ -56,7 +56,7 @@ def app_log(caplog) -> str:
 
 def _ask(client, email=EMAIL, **kw):
     answer = client.post("/api/password-reset/request", data={"email": email}, **kw)
-    routes.wait_for_queued_mail()
+    mail.wait_for_queued()
     return answer
 
 
