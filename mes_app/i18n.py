@@ -100,7 +100,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "forgot.submit": ("Recevoir le lien", "Send me the link"),
     "forgot.sent": (
-        "Si un compte MES utilise cette adresse, un e-mail vient d'y partir. Le lien sert une fois, pendant 30 minutes.",
+        "Si un compte MES utilise cette adresse, un e-mail vient d'y partir. Le lien sert une fois, "
+        "pendant 30 minutes.",
         "If an MES account uses this address, an e-mail is on its way. The link works once, for 30 minutes.",
     ),
     "forgot.back": ("Retour à la connexion", "Back to log in"),
@@ -404,7 +405,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                                 "Request too large: nothing was saved."),
     "error.cross_site": ("Demande refusée : elle ne vient pas d'une page de MES. Rechargez la page et réessayez.",
                          "Request refused: it did not come from an MES page. Reload the page and try again."),
-    "error.session_expired": ("Votre session a expiré. Reconnectez-vous.", "Your session has expired. Please log in again."),
+    "error.session_expired": (
+        "Votre session a expiré. Reconnectez-vous.",
+        "Your session has expired. Please log in again.",
+    ),
     "error.bad_credentials": ("E-mail ou mot de passe incorrect.", "Wrong e-mail or password."),
     "error.too_many_attempts": ("Trop de tentatives.", "Too many attempts."),
     "error.account_locked": (
@@ -421,7 +425,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "error.email_taken": ("Un compte existe déjà avec cet e-mail.", "An account already uses this e-mail."),
     "error.weak_password": (
-        "Mot de passe trop faible : 10 caractères au moins, en mélangeant minuscules, majuscules, chiffres ou symboles.",
+        "Mot de passe trop faible : 10 caractères au moins, en mélangeant minuscules, majuscules, "
+        "chiffres ou symboles.",
         "Password too weak: at least 10 characters, mixing lower case, upper case, digits or symbols.",
     ),
     "error.invalid_email": ("Adresse e-mail invalide.", "Invalid e-mail address."),
@@ -441,7 +446,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.invalid_id": ("Introuvable.", "Not found."),
     "error.invalid_number": ("Nombre invalide.", "Invalid number."),
     "error.out_of_range": ("Valeur hors limites.", "Value out of range."),
-    "error.unknown_code": ("Code inconnu : choisissez dans la liste ou gardez un texte libre.", "Unknown code: pick from the list or keep free text."),
+    "error.unknown_code": (
+        "Code inconnu : choisissez dans la liste ou gardez un texte libre.",
+        "Unknown code: pick from the list or keep free text.",
+    ),
     "error.invalid_form": ("Formulaire invalide.", "Invalid form."),
     "error.already_guardian": ("Cette personne gère déjà ce profil.", "This person already manages this profile."),
     "error.already_invited": ("Une invitation attend déjà la réponse de cette adresse.",
@@ -610,7 +618,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "error.invalid_unit": ("Unité non prise en charge pour cette mesure.", "Unit not supported for this measure."),
     "error.import_too_large": ("Fichier trop gros : {max_mb} Mo au plus.", "File too large: {max_mb} MB at most."),
-    "error.import_not_csv": ("Ce fichier n'est pas un CSV lisible (texte UTF-8).", "This file is not a readable CSV (UTF-8 text)."),
+    "error.import_not_csv": (
+        "Ce fichier n'est pas un CSV lisible (texte UTF-8).",
+        "This file is not a readable CSV (UTF-8 text).",
+    ),
     "error.import_empty": ("Le fichier ne contient aucune mesure.", "The file contains no measures."),
     "error.import_columns": (
         "Colonnes attendues : date, type, valeur, unité (et valeur2, la diastolique, pour une tension), "
@@ -752,7 +763,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "access.target.passcode": ("le code d'accès d'un lien", "a link's passcode"),
     "access.target.summary": ("la synthèse", "the summary"),
     "access.target.prevention": ("le calendrier de prévention", "the prevention schedule"),
-    "access.target.vaccination_history": ("la réponse sur les vaccinations passées", "the answer about past vaccinations"),
+    "access.target.vaccination_history": (
+        "la réponse sur les vaccinations passées",
+        "the answer about past vaccinations",
+    ),
     "access.the_document_titled": ("le document « {title} »", "the document “{title}”"),
     # one label per recorded "via" code (mes_app.domain.access_log.LoggedVia)
     "access.via.owner": ("titulaire du dossier", "record holder"),
@@ -763,7 +777,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "access.action.invite_cancel": ("a annulé", "cancelled"),
     "access.target.invitation": ("une invitation à gérer ce profil", "an invitation to manage this profile"),
     "access.action.revoke": ("a retiré", "revoked"),
-    "access.target.caregiver_invitation": ("une invitation d'aidant (lecture seule)", "a caregiver invitation (read-only)"),
+    "access.target.caregiver_invitation": (
+        "une invitation d'aidant (lecture seule)",
+        "a caregiver invitation (read-only)",
+    ),
     "access.target.caregiver_grant": ("l'accès d'un aidant", "a caregiver's access"),
     "access.via.invitation": ("invitation", "invitation"),
     "access.via.care_team": ("équipe de soins", "care team"),
@@ -772,7 +789,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "access.via.emergency": ("accès d'urgence", "emergency access"),
     "access.via.none": ("refusé", "refused"),
     # repeated lines and strangers' attempts (grouped)
-    "access.times_same_day": ("{count} fois le {date}, entre {start} et {end}", "{count} times on {date}, between {start} and {end}"),
+    "access.times_same_day": (
+        "{count} fois le {date}, entre {start} et {end}",
+        "{count} times on {date}, between {start} and {end}",
+    ),
     "access.times_days": ("{count} fois entre le {start} et le {end}", "{count} times between {start} and {end}"),
     "access.times_same_minute": ("{count} fois le {date} à {time}", "{count} times on {date} at {time}"),
     "access.refused_same_minute": (
@@ -971,7 +991,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Documents: only those you switch on for caregivers, on the Documents page.",
     ),
     "who.intro": (
-        "Chaque accès accordé à ce profil, avec sa portée et sa dernière utilisation. Vous pouvez le retirer à tout moment.",
+        "Chaque accès accordé à ce profil, avec sa portée et sa dernière utilisation. "
+        "Vous pouvez le retirer à tout moment.",
         "Every access granted to this profile, with its scope and last use. You can revoke it at any time.",
     ),
     "who.care_team": ("Équipe de soins : tout le dossier, sauf ce qui est masqué aux professionnels",
@@ -996,7 +1017,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "patients.last_access": ("Dernier accès", "Last access"),
     "patients.open": ("Ouvrir", "Open"),
     "readonly.notice": ("Accès en lecture seule, partagé avec vous.", "Read-only access, shared with you."),
-    "error.invalid_professional_id": ("Identifiant professionnel invalide (RPPS).", "Invalid professional identifier (RPPS)."),
+    "error.invalid_professional_id": (
+        "Identifiant professionnel invalide (RPPS).",
+        "Invalid professional identifier (RPPS).",
+    ),
     "error.professional_not_found": (
         "Aucun professionnel de santé inscrit sur MES avec cet e-mail ou ce n° RPPS. Vérifiez l'adresse ou "
         "demandez-lui l'e-mail de son compte professionnel MES.",
@@ -1016,8 +1040,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "section.summary": ("Synthèse", "Summary"),
     "section.share": ("Partager par lien", "Share by link"),
     "summary.intro": (
-        "L'essentiel du dossier sur une page : identité, allergies, problèmes et traitements en cours, vaccinations, dernières mesures.",
-        "The essentials of the record on one page: identity, allergies, current problems and treatments, vaccinations, latest measures.",
+        "L'essentiel du dossier sur une page : identité, allergies, problèmes et traitements en cours, vaccinations, "
+        "dernières mesures.",
+        "The essentials of the record on one page: identity, allergies, current problems and treatments, "
+        "vaccinations, latest measures.",
     ),
     "summary.allergies": ("Allergies", "Allergies"),
     "summary.problems": ("Problèmes de santé en cours", "Current problems"),
@@ -1032,12 +1058,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "summary.dose": ("dose {n}", "dose {n}"),
     "share.cta": ("Partager cette synthèse", "Share this summary"),
     "share.intro": (
-        "Créez un lien (et un QR code) pour quelqu'un sans compte : un médecin à l'étranger, une baby-sitter. Il ne voit que ce que vous cochez, jusqu'à l'expiration, et vous pouvez le retirer à tout moment.",
-        "Create a link (and a QR code) for someone without an account: a doctor abroad, a babysitter. They see only what you tick, until it expires, and you can revoke it at any time.",
+        "Créez un lien (et un QR code) pour quelqu'un sans compte : un médecin à l'étranger, une baby-sitter. "
+        "Il ne voit que ce que vous cochez, jusqu'à l'expiration, et vous pouvez le retirer à tout moment.",
+        "Create a link (and a QR code) for someone without an account: a doctor abroad, a babysitter. "
+        "They see only what you tick, until it expires, and you can revoke it at any time.",
     ),
     "share.new": ("Nouveau lien", "New link"),
     "share.scope": ("Ce que la personne verra", "What they will see"),
-    "share.scope_identity": ("L'identité (nom, date de naissance) est toujours incluse.", "Identity (name, date of birth) is always included."),
+    "share.scope_identity": (
+        "L'identité (nom, date de naissance) est toujours incluse.",
+        "Identity (name, date of birth) is always included.",
+    ),
     "share.documents_hint": (
         "Documents : seuls ceux que vous activez pour ce lien, sur la page Documents.",
         "Documents: only those you switch on for this link, on the Documents page.",
@@ -1050,7 +1081,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "share.expiry_720": ("30 jours", "30 days"),
     "share.expiry_2160": ("3 mois", "3 months"),
     "share.expiry_8760": ("1 an", "1 year"),
-    "share.passcode_optional": ("Code (facultatif, 4 caractères au moins)", "Passcode (optional, at least 4 characters)"),
+    "share.passcode_optional": (
+        "Code (facultatif, 4 caractères au moins)",
+        "Passcode (optional, at least 4 characters)",
+    ),
     "share.label": ("Pour qui ? (facultatif)", "For whom? (optional)"),
     "share.create": ("Créer le lien", "Create the link"),
     "share.created": ("Lien créé.", "Link created."),
@@ -1060,8 +1094,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Show the QR code or send the link. It will not be shown again: create another one if needed.",
     ),
     "share.copy": ("Copier le lien", "Copy the link"),
+    "share.url_label": ("Adresse du lien", "Link address"),
+    "emergency.url_label": ("Adresse de la carte", "Card address"),
     "share.copied": ("Lien copié.", "Link copied."),
-    "share.tell_passcode": ("Donnez le code à part (de vive voix, par SMS).", "Give the passcode separately (in person, by text)."),
+    "share.tell_passcode": (
+        "Donnez le code à part (de vive voix, par SMS).",
+        "Give the passcode separately (in person, by text).",
+    ),
     "share.my_links": ("Mes liens", "My links"),
     "share.no_links": ("Aucun lien de partage.", "No share link."),
     "share.past_links": ("Liens révoqués ou expirés", "Revoked or expired links"),
@@ -1078,12 +1117,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "share.badge_revoked": ("Retiré", "Revoked"),
     "share.badge_locked": ("Bloqué", "Locked"),
     "share.visitor_title": ("Synthèse de santé partagée", "Shared health summary"),
-    "share.visitor_intro": ("Partagée par le patient ou ses parents, en lecture seule. Chaque ouverture leur est signalée.",
-                            "Shared by the patient or their parents, read-only. Every opening is shown to them."),
+    "share.visitor_intro": (
+        "Partagée par le patient ou ses parents, en lecture seule. Chaque ouverture leur est signalée.",
+        "Shared by the patient or their parents, read-only. Every opening is shown to them.",
+    ),
     "share.status_not_found": ("Lien introuvable.", "Link not found."),
     "share.status_expired": ("Ce lien a expiré.", "This link has expired."),
     "share.status_revoked": ("Ce lien a été retiré.", "This link has been revoked."),
-    "share.status_locked": ("Ce lien est bloqué après trop de codes erronés.", "This link is locked after too many wrong passcodes."),
+    "share.status_locked": (
+        "Ce lien est bloqué après trop de codes erronés.",
+        "This link is locked after too many wrong passcodes.",
+    ),
     "share.passcode_needed": ("Ce lien est protégé par un code.", "This link is protected by a passcode."),
     "share.passcode": ("Code", "Passcode"),
     "share.open": ("Ouvrir", "Open"),
@@ -1093,13 +1137,21 @@ TEXTS: dict[str, tuple[str, str]] = {
                                     "The passcode must be {min} to {max} characters long."),
     "section.emergency_card": ("Carte d'urgence", "Emergency card"),
     "emergency.intro": (
-        "En cas d'urgence, un QR code donne l'essentiel à un soignant ou un secouriste, sans compte. Vous choisissez ce qui y figure ; chaque consultation est enregistrée et vous en êtes prévenu(e).",
-        "In an emergency, a QR code gives the essentials to a carer or a first responder, without an account. You choose what is on it; every opening is recorded and you are told about it.",
+        "En cas d'urgence, un QR code donne l'essentiel à un soignant ou un secouriste, sans compte. "
+        "Vous choisissez ce qui y figure ; chaque consultation est enregistrée et vous en êtes prévenu(e).",
+        "In an emergency, a QR code gives the essentials to a carer or a first responder, without an account. "
+        "You choose what is on it; every opening is recorded and you are told about it.",
     ),
     "emergency.what": ("Ce qui figure sur la carte", "What is on the card"),
-    "emergency.identity_always": ("Le nom et la date de naissance figurent toujours.", "Name and date of birth always appear."),
+    "emergency.identity_always": (
+        "Le nom et la date de naissance figurent toujours.",
+        "Name and date of birth always appear.",
+    ),
     "emergency.from_record": ("Depuis le dossier", "From the record"),
-    "emergency.free_text": ("À compléter (laissez vide pour ne pas l'afficher)", "To fill in (leave empty to leave it out)"),
+    "emergency.free_text": (
+        "À compléter (laissez vide pour ne pas l'afficher)",
+        "To fill in (leave empty to leave it out)",
+    ),
     "emergency.field.blood_group": ("Groupe sanguin", "Blood group"),
     "emergency.field.advance_directives": ("Directives anticipées", "Advance directives"),
     "emergency.field.organ_donation": ("Don d'organes", "Organ donation"),
@@ -1114,10 +1166,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "emergency.status": ("Carte d'urgence", "Emergency card"),
     "emergency.badge_on": ("Active", "On"),
     "emergency.since": ("Active depuis le", "On since"),
-    "emergency.is_off": ("La carte est désactivée : son lien n'affiche rien.", "The card is off: its link shows nothing."),
+    "emergency.is_off": (
+        "La carte est désactivée : son lien n'affiche rien.",
+        "The card is off: its link shows nothing.",
+    ),
     "emergency.qr_once": (
-        "Le QR code n'est affiché qu'une fois, à l'activation. Pour l'imprimer à nouveau, renouvelez-le (l'ancienne carte cessera de fonctionner).",
-        "The QR code is shown only once, when the card is turned on. To print it again, renew it (the old card stops working).",
+        "Le QR code n'est affiché qu'une fois, à l'activation. Pour l'imprimer à nouveau, "
+        "renouvelez-le (l'ancienne carte cessera de fonctionner).",
+        "The QR code is shown only once, when the card is turned on. To print it again, "
+        "renew it (the old card stops working).",
     ),
     "emergency.renew": ("Renouveler le QR code", "Renew the QR code"),
     "emergency.turn_off": ("Désactiver la carte", "Turn the card off"),
@@ -1133,7 +1190,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "emergency.ready": ("Votre carte d'urgence", "Your emergency card"),
     "emergency.ready_hint": (
-        "Imprimez-la (format carte bancaire) et gardez-la dans votre portefeuille. Ce QR code ne sera plus affiché ensuite.",
+        "Imprimez-la (format carte bancaire) et gardez-la dans votre portefeuille. "
+        "Ce QR code ne sera plus affiché ensuite.",
         "Print it (credit-card size) and keep it in your wallet. This QR code will not be shown again.",
     ),
     "emergency.wallet_title": ("Carte d'urgence", "Emergency card"),
@@ -1142,7 +1200,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "emergency.visitor_title": ("Carte d'urgence", "Emergency card"),
     "emergency.not_found": ("Carte introuvable.", "Card not found."),
     "emergency.turned_off": ("Cette carte d'urgence a été désactivée.", "This emergency card has been turned off."),
-    "emergency.who_are_you": ("Avant d'afficher la carte, dites qui vous êtes.", "Before the card is shown, say who you are."),
+    "emergency.who_are_you": (
+        "Avant d'afficher la carte, dites qui vous êtes.",
+        "Before the card is shown, say who you are.",
+    ),
     "emergency.opener_name": ("Votre nom", "Your name"),
     "emergency.opener_role": ("Votre rôle", "Your role"),
     "emergency.role_hint": ("médecin urgentiste, pompier, infirmier…", "emergency doctor, firefighter, nurse…"),
@@ -1159,7 +1220,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "messages.new": ("Nouveau message", "New message"),
     "messages.empty": ("Aucun message pour l'instant.", "No messages yet."),
     "messages.only_professionals_start": (
-        "Seuls les professionnels de santé de votre équipe de soins peuvent ouvrir une conversation ; vous pouvez y répondre.",
+        "Seuls les professionnels de santé de votre équipe de soins peuvent ouvrir une conversation ; "
+        "vous pouvez y répondre.",
         "Only the health professionals of your care team can start a conversation; you can reply to it.",
     ),
     "messages.unread": ("Messages non lus", "Unread messages"),
@@ -1174,7 +1236,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "messages.attachment": ("Document joint", "Attached document"),
     "messages.no_attachment": ("Aucun document", "No document"),
     "messages.attachment_unavailable": ("Pièce jointe non partagée avec vous.", "Attachment not shared with you."),
-    "messages.read_only": ("Vous pouvez lire cette conversation sans y répondre.", "You can read this conversation but not reply."),
+    "messages.read_only": (
+        "Vous pouvez lire cette conversation sans y répondre.",
+        "You can read this conversation but not reply.",
+    ),
 }
 
 

@@ -47,6 +47,8 @@ def page_title_text(key: str):  # noqa: ANN201 - a string Var
 
 app = rx.App(
     html_lang="fr",
+    # contrast, visually-hidden text, 44 px switches, the header's rows (assets/a11y.css)
+    stylesheets=["/a11y.css"],
     api_transformer=[build_api(), visitor_cookie, guard],
     head_components=[
         # --- installable on a phone (issue 11): manifest, service worker (mes_app/web/pwa.py) ---

@@ -33,21 +33,26 @@ from __future__ import annotations
 import logging
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from itertools import pairwise
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine, select
 
+from mes_app.db import table_of
 from mes_app.db.models import (
     Allergy,
     Appointment,
     CareRelationship,
     Condition,
     Encounter,
+    Entry,
     FamilyHistory,
     Guardianship,
     Habit,
@@ -65,6 +70,9 @@ from mes_app.services.passwords import hash_password
 from mes_app.settings import settings
 
 log = logging.getLogger("mes_app.seed")
+
+_Row = TypeVar("_Row", bound=SQLModel)
+_EntryRow = TypeVar("_EntryRow", bound=Entry)
 
 PARENT_EMAIL = "parent@demo.mes"
 PARENT2_EMAIL = "parent2@demo.mes"
@@ -138,7 +146,7 @@ class _Person:
 class _Seeder:
     def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
-        self.now = now.astimezone(timezone.utc)
+        self.now = now.astimezone(UTC)
         self.today = self.now.astimezone(PARIS).date()
         self.rng = random.Random(RANDOM_SEED)
         self.terms = Terminology.load()
@@ -150,7 +158,7 @@ class _Seeder:
     @staticmethod
     def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
         """A French wall-clock time on ``day``, as an aware UTC datetime."""
-        return datetime.combine(day, time(hour, minute), tzinfo=PARIS).astimezone(timezone.utc)
+        return datetime.combine(day, time(hour, minute), tzinfo=PARIS).astimezone(UTC)
 
     def slot(self, day: date, *, walk_in: bool = False) -> datetime:
         """A plausible time for an appointment, or for a walk-in (a pharmacy), from the seeded RNG."""
@@ -192,11 +200,11 @@ class _Seeder:
         )
 
     # -- rows ---------------------------------------------------------------------------
-    def add(self, row: SQLModel) -> SQLModel:
+    def add(self, row: _Row) -> _Row:
         self.session.add(row)
         return row
 
-    def entry(self, model: type[SQLModel], person: _Person, author: _Author, when: datetime, **fields):
+    def entry(self, model: type[_EntryRow], person: _Person, author: _Author, when: datetime, **fields) -> _EntryRow:
         """A record entry with its provenance; created/updated at the entry's own date."""
         if author.role == "professional" and when < person.care_since:
             raise ValueError(f"{model.__name__} by the GP predates her care relationship")
@@ -249,11 +257,11 @@ def _add_months(day: date, months: int) -> date:
 _ANCHORED = ("emergency", "pharmacy")
 
 
-def _interpolate(table: list[tuple[float, float]], x: float) -> float:
+def _interpolate(table: Sequence[tuple[float, float]], x: float) -> float:
     """Linear interpolation in a (x, y) table sorted by x, clamped at both ends."""
     if x <= table[0][0]:
         return table[0][1]
-    for (x0, y0), (x1, y1) in zip(table, table[1:]):
+    for (x0, y0), (x1, y1) in pairwise(table):
         if x <= x1:
             return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
     return table[-1][1]
@@ -261,8 +269,10 @@ def _interpolate(table: list[tuple[float, float]], x: float) -> float:
 
 # Approximate WHO medians (girls 0-8 months; months -> value) and French/WHO boys 11-15 years.
 _GIRL_WEIGHT_KG = [(0, 3.2), (1, 4.2), (2, 5.1), (3, 5.8), (4, 6.4), (5, 6.9), (6, 7.3), (7, 7.6), (8, 7.9), (9, 8.2)]
-_GIRL_LENGTH_CM = [(0, 49.1), (1, 53.7), (2, 57.1), (3, 59.8), (4, 62.1), (5, 64.0), (6, 65.7), (7, 67.3), (8, 68.7), (9, 70.1)]
-_GIRL_HEAD_CM = [(0, 33.9), (1, 36.5), (2, 38.3), (3, 39.5), (4, 40.6), (5, 41.5), (6, 42.2), (7, 42.8), (8, 43.4), (9, 43.8)]
+_GIRL_LENGTH_CM = [(0, 49.1), (1, 53.7), (2, 57.1), (3, 59.8), (4, 62.1), (5, 64.0), (6, 65.7), (7, 67.3), (8, 68.7),
+                   (9, 70.1)]
+_GIRL_HEAD_CM = [(0, 33.9), (1, 36.5), (2, 38.3), (3, 39.5), (4, 40.6), (5, 41.5), (6, 42.2), (7, 42.8), (8, 43.4),
+                 (9, 43.8)]
 _BOY_HEIGHT_CM = [(11, 143.5), (12, 149.1), (13, 156.0), (14, 163.2), (15, 169.0)]
 _BOY_WEIGHT_KG = [(11, 35.6), (12, 39.9), (13, 45.3), (14, 50.8), (15, 56.0)]
 
@@ -355,7 +365,7 @@ def _seed(s: _Seeder) -> None:
     mother = _Person(camille_profile, _Author(camille.id, "patient"), gp, care_since[camille_profile.id])
     hugo = _Person(hugo_profile, _Author(camille.id, "guardian"), gp, care_since[hugo_profile.id])
     lea = _Person(lea_profile, _Author(camille.id, "guardian"), gp, care_since[lea_profile.id])
-    father = _Person(julien_profile, _Author(julien.id, "patient"), gp, datetime.max.replace(tzinfo=timezone.utc))
+    father = _Person(julien_profile, _Author(julien.id, "patient"), gp, datetime.max.replace(tzinfo=UTC))
 
     _seed_mother(s, mother)
     _seed_hugo(s, hugo)
@@ -562,9 +572,9 @@ def _seed_hugo(s: _Seeder, p: _Person) -> None:
     for days_ago, kind, title, place, practitioner, by_pro, note in visits:
         day = s.ago(days_ago if kind in _ANCHORED else days_ago + s.jitter(2))
         visit_day[title] = day
-        when = s.at(day, 21, 40) if kind == "emergency" else None
+        emergency_at = s.at(day, 21, 40) if kind == "emergency" else None
         encounter = s.encounter(p, day, kind, title, place=place, practitioner=practitioner, by_pro=by_pro,
-                                when=when, note=note)
+                                when=emergency_at, note=note)
         if by_pro:
             gp_visits.append(encounter.occurred_at)
 
@@ -730,7 +740,10 @@ def _seed_lea(s: _Seeder, p: _Person) -> None:
                       performer=GP_NAME)
     # Bronchiolitis (RSV): one dose of Beyfortus in her first RSV season (at the maternity if
     # born during it, else when it opens), as the 2025 schedule recommends.
-    rsv_day, _ = next(x for x in load_schedule().series if x.id == "rsv_infant").season.first_for(birth)
+    rsv_season = next(x for x in load_schedule().series if x.id == "rsv_infant").season
+    if rsv_season is None:
+        raise ValueError("the schedule's RSV series has no season")
+    rsv_day, _ = rsv_season.first_for(birth)
     if rsv_day <= s.today:
         s.vaccination(p, rsv_day, "J06BD08", "306", "Beyfortus (nirsévimab)", 1, by_pro=True, performer=GP_NAME)
 
@@ -798,9 +811,9 @@ def _missing_schema(engine: sa.Engine) -> list[str]:
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
             and not url.database.startswith("file:") and not Path(url.database).exists():
-        return [model.__tablename__ for model in SEEDED_TABLES]
+        return [table_of(model).name for model in SEEDED_TABLES]
     existing = set(sa.inspect(engine).get_table_names())
-    return [model.__tablename__ for model in SEEDED_TABLES if model.__tablename__ not in existing]
+    return [table_of(model).name for model in SEEDED_TABLES if table_of(model).name not in existing]
 
 
 def main(database_url: str | None = None) -> None:
@@ -812,7 +825,7 @@ def main(database_url: str | None = None) -> None:
     try:
         try:
             missing = _missing_schema(engine)
-        except sa.exc.OperationalError as exc:
+        except OperationalError as exc:
             raise SystemExit(f"cannot open the database {shown}: {exc.orig}") from exc
         if missing:
             raise SystemExit(
@@ -820,7 +833,7 @@ def main(database_url: str | None = None) -> None:
                 "Run `alembic upgrade head` first, then `python -m mes_app.seed`."
             )
         with Session(engine) as session:
-            seeded = seed_demo(session, now=datetime.now(timezone.utc))
+            seeded = seed_demo(session, now=datetime.now(UTC))
         if seeded:
             log.info("demo data seeded")
         else:

@@ -12,6 +12,8 @@ Use :func:`file_link` for every link whose target is served by a route under ``/
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex_components_core.el.elements.inline import A
 
@@ -35,7 +37,7 @@ def file_link(
     download: bool = False,
     new_tab: bool = False,
     style: dict | None = None,
-    **props: object,
+    **props: Any,
 ) -> rx.Component:
     """A plain ``<a href>`` the client router does not intercept.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.forms import HTMLInputTypeAttribute
 
 from mes_app.components.layout import T
 
@@ -23,7 +24,7 @@ def field(label: rx.Var | str, control: rx.Component) -> rx.Component:
     )
 
 
-def text_input(name: str, type_: str = "text", **props) -> rx.Component:  # noqa: ANN003
+def text_input(name: str, type_: HTMLInputTypeAttribute = "text", **props) -> rx.Component:  # noqa: ANN003
     return rx.input(name=name, type=type_, size="3", width="100%", **props)
 
 

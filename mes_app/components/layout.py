@@ -34,8 +34,7 @@ def profile_switcher() -> rx.Component:
         id="profile-switcher",
         style={
             "min_height": "44px",
-            "max_width": "22rem",
-            "flex": "1 1 auto",
+            "width": "100%",
             "min_width": "0",
             "padding": "0 0.5rem",
             "border_radius": "10px",
@@ -84,7 +83,9 @@ def messages_bell() -> rx.Component:
                      id="unread-badge", style={"position": "absolute", "top": "2px", "right": "0"}),
         ),
         href="/messages",
-        aria_label=T["section.messages"],
+        # with a count shown, the count is in the name too (label in name)
+        aria_label=rx.cond(UnreadState.unread > 0, T["section.messages"] + " (" + UnreadState.unread_label + ")",
+                           T["section.messages"]),
         title=T["section.messages"],
         color=rx.color("gray", 11),
         id="messages-bell",
@@ -95,31 +96,29 @@ def messages_bell() -> rx.Component:
 
 
 def header() -> rx.Component:
-    return rx.box(
-        rx.hstack(
+    """The banner. On a phone the profile switcher has a row of its own (``assets/a11y.css``,
+    ``.header-switcher``), so whole names and ages show; from 48em it sits in the one row."""
+    return rx.el.header(
+        rx.el.div(
             rx.link(
+                # The visible name "MES" is in the accessible name (WCAG 2.5.3, label in name).
                 rx.text("MES", weight="bold", size="5", color=rx.color("teal", 11)),
+                rx.el.span(" · ", T["nav.home"], class_name="sr-only"),
                 href="/",
                 underline="none",
-                aria_label=T["nav.home"],
+                style={"min_height": "44px", "display": "inline-flex", "align_items": "center"},
             ),
-            profile_switcher(),
+            rx.el.div(profile_switcher(), class_name="header-switcher"),
+            rx.spacer(),
             lang_button(),
             messages_bell(),
             logout_button(),
-            align="center",
-            spacing="2",
-            width="100%",
-            max_width="72rem",
-            margin="0 auto",
+            class_name="header-row",
+            style={"width": "100%", "max_width": "72rem", "margin": "0 auto"},
         ),
-        position="sticky",
-        top="0",
-        z_index="10",
-        padding="0.5rem 0.75rem",
-        background="var(--color-background)",
-        border_bottom="1px solid var(--gray-a5)",
-        width="100%",
+        style={"position": "sticky", "top": "0", "z_index": "10", "padding": "0.25rem 0.75rem",
+               "background": "var(--color-background)", "border_bottom": "1px solid var(--gray-a5)",
+               "width": "100%", "display": "block"},
     )
 
 
@@ -180,14 +179,10 @@ def app_page(*children: rx.Component) -> rx.Component:
         header(),
         rx.flex(
             sidebar(),
-            rx.box(
+            rx.el.main(
                 rx.vstack(*children, spacing="4", width="100%", align="stretch"),
-                as_="main",
-                width="100%",
-                max_width=MAIN_MAX_WIDTH,
-                margin="0 auto",
-                padding="1rem 0.75rem 6rem",
-                min_width="0",
+                style={"width": "100%", "max_width": MAIN_MAX_WIDTH, "margin": "0 auto",
+                       "padding": "1rem 0.75rem 6rem", "min_width": "0", "display": "block"},
             ),
             width="100%",
             max_width="72rem",
@@ -202,14 +197,20 @@ def app_page(*children: rx.Component) -> rx.Component:
 def public_page(*children: rx.Component) -> rx.Component:
     """A page without an account (log in, register): centred card, language switch."""
     return rx.box(
-        rx.hstack(
-            rx.text("MES", weight="bold", size="6", color=rx.color("teal", 11)),
-            rx.spacer(),
-            lang_button(),
-            width="100%",
-            align="center",
+        rx.el.header(
+            rx.hstack(
+                rx.text("MES", weight="bold", size="6", color=rx.color("teal", 11)),
+                rx.spacer(),
+                lang_button(),
+                width="100%",
+                align="center",
+            ),
+            style={"display": "block", "width": "100%"},
         ),
-        rx.vstack(*children, spacing="4", width="100%", align="stretch"),
+        rx.el.main(
+            rx.vstack(*children, spacing="4", width="100%", align="stretch"),
+            style={"display": "block", "width": "100%"},
+        ),
         width="100%",
         max_width="28rem",
         margin="0 auto",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlmodel import Session, create_engine
 
 from mes_app.settings import settings
@@ -15,7 +16,7 @@ def get_engine(url: str | None = None) -> sa.Engine:
     url = url or settings.database_url
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

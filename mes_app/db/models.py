@@ -1,7 +1,9 @@
 """SQLModel tables of the whole record. Tables only: no logic lives here.
 
 Conventions:
-- every table has an explicit integer ``id``;
+- every table has an explicit integer ``id``, typed ``int`` (not ``int | None``) although it is
+  ``None`` until the row is flushed: code reads ids of stored rows only, and the column is the same
+  (a primary key is never nullable);
 - timestamps are timezone-aware (``DateTime(timezone=True)``), stored in UTC;
 - coded fields keep ``*_system``, ``*_code``, ``*_display`` and ``*_text`` (what the user typed);
   an entry without a code is "uncoded" and says so in the UI;
@@ -13,7 +15,8 @@ The schema is created only by Alembic revisions (``alembic/versions``).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -31,7 +34,7 @@ SQLModel.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 TZ = UTCDateTime()
@@ -41,9 +44,9 @@ TZ = UTCDateTime()
 
 
 class User(SQLModel, table=True):
-    __tablename__ = "user_account"
+    __tablename__: ClassVar[str] = "user_account"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
     password_hash: str = Field(max_length=255)
     display_name: str = Field(max_length=120)
@@ -67,10 +70,10 @@ class LoginFailure(SQLModel, table=True):
     The ``user_account`` columns ``failed_login_count``, ``last_failed_login_at`` and
     ``locked_until`` are no longer used."""
 
-    __tablename__ = "login_failure"
+    __tablename__: ClassVar[str] = "login_failure"
     __table_args__ = (sa.UniqueConstraint("scope", "key_hash", name="uq_login_failure_scope_key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     scope: str = Field(max_length=10)  # pair | client | account
     key_hash: str = Field(max_length=64)
     failed_count: int = Field(default=0)
@@ -82,9 +85,9 @@ class LoginFailure(SQLModel, table=True):
 class AuthSession(SQLModel, table=True):
     """A server-side login session. Only the SHA-256 of the cookie secret is stored."""
 
-    __tablename__ = "auth_session"
+    __tablename__: ClassVar[str] = "auth_session"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
@@ -98,9 +101,9 @@ class PasswordReset(SQLModel, table=True):
     stored. A link serves once (``used_at``), until ``expires_at``; asking for a new one, or
     using one, ends the others (``revoked_at``)."""
 
-    __tablename__ = "password_reset"
+    __tablename__: ClassVar[str] = "password_reset"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
@@ -131,7 +134,7 @@ class AccountActivation(SQLModel, table=True):
 class Profile(SQLModel, table=True):
     """A person whose record is kept: the account holder, a child, a relative."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     given_name: str = Field(max_length=100)
     family_name: str = Field(max_length=100)
     birth_date: date
@@ -148,7 +151,7 @@ class Guardianship(SQLModel, table=True):
 
     __table_args__ = (sa.UniqueConstraint("profile_id", "user_id", name="uq_guardianship_profile_user"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", index=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     added_by_user_id: int = Field(foreign_key="user_account.id")
@@ -168,9 +171,9 @@ class GuardianInvitation(SQLModel, table=True):
     first name, from when it held guardian offers only.)
     """
 
-    __tablename__ = "guardian_invitation"
+    __tablename__: ClassVar[str] = "guardian_invitation"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", index=True)
     invited_by_user_id: int = Field(foreign_key="user_account.id")
     invitee_email: str = Field(max_length=254)
@@ -189,9 +192,9 @@ class GuardianInvitation(SQLModel, table=True):
 class CareRelationship(SQLModel, table=True):
     """A professional in a profile's care team, granted by the patient or a guardian."""
 
-    __tablename__ = "care_relationship"
+    __tablename__: ClassVar[str] = "care_relationship"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", index=True)
     professional_user_id: int = Field(foreign_key="user_account.id", index=True)
     granted_by_user_id: int = Field(foreign_key="user_account.id")
@@ -205,9 +208,9 @@ class CareRelationship(SQLModel, table=True):
 class CaregiverGrant(SQLModel, table=True):
     """Read-only, scoped access of an account (a grandparent, a nanny) to a profile."""
 
-    __tablename__ = "caregiver_grant"
+    __tablename__: ClassVar[str] = "caregiver_grant"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", index=True)
     grantee_user_id: int = Field(foreign_key="user_account.id", index=True)
     granted_by_user_id: int = Field(foreign_key="user_account.id")
@@ -222,9 +225,9 @@ class CaregiverGrant(SQLModel, table=True):
 class ShareLink(SQLModel, table=True):
     """A link for someone without an account. Only the hash of its secret is stored."""
 
-    __tablename__ = "share_link"
+    __tablename__: ClassVar[str] = "share_link"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", index=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     label: str = Field(default="", max_length=120)
@@ -245,9 +248,9 @@ class EmergencyCard(SQLModel, table=True):
     """What a profile's emergency card shows (one per profile). The card's link itself is a
     ``ShareLink`` with purpose "emergency" (at most one not revoked)."""
 
-    __tablename__ = "emergency_card"
+    __tablename__: ClassVar[str] = "emergency_card"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", unique=True, index=True)
     sections: str = Field(default="", max_length=200)  # risk_factors,conditions,treatments (chosen)
     blood_group: str = Field(default="", max_length=500)
@@ -263,9 +266,9 @@ class VaccinationHistoryAnswer(SQLModel, table=True):
     no vaccination recorded, before anything is shown as late): ``now`` (adding them now),
     ``later`` (will add them later) or ``unknown``. One row per profile; it can be changed."""
 
-    __tablename__ = "vaccination_history_answer"
+    __tablename__: ClassVar[str] = "vaccination_history_answer"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", unique=True, index=True)
     answer: str = Field(max_length=10)
     answered_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
@@ -275,10 +278,10 @@ class VaccinationHistoryAnswer(SQLModel, table=True):
 # --------------------------------------------------------------------------- record entries
 
 
-class _Entry(SQLModel):
+class Entry(SQLModel):
     """Columns every record entry shares: owner profile, provenance, timestamps, note."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", index=True)
     author_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     author_role: str = Field(default="patient", max_length=15)
@@ -288,7 +291,7 @@ class _Entry(SQLModel):
     note: str | None = Field(default=None, sa_type=sa.Text)
 
 
-class Encounter(_Entry, table=True):
+class Encounter(Entry, table=True):
     """An interaction with care: a GP visit, a pharmacy, a lab, a specialist, an emergency."""
 
     kind: str = Field(max_length=20)  # gp_visit | specialist | pharmacy | lab | emergency | other
@@ -298,7 +301,7 @@ class Encounter(_Entry, table=True):
     practitioner: str | None = Field(default=None, max_length=200)
 
 
-class Condition(_Entry, table=True):
+class Condition(Entry, table=True):
     code_system: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, max_length=40)
     code_display: str | None = Field(default=None, max_length=255)
@@ -308,7 +311,7 @@ class Condition(_Entry, table=True):
     abatement_date: date | None = None
 
 
-class Treatment(_Entry, table=True):
+class Treatment(Entry, table=True):
     code_system: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, max_length=40)
     code_display: str | None = Field(default=None, max_length=255)
@@ -318,7 +321,7 @@ class Treatment(_Entry, table=True):
     end_date: date | None = None
 
 
-class Hospitalisation(_Entry, table=True):
+class Hospitalisation(Entry, table=True):
     code_system: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, max_length=40)
     code_display: str | None = Field(default=None, max_length=255)
@@ -328,7 +331,7 @@ class Hospitalisation(_Entry, table=True):
     discharged_on: date | None = None
 
 
-class Handicap(_Entry, table=True):
+class Handicap(Entry, table=True):
     code_system: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, max_length=40)
     code_display: str | None = Field(default=None, max_length=255)
@@ -336,7 +339,7 @@ class Handicap(_Entry, table=True):
     since_date: date | None = None
 
 
-class Allergy(_Entry, table=True):
+class Allergy(Entry, table=True):
     code_system: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, max_length=40)
     code_display: str | None = Field(default=None, max_length=255)
@@ -347,8 +350,8 @@ class Allergy(_Entry, table=True):
     onset_date: date | None = None
 
 
-class FamilyHistory(_Entry, table=True):
-    __tablename__ = "family_history"
+class FamilyHistory(Entry, table=True):
+    __tablename__: ClassVar[str] = "family_history"
 
     relationship: str = Field(max_length=20)  # mother | father | sibling | grandparent | child | other
     code_system: str | None = Field(default=None, max_length=100)
@@ -358,7 +361,7 @@ class FamilyHistory(_Entry, table=True):
     onset_age: int | None = None
 
 
-class Habit(_Entry, table=True):
+class Habit(Entry, table=True):
     kind: str = Field(max_length=20)  # tobacco | alcohol | physical_activity | diet | other
     code_system: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, max_length=40)
@@ -368,7 +371,7 @@ class Habit(_Entry, table=True):
     end_date: date | None = None
 
 
-class Vaccination(_Entry, table=True):
+class Vaccination(Entry, table=True):
     code_system: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, max_length=40)
     code_display: str | None = Field(default=None, max_length=255)
@@ -380,7 +383,7 @@ class Vaccination(_Entry, table=True):
     performer: str | None = Field(default=None, max_length=200)
 
 
-class Measure(_Entry, table=True):
+class Measure(Entry, table=True):
     """A measurement in its canonical UCUM unit. Blood pressure keeps both values in one row."""
 
     kind: str = Field(max_length=30, index=True)  # weight | height | blood_pressure | ...
@@ -395,7 +398,7 @@ class Measure(_Entry, table=True):
 # --------------------------------------------------------------------------- documents & sharing
 
 
-class Document(_Entry, table=True):
+class Document(Entry, table=True):
     title: str = Field(max_length=200)
     category_system: str = Field(default="http://loinc.org", max_length=100)
     category_code: str | None = Field(default=None, max_length=20)
@@ -412,9 +415,9 @@ class Document(_Entry, table=True):
 class DocumentGrant(SQLModel, table=True):
     """A per-document switch for one grantee: a professional, a caregiver or a share link."""
 
-    __tablename__ = "document_grant"
+    __tablename__: ClassVar[str] = "document_grant"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", index=True)
     grantee_kind: str = Field(max_length=15)  # professional | caregiver | share_link
     grantee_user_id: int | None = Field(default=None, foreign_key="user_account.id")
@@ -428,9 +431,9 @@ class DocumentGrant(SQLModel, table=True):
 
 
 class MessageThread(SQLModel, table=True):
-    __tablename__ = "message_thread"
+    __tablename__: ClassVar[str] = "message_thread"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", index=True)
     subject: str = Field(max_length=200)
     started_by_user_id: int = Field(foreign_key="user_account.id")
@@ -439,7 +442,7 @@ class MessageThread(SQLModel, table=True):
 
 
 class Message(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     thread_id: int = Field(foreign_key="message_thread.id", index=True)
     author_user_id: int = Field(foreign_key="user_account.id")
     body: str = Field(sa_type=sa.Text)
@@ -450,16 +453,16 @@ class Message(SQLModel, table=True):
 class MessageRead(SQLModel, table=True):
     """Up to when a user has read a thread, for unread counts."""
 
-    __tablename__ = "message_read"
+    __tablename__: ClassVar[str] = "message_read"
     __table_args__ = (sa.UniqueConstraint("thread_id", "user_id", name="uq_message_read_thread_user"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     thread_id: int = Field(foreign_key="message_thread.id", index=True)
     user_id: int = Field(foreign_key="user_account.id")
     last_read_at: datetime = Field(sa_type=TZ)
 
 
-class Appointment(_Entry, table=True):
+class Appointment(Entry, table=True):
     title: str = Field(max_length=200)
     starts_at: datetime = Field(sa_type=TZ, index=True)
     ends_at: datetime | None = Field(default=None, sa_type=TZ)
@@ -475,9 +478,9 @@ class Appointment(_Entry, table=True):
 class AccessEvent(SQLModel, table=True):
     """Who opened or changed what, when, and through which grant. Never holds health data."""
 
-    __tablename__ = "access_event"
+    __tablename__: ClassVar[str] = "access_event"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
     profile_id: int | None = Field(default=None, foreign_key="profile.id", index=True)
     actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
@@ -495,13 +498,13 @@ class SecurityEvent(SQLModel, table=True):
     never any health data. The patient's access history shows these only as one grouped line.
     """
 
-    __tablename__ = "security_event"
+    __tablename__: ClassVar[str] = "security_event"
     __table_args__ = (
         sa.Index("ix_security_event_profile_time", "profile_id", "occurred_at"),
         sa.Index("ix_security_event_actor_time", "actor_user_id", "occurred_at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
     actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     profile_id: int | None = None  # the profile aimed at, if it exists (no foreign key: ids are probed)
@@ -517,10 +520,10 @@ class AccessLine(SQLModel, table=True):
     ``access_event`` and ``security_event``, which keep every event.
     """
 
-    __tablename__ = "access_line"
+    __tablename__: ClassVar[str] = "access_line"
     __table_args__ = (sa.Index("ix_access_line_profile_time", "profile_id", "last_at", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id")
     source: str = Field(max_length=10)  # ledger | strangers
     actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")  # None: link, strangers
@@ -543,10 +546,10 @@ class NoticeDismissal(SQLModel, table=True):
     Per account: each guardian of a child dismisses it for themselves. The notice is the
     access event it tells about; dismissing never touches the access history itself."""
 
-    __tablename__ = "notice_dismissal"
+    __tablename__: ClassVar[str] = "notice_dismissal"
     __table_args__ = (sa.UniqueConstraint("user_id", "access_event_id", name="uq_notice_dismissal_user_event"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     access_event_id: int = Field(foreign_key="access_event.id")
     dismissed_at: datetime = Field(sa_type=TZ)

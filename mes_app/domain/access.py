@@ -159,6 +159,19 @@ class UserActor:
 
 
 @dataclass(frozen=True)
+class AccountAbilities:
+    """What an account can do whatever profile is shown. Pages ask these, never the role."""
+
+    keeps_a_family_record: bool  # a patient: their own record, children's profiles they add
+    follows_patients: bool  # a professional: the patients list, a calendar per patient, starting threads
+
+
+def account_abilities(actor: UserActor) -> AccountAbilities:
+    patient = actor.role == "patient"
+    return AccountAbilities(keeps_a_family_record=patient, follows_patients=not patient)
+
+
+@dataclass(frozen=True)
 class CareFacts:
     id: int
     professional_user_id: int
@@ -382,7 +395,9 @@ def require(actor: Actor, action: Action, profile: ProfileFacts, target: Target,
     return decision
 
 
-def _decide_for_user(actor: UserActor, action: Action, profile: ProfileFacts, target: Target, now: datetime) -> Decision:
+def _decide_for_user(
+    actor: UserActor, action: Action, profile: ProfileFacts, target: Target, now: datetime
+) -> Decision:
     """Checked in the order of ``relationship_to``: the strongest relationship decides alone."""
     via = relationship_to(actor, profile, now)
     if via in (Via.OWNER, Via.GUARDIAN):
@@ -403,9 +418,7 @@ def _household_may(action: Action, target: Target) -> bool:
         return action is Action.REPLY and target.section is Section.MESSAGES
     if action is Action.CREATE and target.section is Section.MESSAGES:
         return False
-    if action in _EDIT_ACTIONS and target.author_role == "professional":
-        return False
-    return True
+    return not (action in _EDIT_ACTIONS and target.author_role == "professional")
 
 
 def _decide_for_care_team(actor: UserActor, care: CareFacts, action: Action, target: Target) -> Decision:
@@ -447,7 +460,9 @@ def _decide_for_caregiver(
     return Decision(allowed=action is Action.READ, visible=True, via=Via.CAREGIVER, grant_id=grant.id)
 
 
-def _decide_for_link(actor: LinkActor, action: Action, profile: ProfileFacts, target: Target, now: datetime) -> Decision:
+def _decide_for_link(
+    actor: LinkActor, action: Action, profile: ProfileFacts, target: Target, now: datetime
+) -> Decision:
     """A link holder is anonymous: whatever it may not read does not exist for it."""
     link = actor.link
     if not _link_opens_profile(actor, profile, now) or action is not Action.READ:

@@ -171,7 +171,9 @@ def _concept(coded: Any) -> dict:
 def _allergy(item: Any, subject: dict) -> dict:
     out = {
         "resourceType": "AllergyIntolerance",
-        "clinicalStatus": {"coding": [{"system": ALLERGY_CLINICAL, "code": item.status if item.status in ("active", "resolved") else "active"}]},
+        "clinicalStatus": {"coding": [{
+            "system": ALLERGY_CLINICAL, "code": item.status if item.status in ("active", "resolved") else "active",
+        }]},
         "verificationStatus": {"coding": [{"system": ALLERGY_VERIFICATION, "code": "confirmed"}]},
         "code": _concept(item.substance),
         "patient": subject,
@@ -249,7 +251,8 @@ def _observation(item: Any, subject: dict) -> dict:
     }
     if item.value_secondary is not None:  # blood pressure: one panel, two components
         out["component"] = [
-            {"code": {"coding": [{"system": LOINC, "code": BP_SYSTOLIC}]}, "valueQuantity": _quantity(item.value, item.unit)},
+            {"code": {"coding": [{"system": LOINC, "code": BP_SYSTOLIC}]},
+             "valueQuantity": _quantity(item.value, item.unit)},
             {"code": {"coding": [{"system": LOINC, "code": BP_DIASTOLIC}]},
              "valueQuantity": _quantity(item.value_secondary, item.unit)},
         ]

@@ -39,7 +39,9 @@ MAX_AGE_DAYS = 1826
 MEASURE_CORRECTION_CM = 0.7
 RECUMBENT_UNTIL_DAYS = 731
 # The WHO chart percentiles and their z-scores.
-PERCENTILES: tuple[tuple[int, float], ...] = ((3, -1.880794), (15, -1.036433), (50, 0.0), (85, 1.036433), (97, 1.880794))
+PERCENTILES: tuple[tuple[int, float], ...] = (
+    (3, -1.880794), (15, -1.036433), (50, 0.0), (85, 1.036433), (97, 1.880794),
+)
 _WEIGHT_BASED = {"wfa", "bmi"}
 
 
@@ -66,7 +68,8 @@ def _day_table(indicator: str) -> dict[str, list[LMS]]:
     tables = {}
     for sex in ("M", "F"):
         cols = raw[sex]
-        rows = [LMS(float(l), float(m), float(s)) for l, m, s in zip(cols["l"], cols["m"], cols["s"])]
+        rows = [LMS(float(lam), float(mu), float(sigma))
+                for lam, mu, sigma in zip(cols["l"], cols["m"], cols["s"], strict=True)]
         if list(cols["i"]) != list(range(len(rows))):
             raise ValueError("unexpected WHO table layout")
         tables[sex] = rows
@@ -138,7 +141,9 @@ class GrowthScore:
         return classify(self.indicator, self.z)
 
 
-def zscore(indicator: str, sex: str, birth_date: date, on: date, value: float, *, recumbent: bool | None = None) -> GrowthScore | None:
+def zscore(
+    indicator: str, sex: str, birth_date: date, on: date, value: float, *, recumbent: bool | None = None
+) -> GrowthScore | None:
     """The WHO z-score and percentile of one measurement, or None when not covered."""
     age = age_days(birth_date, on)
     lms = lms_at(indicator, sex, age)
@@ -189,7 +194,8 @@ def curves(indicator: str, sex: str, from_day: int, to_day: int, *, points: int 
         return []
     step = max((end - start) / max(points - 1, 1), 1)
     ages = sorted({min(int(round(start + i * step)), end) for i in range(points)} | {end})
-    table = [(age, lms_at(indicator, sex, age)) for age in ages]
+    # Never None here: the sex, the indicator and the ages were checked above.
+    table = [(age, lms) for age in ages if (lms := lms_at(indicator, sex, age)) is not None]
     return [
         Curve(p, tuple(a for a, _ in table), tuple(round(lms.value_at(z), 2) for _, lms in table))
         for p, z in PERCENTILES

@@ -21,4 +21,9 @@ def hash_link_secret(secret: object) -> str | None:
     """The stored form of a secret, or None for anything that cannot be one of ours."""
     if not isinstance(secret, str) or not secret or len(secret) > MAX_SECRET_LENGTH:
         return None
+    return hash_new_link_secret(secret)
+
+
+def hash_new_link_secret(secret: str) -> str:
+    """The stored form of a secret just made by :func:`new_link_secret`."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()

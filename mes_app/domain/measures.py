@@ -16,6 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Literal, overload
 
 from mes_app.domain import validation as v
 from mes_app.domain.calendar import local_date
@@ -100,7 +101,8 @@ KINDS: dict[str, MeasureKind] = {
         MeasureKind("heart_rate", "8867-4", "/min", 20, 300, 0, _units(Unit("/min")), step="1"),
         MeasureKind("temperature", "8310-5", "Cel", 30, 45, 1, _units(Unit("Cel"), Unit("[degF]", 5 / 9, -32 * 5 / 9))),
         MeasureKind("spo2", "59408-5", "%", 50, 100, 0, _units(Unit("%")), step="1"),
-        MeasureKind("glucose", "2339-0", "mg/dL", 10, 1000, 0, _units(Unit("mg/dL"), Unit("mmol/L", 18.016)), step="0.1"),
+        MeasureKind("glucose", "2339-0", "mg/dL", 10, 1000, 0, _units(Unit("mg/dL"), Unit("mmol/L", 18.016)),
+                    step="0.1"),
         MeasureKind("head_circumference", "9843-4", "cm", 20, 70, 1, _units(CM, INCH), children_only=True),
         MeasureKind("waist_circumference", "8280-0", "cm", 30, 250, 1, _units(CM, INCH)),
     )
@@ -153,7 +155,17 @@ def _limit_in(unit: Unit, canonical: float) -> float:
     return round(value, 1) if abs(value - round(value)) > 1e-9 else float(round(value))
 
 
-def parse_value(kind: MeasureKind, raw: object, unit: Unit, *, secondary: bool = False, required: bool = True) -> float | None:
+@overload
+def parse_value(
+    kind: MeasureKind, raw: object, unit: Unit, *, secondary: bool = False, required: Literal[True] = True
+) -> float: ...
+@overload
+def parse_value(
+    kind: MeasureKind, raw: object, unit: Unit, *, secondary: bool = False, required: bool = True
+) -> float | None: ...
+def parse_value(
+    kind: MeasureKind, raw: object, unit: Unit, *, secondary: bool = False, required: bool = True
+) -> float | None:
     """A typed number (``"72,5"`` accepted) in ``unit``, checked and returned in the canonical unit."""
     name = "value_secondary" if secondary else "value"
     number = v.parse_optional_number(raw, field=name, min_value=-1e9, max_value=1e9, required=required)
@@ -271,7 +283,8 @@ DIASTOLIC_FROM = (0, 80, 85, 90, 100, 110)
 _BP_COLORS = ("rgba(34,197,94,0.14)", "rgba(132,204,22,0.14)", "rgba(234,179,8,0.16)",
               "rgba(249,115,22,0.16)", "rgba(239,68,68,0.16)", "rgba(185,28,28,0.18)")
 BP_BANDS: tuple[Band, ...] = tuple(
-    Band(BP_GRADES[i], SYSTOLIC_FROM[i], SYSTOLIC_FROM[i + 1] if i + 1 < len(SYSTOLIC_FROM) else math.inf, _BP_COLORS[i])
+    Band(BP_GRADES[i], SYSTOLIC_FROM[i], SYSTOLIC_FROM[i + 1] if i + 1 < len(SYSTOLIC_FROM) else math.inf,
+         _BP_COLORS[i])
     for i in range(len(BP_GRADES))
 )
 

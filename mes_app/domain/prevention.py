@@ -458,9 +458,12 @@ def _series_items(series: Series, birth: date, today: date, given: list[tuple[da
     cascade = False
     for number, (dose, (due, late, until)) in enumerate(planned, start=1):
         if dose is None:  # the early dose: recorded, does not count
+            early = series.early_dose
+            if early is None:  # planned above only when the series has one
+                raise ValueError("early dose without its rule")
             match, status = early_day, DONE
-            dose_fr, dose_en = series.early_dose.label_fr, series.early_dose.label_en
-            when_fr, when_en = series.early_dose.label_fr, series.early_dose.label_en
+            dose_fr, dose_en = early.label_fr, early.label_en
+            when_fr, when_en = early.label_fr, early.label_en
             dose_fr = f"dose {number}/{count} : {dose_fr}" if dose_fr else f"dose {number}/{count}"
             dose_en = f"dose {number} of {count}: {dose_en}" if dose_en else f"dose {number} of {count}"
         else:

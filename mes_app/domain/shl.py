@@ -82,4 +82,7 @@ def encrypt(plaintext: bytes, key: str, content_type: str = FHIR_JSON) -> str:
 
 
 def decrypt(token: str, key: str) -> bytes:
-    return jwe.decrypt_compact(token, OctKey.import_key(b64url_decode(key)), registry=_READ_REGISTRY).plaintext
+    plaintext = jwe.decrypt_compact(token, OctKey.import_key(b64url_decode(key)), registry=_READ_REGISTRY).plaintext
+    if plaintext is None:  # joserfc fills it on a successful decryption
+        raise ValueError("JWE without plaintext")
+    return plaintext

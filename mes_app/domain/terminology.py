@@ -295,7 +295,7 @@ class Terminology:
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Terminology":
+    def load(cls, path: str | Path | None = None) -> Terminology:
         """Read the terminology JSON and the French labels file next to it."""
         path = Path(path) if path is not None else DEFAULT_PATH
         raw = json.loads(path.read_text(encoding="utf-8"))

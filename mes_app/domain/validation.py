@@ -15,7 +15,8 @@ import math
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from typing import Any, Literal, overload
 from zoneinfo import ZoneInfo
 
 from mes_app.domain.errors import ValidationError
@@ -78,7 +79,7 @@ COMMON_PASSWORDS: frozenset[str] = frozenset(
 )
 
 
-def _fail(code: str, **params: object) -> ValidationError:
+def _fail(code: str, **params: Any) -> ValidationError:
     return ValidationError(code, **params)
 
 
@@ -92,6 +93,12 @@ def _keep_char(ch: str) -> bool:
     return unicodedata.category(ch) not in ("Cc", "Cs")
 
 
+@overload
+def clean_text(value: object, *, field: str, max_len: int, required: Literal[True], multiline: bool = True) -> str: ...
+@overload
+def clean_text(
+    value: object, *, field: str, max_len: int, required: bool = False, multiline: bool = True
+) -> str | None: ...
 def clean_text(
     value: object, *, field: str, max_len: int, required: bool = False, multiline: bool = True
 ) -> str | None:
@@ -140,6 +147,14 @@ def parse_id(value: object) -> int:
     return number
 
 
+@overload
+def parse_optional_int(
+    value: object, *, field: str, min_value: int, max_value: int, required: Literal[True]
+) -> int: ...
+@overload
+def parse_optional_int(
+    value: object, *, field: str, min_value: int, max_value: int, required: bool = False
+) -> int | None: ...
 def parse_optional_int(
     value: object, *, field: str, min_value: int, max_value: int, required: bool = False
 ) -> int | None:
@@ -241,14 +256,14 @@ def parse_datetime_local(
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise _fail("error.invalid_datetime", field=field)
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     if not isinstance(value, str) or not _DATETIME_LOCAL.fullmatch(value.strip()):
         raise _fail("error.invalid_datetime", field=field)
     try:
         local = datetime.fromisoformat(value.strip())
     except ValueError:
         raise _fail("error.invalid_datetime", field=field) from None
-    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 # -- choices, codes -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import reflex as rx
 from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
+from mes_app.components.controls import back_link, switch_hit
 from mes_app.domain.documents import ACCEPT_ATTRIBUTE
 from mes_app.state.base import AppState
 from mes_app.state.documents import AccessHistoryState, DocumentsState
@@ -191,12 +192,12 @@ def _document_card(doc) -> rx.Component:  # noqa: ANN001 - a Var of DocumentView
 
 def _grantee_row(g) -> rx.Component:  # noqa: ANN001 - a Var of GranteeSwitch
     return rx.el.label(
-        rx.switch(
+        switch_hit(rx.switch(
             checked=g.on,
             on_change=lambda value: DocumentsState.toggle_grantee(g.kind, g.grantee_id, value),
             disabled=g.care_team & DocumentsState.sharing_hidden,
             custom_attrs={"data-grantee": g.label},
-        ),
+        )),
         rx.vstack(
             rx.text(g.label, weight="medium", size="2", style={"overflow_wrap": "anywhere"}),
             rx.text(
@@ -219,8 +220,8 @@ def _sharing_dialog() -> rx.Component:
                                   style={"overflow_wrap": "anywhere"}),
             rx.vstack(
                 rx.el.label(
-                    rx.switch(checked=DocumentsState.sharing_hidden, on_change=DocumentsState.toggle_hidden,
-                              color_scheme="orange", id="hide-all-pros"),
+                    switch_hit(rx.switch(checked=DocumentsState.sharing_hidden, on_change=DocumentsState.toggle_hidden,
+                                         color_scheme="orange", id="hide-all-pros")),
                     rx.text(T["documents.hide_all_pros"], weight="medium", size="2"),
                     style=ROW_STYLE,
                 ),
@@ -283,7 +284,7 @@ def access_history_link() -> rx.Component:
 def documents_page() -> rx.Component:
     return app_page(
         rx.hstack(
-            rx.link(rx.icon("chevron-left", size=22), href="/record", aria_label=T["nav.record"]),
+            back_link("/record", "nav.record"),
             page_title("section.documents"),
             align="center",
         ),
@@ -335,7 +336,7 @@ def _access_row(row) -> rx.Component:  # noqa: ANN001 - a Var of AccessRow
 def access_history_page() -> rx.Component:
     return app_page(
         rx.hstack(
-            rx.link(rx.icon("chevron-left", size=22), href="/documents", aria_label=T["section.documents"]),
+            back_link("/documents", "section.documents"),
             page_title("access.title"),
             align="center",
         ),

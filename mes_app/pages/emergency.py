@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.forms import field, text_input
 from mes_app.components.layout import T, app_page, page_title, public_page
 from mes_app.services.emergency_card import OPENER_MAX, TEXT_FIELDS, TEXT_MAX
@@ -126,9 +127,11 @@ def _wallet() -> rx.Component:
                     ),
                     id="emergency-wallet",
                 ),
-                rx.el.input(value=EmergencyState.card_url, read_only=True, id="card-url",
-                            style={"width": "100%", "min_height": "44px", "font_size": "0.85rem",
-                                   "padding": "0 0.5rem", "border": "1px solid var(--gray-a7)", "border_radius": "8px"}),
+                field(T["emergency.url_label"],
+                      rx.el.input(value=EmergencyState.card_url, read_only=True, id="card-url",
+                                  style={"width": "100%", "min_height": "44px", "font_size": "0.85rem",
+                                         "padding": "0 0.5rem", "border": "1px solid var(--gray-a7)",
+                                         "border_radius": "8px"})),
                 rx.button(rx.icon("printer", size=18), T["emergency.print"], size="3", width="100%",
                           on_click=rx.call_script("window.print()"), id="card-print"),
                 spacing="3",
@@ -143,25 +146,13 @@ def _wallet() -> rx.Component:
 def _confirm() -> rx.Component:
     S = EmergencyState
     is_off = S.confirm_action == "off"
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(rx.cond(is_off, T["emergency.confirm_off_title"], T["emergency.confirm_renew_title"])),
-            rx.alert_dialog.description(rx.cond(is_off, T["emergency.confirm_off_text"],
-                                                T["emergency.confirm_renew_text"])),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", size="3")),
-                rx.alert_dialog.action(rx.button(rx.cond(is_off, T["emergency.turn_off"], T["emergency.renew"]),
-                                                 color_scheme="red", size="3", on_click=S.confirm,
-                                                 id="confirm-card")),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=S.confirm_open,
-        on_open_change=S.set_confirm_open,
+    return confirm_dialog(
+        S,
+        title=rx.cond(is_off, T["emergency.confirm_off_title"], T["emergency.confirm_renew_title"]),
+        text=rx.cond(is_off, T["emergency.confirm_off_text"], T["emergency.confirm_renew_text"]),
+        confirm_label=rx.cond(is_off, T["emergency.turn_off"], T["emergency.renew"]),
+        on_confirm=S.confirm,
+        confirm_id="confirm-card",
     )
 
 

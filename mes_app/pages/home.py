@@ -13,6 +13,12 @@ from mes_app.pages.reminders import reminders_section
 from mes_app.pages.care_circle import patients_card
 
 
+
+def _see_all(href: str) -> rx.Component:
+    """"See all": a text link with a 44 px tall tap area."""
+    return rx.link(T["home.see_all"], href=href, size="2",
+                   style={"min_height": "44px", "display": "inline-flex", "align_items": "center"})
+
 def _measure_tile(m) -> rx.Component:  # noqa: ANN001
     return rx.card(
         rx.text(T["measure." + m.kind], size="1", color_scheme="gray"),
@@ -43,6 +49,7 @@ def _invitations_notice() -> rx.Component:
 
 def home_page() -> rx.Component:
     return app_page(
+        rx.el.h1(T["nav.home"], class_name="sr-only"),  # the page's title, for screen readers
         patients_card(),  # issue 5a: a professional's way to their patients
         _invitations_notice(),  # security issue 9
         rx.cond(AppState.active_name != "", profile_card(), empty_state("home.no_profile", "user-round")),
@@ -54,7 +61,7 @@ def home_page() -> rx.Component:
                 rx.hstack(
                     rx.heading(T["home.upcoming_appointments"], size="4", as_="h2"),
                     rx.spacer(),
-                    rx.link(T["home.see_all"], href="/appointments", size="2"),
+                    _see_all("/appointments"),
                     align="center",
                     width="100%",
                 ),
@@ -80,7 +87,7 @@ def home_page() -> rx.Component:
             rx.heading(T["home.recent_history"], size="4", as_="h2"),
             rx.spacer(),
             rx.cond(AppState.shared_sections.contains("history"),
-                    rx.link(T["home.see_all"], href="/history", size="2")),
+                    _see_all("/history")),
             align="center",
             width="100%",
         ),

@@ -8,6 +8,8 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from mes_app.charts.measures import CONFIG
+from mes_app.components.controls import back_link
+from mes_app.components.dialogs import confirm_dialog, form_dialog
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
 from mes_app.domain import measures as m
@@ -268,34 +270,27 @@ def _kind_form(kind: str) -> rx.Component:
 
 
 def _form_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(MeasuresState.form_entry_id > 0, T["measures.edit_title"], T["measures.new"])),
-            rx.vstack(
-                rx.cond(
-                    MeasuresState.form_entry_id == 0,
-                    field(
-                        T["measures.kind"],
-                        rx.el.select(
-                            *[rx.el.option(T[f"measure.{k}"], value=k) for k in m.ENTRY_KINDS],
-                            value=MeasuresState.form_kind,
-                            on_change=MeasuresState.set_form_kind,
-                            style=SELECT_STYLE,
-                            id="measure-kind",
-                        ),
+    return form_dialog(
+        rx.cond(MeasuresState.form_entry_id > 0, T["measures.edit_title"], T["measures.new"]),
+        rx.vstack(
+            rx.cond(
+                MeasuresState.form_entry_id == 0,
+                field(
+                    T["measures.kind"],
+                    rx.el.select(
+                        *[rx.el.option(T[f"measure.{k}"], value=k) for k in m.ENTRY_KINDS],
+                        value=MeasuresState.form_kind,
+                        on_change=MeasuresState.set_form_kind,
+                        style=SELECT_STYLE,
+                        id="measure-kind",
                     ),
-                    rx.text(T["measure." + MeasuresState.form_kind], weight="bold"),
                 ),
-                rx.match(MeasuresState.form_kind, *[(k, _kind_form(k)) for k in m.ENTRY_KINDS], rx.fragment()),
-                rx.text(T["measures.bmi_derived"], size="1", color_scheme="gray"),
-                spacing="3",
-                width="100%",
+                rx.text(T["measure." + MeasuresState.form_kind], weight="bold"),
             ),
-            max_width="32rem",
-            width="calc(100vw - 1rem)",
-            max_height="90vh",
-            overflow_y="auto",
-            padding="1rem",
+            rx.match(MeasuresState.form_kind, *[(k, _kind_form(k)) for k in m.ENTRY_KINDS], rx.fragment()),
+            rx.text(T["measures.bmi_derived"], size="1", color_scheme="gray"),
+            spacing="3",
+            width="100%",
         ),
         open=MeasuresState.form_open,
         on_open_change=MeasuresState.set_form_open,
@@ -303,24 +298,9 @@ def _form_dialog() -> rx.Component:
 
 
 def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(T["measures.confirm_delete_title"]),
-            rx.alert_dialog.description(T["measures.confirm_delete_text"]),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", size="3")),
-                rx.alert_dialog.action(rx.button(T["record.delete"], color_scheme="red", size="3",
-                                                 on_click=MeasuresState.confirm_delete, id="confirm-delete")),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=MeasuresState.confirm_open,
-        on_open_change=MeasuresState.set_confirm_open,
-    )
+    return confirm_dialog(MeasuresState, title=T["measures.confirm_delete_title"],
+                          text=T["measures.confirm_delete_text"], confirm_label=T["record.delete"],
+                          on_confirm=MeasuresState.confirm_delete, confirm_id="confirm-delete")
 
 
 # --------------------------------------------------------------------------- import
@@ -387,20 +367,8 @@ def _import_panel() -> rx.Component:
 
 def _import_dialog() -> rx.Component:
     """The CSV import, opened by the « Importer » button at the top of the page."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(T["measures.import_title"]),
-            _import_panel(),
-            max_width="32rem",
-            width="calc(100vw - 1rem)",
-            max_height="90vh",
-            overflow_y="auto",
-            padding="1rem",
-            id="import-dialog",
-        ),
-        open=MeasuresState.import_open,
-        on_open_change=MeasuresState.set_import_open,
-    )
+    return form_dialog(T["measures.import_title"], _import_panel(), open=MeasuresState.import_open,
+                       on_open_change=MeasuresState.set_import_open, element_id="import-dialog")
 
 
 def _actions() -> rx.Component:
@@ -423,7 +391,7 @@ def _actions() -> rx.Component:
 def measures_page() -> rx.Component:
     return app_page(
         rx.hstack(
-            rx.link(rx.icon("chevron-left", size=22), href="/record", aria_label=T["nav.record"]),
+            back_link("/record", "nav.record"),
             page_title("section.measures"),
             align="center",
         ),

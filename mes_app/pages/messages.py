@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.controls import back_link
+from mes_app.components.dialogs import form_dialog
 from mes_app.components.file_link import FILE_TEXT_LINK_STYLE, file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title
@@ -124,16 +126,7 @@ def _new_thread_form() -> rx.Component:
 
 
 def _new_thread_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(T["messages.new"]),
-            _new_thread_form(),
-            width="calc(100vw - 1rem)",
-            max_width="32rem",
-        ),
-        open=M.new_open,
-        on_open_change=M.set_new_open,
-    )
+    return form_dialog(T["messages.new"], _new_thread_form(), open=M.new_open, on_open_change=M.set_new_open)
 
 
 def messages_page() -> rx.Component:
@@ -153,7 +146,7 @@ def messages_page() -> rx.Component:
             width="100%",
         ),
         rx.cond(
-            M.user_role != "professional",
+            ~M.follows_patients,
             rx.text(T["messages.only_professionals_start"], size="2", color_scheme="gray"),
         ),
         rx.cond(M.error != "", _error(M.error)),
@@ -245,8 +238,7 @@ def _composer() -> rx.Component:
 def thread_page() -> rx.Component:
     return app_page(
         rx.hstack(
-            rx.link(rx.icon("chevron-left", size=22), href="/messages", aria_label=T["section.messages"],
-                    style={"min_width": "44px", "min_height": "44px", "display": "flex", "align_items": "center"}),
+            back_link("/messages", "section.messages"),
             rx.vstack(
                 rx.heading(rx.cond(S.subject != "", S.subject, T["section.messages"]), size="5", as_="h1",
                            style={"overflow_wrap": "anywhere"}, id="thread-subject"),

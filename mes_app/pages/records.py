@@ -7,6 +7,7 @@ import reflex as rx
 from mes_app.components.cards import profile_card, timeline_row
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
+from mes_app.components.controls import back_link, switch_hit
 from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, FieldSpec
 from mes_app.services.timeline import FILTERS
 from mes_app.state.base import AppState
@@ -145,13 +146,13 @@ def _entry_card(kind: str):  # noqa: ANN202
                 rx.cond(
                     entry.manageable,
                     rx.el.label(
-                        rx.switch(
+                        switch_hit(rx.switch(
                             checked=entry.hidden_from_professionals,
                             on_change=lambda value: RecordState.toggle_hidden(kind, entry.id, value),
                             color_scheme="orange",
-                        ),
+                        )),
                         rx.text(T["record.hidden_from_professionals"], size="2"),
-                        style={"display": "flex", "gap": "0.5rem", "align_items": "center", "min_height": "36px"},
+                        style={"display": "flex", "gap": "0.25rem", "align_items": "center", "min_height": "44px"},
                     ),
                 ),
                 rx.cond(
@@ -346,7 +347,7 @@ def record_group_page(group: str):  # noqa: ANN201
     def page() -> rx.Component:
         return app_page(
             rx.hstack(
-                rx.link(rx.icon("chevron-left", size=22), href="/record", aria_label=T["nav.record"]),
+                back_link("/record", "nav.record"),
                 page_title(f"section.{group}"),
                 align="center",
             ),

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlalchemy import event, orm
+from sqlmodel import Session, col, select
 
 from mes_app.db.models import (
     AccessEvent,
@@ -20,14 +21,15 @@ from mes_app.db.models import (
     Profile,
     SecurityEvent,
 )
+from mes_app.db.types import UTCDateTime
 from mes_app.domain.access import (
     Action,
-    LinkActor,
-    ShareLinkFacts,
     CareFacts,
     CaregiverFacts,
     Decision,
+    LinkActor,
     ProfileFacts,
+    ShareLinkFacts,
     Target,
     UserActor,
     parse_sections,
@@ -36,32 +38,128 @@ from mes_app.domain.access import (
 from mes_app.domain.access_log import STRANGERS_KEY, LineKey, LoggedAction, check_codes, is_stranger, line_key
 from mes_app.domain.errors import NotFound
 
+# --------------------------------------------------------------------------- facts, per use case
+#
+# The facts of a profile are read once per database session (one session = one use case: one
+# event of a state, one HTTP request), whatever asks for them: the profile switcher, the
+# capability flags, then the service's own ``authorize`` (also after the commit that records
+# the access). They are forgotten as soon as the session writes anything that could change
+# them (a profile, guardianship, care relationship or caregiver grant added, changed or
+# deleted, flushed or not yet, or a bulk UPDATE/DELETE of those tables), and at a rollback: a
+# decision never rests on facts older than the session's own writes. What other sessions
+# change is seen by the next use case, which opens its own session.
+
+_FACTS_KEY = "mes_profile_facts"
+_FACT_MODELS = (Profile, Guardianship, CareRelationship, CaregiverGrant)
+
+
+def _facts_cache(session: Session) -> dict[int, ProfileFacts | None]:
+    cache = session.info.setdefault(_FACTS_KEY, {})
+    if cache and _touches_facts(session):
+        cache.clear()
+    return cache
+
+
+def _touches_facts(session: Session) -> bool:
+    return any(isinstance(obj, _FACT_MODELS) for pending in (session.new, session.dirty, session.deleted)
+               for obj in pending)
+
+
+def forget_facts(session: orm.Session) -> None:
+    session.info.pop(_FACTS_KEY, None)
+
+
+def _forget_on_flush(session: Session, _flush_context: object) -> None:
+    if _touches_facts(session):
+        forget_facts(session)
+
+
+def _forget_on_end(session: Session, *_args: object) -> None:
+    forget_facts(session)
+
+
+_FACT_TABLES = frozenset({"profile", "guardianship", "care_relationship", "caregiver_grant"})
+
+
+def _forget_on_bulk_write(execute_state: orm.ORMExecuteState) -> None:
+    if execute_state.is_update or execute_state.is_delete:
+        table = getattr(execute_state.statement, "table", None)
+        if getattr(table, "name", None) in _FACT_TABLES or table is None:
+            forget_facts(execute_state.session)
+
+
+event.listen(orm.Session, "before_flush", lambda s, ctx, _instances: _forget_on_flush(s, ctx))
+event.listen(orm.Session, "do_orm_execute", _forget_on_bulk_write)
+for _name in ("after_rollback", "after_soft_rollback"):
+    event.listen(orm.Session, _name, _forget_on_end)
+
 
 def load_profile_facts(session: Session, profile_id: int) -> ProfileFacts | None:
-    profile = session.get(Profile, profile_id)
-    if profile is None:
-        return None
-    guardians = session.exec(
-        select(Guardianship.user_id).where(
-            Guardianship.profile_id == profile_id, Guardianship.ended_at.is_(None)
-        )
-    ).all()
-    care = session.exec(select(CareRelationship).where(CareRelationship.profile_id == profile_id)).all()
-    caregivers = session.exec(select(CaregiverGrant).where(CaregiverGrant.profile_id == profile_id)).all()
-    return ProfileFacts(
-        profile_id=profile_id,
-        owner_user_id=profile.owner_user_id,
-        guardian_user_ids=frozenset(guardians),
-        care=tuple(
-            CareFacts(c.id, c.professional_user_id, c.status, c.starts_at, c.ends_at) for c in care
-        ),
-        caregivers=tuple(
-            CaregiverFacts(
-                g.id, g.grantee_user_id, parse_sections(g.sections), g.starts_at, g.ends_at, g.revoked_at
-            )
-            for g in caregivers
-        ),
-    )
+    """The policy's view of one profile, or None when there is no such profile."""
+    cache = _facts_cache(session)
+    if profile_id not in cache:
+        cache.update(_read_facts(session, [profile_id]))
+    return cache.get(profile_id)
+
+
+def load_facts_of(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
+                  ) -> dict[int, ProfileFacts | None]:
+    """The facts of several profiles at once: two queries, whatever their number (one when
+    the caller already read the profiles and passes ``owners``, profile id → owner user id)."""
+    cache = _facts_cache(session)
+    missing = [pid for pid in dict.fromkeys(profile_ids) if pid not in cache]
+    if missing:
+        cache.update(_read_facts(session, missing, owners=owners))
+    return {pid: cache.get(pid) for pid in profile_ids}
+
+
+def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
+                ) -> dict[int, ProfileFacts | None]:
+    if owners is None:
+        rows = session.exec(select(Profile.id, Profile.owner_user_id).where(col(Profile.id).in_(profile_ids))).all()
+        owners = {pid: owner for pid, owner in rows if pid is not None}
+    found = [pid for pid in profile_ids if pid in owners]
+    guardians: dict[int, set[int]] = {pid: set() for pid in found}
+    care: dict[int, list[CareFacts]] = {pid: [] for pid in found}
+    caregivers: dict[int, list[CaregiverFacts]] = {pid: [] for pid in found}
+    if found:
+        for row in session.execute(_relations_of(found)).all():
+            if row.kind == "c":
+                care[row.profile_id].append(CareFacts(row.id, row.user_id, row.status, row.starts_at, row.ends_at))
+            elif row.kind == "g":
+                caregivers[row.profile_id].append(CaregiverFacts(
+                    row.id, row.user_id, parse_sections(row.sections), row.starts_at, row.ends_at, row.revoked_at))
+            else:
+                guardians[row.profile_id].add(row.user_id)
+    facts: dict[int, ProfileFacts | None] = {pid: None for pid in profile_ids}
+    for pid in found:
+        facts[pid] = ProfileFacts(profile_id=pid, owner_user_id=owners[pid],
+                                  guardian_user_ids=frozenset(guardians[pid]),
+                                  care=tuple(care[pid]), caregivers=tuple(caregivers[pid]))
+    return facts
+
+
+def _relations_of(profile_ids: list[int]) -> sa.Select:
+    """Active guardians, care relationships and caregiver grants of these profiles, in one
+    UNION ALL (the policy decides which are in force at ``now``)."""
+    no_text, no_time = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), UTCDateTime())
+    care = sa.select(
+        sa.literal("c").label("kind"), col(CareRelationship.profile_id).label("profile_id"),
+        col(CareRelationship.id).label("id"), col(CareRelationship.professional_user_id).label("user_id"),
+        col(CareRelationship.status).label("status"), col(CareRelationship.starts_at).label("starts_at"),
+        col(CareRelationship.ends_at).label("ends_at"), no_time.label("revoked_at"), no_text.label("sections"),
+    ).where(col(CareRelationship.profile_id).in_(profile_ids))
+    grants = sa.select(
+        sa.literal("g"), col(CaregiverGrant.profile_id), col(CaregiverGrant.id), col(CaregiverGrant.grantee_user_id),
+        no_text, col(CaregiverGrant.starts_at), col(CaregiverGrant.ends_at), col(CaregiverGrant.revoked_at),
+        col(CaregiverGrant.sections),
+    ).where(col(CaregiverGrant.profile_id).in_(profile_ids))
+    guardians = sa.select(
+        sa.literal("p"), col(Guardianship.profile_id), col(Guardianship.id), col(Guardianship.user_id), no_text,
+        no_time, no_time, no_time, no_text,
+    ).where(col(Guardianship.profile_id).in_(profile_ids), col(Guardianship.ended_at).is_(None))
+    union = sa.union_all(care, grants, guardians).subquery()
+    return sa.select(union).order_by(union.c.kind, union.c.id)
 
 
 def authorize(
@@ -188,9 +286,12 @@ def record_refusal(
     grouped line (:mod:`mes_app.services.access_history`), never who made them.
     """
     if profile_id is None:
-        facts = None
-    elif facts is _UNSET:
-        facts = load_profile_facts(session, profile_id)
+        known: ProfileFacts | None = None
+    elif isinstance(facts, ProfileFacts) or facts is None:
+        known = facts
+    else:  # not given
+        known = load_profile_facts(session, profile_id)
+    facts = known
     former: frozenset[int] = frozenset()
     if actor_user_id is not None and facts is not None:
         former = frozenset(session.exec(select(Guardianship.user_id).where(
@@ -246,11 +347,12 @@ def extend_line(session: Session, profile_id: int, key: LineKey, *, now: datetim
     newest = session.exec(
         select(AccessLine)
         .where(AccessLine.profile_id == profile_id)
-        .order_by(AccessLine.last_at.desc(), AccessLine.id.desc())
+        .order_by(col(AccessLine.last_at).desc(), col(AccessLine.id).desc())
         .limit(1)
     ).first()
     if newest is not None and _key_of(newest) == key:
-        c = AccessLine.__table__.c
+        table = AccessLine.__table__  # pyright: ignore[reportAttributeAccessIssue]
+        c = table.c
         at = sa.literal(now, type_=c["last_at"].type)
         values: dict = {"count": c["count"] + 1,
                         "last_at": sa.case((c["last_at"] < at, at), else_=c["last_at"]),
@@ -261,7 +363,7 @@ def extend_line(session: Session, profile_id: int, key: LineKey, *, now: datetim
                 (sa.or_(c["min_target_id"].is_(None), c["min_target_id"] > tid), tid), else_=c["min_target_id"])
             values["max_target_id"] = sa.case(
                 (sa.or_(c["max_target_id"].is_(None), c["max_target_id"] < tid), tid), else_=c["max_target_id"])
-        session.execute(sa.update(AccessLine.__table__).where(c["id"] == newest.id).values(**values))
+        session.execute(sa.update(table).where(c["id"] == newest.id).values(**values))
         session.expire(newest)
         return
     session.add(AccessLine(
@@ -284,7 +386,7 @@ def document_switches(session: Session, document_ids: list[int]) -> dict[int, di
     switches: dict[int, dict[tuple[str, int], bool]] = {doc_id: {} for doc_id in document_ids}
     if not document_ids:
         return switches
-    for grant in session.exec(select(DocumentGrant).where(DocumentGrant.document_id.in_(document_ids))):
+    for grant in session.exec(select(DocumentGrant).where(col(DocumentGrant.document_id).in_(document_ids))):
         grantee = grant.share_link_id if grant.grantee_kind == "share_link" else grant.grantee_user_id
         if grantee is not None:
             switches[grant.document_id][(grant.grantee_kind, grantee)] = grant.allowed

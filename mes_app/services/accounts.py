@@ -236,11 +236,14 @@ def resolve_session(session: Session, secret: str | None, *, now: datetime) -> I
     """The identity behind a cookie secret, or None when missing, unknown, expired or revoked."""
     if not secret or not isinstance(secret, str) or len(secret) > 200:
         return None
-    row = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_secret(secret))).first()
-    if row is None or row.revoked_at is not None or now >= row.expires_at:
+    found = session.exec(
+        select(AuthSession, User).join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.token_hash == hash_secret(secret))
+    ).first()  # one query: it runs before every event
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    if user is None:
+    row, user = found
+    if row.revoked_at is not None or now >= row.expires_at:
         return None
     return Identity(user.id, user.role, user.display_name, user.email, row.id)
 

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
@@ -59,7 +59,7 @@ class AppointmentView:
     reason: str
     note: str
     status: str  # planned | proposed | cancelled | declined
-    author_role: str
+    by_professional: bool  # proposed by a professional: the page names them
     author_name: str
     editable: bool
     cancellable: bool
@@ -130,6 +130,8 @@ def _load(session: Session, appointment_id: object) -> models.Appointment:
 
 
 def _author_role(via: Via | None) -> str:
+    if via is None:
+        return "patient"
     return {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}.get(via, "patient")
 
 
@@ -145,7 +147,7 @@ def _cancel_action(actor: UserActor, facts: ProfileFacts, row: models.Appointmen
 
 
 def _view(row: models.Appointment, actor: UserActor, facts: ProfileFacts, now: datetime,
-          names: dict[int, str], given_names: dict[int, str]) -> AppointmentView:
+          names: dict[int | None, str], given_names: dict[int, str]) -> AppointmentView:
     target = _target(row)
     is_open = row.status in OPEN_STATUSES
     may_update = decide(actor, Action.UPDATE, facts, target, now).allowed
@@ -165,7 +167,7 @@ def _view(row: models.Appointment, actor: UserActor, facts: ProfileFacts, now: d
         reason=row.reason or "",
         note=row.note or "",
         status=row.status,
-        author_role=row.author_role,
+        by_professional=row.author_role == "professional",
         author_name=names.get(row.author_user_id, ""),
         editable=is_open and may_update,
         cancellable=is_open and (may_update or may_manage) and row.starts_at >= now - timedelta(hours=12),
@@ -182,22 +184,24 @@ def _view(row: models.Appointment, actor: UserActor, facts: ProfileFacts, now: d
     )
 
 
-def _names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+def _names(session: Session, user_ids: Iterable[int | None]) -> dict[int | None, str]:
     ids = {uid for uid in user_ids if uid is not None}
     if not ids:
         return {}
-    return {u.id: u.display_name for u in session.exec(select(models.User).where(models.User.id.in_(ids)))}
+    return {u.id: u.display_name for u in session.exec(select(models.User).where(col(models.User.id).in_(ids)))}
 
 
 def _given_names(session: Session, profile_ids: Iterable[int]) -> dict[int, str]:
     ids = set(profile_ids)
     if not ids:
         return {}
-    return {p.id: p.given_name for p in session.exec(select(models.Profile).where(models.Profile.id.in_(ids)))}
+    return {p.id: p.given_name for p in session.exec(select(models.Profile).where(col(models.Profile.id).in_(ids)))}
 
 
 def _single_view(session: Session, actor: UserActor, row: models.Appointment, now: datetime) -> AppointmentView:
     facts = load_profile_facts(session, row.profile_id)
+    if facts is None:
+        raise NotFound()
     return _view(row, actor, facts, now, _names(session, [row.author_user_id]),
                  _given_names(session, [row.profile_id]))
 
@@ -220,7 +224,10 @@ def list_upcoming(
     facts_by_pid: dict[int, ProfileFacts] = {}
     for pid in pids:
         authorize(session, actor, Action.READ, pid, _target(), now=now, target_kind="appointments")
-        facts_by_pid[pid] = load_profile_facts(session, pid)
+        facts = load_profile_facts(session, pid)
+        if facts is None:
+            raise NotFound()
+        facts_by_pid[pid] = facts
     session.commit()
     if not pids:
         return []
@@ -229,11 +236,11 @@ def list_upcoming(
     rows = session.exec(
         select(models.Appointment)
         .where(
-            models.Appointment.profile_id.in_(pids),
-            models.Appointment.starts_at >= start_of_today.astimezone(timezone.utc),
-            models.Appointment.status.in_(statuses),
+            col(models.Appointment.profile_id).in_(pids),
+            models.Appointment.starts_at >= start_of_today.astimezone(UTC),
+            col(models.Appointment.status).in_(statuses),
         )
-        .order_by(models.Appointment.starts_at, models.Appointment.id)
+        .order_by(col(models.Appointment.starts_at), col(models.Appointment.id))
     ).all()
     visible = [r for r in rows if decide(actor, Action.READ, facts_by_pid[r.profile_id], _target(r), now).visible]
     visible = visible[:limit]
@@ -253,12 +260,16 @@ def get_appointment(session: Session, actor: UserActor, appointment_id: object, 
 # --------------------------------------------------------------------------- changes
 
 
-def add_appointment(session: Session, actor: UserActor, profile_id: object, form: object, *, now: datetime) -> AppointmentView:
+def add_appointment(
+    session: Session, actor: UserActor, profile_id: object, form: object, *, now: datetime
+) -> AppointmentView:
     """The family adds a planned appointment; a professional of the care team proposes one."""
     pid = v.parse_id(profile_id)
     decision = authorize(session, actor, Action.CREATE, pid, _target(), now=now, target_kind="appointments")
     values = parse_form(form, now=now)
     profile = session.get(models.Profile, pid)
+    if profile is None:
+        raise NotFound()
     if _local(values.starts_at).date() < profile.birth_date:
         raise ValidationError("error.before_birth", field="starts_at")
     role = _author_role(decision.via)
@@ -276,7 +287,9 @@ def add_appointment(session: Session, actor: UserActor, profile_id: object, form
     return _single_view(session, actor, row, now)
 
 
-def update_appointment(session: Session, actor: UserActor, appointment_id: object, form: object, *, now: datetime) -> AppointmentView:
+def update_appointment(
+    session: Session, actor: UserActor, appointment_id: object, form: object, *, now: datetime
+) -> AppointmentView:
     row = _load(session, appointment_id)
     authorize(session, actor, Action.UPDATE, row.profile_id, _target(row), now=now, target_kind="appointments",
               target_id=row.id)
@@ -284,6 +297,8 @@ def update_appointment(session: Session, actor: UserActor, appointment_id: objec
         raise ValidationError("appointments.error.closed")
     values = parse_form(form, now=now)
     profile = session.get(models.Profile, row.profile_id)
+    if profile is None:
+        raise NotFound()
     if _local(values.starts_at).date() < profile.birth_date:
         raise ValidationError("error.before_birth", field="starts_at")
     for name, value in vars(values).items():
@@ -297,6 +312,8 @@ def update_appointment(session: Session, actor: UserActor, appointment_id: objec
 def cancel_appointment(session: Session, actor: UserActor, appointment_id: object, *, now: datetime) -> AppointmentView:
     row = _load(session, appointment_id)
     facts = load_profile_facts(session, row.profile_id)
+    if facts is None:
+        raise NotFound()
     action = _cancel_action(actor, facts, row, now)
     decision = authorize(session, actor, action, row.profile_id, _target(row), now=now,
                          target_kind="appointments", target_id=row.id)
@@ -310,7 +327,9 @@ def cancel_appointment(session: Session, actor: UserActor, appointment_id: objec
     return _single_view(session, actor, row, now)
 
 
-def answer_proposal(session: Session, actor: UserActor, appointment_id: object, accept: object, *, now: datetime) -> AppointmentView:
+def answer_proposal(
+    session: Session, actor: UserActor, appointment_id: object, accept: object, *, now: datetime
+) -> AppointmentView:
     """The patient or a guardian accepts (-> planned) or declines (-> declined) a proposal."""
     if not isinstance(accept, bool):
         raise ValidationError("error.invalid_choice", field="accept")
@@ -337,8 +356,8 @@ def _ics_event(row: models.Appointment, given_name: str, now: datetime, host: st
     event = Event()
     event.add("uid", f"mes-appointment-{row.id}@{host}")
     event.add("dtstamp", now)
-    event.add("dtstart", row.starts_at.astimezone(timezone.utc))
-    event.add("dtend", (row.ends_at or row.starts_at + timedelta(minutes=30)).astimezone(timezone.utc))
+    event.add("dtstart", row.starts_at.astimezone(UTC))
+    event.add("dtend", (row.ends_at or row.starts_at + timedelta(minutes=30)).astimezone(UTC))
     event.add("summary", f"{given_name} · {row.title}" if given_name else row.title)
     event.add("status", ICS_STATUS.get(row.status, "CONFIRMED"))
     if row.location:
@@ -346,7 +365,7 @@ def _ics_event(row: models.Appointment, given_name: str, now: datetime, host: st
     details = [x for x in (row.practitioner, row.reason, row.note) if x]
     if details:
         event.add("description", "\n".join(details))
-    event.add("last-modified", row.updated_at.astimezone(timezone.utc))
+    event.add("last-modified", row.updated_at.astimezone(UTC))
     return event
 
 
@@ -380,18 +399,21 @@ def export_all_ics(session: Session, actor: UserActor, profile_ids: object, *, n
     if not isinstance(profile_ids, (list, tuple)) or len(profile_ids) > 50:
         raise ValidationError("error.invalid_id")
     pids = list(dict.fromkeys(v.parse_id(pid) for pid in profile_ids))
-    facts_by_pid = {}
+    facts_by_pid: dict[int, ProfileFacts] = {}
     for pid in pids:
         authorize(session, actor, Action.READ, pid, _target(), now=now, target_kind="appointments")
-        facts_by_pid[pid] = load_profile_facts(session, pid)
+        facts = load_profile_facts(session, pid)
+        if facts is None:
+            raise NotFound()
+        facts_by_pid[pid] = facts
     session.commit()
     rows = []
     if pids:
         rows = session.exec(
             select(models.Appointment)
-            .where(models.Appointment.profile_id.in_(pids),
-                   models.Appointment.status.in_(("planned", "proposed", "cancelled")))
-            .order_by(models.Appointment.starts_at, models.Appointment.id)
+            .where(col(models.Appointment.profile_id).in_(pids),
+                   col(models.Appointment.status).in_(("planned", "proposed", "cancelled")))
+            .order_by(col(models.Appointment.starts_at), col(models.Appointment.id))
         ).all()
     given = _given_names(session, pids)
     events = [

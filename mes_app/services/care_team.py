@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from mes_app.db.models import AccessEvent, CareRelationship, Profile, User
 from mes_app.domain import validation as v
@@ -97,9 +97,9 @@ def list_care_team(session: Session, actor: UserActor, profile_id: object, *, no
     session.commit()
     rows = session.exec(
         select(CareRelationship, User)
-        .join(User, User.id == CareRelationship.professional_user_id)
+        .join(User, col(User.id) == CareRelationship.professional_user_id)
         .where(CareRelationship.profile_id == pid, CareRelationship.status != "removed")
-        .order_by(CareRelationship.created_at.desc(), CareRelationship.id.desc())
+        .order_by(col(CareRelationship.created_at).desc(), col(CareRelationship.id).desc())
     ).all()
     return [
         CareMemberView(
@@ -124,7 +124,7 @@ def add_professional(
     existing = session.exec(
         select(CareRelationship)
         .where(CareRelationship.profile_id == pid, CareRelationship.professional_user_id == user.id)
-        .order_by(CareRelationship.id.desc())
+        .order_by(col(CareRelationship.id).desc())
     ).first()
     if existing is not None and existing.status == "active" and (existing.ends_at is None or existing.ends_at > now):
         raise ValidationError("error.already_in_care_team")
@@ -170,15 +170,21 @@ def set_status(
     session.commit()
 
 
-def block_professional(session: Session, actor: UserActor, profile_id: object, relationship_id: object, *, now: datetime) -> None:
+def block_professional(
+    session: Session, actor: UserActor, profile_id: object, relationship_id: object, *, now: datetime
+) -> None:
     set_status(session, actor, profile_id, relationship_id, "blocked", now=now)
 
 
-def unblock_professional(session: Session, actor: UserActor, profile_id: object, relationship_id: object, *, now: datetime) -> None:
+def unblock_professional(
+    session: Session, actor: UserActor, profile_id: object, relationship_id: object, *, now: datetime
+) -> None:
     set_status(session, actor, profile_id, relationship_id, "active", now=now)
 
 
-def remove_professional(session: Session, actor: UserActor, profile_id: object, relationship_id: object, *, now: datetime) -> None:
+def remove_professional(
+    session: Session, actor: UserActor, profile_id: object, relationship_id: object, *, now: datetime
+) -> None:
     set_status(session, actor, profile_id, relationship_id, "removed", now=now)
 
 
@@ -197,6 +203,8 @@ def my_patients(session: Session, actor: UserActor, *, now: datetime, lang: str 
             )
         ).one()
         profile = session.get(Profile, p.id)
+        if profile is None:  # listed among the accessible profiles a moment ago
+            continue
         result.append(PatientView(
             id=p.id, name=p.name, given_name=p.given_name,
             age_label=age_label(profile.birth_date, today, lang), last_access=_iso(last),

@@ -12,10 +12,10 @@ shared one by one through the per-document switches (``services.documents``); th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db.models import CaregiverGrant, Profile, User
 from mes_app.domain import validation as v
@@ -90,7 +90,7 @@ def parse_end(value: object, *, now: datetime) -> datetime | None:
     if day > date(today.year + MAX_YEARS_AHEAD, 12, 31):
         raise ValidationError("error.out_of_range", field="ends_on")
     next_midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
-    return next_midnight.astimezone(timezone.utc)
+    return next_midnight.astimezone(UTC)
 
 
 def _ends_on(ends_at: datetime | None) -> str:
@@ -142,6 +142,8 @@ def invite_caregiver(
     scope = parse_scope(sections)
     ends_at = parse_end(ends_on, now=now)
     profile = session.get(Profile, pid)
+    if profile is None:
+        raise NotFound()
     owner = session.get(User, profile.owner_user_id) if profile.owner_user_id else None
     if address in invitations.guardian_emails(session, pid) or (owner is not None and owner.email == address):
         raise ValidationError("error.caregiver_manages")
@@ -157,13 +159,15 @@ def _current_caregiver_emails(session: Session, pid: int, now: datetime) -> set[
     """The addresses of the caregivers listed to the managers (not revoked, not ended)."""
     rows = session.exec(
         select(User.email, CaregiverGrant.ends_at)
-        .join(CaregiverGrant, CaregiverGrant.grantee_user_id == User.id)
-        .where(CaregiverGrant.profile_id == pid, CaregiverGrant.revoked_at.is_(None))
+        .join(CaregiverGrant, col(CaregiverGrant.grantee_user_id) == User.id)
+        .where(CaregiverGrant.profile_id == pid, col(CaregiverGrant.revoked_at).is_(None))
     ).all()
     return {email for email, ends_at in rows if ends_at is None or ends_at > now}
 
 
-def pending_caregivers(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[PendingCaregiverView]:
+def pending_caregivers(
+    session: Session, actor: UserActor, profile_id: object, *, now: datetime
+) -> list[PendingCaregiverView]:
     """The profile's caregiver invitations waiting for an answer, oldest first (MANAGE)."""
     return [
         _pending_view(sent)
@@ -189,15 +193,17 @@ def list_caregivers(
     session.commit()
     rows = session.exec(
         select(CaregiverGrant, User)
-        .join(User, User.id == CaregiverGrant.grantee_user_id)
-        .where(CaregiverGrant.profile_id == pid, CaregiverGrant.revoked_at.is_(None))
-        .order_by(CaregiverGrant.created_at.desc(), CaregiverGrant.id.desc())
+        .join(User, col(User.id) == CaregiverGrant.grantee_user_id)
+        .where(CaregiverGrant.profile_id == pid, col(CaregiverGrant.revoked_at).is_(None))
+        .order_by(col(CaregiverGrant.created_at).desc(), col(CaregiverGrant.id).desc())
     ).all()
     views = [_view(grant, user, session, now) for grant, user in rows]
     return [view for view in views if include_ended or view.status == "active"]
 
 
-def revoke_caregiver(session: Session, actor: UserActor, profile_id: object, grant_id: object, *, now: datetime) -> None:
+def revoke_caregiver(
+    session: Session, actor: UserActor, profile_id: object, grant_id: object, *, now: datetime
+) -> None:
     """End a grant now: the caregiver's next event shows nothing of this profile. The access
     history records who revoked it."""
     pid, decision = _manage(session, actor, profile_id, now=now)

@@ -24,14 +24,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from mes_app.db import models
+from mes_app.db import models, table_of
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, LinkActor, Section, Target, UserActor, format_sections, link_status, parse_sections
+from mes_app.domain.access import (
+    Action,
+    LinkActor,
+    Section,
+    Target,
+    UserActor,
+    format_sections,
+    link_status,
+    parse_sections,
+)
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
-from mes_app.domain.link_tokens import hash_link_secret, new_link_secret
+from mes_app.domain.link_tokens import hash_link_secret, hash_new_link_secret, new_link_secret
 from mes_app.services.access_facts import authorize, load_link_facts
 from mes_app.services.summary import build_link_summary
 
@@ -110,7 +119,7 @@ def _card(session: Session, pid: int) -> models.EmergencyCard | None:
 def _active_links(session: Session, pid: int) -> list[models.ShareLink]:
     return list(session.exec(select(models.ShareLink).where(
         models.ShareLink.profile_id == pid, models.ShareLink.purpose == PURPOSE,
-        models.ShareLink.revoked_at.is_(None))).all())
+        col(models.ShareLink.revoked_at).is_(None))).all())
 
 
 def _link_sections(chosen: frozenset[Section]) -> str:
@@ -123,9 +132,14 @@ def _chosen(card: models.EmergencyCard | None) -> frozenset[Section]:
     return frozenset(s for s in parse_sections(card.sections) if s in CARD_SECTIONS)
 
 
+def _is_live(session: Session, link: models.ShareLink, now: datetime) -> bool:
+    facts = load_link_facts(session, link.id)
+    return facts is not None and link_status(facts, now) == "active"
+
+
 def _view(session: Session, pid: int, now: datetime) -> CardView:
     card = _card(session, pid)
-    live = [link for link in _active_links(session, pid) if link_status(load_link_facts(session, link.id), now) == "active"]
+    live = [link for link in _active_links(session, pid) if _is_live(session, link, now)]
     link = max(live, key=lambda r: (r.created_at, r.id)) if live else None
     chosen = _chosen(card)
     return CardView(
@@ -195,7 +209,7 @@ def turn_on(session: Session, actor: UserActor, profile_id: object, *, now: date
         session.add(link)
     secret = new_link_secret()
     session.add(models.ShareLink(
-        profile_id=pid, token_hash=hash_link_secret(secret), label="", purpose=PURPOSE,
+        profile_id=pid, token_hash=hash_new_link_secret(secret), label="", purpose=PURPOSE,
         sections=_link_sections(_chosen(card)), created_by_user_id=actor.user_id, created_at=now,
         expires_at=now + CARD_LIFETIME, max_passcode_attempts=0,
     ))
@@ -229,7 +243,7 @@ def resolve(session: Session, secret: object, *, now: datetime) -> Opening:
     link = session.exec(select(models.ShareLink).where(models.ShareLink.token_hash == token_hash)).first()
     if link is None or link.purpose != PURPOSE:
         return Opening("not_found")
-    if link_status(load_link_facts(session, link.id), now) != "active":
+    if not _is_live(session, link, now):
         return Opening("off")
     return Opening("active", link.id)
 
@@ -259,8 +273,8 @@ def open_card(session: Session, link_id: object, *, name: object, role: object, 
     chosen = _chosen(card)
     if summary.identity is None:
         raise NotFound()
-    session.execute(sa.update(models.ShareLink.__table__).where(models.ShareLink.__table__.c.id == link.id)
-                    .values(last_opened_at=now))
+    links = table_of(models.ShareLink)
+    session.execute(sa.update(links).where(links.c.id == link.id).values(last_opened_at=now))
     session.commit()
 
     def part(section: Section, rows):  # noqa: ANN001, ANN202
@@ -300,7 +314,8 @@ def recent_openings(session: Session, profile_ids: list[int], *, since: datetime
     if not profile_ids:
         return []
     rows = session.exec(select(models.AccessEvent).where(
-        models.AccessEvent.profile_id.in_(profile_ids), models.AccessEvent.via == PURPOSE,
+        col(models.AccessEvent.profile_id).in_(profile_ids), models.AccessEvent.via == PURPOSE,
         models.AccessEvent.action == "read", models.AccessEvent.occurred_at >= since,
-    ).order_by(models.AccessEvent.occurred_at.desc(), models.AccessEvent.id.desc()).limit(50)).all()
-    return [CardOpening(r.id, r.profile_id, r.actor_label or "", r.occurred_at) for r in rows]
+    ).order_by(col(models.AccessEvent.occurred_at).desc(), col(models.AccessEvent.id).desc()).limit(50)).all()
+    return [CardOpening(r.id, r.profile_id, r.actor_label or "", r.occurred_at)
+            for r in rows if r.profile_id is not None]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db.models import CaregiverGrant, GuardianInvitation, Guardianship, Profile, User
 from mes_app.domain import validation as v
@@ -98,7 +98,7 @@ def _record(session: Session, actor: UserActor, row: GuardianInvitation, action:
 def _pending(pid: int, now: datetime, roles: tuple[str, ...] = GUARDIAN_ROLES):  # noqa: ANN202 - a where clause
     return (
         GuardianInvitation.profile_id == pid,
-        GuardianInvitation.role.in_(roles),
+        col(GuardianInvitation.role).in_(roles),
         GuardianInvitation.status == "pending",
         GuardianInvitation.expires_at > now,
     )
@@ -117,6 +117,8 @@ def invite_guardian(
     offered = v.parse_choice(role, GUARDIAN_ROLES, field="role")
     decision = authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind=TARGET_KIND)
     profile = session.get(Profile, pid)
+    if profile is None:
+        raise NotFound()
     if not may_be_offered(profile.kind, offered):
         raise ValidationError("error.guardian_own_profile")
     # The managers already see every guardian's address: saying so reveals nothing new.
@@ -128,8 +130,8 @@ def invite_guardian(
 def guardian_emails(session: Session, profile_id: int) -> list[str]:
     """The addresses of the profile's active guardians (which its managers already see)."""
     return list(session.exec(
-        select(User.email).join(Guardianship, Guardianship.user_id == User.id)
-        .where(Guardianship.profile_id == profile_id, Guardianship.ended_at.is_(None))
+        select(User.email).join(Guardianship, col(Guardianship.user_id) == User.id)
+        .where(Guardianship.profile_id == profile_id, col(Guardianship.ended_at).is_(None))
     ).all())
 
 
@@ -150,6 +152,9 @@ def create_invitation(
     The account with that address *now* is the invitee, if any; the view returned is the same
     either way. At most one pending invitation per address and kind of offer, and
     :data:`MAX_PENDING_PER_PROFILE` per kind."""
+    if decision.via is None:  # an allowed MANAGE always says through which relationship
+        raise Forbidden()
+    via = decision.via
     roles = CAREGIVER_ROLES if role == CAREGIVER_ROLE else GUARDIAN_ROLES
     pending = session.exec(select(GuardianInvitation).where(*_pending(profile_id, now, roles))).all()
     if any(row.invitee_email == address for row in pending):
@@ -165,10 +170,10 @@ def create_invitation(
     _facts(row)  # the domain's checks on the offer (a caregiver offer has a scope, ...)
     session.add(row)
     session.flush()
-    _record(session, actor, row, "invite", decision.via.value, now)
+    _record(session, actor, row, "invite", via.value, now)
     session.commit()
     inviter = session.get(User, actor.user_id)
-    return _sent_view(row, inviter.display_name)
+    return _sent_view(row, inviter.display_name if inviter is not None else "")
 
 
 def _sent_view(row: GuardianInvitation, inviter_name: str) -> SentInvitationView:
@@ -190,9 +195,9 @@ def sent_invitations(
     session.commit()
     rows = session.exec(
         select(GuardianInvitation, User.display_name)
-        .join(User, User.id == GuardianInvitation.invited_by_user_id)
+        .join(User, col(User.id) == GuardianInvitation.invited_by_user_id)
         .where(*_pending(pid, now, roles))
-        .order_by(GuardianInvitation.created_at, GuardianInvitation.id)
+        .order_by(col(GuardianInvitation.created_at), col(GuardianInvitation.id))
     ).all()
     return [_sent_view(row, name) for row, name in rows]
 
@@ -212,14 +217,14 @@ def invitations_for_me(session: Session, actor: UserActor, *, now: datetime) -> 
     """The actor's live invitations, oldest first: inviter's name and child's first name only."""
     rows = session.exec(
         select(GuardianInvitation, Profile.given_name, User.display_name)
-        .join(Profile, Profile.id == GuardianInvitation.profile_id)
-        .join(User, User.id == GuardianInvitation.invited_by_user_id)
+        .join(Profile, col(Profile.id) == GuardianInvitation.profile_id)
+        .join(User, col(User.id) == GuardianInvitation.invited_by_user_id)
         .where(
             GuardianInvitation.invitee_user_id == actor.user_id,
             GuardianInvitation.status == "pending",
             GuardianInvitation.expires_at > now,
         )
-        .order_by(GuardianInvitation.created_at, GuardianInvitation.id)
+        .order_by(col(GuardianInvitation.created_at), col(GuardianInvitation.id))
     ).all()
     views = []
     for row, given_name, inviter_name in rows:
@@ -255,7 +260,7 @@ def _grant_caregiver_access(session: Session, row: GuardianInvitation, now: date
     held = session.exec(
         select(CaregiverGrant).where(
             CaregiverGrant.profile_id == row.profile_id, CaregiverGrant.grantee_user_id == offer.grantee_user_id,
-            CaregiverGrant.revoked_at.is_(None),
+            col(CaregiverGrant.revoked_at).is_(None),
         )
     ).all()
     for grant in held:
@@ -283,7 +288,7 @@ def _become_guardian(session: Session, actor: UserActor, row: GuardianInvitation
             select(Guardianship).where(
                 Guardianship.profile_id == row.profile_id,
                 Guardianship.user_id == changes.ending_guardian_user_id,
-                Guardianship.ended_at.is_(None),
+                col(Guardianship.ended_at).is_(None),
             )
         ).first()
         if leaving is not None:

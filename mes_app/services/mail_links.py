@@ -20,7 +20,9 @@ from mes_app.domain.link_tokens import hash_link_secret, new_link_secret
 Row = TypeVar("Row", bound=SQLModel)
 
 
-def open_link(session: Session, table: type[Row], user_id: int, *, now: datetime, lifetime: timedelta) -> tuple[str, datetime]:
+def open_link(
+    session: Session, table: type[Row], user_id: int, *, now: datetime, lifetime: timedelta
+) -> tuple[str, datetime]:
     """A new link for ``user_id`` (older open ones end): the secret to mail and when it expires."""
     end_open_links(session, table, user_id, now)
     secret = new_link_secret()

@@ -249,16 +249,20 @@ def _authorize(session: Session, actor: UserActor, profile_id: object, now: date
     return pid, profile, decision
 
 
-def preview_import(session: Session, actor: UserActor, profile_id: object, data: object, *, now: datetime) -> ImportPreview:
+def preview_import(
+    session: Session, actor: UserActor, profile_id: object, data: object, *, now: datetime
+) -> ImportPreview:
     """Check the file without storing anything."""
     _pid, profile, _decision = _authorize(session, actor, profile_id, now)
     session.commit()
     parsed = parse_csv(data, birth_date=profile.birth_date, now=now)
     rows = [
-        PreviewRow(line, f"{r.measured_at.astimezone(ZoneInfo(DEFAULT_TIMEZONE)):%Y-%m-%d %H:%M}", r.kind, r.value, r.value_secondary, r.unit)
+        PreviewRow(line, f"{r.measured_at.astimezone(ZoneInfo(DEFAULT_TIMEZONE)):%Y-%m-%d %H:%M}", r.kind, r.value,
+                   r.value_secondary, r.unit)
         for line, r in parsed.readings[:PREVIEW_ROWS]
     ]
-    return ImportPreview(parsed.total, len(parsed.readings), rows, parsed.errors[:MAX_REPORTED_ERRORS], len(parsed.errors))
+    return ImportPreview(parsed.total, len(parsed.readings), rows, parsed.errors[:MAX_REPORTED_ERRORS],
+                         len(parsed.errors))
 
 
 def run_import(session: Session, actor: UserActor, profile_id: object, data: object, *, now: datetime) -> int:
@@ -268,7 +272,8 @@ def run_import(session: Session, actor: UserActor, profile_id: object, data: obj
     if parsed.errors:
         session.rollback()
         raise ValidationError("error.import_has_errors", count=len(parsed.errors))
-    role = {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}.get(decision.via, "patient")
+    roles = {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}
+    role = roles.get(decision.via, "patient") if decision.via is not None else "patient"
     rows = [
         {
             "profile_id": pid, "author_user_id": actor.user_id, "author_role": role, "created_at": now,

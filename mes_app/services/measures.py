@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from mes_app import i18n
 from mes_app.charts import measures as charts
@@ -16,8 +16,8 @@ from mes_app.db.models import Measure, Profile, User
 from mes_app.domain import growth
 from mes_app.domain import measures as m
 from mes_app.domain import validation as v
-from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide
+from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services.access_facts import authorize, load_profile_facts
 
@@ -42,13 +42,17 @@ def format_value(measure: Measure, lang: str = "fr") -> str:
     return number(measure.value)
 
 
-def latest_measures(session: Session, actor: UserActor, profile_id: object, *, now: datetime, lang: str = "fr") -> list[MeasureView]:
+def latest_measures(
+    session: Session, actor: UserActor, profile_id: object, *, now: datetime, lang: str = "fr"
+) -> list[MeasureView]:
     pid = v.parse_id(profile_id)
     authorize(session, actor, Action.READ, pid, Target(Section.MEASURES), now=now, target_kind="measures")
     session.commit()
     facts = load_profile_facts(session, pid)
+    if facts is None:
+        raise NotFound()
     rows = session.exec(
-        select(Measure).where(Measure.profile_id == pid).order_by(Measure.measured_at.desc())
+        select(Measure).where(Measure.profile_id == pid).order_by(col(Measure.measured_at).desc())
     ).all()
     latest: dict[str, Measure] = {}
     for row in rows:
@@ -140,12 +144,14 @@ def _authorize_read(session: Session, actor: UserActor, profile_id: object, *, n
     authorize(session, actor, Action.READ, pid, Target(Section.MEASURES), now=now, target_kind="measures")
     session.commit()
     facts = load_profile_facts(session, pid)
+    if facts is None:
+        raise NotFound()
     sees_hidden = decide(actor, Action.READ, facts, _read_target(True), now).visible
     return pid, facts, sees_hidden
 
 
 def _visible(query, sees_hidden: bool):
-    return query if sees_hidden else query.where(Measure.hidden_from_professionals.is_(False))
+    return query if sees_hidden else query.where(col(Measure.hidden_from_professionals).is_(False))
 
 
 def _local(moment: datetime) -> datetime:
@@ -170,6 +176,8 @@ def _profile(session: Session, pid: int) -> Profile:
 
 
 def _author_role(via: Via | None) -> str:
+    if via is None:
+        return "patient"
     return {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}.get(via, "patient")
 
 
@@ -247,14 +255,17 @@ def list_entries(session: Session, actor: UserActor, profile_id: object, kind: o
     count = v.parse_optional_int(limit, field="limit", min_value=1, max_value=MAX_ENTRIES, required=True)
     pid, facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
     query = _visible(select(Measure).where(Measure.profile_id == pid, Measure.kind == spec.key), sees_hidden)
-    rows = session.exec(query.order_by(Measure.measured_at.desc(), Measure.id.desc()).limit(count + 1)).all()
+    rows = session.exec(query.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(count + 1)).all()
     more = len(rows) > count
     rows = rows[:count]
     ids = {row.author_user_id for row in rows if row.author_user_id is not None}
-    names = {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
+    names: dict[int | None, str] = (
+        {u.id: u.display_name for u in session.exec(select(User).where(col(User.id).in_(ids))).all()} if ids else {}
+    )
     views = []
     for row in rows:
-        editable = row.source not in READ_ONLY_SOURCES and decide(actor, Action.UPDATE, facts, _entry_target(row), now).allowed
+        editable = (row.source not in READ_ONLY_SOURCES
+                    and decide(actor, Action.UPDATE, facts, _entry_target(row), now).allowed)
         views.append(EntryView(
             id=row.id, kind=row.kind, value=_value_text(spec, row.value, row.value_secondary, lang),
             when=_when_text(row.measured_at, lang), source=row.source, author_role=row.author_role,
@@ -289,12 +300,12 @@ def _points(session: Session, pid: int, kind: str, sees_hidden: bool, since: dat
         Measure.profile_id == pid, Measure.kind == kind)
     if since is not None:
         query = query.where(Measure.measured_at >= since)
-    query = _visible(query, sees_hidden).order_by(Measure.measured_at, Measure.id)
+    query = _visible(query, sees_hidden).order_by(col(Measure.measured_at), col(Measure.id))
     return [_Point(_aware(at), value, secondary, loinc) for at, value, secondary, loinc in session.exec(query).all()]
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _bmi_points(weights: list[_Point], heights: list[_Point], *, child: bool) -> list[_Point]:
@@ -317,7 +328,9 @@ def _bmi_points(weights: list[_Point], heights: list[_Point], *, child: bool) ->
     return out
 
 
-def _kind_points(session: Session, pid: int, kind: str, sees_hidden: bool, since: datetime | None, child: bool) -> list[_Point]:
+def _kind_points(
+    session: Session, pid: int, kind: str, sees_hidden: bool, since: datetime | None, child: bool
+) -> list[_Point]:
     if kind != "bmi":
         return _points(session, pid, kind, sees_hidden, since)
     weights = _points(session, pid, "weight", sees_hidden, since)
@@ -335,13 +348,13 @@ def _last_two(session: Session, pid: int, kind: str, sees_hidden: bool, child: b
     if kind == "bmi":
         weights = _visible(select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
                            .where(Measure.profile_id == pid, Measure.kind == "weight"), sees_hidden)
-        recent = [_Point(_aware(a), val, s, lo) for a, val, s, lo in
-                  session.exec(weights.order_by(Measure.measured_at.desc(), Measure.id.desc()).limit(2)).all()]
+        newest = weights.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(2)
+        recent = [_Point(_aware(a), val, s, lo) for a, val, s, lo in session.exec(newest).all()]
         heights = _points(session, pid, "height", sees_hidden, None)
         return _bmi_points(list(reversed(recent)), heights, child=child)
     query = _visible(select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
                      .where(Measure.profile_id == pid, Measure.kind == kind), sees_hidden)
-    rows = session.exec(query.order_by(Measure.measured_at.desc(), Measure.id.desc()).limit(2)).all()
+    rows = session.exec(query.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(2)).all()
     return [_Point(_aware(a), val, s, lo) for a, val, s, lo in reversed(rows)]
 
 
@@ -393,7 +406,8 @@ def _status(spec: m.MeasureKind, last: _Point, profile: Profile, lang: str) -> t
                           recumbent=_recumbent(last.loinc) if spec.key == "height" else None)
     if score is None:
         return "", ""
-    detail = f"P{m.format_number(score.percentile, lang, 0 if score.percentile >= 1 else 1)} · z {_signed(score.z, lang, 2).replace('=', '0')}"
+    percentile = m.format_number(score.percentile, lang, 0 if score.percentile >= 1 else 1)
+    detail = f"P{percentile} · z {_signed(score.z, lang, 2).replace('=', '0')}"
     return f"growth.{indicator}.{score.category}", detail
 
 
@@ -408,7 +422,9 @@ def _recumbent(loinc: str) -> bool | None:
 # --------------------------------------------------------------------------- overview and charts
 
 
-def overview(session: Session, actor: UserActor, profile_id: object, *, now: datetime, lang: str = "fr") -> list[KindSummary]:
+def overview(
+    session: Session, actor: UserActor, profile_id: object, *, now: datetime, lang: str = "fr"
+) -> list[KindSummary]:
     """One card per kind with data (BMI derived when weight and height exist)."""
     pid, _facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
     profile = _profile(session, pid)
@@ -420,7 +436,8 @@ def overview(session: Session, actor: UserActor, profile_id: object, *, now: dat
     for kind in m.KINDS:
         if kind not in counts:
             continue
-        summary = _summary(m.KINDS[kind], _last_two(session, pid, kind, sees_hidden, child), profile, lang, counts[kind])
+        last_two = _last_two(session, pid, kind, sees_hidden, child)
+        summary = _summary(m.KINDS[kind], last_two, profile, lang, counts[kind])
         if summary is not None:
             cards.append(summary)
     return cards
@@ -505,7 +522,9 @@ def available_kinds(session: Session, actor: UserActor, profile_id: object, *, n
     return [k for k in m.KINDS if k in kinds]
 
 
-def entry_for_edit(session: Session, actor: UserActor, measure_id: object, *, now: datetime, lang: str = "fr") -> EntryView:
+def entry_for_edit(
+    session: Session, actor: UserActor, measure_id: object, *, now: datetime, lang: str = "fr"
+) -> EntryView:
     """One reading the actor may edit, to prefill the edit form (NotFound/Forbidden otherwise)."""
     row = _load_row(session, measure_id)
     authorize(session, actor, Action.UPDATE, row.profile_id, _entry_target(row), now=now, target_kind="measures",

@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import prevention as rules
 from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, decide
 from mes_app.domain.calendar import local_date
+from mes_app.domain.errors import NotFound
 from mes_app.domain.terminology import ATC
 from mes_app.services.access_facts import authorize, load_profile_facts
 
@@ -108,6 +109,8 @@ def _compute(session: Session, actor: UserActor, profile_id: object, *, now: dat
     session.commit()
     facts = load_profile_facts(session, pid)
     profile = session.get(models.Profile, pid)
+    if facts is None or profile is None:
+        raise NotFound()
 
     def readable(section: Section, row) -> bool:  # noqa: ANN001
         target = Target(section, author_user_id=row.author_user_id, author_role=row.author_role,
@@ -122,7 +125,7 @@ def _compute(session: Session, actor: UserActor, profile_id: object, *, now: dat
     if decide(actor, Action.READ, facts, Target(Section.HISTORY), now).visible:
         encounters = session.exec(
             select(models.Encounter).where(models.Encounter.profile_id == pid,
-                                           models.Encounter.kind.in_(VISIT_KINDS))
+                                           col(models.Encounter.kind).in_(VISIT_KINDS))
         )
         visits = [local_date(e.occurred_at) for e in encounters if readable(Section.HISTORY, e)]
     today = local_date(now)

@@ -12,10 +12,10 @@ from sqlmodel import Session, or_, select
 
 from mes_app.db.models import CaregiverGrant, CareRelationship, Guardianship, Profile, User
 from mes_app.domain import validation as v
-from mes_app.domain.calendar import local_date
 from mes_app.domain.access import Action, Section, Target, UserActor, relationship_to
+from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import ValidationError
-from mes_app.services.access_facts import authorize, load_profile_facts
+from mes_app.services.access_facts import authorize, load_facts_of
 
 SEXES = ("female", "male", "other", "unknown")
 
@@ -82,9 +82,12 @@ def accessible_profiles(session: Session, actor: UserActor, *, now: datetime) ->
             or_(Profile.owner_user_id == uid, Profile.id.in_(guarded), Profile.id.in_(cared), Profile.id.in_(shared))
         )
     ).all()
+    # The facts of every candidate at once (one more query), kept for the rest of the use case:
+    # the capability flags and the service's ``authorize`` read them from there.
+    all_facts = load_facts_of(session, [p.id for p in candidates], owners={p.id: p.owner_user_id for p in candidates})
     views = []
     for profile in candidates:
-        facts = load_profile_facts(session, profile.id)
+        facts = all_facts.get(profile.id)
         via = relationship_to(actor, facts, now) if facts else None
         if via is not None:
             views.append(_view(profile, via.value, local_date(now)))

@@ -7,20 +7,20 @@ record the access → commit. Forms are validated against :mod:`mes_app.domain.r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
-from mes_app.domain.calendar import local_date
 from mes_app.domain.access import Action, Target, UserActor, Via, decide
+from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.record_kinds import EntryKind, FieldSpec, entry_kind
 from mes_app.domain.terminology import load_default
 from mes_app.services.access_facts import authorize, load_profile_facts
 
-MODELS: dict[str, type[SQLModel]] = {
+MODELS: dict[str, type[models.Entry]] = {
     "encounters": models.Encounter,
     "conditions": models.Condition,
     "treatments": models.Treatment,
@@ -153,7 +153,7 @@ def _to_columns(kind: EntryKind, values: dict) -> dict:
     for form_name, column in _DATETIME_COLUMNS.items():
         if form_name in columns:
             day = columns.pop(form_name)
-            columns[column] = datetime.combine(day, time(12, 0), tzinfo=timezone.utc) if day else None
+            columns[column] = datetime.combine(day, time(12, 0), tzinfo=UTC) if day else None
     if kind.key == "vaccinations" and columns.get("code_system") == "http://www.whocc.no/atc":
         concept = load_default().lookup("vaccine", columns["code_system"], columns["code"])
         columns["cvx_code"] = (concept.extra.get("cvx") if concept else None) or None
@@ -163,13 +163,17 @@ def _to_columns(kind: EntryKind, values: dict) -> dict:
 # --------------------------------------------------------------------------- use cases
 
 
-def list_entries(session: Session, actor: UserActor, profile_id: object, kind_key: object, *, now: datetime) -> list[EntryView]:
+def list_entries(
+    session: Session, actor: UserActor, profile_id: object, kind_key: object, *, now: datetime
+) -> list[EntryView]:
     """The entries of one kind the actor may see, newest first; the read is recorded once."""
     kind = _kind(kind_key)
     pid = v.parse_id(profile_id)
     authorize(session, actor, Action.READ, pid, Target(kind.section), now=now, target_kind=kind.key)
     session.commit()
     facts = load_profile_facts(session, pid)
+    if facts is None:
+        raise NotFound()
     model = MODELS[kind.key]
     rows = session.exec(select(model).where(model.profile_id == pid)).all()
     authors = _author_names(session, {row.author_user_id for row in rows})
@@ -185,18 +189,22 @@ def list_entries(session: Session, actor: UserActor, profile_id: object, kind_ke
     return views
 
 
-def _author_names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
+def _author_names(session: Session, user_ids: set[int | None]) -> dict[int | None, str]:
     ids = [uid for uid in user_ids if uid is not None]
     if not ids:
         return {}
-    return {u.id: u.display_name for u in session.exec(select(models.User).where(models.User.id.in_(ids))).all()}
+    return {u.id: u.display_name for u in session.exec(select(models.User).where(col(models.User.id).in_(ids))).all()}
 
 
-def add_entry(session: Session, actor: UserActor, profile_id: object, kind_key: object, form: object, *, now: datetime) -> EntryView:
+def add_entry(
+    session: Session, actor: UserActor, profile_id: object, kind_key: object, form: object, *, now: datetime
+) -> EntryView:
     kind = _kind(kind_key)
     pid = v.parse_id(profile_id)
     decision = authorize(session, actor, Action.CREATE, pid, Target(kind.section), now=now, target_kind=kind.key)
     profile = session.get(models.Profile, pid)
+    if profile is None:
+        raise NotFound()
     values = parse_entry_form(kind, form, birth_date=profile.birth_date, today=local_date(now))
     row = MODELS[kind.key](
         profile_id=pid,
@@ -211,11 +219,16 @@ def add_entry(session: Session, actor: UserActor, profile_id: object, kind_key: 
     return _single_view(session, actor, kind, row, now)
 
 
-def update_entry(session: Session, actor: UserActor, kind_key: object, entry_id: object, form: object, *, now: datetime) -> EntryView:
+def update_entry(
+    session: Session, actor: UserActor, kind_key: object, entry_id: object, form: object, *, now: datetime
+) -> EntryView:
     kind = _kind(kind_key)
     row = _load(session, kind, entry_id)
-    authorize(session, actor, Action.UPDATE, row.profile_id, _target(kind, row), now=now, target_kind=kind.key, target_id=row.id)
+    authorize(session, actor, Action.UPDATE, row.profile_id, _target(kind, row), now=now, target_kind=kind.key,
+              target_id=row.id)
     profile = session.get(models.Profile, row.profile_id)
+    if profile is None:
+        raise NotFound()
     values = parse_entry_form(kind, form, birth_date=profile.birth_date, today=local_date(now))
     for column, value in _to_columns(kind, values).items():
         setattr(row, column, value)
@@ -228,7 +241,8 @@ def update_entry(session: Session, actor: UserActor, kind_key: object, entry_id:
 def delete_entry(session: Session, actor: UserActor, kind_key: object, entry_id: object, *, now: datetime) -> None:
     kind = _kind(kind_key)
     row = _load(session, kind, entry_id)
-    authorize(session, actor, Action.DELETE, row.profile_id, _target(kind, row), now=now, target_kind=kind.key, target_id=row.id)
+    authorize(session, actor, Action.DELETE, row.profile_id, _target(kind, row), now=now, target_kind=kind.key,
+              target_id=row.id)
     session.delete(row)
     session.commit()
 
@@ -241,7 +255,8 @@ def set_hidden_from_professionals(
     if not isinstance(hidden, bool):
         raise ValidationError("error.invalid_choice")
     row = _load(session, kind, entry_id)
-    authorize(session, actor, Action.MANAGE, row.profile_id, _target(kind, row), now=now, target_kind=kind.key, target_id=row.id)
+    authorize(session, actor, Action.MANAGE, row.profile_id, _target(kind, row), now=now, target_kind=kind.key,
+              target_id=row.id)
     row.hidden_from_professionals = hidden
     row.updated_at = now
     session.add(row)
@@ -249,14 +264,14 @@ def set_hidden_from_professionals(
     return _single_view(session, actor, kind, row, now)
 
 
-def _load(session: Session, kind: EntryKind, entry_id: object) -> SQLModel:
+def _load(session: Session, kind: EntryKind, entry_id: object) -> models.Entry:
     row = session.get(MODELS[kind.key], v.parse_id(entry_id))
     if row is None:
         raise NotFound()
     return row
 
 
-def _target(kind: EntryKind, row: SQLModel) -> Target:
+def _target(kind: EntryKind, row: models.Entry) -> Target:
     return Target(
         kind.section,
         author_user_id=row.author_user_id,
@@ -266,6 +281,8 @@ def _target(kind: EntryKind, row: SQLModel) -> Target:
 
 
 def _author_role(via: Via | None) -> str:
+    if via is None:
+        return "patient"
     return {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}.get(via, "patient")
 
 
@@ -280,20 +297,25 @@ _SYSTEM_NAMES = {
 }
 
 
-def _single_view(session: Session, actor: UserActor, kind: EntryKind, row: SQLModel, now: datetime) -> EntryView:
+def _single_view(session: Session, actor: UserActor, kind: EntryKind, row: models.Entry, now: datetime) -> EntryView:
     facts = load_profile_facts(session, row.profile_id)
+    if facts is None:
+        raise NotFound()
     editable = decide(actor, Action.UPDATE, facts, _target(kind, row), now).allowed
     manageable = decide(actor, Action.MANAGE, facts, _target(kind, row), now).allowed
     return _view(kind, row, editable, manageable, _author_names(session, {row.author_user_id}))
 
 
-def _view(kind: EntryKind, row: SQLModel, editable: bool, manageable: bool, authors: dict[int, str]) -> EntryView:
+def _view(
+    kind: EntryKind, row: models.Entry, editable: bool, manageable: bool, authors: dict[int | None, str]
+) -> EntryView:
     values = _form_values(kind, row)
     return EntryView(
         id=row.id,
         kind=kind.key,
         title=values.get(kind.title_field, ""),
-        date=values.get(kind.date_field, "") or (local_date(row.created_at).isoformat() if kind.date_field == "created_at" else ""),
+        date=values.get(kind.date_field, "")
+        or (local_date(row.created_at).isoformat() if kind.date_field == "created_at" else ""),
         date_field=kind.date_field,
         coded=getattr(row, "code", None) is not None or kind.coded_field is None,
         code_label=_code_label(row),
@@ -308,7 +330,7 @@ def _view(kind: EntryKind, row: SQLModel, editable: bool, manageable: bool, auth
     )
 
 
-def _form_values(kind: EntryKind, row: SQLModel) -> dict[str, str]:
+def _form_values(kind: EntryKind, row: models.Entry) -> dict[str, str]:
     values: dict[str, str] = {}
     for spec in kind.fields:
         if spec.name in _DATETIME_COLUMNS:
@@ -317,16 +339,19 @@ def _form_values(kind: EntryKind, row: SQLModel) -> dict[str, str]:
             continue
         value = getattr(row, spec.name, None)
         values[spec.name] = value.isoformat() if isinstance(value, date) else ("" if value is None else str(value))
-    if getattr(row, "code", None):
-        values["code"] = f"{row.code_system}|{row.code}"
+    code = getattr(row, "code", None)
+    if code:
+        values["code"] = f"{getattr(row, 'code_system', None)}|{code}"
     return values
 
 
-def _code_label(row: SQLModel) -> str:
+def _code_label(row: models.Entry) -> str:
     code = getattr(row, "code", None)
     if not code:
         return ""
-    return f"{_SYSTEM_NAMES.get(row.code_system, row.code_system)} {code}"
+    system = getattr(row, "code_system", None)
+    name = _SYSTEM_NAMES.get(system, system) if isinstance(system, str) else system
+    return f"{name} {code}"
 
 
 def _tag(kind: EntryKind, values: dict[str, str]) -> str:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from mes_app.db import models
+from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, decide
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
-from mes_app.domain import validation as v
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import appointments, emergency_card, prevention
 from mes_app.services.access_facts import document_switches, load_profile_facts
@@ -29,7 +29,10 @@ RECENT = timedelta(days=7)
 MAX_EMERGENCY_NOTICES = 10
 EMERGENCY_KEY = "emergency-"  # a notice's key: "emergency-<access event id>"
 DISMISSABLE = frozenset({"emergency_opened"})
-KINDS = ("emergency_opened", "appointment_proposed", "appointment_soon", "vaccine_overdue", "new_documents", "unread_messages")
+KINDS = (
+    "emergency_opened", "appointment_proposed", "appointment_soon", "vaccine_overdue", "new_documents",
+    "unread_messages",
+)
 LINKS = {
     "emergency_opened": "/access-history",
     "appointment_proposed": "/appointments",
@@ -106,7 +109,7 @@ def _new_documents(session: Session, actor: UserActor, profile_id: int, now: dat
     rows = session.exec(
         select(models.Document).where(
             models.Document.profile_id == profile_id,
-            models.Document.deleted_at.is_(None),
+            col(models.Document.deleted_at).is_(None),
             models.Document.created_at >= now - RECENT,
             models.Document.author_user_id != actor.user_id,
         )
@@ -114,6 +117,8 @@ def _new_documents(session: Session, actor: UserActor, profile_id: int, now: dat
     if not rows:
         return 0
     facts = load_profile_facts(session, profile_id)
+    if facts is None:  # no profile, so none of these documents either
+        return 0
     switches = document_switches(session, [r.id for r in rows])
     count = 0
     for row in rows:
@@ -133,8 +138,8 @@ def _unread_messages(session: Session, actor: UserActor, profile_id: int) -> int
         .scalar_subquery()
     )
     query = (
-        select(func.count(models.Message.id))
-        .join(models.MessageThread, models.MessageThread.id == models.Message.thread_id)
+        select(func.count(col(models.Message.id)))
+        .join(models.MessageThread, col(models.MessageThread.id) == models.Message.thread_id)
         .where(
             models.MessageThread.profile_id == profile_id,
             models.Message.author_user_id != actor.user_id,

@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from mes_app.db import table_of
 from mes_app.db.models import SecurityEvent
 from mes_app.domain import validation as v
 
@@ -60,7 +61,7 @@ def security_events(
     before = v.parse_optional_int(before_id, field="before_id", min_value=1, max_value=2**62)
     actor = v.parse_optional_int(actor_user_id, field="actor_user_id", min_value=1, max_value=2**62)
     size = v.parse_optional_int(page_size, field="page_size", min_value=1, max_value=MAX_PAGE_SIZE) or PAGE_SIZE
-    t = SecurityEvent.__table__
+    t = table_of(SecurityEvent)
     query = sa.select(t).order_by(t.c.id.desc()).limit(size + 1)
     if before is not None:
         query = query.where(t.c.id < before)
@@ -82,7 +83,7 @@ def security_events(
 def top_probers(session: Session, *, since: datetime, limit: object = 20) -> list[ProberView]:
     """The accounts with the most refused attempts since ``since``: who to look at first."""
     size = v.parse_optional_int(limit, field="limit", min_value=1, max_value=MAX_PAGE_SIZE) or 20
-    t = SecurityEvent.__table__
+    t = table_of(SecurityEvent)
     rows = session.execute(
         sa.select(
             t.c.actor_user_id,

@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from mes_app.db import models
+from mes_app.db import models, table_of
 from mes_app.domain import documents as doc_rules
 from mes_app.domain import fhir_ips, shl
 from mes_app.domain import validation as v
@@ -49,7 +49,7 @@ from mes_app.domain.access import (
 )
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
-from mes_app.domain.link_tokens import hash_link_secret, new_link_secret
+from mes_app.domain.link_tokens import hash_link_secret, hash_new_link_secret, new_link_secret
 from mes_app.services import passwords
 from mes_app.services.access_facts import (
     authorize,
@@ -187,9 +187,10 @@ def create_link(
     name = v.clean_text(label, field="label", max_len=LABEL_MAX, multiline=False) or ""
     authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind="share_link")
     secret = new_link_secret()
+    jwe_key = shl.new_key()
     link = models.ShareLink(
         profile_id=pid,
-        token_hash=hash_link_secret(secret),
+        token_hash=hash_new_link_secret(secret),
         label=name,
         purpose=PURPOSE,
         sections=format_sections(scope),
@@ -198,12 +199,12 @@ def create_link(
         expires_at=now + timedelta(hours=hours),
         passcode_hash=passwords.hash_password(code) if code else None,
         max_passcode_attempts=MAX_PASSCODE_ATTEMPTS,
-        jwe_key=shl.new_key(),
+        jwe_key=jwe_key,
     )
     session.add(link)
     session.commit()
     session.refresh(link)
-    return CreatedLink(_view(link, now), secret, link.jwe_key, int(link.expires_at.timestamp()))
+    return CreatedLink(_view(link, now), secret, jwe_key, int(link.expires_at.timestamp()))
 
 
 def list_links(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[LinkView]:
@@ -281,8 +282,8 @@ def check_passcode(session: Session, link_id: int, passcode: object, *, now: dat
         return PasscodeResult(False, status, 0)
     if link.passcode_hash is None:
         return PasscodeResult(True, "active", link.max_passcode_attempts)
-    table = models.ShareLink.__table__
-    reserved = session.execute(
+    table = table_of(models.ShareLink)
+    reserved = session.exec(  # exec, not execute: typed as the CursorResult it is for an UPDATE
         sa.update(table)
         .where(table.c.id == link.id, table.c.revoked_at.is_(None),
                table.c.failed_passcode_count < table.c.max_passcode_attempts)
@@ -314,8 +315,8 @@ def _actor(session: Session, link_id: int, passcode_ok: bool) -> LinkActor:
 
 
 def _touch(session: Session, link_id: int, now: datetime) -> None:
-    session.execute(sa.update(models.ShareLink.__table__).where(models.ShareLink.__table__.c.id == link_id)
-                    .values(last_opened_at=now))
+    links = table_of(models.ShareLink)
+    session.execute(sa.update(links).where(links.c.id == link_id).values(last_opened_at=now))
 
 
 def open_summary(session: Session, link_id: int, passcode_ok: bool, *, now: datetime,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db.models import ShareLink
 from mes_app.domain import validation as v
@@ -48,9 +48,9 @@ def who_can_see(session: Session, actor: UserActor, profile_id: object, *, now: 
         select(ShareLink)
         .where(
             ShareLink.profile_id == pid, ShareLink.purpose == "summary",
-            ShareLink.revoked_at.is_(None), ShareLink.expires_at > now,
+            col(ShareLink.revoked_at).is_(None), ShareLink.expires_at > now,
         )
-        .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())
+        .order_by(col(ShareLink.created_at).desc(), col(ShareLink.id).desc())
     ).all()
     links = [
         LinkView(

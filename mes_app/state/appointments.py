@@ -16,6 +16,7 @@ from mes_app.services import appointments
 from mes_app.services.appointments import AppointmentView
 from mes_app.services.profiles import ProfileView
 from mes_app.state.base import AppState, Context
+from mes_app.state.mixins import ConfirmMixin, FormMixin
 
 HOUSEHOLD = ("owner", "guardian")
 CAN_ADD = ("owner", "guardian", "care_team")
@@ -43,19 +44,17 @@ def upcoming_for(state: AppState, ctx: Context, *, include_closed: bool = True) 
     return views
 
 
-class AppointmentsState(AppState):
+class AppointmentsState(ConfirmMixin, FormMixin, AppState):
     items: list[AppointmentView] = []
     targets: list[ProfileView] = []  # profiles the user may add an appointment for
     error: str = ""
 
-    form_open: bool = False
     form_id: int = 0
     form_values: dict[str, str] = EMPTY_FORM
     form_profile: str = ""
     form_error: str = ""
     form_key: int = 0
 
-    confirm_open: bool = False
     _confirm_id: int = 0
 
     def _reload(self, ctx: Context) -> None:
@@ -72,7 +71,7 @@ class AppointmentsState(AppState):
     @rx.event
     def load_appointments(self):
         self.error, self.form_open, self.confirm_open = "", False, False
-        done = self._attempt(self._reload)
+        done = self._run_as_user(self._reload)
         if not done.ok and done.event is None:  # refused: no stale list
             self.items = []
         return done.event
@@ -101,10 +100,6 @@ class AppointmentsState(AppState):
         self.form_open = True
 
     @rx.event
-    def set_form_open(self, value: bool):
-        self.form_open = value if isinstance(value, bool) else False
-
-    @rx.event
     def submit_form(self, form_data: dict):
         if not isinstance(form_data, dict):
             self.form_error = self._text("error.invalid_form")
@@ -122,7 +117,7 @@ class AppointmentsState(AppState):
                 proposed = view.status == "proposed"
             self._reload(ctx)
 
-        done = self._attempt(save, error_attr="form_error")
+        done = self._run_as_user(save, error_attr="form_error")
         if not done.ok:
             return done.event
         self.form_open = False
@@ -139,10 +134,6 @@ class AppointmentsState(AppState):
         self._confirm_id, self.confirm_open = found.id, True
 
     @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
-
-    @rx.event
     def confirm_cancel(self):
         self.confirm_open = False
 
@@ -150,7 +141,7 @@ class AppointmentsState(AppState):
             appointments.cancel_appointment(ctx.session, ctx.actor, self._confirm_id, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(cancel)
+        done = self._run_as_user(cancel)
         return rx.toast.success(self._text("appointments.cancelled_toast"), duration=2500) if done.ok else done.event
 
     @rx.event
@@ -160,7 +151,7 @@ class AppointmentsState(AppState):
             appointments.answer_proposal(ctx.session, ctx.actor, appointment_id, accept, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(reply)
+        done = self._run_as_user(reply)
         if not done.ok:
             return done.event
         key = "appointments.accepted_toast" if accept is True else "appointments.declined_toast"

@@ -15,7 +15,7 @@ from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts
 from mes_app.services import registration as sign_up_service
 from mes_app.services.passwords import hash_password
-from mes_app.state.base import AppState, identity_from_cookie_header, utcnow
+from mes_app.state.base import AppState, utcnow
 from mes_app.state.rate_limit import over_limit
 from mes_app.web import rate_limit
 
@@ -26,7 +26,7 @@ RESET_MESSAGES = ("error.weak_password", "error.passwords_differ")
 
 def _typed_email(cookie_header: object) -> str:
     """The address of the last failed login (from its short-lived HttpOnly cookie), or ""."""
-    from mes_app.web.routes import login_email_from_cookie_header
+    from mes_app.web.auth import login_email_from_cookie_header
 
     return login_email_from_cookie_header(cookie_header if isinstance(cookie_header, str) else None)
 
@@ -51,7 +51,7 @@ class LoginState(AppState):
         """Show the message the login route sent back; a logged-in user goes home."""
         now = utcnow()
         with new_session() as session:
-            if identity_from_cookie_header(session, self.router.headers.cookie, now) is not None:
+            if self._event_identity(session, now) is not None:
                 return rx.redirect("/")
         params = self.router.url.query_parameters
         code = params.get("error", "")

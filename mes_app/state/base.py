@@ -2,7 +2,16 @@
 
 Identity never comes from Reflex's client token (the browser chooses it and can replay it):
 every event re-reads the HttpOnly session cookie from the connection headers and looks the
-session up in the database. Ids that decide access live in backend vars (``_name``).
+session up in the database (:mod:`mes_app.web.auth`). The binding middleware
+(:mod:`mes_app.state.binding`) does it once per event, before the handler runs, and hands the
+result over in a context variable (:func:`remember_event_identity`): each event runs in its own
+asyncio task, the middleware sets the variable afresh before every event, and a handler takes
+it once, only when it was resolved for its own client token and the very same ``Cookie``
+header. Otherwise (a unit test, a second use case in the same handler, a background task) the
+session is resolved again.
+
+Every handler that needs the user runs its use case through :meth:`AppState._run_as_user`.
+Ids that decide access live in backend vars (``_name``).
 """
 
 from __future__ import annotations
@@ -11,20 +20,22 @@ import dataclasses
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from typing import Generic, TypeVar
 
 import reflex as rx
 from sqlmodel import Session
 
 from mes_app import i18n
 from mes_app.db.engine import new_session
-from mes_app.domain.access import UserActor
+from mes_app.domain.access import UserActor, account_abilities
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import accounts, capabilities, profiles
 from mes_app.services.profiles import ProfileView
-from mes_app.web.routes import session_secret_from_cookie_header
+from mes_app.web import auth
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +43,31 @@ LOGIN_ROUTE = "/login"
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class SessionGone(Exception):
     """No valid session behind this event: the user must log in (again)."""
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Outcome:
-    """How a use case run by :meth:`AppState._attempt` ended."""
+class Ran(Generic[T]):
+    """How a use case run by :meth:`AppState._run_as_user` ended."""
 
     ok: bool
-    event: rx.event.EventSpec | None = None  # return it from the handler when not ok
+    value: T | None = None  # what the work returned (when ok)
+    event: rx.event.EventSpec | None = None  # the redirect to /login when the session is gone
+    error: Exception | None = None  # the refusal (not found, forbidden, invalid input)
+
+    @property
+    def gone(self) -> bool:
+        return self.event is not None
+
+
+Outcome = Ran  # the former name
 
 
 @dataclass(frozen=True)
@@ -55,8 +78,28 @@ class Context:
     now: datetime
 
 
-def identity_from_cookie_header(session: Session, cookie_header: str | None, now: datetime) -> accounts.Identity | None:
-    return accounts.resolve_session(session, session_secret_from_cookie_header(cookie_header), now=now)
+identity_from_cookie_header = auth.resolve  # the former name
+
+
+@dataclass(frozen=True)
+class EventIdentity:
+    """Who the binding middleware found on this event's connection, and for which client."""
+
+    client_token: str
+    cookie_header: str | None
+    identity: accounts.Identity | None
+
+
+_event_identity: ContextVar[EventIdentity | None] = ContextVar("mes_event_identity", default=None)
+
+
+def remember_event_identity(client_token: str, cookie_header: str | None, identity: accounts.Identity | None) -> None:
+    """Called by the binding middleware before every event (it replaces the previous one)."""
+    _event_identity.set(EventIdentity(client_token or "", cookie_header, identity))
+
+
+def forget_event_identity() -> None:
+    _event_identity.set(None)
 
 
 class AppState(rx.State):
@@ -71,7 +114,9 @@ class AppState(rx.State):
 
     lang: str = rx.Cookie("fr", name="mes_lang", same_site="strict", max_age=365 * 24 * 3600)
     user_name: str = ""
-    user_role: str = ""
+    # What the account can do whatever profile is shown (domain.access.account_abilities).
+    may_add_child: bool = False
+    follows_patients: bool = False
     profiles: list[ProfileView] = []
     active_name: str = ""
     active_age: str = ""
@@ -130,27 +175,57 @@ class AppState(rx.State):
         """
         now = utcnow()
         with new_session() as session:
-            identity = identity_from_cookie_header(session, self.router.headers.cookie, now)
+            identity = self._event_identity(session, now)
             if identity is None or identity.user_id != self._bound_user_id:
                 raise SessionGone()
-            yield Context(session, UserActor(identity.user_id, identity.role), identity, now)
+            yield Context(session, auth.actor_of(identity), identity, now)
 
-    def _attempt(self, work: Callable[[Context], object], *, error_attr: str = "error") -> Outcome:
-        """Run one use case for this event: identity from the cookie, refusals shown as text.
+    def _event_identity(self, session: Session, now: datetime) -> accounts.Identity | None:
+        """The identity the middleware resolved for this very event, else resolved now.
 
-        ``work(ctx)`` gets the database session and the actor. A gone session gives the
-        redirect to the log-in page; not found / forbidden / invalid input set ``error_attr``.
+        Taken once: a second use case in the same handler, or a background task still running
+        later, looks the session up again (and so notices a log-out meanwhile).
+        """
+        cookie_header = self.router.headers.cookie
+        found = _event_identity.get()
+        _event_identity.set(None)
+        if found is not None and found.client_token == (self.router.session.client_token or "") \
+                and found.cookie_header == cookie_header:
+            return found.identity
+        return auth.resolve(session, cookie_header, now)
+
+    def _run_as_user(
+        self,
+        work: Callable[[Context], T],
+        *,
+        error_attr: str | None = "error",
+        format_error: Callable[[Exception], str] | None = None,
+    ) -> Ran[T]:
+        """Run one use case as the user of this event's session, and say how it ended.
+
+        ``work(ctx)`` gets the database session, the actor and the time; what it returns is
+        ``Ran.value``. A gone session (no cookie, unknown, expired, revoked, another user than
+        the one this state is bound to) gives ``Ran.event``, the redirect to the log-in page,
+        and clears the user's view data. A refusal (not found, forbidden, invalid input) is
+        ``Ran.error``, and its text (``format_error``, by default :meth:`_error_text`) goes
+        into ``error_attr`` unless that is None.
         """
         try:
             with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                work(ctx)
+                self._show_identity(ctx)
+                value = work(ctx)
         except SessionGone:
-            return Outcome(False, self._to_login())
+            return Ran(False, event=self._to_login())
         except (NotFound, Forbidden, ValidationError) as error:
-            setattr(self, error_attr, self._error_text(error))
-            return Outcome(False)
-        return Outcome(True)
+            if error_attr is not None:
+                setattr(self, error_attr, (format_error or self._error_text)(error))
+            return Ran(False, error=error)
+        return Ran(True, value)
+
+    def _attempt(self, work: Callable[[Context], object], *, error_attr: str = "error") -> Ran:
+        """The former name of :meth:`_run_as_user`: the documents, records and summary states,
+        which other branches are changing at the same time, still call it."""
+        return self._run_as_user(work, error_attr=error_attr)
 
     def _active_profile(self, ctx: Context) -> int | None:
         """The active profile id, re-checked against what the actor may open now."""
@@ -192,9 +267,16 @@ class AppState(rx.State):
         self.active_kind = active.kind if active else ""
         self.active_value = str(active.id) if active else ""
 
+    def _show_identity(self, ctx: Context) -> None:
+        """Who is signed in, as the header and the pages need it: a name and what the account can do."""
+        abilities = account_abilities(ctx.actor)
+        self.user_name = ctx.identity.display_name
+        self.may_add_child = abilities.keeps_a_family_record
+        self.follows_patients = abilities.follows_patients
+
     def _clear_user(self) -> None:
         self.user_name = ""
-        self.user_role = ""
+        self.may_add_child = self.follows_patients = False
         self._active_profile_id = None
         self._set_profiles([])
         self.shared_sections, self.addable_sections = [], []
@@ -209,22 +291,22 @@ class AppState(rx.State):
     @rx.event
     def load_shell(self):
         """on_load of every signed-in page: who am I, which profiles, which one is shown."""
-        return self._attempt(self._active_profile, error_attr="notice").event
+        return self._run_as_user(self._active_profile, error_attr="notice").event
 
     def _switch_to(self, profile_id: object, then: str) -> rx.event.EventSpec:
         """Show another profile. The id comes from the browser: it must be one the user may open."""
-        try:
-            with self._context() as ctx:
-                views = profiles.accessible_profiles(ctx.session, ctx.actor, now=ctx.now)
-                wanted = str(profile_id) if isinstance(profile_id, (str, int)) and not isinstance(profile_id, bool) else ""
-                match = next((p for p in views if str(p.id) == wanted), None)
-                if match is not None:
-                    self._active_profile_id = match.id
-                self._set_profiles(views)
-                self._set_capabilities(ctx)
-        except SessionGone:
-            return self._to_login()
-        return rx.redirect(then)
+
+        def switch(ctx: Context) -> None:
+            views = profiles.accessible_profiles(ctx.session, ctx.actor, now=ctx.now)
+            wanted = str(profile_id) if isinstance(profile_id, (str, int)) and not isinstance(profile_id, bool) else ""
+            match = next((p for p in views if str(p.id) == wanted), None)
+            if match is not None:
+                self._active_profile_id = match.id
+            self._set_profiles(views)
+            self._set_capabilities(ctx)
+
+        ran = self._run_as_user(switch, error_attr="notice")
+        return ran.event or rx.redirect(then)
 
     @rx.event
     def switch_profile(self, profile_id: str):

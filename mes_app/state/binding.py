@@ -18,7 +18,7 @@ Health data stay in a state only as long as a page needs them:
 
 - leaving a page (an event from another path) resets the states that page used;
 - logging out wipes, at once, every client state bound to that session
-  (:func:`end_session_states`, called by the log-out route);
+  (:func:`end_session_states`, run by the log-out route through :func:`mes_app.web.auth.sessions_ended`);
 - when a connection closes, its view data is wiped after a short grace period (a reconnecting
   phone keeps its place): only the binding, the language and the chosen profile survive, none
   of which is health data.
@@ -39,8 +39,9 @@ from reflex.state import State
 
 from mes_app.db.engine import new_session
 from mes_app.settings import settings
-from mes_app.state.base import AppState, identity_from_cookie_header, utcnow
-from mes_app.web.visitor_cookie import VISITOR_COOKIE, cookie_value
+from mes_app.state.base import AppState, forget_event_identity, remember_event_identity, utcnow
+from mes_app.web import auth
+from mes_app.web.visitor_cookie import VISITOR_COOKIE
 
 if TYPE_CHECKING:
     from reflex.app import App
@@ -95,14 +96,17 @@ async def wipe(root: BaseState, keep: tuple[str, ...] = ()) -> None:
 class SessionBindingMiddleware(Middleware):
     async def preprocess(self, app: App, state: BaseState, event: Event):  # noqa: ANN201
         _watch_disconnects(app)
+        forget_event_identity()  # nothing of a previous event is ever handed to this one
         app_state = await state.get_state(AppState)
         router = app_state.router
         cookie_header = router.headers.cookie
         with new_session() as session:
-            identity = identity_from_cookie_header(session, cookie_header, utcnow())
+            identity = auth.resolve(session, cookie_header, utcnow())
+        # The handler of this event takes the identity from here instead of resolving it again.
+        remember_event_identity(router.session.client_token, cookie_header, identity)
         key = binding_key(
             identity.session_id if identity else None,
-            cookie_value(cookie_header, VISITOR_COOKIE),
+            auth.cookie_value(cookie_header, VISITOR_COOKIE),
             router.session.session_id,
         )
         if app_state._binding != key:
@@ -172,6 +176,7 @@ def attach(app: App) -> None:
     worker (several under Redis) must reach the state manager, even before its first event."""
     global _app
     _app = app
+    auth.on_session_end(end_session_states)
 
 
 async def _remember_token(app: App, key: str, token: str) -> None:

@@ -14,6 +14,8 @@ from mes_app.domain.errors import NotFound
 from mes_app.services import care_team, caregivers, who_can_see
 from mes_app.services.caregivers import CAREGIVER_SECTIONS
 from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin
+
 
 @dataclass(frozen=True)
 class MemberRow:
@@ -111,12 +113,11 @@ def _valid_id(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-class CareTeamState(AppState):
+class CareTeamState(ConfirmMixin, AppState):
     members: list[MemberRow] = []
     error: str = ""
     form_error: str = ""
     form_key: int = 0
-    confirm_open: bool = False
     _confirm_id: int = 0
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
@@ -129,7 +130,7 @@ class CareTeamState(AppState):
     @rx.event
     def load_care_team(self):
         self.error, self.form_error, self.confirm_open = "", "", False
-        return self._attempt(self._reload).event
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def add_professional(self, form_data: dict):
@@ -143,7 +144,7 @@ class CareTeamState(AppState):
             care_team.add_professional(ctx.session, ctx.actor, pid, form_data.get("identifier"), now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(add, error_attr="form_error")
+        done = self._run_as_user(add, error_attr="form_error")
         if not done.ok:
             return done.event
         self.form_error = ""
@@ -162,7 +163,7 @@ class CareTeamState(AppState):
             care_team.set_status(ctx.session, ctx.actor, pid, rid, status, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(change)
+        done = self._run_as_user(change)
         if not done.ok:
             return done.event
         self.error = ""
@@ -183,10 +184,6 @@ class CareTeamState(AppState):
             self._confirm_id, self.confirm_open = rid, True
 
     @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
-
-    @rx.event
     def confirm_remove(self):
         self.confirm_open = False
         return self._set(self._confirm_id, "removed", "care.removed_done")
@@ -195,7 +192,7 @@ class CareTeamState(AppState):
 CAREGIVER_CONFIRM_KINDS = ("revoke", "cancel")
 
 
-class CaregiversState(AppState):
+class CaregiversState(ConfirmMixin, AppState):
     """Caregivers of the active profile: invite by e-mail (the same answer for any address),
     cancel a pending invitation, revoke an access. The id being confirmed stays on the server."""
 
@@ -205,7 +202,6 @@ class CaregiversState(AppState):
     form_error: str = ""
     invite_notice: str = ""
     form_key: int = 0
-    confirm_open: bool = False
     confirm_kind: str = ""  # revoke | cancel
     confirm_text: str = ""  # for a cancel: "x@y.fr will no longer be able to accept it."
     _confirm_id: int | None = None
@@ -219,6 +215,9 @@ class CaregiversState(AppState):
         self.grants = _grant_rows(caregivers.list_caregivers(ctx.session, ctx.actor, pid, now=ctx.now), lang)
         self.pending = _pending_rows(caregivers.pending_caregivers(ctx.session, ctx.actor, pid, now=ctx.now), lang)
 
+    def _confirm_closed(self) -> None:
+        self._confirm_id = None
+
     def _close_confirm(self) -> None:
         self.confirm_open, self.confirm_kind, self.confirm_text, self._confirm_id = False, "", "", None
 
@@ -226,7 +225,7 @@ class CaregiversState(AppState):
     def load_caregivers(self):
         self.error, self.form_error, self.invite_notice = "", "", ""
         self._close_confirm()
-        return self._attempt(self._reload).event
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def invite(self, form_data: dict):
@@ -244,7 +243,7 @@ class CaregiversState(AppState):
                                         form_data.get("ends_on") or None, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(send, error_attr="form_error")
+        done = self._run_as_user(send, error_attr="form_error")
         if not done.ok:
             return done.event
         self.form_error = ""
@@ -272,12 +271,6 @@ class CaregiversState(AppState):
             self.confirm_open = True
 
     @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
-        if not self.confirm_open:
-            self._confirm_id = None
-
-    @rx.event
     def confirm(self):
         """Revoke the access, or cancel the invitation, chosen in ``ask_revoke`` / ``ask_cancel``;
         the service re-checks it against the active profile."""
@@ -296,7 +289,7 @@ class CaregiversState(AppState):
                 caregivers.cancel_caregiver_invitation(ctx.session, ctx.actor, pid, target, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(change)
+        done = self._run_as_user(change)
         if not done.ok:
             return done.event
         self.invite_notice = ""
@@ -307,13 +300,12 @@ class CaregiversState(AppState):
 REVOKE_KINDS = ("care_team", "caregiver", "link")
 
 
-class WhoCanSeeState(AppState):
+class WhoCanSeeState(ConfirmMixin, AppState):
     members: list[MemberRow] = []
     grants: list[GrantRow] = []
     links: list[LinkRow] = []
     error: str = ""
     loaded: bool = False
-    confirm_open: bool = False
     confirm_kind: str = ""
     _confirm_id: int = 0
 
@@ -341,7 +333,7 @@ class WhoCanSeeState(AppState):
     @rx.event
     def load_who_can_see(self):
         self.error, self.confirm_open = "", False
-        return self._attempt(self._reload).event
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def ask_revoke(self, kind: str, grant_id: int):
@@ -351,10 +343,6 @@ class WhoCanSeeState(AppState):
         rows = {"care_team": self.members, "caregiver": self.grants, "link": self.links}[kind]
         if any(r.id == gid for r in rows):
             self.confirm_kind, self._confirm_id, self.confirm_open = kind, gid, True
-
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
 
     @rx.event
     def confirm_revoke(self):
@@ -375,7 +363,7 @@ class WhoCanSeeState(AppState):
                 who_can_see.revoke_link(ctx.session, ctx.actor, pid, gid, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(revoke)
+        done = self._run_as_user(revoke)
         return rx.toast.success(self._text("who.revoked"), duration=2500) if done.ok else done.event
 
 
@@ -396,7 +384,7 @@ class PatientsState(AppState):
                 for p in care_team.my_patients(ctx.session, ctx.actor, now=ctx.now, lang=lang)
             ]
 
-        return self._attempt(load).event
+        return self._run_as_user(load).event
 
     @rx.event
     def open_patient(self, profile_id: str):

@@ -16,11 +16,10 @@ import reflex as rx
 from mes_app import formatting, i18n
 from mes_app.domain.calendar import local_date
 from mes_app.domain.documents import GranteeSwitch, size_label
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import access_history, documents
 from mes_app.services.documents import DocumentView
 from mes_app.settings import settings
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 from mes_app.storage import default_storage
 
 MAX_QUERY = 100
@@ -118,7 +117,7 @@ class DocumentsState(AppState):
         self.max_size_label = size_label(settings.max_upload_bytes, lang)
 
         def load(ctx) -> None:  # noqa: ANN001
-            self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
+            self._show_identity(ctx)
             self.today = local_date(ctx.now).isoformat()
             self._reload(ctx)
 
@@ -296,18 +295,18 @@ class AccessHistoryState(AppState):
     error: str = ""
 
     def _fetch(self, reset: bool) -> rx.event.EventSpec | None:
-        try:
-            with self._context() as ctx:
-                self.user_name, self.user_role = ctx.identity.display_name, ctx.identity.role
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    self.rows = []
-                    return None
-                result = access_history.access_history(ctx.session, ctx.actor, pid, page=self.page, now=ctx.now)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.rows, self.has_more, self.error = [], False, self._error_text(error)
+
+        def fetch(ctx):  # noqa: ANN001, ANN202
+            pid = self._active_profile(ctx)
+            return None if pid is None else access_history.access_history(
+                ctx.session, ctx.actor, pid, page=self.page, now=ctx.now)
+
+        ran = self._run_as_user(fetch)
+        if ran.gone:
+            return ran.event
+        result = ran.value
+        if result is None:  # refused (the error says why), or no profile to show
+            self.rows, self.has_more = [], False
             return None
         lang = self._lang()
         fresh = [access_row(item, lang) for item in result.items]

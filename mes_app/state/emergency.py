@@ -18,6 +18,7 @@ from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import emergency_card as cards
 from mes_app.settings import settings
 from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin
 from mes_app.state.rate_limit import over_limit
 
 CHOICES = tuple(s.value for s in cards.CARD_SECTIONS)
@@ -27,7 +28,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class EmergencyState(AppState):
+class EmergencyState(ConfirmMixin, AppState):
     error: str = ""
     form_error: str = ""
     form_key: int = 0
@@ -38,7 +39,6 @@ class EmergencyState(AppState):
     last_opened: str = ""
     card_url: str = ""  # shown once, after turning the card on
     card_qr: str = ""  # inline SVG made by segno from our own URL
-    confirm_open: bool = False
     confirm_action: str = ""  # off | renew
 
     def _set(self, view: cards.CardView) -> None:
@@ -65,7 +65,7 @@ class EmergencyState(AppState):
             self._set(cards.get_card(ctx.session, ctx.actor, pid, now=ctx.now))
             self.form_key += 1
 
-        return self._attempt(load).event
+        return self._run_as_user(load).event
 
     def _show_qr(self, on: cards.TurnedOn) -> None:
         self._set(on.view)
@@ -94,7 +94,7 @@ class EmergencyState(AppState):
                 turned_on = True
             self.form_error = ""
 
-        done = self._attempt(save, error_attr="form_error")
+        done = self._run_as_user(save, error_attr="form_error")
         if not done.ok:
             return done.event
         return rx.toast.success(self._text("emergency.on" if turned_on else "emergency.saved"))
@@ -105,10 +105,6 @@ class EmergencyState(AppState):
         if action in ("off", "renew") and self.active:
             self.confirm_action = action
             self.confirm_open = True
-
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
 
     @rx.event
     def confirm(self):
@@ -125,7 +121,7 @@ class EmergencyState(AppState):
                 self._set(cards.turn_off(ctx.session, ctx.actor, pid, now=ctx.now))
                 self.card_url, self.card_qr = "", ""
 
-        done = self._attempt(apply)
+        done = self._run_as_user(apply)
         if not done.ok:
             return done.event
         if action not in ("renew", "off"):

@@ -31,7 +31,7 @@ class HomeState(AppState):
     @rx.event
     def load_home(self):
         self.latest, self.recent, self.error = [], [], ""
-        return self._attempt(self._load).event
+        return self._run_as_user(self._load).event
 
     def _load(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
@@ -61,7 +61,7 @@ class HomeState(AppState):
             self.reminders = reminder_lines(reminders(ctx.session, ctx.actor, now=ctx.now, lang=self._lang()),
                                             self._lang())
 
-        return self._attempt(dismiss).event
+        return self._run_as_user(dismiss).event
 
     def _load_upcoming(self, ctx, lang: str) -> None:  # noqa: ANN001 - issue 6
         from mes_app.state.appointments import upcoming_for

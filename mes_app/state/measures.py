@@ -19,11 +19,12 @@ import reflex as rx
 from mes_app import i18n
 from mes_app.domain import measures as m
 from mes_app.domain.calendar import DEFAULT_TIMEZONE
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import measures
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
 from mes_app.services.measures import EntryView, KindSummary
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin, FormMixin
 from mes_app.web.measure_import import PATH as IMPORT_PATH
 
 MAX_IMPORT_ROWS_SHOWN = 10
@@ -51,12 +52,11 @@ def _clip(value: object) -> str:
     return value[:_TEXT_MAX] if isinstance(value, str) else ""
 
 
-class MeasuresState(AppState):
+class MeasuresState(ConfirmMixin, FormMixin, AppState):
     cards: list[KindSummary] = []
     error: str = ""
 
     # the add / edit dialog
-    form_open: bool = False
     form_kind: str = "weight"
     form_entry_id: int = 0
     form_values: dict[str, str] = {}
@@ -64,7 +64,6 @@ class MeasuresState(AppState):
     form_key: int = 0
 
     # the delete confirmation
-    confirm_open: bool = False
     _confirm_entry_id: int = 0
 
     # the CSV import (a dialog)
@@ -88,7 +87,7 @@ class MeasuresState(AppState):
     def load_measures(self):
         self.error, self.form_open, self.confirm_open, self.import_open = "", False, False, False
         self._reset_import()
-        done = self._attempt(self._reload_cards)
+        done = self._run_as_user(self._reload_cards)
         if not done.ok and done.event is None:  # refused: no stale cards
             self.cards = []
         return done.event
@@ -120,11 +119,7 @@ class MeasuresState(AppState):
             self._open_form(entry.kind, entry.id, {"value": entry.form_value, "value_secondary": entry.form_secondary,
                                                    "measured_at": entry.form_when})
 
-        return self._attempt(edit).event
-
-    @rx.event
-    def set_form_open(self, value: bool):
-        self.form_open = value if isinstance(value, bool) else False
+        return self._run_as_user(edit).event
 
     @rx.event
     def submit_form(self, form_data: dict):
@@ -134,21 +129,20 @@ class MeasuresState(AppState):
         allowed = ("value", "value_secondary", "heart_rate", "unit", "measured_at")
         data = {key: form_data.get(key) for key in allowed if key in form_data}
         data["kind"] = self.form_kind
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-                if pid is None:
-                    raise NotFound()
-                if self.form_entry_id:
-                    measures.update_measure(ctx.session, ctx.actor, self.form_entry_id, data, now=ctx.now)
-                else:
-                    measures.add_measure(ctx.session, ctx.actor, pid, data, now=ctx.now)
-                self._reload_cards(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden, ValidationError) as error:
-            self.form_error = measure_error_text(self, error)
-            return
+
+        def save(ctx) -> None:  # noqa: ANN001
+            pid = self._active_profile(ctx)
+            if pid is None:
+                raise NotFound()
+            if self.form_entry_id:
+                measures.update_measure(ctx.session, ctx.actor, self.form_entry_id, data, now=ctx.now)
+            else:
+                measures.add_measure(ctx.session, ctx.actor, pid, data, now=ctx.now)
+            self._reload_cards(ctx)
+
+        ran = self._run_as_user(save, error_attr="form_error", format_error=lambda error: measure_error_text(self, error))
+        if not ran.ok:
+            return ran.event
         self.form_open = False
         return [MeasureChartState.show_kind(self.form_kind), rx.toast.success(self._text("measures.saved"), duration=2500)]
 
@@ -161,10 +155,6 @@ class MeasuresState(AppState):
         self._confirm_entry_id, self.confirm_open = entry_id, True
 
     @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
-
-    @rx.event
     def confirm_delete(self):
         self.confirm_open = False
 
@@ -172,7 +162,7 @@ class MeasuresState(AppState):
             measures.delete_measure(ctx.session, ctx.actor, self._confirm_entry_id, now=ctx.now)
             self._reload_cards(ctx)
 
-        done = self._attempt(delete)
+        done = self._run_as_user(delete)
         if not done.ok:
             return done.event
         return [MeasureChartState.refresh, rx.toast.success(self._text("measures.deleted"), duration=2500)]
@@ -218,11 +208,10 @@ class MeasuresState(AppState):
         )
 
     def _start_import(self, mode: str, callback):  # noqa: ANN001, ANN202
-        try:
-            with self._context() as ctx:
-                pid = self._active_profile(ctx)
-        except SessionGone:
-            return self._to_login()
+        ran = self._run_as_user(self._active_profile)
+        if ran.gone:
+            return ran.event
+        pid = ran.value
         if pid is None:
             return None
         self.import_busy = True
@@ -278,7 +267,7 @@ class MeasuresState(AppState):
         if not ok:
             return None
         self.import_open = False  # done: the toast says how many
-        done = self._attempt(self._reload_cards)
+        done = self._run_as_user(self._reload_cards)
         if done.event is not None:  # session gone; a refusal only shows its message
             return done.event
         return [MeasureChartState.refresh, rx.toast.success(message, duration=3000)]
@@ -328,7 +317,7 @@ class MeasureChartState(AppState):
             self.points_text = (f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
                                 if result.sent_points < result.total_points else "")
 
-        done = self._attempt(load)
+        done = self._run_as_user(load)
         if not done.ok and done.event is None:  # refused: show nothing of the chart
             self._clear()
         return done.event

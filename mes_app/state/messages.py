@@ -12,11 +12,11 @@ import dataclasses
 import reflex as rx
 
 from mes_app import formatting
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import documents, messaging
 from mes_app.services.messaging import MessageView, ThreadView
 from mes_app.services.profiles import ProfileView
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
 
 FORM_FIELDS = ("profile", "subject", "body", "attachment")
 
@@ -57,11 +57,10 @@ class UnreadState(AppState):
 
     @rx.event
     def refresh_unread(self):
-        try:
-            with self._context() as ctx:
-                self.unread = messaging.unread_total(ctx.session, ctx.actor, now=ctx.now)
-        except SessionGone:
-            self.unread = 0  # the page's own load sends the visitor to the login page
+        ran = self._run_as_user(lambda ctx: messaging.unread_total(ctx.session, ctx.actor, now=ctx.now),
+                                error_attr=None)
+        # A gone session: the page's own load sends the visitor to the login page.
+        self.unread = ran.value if ran.ok else 0
 
 
 class MessagesState(AppState):
@@ -78,7 +77,7 @@ class MessagesState(AppState):
 
     @rx.var
     def can_start(self) -> bool:
-        return self.user_role == "professional" and len(self.targets) > 0
+        return self.follows_patients and len(self.targets) > 0
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         self._active_profile(ctx)
@@ -89,7 +88,7 @@ class MessagesState(AppState):
     @rx.event
     def load_messages(self):
         self.error, self.new_open = "", False
-        done = self._attempt(self._reload)
+        done = self._run_as_user(self._reload)
         if not done.ok and done.event is None:  # refused: no stale list
             self.threads = []
         return done.event
@@ -123,7 +122,7 @@ class MessagesState(AppState):
             views = documents.list_documents(ctx.session, ctx.actor, self.new_profile, now=ctx.now)
             self.attach_options = [AttachOption(str(d.id), d.title) for d in views[:100]]
 
-        return self._attempt(load, error_attr="new_error").event
+        return self._run_as_user(load, error_attr="new_error").event
 
     @rx.event
     def submit_new(self, form_data: dict):
@@ -139,7 +138,7 @@ class MessagesState(AppState):
                                             attachment_document_id=data["attachment"], now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(start, error_attr="new_error")
+        done = self._run_as_user(start, error_attr="new_error")
         if not done.ok:
             return done.event
         self.new_open = False
@@ -190,7 +189,7 @@ class ThreadState(AppState):
                 raise NotFound()
             self._show(ctx)
 
-        done = self._attempt(load)
+        done = self._run_as_user(load)
         if not done.ok and done.event is None:  # refused: nothing of the thread stays
             self._clear()
         return done.event
@@ -204,7 +203,7 @@ class ThreadState(AppState):
             views = documents.list_documents(ctx.session, ctx.actor, self._profile_id, now=ctx.now)
             self.attach_options = [AttachOption(str(d.id), d.title) for d in views[:100]]
 
-        return self._attempt(load, error_attr="compose_error").event
+        return self._run_as_user(load, error_attr="compose_error").event
 
     @rx.event
     def send(self, form_data: dict):
@@ -212,22 +211,24 @@ class ThreadState(AppState):
         if data is None:
             self.compose_error = self._text("error.invalid_form")
             return
-        try:
-            with self._context() as ctx:
-                if self._thread_id is None:
-                    raise NotFound()
-                messaging.reply(ctx.session, ctx.actor, self._thread_id, data["body"],
-                                attachment_document_id=data["attachment"], now=ctx.now)
-                self._show(ctx)
-        except SessionGone:
-            return self._to_login()
-        except (NotFound, Forbidden) as error:
+
+        def reply(ctx) -> None:  # noqa: ANN001
+            if self._thread_id is None:
+                raise NotFound()
+            messaging.reply(ctx.session, ctx.actor, self._thread_id, data["body"],
+                            attachment_document_id=data["attachment"], now=ctx.now)
+            self._show(ctx)
+
+        ran = self._run_as_user(reply, error_attr=None)
+        if ran.gone:
+            return ran.event
+        if isinstance(ran.error, ValidationError):
+            self.compose_error = self._error_text(ran.error)
+            return
+        if ran.error is not None:
             # removed from the care team, revoked…: the thread disappears at once
             self._clear()
-            self.error = self._error_text(error)
-            return
-        except ValidationError as error:
-            self.compose_error = self._error_text(error)
+            self.error = self._error_text(ran.error)
             return
         self.compose_error, self.attach_options = "", []
         self.compose_key += 1  # empties the composer

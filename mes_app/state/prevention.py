@@ -65,7 +65,7 @@ class PreventionState(AppState):
     def load_prevention(self):
         self._clear()
         self.asking_again = False
-        return self._attempt(self._load).event
+        return self._run_as_user(self._load).event
 
     @rx.event
     def answer_history(self, answer: str):
@@ -80,7 +80,7 @@ class PreventionState(AppState):
             self.asking_again = False
             self._load(ctx)
 
-        done = self._attempt(save)
+        done = self._run_as_user(save)
         if not done.ok:
             return done.event
         return rx.redirect(ADD_VACCINATIONS) if answer == "now" else None

@@ -10,10 +10,11 @@ import reflex as rx
 from mes_app import formatting, i18n
 from mes_app.domain import validation as v
 from mes_app.domain.calendar import local_date
-from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.domain.errors import NotFound
 from mes_app.services import invitations, profiles
 from mes_app.services.profiles import GuardianView
-from mes_app.state.base import AppState, SessionGone
+from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin
 
 CONFIRM_KINDS = ("accept", "decline", "cancel")
 
@@ -51,7 +52,7 @@ def received_rows(items: list[invitations.ReceivedInvitationView], lang: str) ->
     ]
 
 
-class ProfilesState(AppState):
+class ProfilesState(ConfirmMixin, AppState):
     guardians: list[GuardianView] = []
     sent: list[SentRow] = []
     received: list[ReceivedRow] = []
@@ -62,7 +63,6 @@ class ProfilesState(AppState):
     child_form_key: int = 0
     guardian_form_key: int = 0
     # the accept / decline / cancel confirmation; the invitation id stays on the server
-    confirm_open: bool = False
     confirm_kind: str = ""
     confirm_title: str = ""
     confirm_text: str = ""
@@ -86,7 +86,7 @@ class ProfilesState(AppState):
     def load_profiles(self):
         self.child_error = self.guardian_error = self.invite_notice = self.received_error = ""
         self.confirm_open, self._confirm_invitation_id = False, None
-        return self._attempt(self._refresh, error_attr="guardian_error").event
+        return self._run_as_user(self._refresh, error_attr="guardian_error").event
 
     @rx.event
     def show_profile(self, profile_id: str):
@@ -104,7 +104,7 @@ class ProfilesState(AppState):
             self._active_profile_id = view.id
             self._refresh(ctx)
 
-        done = self._attempt(create, error_attr="child_error")
+        done = self._run_as_user(create, error_attr="child_error")
         if not done.ok:
             return done.event
         self.child_error = ""
@@ -128,7 +128,7 @@ class ProfilesState(AppState):
                                         form_data.get("role") or "co_guardian", now=ctx.now)
             self._refresh(ctx)
 
-        done = self._attempt(invite, error_attr="guardian_error")
+        done = self._run_as_user(invite, error_attr="guardian_error")
         if not done.ok:
             return done.event
         self.guardian_error = ""
@@ -137,6 +137,9 @@ class ProfilesState(AppState):
         return None
 
     # ------------------------------------------------------------------ the confirmation
+
+    def _confirm_closed(self) -> None:
+        self._confirm_invitation_id = None
 
     @rx.event
     def ask_confirm(self, kind: str, invitation_id: str):
@@ -174,24 +177,16 @@ class ProfilesState(AppState):
             self.confirm_open = True
 
         error_attr = "guardian_error" if kind == "cancel" else "received_error"
-        done = self._attempt(ask, error_attr=error_attr)
+        done = self._run_as_user(ask, error_attr=error_attr)
         if not done.ok:
             self._refresh_quietly()
         return done.event
 
     def _refresh_quietly(self) -> None:
         """After a refusal the lists may be stale (decided elsewhere): reload them."""
-        try:
-            with self._context() as ctx:
-                self._refresh(ctx)
-        except (SessionGone, NotFound, Forbidden, ValidationError):
-            pass  # a gone session is handled by the next event
-
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = bool(value) if isinstance(value, bool) else False
-        if not self.confirm_open:
-            self._confirm_invitation_id = None
+        ran = self._run_as_user(self._refresh, error_attr=None)
+        if ran.gone:  # handled by the next event; keep what the user sees meanwhile
+            return
 
     @rx.event
     def confirm(self):
@@ -211,7 +206,7 @@ class ProfilesState(AppState):
             self._refresh(ctx)
 
         error_attr = "guardian_error" if kind == "cancel" else "received_error"
-        done = self._attempt(decide, error_attr=error_attr)
+        done = self._run_as_user(decide, error_attr=error_attr)
         if not done.ok:
             self._refresh_quietly()
             return done.event

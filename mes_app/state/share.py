@@ -55,7 +55,7 @@ class ShareState(AppState):
     def load_share(self):
         self.error, self.form_error, self.confirm_open = "", "", False
         self.created_url, self.created_qr = "", ""
-        done = self._attempt(self._reload)
+        done = self._run_as_user(self._reload)
         if not done.ok and done.event is None:  # refused: no stale list
             self.links = []
         return done.event
@@ -83,7 +83,7 @@ class ShareState(AppState):
             self.form_key += 1
             self._reload(ctx)
 
-        done = self._attempt(create, error_attr="form_error")
+        done = self._run_as_user(create, error_attr="form_error")
         return rx.toast.success(self._text("share.created")) if done.ok else done.event
 
     @rx.event
@@ -107,7 +107,7 @@ class ShareState(AppState):
             share_links.revoke_link(ctx.session, ctx.actor, self._confirm_id, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(revoke)
+        done = self._run_as_user(revoke)
         if not done.ok:
             return done.event
         self.created_url, self.created_qr = "", ""

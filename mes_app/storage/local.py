@@ -8,6 +8,7 @@ non-empty and of an allowed type, so an upload cut half way leaves nothing behin
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -80,14 +81,10 @@ class LocalWriter:
     def abort(self) -> None:
         """Forget the partial file (idempotent)."""
         self._done = True
-        try:
+        with contextlib.suppress(OSError):
             self._file.close()
-        except OSError:
-            pass
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self._path.unlink()
-        except FileNotFoundError:
-            pass
 
 
 class LocalStorage:
@@ -118,10 +115,8 @@ class LocalStorage:
         return _chunks(handle, chunk_size)
 
     def delete(self, key: str) -> None:
-        try:
+        with contextlib.suppress(FileNotFoundError, NotFound):
             self.path_for(key).unlink()
-        except (FileNotFoundError, NotFound):
-            pass
 
     def partial_files(self) -> list[Path]:
         """Files still being written (tests check that none is left behind)."""

@@ -5,6 +5,8 @@ neutral notice."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,11 +21,13 @@ DONE = "/login?activated=1"
 INVALID = "/login?activation=invalid"
 
 
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 async def activate(request: Request) -> Response:
     if (limited := rate_limit.limited_response(request, "link_open")) is not None:
         return limited
-    from mes_app.web.routes import utcnow
-
     with Session(get_engine()) as session:
         user_id = registration.activate(session, request.query_params.get("t"), now=utcnow())
     response = RedirectResponse(DONE if user_id is not None else INVALID, status_code=303)

@@ -16,8 +16,7 @@ is recorded). ``?download=1`` forces a download; PDF and images otherwise previe
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
-from http.cookies import SimpleCookie
+from datetime import UTC, datetime
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlmodel import Session
@@ -25,12 +24,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from mes_app import i18n
+from mes_app.db.engine import get_engine
 from mes_app.domain.access import UserActor
 from mes_app.domain.documents import is_inline
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-from mes_app.services import accounts, documents
+from mes_app.services import documents
+from mes_app.settings import settings
 from mes_app.storage import default_storage
-from mes_app.web import rate_limit
+from mes_app.web import auth, rate_limit
 from mes_app.web.security_headers import FILE_HEADERS
 
 log = logging.getLogger(__name__)
@@ -42,25 +43,15 @@ NO_STORE = {"Cache-Control": "no-store", **FILE_HEADERS}
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _lang(request: Request) -> str:
-    jar = SimpleCookie()
-    try:
-        jar.load(request.headers.get("cookie", ""))
-    except Exception:  # noqa: BLE001
-        return i18n.DEFAULT_LANG
-    morsel = jar.get("mes_lang")
-    return morsel.value if morsel and morsel.value in i18n.LANGS else i18n.DEFAULT_LANG
+    return auth.lang_from_cookie_header(request.headers.get("cookie"))
 
 
 def _actor(session: Session, request: Request, now: datetime) -> UserActor | None:
-    from mes_app.web import routes
-
-    secret = routes.session_secret_from_cookie_header(request.headers.get("cookie"))
-    identity = accounts.resolve_session(session, secret, now=now)
-    return UserActor(identity.user_id, identity.role) if identity else None
+    return auth.request_actor(session, request.headers, now)
 
 
 def _refusal(request: Request, code: str, status: int, **params: object) -> JSONResponse:
@@ -76,10 +67,8 @@ class _UploadParser:
     """python-multipart callbacks: small text fields first, then exactly one file, streamed."""
 
     def __init__(self, session: Session, actor: UserActor, now: datetime) -> None:
-        from mes_app.web import routes
-
         self.session, self.actor, self.now = session, actor, now
-        self.max_bytes = routes.settings.max_upload_bytes
+        self.max_bytes = settings.max_upload_bytes
         self.storage = default_storage()
         self.fields: dict[str, str] = {}
         self.pending: documents.PendingUpload | None = None
@@ -153,13 +142,11 @@ class _UploadParser:
 
 
 async def upload_document(request: Request) -> Response:
-    from mes_app.web import routes
-
     # Requests from another site were already refused by routes.guard (mes_app.web.origin).
     if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, _lang(request), NO_STORE)
     now = _now()
-    with Session(routes.get_engine()) as session:
+    with Session(get_engine()) as session:
         actor = _actor(session, request, now)
         if actor is None:
             return _refusal(request, "error.session_expired", 401)
@@ -199,10 +186,8 @@ async def upload_document(request: Request) -> Response:
 
 
 async def download_document(request: Request) -> Response:
-    from mes_app.web import routes
-
     now = _now()
-    with Session(routes.get_engine()) as session:
+    with Session(get_engine()) as session:
         actor = _actor(session, request, now)
         if actor is None:
             return PlainTextResponse("Not found", status_code=404, headers=NO_STORE)

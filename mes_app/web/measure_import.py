@@ -15,8 +15,7 @@ Answers JSON with messages already translated (language cookie ``mes_lang``).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
-from http.cookies import SimpleCookie
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -29,9 +28,9 @@ from mes_app.db.engine import get_engine
 from mes_app.domain.access import UserActor
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.measures import UNIT_LABELS, format_number
-from mes_app.services import accounts, measure_import
+from mes_app.services import measure_import
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
-from mes_app.web import rate_limit
+from mes_app.web import auth, rate_limit
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +40,7 @@ _NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _lang(cookie_header: str | None) -> str:
-    jar = SimpleCookie()
-    try:
-        jar.load(cookie_header or "")
-    except Exception:  # noqa: BLE001 - a malformed header means the default language
-        return i18n.DEFAULT_LANG
-    morsel = jar.get("mes_lang")
-    return morsel.value if morsel and morsel.value in i18n.LANGS else i18n.DEFAULT_LANG
+    return auth.lang_from_cookie_header(cookie_header)
 
 
 def _json(payload: dict, status: int = 200) -> JSONResponse:
@@ -68,16 +61,13 @@ def _message(code: str, params: dict, lang: str) -> str:
 
 async def import_measures(request: Request) -> Response:
     # Requests from another site were already refused by routes.guard (mes_app.web.origin).
-    from mes_app.web.routes import session_secret_from_cookie_header
-
     lang = _lang(request.headers.get("cookie"))
     if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, lang)
-    now = datetime.now(timezone.utc)
-    secret = session_secret_from_cookie_header(request.headers.get("cookie"))
+    now = datetime.now(UTC)
     with Session(get_engine()) as session:
-        identity = accounts.resolve_session(session, secret, now=now)
-    if identity is None:
+        actor = auth.request_actor(session, request.headers, now)
+    if actor is None:
         return _json({"ok": False, "message": i18n.t("error.session_expired", lang)}, 401)
     try:
         form = await request.form(max_files=1, max_fields=4, max_part_size=1024)
@@ -92,7 +82,6 @@ async def import_measures(request: Request) -> Response:
         data = await upload.read(MAX_IMPORT_BYTES + 1)
     finally:
         await form.close()
-    actor = UserActor(identity.user_id, identity.role)
     try:
         payload = await run_in_threadpool(_run, actor, profile_id, data, mode, now, lang)
     except (NotFound, ValidationError, Forbidden) as error:

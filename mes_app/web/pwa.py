@@ -28,7 +28,7 @@ MANIFEST_PATH = "/manifest.webmanifest"
 WORKER_PATH = "/sw.js"
 REGISTER_PATH = "/sw-register.js"
 OFFLINE_PATH = "/offline.html"
-THEME_COLOR = "#0d9488"
+THEME_COLOR = "#0b7a6d"
 
 # The worker's own policy: it may fetch its origin (page navigations, the precache) and nothing else.
 WORKER_CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'"

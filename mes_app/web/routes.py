@@ -11,11 +11,9 @@ Reflex state. So do the forgotten-password steps: the secret of a reset link is 
 from __future__ import annotations
 
 import base64
-import binascii
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
-from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlparse
 
 from sqlmodel import Session
@@ -30,11 +28,10 @@ from mes_app.db.engine import get_engine
 from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts, password_reset
 from mes_app.settings import settings
-from mes_app.web import rate_limit
+from mes_app.web import auth, rate_limit
 from mes_app.web import measure_import as measure_import_route
 from mes_app.web import origin, pwa, security_headers
 from mes_app.web.log_redaction import COOKIE_NAME
-from mes_app.web.visitor_cookie import cookie_value
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +45,8 @@ RESET_REQUEST_PATH = "/api/password-reset/request"
 # The reset secret, between opening the link and posting the new password; only that path sees it.
 RESET_COOKIE = "mes_reset"
 # The address typed in a failed login, to fill the field again (not in the URL, so not in logs).
-LOGIN_EMAIL_COOKIE = "mes_login_email"
+LOGIN_EMAIL_COOKIE = auth.LOGIN_EMAIL_COOKIE
+login_email_from_cookie_header = auth.login_email_from_cookie_header
 LOGIN_EMAIL_SECONDS = 300
 
 
@@ -56,17 +54,8 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def session_secret_from_cookie_header(header: str | None) -> str | None:
-    """The session secret in a ``Cookie`` header, or None."""
-    if not header or not isinstance(header, str):
-        return None
-    jar = SimpleCookie()
-    try:
-        jar.load(header)
-    except Exception:  # noqa: BLE001 - a malformed cookie header is just "no session"
-        return None
-    morsel = jar.get(COOKIE_NAME)
-    return morsel.value if morsel else None
+# Kept under its old name for callers and tests; the parsing lives in mes_app.web.auth.
+session_secret_from_cookie_header = auth.session_secret
 
 
 def _redirect(path: str, **query: object) -> RedirectResponse:
@@ -123,27 +112,6 @@ def _remember_login_email(response: Response, email: object) -> None:
 
 def _forget_login_email(response: Response) -> None:
     response.delete_cookie(LOGIN_EMAIL_COOKIE, path="/", httponly=True, samesite="strict")
-
-
-def login_email_from_cookie_header(header: str | None) -> str:
-    """The address a failed login left in its cookie ("" when none or not one of ours)."""
-    if not header or not isinstance(header, str):
-        return ""
-    jar = SimpleCookie()
-    try:
-        jar.load(header)
-    except Exception:  # noqa: BLE001 - a malformed header is just "nothing to fill in"
-        return ""
-    morsel = jar.get(LOGIN_EMAIL_COOKIE)
-    if morsel is None or len(morsel.value) > 400:
-        return ""
-    try:
-        email = base64.urlsafe_b64decode(morsel.value.encode("ascii")).decode("utf-8")
-    except (binascii.Error, UnicodeError, ValueError):
-        return ""
-    if len(email) > 254 or not email.isprintable():
-        return ""
-    return email
 
 
 # --------------------------------------------------------------------------- forgotten password
@@ -228,11 +196,7 @@ async def reset_password(request: Request) -> Response:
             _forget_reset_secret(response)
             return response
         return _redirect(RESET_PAGE_PATH, error=refused.code)
-    if done.ended_session_ids:
-        from mes_app.state.binding import end_session_states  # the states import these routes
-
-        for session_id in done.ended_session_ids:
-            await end_session_states(session_id)
+    await auth.sessions_ended(done.ended_session_ids)  # their client states are wiped at once
     response = _redirect(LOGIN_PATH, reset=1)
     _forget_reset_secret(response)
     response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
@@ -241,13 +205,11 @@ async def reset_password(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    secret = session_secret_from_cookie_header(request.headers.get("cookie"))
+    secret = auth.session_secret(request.headers.get("cookie"))
     with Session(get_engine()) as session:
         session_id = accounts.revoke_session(session, secret, now=utcnow())
     if session_id is not None:
-        from mes_app.state.binding import end_session_states  # the states import these routes
-
-        await end_session_states(session_id)
+        await auth.sessions_ended([session_id])  # every client state of this session is wiped
     response = _redirect(LOGIN_PATH, bye=1)
     response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
     return response
@@ -274,19 +236,15 @@ async def appointment_ics(request: Request) -> Response:
 
 
 def _appointments_ics(request: Request, appointment_id: str | None) -> Response:
-    from mes_app.domain.access import UserActor
     from mes_app.domain.errors import Forbidden, NotFound, ValidationError
     from mes_app.services import appointments
 
     now = utcnow()
     host = urlparse(settings.app_origin).hostname or "mes.local"
     with Session(get_engine()) as session:
-        identity = accounts.resolve_session(
-            session, session_secret_from_cookie_header(request.headers.get("cookie")), now=now
-        )
-        if identity is None:
+        actor = auth.request_actor(session, request.headers, now)
+        if actor is None:
             return PlainTextResponse("Not logged in", status_code=401, headers={"Cache-Control": "no-store"})
-        actor = UserActor(identity.user_id, identity.role)
         try:
             if appointment_id is not None:
                 body = appointments.export_one_ics(session, actor, appointment_id, now=now, host=host)
@@ -342,10 +300,7 @@ SECURITY_HEADERS = list(security_headers.BASE_HEADERS)
 
 
 def _scope_lang(scope: dict) -> str:
-    from mes_app import i18n
-
-    lang = cookie_value(origin.scope_headers(scope).get("cookie"), "mes_lang")
-    return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+    return auth.lang_from_cookie_header(origin.scope_headers(scope).get("cookie"))
 
 
 def _too_large(scope: dict) -> Response:
@@ -419,7 +374,7 @@ def guard(app: ASGIApp) -> ASGIApp:
             await send(message)
 
         method, path = scope.get("method", "GET"), scope.get("path", "")
-        if origin.needs_check(method, path) and not origin.is_same_origin(origin.scope_headers(scope)):
+        if origin.needs_check(method, path) and not auth.same_origin(origin.scope_headers(scope)):
             await _cross_site_refusal(scope)(scope, receive, send_with_headers)
             return
         limit = _body_limit(path)

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
+from mes_app.db.engine import get_engine
 from mes_app.domain.documents import is_inline
 from mes_app.domain.errors import NotFound
 from mes_app.services import share_links
@@ -41,7 +42,7 @@ CORS = {
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _not_found() -> Response:
@@ -53,8 +54,6 @@ async def manifest_preflight(request: Request) -> Response:
 
 
 async def manifest(request: Request) -> Response:
-    from mes_app.web import routes
-
     body_bytes = await request.body()
     try:
         body = json.loads(body_bytes.decode("utf-8")) if body_bytes else None
@@ -67,18 +66,16 @@ async def manifest(request: Request) -> Response:
     for name in ("link_open", "passcode") if isinstance(body, dict) and "passcode" in body else ("link_open",):
         if (refusal := rate_limit.limiter().hit(name, client)) is not None:
             return rate_limit.too_many_requests(refusal, {**NO_STORE, **CORS})
-    with Session(routes.get_engine()) as session:
+    with Session(get_engine()) as session:
         answer = share_links.manifest(session, request.path_params.get("secret"), body, now=_now(), lang=lang)
     return JSONResponse(answer.body, status_code=answer.status, headers={**NO_STORE, **CORS})
 
 
 async def link_document(request: Request) -> Response:
-    from mes_app.web import routes
-
     now = _now()
     secret = request.path_params.get("secret")
     doc_id = request.path_params.get("doc_id")
-    with Session(routes.get_engine()) as session:
+    with Session(get_engine()) as session:
         # The hash lookup comes first; the ticket check is a cheap HMAC.
         if not share_links.ticket_is_valid(session, secret, doc_id, request.query_params.get("t"), now=now):
             return _not_found()

@@ -11,26 +11,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
-from http.cookies import SimpleCookie
 
 from mes_app.settings import settings
+from mes_app.web.auth import cookie_value
 
 VISITOR_COOKIE = "mes_visitor"
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
-
-
-def cookie_value(header: str | None, name: str) -> str | None:
-    """The value of cookie ``name`` in a ``Cookie`` header, or None (also when malformed)."""
-    if not header or not isinstance(header, str):
-        return None
-    jar = SimpleCookie()
-    try:
-        jar.load(header)
-    except Exception:  # noqa: BLE001 - a malformed cookie header is just "no cookie"
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel else None
 
 
 def _request_cookie_header(scope: dict) -> str | None:
@@ -65,7 +52,8 @@ def visitor_cookie(app: ASGIApp) -> ASGIApp:
 
         async def send_with_cookie(message: dict) -> None:
             if message["type"] == "http.response.start" and _is_html(message.get("headers", [])):
-                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", _set_cookie_header(secret))]}
+                cookie = (b"set-cookie", _set_cookie_header(secret))
+                message = {**message, "headers": [*message.get("headers", []), cookie]}
             await send(message)
 
         await app(scope, receive, send_with_cookie)

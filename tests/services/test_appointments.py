@@ -50,6 +50,13 @@ def test_a_guardian_adds_a_planned_appointment_stored_in_utc(session, now):
     assert (row.author_role, row.profile_id, row.note) == ("guardian", lea.id, "Apporter le carnet de santé")
 
 
+def test_a_family_appointment_is_not_shown_as_a_professional_s_proposal(session, now):
+    alice, lea = family(session)
+    appointments.add_appointment(session, alice.actor, lea.id, FORM, now=now)
+    [seen] = appointments.list_upcoming(session, alice.actor, [lea.id], now=now)
+    assert not seen.by_professional
+
+
 def test_the_co_guardian_sees_edits_and_cancels_it(session, now):
     alice, lea = family(session)
     bob = make_co_guardian(session, lea)
@@ -74,6 +81,7 @@ def test_a_professional_proposes_and_the_parent_accepts_or_declines(session, now
     assert proposal.status == "proposed" and proposal.editable and not proposal.answerable
     [seen] = appointments.list_upcoming(session, alice.actor, [lea.id], now=now)
     assert seen.status == "proposed" and seen.answerable and not seen.editable  # the doctor's entry
+    assert seen.by_professional and seen.author_name == dr.name  # the page says who proposed it
     with pytest.raises(Forbidden):
         appointments.update_appointment(session, alice.actor, proposal.id, FORM, now=now)
     with pytest.raises(Forbidden):  # answering is the family's decision

@@ -14,6 +14,7 @@ from mes_app.db.models import AccessEvent, Document, SecurityEvent
 from mes_app.storage import LocalStorage
 from mes_app.web import document_routes, routes
 from tests.factories import PASSWORD, committed_count, give_care, make_owner, make_professional, make_stranger
+from tests.web import use_engine
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"y" * 2000 + b"\n%%EOF\n"
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00" + b"\x01" * 500
@@ -47,8 +48,10 @@ def storage(tmp_path):
 
 @pytest.fixture()
 def app(engine, session, storage, monkeypatch):
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
-    monkeypatch.setattr(routes, "settings", dataclasses.replace(routes.settings, max_upload_bytes=LIMIT))
+    use_engine(monkeypatch, engine)
+    limited = dataclasses.replace(routes.settings, max_upload_bytes=LIMIT)
+    monkeypatch.setattr(routes, "settings", limited)  # the guard's cap on the body
+    monkeypatch.setattr(document_routes, "settings", limited)  # the route's own cap
     monkeypatch.setattr(document_routes, "default_storage", lambda: storage)
     return routes.guard(routes.build_api())
 

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from mes_app.services import accounts, appointments
 from mes_app.web import routes
 from tests.factories import give_care, make_child, make_owner, make_professional, make_stranger
+from tests.web import use_engine
 
 FORM = {"title": "Examen du 9e mois", "starts_at": "2027-01-08T09:30", "ends_at": "2027-01-08T10:00",
         "location": "Cabinet médical", "practitioner": "Dr Bernard", "reason": "", "note": ""}
@@ -18,7 +19,7 @@ FORM = {"title": "Examen du 9e mois", "starts_at": "2027-01-08T09:30", "ends_at"
 
 @pytest.fixture()
 def world(engine, session, monkeypatch):
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
+    use_engine(monkeypatch, engine)
     now = routes.utcnow()
     alice = make_owner(session)
     lea = make_child(session, alice)

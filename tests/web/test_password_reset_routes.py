@@ -17,6 +17,7 @@ from mes_app.services import accounts
 from mes_app.web import routes
 from tests.factories import committed_rows, register_and_activate
 from tests.smtp import reset_link_in, smtp_server
+from tests.web import use_engine
 
 EMAIL, PASSWORD = "ana@example.org", "Correct-horse-42"
 NEW_PASSWORD = "Brioche-au-Miel-2027"
@@ -30,7 +31,7 @@ def mailbox():
 
 @pytest.fixture()
 def client(engine, session, monkeypatch, mailbox):
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
+    use_engine(monkeypatch, engine)
     monkeypatch.setattr(mail, "settings", dataclasses.replace(
         mail.settings, smtp_host="127.0.0.1", smtp_port=mailbox.port, smtp_starttls=False,
         mail_from="MES <no-reply@mes.test>", app_origin="http://localhost:3000",

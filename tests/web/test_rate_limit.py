@@ -14,6 +14,7 @@ from mes_app.web import measure_import as measure_route
 from mes_app.web import rate_limit, routes, share_routes
 from mes_app.web.rate_limit import RateLimiter
 from tests.factories import PASSWORD, make_owner
+from tests.web import use_engine
 
 ORIGIN = "http://localhost:3000"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -28,7 +29,7 @@ def _low(**limits: str) -> RateLimiter:
 
 @pytest.fixture()
 def client(engine, session, monkeypatch):
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
+    use_engine(monkeypatch, engine)
     return TestClient(routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False,
                       headers={"Origin": ORIGIN})
 

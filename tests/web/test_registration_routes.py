@@ -142,7 +142,8 @@ def test_a_weak_password_is_refused_before_anything_is_sent(app, mailbox, sessio
 
 
 def test_the_register_limit_per_client_still_applies(app, mailbox):
-    rate_limit.set_limiter(rate_limit.RateLimiter({name: "1/hour" for name in (*rate_limit.NAMES, "registration_mail", "password_reset_mail")}))
+    names = (*rate_limit.NAMES, "registration_mail", "password_reset_mail")
+    rate_limit.set_limiter(rate_limit.RateLimiter({name: "1/hour" for name in names}))
     _register({"email": "a@example.org"})
     answer, error = _register({"email": "b@example.org"})
     assert answer is None and error.startswith("Trop de demandes")

@@ -16,13 +16,14 @@ from mes_app.db.models import AuthSession
 from mes_app.services import accounts
 from mes_app.web import routes
 from tests.factories import register_and_activate
+from tests.web import use_engine
 
 PASSWORD = "Correct-horse-42"
 
 
 @pytest.fixture()
 def client(engine, session, monkeypatch):
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
+    use_engine(monkeypatch, engine)
     reg = accounts.parse_registration(
         {"email": "ana@example.org", "password": PASSWORD, "given_name": "Ana", "family_name": "Lopez",
          "birth_date": "1991-04-05", "sex": "female"},

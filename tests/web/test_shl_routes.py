@@ -17,6 +17,7 @@ from mes_app.services import share_links
 from mes_app.storage import LocalStorage
 from mes_app.web import routes, share_routes
 from tests.factories import make_owner
+from tests.web import use_engine
 
 ORIGIN = "http://localhost:3000"
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -29,7 +30,7 @@ def storage(tmp_path):
 
 @pytest.fixture()
 def client(engine, session, storage, monkeypatch):
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
+    use_engine(monkeypatch, engine)
     monkeypatch.setattr(share_routes, "default_storage", lambda: storage)
     return TestClient(routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False,
                       headers={"Origin": ORIGIN})
@@ -75,7 +76,7 @@ def test_the_manifest_gives_an_encrypted_ips_bundle(client, session, alice):
     # a fresh IV every time: two answers differ, both decrypt
     again = _post(client, created, {"recipient": "Dr Who"}).json()["files"][0]["embedded"]
     assert again != file["embedded"] and json.loads(shl.decrypt(again, created.key))["type"] == "document"
-    events = session.exec(select(AccessEvent).where(AccessEvent.via == "share_link")).all()
+    events = session.exec(select(AccessEvent).where(AccessEvent.via == "share_link").order_by(AccessEvent.id)).all()
     assert [e.actor_label for e in events] == ["Dr Who, Lisbon", "Dr Who"]
 
 
