@@ -77,7 +77,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "login.no_account": ("Pas encore de compte ?", "No account yet?"),
     "login.create": ("Créer un compte", "Create an account"),
     "login.bye": ("Vous êtes déconnecté.", "You are logged out."),
-    "login.registered": ("Compte créé. Connectez-vous.", "Account created. Please log in."),
+    "login.registered": (
+        "Consultez votre boîte mail : un message vous y attend pour continuer.",
+        "Check your mailbox: a message is waiting there for you to go on.",
+    ),
+    "login.activated": ("Compte activé. Connectez-vous.", "Account activated. Please log in."),
+    "login.activation_invalid": (
+        "Ce lien ne fonctionne pas ou a expiré.",
+        "This link is invalid or has expired.",
+    ),
     "login.retry_in": ("Réessayez dans {n} s.", "Try again in {n} s."),
     "login.forgot": ("Mot de passe oublié ?", "Forgot your password?"),
     "login.reset_done": (
@@ -110,6 +118,38 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This link no longer works: it was already used, a newer link replaced it, or its 30 minutes are over.",
     ),
     "reset.ask_again": ("Demander un nouveau lien", "Ask for a new link"),
+    "activation.mail_subject": ("MES : activez votre compte", "MES: activate your account"),
+    "activation.mail_body": (
+        "Bonjour,\n\n"
+        "Un compte MES vient d'être créé avec cette adresse.\n"
+        "Pour l'activer, ouvrez ce lien dans les {hours} heures :\n\n"
+        "{link}\n\n"
+        "Le lien ne sert qu'une fois. Si vous n'avez rien demandé, ignorez ce message :"
+        " le compte ne sera pas activé.\n\n"
+        "MES — Mon espace santé\n",
+        "Hello,\n\n"
+        "An MES account has just been created with this address.\n"
+        "To activate it, open this link within {hours} hours:\n\n"
+        "{link}\n\n"
+        "The link works once. If you did not ask for anything, ignore this message:"
+        " the account will not be activated.\n\n"
+        "MES — Mon espace santé\n",
+    ),
+    "activation.taken_mail_subject": ("MES : tentative de création de compte", "MES: attempt to create an account"),
+    "activation.taken_mail_body": (
+        "Bonjour,\n\n"
+        "Quelqu'un a essayé de créer un compte MES avec votre adresse, qui a déjà un compte.\n"
+        "Si c'était vous, connectez-vous :\n{login}\n\n"
+        "ou, si vous avez oublié votre mot de passe, choisissez-en un nouveau :\n{forgot}\n\n"
+        "Si ce n'était pas vous, ignorez ce message : rien n'a changé.\n\n"
+        "MES — Mon espace santé\n",
+        "Hello,\n\n"
+        "Someone tried to create an MES account with your address, which already has an account.\n"
+        "If it was you, log in:\n{login}\n\n"
+        "or, if you forgot your password, choose a new one:\n{forgot}\n\n"
+        "If it was not you, ignore this message: nothing has changed.\n\n"
+        "MES — Mon espace santé\n",
+    ),
     "reset.mail_subject": ("MES : choisir un nouveau mot de passe", "MES: choose a new password"),
     "reset.mail_body": (
         "Bonjour,\n\n"

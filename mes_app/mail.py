@@ -11,6 +11,10 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlencode
@@ -22,6 +26,7 @@ log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT_SECONDS = 15
 RESET_PATH = "/api/password-reset"
+ACTIVATION_PATH = "/api/activate"
 
 
 def reset_link(secret: str) -> str:
@@ -38,6 +43,41 @@ def password_reset_message(to: str, link: str, lang: str, *, minutes: int = 30) 
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(i18n.t("reset.mail_body", lang, link=link, minutes=minutes))
     return message
+
+
+def activation_link(secret: str) -> str:
+    return f"{settings.app_origin.rstrip('/')}{ACTIVATION_PATH}?{urlencode({'t': secret})}"
+
+
+def _message(to: str, subject_key: str, lang: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = i18n.t(subject_key, lang)
+    message["From"] = settings.mail_from
+    message["To"] = to
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=_sender_domain())
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(body)
+    return message
+
+
+def activation_message(to: str, link: str, lang: str, *, hours: int = 24) -> EmailMessage:
+    return _message(to, "activation.mail_subject", lang, i18n.t("activation.mail_body", lang, link=link, hours=hours))
+
+
+def already_registered_message(to: str, lang: str) -> EmailMessage:
+    """To the owner of an address someone tried to register again: no link that changes anything."""
+    base = settings.app_origin.rstrip("/")
+    body = i18n.t("activation.taken_mail_body", lang, login=f"{base}/login", forgot=f"{base}/forgot-password")
+    return _message(to, "activation.taken_mail_subject", lang, body)
+
+
+def send_activation(to: str, secret: str, lang: str) -> bool:
+    return deliver(activation_message(to, activation_link(secret), lang), what="account-activation")
+
+
+def send_already_registered(to: str, lang: str) -> bool:
+    return deliver(already_registered_message(to, lang), what="already-registered")
 
 
 def send_password_reset(to: str, secret: str, lang: str) -> bool:
@@ -63,6 +103,43 @@ def deliver(message: EmailMessage, *, what: str) -> bool:
         return False
     log.info("a %s e-mail was sent", what)
     return True
+
+
+# --------------------------------------------------------------------------- the queue
+
+# Two threads: a burst of requests queues up instead of opening many SMTP connections.
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mes-mail")
+_pending: set[Future] = set()
+_pending_lock = threading.Lock()
+
+
+def queue(job: Callable[..., object], *args: object, what: str = "mail") -> None:
+    """Run ``job(*args)`` (a look-up and/or a send) in a mail thread, detached from the request:
+    answers do not wait for SMTP, nor show by their timing whether a mail was sent. Errors
+    are logged by class only (never an address)."""
+
+    def run() -> None:
+        try:
+            job(*args)
+        except Exception as error:  # noqa: BLE001 - the answer is gone; say what failed, not to whom
+            log.error("a queued %s job failed (%s)", what, type(error).__name__)
+
+    future = _POOL.submit(run)
+    with _pending_lock:
+        _pending.add(future)
+
+    def done(finished: Future) -> None:
+        with _pending_lock:
+            _pending.discard(finished)
+
+    future.add_done_callback(done)
+
+
+def wait_for_queued(timeout: float = 30) -> None:
+    """Wait until every queued job is done (tests, orderly shutdown)."""
+    with _pending_lock:
+        pending = list(_pending)
+    futures_wait(pending, timeout=timeout)
 
 
 def _sender_domain() -> str:

@@ -309,15 +309,15 @@ def _seed(s: _Seeder) -> None:
     doctor = s.add(User(
         email=PROFESSIONAL_EMAIL, password_hash=professional_hash, display_name="Dr Sophie Bernard",
         role="professional", professional_id="10101010101", specialty="Médecine générale",
-        created_at=s.at(s.ago(PROFESSIONAL_SINCE_DAYS), 9, 0),
+        created_at=s.at(s.ago(PROFESSIONAL_SINCE_DAYS), 9, 0), activated_at=s.at(s.ago(PROFESSIONAL_SINCE_DAYS), 9, 0),
     ))
     camille = s.add(User(
         email=PARENT_EMAIL, password_hash=parent_hash, display_name="Camille Martin", role="patient",
-        created_at=s.at(s.ago(CAMILLE_SINCE_DAYS), 20, 30),
+        created_at=s.at(s.ago(CAMILLE_SINCE_DAYS), 20, 30), activated_at=s.at(s.ago(CAMILLE_SINCE_DAYS), 20, 30),
     ))
     julien = s.add(User(
         email=PARENT2_EMAIL, password_hash=parent_hash, display_name="Julien Martin", role="patient",
-        created_at=s.at(s.ago(JULIEN_SINCE_DAYS), 21, 10),
+        created_at=s.at(s.ago(JULIEN_SINCE_DAYS), 21, 10), activated_at=s.at(s.ago(JULIEN_SINCE_DAYS), 21, 10),
     ))
     s.session.flush()
 

@@ -125,6 +125,8 @@ RATE_LIMITS = {
     # Per e-mail address typed, not per client: over it, the same answer and no mail (nobody
     # can flood someone's mailbox, nor learn anything from a refusal).
     "password_reset_mail": "3/hour",
+    # Per e-mail address registered (activation or "someone tried" mail), silently the same way.
+    "registration_mail": "3/hour",
     "link_open": "60/10 minutes",
     "passcode": "20/10 minutes",
     "emergency_open": "60/10 minutes",

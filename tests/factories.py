@@ -88,6 +88,7 @@ def _user(session: Session, name: str, *, role: str, email: str | None = None, p
         display_name=name,
         role=role,
         created_at=NOW - timedelta(days=400),
+        activated_at=NOW - timedelta(days=400),
     )
     session.add(user)
     session.flush()
@@ -257,3 +258,18 @@ def committed_rows(session: Session, model: type[SQLModel], *where) -> list:
     """Stored rows of ``model``, read afresh from another connection."""
     with Session(session.get_bind(), expire_on_commit=False) as other:
         return list(other.exec(select(model).where(*where).order_by(model.id)).all())
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def register_and_activate(session: Session, reg, *, now: datetime, lang: str = "fr") -> User:
+    """Register through the real sign-up and open the activation link, as the mailbox owner would.
+    ``reg`` is an ``accounts.Registration``; the address must be new."""
+    from mes_app.services import registration
+
+    sent = registration.sign_up(session, reg, now=now, lang=lang)
+    assert sent.kind == registration.ACTIVATE and sent.secret, "the address already had an account"
+    user_id = registration.activate(session, sent.secret, now=now)
+    assert user_id is not None
+    return session.get(User, user_id)

@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from aiosmtpd.controller import Controller
 
 LINK = re.compile(r"https?://\S+/api/password-reset\?t=[\w-]+")
+ACTIVATION_LINK = re.compile(r"https?://\S+/api/activate\?t=[\w-]+")
 
 
 class Mailbox:
@@ -58,6 +59,13 @@ def reset_link_in(message: EmailMessage) -> str:
     body = message.get_body(("plain",)).get_content()
     match = LINK.search(body)
     assert match, "no reset link in the mail"
+    return match.group(0)
+
+
+def activation_link_in(message: EmailMessage) -> str:
+    body = message.get_body(("plain",)).get_content()
+    match = ACTIVATION_LINK.search(body)
+    assert match, "no activation link in the mail"
     return match.group(0)
 
 

@@ -95,6 +95,7 @@ def test_three_demo_accounts_whose_passwords_work(db: Session) -> None:
     assert (doctor.display_name, doctor.role) == ("Dr Sophie Bernard", "professional")
     assert (doctor.professional_id, doctor.specialty) == ("10101010101", "Médecine générale")
     assert verify_password("Demo-medecin-2026", doctor.password_hash)
+    assert all(u.activated_at is not None for u in users)  # the demo logs in without a mailbox
 
 
 def test_each_parent_owns_a_profile_and_the_professional_none(db: Session) -> None:

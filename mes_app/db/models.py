@@ -58,6 +58,8 @@ class User(SQLModel, table=True):
     last_failed_login_at: datetime | None = Field(default=None, sa_type=TZ)
     locked_until: datetime | None = Field(default=None, sa_type=TZ)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    # None: registered, the address not confirmed yet (cannot log in); see services.registration.
+    activated_at: datetime | None = Field(default=None, sa_type=TZ)
 
 
 class LoginFailure(SQLModel, table=True):
@@ -102,6 +104,22 @@ class PasswordReset(SQLModel, table=True):
     __tablename__: ClassVar[str] = "password_reset"
 
     id: int = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    expires_at: datetime = Field(sa_type=TZ)
+    used_at: datetime | None = Field(default=None, sa_type=TZ)
+    revoked_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
+class AccountActivation(SQLModel, table=True):
+    """The link that confirms a new account's address (valid 24 h, single use; only the
+    SHA-256 of the secret is stored). Same shape as :class:`PasswordReset`
+    (see :mod:`mes_app.services.mail_links`)."""
+
+    __tablename__ = "account_activation"
+
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)

@@ -88,8 +88,11 @@ def parse_registration(form: dict, *, today: date) -> Registration:
     return Registration(email, password, given, family, birth, sex)
 
 
-def register(session: Session, reg: Registration, *, now: datetime) -> User:
-    """Create the account and the person's own profile."""
+def register(
+    session: Session, reg: Registration, *, now: datetime, locale: str = "fr", commit: bool = True
+) -> User:
+    """Create a *pending* account (``activated_at`` None: it cannot log in until its address is
+    confirmed, see :mod:`mes_app.services.registration`) and the person's own profile."""
     if session.exec(select(User).where(User.email == reg.email)).first() is not None:
         raise ValidationError("error.email_taken")
     user = User(
@@ -97,7 +100,9 @@ def register(session: Session, reg: Registration, *, now: datetime) -> User:
         password_hash=hash_password(reg.password),
         display_name=f"{reg.given_name} {reg.family_name}",
         role="patient",
+        locale=locale,
         created_at=now,
+        activated_at=None,
     )
     session.add(user)
     session.flush()
@@ -113,7 +118,8 @@ def register(session: Session, reg: Registration, *, now: datetime) -> User:
             created_at=now,
         )
     )
-    session.commit()
+    if commit:
+        session.commit()
     return user
 
 
@@ -145,7 +151,8 @@ def authenticate(
         code = "error.account_locked" if gate.locked else "error.too_many_attempts"
         raise LoginRefused(code, gate.retry_after_seconds)
     user = session.exec(select(User).where(User.email == address)).first() if address is not None else None
-    if user is None or not verify_password(password, user.password_hash):
+    # A pending account (address not confirmed) is refused exactly like a wrong password.
+    if user is None or not verify_password(password, user.password_hash) or user.activated_at is None:
         if user is None:
             verify_password(password, None)  # the same work as a wrong password
         pair = _record_failures(session, keys, rows, counters, now)

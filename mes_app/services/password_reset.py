@@ -3,7 +3,9 @@
 - Asking gives no sign of whether the address has an account: :func:`request_reset` returns
   what to send (or None), and the caller answers the same either way.
 - The link carries a random secret of 256 bits; the database keeps only its SHA-256.
-  Asking again ends the older links of the account; a link serves once.
+  Asking again ends the older links of the account; a link serves once
+  (:mod:`mes_app.services.mail_links`, shared with account activation).
+- Setting a new password also activates a pending account: the link proves the mailbox.
 - Setting the new password follows the registration rules, ends every session of the
   account (the person then logs in with the new password) and lifts a login lock-out.
 """
@@ -13,14 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mes_app.db.models import AuthSession, PasswordReset, Profile, User
 from mes_app.domain import validation as v
 from mes_app.domain.errors import ValidationError
-from mes_app.domain.link_tokens import hash_link_secret, new_link_secret
-from mes_app.services import accounts
+from mes_app.services import accounts, mail_links
 from mes_app.services.passwords import hash_password
 
 RESET_LIFETIME = timedelta(minutes=30)
@@ -58,10 +58,7 @@ def request_reset(session: Session, email: object, *, now: datetime, lang: objec
     user = session.exec(select(User).where(User.email == address)).first()
     if user is None:
         return None
-    _end_open_links(session, user.id, now)
-    secret = new_link_secret()
-    expires_at = now + RESET_LIFETIME
-    session.add(PasswordReset(user_id=user.id, token_hash=hash_link_secret(secret), created_at=now, expires_at=expires_at))
+    secret, expires_at = mail_links.open_link(session, PasswordReset, user.id, now=now, lifetime=RESET_LIFETIME)
     session.commit()
     chosen = lang if lang in LANGS else (user.locale if user.locale in LANGS else "fr")
     return ResetMail(to=user.email, secret=secret, lang=chosen, expires_at=expires_at)
@@ -99,15 +96,12 @@ def reset_password(
     v.check_password_strength(password, forbidden=_personal_words(session, user))
 
     # Single use even when two requests race: only one UPDATE finds the link still open.
-    used = session.execute(
-        sa.update(PasswordReset)
-        .where(PasswordReset.id == row.id, PasswordReset.used_at.is_(None), PasswordReset.revoked_at.is_(None))
-        .values(used_at=now)
-    )
-    if used.rowcount != 1:
+    if not mail_links.use(session, PasswordReset, row, now=now):
         session.rollback()
         raise ValidationError(INVALID_LINK)
-    _end_open_links(session, user.id, now)
+    mail_links.end_open_links(session, PasswordReset, user.id, now)
+    if user.activated_at is None:  # a pending account: the link proves the mailbox, as activation does
+        user.activated_at = now
     user.password_hash = hash_password(password)
     user.failed_login_count = 0
     user.last_failed_login_at = None
@@ -128,21 +122,7 @@ def reset_password(
 
 
 def _open_link(session: Session, secret: object, now: datetime) -> PasswordReset | None:
-    digest = hash_link_secret(secret)
-    if digest is None:
-        return None
-    row = session.exec(select(PasswordReset).where(PasswordReset.token_hash == digest)).first()
-    if row is None or row.used_at is not None or row.revoked_at is not None or now >= row.expires_at:
-        return None
-    return row
-
-
-def _end_open_links(session: Session, user_id: int, now: datetime) -> None:
-    session.execute(
-        sa.update(PasswordReset)
-        .where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None), PasswordReset.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    return mail_links.find_open(session, PasswordReset, secret, now=now)
 
 
 def _personal_words(session: Session, user: User) -> tuple[str, ...]:

@@ -8,13 +8,16 @@ import json
 
 import reflex as rx
 
-from mes_app import i18n
+from mes_app import i18n, mail
 from mes_app.db.engine import new_session
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts
+from mes_app.services import registration as sign_up_service
+from mes_app.services.passwords import hash_password
 from mes_app.state.base import AppState, utcnow
 from mes_app.state.rate_limit import over_limit
+from mes_app.web import rate_limit
 
 # Only these keys may be shown from the URL: a link cannot make the page say anything else.
 LOGIN_MESSAGES = ("error.bad_credentials", "error.too_many_attempts", "error.account_locked", "error.session_expired")
@@ -61,6 +64,10 @@ class LoginState(AppState):
                 self.error += " " + self._text("login.retry_in", n=int(retry))
         elif params.get("registered") == "1":
             self.info = self._text("login.registered")
+        elif params.get("activated") == "1":
+            self.info = self._text("login.activated")
+        elif params.get("activation") == "invalid":
+            self.info = self._text("login.activation_invalid")
         elif params.get("bye") == "1":
             self.info = self._text("login.bye")
         elif params.get("reset") == "1":
@@ -108,7 +115,9 @@ class RegisterState(AppState):
 
     @rx.event
     def submit(self, form_data: dict):
-        """Create the account. The password is only a local here: never stored in state."""
+        """Register; the same answer for a new address and one that has an account ("check your
+        mailbox"), after the same work. The mail goes through the mail queue, at most
+        ``registration_mail`` per address (silently). The password is only a local here."""
         if not isinstance(form_data, dict):
             self.error = self._text("error.invalid_form")
             return
@@ -118,10 +127,21 @@ class RegisterState(AppState):
         now = utcnow()
         try:
             registration = accounts.parse_registration(form_data, today=local_date(now))
-            with new_session() as session:
-                accounts.register(session, registration, now=now)
         except ValidationError as error:
             self.error = i18n.t(error.code, self._lang(), **error.params)
             return
         self.error = ""
+        if rate_limit.limiter().hit("registration_mail", "address:" + registration.email) is None:
+            with new_session() as session:
+                to_send = sign_up_service.sign_up(session, registration, now=now, lang=self._lang())
+            mail.queue(_send_sign_up_mail, to_send, what="registration")
+        else:
+            hash_password(registration.password)  # over the limit: no change, no mail, the same work
         return rx.redirect("/login?registered=1")
+
+
+def _send_sign_up_mail(to_send: sign_up_service.SignUpMail) -> None:
+    if to_send.kind == sign_up_service.ACTIVATE and to_send.secret is not None:
+        mail.send_activation(to_send.to, to_send.secret, to_send.lang)
+    else:
+        mail.send_already_registered(to_send.to, to_send.lang)

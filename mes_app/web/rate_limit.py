@@ -12,6 +12,8 @@ Limiters by name (limits from ``settings.rate_limits``, env ``MES_RATE_LIMIT_<NA
 ``passcode``              passcode attempts on a share link (page and manifest)
 ``emergency_open``        opening an emergency card (page ``/urgence``)
 ``upload``                document uploads and measure imports
+``password_reset_mail``   per address typed: reset mails (silent: same answer, no mail)
+``registration_mail``     per address registered: activation / "already registered" mails (silent)
 ========================  ===============================================================
 
 Counting uses the ``limits`` library (moving window): in memory for one process, in Redis

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode, urlparse
@@ -131,35 +128,10 @@ async def request_password_reset(request: Request) -> Response:
     lang = _cookie_lang(request.cookies.get("mes_lang"))
     address = email.strip().lower() if isinstance(email, str) else ""
     if rate_limit.limiter().hit("password_reset_mail", "address:" + address) is None:
-        _queue_reset_mail(email if isinstance(email, str) else None, lang)
+        mail.queue(_send_reset_mail, email if isinstance(email, str) else None, lang, what="password-reset")
     response = _redirect(FORGOT_PATH, sent=1)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-# Two threads: a burst of requests queues up instead of opening many SMTP connections.
-_MAIL_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mes-mail")
-_pending_mail: set[Future] = set()
-_pending_lock = threading.Lock()
-
-
-def _queue_reset_mail(email: str | None, lang: str | None) -> None:
-    future = _MAIL_POOL.submit(_send_reset_mail, email, lang)
-    with _pending_lock:
-        _pending_mail.add(future)
-
-    def done(finished: Future) -> None:
-        with _pending_lock:
-            _pending_mail.discard(finished)
-
-    future.add_done_callback(done)
-
-
-def wait_for_queued_mail(timeout: float = 30) -> None:
-    """Wait until every queued reset request is handled (tests, orderly shutdown)."""
-    with _pending_lock:
-        pending = list(_pending_mail)
-    futures_wait(pending, timeout=timeout)
 
 
 def _cookie_lang(raw: str | None) -> str | None:
@@ -294,7 +266,7 @@ DOCUMENTS_PATH = "/api/documents"
 
 
 def build_api() -> Starlette:
-    from mes_app.web import document_routes, share_routes
+    from mes_app.web import account_routes, document_routes, share_routes
 
     return Starlette(
         routes=[
@@ -304,6 +276,7 @@ def build_api() -> Starlette:
             Route(RESET_REQUEST_PATH, request_password_reset, methods=["POST"]),
             Route(RESET_API_PATH, open_reset_link, methods=["GET"]),
             Route(RESET_API_PATH, reset_password, methods=["POST"]),
+            Route(account_routes.ACTIVATE_PATH, account_routes.activate, methods=["GET"]),
             Route("/api/appointments.ics", appointments_ics, methods=["GET"]),
             Route("/api/appointments/{appointment_id}.ics", appointment_ics, methods=["GET"]),
             Route("/_upload/{path:path}", refuse_public_uploads, methods=["GET", "HEAD"]),

@@ -88,3 +88,27 @@ def test_the_revision_moves_strangers_refusals_to_the_security_log_and_fills_the
         engine.dispose()
     finally:
         drop()
+
+
+def test_the_activation_revision_keeps_existing_accounts_usable(tmp_path):
+    url, drop = _fresh_database_url(tmp_path)
+    try:
+        cfg = alembic_config(url)
+        command.upgrade(cfg, "5e1d0a7c9b21")
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO user_account (id, email, password_hash, display_name, role, locale, "
+                "failed_login_count, created_at) VALUES (1, 'a@example.org', 'x', 'Alice', 'patient', 'fr', 0, "
+                "'2026-03-03 10:00:00+00:00')"))
+        command.upgrade(cfg, "6a2b3c4d5e6f")
+        with engine.connect() as conn:
+            activated, created = conn.execute(sa.text("SELECT activated_at, created_at FROM user_account")).one()
+            assert activated is not None and activated == created
+            assert conn.execute(sa.text("SELECT count(*) FROM account_activation")).scalar() == 0
+        command.downgrade(cfg, "5e1d0a7c9b21")
+        with engine.connect() as conn:
+            assert "activated_at" not in {c["name"] for c in sa.inspect(conn).get_columns("user_account")}
+        engine.dispose()
+    finally:
+        drop()

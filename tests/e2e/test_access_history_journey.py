@@ -11,9 +11,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mes_app.domain.access_log import ACTION_CODES, TARGET_KINDS, VIA_CODES
+from tests.e2e.registration import register_and_activate
 from tests.e2e.conftest import assert_no_horizontal_scroll
 from tests.e2e.test_documents_journey import DOCTOR, PARENT, pdf, upload
 from tests.e2e.test_journeys import log_in
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
 
@@ -22,15 +24,9 @@ RAW_CODES = {c for c in ACTION_CODES | TARGET_KINDS | VIA_CODES if "_" in c} | {
     "denied", "download", "passcode", "measures", "access."}
 
 
-def register_stranger(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/register")
-    page.locator("input[name=given_name]").fill("Mallory")
-    page.locator("input[name=family_name]").fill("Pirate")
-    page.locator("input[name=birth_date]").fill("1985-01-01")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(STRANGER_PASSWORD)
-    page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_text("Compte créé. Connectez-vous.")).to_be_visible()
+def register_stranger(page: Page, base: str, email: str, mailbox: Mailbox) -> None:
+    register_and_activate(page, base, mailbox, email=email, password=STRANGER_PASSWORD, given_name="Mallory",
+                          family_name="Pirate", birth_date="1985-01-01")
 
 
 def log_in_as(page: Page, base: str, email: str, password: str) -> None:
@@ -40,12 +36,12 @@ def log_in_as(page: Page, base: str, email: str, password: str) -> None:
 
 
 def test_the_parent_sees_a_strangers_probes_as_one_french_line_without_codes(live_server: str,
-                                                                            browser_page: Page) -> None:
+                                                                            browser_page: Page, mailbox: Mailbox) -> None:
     page = browser_page
     run = uuid.uuid4().hex[:6]
     title = f"Échographie {run}"
     stranger_email = f"mallory.{run}@example.org"
-    register_stranger(page, live_server, stranger_email)
+    register_stranger(page, live_server, stranger_email, mailbox)
 
     log_in_as(page, live_server, *PARENT)
     expect(page.locator("#active-profile-name")).to_have_text("Camille Martin")

@@ -11,29 +11,25 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.registration import register_and_activate
 from tests.e2e.conftest import assert_no_horizontal_scroll
 from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
 
 NANNY_PASSWORD = "Biberon-Tartine-2026"
 
 
-def register(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/register")
-    page.locator("input[name=given_name]").fill("Nina")
-    page.locator("input[name=family_name]").fill("Nounou")
-    page.locator("input[name=birth_date]").fill("1995-04-02")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(NANNY_PASSWORD)
-    page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_text("Compte créé. Connectez-vous.")).to_be_visible()
+def register(page: Page, base: str, email: str, mailbox: Mailbox) -> None:
+    register_and_activate(page, base, mailbox, email=email, password=NANNY_PASSWORD, given_name="Nina",
+                          family_name="Nounou", birth_date="1995-04-02")
 
 
-def test_parent_shares_vaccinations_with_a_caregiver_then_revokes(live_server: str, browser_page: Page) -> None:
+def test_parent_shares_vaccinations_with_a_caregiver_then_revokes(live_server: str, browser_page: Page, mailbox: Mailbox) -> None:
     page = browser_page
     nanny_email = f"nina.{uuid.uuid4().hex[:8]}@example.org"
-    register(page, live_server, nanny_email)
+    register(page, live_server, nanny_email, mailbox)
 
     # The parent invites her as caregiver of Léa, for vaccinations only.
     log_in(page, live_server, PARENT_EMAIL, PARENT_PASSWORD)

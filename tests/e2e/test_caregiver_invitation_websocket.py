@@ -18,6 +18,7 @@ from mes_app.state.care_circle import CaregiversState
 from mes_app.state.profiles import ProfilesState
 from mes_app.state.records import RecordState
 from tests.e2e.test_invitation_websocket import PARENT, PASSWORD, _profiles, _register
+from tests.smtp import Mailbox
 from tests.e2e.ws_client import WsClient, handler_name, login_cookie
 
 pytestmark = pytest.mark.e2e
@@ -46,14 +47,14 @@ def _pending(text: str) -> dict[str, str]:
     return {m.group(2): m.group(1) for m in re.finditer(r'"id": "(\d+)", "email": "([^"]+)"', text)}
 
 
-def test_only_the_invitee_can_answer_a_caregiver_invitation_over_the_websocket(live_server: str) -> None:
+def test_only_the_invitee_can_answer_a_caregiver_invitation_over_the_websocket(live_server: str, mailbox: Mailbox) -> None:
     base = live_server
     tag = uuid.uuid4().hex[:8]
     iris_email, sam_email, nobody_email = f"iris.{tag}@example.org", f"sam.{tag}@example.org", f"x.{tag}@example.org"
 
     async def scenario() -> None:
-        await _register(base, "Iris", iris_email)
-        await _register(base, "Sam", sam_email)
+        await _register(base, "Iris", iris_email, mailbox)
+        await _register(base, "Sam", sam_email, mailbox)
         parent_cookie = login_cookie(base, *PARENT)
         iris_cookie, sam_cookie = login_cookie(base, iris_email, PASSWORD), login_cookie(base, sam_email, PASSWORD)
         assert parent_cookie and iris_cookie and sam_cookie

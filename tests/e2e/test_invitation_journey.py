@@ -11,8 +11,10 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.registration import register_and_activate
 from tests.e2e.conftest import assert_no_horizontal_scroll
 from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
 
@@ -21,15 +23,9 @@ JEANNE_PASSWORD = "Confiture-Mamie-2026"
 LEA_HEALTH_WORDS = ("Vaxelis", "Rotarix", "Pénicilline")
 
 
-def register(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/register")
-    page.locator("input[name=given_name]").fill("Jeanne")
-    page.locator("input[name=family_name]").fill("Roux")
-    page.locator("input[name=birth_date]").fill("1962-02-02")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(JEANNE_PASSWORD)
-    page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_text("Compte créé. Connectez-vous.")).to_be_visible()
+def register(page: Page, base: str, email: str, mailbox: Mailbox) -> None:
+    register_and_activate(page, base, mailbox, email=email, password=JEANNE_PASSWORD, given_name="Jeanne",
+                          family_name="Roux", birth_date="1962-02-02")
 
 
 def assert_tap_target(page: Page, selector: str) -> None:
@@ -37,10 +33,10 @@ def assert_tap_target(page: Page, selector: str) -> None:
     assert box is not None and box["height"] >= 44, f"{selector} is {box and box['height']} px high"
 
 
-def test_a_parent_invites_a_co_guardian_who_accepts_and_then_sees_the_child(live_server: str, browser_page: Page) -> None:
+def test_a_parent_invites_a_co_guardian_who_accepts_and_then_sees_the_child(live_server: str, browser_page: Page, mailbox: Mailbox) -> None:
     page = browser_page
     jeanne_email = f"jeanne.{uuid.uuid4().hex[:8]}@example.org"
-    register(page, live_server, jeanne_email)
+    register(page, live_server, jeanne_email, mailbox)
 
     # The parent invites her to co-manage Léa, from the profiles page.
     log_in(page, live_server, PARENT_EMAIL, PARENT_PASSWORD)

@@ -13,6 +13,8 @@ import pytest
 from mes_app.state.auth import RegisterState
 from mes_app.state.base import AppState
 from mes_app.state.profiles import ProfilesState
+from tests.e2e.registration import activate_by_http
+from tests.smtp import Mailbox
 from tests.e2e.ws_client import HYDRATE, WsClient, handler_name, login_cookie
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +43,7 @@ def _sent_ids(text: str, email: str) -> list[str]:
     return re.findall(r'"id": "(\d+)", "email": "' + re.escape(email) + '"', text)
 
 
-async def _register(base: str, given: str, email: str) -> None:
+async def _register(base: str, given: str, email: str, mailbox: Mailbox) -> None:
     client = WsClient(base)
     await client.connect()
     await client.call(HYDRATE, path="/register")
@@ -52,16 +54,17 @@ async def _register(base: str, given: str, email: str) -> None:
         path="/register",
     )
     await client.close()
+    await asyncio.to_thread(activate_by_http, mailbox, email)
 
 
-def test_only_the_invitee_can_answer_an_invitation_over_the_websocket(live_server: str) -> None:
+def test_only_the_invitee_can_answer_an_invitation_over_the_websocket(live_server: str, mailbox: Mailbox) -> None:
     base = live_server
     tag = uuid.uuid4().hex[:8]
     iris_email, sam_email = f"iris.{tag}@example.org", f"sam.{tag}@example.org"
 
     async def scenario() -> None:
-        await _register(base, "Iris", iris_email)
-        await _register(base, "Sam", sam_email)
+        await _register(base, "Iris", iris_email, mailbox)
+        await _register(base, "Sam", sam_email, mailbox)
         parent_cookie = login_cookie(base, *PARENT)
         iris_cookie, sam_cookie = login_cookie(base, iris_email, PASSWORD), login_cookie(base, sam_email, PASSWORD)
         assert parent_cookie and iris_cookie and sam_cookie

@@ -12,6 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.registration import register_and_activate
 from tests.e2e.conftest import _localhost_only, assert_no_horizontal_scroll
 from tests.e2e.test_journeys import log_in
 from tests.smtp import Mailbox, reset_link_in
@@ -22,15 +23,9 @@ OLD_PASSWORD = "Confiture-Mamie-2026"
 NEW_PASSWORD = "Brioche-au-Miel-2027"
 
 
-def register(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/register")
-    page.locator("input[name=given_name]").fill("Inès")
-    page.locator("input[name=family_name]").fill("Garnier")
-    page.locator("input[name=birth_date]").fill("1984-06-12")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(OLD_PASSWORD)
-    page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_text("Compte créé. Connectez-vous.")).to_be_visible()
+def register(page: Page, base: str, email: str, mailbox: Mailbox) -> None:
+    register_and_activate(page, base, mailbox, email=email, password=OLD_PASSWORD, given_name="Inès",
+                          family_name="Garnier", birth_date="1984-06-12")
 
 
 # A text field's tap area is its Radix box (the <input> inside is 2 px smaller: the border).
@@ -54,7 +49,7 @@ def test_forgotten_password_by_mail_ends_the_other_sessions(
 ) -> None:
     page = browser_page
     email = f"ines.{uuid.uuid4().hex[:8]}@example.org"
-    register(page, live_server, email)
+    register(page, live_server, email, mailbox)
 
     # Another phone is logged in with the old password.
     other = other_phone(browser)
@@ -80,7 +75,7 @@ def test_forgotten_password_by_mail_ends_the_other_sessions(
         assert_no_horizontal_scroll(page)
 
         # The mail arrives; its link opens the new-password form (the secret leaves the URL).
-        message = mailbox.wait_for(email)
+        message = mailbox.wait_for(email, count=2)  # the first one was the activation mail
         assert message["Subject"] == "MES : choisir un nouveau mot de passe"
         link = reset_link_in(message)
         assert link.startswith(live_server + "/api/password-reset?t=")

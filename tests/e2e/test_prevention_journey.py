@@ -13,6 +13,8 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_no_horizontal_scroll
 from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
+from tests.e2e.registration import register_and_activate
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
 
@@ -73,19 +75,13 @@ def test_parent_sees_the_infants_next_vaccination_and_adds_an_appointment(live_s
 NEWCOMER_PASSWORD = "Carnet-Rose-2026"
 
 
-def test_a_newcomer_is_asked_first_then_sees_what_to_check_with_a_doctor(live_server: str,
-                                                                          browser_page: Page) -> None:
+def test_a_newcomer_is_asked_first_then_sees_what_to_check_with_a_doctor(live_server: str, browser_page: Page,
+                                                                          mailbox: Mailbox) -> None:
     """An adult who just signed up (nothing recorded) is not told she is 33 years late."""
     page = browser_page
     email = f"nadia.{uuid.uuid4().hex[:8]}@example.org"
-    page.goto(live_server + "/register")
-    page.locator("input[name=given_name]").fill("Nadia")
-    page.locator("input[name=family_name]").fill("Nouvelle")
-    page.locator("input[name=birth_date]").fill("1993-04-02")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(NEWCOMER_PASSWORD)
-    page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_text("Compte créé. Connectez-vous.")).to_be_visible()
+    register_and_activate(page, live_server, mailbox, email=email, password=NEWCOMER_PASSWORD, given_name="Nadia",
+                          family_name="Nouvelle", birth_date="1993-04-02")
     log_in(page, live_server, email, NEWCOMER_PASSWORD)
     expect(page.locator("#active-profile-name")).to_have_text("Nadia Nouvelle")
 

@@ -11,26 +11,22 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.registration import register_and_activate
 from tests.e2e.conftest import assert_no_horizontal_scroll
 from tests.e2e.test_care_circle_journey import NANNY_PASSWORD
 from tests.e2e.test_documents_journey import DOCTOR
 from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
 
 MISLEADING = ("Introuvable.", "Vous ne pouvez pas faire cela.", "Mon dossier")
 
 
-def register(page: Page, base: str, email: str) -> None:
+def register(page: Page, base: str, email: str, mailbox: Mailbox) -> None:
     """A caregiver of her own name (the care-circle journey's "Nina Nounou" must stay unique)."""
-    page.goto(base + "/register")
-    page.locator("input[name=given_name]").fill("Zoé")
-    page.locator("input[name=family_name]").fill("Garde")
-    page.locator("input[name=birth_date]").fill("1996-02-03")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(NANNY_PASSWORD)
-    page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_text("Compte créé. Connectez-vous.")).to_be_visible()
+    register_and_activate(page, base, mailbox, email=email, password=NANNY_PASSWORD, given_name="Zoé",
+                          family_name="Garde", birth_date="1996-02-03")
 
 
 def no_misleading_text(page: Page) -> None:
@@ -38,11 +34,11 @@ def no_misleading_text(page: Page) -> None:
         expect(page.get_by_text(text, exact=True)).to_have_count(0)
 
 
-def test_a_caregiver_sees_what_was_shared_and_not_shared_for_the_rest(live_server: str, browser_page: Page) -> None:
+def test_a_caregiver_sees_what_was_shared_and_not_shared_for_the_rest(live_server: str, browser_page: Page, mailbox: Mailbox) -> None:
     page = browser_page
     page.set_viewport_size({"width": 360, "height": 780})
     nanny_email = f"zoe.{uuid.uuid4().hex[:8]}@example.org"
-    register(page, live_server, nanny_email)
+    register(page, live_server, nanny_email, mailbox)
 
     log_in(page, live_server, PARENT_EMAIL, PARENT_PASSWORD)
     expect(page.locator("#active-profile-name")).to_have_text("Camille Martin")

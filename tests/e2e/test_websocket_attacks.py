@@ -15,6 +15,8 @@ import pytest
 from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
 from mes_app.state.records import RecordState
+from tests.e2e.registration import activate_by_http
+from tests.smtp import Mailbox
 from tests.e2e.ws_client import HYDRATE, WsClient, handler_name, login_cookie, logout
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +51,7 @@ def _entry_ids(text: str) -> list[int]:
     return [int(m) for m in re.findall(r'"id": (\d+), "kind": "conditions"', text)]
 
 
-def _register_stranger(base_url: str) -> str:
+def _register_stranger(base_url: str, mailbox: Mailbox) -> str:
     """A new account of another family, created through the real registration handler."""
     from mes_app.state.auth import RegisterState
 
@@ -67,16 +69,17 @@ def _register_stranger(base_url: str) -> str:
         await client.close()
 
     asyncio.run(register())
+    activate_by_http(mailbox, "stranger@example.org")
     cookie = login_cookie(base_url, "stranger@example.org", "Quiet-river-2026!")
     assert cookie, "the stranger could not log in"
     return cookie
 
 
-def test_attacks_over_the_websocket(live_server: str) -> None:
+def test_attacks_over_the_websocket(live_server: str, mailbox: Mailbox) -> None:
     base = live_server
     parent_cookie = login_cookie(base, *PARENT)
     assert parent_cookie
-    stranger_cookie = _register_stranger(base)
+    stranger_cookie = _register_stranger(base, mailbox)
 
     async def scenario() -> None:
         # The parent opens the app: we learn the ids an attacker would try.

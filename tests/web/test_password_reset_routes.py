@@ -15,7 +15,7 @@ from mes_app import mail
 from mes_app.db.models import AuthSession, PasswordReset
 from mes_app.services import accounts
 from mes_app.web import routes
-from tests.factories import committed_rows
+from tests.factories import committed_rows, register_and_activate
 from tests.smtp import reset_link_in, smtp_server
 from tests.web import use_engine
 
@@ -41,7 +41,7 @@ def client(engine, session, monkeypatch, mailbox):
          "birth_date": "1991-04-05", "sex": "female"},
         today=date(2026, 11, 28),
     )
-    accounts.register(session, reg, now=routes.utcnow())
+    register_and_activate(session, reg, now=routes.utcnow())
     with TestClient(routes.guard(routes.build_api()), base_url="http://localhost:3000",
                     follow_redirects=False, headers={"Origin": "http://localhost:3000"}) as test_client:
         yield test_client
@@ -57,7 +57,7 @@ def app_log(caplog) -> str:
 
 def _ask(client, email=EMAIL, **kw):
     answer = client.post("/api/password-reset/request", data={"email": email}, **kw)
-    routes.wait_for_queued_mail()
+    mail.wait_for_queued()
     return answer
 
 

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from mes_app.db.models import AuthSession
 from mes_app.services import accounts
 from mes_app.web import routes
+from tests.factories import register_and_activate
 from tests.web import use_engine
 
 PASSWORD = "Correct-horse-42"
@@ -28,7 +29,7 @@ def client(engine, session, monkeypatch):
          "birth_date": "1991-04-05", "sex": "female"},
         today=date(2026, 11, 28),
     )
-    accounts.register(session, reg, now=routes.utcnow())
+    register_and_activate(session, reg, now=routes.utcnow())
 
     async def echo(request):
         body = await request.body()

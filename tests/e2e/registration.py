@@ -1,0 +1,61 @@
+"""Registering a new account as a person does: the form, the « check your mailbox » answer,
+the activation mail read from the test SMTP server (the ``mailbox`` fixture), the link opened.
+
+    register_and_activate(page, live_server, mailbox, email=..., password=..., given_name=..., ...)
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Page, expect
+
+from tests.smtp import Mailbox, activation_link_in
+
+CHECK_MAILBOX = "Consultez votre boîte mail : un message vous y attend pour continuer."
+ACTIVATED = "Compte activé. Connectez-vous."
+
+
+def fill_registration(page: Page, base: str, *, email: str, password: str, given_name: str, family_name: str,
+                      birth_date: str) -> None:
+    page.goto(base + "/register")
+    page.locator("input[name=given_name]").fill(given_name)
+    page.locator("input[name=family_name]").fill(family_name)
+    page.locator("input[name=birth_date]").fill(birth_date)
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_text(CHECK_MAILBOX)).to_be_visible()
+
+
+def activate_from_mail(page: Page, mailbox: Mailbox, email: str) -> None:
+    """Open the link of the activation mail in ``page``: the log-in page says it is done."""
+    link = activation_link_in(mailbox.wait_for(email))
+    page.goto(link)
+    expect(page.get_by_text(ACTIVATED)).to_be_visible()
+
+
+def register_and_activate(page: Page, base: str, mailbox: Mailbox, *, email: str, password: str, given_name: str,
+                          family_name: str, birth_date: str) -> None:
+    fill_registration(page, base, email=email, password=password, given_name=given_name,
+                      family_name=family_name, birth_date=birth_date)
+    activate_from_mail(page, mailbox, email)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        return None
+
+
+def activate_by_http(mailbox: Mailbox, email: str) -> None:
+    """For accounts registered over the websocket: open the mailed link without a browser."""
+    link = activation_link_in(mailbox.wait_for(email))
+    assert urlsplit(link).hostname in ("localhost", "127.0.0.1")
+    try:
+        urllib.request.build_opener(_NoRedirect).open(link, timeout=15)
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 303 and answer.headers["location"] == "/login?activated=1", answer.headers
+        return
+    raise AssertionError("the activation link did not redirect")
