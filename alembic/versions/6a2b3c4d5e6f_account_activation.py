@@ -1,7 +1,7 @@
 """account activation: pending accounts (activated_at) and their single-use e-mailed links
 
 Revision ID: 6a2b3c4d5e6f
-Revises: 5e1d0a7c9b21
+Revises: 7b3c4d5e6f70
 Create Date: 2026-12-02 23:45:00.000000
 
 """
@@ -16,7 +16,7 @@ import mes_app.db.types
 
 # revision identifiers, used by Alembic.
 revision: str = '6a2b3c4d5e6f'
-down_revision: Union[str, Sequence[str], None] = '5e1d0a7c9b21'
+down_revision: Union[str, Sequence[str], None] = '7b3c4d5e6f70'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
