@@ -294,7 +294,7 @@ DOCUMENTS_PATH = "/api/documents"
 
 
 def build_api() -> Starlette:
-    from mes_app.web import document_routes, share_routes
+    from mes_app.web import document_routes, export_routes, share_routes
 
     return Starlette(
         routes=[
@@ -310,6 +310,7 @@ def build_api() -> Starlette:
             Route(measure_import_route.PATH, measure_import_route.import_measures, methods=["POST"]),
             Route(DOCUMENTS_PATH, document_routes.upload_document, methods=["POST"]),
             Route(DOCUMENTS_PATH + "/{doc_id}", document_routes.download_document, methods=["GET"]),
+            Route(export_routes.PATH, export_routes.export_fhir, methods=["GET"]),  # issue 13
             # --- share links, SMART Health Links (issue 5b) ---
             Route(share_routes.MANIFEST_PATH, share_routes.manifest, methods=["POST"]),
             Route(share_routes.MANIFEST_PATH, share_routes.manifest_preflight, methods=["OPTIONS"]),
