@@ -25,7 +25,8 @@ OWNER, GUARDIAN, PRO, NANNY, STRANGER = 1, 2, 3, 4, 5
 FACTS = ProfileFacts(
     profile_id=10, owner_user_id=OWNER, guardian_user_ids={GUARDIAN},
     care=(CareFacts(7, PRO, "active", NOW - timedelta(days=1), None),),
-    caregivers=(CaregiverFacts(8, NANNY, {Section.VACCINATIONS, Section.MEASURES}, NOW - timedelta(days=1), None, None),),
+    caregivers=(CaregiverFacts(8, NANNY, {Section.VACCINATIONS, Section.MEASURES}, NOW - timedelta(days=1),
+                               None, None),),
 )
 
 

@@ -91,7 +91,8 @@ def store_file(session, storage, profile, author, data: bytes, title: str, now) 
     writer.write(data)
     stored = writer.commit()
     doc = Document(profile_id=profile.id, author_user_id=author.id, author_role="patient", title=title,
-                   category_code="11502-2", category_display="CR d'examens biologiques", document_date=date(2026, 10, 1),
+                   category_code="11502-2", category_display="CR d'examens biologiques",
+                   document_date=date(2026, 10, 1),
                    storage_key=stored.key, sha256=stored.sha256, size_bytes=stored.size_bytes,
                    mime_type="application/pdf", original_filename="bilan.pdf", created_at=now, updated_at=now)
     session.add(doc)
@@ -252,12 +253,13 @@ def test_messages_are_communications_with_their_author(session, now, storage):
     alice = make_owner(session)
     dr = make_professional(session)
     give_care(session, dr, alice, now)
-    thread = MessageThread(profile_id=alice.id, subject="Résultats", started_by_user_id=dr.id)
+    thread = MessageThread(profile_id=alice.profile.id, subject="Résultats", started_by_user_id=dr.id)
     session.add(thread)
     session.flush()
     session.add_all([Message(thread_id=thread.id, author_user_id=dr.id, body="Vos résultats sont bons.",
                              sent_at=now - timedelta(hours=2)),
-                     Message(thread_id=thread.id, author_user_id=alice.id, body="Merci !", sent_at=now - timedelta(hours=1))])
+                     Message(thread_id=thread.id, author_user_id=alice.id, body="Merci !",
+                             sent_at=now - timedelta(hours=1))])
     session.commit()
     _, bundle = export(session, alice, alice.profile, now, storage)
     by_url = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
@@ -272,7 +274,7 @@ def test_messages_are_communications_with_their_author(session, now, storage):
 
 def test_an_entry_hidden_from_professionals_stays_in_the_patients_own_export(session, now, storage):
     alice = make_owner(session)
-    session.add(Condition(profile_id=alice.id, author_user_id=alice.id, code_text="Dépression",
+    session.add(Condition(profile_id=alice.profile.id, author_user_id=alice.id, code_text="Dépression",
                           hidden_from_professionals=True))
     session.commit()
     found, _ = export(session, alice, alice.profile, now, storage)
@@ -297,7 +299,7 @@ def test_a_professional_does_not_export(session, now, storage):
     give_care(session, dr, alice, now)
     with pytest.raises(Forbidden):
         record_export.export_record(session, dr.actor, alice.profile.id, now=now, storage=storage)
-    assert not capabilities.capabilities(session, dr.actor, alice.id, now=now).can_export
+    assert not capabilities.capabilities(session, dr.actor, alice.profile.id, now=now).can_export
     assert capabilities.capabilities(session, alice.actor, alice.profile.id, now=now).can_export
     assert committed_rows(session, AccessEvent, AccessEvent.action == "export") == []
 
@@ -312,13 +314,13 @@ def test_the_number_of_queries_does_not_grow_with_the_record(session, engine, no
             author = dr if i % 2 else alice
             role = "professional" if i % 2 else "patient"
             session.add_all([
-                Condition(profile_id=alice.id, author_user_id=author.id, author_role=role, code_text=f"c{i}"),
-                Vaccination(profile_id=alice.id, author_user_id=author.id, author_role=role, code_text=f"v{i}",
+                Condition(profile_id=alice.profile.id, author_user_id=author.id, author_role=role, code_text=f"c{i}"),
+                Vaccination(profile_id=alice.profile.id, author_user_id=author.id, author_role=role, code_text=f"v{i}",
                             given_on=date(2020, 1, 1) + timedelta(days=i)),
-                Measure(profile_id=alice.id, author_user_id=author.id, author_role=role, kind="weight",
+                Measure(profile_id=alice.profile.id, author_user_id=author.id, author_role=role, kind="weight",
                         loinc_code="29463-7", value=60 + i, unit="kg", measured_at=now - timedelta(days=i + 1)),
             ])
-        thread = MessageThread(profile_id=alice.id, subject="s", started_by_user_id=dr.id)
+        thread = MessageThread(profile_id=alice.profile.id, subject="s", started_by_user_id=dr.id)
         session.add(thread)
         session.flush()
         session.add_all(Message(thread_id=thread.id, author_user_id=dr.id, body=f"m{i}", sent_at=now) for i in range(n))
@@ -345,13 +347,13 @@ def test_the_number_of_queries_does_not_grow_with_the_record(session, engine, no
 def test_a_stay_is_an_inpatient_encounter_and_its_procedure_a_procedure(session, now, storage):
     alice = make_owner(session)
     session.add_all([
-        Hospitalisation(profile_id=alice.id, author_user_id=alice.id, code_system="http://hl7.org/fhir/sid/icd-10",
+        Hospitalisation(profile_id=alice.profile.id, author_user_id=alice.id, code_system="http://hl7.org/fhir/sid/icd-10",
                         code="O82", code_display="Caesarean delivery", code_text="Césarienne", facility="Maternité",
                         admitted_on=date(2024, 3, 14), discharged_on=date(2024, 3, 18)),
-        Hospitalisation(profile_id=alice.id, author_user_id=alice.id, code_system="http://snomed.info/sct",
+        Hospitalisation(profile_id=alice.profile.id, author_user_id=alice.id, code_system="http://snomed.info/sct",
                         code="38341003", code_display="Hypertensive disorder", code_text="HTA",
                         admitted_on=date(2025, 1, 2)),
-        Encounter(profile_id=alice.id, author_user_id=alice.id, kind="emergency", title="Urgences",
+        Encounter(profile_id=alice.profile.id, author_user_id=alice.id, kind="emergency", title="Urgences",
                   occurred_at=now - timedelta(days=9)),
     ])
     session.commit()

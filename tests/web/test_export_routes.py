@@ -13,7 +13,15 @@ from mes_app.db.models import AccessEvent, SecurityEvent, Vaccination
 from mes_app.services import record_export
 from mes_app.storage import LocalStorage
 from mes_app.web import export_routes, routes
-from tests.factories import PASSWORD, committed_rows, give_care, make_child, make_owner, make_professional, make_stranger
+from tests.factories import (
+    PASSWORD,
+    committed_rows,
+    give_care,
+    make_child,
+    make_owner,
+    make_professional,
+    make_stranger,
+)
 from tests.web import use_engine
 
 
