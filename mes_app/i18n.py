@@ -684,7 +684,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # one label per recorded action code (mes_app.domain.access_log.LoggedAction)
     "access.action.read": ("a consulté", "viewed"),
     "access.action.download": ("a ouvert", "opened"),
-    "access.action.export": ("a téléchargé", "downloaded"),
+    "access.action.export": ("a téléchargé une copie de", "took a copy of"),
     "access.action.create": ("a ajouté une entrée dans", "added an entry to"),
     "access.action.update": ("a modifié une entrée dans", "changed an entry in"),
     "access.action.delete": ("a supprimé une entrée dans", "deleted an entry in"),
