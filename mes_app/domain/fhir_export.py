@@ -35,7 +35,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -61,7 +61,6 @@ RPPS = "urn:oid:1.2.250.1.71.4.2.1"
 ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 PROVENANCE_AGENT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
-DOCUMENT_REFERENCE_CATEGORY_SYSTEM = LOINC
 
 # LOINC measures that are laboratory results, not vital signs.
 LAB_LOINC = frozenset({"2339-0", "2345-7", "4548-4", "2093-3", "2085-9", "13457-7", "2571-8"})
@@ -670,7 +669,3 @@ def resources_of(bundle: Mapping, resource_type: str) -> list[dict]:
     """The resources of one type in a bundle (for callers and tests)."""
     return [e["resource"] for e in bundle.get("entry", ()) if e["resource"]["resourceType"] == resource_type]
 
-
-def entry_urls(bundle: Mapping, types: Iterable[str]) -> set[str]:
-    wanted = set(types)
-    return {e["fullUrl"] for e in bundle.get("entry", ()) if e["resource"]["resourceType"] in wanted}

@@ -71,3 +71,21 @@ def test_the_same_record_gives_the_same_bundle_and_it_is_valid():
     assert habit["valueCodeableConcept"]["coding"][0]["code"] == "LA15920-4"
     assert {c["code"]["coding"][0]["code"] for c in bp["component"]} == {"8480-6", "8462-4"}
     assert bp["code"]["text"] == "Blood pressure panel with all children optional"
+
+
+def test_a_lab_value_is_a_laboratory_observation_and_vital_signs_stay_vital_signs():
+    profile = SimpleNamespace(id=10, given_name="Léa", family_name="Durand", birth_date=date(2024, 3, 15), sex="female")
+    data = RecordData(
+        profile=profile, sections=ALL_SECTIONS, complete=True,
+        measures=(_row(id=1, kind="glucose", loinc_code="2339-0", value=95, value_secondary=None, unit="mg/dL",
+                       measured_at=NOW),
+                  _row(id=2, kind="weight", loinc_code="29463-7", value=9.5, value_secondary=None, unit="kg",
+                       measured_at=NOW)),
+    )
+    bundle = record_to_bundle(data, bundle_id=str(uuid.UUID(int=7)), now=NOW)
+    Bundle.model_validate(bundle)
+    category = {o["code"]["coding"][0]["code"]: o["category"][0]["coding"][0]["code"]
+                for o in resources_of(bundle, "Observation")}
+    assert category == {"2339-0": "laboratory", "29463-7": "vital-signs"}
+    # an author unknown to the export (a deleted account) is still named, never dropped
+    assert all(p["agent"][0]["who"] == {"display": "unknown"} for p in resources_of(bundle, "Provenance"))
