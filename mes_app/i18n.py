@@ -294,6 +294,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "record.title_of": ("Dossier de {name}", "{name}'s record"),
     "record.not_shared": ("Non partagé avec vous.", "Not shared with you."),
     "record.not_shared_badge": ("Non partagé", "Not shared"),
+    "record.export_fhir": ("Télécharger le dossier (FHIR)", "Download the record (FHIR)"),
+    "record.export_fhir_partial": (
+        "Le fichier ne contient que les rubriques partagées avec vous.",
+        "The file holds only the sections shared with you.",
+    ),
     "record.manage_only": (
         "Cette page est réservée au patient et à ses responsables.",
         "This page is for the patient and their guardians only.",
@@ -720,6 +725,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # one label per recorded action code (mes_app.domain.access_log.LoggedAction)
     "access.action.read": ("a consulté", "viewed"),
     "access.action.download": ("a ouvert", "opened"),
+    "access.action.export": ("a téléchargé une copie de", "took a copy of"),
     "access.action.create": ("a ajouté une entrée dans", "added an entry to"),
     "access.action.update": ("a modifié une entrée dans", "changed an entry in"),
     "access.action.delete": ("a supprimé une entrée dans", "deleted an entry in"),
@@ -763,6 +769,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "access.target.measures_import": ("l'import de mesures", "the measures import"),
     "access.target.passcode": ("le code d'accès d'un lien", "a link's passcode"),
     "access.target.summary": ("la synthèse", "the summary"),
+    "access.target.record_export": ("le dossier complet (FHIR)", "the whole record (FHIR)"),
     "access.target.prevention": ("le calendrier de prévention", "the prevention schedule"),
     "access.target.vaccination_history": (
         "la réponse sur les vaccinations passées",

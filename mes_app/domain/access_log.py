@@ -43,6 +43,7 @@ class LoggedAction(StrEnum):
     INVITE_DECLINE = "invite_decline"  # ... declined
     INVITE_CANCEL = "invite_cancel"  # ... or cancelled
     REVOKE = "revoke"  # a caregiver's access was withdrawn
+    EXPORT = "export"  # the record was taken out (FHIR export, issue 13)
 
 
 class TargetKind(StrEnum):
@@ -63,6 +64,7 @@ class TargetKind(StrEnum):
     CAREGIVER_INVITATION = "caregiver_invitation"
     CAREGIVER_GRANT = "caregiver_grant"
     VACCINATION_HISTORY = "vaccination_history"  # the answer "do you know your vaccinations?"
+    RECORD_EXPORT = "record_export"  # the whole record as a FHIR Bundle
 
 
 class LoggedVia(StrEnum):

@@ -7,6 +7,7 @@ import reflex as rx
 from mes_app.components.cards import profile_card, timeline_row
 from mes_app.components.controls import back_link, switch_hit
 from mes_app.components.dialogs import confirm_dialog, form_dialog
+from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
 from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, FieldSpec
@@ -100,6 +101,23 @@ def record_index_page() -> rx.Component:
             *[_index_card(key, route, icon, f"record-link-{route.strip('/')}") for key, route, icon in RECORD_INDEX_EXTRA],
             width="100%",
             spacing="2",
+        ),
+        _export_button(),
+    )
+
+
+def _export_button() -> rx.Component:
+    """The whole record as a FHIR file, for whoever may take it out (a capability flag)."""
+    return rx.cond(
+        AppState.can_export,
+        rx.vstack(
+            file_link(rx.icon("download", size=18), T["record.export_fhir"], href=AppState.export_href,
+                      download=True, id="record-export-fhir"),
+            rx.cond(AppState.partial_share,
+                    rx.text(T["record.export_fhir_partial"], size="1", color_scheme="gray",
+                            id="record-export-partial")),
+            spacing="1",
+            width="100%",
         ),
     )
 

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, relationship_to
 from mes_app.domain.errors import NotFound
+from mes_app.domain.fhir_export import export_scope
 from mes_app.services.access_facts import load_profile_facts
 
 # Sections a page reads; PROFILE (identity) is always readable by whoever opens the profile.
@@ -42,6 +43,7 @@ class Capabilities:
     manages: bool  # sharing, hiding, care team, caregivers, links: the patient or a guardian
     can_start_thread: bool  # may open a new message thread (professionals in the care team)
     sections: tuple[SectionAccess, ...]
+    can_export: bool = False  # may download the record as FHIR (domain.fhir_export.export_scope)
 
     def access(self, section: Section | str) -> SectionAccess:
         wanted = Section(section).value
@@ -87,4 +89,5 @@ def capabilities(session: Session, actor: UserActor, profile_id: object, *, now:
         manages=allowed(Action.MANAGE, Section.PROFILE),
         can_start_thread=allowed(Action.START_THREAD, Section.MESSAGES),
         sections=sections,
+        can_export=export_scope(actor, facts, now) is not None,
     )

@@ -133,10 +133,16 @@ class AppState(rx.State):
     own_record: bool = False
     can_start_thread: bool = False
     partial_share: bool = False  # only some sections are shared with the viewer (a caregiver)
+    can_export: bool = False  # may download the record as FHIR (services.capabilities)
 
     @rx.var
     def is_logged_in(self) -> bool:
         return bool(self.user_name)
+
+    @rx.var
+    def export_href(self) -> str:
+        """The FHIR export of the active profile (the route checks the access again)."""
+        return f"/api/profiles/{self.active_value}/export.fhir.json" if self.active_value else ""
 
     @rx.var
     def can_manage_active(self) -> bool:
@@ -242,6 +248,7 @@ class AppState(rx.State):
         self.own_record = bool(caps and caps.own_record)
         self.can_start_thread = bool(caps and caps.can_start_thread)
         self.partial_share = bool(caps and not caps.shares_everything)
+        self.can_export = bool(caps and caps.can_export)
 
     def _set_profiles(self, views: list[ProfileView]) -> None:
         today = local_date(utcnow())
@@ -276,6 +283,7 @@ class AppState(rx.State):
         self._set_profiles([])
         self.shared_sections, self.addable_sections = [], []
         self.manages_active = self.own_record = self.can_start_thread = self.partial_share = False
+        self.can_export = False
 
     def _to_login(self) -> rx.event.EventSpec:
         self._clear_user()

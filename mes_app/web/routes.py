@@ -28,9 +28,8 @@ from mes_app.db.engine import get_engine
 from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts, password_reset
 from mes_app.settings import settings
-from mes_app.web import auth, rate_limit
+from mes_app.web import auth, origin, pwa, rate_limit, security_headers
 from mes_app.web import measure_import as measure_import_route
-from mes_app.web import origin, pwa, security_headers
 from mes_app.web.log_redaction import COOKIE_NAME
 
 log = logging.getLogger(__name__)
@@ -266,7 +265,7 @@ DOCUMENTS_PATH = "/api/documents"
 
 
 def build_api() -> Starlette:
-    from mes_app.web import account_routes, document_routes, share_routes
+    from mes_app.web import account_routes, document_routes, export_routes, share_routes
 
     return Starlette(
         routes=[
@@ -283,6 +282,7 @@ def build_api() -> Starlette:
             Route(measure_import_route.PATH, measure_import_route.import_measures, methods=["POST"]),
             Route(DOCUMENTS_PATH, document_routes.upload_document, methods=["POST"]),
             Route(DOCUMENTS_PATH + "/{doc_id}", document_routes.download_document, methods=["GET"]),
+            Route(export_routes.PATH, export_routes.export_fhir, methods=["GET"]),  # issue 13
             # --- share links, SMART Health Links (issue 5b) ---
             Route(share_routes.MANIFEST_PATH, share_routes.manifest, methods=["POST"]),
             Route(share_routes.MANIFEST_PATH, share_routes.manifest_preflight, methods=["OPTIONS"]),

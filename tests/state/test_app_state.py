@@ -199,6 +199,7 @@ def test_load_shell_shows_the_users_profiles_and_their_own_record_first(session,
     assert state.active_value == str(parent.profile.id) and state.active_name == "Claire Martin"
     assert state.own_record and state.manages_active and not state.partial_share
     assert "measures" in state.shared_sections and "measures" in state.addable_sections
+    assert state.can_export and state.export_href == f"/api/profiles/{parent.profile.id}/export.fhir.json"
     assert state._active_profile_id == parent.profile.id
     # View vars hold view objects, never table rows.
     assert all(isinstance(p, ProfileView) and not isinstance(p, SQLModel) for p in state.profiles)
@@ -212,6 +213,7 @@ def test_a_professional_follows_patients_and_adds_no_child(session, family):
     assert state.load_shell() is None
     assert state.follows_patients and not state.may_add_child
     assert [p.id for p in state.profiles] == [leo.profile.id]
+    assert "measures" in state.shared_sections and not state.can_export  # reads the record, takes nothing out
 
 
 def test_a_caregiver_sees_only_what_is_shared_and_cannot_add_or_manage(session, family):
@@ -224,6 +226,7 @@ def test_a_caregiver_sees_only_what_is_shared_and_cannot_add_or_manage(session, 
     assert state.active_value == str(leo.profile.id) and state.active_relationship == "caregiver"
     assert state.shared_sections == ["vaccinations"] and state.partial_share
     assert state.addable_sections == [] and not state.manages_active and not state.own_record
+    assert state.can_export  # the shared sections only (services.record_export)
 
 
 # --------------------------------------------------------------------------- switch_profile arguments
