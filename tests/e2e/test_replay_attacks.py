@@ -15,6 +15,8 @@ import re
 
 import pytest
 
+from mes_app.services import share_links
+
 from mes_app.state.base import AppState
 from mes_app.state.binding import all_state_classes
 from mes_app.state.emergency import EmergencyState, EmergencyVisitState
@@ -31,6 +33,11 @@ from tests.e2e.ws_client import (
     logout,
     visitor_cookie,
 )
+
+
+def base_origin(created: str) -> str:
+    """The app origin in the created link (the manifest URL's origin)."""
+    return re.search(r"(https?://[^/\"]+)/s#shlink:/", created).group(1)
 
 pytestmark = pytest.mark.e2e
 
@@ -82,7 +89,7 @@ async def _create_passcode_link(base: str) -> str:
         path="/share",
     )
     await parent.close()
-    return re.search(r"/s\?k=([A-Za-z0-9_-]{43})", created).group(1)
+    return share_links.secret_from_shlink(re.search(r"#(shlink:/[A-Za-z0-9_-]+)", created).group(1), (base_origin(created),))
 
 
 async def _visitor_unlocks(base: str, page: str, visitor: str, token: str | None = None) -> WsClient:

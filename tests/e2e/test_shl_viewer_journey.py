@@ -7,7 +7,9 @@ The demo parent shares Hugo's allergies with a passcode; then
 - a tiny static viewer page served from another port (another origin) reads the link from its
   own URL fragment, POSTs to the manifest from the browser (a preflighted cross-origin request),
   decrypts with WebCrypto, once embedded and once through a one-time ``location`` URL
-  (``embeddedLengthMax``); the same page cannot call any other route of the app.
+  (``embeddedLengthMax``); the same page cannot call any other route of the app;
+- the parent downloads the IPS Bundle from ``/summary``, and MES's own page opens the link
+  from its ``#shlink:/`` fragment.
 """
 
 from __future__ import annotations
@@ -185,6 +187,22 @@ def test_a_viewer_on_another_origin_reads_a_share_link(live_server: str, viewer_
         assert json.loads(viewer.locator("#out").inner_text())["how"] == "location, then 404"
     finally:
         context.close()
+
+    # --- the parent takes the IPS home from /summary (a download through the checked route)
+    page = browser_page
+    page.goto(live_server + "/summary")
+    expect(page.locator("#summary-download")).to_be_visible(timeout=15_000)
+    expect(page.locator("#summary-print-button")).to_be_visible()
+    with page.expect_download() as info:
+        page.locator("#summary-download").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".json")
+    with open(download.path(), encoding="utf-8") as handle:
+        taken = json.load(handle)
+    Bundle.model_validate(taken)
+    assert taken["type"] == "document" and taken["language"] == "fr-FR"
+    patient = next(e["resource"] for e in taken["entry"] if e["resource"]["resourceType"] == "Patient")
+    assert patient["name"][0]["given"] == ["Hugo"]
 
     # --- MES's own page for the link (the fragment form) still opens it
     visitor_context = browser_page.context.browser.new_context(viewport={"width": 390, "height": 844})

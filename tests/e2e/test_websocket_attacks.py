@@ -12,10 +12,17 @@ import re
 
 import pytest
 
+from mes_app.services import share_links
+
 from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
 from mes_app.state.records import RecordState
 from tests.e2e.ws_client import HYDRATE, WsClient, handler_name, login_cookie, logout
+
+
+def base_origin(created: str) -> str:
+    """The app origin in the created link (the manifest URL's origin)."""
+    return re.search(r"(https?://[^/\"]+)/s#shlink:/", created).group(1)
 
 pytestmark = pytest.mark.e2e
 
@@ -193,7 +200,7 @@ def test_a_link_visitors_replayed_token_does_not_bring_back_the_summary(live_ser
             path="/share",
         )
         await parent.close()
-        secret = re.search(r"/s\?k=([A-Za-z0-9_-]{43})", created).group(1)
+        secret = share_links.secret_from_shlink(re.search(r"#(shlink:/[A-Za-z0-9_-]+)", created).group(1), (base_origin(created),))
         page = f"/s?k={secret}"
 
         visitor = WsClient(live_server)
