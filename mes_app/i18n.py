@@ -674,6 +674,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "access.empty": ("Personne n'a encore consulté ce dossier.", "Nobody has opened this record yet."),
     "access.more": ("Voir plus", "Show more"),
+    "documents.more": ("Voir plus de documents", "Show more documents"),
     "access.a_link": ("Une personne avec un lien", "Someone with a link"),
     "access.someone": ("Quelqu'un", "Someone"),
     # one label per recorded action code (mes_app.domain.access_log.LoggedAction)

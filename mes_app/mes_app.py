@@ -85,10 +85,10 @@ for _group in RECORD_GROUPS:
 app.add_page(profiles_page, route="/profiles", title=page_title_text("title.profiles"), on_load=ProfilesState.load_profiles)
 # --- measures (issue 3) ---
 from mes_app.pages.measures import measures_page  # noqa: E402
-from mes_app.state.measures import MeasureChartState, MeasuresState  # noqa: E402
+from mes_app.state.measures import MeasuresState  # noqa: E402
 
 app.add_page(measures_page, route="/measures", title=page_title_text("title.measures"),
-             on_load=[MeasuresState.load_measures, MeasureChartState.load_chart])
+             on_load=MeasuresState.load_measures)
 # --- documents (issue 4) ---
 from mes_app.pages.documents import access_history_page, documents_page  # noqa: E402
 from mes_app.state.documents import AccessHistoryState, DocumentsState  # noqa: E402

@@ -37,7 +37,7 @@ def timeline_row(item) -> rx.Component:  # noqa: ANN001 - a Var of TimelineItem
                 item.date,
                 rx.cond(item.details != "", " · " + item.details, ""),
                 rx.cond(
-                    (item.author_role == "professional") & ~item.details.contains(item.author_name),
+                    item.by_professional & ~item.details.contains(item.author_name),
                     " · " + item.author_name,
                     "",
                 ),

@@ -293,6 +293,9 @@ class Entry(SQLModel):
 class Encounter(Entry, table=True):
     """An interaction with care: a GP visit, a pharmacy, a lab, a specialist, an emergency."""
 
+    # one page of the profile's list, newest first
+    __table_args__ = (sa.Index("ix_encounter_profile_time", "profile_id", "occurred_at"),)
+
     kind: str = Field(max_length=20)  # gp_visit | specialist | pharmacy | lab | emergency | other
     title: str = Field(max_length=200)
     occurred_at: datetime = Field(sa_type=TZ, index=True)
@@ -321,6 +324,9 @@ class Treatment(Entry, table=True):
 
 
 class Hospitalisation(Entry, table=True):
+    # one page of the profile's list, newest first
+    __table_args__ = (sa.Index("ix_hospitalisation_profile_date", "profile_id", "admitted_on"),)
+
     code_system: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, max_length=40)
     code_display: str | None = Field(default=None, max_length=255)
@@ -371,6 +377,9 @@ class Habit(Entry, table=True):
 
 
 class Vaccination(Entry, table=True):
+    # one page of the profile's list, newest first
+    __table_args__ = (sa.Index("ix_vaccination_profile_date", "profile_id", "given_on"),)
+
     code_system: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, max_length=40)
     code_display: str | None = Field(default=None, max_length=255)
@@ -385,6 +394,9 @@ class Vaccination(Entry, table=True):
 class Measure(Entry, table=True):
     """A measurement in its canonical UCUM unit. Blood pressure keeps both values in one row."""
 
+    # the latest measure of each kind, one indexed lookup per kind
+    __table_args__ = (sa.Index("ix_measure_profile_kind_time", "profile_id", "kind", "measured_at"),)
+
     kind: str = Field(max_length=30, index=True)  # weight | height | blood_pressure | ...
     loinc_code: str = Field(max_length=20)
     value: float
@@ -398,6 +410,9 @@ class Measure(Entry, table=True):
 
 
 class Document(Entry, table=True):
+    # one page of the profile's list, newest first
+    __table_args__ = (sa.Index("ix_document_profile_date", "profile_id", "document_date"),)
+
     title: str = Field(max_length=200)
     category_system: str = Field(default="http://loinc.org", max_length=100)
     category_code: str | None = Field(default=None, max_length=20)
@@ -462,6 +477,9 @@ class MessageRead(SQLModel, table=True):
 
 
 class Appointment(Entry, table=True):
+    # one page of the profile's list, newest first
+    __table_args__ = (sa.Index("ix_appointment_profile_time", "profile_id", "starts_at"),)
+
     title: str = Field(max_length=200)
     starts_at: datetime = Field(sa_type=TZ, index=True)
     ends_at: datetime | None = Field(default=None, sa_type=TZ)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.dialogs import confirm_dialog, form_dialog
 from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title
@@ -125,7 +126,7 @@ def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.cond(
-                S.form_id == 0,
+                ~S.form_editing,
                 field(
                     T["appointments.for_whom"],
                     rx.el.select(
@@ -174,42 +175,14 @@ def _form() -> rx.Component:
 
 
 def _form_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(S.form_id > 0, T["appointments.edit_title"], T["appointments.new_title"])),
-            _form(),
-            max_width="32rem",
-            width="calc(100vw - 1rem)",
-            max_height="90vh",
-            overflow_y="auto",
-            padding="1rem",
-        ),
-        open=S.form_open,
-        on_open_change=S.set_form_open,
-    )
+    return form_dialog(rx.cond(S.form_editing, T["appointments.edit_title"], T["appointments.new_title"]), _form(),
+                       open=S.form_open, on_open_change=S.set_form_open)
 
 
 def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(T["appointments.confirm_cancel_title"]),
-            rx.alert_dialog.description(T["appointments.confirm_cancel_text"]),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["appointments.keep"], variant="soft", color_scheme="gray",
-                                                 size="3")),
-                rx.alert_dialog.action(rx.button(T["appointments.cancel"], color_scheme="red", size="3",
-                                                 on_click=S.confirm_cancel, id="confirm-cancel-appointment")),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-                wrap="wrap",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=S.confirm_open,
-        on_open_change=S.set_confirm_open,
-    )
+    return confirm_dialog(S, title=T["appointments.confirm_cancel_title"], text=T["appointments.confirm_cancel_text"],
+                          cancel_label=T["appointments.keep"], confirm_label=T["appointments.cancel"],
+                          on_confirm=S.confirm_cancel, confirm_id="confirm-cancel-appointment")
 
 
 def appointments_page() -> rx.Component:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mes_app.components.forms import field
-from mes_app.components.layout import T, app_page, empty_state, page_title, manage_gate
 from mes_app.components.controls import back_link
+from mes_app.components.dialogs import confirm_dialog
+from mes_app.components.forms import field
+from mes_app.components.layout import T, app_page, empty_state, manage_gate, page_title
 from mes_app.services.caregivers import CAREGIVER_SECTIONS
 from mes_app.state.base import AppState
 from mes_app.state.care_circle import CaregiversState, CareTeamState, PatientsState, WhoCanSeeState
@@ -27,24 +28,8 @@ def _error(text) -> rx.Component:  # noqa: ANN001
 
 
 def _confirm(title: str, text: str, action: str, state, on_confirm, button_id: str) -> rx.Component:  # noqa: ANN001
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(T[title]),
-            rx.alert_dialog.description(T[text]),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", size="3")),
-                rx.alert_dialog.action(rx.button(T[action], color_scheme="red", size="3", on_click=on_confirm,
-                                                 id=button_id)),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=state.confirm_open,
-        on_open_change=state.set_confirm_open,
-    )
+    return confirm_dialog(state, title=T[title], text=T[text], confirm_label=T[action], on_confirm=on_confirm,
+                          confirm_id=button_id)
 
 
 def _last_used(value) -> rx.Component:  # noqa: ANN001
@@ -180,31 +165,17 @@ def _pending_card(row) -> rx.Component:  # noqa: ANN001 - a Var of PendingRow
 
 
 def _caregivers_confirm() -> rx.Component:
-    """Revoke an access or cancel an invitation: the same confirmation dialog as elsewhere."""
+    """Revoke an access or cancel an invitation."""
     is_revoke = CaregiversState.confirm_kind == "revoke"
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(rx.cond(is_revoke, T["caregivers.confirm_title"], T["invite.confirm_cancel_title"])),
-            rx.alert_dialog.description(
-                rx.cond(is_revoke, T["caregivers.confirm_text"], CaregiversState.confirm_text),
-                id="caregiver-confirm-text",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["invite.keep"], variant="soft", color_scheme="gray", size="3",
-                                                 style=TAP)),
-                rx.alert_dialog.action(rx.button(
-                    rx.cond(is_revoke, T["caregivers.revoke"], T["invite.cancel"]), color_scheme="red", size="3",
-                    style=TAP, on_click=CaregiversState.confirm, id="confirm-revoke")),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-                wrap="wrap",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=CaregiversState.confirm_open,
-        on_open_change=CaregiversState.set_confirm_open,
+    return confirm_dialog(
+        CaregiversState,
+        title=rx.cond(is_revoke, T["caregivers.confirm_title"], T["invite.confirm_cancel_title"]),
+        text=rx.cond(is_revoke, T["caregivers.confirm_text"], CaregiversState.confirm_text),
+        text_id="caregiver-confirm-text",
+        cancel_label=T["invite.keep"],
+        confirm_label=rx.cond(is_revoke, T["caregivers.revoke"], T["invite.cancel"]),
+        on_confirm=CaregiversState.confirm,
+        confirm_id="confirm-revoke",
     )
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.controls import back_link, switch_hit
+from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
-from mes_app.components.controls import back_link, switch_hit
 from mes_app.domain.documents import ACCEPT_ATTRIBUTE
 from mes_app.state.base import AppState
 from mes_app.state.documents import AccessHistoryState, DocumentsState
@@ -252,24 +253,9 @@ def _sharing_dialog() -> rx.Component:
 
 
 def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(T["documents.confirm_delete_title"]),
-            rx.alert_dialog.description(T["documents.confirm_delete_text"]),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", size="3")),
-                rx.alert_dialog.action(rx.button(T["record.delete"], color_scheme="red", size="3",
-                                                 on_click=DocumentsState.confirm_delete, id="confirm-delete")),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=DocumentsState.confirm_open,
-        on_open_change=DocumentsState.set_confirm_open,
-    )
+    return confirm_dialog(DocumentsState, title=T["documents.confirm_delete_title"],
+                          text=T["documents.confirm_delete_text"], confirm_label=T["record.delete"],
+                          on_confirm=DocumentsState.confirm_delete, confirm_id="confirm-delete")
 
 
 def access_history_link() -> rx.Component:
@@ -307,6 +293,11 @@ def documents_page() -> rx.Component:
             rx.vstack(rx.foreach(DocumentsState.documents, _document_card), spacing="2", width="100%",
                       id="document-list"),
             empty_state("documents.empty", "file-text"),
+        ),
+        rx.cond(
+            DocumentsState.has_more,
+            rx.button(T["documents.more"], on_click=DocumentsState.show_more, variant="soft", size="3",
+                      width="100%", min_height="44px", id="documents-more"),
         ),
         _sharing_dialog(),
         _confirm_dialog(),

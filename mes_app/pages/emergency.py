@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.forms import field, text_input
 from mes_app.components.layout import T, app_page, page_title, public_page
 from mes_app.services.emergency_card import OPENER_MAX, TEXT_FIELDS, TEXT_MAX
@@ -145,25 +146,13 @@ def _wallet() -> rx.Component:
 def _confirm() -> rx.Component:
     S = EmergencyState
     is_off = S.confirm_action == "off"
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(rx.cond(is_off, T["emergency.confirm_off_title"], T["emergency.confirm_renew_title"])),
-            rx.alert_dialog.description(rx.cond(is_off, T["emergency.confirm_off_text"],
-                                                T["emergency.confirm_renew_text"])),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", size="3")),
-                rx.alert_dialog.action(rx.button(rx.cond(is_off, T["emergency.turn_off"], T["emergency.renew"]),
-                                                 color_scheme="red", size="3", on_click=S.confirm,
-                                                 id="confirm-card")),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=S.confirm_open,
-        on_open_change=S.set_confirm_open,
+    return confirm_dialog(
+        S,
+        title=rx.cond(is_off, T["emergency.confirm_off_title"], T["emergency.confirm_renew_title"]),
+        text=rx.cond(is_off, T["emergency.confirm_off_text"], T["emergency.confirm_renew_text"]),
+        confirm_label=rx.cond(is_off, T["emergency.turn_off"], T["emergency.renew"]),
+        on_confirm=S.confirm,
+        confirm_id="confirm-card",
     )
 
 

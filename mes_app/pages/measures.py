@@ -8,13 +8,14 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from mes_app.charts.measures import CONFIG
+from mes_app.components.controls import back_link
+from mes_app.components.dialogs import confirm_dialog, form_dialog
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
-from mes_app.components.controls import back_link
 from mes_app.domain import measures as m
 from mes_app.services.measures import RANGES
 from mes_app.state.base import AppState
-from mes_app.state.measures import MeasureChartState, MeasuresState
+from mes_app.state.measures import MeasureChartState, MeasureImportState, MeasuresState
 
 TOUCH = {"min_height": "44px"}
 
@@ -235,7 +236,7 @@ def _kind_form(kind: str) -> rx.Component:
         inputs = [
             field(T["measures.systolic"] + unit_hint + " *", _number("value", values["value"], integer)),
             field(T["measures.diastolic"] + unit_hint + " *", _number("value_secondary", values["value_secondary"], integer)),
-            rx.cond(MeasuresState.form_entry_id == 0,
+            rx.cond(~MeasuresState.form_editing,
                     field(T["measures.heart_rate_optional"] + " (/min)",
                           _number("heart_rate", values["heart_rate"], True, required=False))),
         ]
@@ -269,34 +270,27 @@ def _kind_form(kind: str) -> rx.Component:
 
 
 def _form_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(MeasuresState.form_entry_id > 0, T["measures.edit_title"], T["measures.new"])),
-            rx.vstack(
-                rx.cond(
-                    MeasuresState.form_entry_id == 0,
-                    field(
-                        T["measures.kind"],
-                        rx.el.select(
-                            *[rx.el.option(T[f"measure.{k}"], value=k) for k in m.ENTRY_KINDS],
-                            value=MeasuresState.form_kind,
-                            on_change=MeasuresState.set_form_kind,
-                            style=SELECT_STYLE,
-                            id="measure-kind",
-                        ),
+    return form_dialog(
+        rx.cond(MeasuresState.form_editing, T["measures.edit_title"], T["measures.new"]),
+        rx.vstack(
+            rx.cond(
+                ~MeasuresState.form_editing,
+                field(
+                    T["measures.kind"],
+                    rx.el.select(
+                        *[rx.el.option(T[f"measure.{k}"], value=k) for k in m.ENTRY_KINDS],
+                        value=MeasuresState.form_kind,
+                        on_change=MeasuresState.set_form_kind,
+                        style=SELECT_STYLE,
+                        id="measure-kind",
                     ),
-                    rx.text(T["measure." + MeasuresState.form_kind], weight="bold"),
                 ),
-                rx.match(MeasuresState.form_kind, *[(k, _kind_form(k)) for k in m.ENTRY_KINDS], rx.fragment()),
-                rx.text(T["measures.bmi_derived"], size="1", color_scheme="gray"),
-                spacing="3",
-                width="100%",
+                rx.text(T["measure." + MeasuresState.form_kind], weight="bold"),
             ),
-            max_width="32rem",
-            width="calc(100vw - 1rem)",
-            max_height="90vh",
-            overflow_y="auto",
-            padding="1rem",
+            rx.match(MeasuresState.form_kind, *[(k, _kind_form(k)) for k in m.ENTRY_KINDS], rx.fragment()),
+            rx.text(T["measures.bmi_derived"], size="1", color_scheme="gray"),
+            spacing="3",
+            width="100%",
         ),
         open=MeasuresState.form_open,
         on_open_change=MeasuresState.set_form_open,
@@ -304,24 +298,9 @@ def _form_dialog() -> rx.Component:
 
 
 def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(T["measures.confirm_delete_title"]),
-            rx.alert_dialog.description(T["measures.confirm_delete_text"]),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", size="3")),
-                rx.alert_dialog.action(rx.button(T["record.delete"], color_scheme="red", size="3",
-                                                 on_click=MeasuresState.confirm_delete, id="confirm-delete")),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=MeasuresState.confirm_open,
-        on_open_change=MeasuresState.set_confirm_open,
-    )
+    return confirm_dialog(MeasuresState, title=T["measures.confirm_delete_title"],
+                          text=T["measures.confirm_delete_text"], confirm_label=T["record.delete"],
+                          on_confirm=MeasuresState.confirm_delete, confirm_id="confirm-delete")
 
 
 # --------------------------------------------------------------------------- import
@@ -341,18 +320,18 @@ def _import_panel() -> rx.Component:
         field(T["measures.import_file"],
               rx.el.input(type="file", accept=".csv,text/csv,text/plain", id="measures-import-file",
                           style={"min_height": "44px", "width": "100%", "max_width": "100%"})),
-        rx.button(rx.cond(MeasuresState.import_busy, T["measures.import_checking"], T["measures.import_check"]),
-                  on_click=MeasuresState.import_check, variant="soft", size="3", width="100%",
-                  disabled=MeasuresState.import_busy, id="import-check"),
-        rx.cond(MeasuresState.import_message != "",
-                rx.callout(MeasuresState.import_message, color_scheme=rx.cond(MeasuresState.import_ok, "teal", "red"),
+        rx.button(rx.cond(MeasureImportState.import_busy, T["measures.import_checking"], T["measures.import_check"]),
+                  on_click=MeasureImportState.import_check, variant="soft", size="3", width="100%",
+                  disabled=MeasureImportState.import_busy, id="import-check"),
+        rx.cond(MeasureImportState.import_message != "",
+                rx.callout(MeasureImportState.import_message, color_scheme=rx.cond(MeasureImportState.import_ok, "teal", "red"),
                            icon="info", width="100%", id="import-message")),
-        rx.cond(MeasuresState.import_summary != "", rx.text(MeasuresState.import_summary, weight="medium",
+        rx.cond(MeasureImportState.import_summary != "", rx.text(MeasureImportState.import_summary, weight="medium",
                                                             id="import-summary")),
         rx.cond(
-            MeasuresState.import_rows.length() > 0,
+            MeasureImportState.import_rows.length() > 0,
             rx.vstack(
-                rx.foreach(MeasuresState.import_rows, lambda r: rx.text(
+                rx.foreach(MeasureImportState.import_rows, lambda r: rx.text(
                     r["when"], " · ", r["kind"], " · ", r["value"], " ", r["unit"], size="1",
                     style={"overflow_wrap": "anywhere"})),
                 spacing="0",
@@ -361,10 +340,10 @@ def _import_panel() -> rx.Component:
             ),
         ),
         rx.cond(
-            MeasuresState.import_errors.length() > 0,
+            MeasureImportState.import_errors.length() > 0,
             rx.vstack(
                 rx.text(T["measures.import_errors"], weight="bold", color_scheme="red"),
-                rx.foreach(MeasuresState.import_errors, lambda e: rx.text(
+                rx.foreach(MeasureImportState.import_errors, lambda e: rx.text(
                     T["measures.import_line"], " ", e["line"], " : ", e["message"], size="1", color_scheme="red",
                     style={"overflow_wrap": "anywhere"})),
                 spacing="1",
@@ -375,8 +354,8 @@ def _import_panel() -> rx.Component:
         rx.hstack(
             rx.dialog.close(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button", size="3",
                                       id="import-close")),
-            rx.cond(MeasuresState.import_ready,
-                    rx.button(T["measures.import_confirm"], on_click=MeasuresState.import_run, size="3",
+            rx.cond(MeasureImportState.import_ready,
+                    rx.button(T["measures.import_confirm"], on_click=MeasureImportState.import_run, size="3",
                               id="import-run")),
             justify="end",
             width="100%",
@@ -388,20 +367,8 @@ def _import_panel() -> rx.Component:
 
 def _import_dialog() -> rx.Component:
     """The CSV import, opened by the « Importer » button at the top of the page."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(T["measures.import_title"]),
-            _import_panel(),
-            max_width="32rem",
-            width="calc(100vw - 1rem)",
-            max_height="90vh",
-            overflow_y="auto",
-            padding="1rem",
-            id="import-dialog",
-        ),
-        open=MeasuresState.import_open,
-        on_open_change=MeasuresState.set_import_open,
-    )
+    return form_dialog(T["measures.import_title"], _import_panel(), open=MeasureImportState.import_open,
+                       on_open_change=MeasureImportState.set_import_open, element_id="import-dialog")
 
 
 def _actions() -> rx.Component:
@@ -409,7 +376,7 @@ def _actions() -> rx.Component:
     return rx.flex(
         rx.button(rx.icon("plus", size=18), T["measures.add"], on_click=MeasuresState.open_new, size="3",
                   style={**TOUCH, "flex": "1 1 auto"}, id="add-measure"),
-        rx.button(rx.icon("upload", size=18), T["measures.import_open"], on_click=MeasuresState.open_import,
+        rx.button(rx.icon("upload", size=18), T["measures.import_open"], on_click=MeasureImportState.open_import,
                   size="3", variant="soft", style={**TOUCH, "flex": "0 1 auto"}, id="import-open",
                   title=T["measures.import_title"]),
         gap="2",

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.controls import back_link
+from mes_app.components.dialogs import form_dialog
 from mes_app.components.file_link import FILE_TEXT_LINK_STYLE, file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title
-from mes_app.components.controls import back_link
 from mes_app.services.messaging import MAX_BODY_LEN, MAX_SUBJECT_LEN
 from mes_app.state.messages import MessagesState as M
 from mes_app.state.messages import ThreadState as S
@@ -125,16 +126,7 @@ def _new_thread_form() -> rx.Component:
 
 
 def _new_thread_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(T["messages.new"]),
-            _new_thread_form(),
-            width="calc(100vw - 1rem)",
-            max_width="32rem",
-        ),
-        open=M.new_open,
-        on_open_change=M.set_new_open,
-    )
+    return form_dialog(T["messages.new"], _new_thread_form(), open=M.new_open, on_open_change=M.set_new_open)
 
 
 def messages_page() -> rx.Component:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mes_app.components.layout import T, app_page, page_title
+from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.forms import field, sex_select
-from mes_app.pages.documents import access_history_link
+from mes_app.components.layout import T, app_page, page_title
 from mes_app.pages.care_circle import who_can_see_link
+from mes_app.pages.documents import access_history_link
 from mes_app.state.base import AppState
 from mes_app.state.profiles import ProfilesState
 
@@ -200,29 +201,18 @@ def _received_card() -> rx.Component:
 
 
 def _confirm_dialog() -> rx.Component:
-    """The same confirmation dialog as the records' and documents' deletions."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(ProfilesState.confirm_title),
-            rx.alert_dialog.description(ProfilesState.confirm_text, id="invite-confirm-text"),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["invite.keep"], variant="soft", color_scheme="gray", size="3",
-                                                 style=TAP)),
-                rx.alert_dialog.action(rx.button(
-                    rx.match(ProfilesState.confirm_kind, ("accept", T["invite.accept"]),
-                             ("decline", T["invite.decline"]), T["invite.cancel"]),
-                    color_scheme=rx.cond(ProfilesState.confirm_kind == "accept", "teal", "red"),
-                    size="3", style=TAP, on_click=ProfilesState.confirm, id="invite-confirm")),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-                wrap="wrap",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=ProfilesState.confirm_open,
-        on_open_change=ProfilesState.set_confirm_open,
+    """Accept, decline or cancel an invitation."""
+    return confirm_dialog(
+        ProfilesState,
+        title=ProfilesState.confirm_title,
+        text=ProfilesState.confirm_text,
+        text_id="invite-confirm-text",
+        cancel_label=T["invite.keep"],
+        confirm_label=rx.match(ProfilesState.confirm_kind, ("accept", T["invite.accept"]),
+                               ("decline", T["invite.decline"]), T["invite.cancel"]),
+        danger=ProfilesState.confirm_kind != "accept",
+        on_confirm=ProfilesState.confirm,
+        confirm_id="invite-confirm",
     )
 
 

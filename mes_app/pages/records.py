@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.components.cards import profile_card, timeline_row
+from mes_app.components.controls import back_link, switch_hit
+from mes_app.components.dialogs import confirm_dialog, form_dialog
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
-from mes_app.components.controls import back_link, switch_hit
 from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, FieldSpec
 from mes_app.services.timeline import FILTERS
 from mes_app.state.base import AppState
@@ -306,41 +307,19 @@ def _entry_form(kind: str, state: type[AppState] = RecordState, on_submit=None) 
 
 def _form_dialog(group: str) -> rx.Component:
     kinds = RECORD_GROUPS[group]
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(RecordState.form_entry_id > 0, T["record.edit_entry"], T["record.new_entry"]),
-                            " · ", T["kind." + RecordState.form_kind]),
-            rx.match(RecordState.form_kind, *[(k, _entry_form(k)) for k in kinds], rx.fragment()),
-            max_width="32rem",
-            width="calc(100vw - 1rem)",
-            max_height="90vh",
-            overflow_y="auto",
-            padding="1rem",
-        ),
+    return form_dialog(
+        rx.fragment(rx.cond(RecordState.form_editing, T["record.edit_entry"], T["record.new_entry"]),
+                    " · ", T["kind." + RecordState.form_kind]),
+        rx.match(RecordState.form_kind, *[(k, _entry_form(k)) for k in kinds], rx.fragment()),
         open=RecordState.form_open,
         on_open_change=RecordState.set_form_open,
     )
 
 
 def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(T["record.confirm_delete_title"]),
-            rx.alert_dialog.description(T["record.confirm_delete_text"]),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", size="3")),
-                rx.alert_dialog.action(rx.button(T["record.delete"], color_scheme="red", size="3",
-                                                 on_click=RecordState.confirm_delete, id="confirm-delete")),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            width="calc(100vw - 1rem)",
-            max_width="28rem",
-        ),
-        open=RecordState.confirm_open,
-        on_open_change=RecordState.set_confirm_open,
-    )
+    return confirm_dialog(RecordState, title=T["record.confirm_delete_title"], text=T["record.confirm_delete_text"],
+                          confirm_label=T["record.delete"], on_confirm=RecordState.confirm_delete,
+                          confirm_id="confirm-delete")
 
 
 def record_group_page(group: str):  # noqa: ANN201
@@ -367,19 +346,8 @@ def record_group_page(group: str):  # noqa: ANN201
 
 def _event_dialog() -> rx.Component:
     """« Ajouter un événement »: the encounter form (date, type, title, professional, place, note)."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(T["history.new_event"]),
-            _entry_form("encounters", HistoryState, HistoryState.submit_event),
-            max_width="32rem",
-            width="calc(100vw - 1rem)",
-            max_height="90vh",
-            overflow_y="auto",
-            padding="1rem",
-        ),
-        open=HistoryState.form_open,
-        on_open_change=HistoryState.set_form_open,
-    )
+    return form_dialog(T["history.new_event"], _entry_form("encounters", HistoryState, HistoryState.submit_event),
+                       open=HistoryState.form_open, on_open_change=HistoryState.set_form_open)
 
 
 def history_page() -> rx.Component:

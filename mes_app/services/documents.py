@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import documents as rules
@@ -29,6 +29,7 @@ from mes_app.services.access_facts import (
     record_access,
     record_refusal,
 )
+from mes_app.services.visibility import read_filter
 from mes_app.storage.base import DocumentStorage, StoredFile, UploadWriter
 
 MAX_QUERY_LEN = 100
@@ -269,24 +270,64 @@ def _refuse_duplicate(session: Session, actor: UserActor, pid: int, sha256: str,
 # --------------------------------------------------------------------------- reading
 
 
+DOCUMENTS_PAGE = 30  # documents the page shows, then 30 more at each « Voir plus »
+MAX_SHOWN = 10_000
+
+
+@dataclass(frozen=True)
+class DocumentsPage:
+    items: list[DocumentView]
+    has_more: bool
+
+
 def list_documents(
     session: Session, actor: UserActor, profile_id: object, *, category: object = "", query: object = "",
     now: datetime,
 ) -> list[DocumentView]:
-    """The documents the actor may see, newest first, optionally of one category and matching
-    a title search. The read of the section is recorded once (for non-household readers)."""
+    """Every document the actor may see, newest first (the attachment picker of a message)."""
+    return documents_page(session, actor, profile_id, category=category, query=query, limit=None, now=now).items
+
+
+def documents_page(
+    session: Session, actor: UserActor, profile_id: object, *, category: object = "", query: object = "",
+    limit: object = DOCUMENTS_PAGE, now: datetime,
+) -> DocumentsPage:
+    """The ``limit`` newest documents the actor may see, optionally of one category and matching
+    a title search, and whether there are more. The read of the section is recorded once (for
+    non-household readers). The rows come filtered for the actor and ordered from SQL; without a
+    search, limited there too; with one (accent-insensitive, so in Python), read until the page
+    is full."""
     pid = v.parse_id(profile_id)
     wanted = category or ""
     if wanted and (not isinstance(wanted, str) or load_default().lookup("document_type", LOINC, wanted) is None):
         raise ValidationError("error.invalid_choice", field="category")
     text = v.clean_text(query, field="query", max_len=MAX_QUERY_LEN, multiline=False) if query else None
+    size = None if limit is None else v.parse_optional_int(limit, field="limit", min_value=1, max_value=MAX_SHOWN)
     authorize(session, actor, Action.READ, pid, Target(Section.DOCUMENTS), now=now, target_kind="documents")
     session.commit()
     facts = load_profile_facts(session, pid)
-    stmt = select(models.Document).where(models.Document.profile_id == pid, models.Document.deleted_at.is_(None))
+    shown = read_filter(actor, facts, Section.DOCUMENTS, models.Document, now)
+    if shown is None:
+        return DocumentsPage([], False)
+    stmt = (select(models.Document)
+            .where(models.Document.profile_id == pid, col(models.Document.deleted_at).is_(None), shown)
+            .order_by(col(models.Document.document_date).desc(), col(models.Document.id).desc()))
     if wanted:
         stmt = stmt.where(models.Document.category_code == wanted)
-    rows = [d for d in session.exec(stmt).all() if not text or rules.matches_title(d.title, text, normalize)]
+    if size is not None and not text:
+        stmt = stmt.limit(size + 1)
+    elif size is not None:  # read in batches, and stop once the page is full
+        stmt = stmt.execution_options(yield_per=size + 1)
+    rows = []
+    result = session.exec(stmt)
+    try:
+        for doc in result:
+            if not text or rules.matches_title(doc.title, text, normalize):
+                rows.append(doc)
+                if size is not None and len(rows) > size:
+                    break
+    finally:
+        result.close()
     switches = document_switches(session, [d.id for d in rows])
     names = _names(session, (d.author_user_id for d in rows))
     views = []
@@ -301,7 +342,9 @@ def list_documents(
             names=names,
         ))
     views.sort(key=lambda d: (d.date, d.id), reverse=True)
-    return views
+    if size is None:
+        return DocumentsPage(views, False)
+    return DocumentsPage(views[:size], len(views) > size)
 
 
 def _single_view(session: Session, actor: UserActor, doc: models.Document, now: datetime) -> DocumentView:

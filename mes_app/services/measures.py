@@ -20,6 +20,7 @@ from mes_app.domain.access import Action, Section, Target, UserActor, Via, decid
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services.access_facts import authorize, load_profile_facts
+from mes_app.services.visibility import latest_per_kind
 
 UNIT_LABELS = {"Cel": "°C", "/min": "/min", "mm[Hg]": "mmHg", "kg": "kg", "cm": "cm", "%": "%", "mg/dL": "mg/dL"}
 
@@ -51,13 +52,8 @@ def latest_measures(
     facts = load_profile_facts(session, pid)
     if facts is None:
         raise NotFound()
-    rows = session.exec(
-        select(Measure).where(Measure.profile_id == pid).order_by(col(Measure.measured_at).desc())
-    ).all()
     latest: dict[str, Measure] = {}
-    for row in rows:
-        if row.kind in latest:
-            continue
+    for row in latest_per_kind(session, actor, facts, now):
         target = Target(Section.MEASURES, author_user_id=row.author_user_id, author_role=row.author_role,
                         hidden_from_professionals=row.hidden_from_professionals)
         if decide(actor, Action.READ, facts, target, now).visible:

@@ -14,7 +14,7 @@ is shown as late, then what would be late is a suggestion to check with a doctor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -26,6 +26,7 @@ from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound
 from mes_app.domain.terminology import ATC
 from mes_app.services.access_facts import authorize, load_profile_facts
+from mes_app.services.visibility import read_filter
 
 VISIT_KINDS = ("gp_visit", "specialist")
 
@@ -123,11 +124,22 @@ def _compute(session: Session, actor: UserActor, profile_id: object, *, now: dat
     uncoded = sum(1 for r in recorded if r.atc_code is None)
     visits = None
     if decide(actor, Action.READ, facts, Target(Section.HISTORY), now).visible:
-        encounters = session.exec(
-            select(models.Encounter).where(models.Encounter.profile_id == pid,
-                                           col(models.Encounter.kind).in_(VISIT_KINDS))
+        # Only the dates, of the visits the actor may read (the policy as a SQL filter): no
+        # table row is built for each of the thousands of visits of a long history.
+        # Only the visits that can fall in an examination's window (from birth to the end of the
+        # last one, a day more each side for the time zone): an adult's later visits never count.
+        shown = read_filter(actor, facts, Section.HISTORY, models.Encounter, now)
+        exams = rules.load_schedule().examinations
+        last = max((exam.end.after(profile.birth_date) for exam in exams), default=profile.birth_date)
+        since, until = (datetime.combine(d, time(0, 0), tzinfo=UTC)
+                        for d in (profile.birth_date - timedelta(days=1), last + timedelta(days=2)))
+        encounters = [] if shown is None else session.exec(
+            select(models.Encounter.occurred_at).where(models.Encounter.profile_id == pid,
+                                                       col(models.Encounter.kind).in_(VISIT_KINDS), shown,
+                                                       col(models.Encounter.occurred_at) >= since,
+                                                       col(models.Encounter.occurred_at) < until)
         )
-        visits = [local_date(e.occurred_at) for e in encounters if readable(Section.HISTORY, e)]
+        visits = [local_date(when) for when in encounters]
     today = local_date(now)
     items = rules.compute(rules.load_schedule(), profile.birth_date, today, recorded, visits)
     can_answer = decide(actor, Action.MANAGE, facts, Target(Section.PROFILE), now).allowed

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
@@ -34,6 +34,7 @@ from mes_app.domain.access import (
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound
 from mes_app.services.access_facts import authorize, authorize_link, document_switches, load_profile_facts
+from mes_app.services.visibility import latest_per_kind, read_filter
 
 # The sections a summary is made of, in the order a reader expects them.
 SUMMARY_SECTIONS: tuple[Section, ...] = (
@@ -229,43 +230,44 @@ def _build(session: Session, actor: UserActor | LinkActor, facts: ProfileFacts, 
     vaccinations = None
     if sees(Section.VACCINATIONS):
         ok = entry_visible(Section.VACCINATIONS)
-        rows = session.exec(select(models.Vaccination).where(models.Vaccination.profile_id == pid)).all()
-        visible = [r for r in sorted(rows, key=lambda r: (r.given_on, r.id), reverse=True) if ok(r)]
+        rows_filter = read_filter(actor, facts, Section.VACCINATIONS, models.Vaccination, now)
+        rows = [] if rows_filter is None else session.exec(
+            select(models.Vaccination).where(models.Vaccination.profile_id == pid, rows_filter)
+            .order_by(col(models.Vaccination.given_on).desc(), col(models.Vaccination.id).desc())
+            .limit(MAX_VACCINATIONS)
+        ).all()
         vaccinations = tuple(
             VaccinationItem(_coded(r), r.cvx_code, r.given_on.isoformat(), r.dose_number, r.lot_number or "")
-            for r in visible[:MAX_VACCINATIONS]
+            for r in rows if ok(r)
         )
 
     measures = None
     if sees(Section.MEASURES):
         ok = entry_visible(Section.MEASURES)
-        rows = session.exec(select(models.Measure).where(models.Measure.profile_id == pid)
-                            .order_by(models.Measure.measured_at.desc(), models.Measure.id.desc())).all()
-        latest: dict[str, models.Measure] = {}
-        for row in rows:
-            if row.kind not in latest and ok(row):
-                latest[row.kind] = row
+        latest = [r for r in latest_per_kind(session, actor, facts, now) if ok(r)]
         measures = tuple(
             MeasureItem(r.kind, r.loinc_code, r.value, r.value_secondary, r.unit, r.measured_at.isoformat(),
                         local_date(r.measured_at).isoformat())
-            for r in latest.values()
+            for r in latest
         )
 
     documents = None
     if sees(Section.DOCUMENTS):
-        rows = session.exec(select(models.Document).where(models.Document.profile_id == pid,
-                                                          models.Document.deleted_at.is_(None))).all()
+        rows_filter = read_filter(actor, facts, Section.DOCUMENTS, models.Document, now)
+        rows = [] if rows_filter is None else session.exec(
+            select(models.Document).where(models.Document.profile_id == pid, col(models.Document.deleted_at).is_(None),
+                                          rows_filter)
+            .order_by(col(models.Document.document_date).desc(), col(models.Document.id).desc()).limit(MAX_DOCUMENTS)
+        ).all()
         switches = document_switches(session, [d.id for d in rows])
         shown = []
-        for doc in sorted(rows, key=lambda d: (d.document_date, d.id), reverse=True):
+        for doc in rows:
             target = Target(Section.DOCUMENTS, author_user_id=doc.author_user_id, author_role=doc.author_role,
                             hidden_from_professionals=doc.hidden_from_professionals, document_id=doc.id,
                             document_switches=switches[doc.id])
             if decide(actor, Action.READ, facts, target, now).visible:
                 shown.append(DocumentItem(doc.id, doc.title, doc.document_date.isoformat(), doc.category_code or "",
                                           doc.category_display or "", doc.mime_type))
-            if len(shown) >= MAX_DOCUMENTS:
-                break
         documents = tuple(shown)
 
     return Summary(pid, now.isoformat(), identity, allergies, problems, treatments, vaccinations, measures, documents)

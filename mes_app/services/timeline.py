@@ -7,15 +7,17 @@ appointments, each shown only when the policy lets the viewer read that entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
-from mes_app.domain.calendar import local_date
 from mes_app.domain.access import Action, Section, Target, UserActor, decide
+from mes_app.domain.calendar import local_date
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
+from mes_app.services.visibility import read_filter
 
 PAGE_SIZE = 15
 FILTERS = ("all", "gp_visit", "specialist", "pharmacy", "lab", "emergency", "other",
@@ -32,6 +34,7 @@ class TimelineItem:
     author_role: str
     author_name: str
     note: str = ""  # what the patient (or professional) typed as a note on the entry
+    by_professional: bool = False  # entered by a professional: the page names them
 
 
 @dataclass(frozen=True)
@@ -43,46 +46,88 @@ class TimelinePage:
 
 
 def _at_noon(day: date) -> datetime:
-    return datetime.combine(day, time(12, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
-def _sources(session: Session, pid: int, now: datetime):  # noqa: ANN202 - yields (section, row, when, kind, title, details)
-    for row in session.exec(select(models.Encounter).where(models.Encounter.profile_id == pid)):
-        yield Section.HISTORY, row, row.occurred_at, row.kind, row.title, " · ".join(
-            x for x in (row.practitioner, row.place) if x
-        )
-    for row in session.exec(select(models.Vaccination).where(models.Vaccination.profile_id == pid)):
-        dose = f"dose {row.dose_number}" if row.dose_number else ""
-        yield Section.VACCINATIONS, row, _at_noon(row.given_on), "vaccination", row.code_text, dose
-    for row in session.exec(select(models.Hospitalisation).where(models.Hospitalisation.profile_id == pid)):
-        yield Section.HOSPITALISATIONS, row, _at_noon(row.admitted_on), "hospital", row.code_text, row.facility or ""
-    for row in session.exec(
-        select(models.Document).where(models.Document.profile_id == pid, models.Document.deleted_at.is_(None))
-    ):
-        yield Section.DOCUMENTS, row, _at_noon(row.document_date), "document", row.title, row.category_display or ""
-    for row in session.exec(
-        select(models.Appointment).where(
-            models.Appointment.profile_id == pid,
-            models.Appointment.starts_at < now,
-            models.Appointment.status == "planned",
-        )
-    ):
-        yield Section.APPOINTMENTS, row, row.starts_at, "appointment", row.title, row.practitioner or ""
+# (section, model, the column the entry is dated by, its kind, title, details)
+def _encounter(row):  # noqa: ANN001, ANN202
+    return row.occurred_at, row.kind, row.title, " · ".join(x for x in (row.practitioner, row.place) if x)
+
+
+def _vaccination(row):  # noqa: ANN001, ANN202
+    return _at_noon(row.given_on), "vaccination", row.code_text, f"dose {row.dose_number}" if row.dose_number else ""
+
+
+def _hospital(row):  # noqa: ANN001, ANN202
+    return _at_noon(row.admitted_on), "hospital", row.code_text, row.facility or ""
+
+
+def _document(row):  # noqa: ANN001, ANN202
+    return _at_noon(row.document_date), "document", row.title, row.category_display or ""
+
+
+def _appointment(row):  # noqa: ANN001, ANN202
+    return row.starts_at, "appointment", row.title, row.practitioner or ""
+
+
+_SOURCES = (
+    (Section.HISTORY, models.Encounter, models.Encounter.occurred_at, None, _encounter),
+    (Section.VACCINATIONS, models.Vaccination, models.Vaccination.given_on, "vaccination", _vaccination),
+    (Section.HOSPITALISATIONS, models.Hospitalisation, models.Hospitalisation.admitted_on, "hospital", _hospital),
+    (Section.DOCUMENTS, models.Document, models.Document.document_date, "document", _document),
+    (Section.APPOINTMENTS, models.Appointment, models.Appointment.starts_at, "appointment", _appointment),
+)
+
+
+def _where(model: type, pid: int, wanted: str, now: datetime) -> list:
+    clauses = [model.profile_id == pid]
+    if model is models.Encounter and wanted != "all":
+        clauses.append(models.Encounter.kind == wanted)
+    if model is models.Document:
+        clauses.append(col(models.Document.deleted_at).is_(None))
+    if model is models.Appointment:
+        clauses += [models.Appointment.starts_at < now, models.Appointment.status == "planned"]
+    return clauses
+
+
+def _readable_sources(actor: UserActor, facts, wanted: str, now: datetime):  # noqa: ANN001, ANN202
+    """The sources the filter keeps, each with the policy's filter for the viewer."""
+    for section, model, column, kind, describe in _SOURCES:
+        if wanted not in ("all", kind) and not (kind is None and wanted in FILTERS[1:7]):
+            continue
+        readable = read_filter(actor, facts, section, model, now)
+        if readable is not None:
+            yield section, model, column, describe, readable
 
 
 def history_page(
     session: Session, actor: UserActor, profile_id: object, *, kind: object = "all", page: object = 0, now: datetime
 ) -> TimelinePage:
+    """One page of the history. Each source is read in SQL already filtered for the viewer,
+    ordered as the page is (date, then key, newest first) and limited to the rows that can
+    reach this page; the five short lists are then merged. The total is one COUNT."""
     pid = v.parse_id(profile_id)
     wanted = v.parse_choice(kind or "all", FILTERS, field="kind")
     page_no = v.parse_optional_int(page, field="page", min_value=0, max_value=10_000) or 0
     authorize(session, actor, Action.READ, pid, Target(Section.HISTORY), now=now, target_kind="history")
     session.commit()
     facts = load_profile_facts(session, pid)
-    candidates = [s for s in _sources(session, pid, now) if wanted in ("all", s[3])]
-    switches = document_switches(session, [s[1].id for s in candidates if s[0] == Section.DOCUMENTS])
+    start = page_no * PAGE_SIZE
+    reach = start + PAGE_SIZE + 1  # one more than the page: "see more"
+    sources = list(_readable_sources(actor, facts, wanted, now))
+    loaded: list[tuple[Section, object, tuple]] = []
+    counts = []
+    for section, model, column, describe, readable in sources:
+        where = [*_where(model, pid, wanted, now), readable]
+        # The key's order ("encounter-12" < "encounter-9"): the id compared as text.
+        order = (col(column).desc(), sa.cast(model.id, sa.String).desc())
+        stmt = select(model).where(*where).order_by(*order).limit(reach)
+        loaded += [(section, row, describe(row)) for row in session.exec(stmt)]
+        counts.append(select(sa.func.count()).select_from(model).where(*where).scalar_subquery())
+    total = session.exec(select(sum(counts[1:], counts[0]))).one() if counts else 0
+    switches = document_switches(session, [row.id for section, row, _ in loaded if section == Section.DOCUMENTS])
     entries = []
-    for section, row, when, item_kind, title, details in candidates:
+    for section, row, (when, item_kind, title, details) in loaded:
         target = Target(
             section,
             author_user_id=row.author_user_id,
@@ -94,15 +139,15 @@ def history_page(
         if decide(actor, Action.READ, facts, target, now).visible:
             entries.append((when, f"{type(row).__name__.lower()}-{row.id}", item_kind, title, details, row))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
-    start = page_no * PAGE_SIZE
     chosen = entries[start : start + PAGE_SIZE]
     names = _names(session, {e[5].author_user_id for e in chosen})
     items = [
         TimelineItem(key, item_kind, title, details, local_date(when).isoformat(), row.author_role,
-                     names.get(row.author_user_id, ""), note=_note(row))
+                     names.get(row.author_user_id, ""), note=_note(row),
+                     by_professional=row.author_role == "professional")
         for when, key, item_kind, title, details, row in chosen
     ]
-    return TimelinePage(items, page_no, start + PAGE_SIZE < len(entries), len(entries))
+    return TimelinePage(items, page_no, len(entries) > start + PAGE_SIZE, int(total or 0))
 
 
 _NOTED = (models.Encounter, models.Vaccination, models.Hospitalisation)

@@ -16,6 +16,7 @@ from mes_app.services import appointments
 from mes_app.services.appointments import AppointmentView
 from mes_app.services.profiles import ProfileView
 from mes_app.state.base import AppState, Context
+from mes_app.state.mixins import ConfirmMixin, FormMixin
 
 HOUSEHOLD = ("owner", "guardian")
 CAN_ADD = ("owner", "guardian", "care_team")
@@ -43,19 +44,18 @@ def upcoming_for(state: AppState, ctx: Context, *, include_closed: bool = True) 
     return views
 
 
-class AppointmentsState(AppState):
+class AppointmentsState(ConfirmMixin, FormMixin, AppState):
     items: list[AppointmentView] = []
     targets: list[ProfileView] = []  # profiles the user may add an appointment for
     error: str = ""
 
-    form_open: bool = False
-    form_id: int = 0
+    form_editing: bool = False  # an existing appointment (its id stays on the server)
+    _form_id: int = 0
     form_values: dict[str, str] = EMPTY_FORM
     form_profile: str = ""
     form_error: str = ""
     form_key: int = 0
 
-    confirm_open: bool = False
     _confirm_id: int = 0
 
     def _reload(self, ctx: Context) -> None:
@@ -96,13 +96,10 @@ class AppointmentsState(AppState):
         self._open(found.id, {k: found.values.get(k, "") for k in FORM_FIELDS})
 
     def _open(self, appointment_id: int, values: dict[str, str]) -> None:
-        self.form_id, self.form_values, self.form_error = appointment_id, values, ""
+        self._form_id, self.form_values, self.form_error = appointment_id, values, ""
+        self.form_editing = appointment_id > 0
         self.form_key += 1
         self.form_open = True
-
-    @rx.event
-    def set_form_open(self, value: bool):
-        self.form_open = value if isinstance(value, bool) else False
 
     @rx.event
     def submit_form(self, form_data: dict):
@@ -114,8 +111,8 @@ class AppointmentsState(AppState):
 
         def save(ctx) -> None:  # noqa: ANN001
             nonlocal proposed
-            if self.form_id:
-                appointments.update_appointment(ctx.session, ctx.actor, self.form_id, data, now=ctx.now)
+            if self._form_id:
+                appointments.update_appointment(ctx.session, ctx.actor, self._form_id, data, now=ctx.now)
             else:
                 profile = form_data.get("profile", self.form_profile)
                 view = appointments.add_appointment(ctx.session, ctx.actor, profile, data, now=ctx.now)
@@ -137,10 +134,6 @@ class AppointmentsState(AppState):
         if found is None or not found.cancellable:
             return
         self._confirm_id, self.confirm_open = found.id, True
-
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
 
     @rx.event
     def confirm_cancel(self):

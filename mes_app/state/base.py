@@ -222,11 +222,6 @@ class AppState(rx.State):
             return Ran(False, error=error)
         return Ran(True, value)
 
-    def _attempt(self, work: Callable[[Context], object], *, error_attr: str = "error") -> Ran:
-        """The former name of :meth:`_run_as_user`: the documents, records and summary states,
-        which other branches are changing at the same time, still call it."""
-        return self._run_as_user(work, error_attr=error_attr)
-
     def _active_profile(self, ctx: Context) -> int | None:
         """The active profile id, re-checked against what the actor may open now."""
         views = profiles.accessible_profiles(ctx.session, ctx.actor, now=ctx.now)

@@ -14,6 +14,8 @@ from mes_app.domain.errors import NotFound
 from mes_app.services import care_team, caregivers, who_can_see
 from mes_app.services.caregivers import CAREGIVER_SECTIONS
 from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin
+
 
 @dataclass(frozen=True)
 class MemberRow:
@@ -111,12 +113,11 @@ def _valid_id(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-class CareTeamState(AppState):
+class CareTeamState(ConfirmMixin, AppState):
     members: list[MemberRow] = []
     error: str = ""
     form_error: str = ""
     form_key: int = 0
-    confirm_open: bool = False
     _confirm_id: int = 0
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
@@ -183,10 +184,6 @@ class CareTeamState(AppState):
             self._confirm_id, self.confirm_open = rid, True
 
     @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
-
-    @rx.event
     def confirm_remove(self):
         self.confirm_open = False
         return self._set(self._confirm_id, "removed", "care.removed_done")
@@ -195,7 +192,7 @@ class CareTeamState(AppState):
 CAREGIVER_CONFIRM_KINDS = ("revoke", "cancel")
 
 
-class CaregiversState(AppState):
+class CaregiversState(ConfirmMixin, AppState):
     """Caregivers of the active profile: invite by e-mail (the same answer for any address),
     cancel a pending invitation, revoke an access. The id being confirmed stays on the server."""
 
@@ -205,7 +202,6 @@ class CaregiversState(AppState):
     form_error: str = ""
     invite_notice: str = ""
     form_key: int = 0
-    confirm_open: bool = False
     confirm_kind: str = ""  # revoke | cancel
     confirm_text: str = ""  # for a cancel: "x@y.fr will no longer be able to accept it."
     _confirm_id: int | None = None
@@ -218,6 +214,9 @@ class CaregiversState(AppState):
         lang = self._lang()
         self.grants = _grant_rows(caregivers.list_caregivers(ctx.session, ctx.actor, pid, now=ctx.now), lang)
         self.pending = _pending_rows(caregivers.pending_caregivers(ctx.session, ctx.actor, pid, now=ctx.now), lang)
+
+    def _confirm_closed(self) -> None:
+        self._confirm_id = None
 
     def _close_confirm(self) -> None:
         self.confirm_open, self.confirm_kind, self.confirm_text, self._confirm_id = False, "", "", None
@@ -272,12 +271,6 @@ class CaregiversState(AppState):
             self.confirm_open = True
 
     @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
-        if not self.confirm_open:
-            self._confirm_id = None
-
-    @rx.event
     def confirm(self):
         """Revoke the access, or cancel the invitation, chosen in ``ask_revoke`` / ``ask_cancel``;
         the service re-checks it against the active profile."""
@@ -307,13 +300,12 @@ class CaregiversState(AppState):
 REVOKE_KINDS = ("care_team", "caregiver", "link")
 
 
-class WhoCanSeeState(AppState):
+class WhoCanSeeState(ConfirmMixin, AppState):
     members: list[MemberRow] = []
     grants: list[GrantRow] = []
     links: list[LinkRow] = []
     error: str = ""
     loaded: bool = False
-    confirm_open: bool = False
     confirm_kind: str = ""
     _confirm_id: int = 0
 
@@ -351,10 +343,6 @@ class WhoCanSeeState(AppState):
         rows = {"care_team": self.members, "caregiver": self.grants, "link": self.links}[kind]
         if any(r.id == gid for r in rows):
             self.confirm_kind, self._confirm_id, self.confirm_open = kind, gid, True
-
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
 
     @rx.event
     def confirm_revoke(self):

@@ -17,9 +17,10 @@ from mes_app import formatting, i18n
 from mes_app.domain.calendar import local_date
 from mes_app.domain.documents import GranteeSwitch, size_label
 from mes_app.services import access_history, documents
-from mes_app.services.documents import DocumentView
+from mes_app.services.documents import DOCUMENTS_PAGE, MAX_SHOWN, DocumentView
 from mes_app.settings import settings
 from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin
 from mes_app.storage import default_storage
 
 MAX_QUERY = 100
@@ -45,8 +46,10 @@ def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-class DocumentsState(AppState):
+class DocumentsState(ConfirmMixin, AppState):
     documents: list[DocumentView] = []
+    has_more: bool = False  # « Voir plus »: the list shows the newest ``_shown`` documents
+    _shown: int = DOCUMENTS_PAGE
     categories: list[CategoryOption] = []
     category_filter: str = ""
     query: str = ""
@@ -65,7 +68,6 @@ class DocumentsState(AppState):
     _sharing_doc_id: int | None = None
 
     # the delete confirmation
-    confirm_open: bool = False
     _confirm_doc_id: int | None = None
 
     @rx.var
@@ -79,13 +81,14 @@ class DocumentsState(AppState):
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
-        self.documents = []
+        self.documents, self.has_more = [], False
         if pid is None:
             return
         lang = self._lang()
         labels = self._labels()
-        views = documents.list_documents(ctx.session, ctx.actor, pid, category=self.category_filter,
-                                         query=self.query, now=ctx.now)
+        page = documents.documents_page(ctx.session, ctx.actor, pid, category=self.category_filter,
+                                        query=self.query, limit=self._shown, now=ctx.now)
+        views, self.has_more = page.items, page.has_more
         self.documents = [
             dataclasses.replace(
                 d,
@@ -114,6 +117,7 @@ class DocumentsState(AppState):
         self.categories = [CategoryOption(c.code, c.label(lang)) for c in documents.document_categories()]
         self.error = self.upload_error = ""
         self.sharing_open = self.confirm_open = False
+        self._shown = DOCUMENTS_PAGE
         self.max_size_label = size_label(settings.max_upload_bytes, lang)
 
         def load(ctx) -> None:  # noqa: ANN001
@@ -121,21 +125,26 @@ class DocumentsState(AppState):
             self.today = local_date(ctx.now).isoformat()
             self._reload(ctx)
 
-        return self._attempt(load).event
+        return self._run_as_user(load).event
 
     @rx.event
     def set_category(self, code: str):
         if not isinstance(code, str) or (code and code not in self._labels()):
             return
-        self.category_filter = code
-        return self._attempt(self._reload).event
+        self.category_filter, self._shown = code, DOCUMENTS_PAGE
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def set_query(self, text: str):
         if not isinstance(text, str):
             return
-        self.query = text[:MAX_QUERY]
-        return self._attempt(self._reload).event
+        self.query, self._shown = text[:MAX_QUERY], DOCUMENTS_PAGE
+        return self._run_as_user(self._reload).event
+
+    @rx.event
+    def show_more(self):
+        self._shown = min(self._shown + DOCUMENTS_PAGE, MAX_SHOWN)
+        return self._run_as_user(self._reload).event
 
     @rx.event
     def toggle_upload(self):
@@ -158,7 +167,7 @@ class DocumentsState(AppState):
         self.upload_error = ""
         self.upload_form_key += 1
         self.upload_open = False
-        done = self._attempt(self._reload)
+        done = self._run_as_user(self._reload)
         if not done.ok:
             return done.event
         return rx.toast.success(self._text("documents.uploaded"), duration=2500)
@@ -173,7 +182,7 @@ class DocumentsState(AppState):
         def load(ctx) -> None:  # noqa: ANN001
             self._set_sharing(documents.document_sharing(ctx.session, ctx.actor, document_id, now=ctx.now))
 
-        done = self._attempt(load)
+        done = self._run_as_user(load)
         self.sharing_open = done.ok
         return done.event
 
@@ -192,7 +201,7 @@ class DocumentsState(AppState):
             self._set_sharing(documents.document_sharing(ctx.session, ctx.actor, doc_id, now=ctx.now))
             self._reload(ctx)
 
-        done = self._attempt(change)
+        done = self._run_as_user(change)
         return rx.toast.success(self._text("documents.sharing_updated"), duration=2000) if done.ok else done.event
 
     @rx.event
@@ -205,7 +214,7 @@ class DocumentsState(AppState):
             self._set_sharing(documents.set_document_switch(ctx.session, ctx.actor, doc_id, kind, grantee_id,
                                                             allowed, now=ctx.now))
 
-        done = self._attempt(change)
+        done = self._run_as_user(change)
         return rx.toast.success(self._text("documents.sharing_updated"), duration=2000) if done.ok else done.event
 
     # ------------------------------------------------------------------ delete
@@ -217,9 +226,8 @@ class DocumentsState(AppState):
         self._confirm_doc_id = document_id
         self.confirm_open = True
 
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
+    def _confirm_closed(self) -> None:
+        self._confirm_doc_id = None
 
     @rx.event
     def confirm_delete(self):
@@ -233,7 +241,7 @@ class DocumentsState(AppState):
             documents.delete_document(ctx.session, ctx.actor, doc_id, storage=default_storage(), now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(delete)
+        done = self._run_as_user(delete)
         return rx.toast.success(self._text("documents.deleted"), duration=2500) if done.ok else done.event
 
 

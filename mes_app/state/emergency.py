@@ -18,6 +18,7 @@ from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import emergency_card as cards
 from mes_app.settings import settings
 from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin
 from mes_app.state.rate_limit import over_limit
 
 CHOICES = tuple(s.value for s in cards.CARD_SECTIONS)
@@ -27,7 +28,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class EmergencyState(AppState):
+class EmergencyState(ConfirmMixin, AppState):
     error: str = ""
     form_error: str = ""
     form_key: int = 0
@@ -38,7 +39,6 @@ class EmergencyState(AppState):
     last_opened: str = ""
     card_url: str = ""  # shown once, after turning the card on
     card_qr: str = ""  # inline SVG made by segno from our own URL
-    confirm_open: bool = False
     confirm_action: str = ""  # off | renew
 
     def _set(self, view: cards.CardView) -> None:
@@ -105,10 +105,6 @@ class EmergencyState(AppState):
         if action in ("off", "renew") and self.active:
             self.confirm_action = action
             self.confirm_open = True
-
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
 
     @rx.event
     def confirm(self):

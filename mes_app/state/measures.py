@@ -23,7 +23,8 @@ from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import measures
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
 from mes_app.services.measures import EntryView, KindSummary
-from mes_app.state.base import AppState
+from mes_app.state.base import AppState, Context
+from mes_app.state.mixins import ConfirmMixin, FormMixin
 from mes_app.web.measure_import import PATH as IMPORT_PATH
 
 MAX_IMPORT_ROWS_SHOWN = 10
@@ -51,46 +52,47 @@ def _clip(value: object) -> str:
     return value[:_TEXT_MAX] if isinstance(value, str) else ""
 
 
-class MeasuresState(AppState):
+class MeasuresState(ConfirmMixin, FormMixin, AppState):
     cards: list[KindSummary] = []
     error: str = ""
 
     # the add / edit dialog
-    form_open: bool = False
     form_kind: str = "weight"
-    form_entry_id: int = 0
+    form_editing: bool = False  # an existing measure (its id stays on the server)
+    _form_entry_id: int = 0
     form_values: dict[str, str] = {}
     form_error: str = ""
     form_key: int = 0
 
     # the delete confirmation
-    confirm_open: bool = False
     _confirm_entry_id: int = 0
 
-    # the CSV import (a dialog)
-    import_open: bool = False
-    import_busy: bool = False
-    import_message: str = ""
-    import_ok: bool = False
-    import_ready: bool = False  # checked, no error: the import button shows
-    import_summary: str = ""
-    import_rows: list[dict[str, str]] = []
-    import_errors: list[dict[str, str]] = []
+    def _reload_cards(self, ctx: Context) -> None:
+        self._show_cards(ctx, self._active_profile(ctx))
 
-    def _reload_cards(self, ctx) -> None:  # noqa: ANN001
-        pid = self._active_profile(ctx)
+    def _show_cards(self, ctx: Context, pid: int | None) -> None:
         self.cards = []
         if pid is None:
             return
         self.cards = measures.overview(ctx.session, ctx.actor, pid, now=ctx.now, lang=self._lang())
 
     @rx.event
-    def load_measures(self):
-        self.error, self.form_open, self.confirm_open, self.import_open = "", False, False, False
-        self._reset_import()
-        done = self._run_as_user(self._reload_cards)
-        if not done.ok and done.event is None:  # refused: no stale cards
+    async def load_measures(self):
+        """The page's one on_load: cards and chart in one use case (one identity, one set of
+        profile facts), instead of two events that each work them out."""
+        chart = await self.get_state(MeasureChartState)
+        self.error, self.form_open, self.confirm_open = "", False, False
+        chart.error, chart.entries_limit = "", measures.ENTRIES_PAGE
+
+        def load(ctx: Context) -> None:
+            pid = self._active_profile(ctx)
+            self._show_cards(ctx, pid)
+            chart._fill(ctx, pid)
+
+        done = self._run_as_user(load)
+        if not done.ok and done.event is None:  # refused: no stale cards nor chart
             self.cards = []
+            chart._clear()
         return done.event
 
     # ------------------------------------------------------------------ add / edit
@@ -101,11 +103,11 @@ class MeasuresState(AppState):
 
     @rx.event
     def set_form_kind(self, kind: str):
-        if kind in m.ENTRY_KINDS and not self.form_entry_id:
+        if kind in m.ENTRY_KINDS and not self._form_entry_id:
             self._open_form(kind, 0, {})
 
     def _open_form(self, kind: str, entry_id: int, values: dict[str, str]) -> None:
-        self.form_kind, self.form_entry_id = kind, entry_id
+        self.form_kind, self._form_entry_id, self.form_editing = kind, entry_id, entry_id > 0
         self.form_values = {"value": "", "value_secondary": "", "heart_rate": "", "unit": m.KINDS[kind].unit,
                             "measured_at": _now_local_input(), **values}
         self.form_error = ""
@@ -123,10 +125,6 @@ class MeasuresState(AppState):
         return self._run_as_user(edit).event
 
     @rx.event
-    def set_form_open(self, value: bool):
-        self.form_open = value if isinstance(value, bool) else False
-
-    @rx.event
     def submit_form(self, form_data: dict):
         if not isinstance(form_data, dict):
             self.form_error = self._text("error.invalid_form")
@@ -139,8 +137,8 @@ class MeasuresState(AppState):
             pid = self._active_profile(ctx)
             if pid is None:
                 raise NotFound()
-            if self.form_entry_id:
-                measures.update_measure(ctx.session, ctx.actor, self.form_entry_id, data, now=ctx.now)
+            if self._form_entry_id:
+                measures.update_measure(ctx.session, ctx.actor, self._form_entry_id, data, now=ctx.now)
             else:
                 measures.add_measure(ctx.session, ctx.actor, pid, data, now=ctx.now)
             self._reload_cards(ctx)
@@ -160,10 +158,6 @@ class MeasuresState(AppState):
         self._confirm_entry_id, self.confirm_open = entry_id, True
 
     @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = value if isinstance(value, bool) else False
-
-    @rx.event
     def confirm_delete(self):
         self.confirm_open = False
 
@@ -176,7 +170,25 @@ class MeasuresState(AppState):
             return done.event
         return [MeasureChartState.refresh, rx.toast.success(self._text("measures.deleted"), duration=2500)]
 
-    # ------------------------------------------------------------------ CSV import
+    @rx.event
+    def refresh_cards(self):
+        """After an import elsewhere on the page: the cards again, nothing else reset."""
+        return self._run_as_user(self._reload_cards).event
+
+
+class MeasureImportState(AppState):
+    """The CSV import dialog: the file goes to a checked route (``IMPORT_PATH``), not through
+    the websocket; this state only shows the route's answer and asks for the second step."""
+
+    import_open: bool = False
+    import_busy: bool = False
+    import_message: str = ""
+    import_ok: bool = False
+    import_ready: bool = False  # checked, no error: the import button shows
+    import_summary: str = ""
+    import_rows: list[dict[str, str]] = []
+    import_errors: list[dict[str, str]] = []
+
 
     @rx.event
     def open_import(self):
@@ -230,7 +242,7 @@ class MeasuresState(AppState):
     @rx.event
     def import_check(self):
         self._reset_import()
-        return self._start_import("preview", MeasuresState.import_checked)
+        return self._start_import("preview", MeasureImportState.import_checked)
 
     @rx.event
     def import_checked(self, result: dict):
@@ -265,7 +277,7 @@ class MeasuresState(AppState):
     def import_run(self):
         if not self.import_ready:
             return None
-        return self._start_import("import", MeasuresState.import_finished)
+        return self._start_import("import", MeasureImportState.import_finished)
 
     @rx.event
     def import_finished(self, result: dict):
@@ -276,10 +288,7 @@ class MeasuresState(AppState):
         if not ok:
             return None
         self.import_open = False  # done: the toast says how many
-        done = self._run_as_user(self._reload_cards)
-        if done.event is not None:  # session gone; a refusal only shows its message
-            return done.event
-        return [MeasureChartState.refresh, rx.toast.success(message, duration=3000)]
+        return [MeasuresState.refresh_cards, MeasureChartState.refresh, rx.toast.success(message, duration=3000)]
 
 
 class MeasureChartState(AppState):
@@ -301,46 +310,40 @@ class MeasureChartState(AppState):
 
     def _load(self) -> rx.event.EventSpec | None:
         self.error = ""
-
-        def load(ctx) -> None:  # noqa: ANN001
-            pid = self._active_profile(ctx)
-            if pid is None:
-                self._clear()
-                return
-            lang = self._lang()
-            self.kinds = measures.available_kinds(ctx.session, ctx.actor, pid, now=ctx.now)
-            if self.kind not in self.kinds:
-                self.kind = "weight" if "weight" in self.kinds else (self.kinds[0] if self.kinds else "")
-            if not self.kind:
-                self._clear(keep_kinds=True)
-                return
-            result = measures.chart(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang)
-            entry_kind = self.kind if self.kind != "bmi" else "weight"
-            self.entries, self.entries_more = measures.list_entries(
-                ctx.session, ctx.actor, pid, entry_kind, now=ctx.now, lang=lang, limit=self.entries_limit)
-            self.figure = result.figure
-            self.has_points = result.sent_points > 0
-            self.summary = [result.summary] if result.summary is not None else []
-            self.note_key = result.note_key
-            self.bands = list(result.bands)
-            self.points_text = (f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
-                                if result.sent_points < result.total_points else "")
-
-        done = self._run_as_user(load)
+        done = self._run_as_user(lambda ctx: self._fill(ctx, self._active_profile(ctx)))
         if not done.ok and done.event is None:  # refused: show nothing of the chart
             self._clear()
         return done.event
+
+    def _fill(self, ctx: Context, pid: int | None) -> None:
+        """The chart, summary and entries of the shown kind, within a use case already running."""
+        if pid is None:
+            self._clear()
+            return
+        lang = self._lang()
+        self.kinds = measures.available_kinds(ctx.session, ctx.actor, pid, now=ctx.now)
+        if self.kind not in self.kinds:
+            self.kind = "weight" if "weight" in self.kinds else (self.kinds[0] if self.kinds else "")
+        if not self.kind:
+            self._clear(keep_kinds=True)
+            return
+        result = measures.chart(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang)
+        entry_kind = self.kind if self.kind != "bmi" else "weight"
+        self.entries, self.entries_more = measures.list_entries(
+            ctx.session, ctx.actor, pid, entry_kind, now=ctx.now, lang=lang, limit=self.entries_limit)
+        self.figure = result.figure
+        self.has_points = result.sent_points > 0
+        self.summary = [result.summary] if result.summary is not None else []
+        self.note_key = result.note_key
+        self.bands = list(result.bands)
+        self.points_text = (f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
+                            if result.sent_points < result.total_points else "")
 
     def _clear(self, keep_kinds: bool = False) -> None:
         if not keep_kinds:
             self.kinds = []
         self.kind, self.figure, self.has_points, self.summary = "", {}, False, []
         self.note_key, self.bands, self.points_text, self.entries, self.entries_more = "", [], "", [], False
-
-    @rx.event
-    def load_chart(self):
-        self.entries_limit = measures.ENTRIES_PAGE
-        return self._load()
 
     @rx.event
     def refresh(self):

@@ -14,6 +14,7 @@ from mes_app.domain.errors import NotFound
 from mes_app.services import invitations, profiles
 from mes_app.services.profiles import GuardianView
 from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin
 
 CONFIRM_KINDS = ("accept", "decline", "cancel")
 
@@ -51,7 +52,7 @@ def received_rows(items: list[invitations.ReceivedInvitationView], lang: str) ->
     ]
 
 
-class ProfilesState(AppState):
+class ProfilesState(ConfirmMixin, AppState):
     guardians: list[GuardianView] = []
     sent: list[SentRow] = []
     received: list[ReceivedRow] = []
@@ -62,7 +63,6 @@ class ProfilesState(AppState):
     child_form_key: int = 0
     guardian_form_key: int = 0
     # the accept / decline / cancel confirmation; the invitation id stays on the server
-    confirm_open: bool = False
     confirm_kind: str = ""
     confirm_title: str = ""
     confirm_text: str = ""
@@ -138,6 +138,9 @@ class ProfilesState(AppState):
 
     # ------------------------------------------------------------------ the confirmation
 
+    def _confirm_closed(self) -> None:
+        self._confirm_invitation_id = None
+
     @rx.event
     def ask_confirm(self, kind: str, invitation_id: str):
         """Open the confirmation for an invitation shown on this page (any other id: not found)."""
@@ -184,12 +187,6 @@ class ProfilesState(AppState):
         ran = self._run_as_user(self._refresh, error_attr=None)
         if ran.gone:  # handled by the next event; keep what the user sees meanwhile
             return
-
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = bool(value) if isinstance(value, bool) else False
-        if not self.confirm_open:
-            self._confirm_invitation_id = None
 
     @rx.event
     def confirm(self):

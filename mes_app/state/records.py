@@ -19,6 +19,7 @@ from mes_app.services import records, timeline
 from mes_app.services.records import EntryFact, EntryView
 from mes_app.services.timeline import TimelineItem
 from mes_app.state.base import AppState
+from mes_app.state.mixins import ConfirmMixin, FormMixin
 
 SEARCH_LIMIT = 8
 MAX_QUERY = 100
@@ -59,15 +60,16 @@ def _no_entries() -> dict[str, list[EntryView]]:
     return {kind: [] for kind in ENTRY_KINDS}
 
 
-class RecordState(AppState):
+class RecordState(ConfirmMixin, FormMixin, AppState):
     group: str = ""
     entries: dict[str, list[EntryView]] = _no_entries()
     error: str = ""
 
-    # the add/edit dialog
-    form_open: bool = False
-    form_kind: str = ""
-    form_entry_id: int = 0
+    # the add/edit dialog: what is edited stays on the server (``_form_*``)
+    form_kind: str = ""  # which form the page shows
+    form_editing: bool = False  # an existing entry (else a new one)
+    _form_entry_kind: str = ""
+    _form_entry_id: int = 0
     form_values: dict[str, str] = {}
     form_error: str = ""
     form_key: int = 0  # changes to remount the (uncontrolled) form with fresh defaults
@@ -76,10 +78,9 @@ class RecordState(AppState):
     picked_label: str = ""
     suggestions: list[ConceptOption] = []
 
-    # the delete confirmation
-    confirm_open: bool = False
-    confirm_kind: str = ""
-    confirm_entry_id: int = 0
+    # the delete confirmation (what is deleted stays on the server)
+    _confirm_kind: str = ""
+    _confirm_entry_id: int = 0
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
@@ -101,12 +102,12 @@ class RecordState(AppState):
         group = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.group = group if group in RECORD_GROUPS else ""
         self.error, self.form_open, self.confirm_open = "", False, False
-        done = self._attempt(self._reload)
+        done = self._run_as_user(self._reload)
         # "?add=1" (from the prevention page's "I'll add them now"): open the add form of a
         # one-kind group at once, if the viewer may add to this profile.
         kinds = RECORD_GROUPS.get(self.group, ())
         if done.ok and self.router.url.query_parameters.get("add") == "1" and len(kinds) == 1 \
-                and self.active_relationship in ("owner", "guardian", "care_team"):
+                and ENTRY_KINDS[kinds[0]].section.value in self.addable_sections:
             self._open_form(kinds[0], 0, {})
         return done.event
 
@@ -132,7 +133,8 @@ class RecordState(AppState):
         self._open_form(kind, found.id, dict(found.values))
 
     def _open_form(self, kind: str, entry_id: int, values: dict[str, str]) -> None:
-        self.form_kind, self.form_entry_id, self.form_values = kind, entry_id, values
+        self.form_kind, self.form_values = kind, values
+        self._form_entry_kind, self._form_entry_id, self.form_editing = kind, entry_id, entry_id > 0
         self.form_error = ""
         self.coded_text = values.get("code_text", "")
         self.picked_code = values.get("code", "")
@@ -140,10 +142,6 @@ class RecordState(AppState):
         self.suggestions = []
         self.form_key += 1
         self.form_open = True
-
-    @rx.event
-    def set_form_open(self, value: bool):
-        self.form_open = bool(value) if isinstance(value, bool) else False
 
     @rx.event
     def search_codes(self, text: str):
@@ -154,7 +152,7 @@ class RecordState(AppState):
         self.coded_text = text
         if self.picked_code and text != self.picked_label:
             self.picked_code, self.picked_label = "", ""
-        spec = entry_kind(self.form_kind)
+        spec = entry_kind(self._form_entry_kind)
         coded = spec.coded_field if spec else None
         if coded is None or len(text.strip()) < 2:
             self.suggestions = []
@@ -188,13 +186,14 @@ class RecordState(AppState):
             pid = self._active_profile(ctx)
             if pid is None:
                 raise NotFound()
-            if self.form_entry_id:
-                records.update_entry(ctx.session, ctx.actor, self.form_kind, self.form_entry_id, data, now=ctx.now)
+            if self._form_entry_id:
+                records.update_entry(ctx.session, ctx.actor, self._form_entry_kind, self._form_entry_id, data,
+                                     now=ctx.now)
             else:
-                records.add_entry(ctx.session, ctx.actor, pid, self.form_kind, data, now=ctx.now)
+                records.add_entry(ctx.session, ctx.actor, pid, self._form_entry_kind, data, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(save, error_attr="form_error")
+        done = self._run_as_user(save, error_attr="form_error")
         if not done.ok:
             return done.event
         self.form_open = False
@@ -208,7 +207,7 @@ class RecordState(AppState):
             records.set_hidden_from_professionals(ctx.session, ctx.actor, kind, entry_id, hidden, now=ctx.now)
             self._reload(ctx)
 
-        return self._attempt(change).event
+        return self._run_as_user(change).event
 
     # ------------------------------------------------------------------ delete
 
@@ -216,25 +215,21 @@ class RecordState(AppState):
     def ask_delete(self, kind: str, entry_id: int):
         if entry_kind(kind) is None or not isinstance(entry_id, int):
             return
-        self.confirm_kind, self.confirm_entry_id, self.confirm_open = kind, entry_id, True
-
-    @rx.event
-    def set_confirm_open(self, value: bool):
-        self.confirm_open = bool(value) if isinstance(value, bool) else False
+        self._confirm_kind, self._confirm_entry_id, self.confirm_open = kind, entry_id, True
 
     @rx.event
     def confirm_delete(self):
         self.confirm_open = False
 
         def delete(ctx) -> None:  # noqa: ANN001
-            records.delete_entry(ctx.session, ctx.actor, self.confirm_kind, self.confirm_entry_id, now=ctx.now)
+            records.delete_entry(ctx.session, ctx.actor, self._confirm_kind, self._confirm_entry_id, now=ctx.now)
             self._reload(ctx)
 
-        done = self._attempt(delete)
+        done = self._run_as_user(delete)
         return rx.toast.success(self._text("record.deleted"), duration=2500) if done.ok else done.event
 
 
-class HistoryState(AppState):
+class HistoryState(FormMixin, AppState):
     items: list[TimelineItem] = []
     filter_kind: str = "all"
     page: int = 0
@@ -242,7 +237,6 @@ class HistoryState(AppState):
     error: str = ""
 
     # the « Ajouter un événement » dialog (an encounter: the only kind the history adds)
-    form_open: bool = False
     form_values: dict[str, str] = {}
     form_error: str = ""
     form_key: int = 0
@@ -260,7 +254,7 @@ class HistoryState(AppState):
         self.has_more = result.has_more
 
     def _fetch(self, reset: bool) -> rx.event.EventSpec | None:
-        done = self._attempt(lambda ctx: self._load_items(ctx, reset))
+        done = self._run_as_user(lambda ctx: self._load_items(ctx, reset))
         if not done.ok:
             self.items, self.has_more = [], False
         return done.event
@@ -295,10 +289,6 @@ class HistoryState(AppState):
         self.form_open = True
 
     @rx.event
-    def set_form_open(self, value: bool):
-        self.form_open = bool(value) if isinstance(value, bool) else False
-
-    @rx.event
     def submit_event(self, form_data: dict):
         if not isinstance(form_data, dict):
             self.form_error = self._text("error.invalid_form")
@@ -313,7 +303,7 @@ class HistoryState(AppState):
             self.filter_kind, self.page = "all", 0
             self._load_items(ctx, reset=True)
 
-        done = self._attempt(save, error_attr="form_error")
+        done = self._run_as_user(save, error_attr="form_error")
         if not done.ok:
             return done.event
         self.form_open = False

@@ -100,7 +100,7 @@ class SummaryState(SummaryMixin, AppState):
             result = summaries.build_summary(ctx.session, ctx.actor, pid, now=ctx.now)
             self._show(summary_rows(result, self._lang(), lambda doc: f"/api/documents/{doc.id}"))
 
-        return self._attempt(load).event
+        return self._run_as_user(load).event
 
 
 def link_secret(fragment: object, query_secret: object) -> str:

@@ -123,6 +123,13 @@ def test_every_source_is_merged_newest_first(session, now, alice, history):
         "Consultation pour toux", "Dr Bernard · Lyon", "patient", "Alice Durand")
     assert (vac.title, vac.details) == ("Grippe", "dose 1")
     assert (doc.title, hosp.details) == ("Bilan sanguin", "CHU de Lyon")
+    assert not first.by_professional  # the patient typed it: no professional's name on the line
+
+
+def test_an_entry_a_professional_made_is_flagged_for_the_page_to_name_them(session, now, alice, dr):
+    encounter(session, dr, alice.profile, date(2026, 11, 2), title="Suivi tension", role="professional")
+    [item] = timeline.history_page(session, alice.actor, alice.profile.id, now=now).items
+    assert item.by_professional and item.author_name == dr.name
 
 
 def test_future_cancelled_and_deleted_things_are_not_history(session, now, alice, history):

@@ -1,0 +1,198 @@
+"""A page costs what it shows, not what the record holds: the statements each page's on_load
+runs are counted (a ``before_cursor_execute`` listener on the engine) for a record of 10 and
+of 1 000 rows per list. The count must be the same, and under a fixed bound (no N+1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from mes_app.db import models
+from mes_app.domain.errors import ValidationError
+from mes_app.services import access_history, documents, measures, messaging, summary, timeline
+from tests.factories import give_care, make_owner, make_professional
+
+MEASURE_KINDS = ("weight", "blood_pressure", "heart_rate", "temperature")
+
+
+@contextmanager
+def counted(engine: sa.Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def seed(session, who, n: int, now: datetime) -> None:  # noqa: ANN001
+    """``n`` rows in every list a page shows, some hidden from professionals."""
+    pid, uid = who.profile.id, who.user.id
+    base = {"profile_id": pid, "author_user_id": uid, "author_role": "patient", "created_at": now,
+            "updated_at": now}
+    hidden = lambda i: i % 3 == 0  # noqa: E731
+    session.execute(sa.insert(models.Encounter), [
+        {**base, "kind": "gp_visit", "title": f"Consultation {i}", "occurred_at": now - timedelta(hours=i + 1),
+         "hidden_from_professionals": hidden(i)} for i in range(n)])
+    session.execute(sa.insert(models.Measure), [
+        {**base, "kind": MEASURE_KINDS[i % 4], "loinc_code": "29463-7", "unit": "kg", "value": 70.0,
+         "value_secondary": 80.0 if i % 4 == 1 else None, "measured_at": now - timedelta(hours=i + 1),
+         "source": "manual", "hidden_from_professionals": hidden(i)} for i in range(n)])
+    session.execute(sa.insert(models.Vaccination), [
+        {**base, "code_text": f"Vaccin {i}", "given_on": date(2020, 1, 1) - timedelta(days=i),
+         "hidden_from_professionals": hidden(i)} for i in range(n)])
+    session.execute(sa.insert(models.Document), [
+        {**base, "title": f"Compte rendu {i}", "document_date": date(2021, 1, 1) - timedelta(days=i),
+         "category_system": "http://loinc.org", "storage_key": f"k-{pid}-{i}", "sha256": f"{pid:032d}{i:032d}",
+         "size_bytes": 10, "mime_type": "application/pdf", "original_filename": "cr.pdf",
+         "hidden_from_professionals": hidden(i)} for i in range(n)])
+    session.commit()
+
+
+PAGES: dict[str, Callable] = {
+    "/ and /history": lambda s, a, pid, now: timeline.history_page(s, a, pid, now=now),
+    "/history, one kind": lambda s, a, pid, now: timeline.history_page(s, a, pid, kind="vaccination", now=now),
+    "/ (latest measures)": lambda s, a, pid, now: measures.latest_measures(s, a, pid, now=now),
+    "/summary": lambda s, a, pid, now: summary.build_summary(s, a, pid, now=now),
+    "/messages": lambda s, a, pid, now: messaging.list_threads(s, a, now=now),
+    "/documents": lambda s, a, pid, now: documents.documents_page(s, a, pid, now=now),
+    "/documents, a search": lambda s, a, pid, now: documents.documents_page(s, a, pid, query="rendu 1", now=now),
+}
+# Page 3 of the history is empty for 10 rows (no author names to look up): its statement count
+# is bounded, not compared.
+COUNT_ONLY = {
+    "/history, page 3": lambda s, a, pid, now: timeline.history_page(s, a, pid, page=3, now=now),
+}
+OWNER_ONLY = {  # a professional may not read the access history (forbidden, tested elsewhere)
+    "/access-history": lambda s, a, pid, now: access_history.access_history(s, a, pid, now=now),
+}
+MAX_STATEMENTS = 25
+
+
+def _statements(engine, session, viewer, pid, page, now) -> int:  # noqa: ANN001
+    with counted(engine) as statements:
+        page(session, viewer, pid, now)
+    return len(statements)
+
+
+@contextmanager
+def loaded_rows(session) -> Iterator[list]:  # noqa: ANN001
+    """The table rows the ORM builds (each one read from the database)."""
+    rows: list = []
+
+    def load(_session, instance) -> None:  # noqa: ANN001
+        rows.append(instance)
+
+    sa.event.listen(session, "loaded_as_persistent", load)
+    try:
+        yield rows
+    finally:
+        sa.event.remove(session, "loaded_as_persistent", load)
+
+
+MAX_ROWS = 200  # what a page shows (the summary: 100 vaccinations, 50 documents), not the 4 000 rows
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_a_page_reads_what_it_shows_not_the_record(session, now, name) -> None:
+    owner = make_owner(session)
+    seed(session, owner, 1000, now)
+    session.expunge_all()
+    with loaded_rows(session) as rows:
+        PAGES[name](session, owner.actor, owner.profile.id, now)
+    assert len(rows) <= MAX_ROWS
+
+
+@pytest.mark.parametrize("viewer", ["owner", "professional"])
+@pytest.mark.parametrize("name", [*PAGES, *COUNT_ONLY, *OWNER_ONLY])
+def test_a_page_runs_the_same_statements_for_10_and_1000_rows(engine, session, now, name, viewer) -> None:
+    if name in OWNER_ONLY and viewer != "owner":
+        pytest.skip("the owner's page")
+    counts = []
+    for n in (10, 1000):
+        owner = make_owner(session, f"Alice{n}")
+        seed(session, owner, n, now)
+        actor = owner.actor
+        if viewer == "professional":
+            doctor = make_professional(session, f"Dr Martin{n}")
+            give_care(session, doctor, owner, now - timedelta(days=1))
+            actor = doctor.actor
+        page = {**PAGES, **COUNT_ONLY, **OWNER_ONLY}[name]
+        page(session, actor, owner.profile.id, now)  # warm-up: first-use statements of the session
+        counts.append(_statements(engine, session, actor, owner.profile.id, page, now))
+    assert counts[0] <= MAX_STATEMENTS
+    assert counts[1] <= MAX_STATEMENTS
+    if name not in COUNT_ONLY:
+        assert counts[0] == counts[1], f"{name}: {counts[0]} statements for 10 rows, {counts[1]} for 1 000"
+
+
+def test_the_limited_history_shows_what_the_whole_history_would(session, now) -> None:
+    """Paging in SQL keeps the order and the visibility: the pages put together are the list."""
+    owner = make_owner(session)
+    seed(session, owner, 40, now)
+    doctor = make_professional(session)
+    give_care(session, doctor, owner, now - timedelta(days=1))
+    for actor, visible in ((owner.actor, 120), (doctor.actor, 120 - 3 * 14)):
+        keys, page_no = [], 0
+        while True:
+            page = timeline.history_page(session, actor, owner.profile.id, page=page_no, now=now)
+            keys += [item.key for item in page.items]
+            if not page.has_more:
+                break
+            page_no += 1
+        assert page.total == len(keys) == visible
+        assert len(set(keys)) == len(keys)
+    hidden_ids = {r.id for r in session.query(models.Encounter).filter_by(profile_id=owner.profile.id,
+                                                                           hidden_from_professionals=True)}
+    assert not any(k in keys for k in (f"encounter-{i}" for i in hidden_ids))
+
+
+def test_the_summary_keeps_the_latest_readable_measure_of_each_kind(session, now) -> None:
+    owner = make_owner(session)
+    seed(session, owner, 40, now)
+    doctor = make_professional(session)
+    give_care(session, doctor, owner, now - timedelta(days=1))
+    mine = summary.build_summary(session, owner.actor, owner.profile.id, now=now).measures
+    theirs = summary.build_summary(session, doctor.actor, owner.profile.id, now=now).measures
+    # measure i is i + 1 hours old, of kind i % 4, hidden when i % 3 == 0: the owner sees i = 0..3; the
+    # doctor not i = 0 (weight) nor 3 (temperature), so the weight of i = 4 and the temperature of i = 7.
+    assert [m.kind for m in mine] == list(MEASURE_KINDS)
+    assert [m.kind for m in theirs] == ["blood_pressure", "heart_rate", "weight", "temperature"]
+    hours = [(now - datetime.fromisoformat(m.measured_at)) / timedelta(hours=1) for m in theirs]
+    assert hours == [2, 3, 5, 8]
+
+
+def test_the_documents_page_shows_30_then_30_more_in_the_same_order(session, now) -> None:
+    owner = make_owner(session)
+    seed(session, owner, 40, now)
+    doctor = make_professional(session)
+    give_care(session, doctor, owner, now - timedelta(days=1))
+    everything = documents.list_documents(session, owner.actor, owner.profile.id, now=now)
+    first = documents.documents_page(session, owner.actor, owner.profile.id, now=now)
+    more = documents.documents_page(session, owner.actor, owner.profile.id, limit=60, now=now)
+    assert (len(first.items), first.has_more) == (documents.DOCUMENTS_PAGE, True)
+    assert (more.items, more.has_more) == (everything, False)
+    assert first.items == everything[:documents.DOCUMENTS_PAGE]
+    theirs = documents.documents_page(session, doctor.actor, owner.profile.id, limit=60, now=now)
+    assert len(theirs.items) == 40 - 14 and not any(d.title.endswith(("0", "3", "6", "9")) and
+                                                    int(d.title.split()[-1]) % 3 == 0 for d in theirs.items)
+    found = documents.documents_page(session, owner.actor, owner.profile.id, query="rendu 1", limit=5, now=now)
+    assert [d.title for d in found.items] == ["Compte rendu 1", "Compte rendu 10", "Compte rendu 11",
+                                              "Compte rendu 12", "Compte rendu 13"]
+    assert found.has_more
+
+
+@pytest.mark.parametrize("limit", [0, -1, "x", 10_001, True])
+def test_the_documents_page_refuses_a_bad_limit(session, now, limit) -> None:
+    owner = make_owner(session)
+    with pytest.raises(ValidationError):
+        documents.documents_page(session, owner.actor, owner.profile.id, limit=limit, now=now)
