@@ -1,7 +1,7 @@
 """shl file location: a SMART Health Links file given as a one-time ``location`` URL (issue 13, item 5)
 
 Revision ID: 7a3c5e9b1d20
-Revises: 5e1d0a7c9b21
+Revises: 7b3c4d5e6f70
 Create Date: 2026-12-03 00:20:00.000000
 
 """
@@ -14,7 +14,7 @@ import mes_app.db.types
 
 # revision identifiers, used by Alembic.
 revision: str = '7a3c5e9b1d20'
-down_revision: Union[str, Sequence[str], None] = '5e1d0a7c9b21'
+down_revision: Union[str, Sequence[str], None] = '7b3c4d5e6f70'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
