@@ -5,18 +5,18 @@ Revises: 7b3c4d5e6f70
 Create Date: 2026-12-03 00:20:00.000000
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
 
 import mes_app.db.types
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '7a3c5e9b1d20'
-down_revision: Union[str, Sequence[str], None] = '7b3c4d5e6f70'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '7b3c4d5e6f70'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -30,7 +30,8 @@ def upgrade() -> None:
     sa.Column('created_at', mes_app.db.types.UTCDateTime(), nullable=False),
     sa.Column('expires_at', mes_app.db.types.UTCDateTime(), nullable=False),
     sa.Column('used_at', mes_app.db.types.UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['share_link_id'], ['share_link.id'], name=op.f('fk_shl_file_location_share_link_id_share_link')),
+    sa.ForeignKeyConstraint(['share_link_id'], ['share_link.id'],
+                            name=op.f('fk_shl_file_location_share_link_id_share_link')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_shl_file_location'))
     )
     with op.batch_alter_table('shl_file_location', schema=None) as batch_op:

@@ -120,7 +120,8 @@ _DISPLAYS = {
     ALLERGY_VERIFICATION: {"confirmed": "Confirmed"},
     CONDITION_CLINICAL: {"active": "Active", "resolved": "Resolved", "inactive": "Inactive"},
     CONDITION_CATEGORY: {"problem-list-item": "Problem List Item"},
-    OBSERVATION_CATEGORY: {"vital-signs": "Vital Signs", "laboratory": "Laboratory", "social-history": "Social History"},
+    OBSERVATION_CATEGORY: {"vital-signs": "Vital Signs", "laboratory": "Laboratory",
+                           "social-history": "Social History"},
     ROLE_CODE: {"GUARD": "guardian"},
 }
 
@@ -334,7 +335,8 @@ def _concept(coded: Any) -> dict:
 def _allergy(item: Any, subject: dict) -> dict:
     out = {
         "resourceType": "AllergyIntolerance",
-        "clinicalStatus": _coded_concept(ALLERGY_CLINICAL, item.status if item.status in ("active", "resolved") else "active"),
+        "clinicalStatus": _coded_concept(ALLERGY_CLINICAL,
+                                         item.status if item.status in ("active", "resolved") else "active"),
         "verificationStatus": _coded_concept(ALLERGY_VERIFICATION, "confirmed"),
         "code": _concept(item.substance),
         "patient": subject,

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import fhir_ips
@@ -117,12 +117,12 @@ def load_extras(session: Session, actor: Actor, facts: ProfileFacts, *, now: dat
             query = query.order_by(order)
         return [r for r in session.exec(query).all() if ok(r)][:MAX_ITEMS]
 
-    past = rows(models.Condition, Section.CONDITIONS, models.Condition.status.in_(("resolved", "inactive")))
-    stays = rows(models.Hospitalisation, Section.HOSPITALISATIONS, order=models.Hospitalisation.admitted_on.desc())
+    past = rows(models.Condition, Section.CONDITIONS, col(models.Condition.status).in_(("resolved", "inactive")))
+    stays = rows(models.Hospitalisation, Section.HOSPITALISATIONS, order=col(models.Hospitalisation.admitted_on).desc())
     handicaps = rows(models.Handicap, Section.HOSPITALISATIONS)
     habits = rows(models.Habit, Section.RISK_FACTORS)
-    upcoming = rows(models.Appointment, Section.APPOINTMENTS, models.Appointment.starts_at >= now,
-                    models.Appointment.status.in_(("planned", "proposed")), order=models.Appointment.starts_at)
+    upcoming = rows(models.Appointment, Section.APPOINTMENTS, col(models.Appointment.starts_at) >= now,
+                    col(models.Appointment.status).in_(("planned", "proposed")), order=models.Appointment.starts_at)
     return IpsExtras(
         past_illness=None if past is None else tuple(
             PastIllnessItem(_coded(r), r.status, _iso(r.onset_date), _iso(r.abatement_date))

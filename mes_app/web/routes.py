@@ -306,7 +306,7 @@ async def summary_fhir(request: Request) -> Response:
             bundle = ips.download_bundle(session, actor, request.query_params.get("profile"), now=now, lang=lang)
         except (NotFound, Forbidden, ValidationError):
             return PlainTextResponse("Not found", status_code=404, headers={"Cache-Control": "no-store"})
-    filename = f"synthese-ips-{now.date().isoformat()}.json" if lang == "fr" else f"ips-summary-{now.date().isoformat()}.json"
+    filename = f"{'synthese-ips' if lang == 'fr' else 'ips-summary'}-{now.date().isoformat()}.json"
     return Response(
         json.dumps(bundle, ensure_ascii=False, indent=1).encode("utf-8"),
         media_type="application/fhir+json",

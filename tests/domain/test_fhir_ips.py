@@ -177,7 +177,8 @@ def _extras():
     return IpsExtras(
         past_illness=(PastIllnessItem(Coded("Bronchiolite", "http://snomed.info/sct", "4120002", None), "resolved",
                                       "2026-01-10", "2026-01-25"),),
-        procedures=(ProcedureItem(Coded("Bronchiolite", None, None, None), "CHU de Nantes", "2026-01-12", "2026-01-15"),),
+        procedures=(ProcedureItem(Coded("Bronchiolite", None, None, None), "CHU de Nantes", "2026-01-12",
+                                  "2026-01-15"),),
         disabilities=(DisabilityItem(Coded("Surdité partielle", None, None, None), "2026-04-01"),),
         habits=(HabitItem("tobacco", Coded("Non-fumeur", "http://snomed.info/sct", "266919005", "Never smoked tobacco"),
                           "", ""),
@@ -263,7 +264,8 @@ def test_the_further_ips_sections_the_record_fills():
     assert past["resourceType"] == "Condition" and _codes(past["clinicalStatus"]) == ["resolved"]
     assert past["abatementDateTime"] == "2026-01-25"
     [stay] = _in_section(bundle, "47519-4")
-    assert stay["resourceType"] == "Procedure" and stay["performedPeriod"] == {"start": "2026-01-12", "end": "2026-01-15"}
+    assert stay["resourceType"] == "Procedure"
+    assert stay["performedPeriod"] == {"start": "2026-01-12", "end": "2026-01-15"}
     assert stay["location"] == {"display": "CHU de Nantes"}
     [disability] = _in_section(bundle, "47420-5")
     assert disability["resourceType"] == "Condition" and disability["code"]["text"] == "Surdité partielle"

@@ -35,9 +35,10 @@ from tests.e2e.ws_client import (
 )
 
 
-def base_origin(created: str) -> str:
-    """The app origin in the created link (the manifest URL's origin)."""
-    return re.search(r"(https?://[^/\"]+)/s#shlink:/", created).group(1)
+def link_secret_in(created: str) -> str | None:
+    """The secret of the link in a created-link answer (``<origin>/s#shlink:/...``)."""
+    found = re.search(r"(https?://[^/\"]+)/s#(shlink:/[A-Za-z0-9_-]+)", created)
+    return share_links.secret_from_shlink(found.group(2), (found.group(1),)) if found else None
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +90,7 @@ async def _create_passcode_link(base: str) -> str:
         path="/share",
     )
     await parent.close()
-    return share_links.secret_from_shlink(re.search(r"#(shlink:/[A-Za-z0-9_-]+)", created).group(1), (base_origin(created),))
+    return link_secret_in(created)
 
 
 async def _visitor_unlocks(base: str, page: str, visitor: str, token: str | None = None) -> WsClient:

@@ -124,7 +124,8 @@ def _reflex_like_stack():
 
 
 VIEWER = "https://viewer.example"
-PREFLIGHT = {"Origin": VIEWER, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+PREFLIGHT = {"Origin": VIEWER, "Access-Control-Request-Method": "POST",
+             "Access-Control-Request-Headers": "content-type"}
 
 
 @pytest.fixture()
@@ -213,7 +214,8 @@ def test_a_file_longer_than_embedded_length_max_is_a_one_time_location(full_clie
     body["embeddedLengthMax"] = 10_000_000
     assert "embedded" in full_client.post(f"/api/shl/{created.secret}", json=body).json()["files"][0]
     for bad in (-1, "100", True, 1.5):
-        assert full_client.post(f"/api/shl/{created.secret}", json={**body, "embeddedLengthMax": bad}).status_code == 400
+        answer = full_client.post(f"/api/shl/{created.secret}", json={**body, "embeddedLengthMax": bad})
+        assert answer.status_code == 400
 
 
 def test_a_location_dies_with_time_and_with_the_link(full_client, session, alice, monkeypatch):
