@@ -770,6 +770,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "access.target.passcode": ("le code d'accès d'un lien", "a link's passcode"),
     "access.target.summary": ("la synthèse", "the summary"),
     "access.target.record_export": ("le dossier complet (FHIR)", "the whole record (FHIR)"),
+    "access.target.summary_fhir": ("la synthèse au format FHIR", "the summary as FHIR"),
+    "access.target.shl_file": ("la synthèse chiffrée d'un lien", "a link's encrypted summary"),
     "access.target.prevention": ("le calendrier de prévention", "the prevention schedule"),
     "access.target.vaccination_history": (
         "la réponse sur les vaccinations passées",
@@ -1063,6 +1065,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "summary.born": ("Né(e) le", "Born"),
     "summary.generated": ("Synthèse établie le", "Summary made on"),
     "summary.print": ("Imprimer", "Print"),
+    "summary.download_fhir": ("Télécharger (FHIR)", "Download (FHIR)"),
     "summary.dose": ("dose {n}", "dose {n}"),
     "share.cta": ("Partager cette synthèse", "Share this summary"),
     "share.intro": (

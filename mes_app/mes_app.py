@@ -22,7 +22,7 @@ from mes_app.state import binding
 from mes_app.state.binding import SessionBindingMiddleware
 from mes_app.state.home import HomeState
 from mes_app.web import log_redaction, pwa
-from mes_app.web.routes import build_api, guard
+from mes_app.web.routes import build_api, guard, with_public_routes
 from mes_app.web.visitor_cookie import visitor_cookie
 from mes_app.settings import settings
 from mes_app.storage.permissions import private_by_default, restrict_folder, restrict_sqlite_files
@@ -45,7 +45,16 @@ def page_title_text(key: str):  # noqa: ANN201 - a string Var
     return "MES · " + T[key]
 
 
-app = rx.App(
+class MesApp(rx.App):
+    """Reflex's app, whose ASGI entry point gets the public SMART Health Links routes in front
+    of Reflex's CORS middleware (that middleware refuses every other origin; those routes must
+    answer any viewer: :func:`mes_app.web.routes.with_public_routes`)."""
+
+    def __call__(self):  # noqa: ANN204 - an ASGI app
+        return with_public_routes(super().__call__())
+
+
+app = MesApp(
     html_lang="fr",
     # contrast, visually-hidden text, 44 px switches, the header's rows (assets/a11y.css)
     stylesheets=["/a11y.css"],

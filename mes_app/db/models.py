@@ -244,6 +244,23 @@ class ShareLink(SQLModel, table=True):
     jwe_key: str | None = Field(default=None, max_length=64)  # SMART Health Link key (base64url)
 
 
+class ShlFileLocation(SQLModel, table=True):
+    """A SMART Health Links file handed out as a ``location`` URL (a file larger than the
+    viewer's ``embeddedLengthMax``): random, single use, short-lived. Only the SHA-256 of the
+    URL's token is stored; the JWE (encrypted under the link's key) is wiped when fetched."""
+
+    __tablename__: ClassVar[str] = "shl_file_location"
+
+    id: int = Field(default=None, primary_key=True)
+    share_link_id: int = Field(foreign_key="share_link.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    recipient: str = Field(default="", max_length=120)
+    jwe: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    expires_at: datetime = Field(sa_type=TZ)
+    used_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
 class EmergencyCard(SQLModel, table=True):
     """What a profile's emergency card shows (one per profile). The card's link itself is a
     ``ShareLink`` with purpose "emergency" (at most one not revoked)."""

@@ -59,6 +59,8 @@ class TargetKind(StrEnum):
     MEASURES_IMPORT = "measures_import"
     PASSCODE = "passcode"
     SUMMARY = "summary"
+    SUMMARY_FHIR = "summary_fhir"  # the summary downloaded as an IPS Bundle (JSON)
+    SHL_FILE = "shl_file"  # a SMART Health Links file fetched from its one-time location
     PREVENTION = "prevention"
     INVITATION = "invitation"
     CAREGIVER_INVITATION = "caregiver_invitation"

@@ -94,8 +94,19 @@ def summary_page() -> rx.Component:
         rx.hstack(
             page_title("section.summary"),
             rx.spacer(),
-            rx.button(rx.icon("printer", size=18), T["summary.print"], on_click=rx.call_script("window.print()"),
-                      variant="soft", size="3", class_name="no-print", id="summary-print-button"),
+            rx.hstack(
+                rx.cond(
+                    AppState.active_value != "",
+                    file_link(rx.icon("download", size=16), T["summary.download_fhir"],
+                              href="/api/summary/ips.json?profile=" + AppState.active_value, download=True,
+                              id="summary-download", class_name="no-print"),
+                ),
+                rx.button(rx.icon("printer", size=18), T["summary.print"], on_click=rx.call_script("window.print()"),
+                          variant="soft", size="3", class_name="no-print", id="summary-print-button"),
+                gap="2",
+                wrap="wrap",
+                align="center",
+            ),
             align="center",
             width="100%",
             wrap="wrap",

@@ -50,12 +50,13 @@ from mes_app.domain.access import (
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.link_tokens import hash_link_secret, hash_new_link_secret, new_link_secret
-from mes_app.services import passwords
+from mes_app.services import ips, passwords
 from mes_app.services.access_facts import (
     authorize,
     authorize_link,
     document_switches,
     load_link_facts,
+    load_profile_facts,
     record_access,
 )
 from mes_app.services.documents import DocumentFile
@@ -230,8 +231,14 @@ def revoke_link(session: Session, actor: UserActor, link_id: object, *, now: dat
     return _view(link, now)
 
 
+VIEWER_PATH = "/s"
+
+
 def viewer_url(origin: str, secret: str) -> str:
-    return f"{origin.rstrip('/')}/s?k={secret}"
+    """The *old* form of a link's page, ``/s?k=<secret>``: still opened by :func:`secret_from_viewer`
+    callers for links handed out before, never produced any more (the secret would reach the
+    server's request logs in the query string)."""
+    return f"{origin.rstrip('/')}{VIEWER_PATH}?k={secret}"
 
 
 def manifest_url(origin: str, secret: str) -> str:
@@ -245,9 +252,33 @@ def shlink(origin: str, created: CreatedLink) -> str:
 
 
 def qr_target(origin: str, created: CreatedLink) -> str:
-    """What the QR code holds: our viewer page, with the SMART Health Link in the fragment
-    (a phone camera opens the page; a SMART Health Links viewer reads the fragment)."""
-    return f"{viewer_url(origin, created.secret)}#{shlink(origin, created)}"
+    """What the QR code and the copied link hold: our viewer page with the SMART Health Link in
+    the URL *fragment* only (``/s#shlink:/...``): a browser never sends a fragment to the
+    server, so neither the manifest secret nor the key is in any request line or log. A phone
+    camera opens the page, whose own script reads the fragment; any SMART Health Links viewer
+    reads the fragment too."""
+    return f"{origin.rstrip('/')}{VIEWER_PATH}#{shlink(origin, created)}"
+
+
+def secret_from_shlink(fragment: object, origins: tuple[str, ...]) -> str | None:
+    """The link secret inside a ``shlink:/`` fragment whose manifest URL is one of ours
+    (``<origin>/api/shl/<secret>`` for one of ``origins``), else None."""
+    if not isinstance(fragment, str) or not fragment or len(fragment) > 4096:
+        return None
+    try:
+        data = shl.decode(fragment.lstrip("#"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    url = data.get("url") if isinstance(data, dict) else None
+    if not isinstance(url, str) or len(url) > 256:
+        return None
+    for origin in origins:
+        prefix = manifest_url(origin, "")
+        if url.startswith(prefix):
+            secret = url[len(prefix):]
+            if secret and all(c.isalnum() or c in "-_" for c in secret):
+                return secret
+    return None
 
 
 # --------------------------------------------------------------------------- the visitor's side
@@ -402,7 +433,8 @@ class ManifestAnswer:
 
 def manifest(session: Session, secret: object, body: object, *, now: datetime, lang: str = "fr") -> ManifestAnswer:
     """``POST {manifest url}``: 404 for an unknown, revoked, expired or locked link; 401 with
-    ``remainingAttempts`` for a wrong passcode; else the IPS Bundle as an embedded JWE."""
+    ``remainingAttempts`` for a wrong passcode; else the IPS Bundle as a JWE, embedded, or as a
+    one-time ``location`` URL when it is longer than the request's ``embeddedLengthMax``."""
     gone = ManifestAnswer(404, {"error": "not found"})
     link = _find(session, secret)
     if link is None or not link.jwe_key:
@@ -418,6 +450,10 @@ def manifest(session: Session, secret: object, body: object, *, now: datetime, l
         label = None
     if not label:
         return ManifestAnswer(400, {"error": "recipient required"})
+    try:
+        embedded_max = _parse_embedded_max(body.get("embeddedLengthMax"))
+    except ValidationError:
+        return ManifestAnswer(400, {"error": "invalid embeddedLengthMax"})
     passcode_ok = False
     if link.passcode_hash is not None:
         result = check_passcode(session, link.id, body.get("passcode"), now=now)
@@ -430,12 +466,85 @@ def manifest(session: Session, secret: object, body: object, *, now: datetime, l
         summary = open_summary(session, link.id, passcode_ok, now=now, opener_label=label)
     except NotFound:
         return gone
-    bundle = fhir_ips.summary_to_bundle(summary, bundle_id=str(uuid.uuid4()), lang=lang)
+    facts = load_profile_facts(session, link.profile_id)
+    extras = ips.load_extras(session, _actor(session, link.id, passcode_ok), facts, now=now) if facts else None
+    bundle = fhir_ips.summary_to_bundle(summary, bundle_id=str(uuid.uuid4()), lang=lang,
+                                        author=link_author(session, link), extras=extras)
     token = shl.encrypt(json.dumps(bundle, ensure_ascii=False).encode("utf-8"), link.jwe_key)
-    return ManifestAnswer(200, {"files": [{
-        "contentType": shl.FHIR_JSON,
-        "embedded": token,
-        "lastUpdated": now.isoformat(),
-        "status": "finalized",
-        "fhirVersion": "4.0.1",
-    }]})
+    file: dict = {"contentType": shl.FHIR_JSON}
+    if embedded_max is not None and len(token) > embedded_max:
+        file["location"] = _new_location(session, link, token, label, now=now)
+    else:
+        file["embedded"] = token
+    file.update({"lastUpdated": now.isoformat(), "status": "finalized", "fhirVersion": "4.0.1"})
+    return ManifestAnswer(200, {"files": [file]})
+
+
+def link_author(session: Session, link: models.ShareLink) -> fhir_ips.Author | None:
+    """Who made the link's summary: the patient (None) or the guardian who created the link."""
+    return ips.summary_author(session, link.created_by_user_id, link.profile_id)
+
+
+def _parse_embedded_max(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError("error.invalid_number", field="embeddedLengthMax")
+    return value
+
+
+# --------------------------------------------------------------------------- one-time file locations
+#
+# A file longer than the viewer's ``embeddedLengthMax`` is given as a ``location`` URL:
+# ``GET /api/shl-files/<token>`` (spec: no extra authentication, lifetime at most one hour,
+# may be single use). The token is 32 random bytes; only its SHA-256 is stored, with the
+# JWE made at manifest time (encrypted under the link's key). The first GET takes it (one
+# atomic UPDATE), wipes the stored JWE and is recorded; every later GET is 404, as is a GET
+# after the location expired or the link was revoked.
+
+LOCATION_PATH = "/api/shl-files/"
+LOCATION_MINUTES = 5
+
+
+def location_url(origin: str, token: str) -> str:
+    return f"{origin.rstrip('/')}{LOCATION_PATH}{token}"
+
+
+def _new_location(session: Session, link: models.ShareLink, token: str, recipient: str, *, now: datetime) -> str:
+    from mes_app.settings import settings
+
+    table = table_of(models.ShlFileLocation)
+    session.execute(sa.delete(table).where(sa.or_(table.c.expires_at < now, table.c.used_at.is_not(None))))
+    secret = new_link_secret()
+    session.add(models.ShlFileLocation(share_link_id=link.id, token_hash=hash_new_link_secret(secret),
+                                       recipient=recipient[:RECIPIENT_MAX], jwe=token, created_at=now,
+                                       expires_at=now + timedelta(minutes=LOCATION_MINUTES)))
+    session.commit()
+    return location_url(settings.app_origin, secret)
+
+
+def take_location(session: Session, secret: object, *, now: datetime) -> str | None:
+    """The JWE behind a location token, once; None (404) for anything else."""
+    token_hash = hash_link_secret(secret)
+    if token_hash is None:
+        return None
+    row = session.exec(select(models.ShlFileLocation).where(models.ShlFileLocation.token_hash == token_hash)).first()
+    if row is None or row.used_at is not None or row.expires_at <= now or not row.jwe:
+        return None
+    link = session.get(models.ShareLink, row.share_link_id)
+    if link is None or link_status(load_facts_from_row(link), now) != "active":
+        return None
+    jwe, recipient, link_id, profile_id = row.jwe, row.recipient, link.id, link.profile_id
+    table = table_of(models.ShlFileLocation)
+    taken = session.exec(  # single use, also against parallel requests
+        sa.update(table).where(table.c.id == row.id, table.c.used_at.is_(None)).values(used_at=now, jwe=None)
+    ).rowcount
+    if taken != 1:
+        session.rollback()
+        return None
+    record_access(session, actor_user_id=None, profile_id=profile_id, action="download",
+                  target_kind="shl_file", via="share_link", grant_id=link_id, actor_label=recipient or None,
+                  now=now)
+    _touch(session, link_id, now)
+    session.commit()
+    return jwe

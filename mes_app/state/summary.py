@@ -1,5 +1,5 @@
 """The one-page summary: for the logged-in reader (``/summary``) and for a share link's visitor
-(``/s?k=<secret>``, no account).
+(``/s#shlink:/...``, no account).
 
 The visitor's state keeps the link id and "passcode given" in backend vars (never trusted from
 the browser); nothing reaches a public var before the policy allowed it.
@@ -103,8 +103,21 @@ class SummaryState(SummaryMixin, AppState):
         return self._run_as_user(load).event
 
 
+def link_secret(fragment: object, query_secret: object) -> str:
+    """The secret of the link this page was opened with: from the ``#shlink:/...`` fragment
+    (the form every link has now; the browser reads it and hands it over the websocket with
+    the event, it is never in a request line), else from the old ``?k=`` form of links
+    handed out before (still opened, so printed QR codes keep working)."""
+    from mes_app.web.origin import allowed_origins
+
+    secret = share_links.secret_from_shlink(fragment, allowed_origins())
+    if secret is not None:
+        return secret
+    return query_secret if isinstance(query_secret, str) else ""
+
+
 class LinkVisitState(SummaryMixin, AppState):
-    """``/s?k=<secret>``: a visitor without an account."""
+    """``/s#shlink:/...`` (or the old ``/s?k=<secret>``): a visitor without an account."""
 
     _link_id: int | None = None
     _secret: str = ""
@@ -138,8 +151,9 @@ class LinkVisitState(SummaryMixin, AppState):
     @rx.event
     def load_link(self):
         self.passcode_error = ""
-        secret = self.router.url.query_parameters.get("k", "")
-        if not isinstance(secret, str) or secret != self._secret:
+        url = self.router.url
+        secret = link_secret(url.fragment, url.query_parameters.get("k", ""))
+        if secret != self._secret:
             self._forget()  # another link: nothing carries over
         self._clear_summary()
         if (refused := over_limit(self, "link_open")) is not None:

@@ -18,21 +18,31 @@ How a request proves it comes from one of our pages:
   origin: ``cross-site``);
 - or, when neither header is there (older browsers), a ``Referer`` of an allowed origin.
 
-Anything else is refused. The only exception is the SMART Health Links manifest
-(``POST /api/shl/<secret>``): it is meant to be called by viewers on other origins, never
-reads a cookie, and is authorised by the secret in its URL (a bearer key).
+Anything else is refused. The only exceptions are the two SMART Health Links routes,
+matched exactly by :func:`is_public_path`: the manifest (``POST /api/shl/<secret>``) and a
+file's one-time location (``GET /api/shl-files/<token>``). SHL viewers on any origin call
+them (the spec wants them public: ``Access-Control-Allow-Origin: *``, no credentials); they
+never read a cookie and are authorised by the secret in their URL (a bearer key), rate
+limited, and the manifest checks the link's passcode.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from mes_app.settings import settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-# Bearer routes: the secret in the path authorises; no cookie is ever read there.
-CROSS_ORIGIN_PREFIXES = ("/api/shl/",)
+# Bearer routes: the secret in the path authorises; no cookie is ever read there. Exact
+# shapes (one path segment of base64url), so no other route can slip under them.
+SHL_MANIFEST_PREFIX = "/api/shl/"
+SHL_FILE_PREFIX = "/api/shl-files/"
+_PUBLIC_PATHS = (
+    re.compile(r"/api/shl/[A-Za-z0-9_-]{1,256}"),
+    re.compile(r"/api/shl-files/[A-Za-z0-9_-]{1,256}"),
+)
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 
@@ -76,7 +86,12 @@ def needs_check(method: str, path: str) -> bool:
     """Whether a request changes state and so must prove it comes from one of our pages."""
     if method.upper() in SAFE_METHODS:
         return False
-    return not path.startswith(CROSS_ORIGIN_PREFIXES)
+    return not is_public_path(path)
+
+
+def is_public_path(path: object) -> bool:
+    """The SMART Health Links routes any origin may call (see the module docstring)."""
+    return isinstance(path, str) and any(pattern.fullmatch(path) for pattern in _PUBLIC_PATHS)
 
 
 def is_same_origin(headers: Mapping[str, str], allowed: tuple[str, ...] | None = None) -> bool:

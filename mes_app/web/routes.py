@@ -256,6 +256,36 @@ def _appointments_ics(request: Request, appointment_id: str | None) -> Response:
     return _calendar_file(body)
 
 
+SUMMARY_FHIR_PATH = "/api/summary/ips.json"
+
+
+async def summary_fhir(request: Request) -> Response:
+    """The summary of one profile (``?profile=<id>``) as an IPS Bundle (JSON), to download.
+    Identity from the session cookie; the policy decides (strangers: 404); recorded."""
+    import json
+
+    from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+    from mes_app.services import ips
+
+    now = utcnow()
+    lang = auth.lang_from_cookie_header(request.headers.get("cookie"))
+    with Session(get_engine()) as session:
+        actor = auth.request_actor(session, request.headers, now)
+        if actor is None:
+            return PlainTextResponse("Not logged in", status_code=401, headers={"Cache-Control": "no-store"})
+        try:
+            bundle = ips.download_bundle(session, actor, request.query_params.get("profile"), now=now, lang=lang)
+        except (NotFound, Forbidden, ValidationError):
+            return PlainTextResponse("Not found", status_code=404, headers={"Cache-Control": "no-store"})
+    filename = f"{'synthese-ips' if lang == 'fr' else 'ips-summary'}-{now.date().isoformat()}.json"
+    return Response(
+        json.dumps(bundle, ensure_ascii=False, indent=1).encode("utf-8"),
+        media_type="application/fhir+json",
+        headers={"Cache-Control": "no-store", **security_headers.FILE_HEADERS,
+                 "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 async def refuse_public_uploads(request: Request) -> Response:
     """Reflex serves its upload folder to anyone; nothing of ours is ever served from there."""
     return PlainTextResponse("Not found", status_code=404)
@@ -278,17 +308,42 @@ def build_api() -> Starlette:
             Route(account_routes.ACTIVATE_PATH, account_routes.activate, methods=["GET"]),
             Route("/api/appointments.ics", appointments_ics, methods=["GET"]),
             Route("/api/appointments/{appointment_id}.ics", appointment_ics, methods=["GET"]),
+            Route(SUMMARY_FHIR_PATH, summary_fhir, methods=["GET"]),
             Route("/_upload/{path:path}", refuse_public_uploads, methods=["GET", "HEAD"]),
             Route(measure_import_route.PATH, measure_import_route.import_measures, methods=["POST"]),
             Route(DOCUMENTS_PATH, document_routes.upload_document, methods=["POST"]),
             Route(DOCUMENTS_PATH + "/{doc_id}", document_routes.download_document, methods=["GET"]),
             Route(export_routes.PATH, export_routes.export_fhir, methods=["GET"]),  # issue 13
-            # --- share links, SMART Health Links (issue 5b) ---
-            Route(share_routes.MANIFEST_PATH, share_routes.manifest, methods=["POST"]),
-            Route(share_routes.MANIFEST_PATH, share_routes.manifest_preflight, methods=["OPTIONS"]),
+            # --- share links (issue 5b); the SMART Health Links routes are in public_api ---
             Route(share_routes.DOCUMENT_PATH, share_routes.link_document, methods=["GET"]),
+            *share_routes.public_routes(),
         ]
     )
+
+
+def public_api() -> Starlette:
+    """The SMART Health Links routes alone, *without* Reflex's CORS middleware (which answers
+    every preflight from another origin with 400 and adds ``Allow-Credentials``): viewers on
+    any origin call them. Served by :func:`with_public_routes`, inside :func:`guard`."""
+    from mes_app.web import share_routes
+
+    return Starlette(routes=share_routes.public_routes())
+
+
+def with_public_routes(app: ASGIApp) -> ASGIApp:
+    """Wrap the whole backend (Reflex's outermost app, CORS included): a request whose path is
+    exactly one of :func:`origin.is_public_path` goes to :func:`public_api` (behind the same
+    :func:`guard`: body cap, security headers, rate limits in the routes); everything else,
+    lifespan and websocket included, to ``app`` unchanged, where other origins stay refused."""
+    public = guard(public_api())
+
+    async def dispatch(scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http" and origin.is_public_path(scope.get("path", "")):
+            await public(scope, receive, send)
+            return
+        await app(scope, receive, send)
+
+    return dispatch
 
 
 # --------------------------------------------------------------------------- ASGI guards

@@ -1,9 +1,17 @@
 """HTTP routes of share links (registered in :func:`mes_app.web.routes.build_api`).
 
 ``POST /api/shl/{secret}`` — the SMART Health Links manifest. JSON body
-``{"recipient": "...", "passcode": "..."}``; 404 for an unknown, revoked, expired or locked link,
-401 ``{"remainingAttempts": n}`` for a wrong passcode, else ``{"files": [{"embedded": <JWE>}]}``.
-Open to any origin (a SMART Health Links viewer runs elsewhere): it needs no cookie.
+``{"recipient": "...", "passcode": "...", "embeddedLengthMax": n}``; 404 for an unknown,
+revoked, expired or locked link, 401 ``{"remainingAttempts": n}`` for a wrong passcode, else
+``{"files": [{"embedded": <JWE>}]}`` (or ``"location"`` when the JWE is longer than
+``embeddedLengthMax``).
+
+``GET /api/shl-files/{token}`` — that location: the JWE (``application/jose``) once, then 404.
+
+Both are open to any origin (a SMART Health Links viewer runs elsewhere): they answer the CORS
+preflight and every request with ``Access-Control-Allow-Origin: *`` and never with
+``Allow-Credentials``; they read no cookie. They are served by
+:func:`mes_app.web.routes.public_api`, in front of Reflex's CORS middleware.
 
 ``GET /api/s/{secret}/documents/{doc_id}?t=<ticket>`` — a document switched on for the link,
 for the public page ``/s``. The ticket is issued by that page's server-side state once the
@@ -19,6 +27,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
 
 from mes_app.db.engine import get_engine
 from mes_app.domain.documents import is_inline
@@ -31,11 +40,17 @@ from mes_app.web.security_headers import FILE_HEADERS
 log = logging.getLogger(__name__)
 
 MANIFEST_PATH = "/api/shl/{secret}"
+LOCATION_PATH = share_links.LOCATION_PATH + "{token}"
 DOCUMENT_PATH = "/api/s/{secret}/documents/{doc_id}"
 NO_STORE = {"Cache-Control": "no-store", **FILE_HEADERS}
+# Public (the SHL spec): any origin, no credentials (so no Allow-Credentials, ever).
 CORS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Expose-Headers": "Retry-After",
+}
+PREFLIGHT = {
+    **CORS,
+    "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
     "Access-Control-Allow-Headers": "content-type",
     "Access-Control-Max-Age": "600",
 }
@@ -50,7 +65,27 @@ def _not_found() -> Response:
 
 
 async def manifest_preflight(request: Request) -> Response:
-    return Response(status_code=204, headers=CORS)
+    return Response(status_code=204, headers=PREFLIGHT)
+
+
+def public_routes() -> list[Route]:
+    """The SMART Health Links routes (see the module docstring)."""
+    return [
+        Route(MANIFEST_PATH, manifest, methods=["POST"]),
+        Route(MANIFEST_PATH, manifest_preflight, methods=["OPTIONS"]),
+        Route(LOCATION_PATH, location, methods=["GET"]),
+        Route(LOCATION_PATH, manifest_preflight, methods=["OPTIONS"]),
+    ]
+
+
+async def location(request: Request) -> Response:
+    if (refusal := rate_limit.limiter().hit("link_open", rate_limit.request_client(request))) is not None:
+        return rate_limit.too_many_requests(refusal, {**NO_STORE, **CORS})
+    with Session(get_engine()) as session:
+        token = share_links.take_location(session, request.path_params.get("token"), now=_now())
+    if token is None:
+        return PlainTextResponse("Not found", status_code=404, headers={**NO_STORE, **CORS})
+    return Response(token, media_type="application/jose", headers={**NO_STORE, **CORS})
 
 
 async def manifest(request: Request) -> Response:

@@ -15,6 +15,8 @@ import re
 
 import pytest
 
+from mes_app.services import share_links
+
 from mes_app.state.base import AppState
 from mes_app.state.binding import all_state_classes
 from mes_app.state.emergency import EmergencyState, EmergencyVisitState
@@ -31,6 +33,12 @@ from tests.e2e.ws_client import (
     logout,
     visitor_cookie,
 )
+
+
+def link_secret_in(created: str) -> str | None:
+    """The secret of the link in a created-link answer (``<origin>/s#shlink:/...``)."""
+    found = re.search(r"(https?://[^/\"]+)/s#(shlink:/[A-Za-z0-9_-]+)", created)
+    return share_links.secret_from_shlink(found.group(2), (found.group(1),)) if found else None
 
 pytestmark = pytest.mark.e2e
 
@@ -82,7 +90,7 @@ async def _create_passcode_link(base: str) -> str:
         path="/share",
     )
     await parent.close()
-    return re.search(r"/s\?k=([A-Za-z0-9_-]{43})", created).group(1)
+    return link_secret_in(created)
 
 
 async def _visitor_unlocks(base: str, page: str, visitor: str, token: str | None = None) -> WsClient:

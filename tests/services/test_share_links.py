@@ -165,8 +165,25 @@ def test_document_tickets_cannot_be_forged_or_reused_late(session, now, alice):
 def test_the_qr_holds_the_viewer_url_and_a_smart_health_link(session, now, alice):
     created = _create(session, alice, alice.profile, now, passcode="soleil-42", label="Pour le Dr Who")
     target = share_links.qr_target(ORIGIN, created)
-    assert target.startswith(f"{ORIGIN}/s?k={created.secret}#shlink:/")
+    # the secret and the key are in the fragment only: a browser never sends it to the server
+    assert target.startswith(f"{ORIGIN}/s#shlink:/")
+    assert created.secret not in target.split("#", 1)[0] and "?" not in target.split("#", 1)[0]
     payload = shl.decode(target)
     assert payload["url"] == f"{ORIGIN}/api/shl/{created.secret}" and len(payload["url"]) <= 128
     assert payload["key"] == created.key and payload["flag"] == "P" and payload["label"] == "Pour le Dr Who"
     assert payload["exp"] == created.exp
+
+
+def test_the_viewer_page_finds_the_secret_in_a_shlink_fragment_of_ours_only(session, now, alice):
+    created = _create(session, alice, alice.profile, now)
+    fragment = share_links.qr_target(ORIGIN, created).split("#", 1)[1]
+    assert share_links.secret_from_shlink(fragment, (ORIGIN,)) == created.secret
+    assert share_links.secret_from_shlink("#" + fragment, (ORIGIN,)) == created.secret
+    # a link to another server's manifest, garbage, or nothing: no secret
+    assert share_links.secret_from_shlink(fragment, ("https://other.example",)) is None
+    other = shl.encode({"url": "https://evil.example/api/shl/" + created.secret, "key": created.key})
+    assert share_links.secret_from_shlink(other[len(""):], (ORIGIN,)) is None
+    sneaky = shl.encode({"url": f"{ORIGIN}/api/shl/../documents/1", "key": created.key})
+    assert share_links.secret_from_shlink(sneaky, (ORIGIN,)) is None
+    for junk in ("", "shlink:/!!!", "shlink:/" + "A" * 5000, None, 42, "hello"):
+        assert share_links.secret_from_shlink(junk, (ORIGIN,)) is None

@@ -110,9 +110,129 @@ def test_the_recipient_is_required_and_bodies_are_capped(client, session, alice)
     assert big.status_code == 413
 
 
-def test_preflight_allows_any_viewer(client, session, alice):
-    answer = client.options("/api/shl/abc", headers={"Origin": "https://viewer.example", "Access-Control-Request-Method": "POST"})
-    assert answer.status_code == 204 and answer.headers["access-control-allow-origin"] == "*"
+def _reflex_like_stack():
+    """The app as Reflex serves it: its CORS middleware (our origin only, with credentials)
+    outermost around our guarded routes; then :func:`routes.with_public_routes` in front."""
+    from starlette.applications import Starlette
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.routing import Mount
+
+    inner = Starlette(routes=[Mount("", routes.guard(routes.build_api()))])
+    inner.add_middleware(CORSMiddleware, allow_credentials=True, allow_methods=["*"], allow_headers=["*"],
+                         allow_origins=[ORIGIN])
+    return inner
+
+
+VIEWER = "https://viewer.example"
+PREFLIGHT = {"Origin": VIEWER, "Access-Control-Request-Method": "POST",
+             "Access-Control-Request-Headers": "content-type"}
+
+
+@pytest.fixture()
+def full_client(engine, session, storage, monkeypatch):
+    use_engine(monkeypatch, engine)
+    monkeypatch.setattr(share_routes, "default_storage", lambda: storage)
+    return TestClient(routes.with_public_routes(_reflex_like_stack()), base_url=ORIGIN, follow_redirects=False)
+
+
+def test_reflex_cors_alone_refuses_the_viewer_preflight(engine, session, alice, monkeypatch):
+    """Why the public routes go in front: Reflex's CORS middleware answers 400 by itself."""
+    use_engine(monkeypatch, engine)
+    created = _link(session, alice)
+    bare = TestClient(_reflex_like_stack(), base_url=ORIGIN)
+    assert bare.options(f"/api/shl/{created.secret}", headers=PREFLIGHT).status_code == 400
+
+
+def test_a_viewer_on_another_origin_passes_the_preflight_and_reads_the_manifest(full_client, session, alice):
+    created = _link(session, alice)
+    for path in (f"/api/shl/{created.secret}", "/api/shl/" + "A" * 43):  # the same answer for any secret
+        answer = full_client.options(path, headers=PREFLIGHT)
+        assert answer.status_code == 204 and answer.headers["access-control-allow-origin"] == "*"
+        assert "POST" in answer.headers["access-control-allow-methods"]
+        assert "content-type" in answer.headers["access-control-allow-headers"]
+        assert "access-control-allow-credentials" not in answer.headers
+    answer = full_client.post(f"/api/shl/{created.secret}", json={"recipient": "Viewer"}, headers={"Origin": VIEWER})
+    assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in answer.headers and "set-cookie" not in answer.headers
+    assert answer.headers["x-content-type-options"] == "nosniff"  # still behind the guard
+    assert json.loads(shl.decrypt(answer.json()["files"][0]["embedded"], created.key))["type"] == "document"
+
+
+def test_every_other_route_still_refuses_other_origins(full_client, session, alice):
+    for path in ("/api/login", "/api/documents", "/api/shl/x/y", "/api/shlx", "/api/shl/", "/api/shl-files/a/b",
+                 "/api/summary/ips.json"):
+        answer = full_client.options(path, headers=PREFLIGHT)
+        assert answer.headers.get("access-control-allow-origin") not in ("*", VIEWER), path
+    for path in ("/api/login", "/api/logout", "/api/documents", "/api/shl/x/y", "/api/shlfoo/abc"):
+        answer = full_client.post(path, content=b"{}", headers={"Origin": VIEWER, "content-type": "application/json"})
+        assert answer.status_code in (403, 404, 405), path
+        assert answer.headers.get("access-control-allow-origin") not in ("*", VIEWER), path
+    assert full_client.post("/api/logout", headers={"Origin": VIEWER}).status_code == 403
+
+
+def test_the_public_routes_stay_rate_limited(full_client, session, alice, monkeypatch):
+    from mes_app.web import rate_limit
+
+    created = _link(session, alice)
+
+    class Refusing:
+        def hit(self, name, client):  # noqa: ANN001, ANN201
+            return rate_limit.Refusal(30) if name == "link_open" else None
+
+    monkeypatch.setattr(rate_limit, "limiter", lambda: Refusing())
+    answer = full_client.post(f"/api/shl/{created.secret}", json={"recipient": "x"}, headers={"Origin": VIEWER})
+    assert answer.status_code == 429 and answer.headers["access-control-allow-origin"] == "*"
+    assert full_client.get("/api/shl-files/" + "A" * 43, headers={"Origin": VIEWER}).status_code == 429
+
+
+def test_a_file_longer_than_embedded_length_max_is_a_one_time_location(full_client, session, alice):
+    from mes_app.db.models import ShlFileLocation
+
+    created = _link(session, alice, passcode="soleil-42")
+    body = {"recipient": "Dr Small Phone", "passcode": "soleil-42", "embeddedLengthMax": 200}
+    answer = full_client.post(f"/api/shl/{created.secret}", json=body, headers={"Origin": VIEWER})
+    [file] = answer.json()["files"]
+    assert "embedded" not in file and file["contentType"] == "application/fhir+json"
+    location = file["location"]
+    assert location.startswith(ORIGIN + "/api/shl-files/") and created.secret not in location
+    token = location.rsplit("/", 1)[1]
+    assert len(token) >= 43  # 256 random bits
+    # only the hash of the token is stored
+    [row] = session.exec(select(ShlFileLocation)).all()
+    assert row.token_hash != token and token not in row.token_hash
+    got = full_client.get(location[len(ORIGIN):], headers={"Origin": VIEWER})
+    assert got.status_code == 200 and got.headers["content-type"].startswith("application/jose")
+    assert got.headers["access-control-allow-origin"] == "*" and got.headers["cache-control"] == "no-store"
+    Bundle.model_validate(json.loads(shl.decrypt(got.text, created.key)))
+    # single use
+    assert full_client.get(location[len(ORIGIN):]).status_code == 404
+    session.expire_all()
+    assert session.exec(select(ShlFileLocation)).one().jwe is None
+    events = session.exec(select(AccessEvent).where(AccessEvent.target_kind == "shl_file")).all()
+    assert [(e.action, e.via, e.actor_label) for e in events] == [("download", "share_link", "Dr Small Phone")]
+    # a big enough limit: embedded as before
+    body["embeddedLengthMax"] = 10_000_000
+    assert "embedded" in full_client.post(f"/api/shl/{created.secret}", json=body).json()["files"][0]
+    for bad in (-1, "100", True, 1.5):
+        answer = full_client.post(f"/api/shl/{created.secret}", json={**body, "embeddedLengthMax": bad})
+        assert answer.status_code == 400
+
+
+def test_a_location_dies_with_time_and_with_the_link(full_client, session, alice, monkeypatch):
+    from datetime import timedelta
+
+    created = _link(session, alice)
+    take = lambda: full_client.post(f"/api/shl/{created.secret}",  # noqa: E731
+                                    json={"recipient": "x", "embeddedLengthMax": 10}).json()["files"][0]["location"]
+    expired = take()
+    later = _now() + timedelta(minutes=share_links.LOCATION_MINUTES + 1)
+    monkeypatch.setattr(share_routes, "_now", lambda: later)
+    assert full_client.get(expired[len(ORIGIN):]).status_code == 404
+    monkeypatch.setattr(share_routes, "_now", _now)
+    revoked = take()
+    share_links.revoke_link(session, alice.actor, created.view.id, now=_now())
+    assert full_client.get(revoked[len(ORIGIN):]).status_code == 404
+    assert full_client.get("/api/shl-files/" + "A" * 43).status_code == 404
 
 
 def test_the_link_document_route_needs_the_switch_and_a_ticket(client, session, storage, alice):
