@@ -125,6 +125,27 @@ def _folded(title_key: str, items, element_id: str) -> rx.Component:  # noqa: AN
     )
 
 
+def _missed_fold() -> rx.Component:
+    """Like the other folds, but its lines are only fetched when it is opened (there can be
+    dozens for an adult: every childhood examination)."""
+    return rx.cond(
+        S.missed_count > 0,
+        rx.vstack(
+            rx.button(
+                rx.cond(S.missed_open, rx.icon("chevron-down", size=16), rx.icon("chevron-right", size=16)),
+                rx.text(T["prevention.missed"], " (", S.missed_count.to_string(), ")", as_="span", weight="medium"),
+                on_click=S.toggle_missed, variant="ghost", color_scheme="gray", size="3",
+                aria_expanded=rx.cond(S.missed_open, "true", "false"), aria_controls="prevention-missed",
+                style={"min_height": "44px", "padding_left": "0"}, id="prevention-missed-toggle",
+            ),
+            rx.cond(S.missed_open,
+                    rx.vstack(rx.foreach(S.missed, prevention_row), spacing="2", width="100%", id="prevention-missed")),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
 def _history_question() -> rx.Component:
     """"Do you know your past vaccinations?", before anything is shown as late."""
     return rx.cond(
@@ -201,7 +222,7 @@ def prevention_page() -> rx.Component:
         _to_check(),
         _section("prevention.upcoming", S.upcoming, "prevention-upcoming"),
         _folded("prevention.done", S.done, "prevention-done"),
-        _folded("prevention.missed", S.missed, "prevention-missed"),
+        _missed_fold(),
         rx.cond(S.uncoded > 0, rx.callout(T["prevention.uncoded_hint"], icon="info", color_scheme="amber",
                                           size="1")),
         rx.cond(~S.has_exams & (S.error == ""), rx.text(T["prevention.no_exams"], size="1", color_scheme="gray")),

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 import reflex as rx
 from sqlmodel import Session
@@ -51,6 +51,7 @@ class SessionGone(Exception):
 
 
 T = TypeVar("T")
+PageState = TypeVar("PageState", bound="AppState")
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,15 @@ class AppState(rx.State):
                 setattr(self, error_attr, (format_error or self._error_text)(error))
             return Ran(False, error=error)
         return Ran(True, value)
+
+    async def _fill_other_state(self, cls: type[PageState]) -> PageState:
+        """Another page state this handler fills (e.g. the chart, from the measures page's one
+        on_load). Listed with the page's states, so leaving the page wipes it too (binding.py
+        only sees the states whose own handlers ran)."""
+        name = cls.get_full_name()
+        if name not in self._page_states:
+            self._page_states = [*self._page_states, name]
+        return cast(PageState, await self.get_state(cls))
 
     def _active_profile(self, ctx: Context) -> int | None:
         """The active profile id, re-checked against what the actor may open now."""

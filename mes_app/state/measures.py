@@ -80,7 +80,7 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
     async def load_measures(self):
         """The page's one on_load: cards and chart in one use case (one identity, one set of
         profile facts), instead of two events that each work them out."""
-        chart = await self.get_state(MeasureChartState)
+        chart = await self._fill_other_state(MeasureChartState)
         self.error, self.form_open, self.confirm_open = "", False, False
         chart.error, chart.entries_limit = "", measures.ENTRIES_PAGE
 

@@ -44,6 +44,10 @@ class PreventionState(AppState):
     to_check: list[PreventionRow] = []  # a newcomer's late items: to check with a doctor
     upcoming: list[PreventionRow] = []
     done: list[PreventionRow] = []
+    # What the recommended windows left behind (for an adult, dozens of childhood items): only
+    # the count until the fold is opened, so the page's state stays small.
+    missed_count: int = 0
+    missed_open: bool = False
     missed: list[PreventionRow] = []
     has_exams: bool = False
     uncoded: int = 0
@@ -57,14 +61,14 @@ class PreventionState(AppState):
 
     def _clear(self) -> None:
         self.next_vaccines, self.next_exams, self.todo, self.upcoming, self.done, self.missed = [], [], [], [], [], []
-        self.to_check = []
+        self.to_check, self.missed_count = [], 0
         self.error, self.has_exams, self.uncoded = "", False, 0
         self.history_question, self.history_answer, self.can_answer = False, "", False
 
     @rx.event
     def load_prevention(self):
         self._clear()
-        self.asking_again = False
+        self.asking_again = self.missed_open = False
         return self._run_as_user(self._load).event
 
     @rx.event
@@ -84,6 +88,15 @@ class PreventionState(AppState):
         if not done.ok:
             return done.event
         return rx.redirect(ADD_VACCINATIONS) if answer == "now" else None
+
+    @rx.event
+    def toggle_missed(self):
+        """Open the fold of missed items (read again, with the access check), or close it."""
+        self.missed_open = not self.missed_open
+        if not self.missed_open:
+            self.missed = []
+            return None
+        return self._run_as_user(self._load).event
 
     @rx.event
     def change_history_answer(self):
@@ -107,7 +120,9 @@ class PreventionState(AppState):
         self.to_check = [i for i in items if i.status == "to_check"]
         self.upcoming = [i for i in items if i.status == "upcoming"][:UPCOMING_SHOWN]
         self.done = list(reversed([i for i in items if i.status == "done"]))
-        self.missed = [i for i in items if i.status == "missed"]
+        missed = [i for i in items if i.status == "missed"]
+        self.missed_count = len(missed)
+        self.missed = missed if self.missed_open else []
         self.has_exams, self.uncoded = view.has_exams, view.uncoded_vaccinations
         self.version = view.version  # the sources are static: the page renders them
         self.history_question, self.history_answer = view.history_question, view.history_answer

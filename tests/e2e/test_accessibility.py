@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.registration import register_and_activate
 from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
 
@@ -303,21 +305,16 @@ def test_professional_pages_have_no_serious_violation(live_server: str, page: Pa
     audit.assert_clean()
 
 
-def _register(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/register")
-    page.locator("input[name=given_name]").fill(CAREGIVER_GIVEN)
-    page.locator("input[name=family_name]").fill(CAREGIVER_FAMILY)
-    page.locator("input[name=birth_date]").fill("1995-04-02")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(CAREGIVER_PASSWORD)
-    page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_text("Compte créé. Connectez-vous.")).to_be_visible()
+def _register(page: Page, base: str, mailbox: Mailbox, email: str) -> None:
+    register_and_activate(page, base, mailbox, email=email, password=CAREGIVER_PASSWORD, given_name=CAREGIVER_GIVEN,
+                          family_name=CAREGIVER_FAMILY, birth_date="1995-04-02")
 
 
-def test_caregiver_pages_have_no_serious_violation(live_server: str, page: Page) -> None:
+def test_caregiver_pages_have_no_serious_violation(live_server: str, page: Page, mailbox: Mailbox) -> None:
     audit = Audit()
     email = f"alix.{uuid.uuid4().hex[:8]}@example.org"
-    _register(page, live_server, email)
+    _register(page, live_server, mailbox, email)
+    audit.check(page, "logged out (account activated)")
     audit.check(page, "logged out (account made)")
 
     log_in(page, live_server, PARENT_EMAIL, PARENT_PASSWORD)
