@@ -10,7 +10,6 @@ from mes_app.components.texts import T
 from mes_app.state.base import AppState
 from mes_app.state.messages import UnreadState
 
-
 NAV_ITEMS = (
     ("nav.home", "/", "house"),
     ("nav.history", "/history", "clock"),

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import reflex as rx
-from reflex.vars.base import Var, VarData
 from reflex.utils.imports import ImportVar
+from reflex.vars.base import Var, VarData
 
 from mes_app import i18n
 from mes_app.state.base import AppState
@@ -38,7 +38,9 @@ def _texts_var() -> rx.vars.ObjectVar:
     return Var(
         _js_expr=f"(MES_TEXTS[{lang!s}] ?? MES_TEXTS.{fallback})",
         _var_type=dict[str, str],
-        _var_data=VarData.merge(lang._get_all_var_data(), VarData(imports={_IMPORT: [ImportVar(tag="MES_TEXTS", install=False)]})),
+        _var_data=VarData.merge(
+            lang._get_all_var_data(), VarData(imports={_IMPORT: [ImportVar(tag="MES_TEXTS", install=False)]})
+        ),
     ).to(dict[str, str])
 
 

@@ -93,7 +93,9 @@ def access_history(
 
 
 def _one_document(line: models.AccessLine) -> bool:
-    return line.target_kind == "document" and line.min_target_id is not None and line.min_target_id == line.max_target_id
+    return (
+        line.target_kind == "document" and line.min_target_id is not None and line.min_target_id == line.max_target_id
+    )
 
 
 def _view(r: models.AccessLine, pid: int, users: dict, docs: dict, links: dict) -> AccessView:

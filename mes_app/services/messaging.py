@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlmodel import Session, func, or_, select
 
@@ -131,8 +131,9 @@ def _load_thread(session: Session, thread_id: object) -> models.MessageThread:
 def _authorize_thread(
     session: Session, actor: UserActor, action: Action, thread: models.MessageThread, now: datetime
 ) -> Via:
-    decision = authorize(session, actor, action, thread.profile_id, _TARGET, now=now,
-                         target_kind="message_thread", target_id=thread.id)
+    decision = authorize(
+        session, actor, action, thread.profile_id, _TARGET, now=now, target_kind="message_thread", target_id=thread.id
+    )
     if not _is_participant(actor, thread, decision.via):
         session.rollback()  # nothing of a thread one is not in is recorded as read
         raise NotFound()
@@ -179,7 +180,9 @@ def _unread_by_thread(session: Session, actor: UserActor, thread_ids: list[int])
 
 def _mark_read(session: Session, thread_id: int, user_id: int, when: datetime) -> None:
     row = session.exec(
-        select(models.MessageRead).where(models.MessageRead.thread_id == thread_id, models.MessageRead.user_id == user_id)
+        select(models.MessageRead).where(
+            models.MessageRead.thread_id == thread_id, models.MessageRead.user_id == user_id
+        )
     ).first()
     if row is None:
         row = models.MessageRead(thread_id=thread_id, user_id=user_id, last_read_at=when)
@@ -189,9 +192,7 @@ def _mark_read(session: Session, thread_id: int, user_id: int, when: datetime) -
 
 
 def _aware(value: datetime) -> datetime:
-    from datetime import timezone
-
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _preview(body: str) -> str:
@@ -199,8 +200,9 @@ def _preview(body: str) -> str:
     return flat if len(flat) <= PREVIEW_LEN else flat[: PREVIEW_LEN - 1] + "…"
 
 
-def _thread_view(thread: models.MessageThread, *, profile_name: str, professional_name: str, preview: str,
-                 unread: int) -> ThreadView:
+def _thread_view(
+    thread: models.MessageThread, *, profile_name: str, professional_name: str, preview: str, unread: int
+) -> ThreadView:
     return ThreadView(
         id=thread.id,
         profile_id=thread.profile_id,
@@ -213,8 +215,9 @@ def _thread_view(thread: models.MessageThread, *, profile_name: str, professiona
     )
 
 
-def _check_attachment(session: Session, actor: UserActor, profile_id: int, document_id: object,
-                      now: datetime) -> int | None:
+def _check_attachment(
+    session: Session, actor: UserActor, profile_id: int, document_id: object, now: datetime
+) -> int | None:
     """An attachment must be a live document of the same profile that the sender may read."""
     doc_id = _optional_id(document_id)
     if doc_id is None:
@@ -223,8 +226,9 @@ def _check_attachment(session: Session, actor: UserActor, profile_id: int, docum
     if doc is None or doc.deleted_at is not None or doc.profile_id != profile_id:
         raise NotFound()
     facts = load_profile_facts(session, profile_id)
-    if not decide(actor, Action.READ, facts, _doc_target(doc, document_switches(session, [doc.id])[doc.id]),
-                  now).visible:
+    if not decide(
+        actor, Action.READ, facts, _doc_target(doc, document_switches(session, [doc.id])[doc.id]), now
+    ).visible:
         raise NotFound()
     return doc.id
 
@@ -297,8 +301,13 @@ def _thread_views(session: Session, actor: UserActor, threads: list[models.Messa
     for message in session.exec(select(models.Message).where(models.Message.id.in_(last_ids))):
         latest[message.thread_id] = _preview(message.body)
     return [
-        _thread_view(t, profile_name=profiles.get(t.profile_id, ""), professional_name=names.get(t.started_by_user_id, ""),
-                     preview=latest.get(t.id, ""), unread=unread.get(t.id, 0))
+        _thread_view(
+            t,
+            profile_name=profiles.get(t.profile_id, ""),
+            professional_name=names.get(t.started_by_user_id, ""),
+            preview=latest.get(t.id, ""),
+            unread=unread.get(t.id, 0),
+        )
         for t in threads
     ]
 
@@ -310,18 +319,23 @@ def open_thread(session: Session, actor: UserActor, thread_id: object, *, now: d
     _authorize_thread(session, actor, Action.READ, thread, now)
     _mark_read(session, thread.id, actor.user_id, now)
     session.commit()
-    rows = list(session.exec(
-        select(models.Message).where(models.Message.thread_id == thread.id)
-        .order_by(models.Message.sent_at.desc(), models.Message.id.desc()).limit(MESSAGES_PAGE)
-    ).all())
+    rows = list(
+        session.exec(
+            select(models.Message)
+            .where(models.Message.thread_id == thread.id)
+            .order_by(models.Message.sent_at.desc(), models.Message.id.desc())
+            .limit(MESSAGES_PAGE)
+        ).all()
+    )
     rows.reverse()
     names = _names(session, (m.author_user_id for m in rows))
     roles = {
         u.id: u.role
         for u in session.exec(select(models.User).where(models.User.id.in_({m.author_user_id for m in rows} or {-1})))
     }
-    attachments = _readable_attachments(session, actor, thread.profile_id, [m.attachment_document_id for m in rows],
-                                        now)
+    attachments = _readable_attachments(
+        session, actor, thread.profile_id, [m.attachment_document_id for m in rows], now
+    )
     messages = [
         MessageView(
             id=m.id,
@@ -342,14 +356,18 @@ def open_thread(session: Session, actor: UserActor, thread_id: object, *, now: d
     return ThreadDetail(view, messages, can_reply)
 
 
-def _readable_attachments(session: Session, actor: UserActor, profile_id: int, ids: list[int | None],
-                          now: datetime) -> dict[int, str]:
+def _readable_attachments(
+    session: Session, actor: UserActor, profile_id: int, ids: list[int | None], now: datetime
+) -> dict[int, str]:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
     docs = session.exec(
-        select(models.Document).where(models.Document.id.in_(wanted), models.Document.deleted_at.is_(None),
-                                      models.Document.profile_id == profile_id)
+        select(models.Document).where(
+            models.Document.id.in_(wanted),
+            models.Document.deleted_at.is_(None),
+            models.Document.profile_id == profile_id,
+        )
     ).all()
     facts = load_profile_facts(session, profile_id)
     switches = document_switches(session, [d.id for d in docs])
@@ -400,8 +418,14 @@ def unread_total(session: Session, actor: UserActor, *, now: datetime) -> int:
 
 
 def start_thread(
-    session: Session, actor: UserActor, profile_id: object, subject: object, body: object, *,
-    attachment_document_id: object = None, now: datetime,
+    session: Session,
+    actor: UserActor,
+    profile_id: object,
+    subject: object,
+    body: object,
+    *,
+    attachment_document_id: object = None,
+    now: datetime,
 ) -> ThreadView:
     """A professional of the care team writes first; the patient (or the child's guardians)
     can then reply. Anyone else: forbidden (household) or not found."""
@@ -410,28 +434,42 @@ def start_thread(
     clean_subject = parse_subject(subject)
     clean_body = parse_body(body)
     doc_id = _check_attachment(session, actor, pid, attachment_document_id, now)
-    thread = models.MessageThread(profile_id=pid, subject=clean_subject, started_by_user_id=actor.user_id,
-                                  created_at=now, last_message_at=now)
+    thread = models.MessageThread(
+        profile_id=pid, subject=clean_subject, started_by_user_id=actor.user_id, created_at=now, last_message_at=now
+    )
     session.add(thread)
     session.flush()
-    session.add(models.Message(thread_id=thread.id, author_user_id=actor.user_id, body=clean_body, sent_at=now,
-                               attachment_document_id=doc_id))
+    session.add(
+        models.Message(
+            thread_id=thread.id,
+            author_user_id=actor.user_id,
+            body=clean_body,
+            sent_at=now,
+            attachment_document_id=doc_id,
+        )
+    )
     _mark_read(session, thread.id, actor.user_id, now)
     session.commit()
     return _thread_views(session, actor, [thread])[0]
 
 
 def reply(
-    session: Session, actor: UserActor, thread_id: object, body: object, *,
-    attachment_document_id: object = None, now: datetime,
+    session: Session,
+    actor: UserActor,
+    thread_id: object,
+    body: object,
+    *,
+    attachment_document_id: object = None,
+    now: datetime,
 ) -> MessageView:
     """Add a message to a thread the actor is in (household or the starting professional)."""
     thread = _load_thread(session, thread_id)
     _authorize_thread(session, actor, Action.REPLY, thread, now)
     clean_body = parse_body(body)
     doc_id = _check_attachment(session, actor, thread.profile_id, attachment_document_id, now)
-    message = models.Message(thread_id=thread.id, author_user_id=actor.user_id, body=clean_body, sent_at=now,
-                             attachment_document_id=doc_id)
+    message = models.Message(
+        thread_id=thread.id, author_user_id=actor.user_id, body=clean_body, sent_at=now, attachment_document_id=doc_id
+    )
     session.add(message)
     if _aware(thread.last_message_at) < now:
         thread.last_message_at = now
@@ -439,6 +477,14 @@ def reply(
     _mark_read(session, thread.id, actor.user_id, now)
     session.commit()
     title = session.get(models.Document, doc_id).title if doc_id else ""
-    return MessageView(message.id, _names(session, [actor.user_id]).get(actor.user_id, ""), True,
-                       actor.role == "professional", message.body, _aware(message.sent_at).isoformat(),
-                       doc_id or 0, title, False)
+    return MessageView(
+        message.id,
+        _names(session, [actor.user_id]).get(actor.user_id, ""),
+        True,
+        actor.role == "professional",
+        message.body,
+        _aware(message.sent_at).isoformat(),
+        doc_id or 0,
+        title,
+        False,
+    )

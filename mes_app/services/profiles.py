@@ -48,7 +48,7 @@ def age_in_months(birth: date, today: date) -> int:
 
 
 def age_label(birth: date, today: date, lang: str = "fr") -> str:
-    """"8 mois" / "14 ans" — months under two years, as parents count."""
+    """ "8 mois" / "14 ans" — months under two years, as parents count."""
     months = age_in_months(birth, today)
     if months < 24:
         return f"{months} mois" if lang == "fr" else f"{months} month{'s' if months != 1 else ''}"
@@ -136,7 +136,9 @@ def add_child(session: Session, actor: UserActor, child: NewChild, *, now: datet
     )
     session.add(profile)
     session.flush()
-    session.add(Guardianship(profile_id=profile.id, user_id=actor.user_id, added_by_user_id=actor.user_id, created_at=now))
+    session.add(
+        Guardianship(profile_id=profile.id, user_id=actor.user_id, added_by_user_id=actor.user_id, created_at=now)
+    )
     session.commit()
     return _view(profile, "guardian", local_date(now))
 
@@ -151,4 +153,3 @@ def list_guardians(session: Session, actor: UserActor, profile_id: object, *, no
         .order_by(Guardianship.created_at)
     ).all()
     return [GuardianView(u.display_name, u.email, u.id == actor.user_id) for u in rows]
-

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlparse
 
 from sqlmodel import Session
@@ -50,7 +50,7 @@ LOGIN_EMAIL_SECONDS = 300
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # Kept under its old name for callers and tests; the parsing lives in mes_app.web.auth.
