@@ -9,6 +9,7 @@ language (``AppState.lang``) is state, and switching it re-renders the texts.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import reflex as rx
 from reflex.utils.imports import ImportVar
@@ -33,7 +34,7 @@ def write_asset(assets_dir: Path) -> Path:
 
 
 def _texts_var() -> rx.vars.ObjectVar:
-    lang = AppState.lang
+    lang = cast(Var, AppState.lang)  # a Var at class level (pyright sees the declared str)
     fallback = i18n.DEFAULT_LANG
     return Var(
         _js_expr=f"(MES_TEXTS[{lang!s}] ?? MES_TEXTS.{fallback})",
