@@ -104,14 +104,15 @@ def _doc_target(session: Session, doc: models.Document) -> Target:
 
 
 def _author_role(via: Via | None) -> str:
-    return {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}.get(via, "patient")
+    roles: dict[Via | None, str] = {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}
+    return roles.get(via, "patient")
 
 
 def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return {u.id: u.display_name for u in session.exec(select(models.User).where(models.User.id.in_(wanted)))}
+    return {u.id: u.display_name for u in session.exec(select(models.User).where(col(models.User.id).in_(wanted)))}
 
 
 def _view(doc: models.Document, *, manageable: bool, deletable: bool, names: dict[int, str]) -> DocumentView:
@@ -125,7 +126,7 @@ def _view(doc: models.Document, *, manageable: bool, deletable: bool, names: dic
         mime_type=doc.mime_type,
         size_bytes=doc.size_bytes,
         author_role=doc.author_role,
-        author_name=names.get(doc.author_user_id, ""),
+        author_name=names.get(doc.author_user_id or 0, ""),
         hidden_from_professionals=doc.hidden_from_professionals,
         manageable=manageable,
         deletable=deletable,
@@ -195,6 +196,8 @@ def begin_upload(
     )
     session.rollback()  # the CREATE is recorded when the document is stored
     profile = session.get(models.Profile, pid)
+    if profile is None:  # authorized just above; the profile was deleted since
+        raise NotFound()
     values = parse_metadata(form, birth_date=profile.birth_date, today=local_date(now))
     name = rules.check_filename(filename)
     return PendingUpload(pid, values, name, _author_role(decision.via), storage.begin(max_bytes), storage)
@@ -264,12 +267,16 @@ def _refuse_duplicate(session: Session, actor: UserActor, pid: int, sha256: str,
     (a professional must not learn of a document hidden from them)."""
     same = session.exec(
         select(models.Document).where(
-            models.Document.profile_id == pid, models.Document.sha256 == sha256, models.Document.deleted_at.is_(None)
+            models.Document.profile_id == pid,
+            models.Document.sha256 == sha256,
+            col(models.Document.deleted_at).is_(None),
         )
     ).all()
     if not same:
         return
     facts = load_profile_facts(session, pid)
+    if facts is None:
+        raise NotFound()
     switches = document_switches(session, [d.id for d in same])
     if any(decide(actor, Action.READ, facts, _target(d, switches[d.id]), now).visible for d in same):
         raise ValidationError("error.document_duplicate")
@@ -325,6 +332,8 @@ def documents_page(
     authorize(session, actor, Action.READ, pid, Target(Section.DOCUMENTS), now=now, target_kind="documents")
     session.commit()
     facts = load_profile_facts(session, pid)
+    if facts is None:  # authorized just above; the profile was deleted since
+        raise NotFound()
     shown = read_filter(actor, facts, Section.DOCUMENTS, models.Document, now)
     if shown is None:
         return DocumentsPage([], False)
@@ -372,6 +381,8 @@ def documents_page(
 
 def _single_view(session: Session, actor: UserActor, doc: models.Document, now: datetime) -> DocumentView:
     facts = load_profile_facts(session, doc.profile_id)
+    if facts is None:
+        raise NotFound()
     target = _doc_target(session, doc)
     return _view(
         doc,
@@ -416,6 +427,8 @@ def open_document(session: Session, actor: UserActor | None, document_id: object
         target_id=doc.id,
         log_reads=False,
     )
+    if decision.via is None:  # an allowed decision always says through what
+        raise NotFound()
     if decision.via not in (Via.OWNER, Via.GUARDIAN):
         record_access(
             session,
@@ -464,6 +477,8 @@ def set_hidden_from_professionals(
 def _candidates(session: Session, pid: int, now: datetime) -> list[rules.Candidate]:
     """Everyone (and every link) who could see this profile's documents now."""
     facts = load_profile_facts(session, pid)
+    if facts is None:
+        raise NotFound()
     out: list[rules.Candidate] = []
     care = [
         c for c in facts.care if c.status == "active" and c.starts_at <= now and (c.ends_at is None or now < c.ends_at)
@@ -471,7 +486,7 @@ def _candidates(session: Session, pid: int, now: datetime) -> list[rules.Candida
     pros = {
         u.id: u
         for u in session.exec(
-            select(models.User).where(models.User.id.in_([c.professional_user_id for c in care] or [-1]))
+            select(models.User).where(col(models.User.id).in_([c.professional_user_id for c in care] or [-1]))
         )
     }
     for user_id in sorted({c.professional_user_id for c in care}):

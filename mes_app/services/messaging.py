@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
@@ -134,7 +134,7 @@ def _authorize_thread(
     decision = authorize(
         session, actor, action, thread.profile_id, _TARGET, now=now, target_kind="message_thread", target_id=thread.id
     )
-    if not _is_participant(actor, thread, decision.via):
+    if decision.via is None or not _is_participant(actor, thread, decision.via):
         session.rollback()  # nothing of a thread one is not in is recorded as read
         raise NotFound()
     return decision.via
@@ -144,7 +144,7 @@ def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return {u.id: u.display_name for u in session.exec(select(models.User).where(models.User.id.in_(wanted)))}
+    return {u.id: u.display_name for u in session.exec(select(models.User).where(col(models.User.id).in_(wanted)))}
 
 
 def _last_read(session: Session, thread_ids: list[int], user_id: int) -> dict[int, datetime]:
@@ -152,7 +152,7 @@ def _last_read(session: Session, thread_ids: list[int], user_id: int) -> dict[in
         return {}
     rows = session.exec(
         select(models.MessageRead).where(
-            models.MessageRead.thread_id.in_(thread_ids), models.MessageRead.user_id == user_id
+            col(models.MessageRead.thread_id).in_(thread_ids), models.MessageRead.user_id == user_id
         )
     ).all()
     return {r.thread_id: r.last_read_at for r in rows}
@@ -167,13 +167,13 @@ def _unread_by_thread(session: Session, actor: UserActor, thread_ids: list[int])
         .scalar_subquery()
     )
     rows = session.exec(
-        select(models.Message.thread_id, func.count(models.Message.id))
+        select(models.Message.thread_id, func.count(col(models.Message.id)))
         .where(
-            models.Message.thread_id.in_(thread_ids),
+            col(models.Message.thread_id).in_(thread_ids),
             models.Message.author_user_id != actor.user_id,
             (last_read.is_(None)) | (models.Message.sent_at > last_read),
         )
-        .group_by(models.Message.thread_id)
+        .group_by(col(models.Message.thread_id))
     ).all()
     return {tid: int(n) for tid, n in rows}
 
@@ -226,6 +226,8 @@ def _check_attachment(
     if doc is None or doc.deleted_at is not None or doc.profile_id != profile_id:
         raise NotFound()
     facts = load_profile_facts(session, profile_id)
+    if facts is None:
+        raise NotFound()
     if not decide(
         actor, Action.READ, facts, _doc_target(doc, document_switches(session, [doc.id])[doc.id]), now
     ).visible:
@@ -252,7 +254,7 @@ def list_threads(session: Session, actor: UserActor, *, now: datetime) -> list[T
     its unread count."""
     uid = actor.user_id
     guarded = select(models.Guardianship.profile_id).where(
-        models.Guardianship.user_id == uid, models.Guardianship.ended_at.is_(None)
+        models.Guardianship.user_id == uid, col(models.Guardianship.ended_at).is_(None)
     )
     owned = select(models.Profile.id).where(models.Profile.owner_user_id == uid)
     shared = select(models.CaregiverGrant.profile_id).where(models.CaregiverGrant.grantee_user_id == uid)
@@ -260,13 +262,13 @@ def list_threads(session: Session, actor: UserActor, *, now: datetime) -> list[T
         select(models.MessageThread)
         .where(
             or_(
-                models.MessageThread.profile_id.in_(owned),
-                models.MessageThread.profile_id.in_(guarded),
-                models.MessageThread.profile_id.in_(shared),
+                col(models.MessageThread.profile_id).in_(owned),
+                col(models.MessageThread.profile_id).in_(guarded),
+                col(models.MessageThread.profile_id).in_(shared),
                 models.MessageThread.started_by_user_id == uid,
             )
         )
-        .order_by(models.MessageThread.last_message_at.desc(), models.MessageThread.id.desc())
+        .order_by(col(models.MessageThread.last_message_at).desc(), col(models.MessageThread.id).desc())
     ).all()
     facts: dict[int, ProfileFacts | None] = {}
     visible: list[models.MessageThread] = []
@@ -291,14 +293,14 @@ def _thread_views(session: Session, actor: UserActor, threads: list[models.Messa
     unread = _unread_by_thread(session, actor, ids)
     profiles = {
         p.id: p.given_name
-        for p in session.exec(select(models.Profile).where(models.Profile.id.in_({t.profile_id for t in threads})))
+        for p in session.exec(select(models.Profile).where(col(models.Profile.id).in_({t.profile_id for t in threads})))
     }
     names = _names(session, (t.started_by_user_id for t in threads))
     latest: dict[int, str] = {}
     last_ids = (
-        select(func.max(models.Message.id)).where(models.Message.thread_id.in_(ids)).group_by(models.Message.thread_id)
+        select(func.max(models.Message.id)).where(col(models.Message.thread_id).in_(ids)).group_by(col(models.Message.thread_id))
     )
-    for message in session.exec(select(models.Message).where(models.Message.id.in_(last_ids))):
+    for message in session.exec(select(models.Message).where(col(models.Message.id).in_(last_ids))):
         latest[message.thread_id] = _preview(message.body)
     return [
         _thread_view(
@@ -323,16 +325,14 @@ def open_thread(session: Session, actor: UserActor, thread_id: object, *, now: d
         session.exec(
             select(models.Message)
             .where(models.Message.thread_id == thread.id)
-            .order_by(models.Message.sent_at.desc(), models.Message.id.desc())
+            .order_by(col(models.Message.sent_at).desc(), col(models.Message.id).desc())
             .limit(MESSAGES_PAGE)
         ).all()
     )
     rows.reverse()
     names = _names(session, (m.author_user_id for m in rows))
-    roles = {
-        u.id: u.role
-        for u in session.exec(select(models.User).where(models.User.id.in_({m.author_user_id for m in rows} or {-1})))
-    }
+    author_ids = {m.author_user_id for m in rows} or {-1}
+    roles = {u.id: u.role for u in session.exec(select(models.User).where(col(models.User.id).in_(author_ids)))}
     attachments = _readable_attachments(
         session, actor, thread.profile_id, [m.attachment_document_id for m in rows], now
     )
@@ -345,12 +345,14 @@ def open_thread(session: Session, actor: UserActor, thread_id: object, *, now: d
             body=m.body,
             sent_at=_aware(m.sent_at).isoformat(),
             attachment_id=m.attachment_document_id if m.attachment_document_id in attachments else 0,
-            attachment_title=attachments.get(m.attachment_document_id, ""),
+            attachment_title=attachments.get(m.attachment_document_id or 0, ""),
             attachment_hidden=m.attachment_document_id is not None and m.attachment_document_id not in attachments,
         )
         for m in rows
     ]
     facts = load_profile_facts(session, thread.profile_id)
+    if facts is None:  # read just above; the profile was deleted since
+        raise NotFound()
     can_reply = decide(actor, Action.REPLY, facts, _TARGET, now).allowed
     view = _thread_views(session, actor, [thread])[0]
     return ThreadDetail(view, messages, can_reply)
@@ -364,12 +366,14 @@ def _readable_attachments(
         return {}
     docs = session.exec(
         select(models.Document).where(
-            models.Document.id.in_(wanted),
-            models.Document.deleted_at.is_(None),
+            col(models.Document.id).in_(wanted),
+            col(models.Document.deleted_at).is_(None),
             models.Document.profile_id == profile_id,
         )
     ).all()
     facts = load_profile_facts(session, profile_id)
+    if facts is None:
+        return {}
     switches = document_switches(session, [d.id for d in docs])
     return {
         d.id: d.title for d in docs if decide(actor, Action.READ, facts, _doc_target(d, switches[d.id]), now).visible
@@ -395,20 +399,20 @@ def unread_total(session: Session, actor: UserActor, *, now: datetime) -> int:
                 models.CareRelationship.professional_user_id == uid,
                 models.CareRelationship.status == "active",
                 models.CareRelationship.starts_at <= now,
-                or_(models.CareRelationship.ends_at.is_(None), models.CareRelationship.ends_at > now),
+                or_(col(models.CareRelationship.ends_at).is_(None), col(models.CareRelationship.ends_at) > now),
             )
             .exists()
         )
-        mine = (models.MessageThread.started_by_user_id == uid) & care
+        mine = (col(models.MessageThread.started_by_user_id) == uid) & care
     else:
         guarded = select(models.Guardianship.profile_id).where(
-            models.Guardianship.user_id == uid, models.Guardianship.ended_at.is_(None)
+            models.Guardianship.user_id == uid, col(models.Guardianship.ended_at).is_(None)
         )
         owned = select(models.Profile.id).where(models.Profile.owner_user_id == uid)
-        mine = or_(models.MessageThread.profile_id.in_(owned), models.MessageThread.profile_id.in_(guarded))
+        mine = or_(col(models.MessageThread.profile_id).in_(owned), col(models.MessageThread.profile_id).in_(guarded))
     query = (
-        select(func.count(models.Message.id))
-        .join(models.MessageThread, models.MessageThread.id == models.Message.thread_id)
+        select(func.count(col(models.Message.id)))
+        .join(models.MessageThread, col(models.MessageThread.id) == col(models.Message.thread_id))
         .where(mine, models.Message.author_user_id != uid, (last_read.is_(None)) | (models.Message.sent_at > last_read))
     )
     return int(session.exec(query).one() or 0)
@@ -476,7 +480,8 @@ def reply(
     session.add(thread)
     _mark_read(session, thread.id, actor.user_id, now)
     session.commit()
-    title = session.get(models.Document, doc_id).title if doc_id else ""
+    attached = session.get(models.Document, doc_id) if doc_id else None
+    title = attached.title if attached is not None else ""
     return MessageView(
         message.id,
         _names(session, [actor.user_id]).get(actor.user_id, ""),
