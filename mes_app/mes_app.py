@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import reflex as rx
+from reflex.vars import StringVar
 
 from mes_app.components.texts import T
 from mes_app.components.texts import write_asset as write_texts_asset
@@ -40,7 +42,7 @@ if settings.state_manager == "disk":
 
 def page_title_text(key: str):  # noqa: ANN201 - a string Var
     """The browser tab's title in the user's language: "MES · <page>"."""
-    return "MES · " + T[key]
+    return "MES · " + cast(StringVar, T[key])  # T is typed as a plain Var; its items are strings
 
 
 class MesApp(rx.App):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import reflex as rx
@@ -271,15 +272,17 @@ class MeasureImportState(AppState):
         if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
             self.import_ok = False
             return
-        total, valid, errors = numbers
+        total, valid, errors = cast("list[int]", numbers)  # ints, checked just above
         self.import_summary = self._text("measures.import_summary", count=valid, total=total)
-        rows = result.get("rows") if isinstance(result.get("rows"), list) else []
+        rows = result.get("rows")
+        rows = rows if isinstance(rows, list) else []
         self.import_rows = [
             {key: _clip(str(row.get(key, ""))) for key in ("line", "when", "kind", "value", "unit")}
             for row in rows[:MAX_IMPORT_ROWS_SHOWN]
             if isinstance(row, dict)
         ]
-        errs = result.get("errors") if isinstance(result.get("errors"), list) else []
+        errs = result.get("errors")
+        errs = errs if isinstance(errs, list) else []
         self.import_errors = [
             {key: _clip(str(err.get(key, ""))) for key in ("line", "message")}
             for err in errs[:MAX_IMPORT_ERRORS_SHOWN]

@@ -8,6 +8,7 @@ the browser); nothing reaches a public var before the policy allowed it.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import reflex as rx
 
@@ -95,6 +96,10 @@ class SummaryMixin(rx.State, mixin=True):
     documents: list[dict[str, str]] = []
     generated_on: str = ""
 
+    if TYPE_CHECKING:  # given by AppState, which every user of the mixin also inherits
+
+        def _lang(self) -> str: ...
+
     def _show(self, view: dict) -> None:
         self.identity, self.present = view["identity"], view["present"]
         for part in PARTS:
@@ -153,13 +158,15 @@ class LinkVisitState(SummaryMixin, AppState):
         self._clear_summary()
 
     def _open(self, session) -> None:  # noqa: ANN001
+        link_id, secret = self._link_id, self._secret
         try:
-            result = share_links.open_summary(session, self._link_id, self._passcode_ok, now=_now())
+            if link_id is None:  # the callers resolve the link first
+                raise NotFound()
+            result = share_links.open_summary(session, link_id, self._passcode_ok, now=_now())
         except NotFound:
             self._forget()
             self.link_status = "not_found"
             return
-        link_id, secret = self._link_id, self._secret
 
         def url(doc) -> str:  # noqa: ANN001
             ticket = share_links.document_ticket(session, link_id, doc.id, now=_now())

@@ -77,7 +77,7 @@ async def import_measures(request: Request) -> Response:
         upload = form.get("file")
         mode = form.get("mode")
         profile_id = form.get("profile")
-        if not isinstance(upload, UploadFile) or mode not in ("preview", "import"):
+        if not isinstance(upload, UploadFile) or not isinstance(mode, str) or mode not in ("preview", "import"):
             return _json({"ok": False, "message": i18n.t("error.import_not_csv", lang)}, 400)
         data = await upload.read(MAX_IMPORT_BYTES + 1)
     finally:
