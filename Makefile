@@ -34,11 +34,12 @@ JS_ENV = if [ -x "$(BUN)" ]; then export REFLEX_BUN_PATH="$(BUN)" REFLEX_USE_NPM
          else echo "warning: bun not found, Reflex will use npm (slower; rewrites reflex.lock/)"; \
               export REFLEX_USE_NPM=1; fi
 
-.PHONY: help venv install migrate seed run browsers test clean distclean
+.PHONY: help venv install migrate seed run browsers lint test clean distclean
 
 help:
 	@echo "make run       install, migrate, seed, then serve http://localhost:$(MES_PORT)"
-	@echo "make test      install, browsers, then the whole pytest suite"
+	@echo "make test      install, browsers, lint, then the whole pytest suite"
+	@echo "make lint      ruff (style, bugs) and pyright (types, basic mode)"
 	@echo "make install   virtualenv + Python requirements (make venv) + bun"
 	@echo "make migrate   alembic upgrade head"
 	@echo "make seed      demo data (only when the database is empty)"
@@ -108,7 +109,12 @@ browsers:
 export PG_CHECK := import sqlalchemy as sa; \
   sa.create_engine("$(PG_TEST_URL)", connect_args={"connect_timeout": 3}).connect().close()
 
-test: install browsers
+# Lint and types first (seconds), then the suite.
+lint: install
+	$(VENV_BIN)/ruff check mes_app tests benchmarks alembic
+	PYRIGHT_PYTHON_IGNORE_WARNINGS=1 $(VENV_BIN)/pyright
+
+test: install browsers lint
 	@$(JS_ENV); \
 	if [ -z "$${MES_TEST_DATABASE_URL:-}" ] && $(PY) -c "$$PG_CHECK" 2>/dev/null; then \
 	  export MES_TEST_DATABASE_URL="$(PG_TEST_URL)"; \

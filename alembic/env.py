@@ -2,11 +2,11 @@
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import mes_app.db.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from alembic import context
 from mes_app.settings import settings
 from mes_app.storage.permissions import private_by_default
 

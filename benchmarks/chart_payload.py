@@ -15,12 +15,13 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
 from sqlmodel import Session
+
+from alembic import command
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,7 +31,7 @@ from mes_app.domain.access import UserActor  # noqa: E402
 from mes_app.services import measures  # noqa: E402
 from tests.conftest import alembic_config  # noqa: E402
 
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 SIZES = (10, 1_000, 100_000)
 RUNS = 5
 

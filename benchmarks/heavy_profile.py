@@ -27,7 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -61,7 +61,7 @@ END = lambda data: hydrated(data) or redirected(data)  # noqa: E731
 
 def seed_heavy(database_url: str, events: int, measures: int) -> int:
     """Add the events and measures to the parent's own profile; return the profile id."""
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:

@@ -37,10 +37,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -67,7 +67,7 @@ def _pgrp(pid: str) -> int | None:
             raw = handle.read()
     except OSError:
         return None
-    return int(raw[raw.rindex(b")") + 2:].split()[2])  # after "pid (comm) ": state, ppid, pgrp
+    return int(raw[raw.rindex(b")") + 2 :].split()[2])  # after "pid (comm) ": state, ppid, pgrp
 
 
 def _task_cpu(pid: str) -> float:
@@ -87,7 +87,7 @@ def _task_cpu(pid: str) -> float:
         try:
             with open(f"/proc/{pid}/task/{tid}/stat", "rb") as handle:
                 raw = handle.read()
-            fields = raw[raw.rindex(b")") + 2:].split()
+            fields = raw[raw.rindex(b")") + 2 :].split()
             total += (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime
         except (OSError, ValueError, IndexError):
             pass
@@ -99,11 +99,13 @@ def group_cpu_seconds(pgid: int) -> float:
 
     Read from Linux /proc (no psutil): per thread, ``schedstat``'s on-CPU nanoseconds, which is
     what utime + stime count, at ns instead of 10 ms resolution."""
-    return sum(_task_cpu(entry.name) for entry in os.scandir("/proc")
-               if entry.name.isdigit() and _pgrp(entry.name) == pgid)
+    return sum(
+        _task_cpu(entry.name) for entry in os.scandir("/proc") if entry.name.isdigit() and _pgrp(entry.name) == pgid
+    )
 
 
 # ---------------------------------------------------------------------------------- predicates
+
 
 def _deltas(data: dict) -> dict:
     delta = data.get("delta") if isinstance(data, dict) else None
@@ -125,6 +127,7 @@ def state_delta(fragment: str) -> Predicate:
 
 
 # ---------------------------------------------------------------------------------- client
+
 
 @dataclass
 class BenchClient(WsClient):
@@ -153,11 +156,14 @@ class BenchClient(WsClient):
         self._done.clear()
         self._predicate = until
         start = time.perf_counter()
-        await self.sio.emit("event", {"name": name, "payload": payload,
-                                      "router_data": {"pathname": path, "asPath": path}}, namespace="/_event")
+        await self.sio.emit(
+            "event",
+            {"name": name, "payload": payload, "router_data": {"pathname": path, "asPath": path}},
+            namespace="/_event",
+        )
         try:
             await asyncio.wait_for(self._done.wait(), EVENT_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self._predicate = None
             return None
         return time.perf_counter() - start
@@ -192,8 +198,12 @@ def mes_steps(profiles: list[dict], turn: int) -> list[Step]:
         nav("/record/conditions"),
         nav("/measures"),
         (handler_name(MeasuresState, "open_new"), {}, "/measures", state_delta("measures_state")),
-        (handler_name(MeasuresState, "submit_form"), {"form_data": weight}, "/measures",
-         state_delta("measure_chart_state")),
+        (
+            handler_name(MeasuresState, "submit_form"),
+            {"form_data": weight},
+            "/measures",
+            state_delta("measure_chart_state"),
+        ),
         (handler_name(AppState, "switch_profile"), {"profile_id": str(following["id"])}, "/measures", redirected),
         nav("/measures"),  # the page load the switcher's redirect causes
         nav("/"),
@@ -274,7 +284,7 @@ async def run_phase(app: str, server: e2e.LiveServer, users: int, duration: floa
     pgid = server.process.pid
     cpu_before, wall_before = group_cpu_seconds(pgid), time.perf_counter()
     stop_at = wall_before + duration
-    await asyncio.gather(*(_browse(c, s, stop_at, phase) for c, s in zip(clients, stepper)))
+    await asyncio.gather(*(_browse(c, s, stop_at, phase) for c, s in zip(clients, stepper, strict=True)))
     phase.wall = time.perf_counter() - wall_before
     phase.cpu = group_cpu_seconds(pgid) - cpu_before
     phase.errors = sum(c.errors for c in clients)
@@ -285,12 +295,17 @@ async def run_phase(app: str, server: e2e.LiveServer, users: int, duration: floa
 
 # ---------------------------------------------------------------------------------- report
 
-HEADER = f"{'app':<6} {'users':>5} {'round':>5} {'events':>7} {'ev/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'CPU ms/ev':>9} {'t/o':>4} {'err':>4}"
+HEADER = (
+    f"{'app':<6} {'users':>5} {'round':>5} {'events':>7} {'ev/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+    f"{'CPU ms/ev':>9} {'t/o':>4} {'err':>4}"
+)
 
 
 def line(phase: Phase, round_no: int | str) -> str:
-    return (f"{phase.app:<6} {phase.users:>5} {round_no!s:>5} {phase.events:>7} {phase.rate:>7.1f} {phase.pct(50):>8.1f} "
-            f"{phase.pct(95):>8.1f} {phase.pct(99):>8.1f} {phase.cpu_ms:>9.2f} {phase.timeouts:>4} {phase.errors:>4}")
+    return (
+        f"{phase.app:<6} {phase.users:>5} {round_no!s:>5} {phase.events:>7} {phase.rate:>7.1f} {phase.pct(50):>8.1f} "
+        f"{phase.pct(95):>8.1f} {phase.pct(99):>8.1f} {phase.cpu_ms:>9.2f} {phase.timeouts:>4} {phase.errors:>4}"
+    )
 
 
 def merged(phases: list[Phase]) -> Phase:
@@ -313,39 +328,51 @@ def step_table(results: dict[tuple[str, int], list[Phase]], user_counts: list[in
         for label, values in mes.by_step.items():
             ordered = sorted(values)
             p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-            rows.append(f"{users:>5}  {label:<32} {len(values):>6} {statistics.median(values) * 1000:>8.1f} {p95 * 1000:>8.1f}")
+            rows.append(
+                f"{users:>5}  {label:<32} {len(values):>6} {statistics.median(values) * 1000:>8.1f} {p95 * 1000:>8.1f}"
+            )
     return "\n".join(rows)
 
 
 def summary(results: dict[tuple[str, int], list[Phase]], user_counts: list[int]) -> str:
-    rows = [f"{'users':>5} {'MES ev/s':>9} {'floor ev/s':>10} {'MES p95':>8} {'floor p95':>9} {'p95 ratio':>9} "
-            f"{'MES p99':>8} {'floor p99':>9} {'MES CPU/ev':>10} {'floor CPU/ev':>12} {'CPU ratio':>9}"]
+    rows = [
+        f"{'users':>5} {'MES ev/s':>9} {'floor ev/s':>10} {'MES p95':>8} {'floor p95':>9} {'p95 ratio':>9} "
+        f"{'MES p99':>8} {'floor p99':>9} {'MES CPU/ev':>10} {'floor CPU/ev':>12} {'CPU ratio':>9}"
+    ]
     for users in user_counts:
         mes, floor = merged(results[("mes", users)]), merged(results[("floor", users)])
-        rows.append(f"{users:>5} {mes.rate:>9.1f} {floor.rate:>10.1f} {mes.pct(95):>8.1f} {floor.pct(95):>9.1f} "
-                    f"{mes.pct(95) / floor.pct(95):>9.2f} {mes.pct(99):>8.1f} {floor.pct(99):>9.1f} "
-                    f"{mes.cpu_ms:>10.2f} {floor.cpu_ms:>12.2f} {mes.cpu_ms / floor.cpu_ms:>9.2f}")
+        rows.append(
+            f"{users:>5} {mes.rate:>9.1f} {floor.rate:>10.1f} {mes.pct(95):>8.1f} {floor.pct(95):>9.1f} "
+            f"{mes.pct(95) / floor.pct(95):>9.2f} {mes.pct(99):>8.1f} {floor.pct(99):>9.1f} "
+            f"{mes.cpu_ms:>10.2f} {floor.cpu_ms:>12.2f} {mes.cpu_ms / floor.cpu_ms:>9.2f}"
+        )
     return "\n".join(rows)
 
 
 def machine() -> str:
     load = os.getloadavg()
-    return (f"{platform.machine()} {platform.system()} {platform.release()}, nproc {os.cpu_count()}, "
-            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, Python {platform.python_version()}")
+    return (
+        f"{platform.machine()} {platform.system()} {platform.release()}, nproc {os.cpu_count()}, "
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, Python {platform.python_version()}"
+    )
 
 
 # ---------------------------------------------------------------------------------- main
+
 
 async def idle_cpu(servers: dict[str, e2e.LiveServer], seconds: float = 5) -> str:
     """Server CPU with no user at all (timers, background tasks), in ms per second."""
     before = {app: group_cpu_seconds(s.process.pid) for app, s in servers.items()}
     await asyncio.sleep(seconds)
-    return ", ".join(f"{app} {(group_cpu_seconds(s.process.pid) - before[app]) / seconds * 1000:.1f} ms/s"
-                     for app, s in servers.items())
+    return ", ".join(
+        f"{app} {(group_cpu_seconds(s.process.pid) - before[app]) / seconds * 1000:.1f} ms/s"
+        for app, s in servers.items()
+    )
 
 
-async def bench(mes: e2e.LiveServer, floor: e2e.LiveServer, user_counts: list[int], duration: float,
-                rounds: int) -> dict[tuple[str, int], list[Phase]]:
+async def bench(
+    mes: e2e.LiveServer, floor: e2e.LiveServer, user_counts: list[int], duration: float, rounds: int
+) -> dict[tuple[str, int], list[Phase]]:
     print(f"idle server CPU (no user, 5 s): {await idle_cpu({'mes': mes, 'floor': floor})}", flush=True)
     cookies: list[str] = []
     results: dict[tuple[str, int], list[Phase]] = {}
@@ -372,8 +399,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--users", default="1,20,100", help="comma-separated user counts")
     parser.add_argument("--duration", type=float, default=30, help="seconds per phase")
     parser.add_argument("--rounds", type=int, default=2, help="MES/floor alternations per user count")
-    parser.add_argument("--state-manager", choices=("memory", "disk", "redis"), default="memory",
-                        help="MES's state manager (redis: a scratch database on the local Redis)")
+    parser.add_argument(
+        "--state-manager",
+        choices=("memory", "disk", "redis"),
+        default="memory",
+        help="MES's state manager (redis: a scratch database on the local Redis)",
+    )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="Redis URL for --state-manager redis")
     args = parser.parse_args(argv)
     user_counts = [int(n) for n in args.users.split(",")]

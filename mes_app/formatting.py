@@ -13,8 +13,8 @@ gives ``""`` for a missing or unreadable value, so a page never shows a raw code
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -27,7 +27,7 @@ LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 _DATE_FORMATS = {"fr": "short", "en": "medium"}  # 09/03/2026 · 9 Mar 2026
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(LOCALES.get(lang, LOCALES["fr"]))
 
@@ -46,7 +46,7 @@ def _moment(value: object) -> datetime | None:
     if not isinstance(value, datetime):
         return None
     if value.tzinfo is None:  # the database gives naive UTC on SQLite
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(_zone())
 
 

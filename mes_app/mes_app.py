@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import reflex as rx
+from reflex.vars import StringVar
 
 from mes_app.components.texts import T
 from mes_app.components.texts import write_asset as write_texts_asset
-
+from mes_app.domain.record_kinds import RECORD_GROUPS
 from mes_app.pages.auth import forgot_password_page, login_page, register_page, reset_password_page
 from mes_app.pages.home import home_page
 from mes_app.pages.profiles import profiles_page
-from mes_app.state.profiles import ProfilesState
 from mes_app.pages.records import history_page, record_group_page, record_index_page
-from mes_app.domain.record_kinds import RECORD_GROUPS
-from mes_app.state.records import HistoryState, RecordState
+from mes_app.settings import settings
+from mes_app.state import binding
 from mes_app.state.auth import ForgotPasswordState, LoginState, RegisterState, ResetPasswordState
 from mes_app.state.base import AppState
-from mes_app.state import binding
 from mes_app.state.binding import SessionBindingMiddleware
 from mes_app.state.home import HomeState
+from mes_app.state.profiles import ProfilesState
+from mes_app.state.records import HistoryState, RecordState
+from mes_app.storage.permissions import private_by_default, restrict_folder, restrict_sqlite_files
 from mes_app.web import log_redaction, pwa
 from mes_app.web.routes import build_api, guard, with_public_routes
 from mes_app.web.visitor_cookie import visitor_cookie
-from mes_app.settings import settings
-from mes_app.storage.permissions import private_by_default, restrict_folder, restrict_sqlite_files
 
 log_redaction.install()
 # The interface texts, as the static module the pages import (mes_app/components/texts.py).
@@ -39,10 +40,9 @@ if settings.state_manager == "disk":
     restrict_folder(get_states_dir())
 
 
-
 def page_title_text(key: str):  # noqa: ANN201 - a string Var
     """The browser tab's title in the user's language: "MES · <page>"."""
-    return "MES · " + T[key]
+    return "MES · " + cast(StringVar, T[key])  # T is typed as a plain Var; its items are strings
 
 
 class MesApp(rx.App):
@@ -71,50 +71,96 @@ app.add_middleware(SessionBindingMiddleware(), index=0)
 binding.attach(app)
 
 app.add_page(login_page, route="/login", title=page_title_text("title.login"), on_load=LoginState.load_login)
-app.add_page(register_page, route="/register", title=page_title_text("title.register"), on_load=RegisterState.load_register)
+app.add_page(
+    register_page, route="/register", title=page_title_text("title.register"), on_load=RegisterState.load_register
+)
 # --- forgotten password (issue 11) ---
-app.add_page(forgot_password_page, route="/forgot-password", title=page_title_text("title.forgot"),
-             on_load=ForgotPasswordState.load_forgot)
-app.add_page(reset_password_page, route="/reset-password", title=page_title_text("title.reset"),
-             on_load=ResetPasswordState.load_reset)
+app.add_page(
+    forgot_password_page,
+    route="/forgot-password",
+    title=page_title_text("title.forgot"),
+    on_load=ForgotPasswordState.load_forgot,
+)
+app.add_page(
+    reset_password_page,
+    route="/reset-password",
+    title=page_title_text("title.reset"),
+    on_load=ResetPasswordState.load_reset,
+)
 app.add_page(home_page, route="/", title="MES", on_load=HomeState.load_home)
 app.add_page(history_page, route="/history", title=page_title_text("title.history"), on_load=HistoryState.load_history)
 app.add_page(record_index_page, route="/record", title=page_title_text("title.record"), on_load=AppState.load_shell)
 for _group in RECORD_GROUPS:
-    app.add_page(record_group_page(_group), route=f"/record/{_group}", title=page_title_text("title.record"), on_load=RecordState.load_group)
-app.add_page(profiles_page, route="/profiles", title=page_title_text("title.profiles"), on_load=ProfilesState.load_profiles)
+    app.add_page(
+        record_group_page(_group),
+        route=f"/record/{_group}",
+        title=page_title_text("title.record"),
+        on_load=RecordState.load_group,
+    )
+app.add_page(
+    profiles_page, route="/profiles", title=page_title_text("title.profiles"), on_load=ProfilesState.load_profiles
+)
 # --- measures (issue 3) ---
 from mes_app.pages.measures import measures_page  # noqa: E402
 from mes_app.state.measures import MeasuresState  # noqa: E402
 
-app.add_page(measures_page, route="/measures", title=page_title_text("title.measures"),
-             on_load=MeasuresState.load_measures)
+app.add_page(
+    measures_page, route="/measures", title=page_title_text("title.measures"), on_load=MeasuresState.load_measures
+)
 # --- documents (issue 4) ---
 from mes_app.pages.documents import access_history_page, documents_page  # noqa: E402
 from mes_app.state.documents import AccessHistoryState, DocumentsState  # noqa: E402
 
-app.add_page(documents_page, route="/documents", title=page_title_text("title.documents"), on_load=DocumentsState.load_documents)
-app.add_page(access_history_page, route="/access-history", title=page_title_text("title.access_history"),
-             on_load=AccessHistoryState.load_access_history)
+app.add_page(
+    documents_page, route="/documents", title=page_title_text("title.documents"), on_load=DocumentsState.load_documents
+)
+app.add_page(
+    access_history_page,
+    route="/access-history",
+    title=page_title_text("title.access_history"),
+    on_load=AccessHistoryState.load_access_history,
+)
 # --- appointments, prevention, emergency card (issue 6) ---
 from mes_app.pages.appointments import appointments_page  # noqa: E402
 from mes_app.state.appointments import AppointmentsState  # noqa: E402
 
-app.add_page(appointments_page, route="/appointments", title=page_title_text("title.appointments"),
-             on_load=AppointmentsState.load_appointments)
+app.add_page(
+    appointments_page,
+    route="/appointments",
+    title=page_title_text("title.appointments"),
+    on_load=AppointmentsState.load_appointments,
+)
 from mes_app.pages.prevention import prevention_page  # noqa: E402
 from mes_app.state.prevention import PreventionState  # noqa: E402
 
-app.add_page(prevention_page, route="/prevention", title=page_title_text("title.prevention"), on_load=PreventionState.load_prevention)
+app.add_page(
+    prevention_page,
+    route="/prevention",
+    title=page_title_text("title.prevention"),
+    on_load=PreventionState.load_prevention,
+)
 # --- care team, caregivers, summary (issue 5a) ---
-from mes_app.pages.care_circle import caregivers_page, care_team_page, patients_page, who_can_see_page  # noqa: E402
+from mes_app.pages.care_circle import care_team_page, caregivers_page, patients_page, who_can_see_page  # noqa: E402
 from mes_app.state.care_circle import CaregiversState, CareTeamState, PatientsState, WhoCanSeeState  # noqa: E402
 
-app.add_page(care_team_page, route="/care-team", title=page_title_text("title.care_team"), on_load=CareTeamState.load_care_team)
-app.add_page(caregivers_page, route="/caregivers", title=page_title_text("title.caregivers"), on_load=CaregiversState.load_caregivers)
-app.add_page(who_can_see_page, route="/who-can-see", title=page_title_text("title.who_can_see"),
-             on_load=WhoCanSeeState.load_who_can_see)
-app.add_page(patients_page, route="/patients", title=page_title_text("title.patients"), on_load=PatientsState.load_patients)
+app.add_page(
+    care_team_page, route="/care-team", title=page_title_text("title.care_team"), on_load=CareTeamState.load_care_team
+)
+app.add_page(
+    caregivers_page,
+    route="/caregivers",
+    title=page_title_text("title.caregivers"),
+    on_load=CaregiversState.load_caregivers,
+)
+app.add_page(
+    who_can_see_page,
+    route="/who-can-see",
+    title=page_title_text("title.who_can_see"),
+    on_load=WhoCanSeeState.load_who_can_see,
+)
+app.add_page(
+    patients_page, route="/patients", title=page_title_text("title.patients"), on_load=PatientsState.load_patients
+)
 # --- share links, emergency card (issue 5b / 6) ---
 from mes_app.pages.share import share_page  # noqa: E402
 from mes_app.pages.summary import link_page, summary_page  # noqa: E402
@@ -127,14 +173,28 @@ app.add_page(link_page, route="/s", title=page_title_text("title.shared_summary"
 from mes_app.pages.emergency import emergency_page, urgence_page  # noqa: E402
 from mes_app.state.emergency import EmergencyState, EmergencyVisitState  # noqa: E402
 
-app.add_page(emergency_page, route="/emergency-card", title=page_title_text("title.emergency"),
-             on_load=EmergencyState.load_emergency)
-app.add_page(urgence_page, route="/urgence", title=page_title_text("title.emergency"), on_load=EmergencyVisitState.load_card)
+app.add_page(
+    emergency_page,
+    route="/emergency-card",
+    title=page_title_text("title.emergency"),
+    on_load=EmergencyState.load_emergency,
+)
+app.add_page(
+    urgence_page, route="/urgence", title=page_title_text("title.emergency"), on_load=EmergencyVisitState.load_card
+)
 # --- messages (issue 5c) ---
 from mes_app.pages.messages import messages_page, thread_page  # noqa: E402
 from mes_app.state.messages import MessagesState, ThreadState, UnreadState  # noqa: E402
 
-app.add_page(messages_page, route="/messages", title=page_title_text("title.messages"),
-             on_load=[MessagesState.load_messages, UnreadState.refresh_unread])
-app.add_page(thread_page, route="/messages/thread", title=page_title_text("title.messages"),
-             on_load=[ThreadState.load_thread, UnreadState.refresh_unread])
+app.add_page(
+    messages_page,
+    route="/messages",
+    title=page_title_text("title.messages"),
+    on_load=[MessagesState.load_messages, UnreadState.refresh_unread],
+)
+app.add_page(
+    thread_page,
+    route="/messages/thread",
+    title=page_title_text("title.messages"),
+    on_load=[ThreadState.load_thread, UnreadState.refresh_unread],
+)

@@ -80,7 +80,9 @@ def _split(name: str, default_family: str) -> tuple[str, str]:
     return given, family or default_family
 
 
-def _user(session: Session, name: str, *, role: str, email: str | None = None, password_hash: str | None = None) -> User:
+def _user(
+    session: Session, name: str, *, role: str, email: str | None = None, password_hash: str | None = None
+) -> User:
     slug = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum()) or "user"
     user = User(
         email=email or f"{slug}.{next(_serial)}@example.org",
@@ -160,8 +162,11 @@ def make_child(
     )
     session.add(profile)
     session.flush()
-    session.add(Guardianship(profile_id=profile.id, user_id=guardian.id, added_by_user_id=guardian.id,
-                             created_at=profile.created_at))
+    session.add(
+        Guardianship(
+            profile_id=profile.id, user_id=guardian.id, added_by_user_id=guardian.id, created_at=profile.created_at
+        )
+    )
     _done(session, profile)
     return Child(profile, guardian)
 
@@ -170,8 +175,14 @@ def make_co_guardian(session: Session, child: Child | Profile, name: str = "Bob"
     """Another parent: a patient account with its own profile, also guardian of ``child``."""
     parent = make_owner(session, name, birth_date=date(1988, 9, 2), sex="male")
     profile = profile_of(child)
-    session.add(Guardianship(profile_id=profile.id, user_id=parent.id, added_by_user_id=profile.created_by_user_id,
-                             created_at=NOW - timedelta(days=100)))
+    session.add(
+        Guardianship(
+            profile_id=profile.id,
+            user_id=parent.id,
+            added_by_user_id=profile.created_by_user_id,
+            created_at=NOW - timedelta(days=100),
+        )
+    )
     _done(session)
     return parent
 

@@ -1,6 +1,6 @@
 """What people read: dates, times, numbers and plurals in French and in (British) English."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,14 +14,14 @@ def test_a_day_in_each_language():
 
 
 def test_a_timestamp_is_shown_on_the_day_it_is_in_paris():
-    late_evening_utc = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # already 1 January in Paris
+    late_evening_utc = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # already 1 January in Paris
     assert formatting.day(late_evening_utc, "fr") == "01/01/2027"
     assert formatting.day("2026-12-31T23:30:00+00:00", "en") == "1 Jan 2027"
 
 
 def test_times_follow_the_paris_clock_winter_and_summer():
-    assert formatting.time(datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc), "fr") == "13:00"
-    assert formatting.time(datetime(2026, 7, 15, 12, 0, tzinfo=timezone.utc), "en") == "14:00"
+    assert formatting.time(datetime(2026, 1, 15, 12, 0, tzinfo=UTC), "fr") == "13:00"
+    assert formatting.time(datetime(2026, 7, 15, 12, 0, tzinfo=UTC), "en") == "14:00"
     assert formatting.day_and_time("2026-11-28T12:00:00+00:00", "fr") == "28/11/2026 13:00"
 
 

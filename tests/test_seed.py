@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from sqlmodel import Session, SQLModel, select
 
+from alembic import command
 from mes_app import seed
 from mes_app.db.models import (
     Allergy,
@@ -160,7 +160,7 @@ def test_children_histories(db: Session) -> None:
     assert 12 <= len(hugo_encounters) <= 20
     assert 6 <= len(lea_encounters) <= 12
     assert min(e.occurred_at for e in hugo_encounters) <= NOW.replace(year=NOW.year - 3) + timedelta(days=30)
-    lea_birth = datetime.combine(lea.birth_date, datetime.min.time(), tzinfo=timezone.utc)
+    lea_birth = datetime.combine(lea.birth_date, datetime.min.time(), tzinfo=UTC)
     assert all(e.occurred_at >= lea_birth for e in lea_encounters)
     assert {"Examen du 8e jour", "Examen du 2e mois", "Examen du 4e mois"} <= {e.title for e in lea_encounters}
     assert any(e.kind == "emergency" and "pédiatriques" in e.title for e in hugo_encounters + lea_encounters)
@@ -206,7 +206,7 @@ def test_lea_growth_measures(db: Session) -> None:
     assert weights[0].value == pytest.approx(3.3) and lengths[0].value == pytest.approx(50)
     assert heads[0].value == pytest.approx(34.5)
     assert 7 <= weights[-1].value <= 9.5 and 64 <= lengths[-1].value <= 74
-    assert all(b.value >= a.value for a, b in zip(lengths, lengths[1:]))
+    assert all(b.value >= a.value for a, b in zip(lengths, lengths[1:], strict=False))
     assert {(m.loinc_code, m.unit) for m in weights} == {("29463-7", "kg")}
     assert {(m.loinc_code, m.unit) for m in lengths} == {("8306-3", "cm")}  # recumbent length under 2
     assert {(m.loinc_code, m.unit) for m in heads} == {("9843-4", "cm")}

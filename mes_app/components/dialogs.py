@@ -62,7 +62,6 @@ def form_dialog(
 ) -> rx.Component:
     """The one dialog that holds a form: as wide as the phone (up to 32rem), scrolls inside
     itself when the form is longer than the screen."""
-    props = {"id": element_id} if element_id else {}
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
@@ -72,7 +71,7 @@ def form_dialog(
             max_height="90vh",
             overflow_y="auto",
             padding="1rem",
-            **props,
+            id=element_id,
         ),
         open=open,
         on_open_change=on_open_change,

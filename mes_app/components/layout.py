@@ -3,13 +3,15 @@ on wide screens. Layout only."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import reflex as rx
+from reflex.vars import ArrayVar, StringVar
 
 from mes_app.components.native_form import native_form
 from mes_app.components.texts import T
 from mes_app.state.base import AppState
 from mes_app.state.messages import UnreadState
-
 
 NAV_ITEMS = (
     ("nav.home", "/", "house"),
@@ -19,6 +21,17 @@ NAV_ITEMS = (
 )
 
 MAIN_MAX_WIDTH = "44rem"
+
+
+def _text(value: object) -> StringVar:
+    """A text state attribute (or text) as the Var it is at class level: pyright sees the
+    declared Python type, not the Var Reflex puts there."""
+    return cast(StringVar, value)
+
+
+def _list(value: object) -> ArrayVar:
+    """A list state attribute as the Var it is at class level (see :func:`_text`)."""
+    return cast(ArrayVar, value)
 
 
 def profile_switcher() -> rx.Component:
@@ -84,7 +97,8 @@ def messages_bell() -> rx.Component:
         ),
         href="/messages",
         # with a count shown, the count is in the name too (label in name)
-        aria_label=rx.cond(UnreadState.unread > 0, T["section.messages"] + " (" + UnreadState.unread_label + ")",
+        aria_label=rx.cond(UnreadState.unread > 0,
+                           _text(T["section.messages"]) + " (" + _text(UnreadState.unread_label) + ")",
                            T["section.messages"]),
         title=T["section.messages"],
         color=rx.color("gray", 11),
@@ -245,7 +259,7 @@ def section_gate(section: str, *children: rx.Component, key: str = "record.not_s
     """``children`` when the active profile's ``section`` is shared with the viewer, else a
     "not shared with you" card. Driven by the capability flags (services.capabilities)."""
     return rx.cond(
-        AppState.shared_sections.contains(section),
+        _list(AppState.shared_sections).contains(section),
         rx.fragment(*children),
         # before the profile is loaded, say nothing rather than "not shared"
         rx.cond(AppState.active_value != "", not_shared_state(key)),

@@ -9,10 +9,11 @@ language (``AppState.lang``) is state, and switching it re-renders the texts.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import reflex as rx
-from reflex.vars.base import Var, VarData
 from reflex.utils.imports import ImportVar
+from reflex.vars.base import Var, VarData
 
 from mes_app import i18n
 from mes_app.state.base import AppState
@@ -33,12 +34,14 @@ def write_asset(assets_dir: Path) -> Path:
 
 
 def _texts_var() -> rx.vars.ObjectVar:
-    lang = AppState.lang
+    lang = cast(Var, AppState.lang)  # a Var at class level (pyright sees the declared str)
     fallback = i18n.DEFAULT_LANG
     return Var(
         _js_expr=f"(MES_TEXTS[{lang!s}] ?? MES_TEXTS.{fallback})",
         _var_type=dict[str, str],
-        _var_data=VarData.merge(lang._get_all_var_data(), VarData(imports={_IMPORT: [ImportVar(tag="MES_TEXTS", install=False)]})),
+        _var_data=VarData.merge(
+            lang._get_all_var_data(), VarData(imports={_IMPORT: [ImportVar(tag="MES_TEXTS", install=False)]})
+        ),
     ).to(dict[str, str])
 
 

@@ -117,7 +117,7 @@ class AccountActivation(SQLModel, table=True):
     SHA-256 of the secret is stored). Same shape as :class:`PasswordReset`
     (see :mod:`mes_app.services.mail_links`)."""
 
-    __tablename__ = "account_activation"
+    __tablename__: ClassVar[str] = "account_activation"
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)

@@ -198,7 +198,7 @@ def record_to_bundle(data: RecordData, *, bundle_id: str, now: datetime) -> dict
 
     def agent_of(user_id: int | None, role: str) -> dict:
         person = data.people.get(user_id) if user_id is not None else None
-        if person is None:
+        if user_id is None or person is None:
             if role == "device":
                 return {"display": "device"}
             if role == "system":

@@ -200,6 +200,10 @@ def _in_range(number, *, field: str, min_value, max_value):
 
 
 # -- dates ------------------------------------------------------------------------------------
+@overload
+def parse_date(value: object, *, field: str, required: Literal[True]) -> date: ...
+@overload
+def parse_date(value: object, *, field: str, required: bool = False) -> date | None: ...
 def parse_date(value: object, *, field: str, required: bool = False) -> date | None:
     """A calendar date from an ISO ``"YYYY-MM-DD"`` string or a ``date`` (not a datetime)."""
     if value is None or value == "":

@@ -36,8 +36,14 @@ def login_page() -> rx.Component:
                 field(T["login.email"], _email_input("email", "username")),
                 field(
                     T["login.password"],
-                    text_input("password", "password", auto_complete="current-password", required=True, id="password",
-                               style=TAP),
+                    text_input(
+                        "password",
+                        "password",
+                        auto_complete="current-password",
+                        required=True,
+                        id="password",
+                        style=TAP,
+                    ),
                 ),
                 rx.button(T["login.submit"], type="submit", size="3", width="100%", id="login-submit", style=TAP),
                 spacing="4",
@@ -61,7 +67,9 @@ def register_page() -> rx.Component:
         rx.heading(T["register.title"], size="7", as_="h1"),
         rx.cond(
             RegisterState.error != "",
-            rx.callout(RegisterState.error, icon="triangle-alert", color_scheme="red", role="alert", id="register-error"),
+            rx.callout(
+                RegisterState.error, icon="triangle-alert", color_scheme="red", role="alert", id="register-error"
+            ),
         ),
         rx.form(
             rx.vstack(
@@ -73,7 +81,9 @@ def register_page() -> rx.Component:
                     sex_select(),
                 ),
                 field(T["login.email"], text_input("email", "email", auto_complete="email", required=True)),
-                field(T["login.password"], text_input("password", "password", auto_complete="new-password", required=True)),
+                field(
+                    T["login.password"], text_input("password", "password", auto_complete="new-password", required=True)
+                ),
                 rx.text(T["register.password_hint"], size="1", color_scheme="gray"),
                 rx.button(T["register.submit"], type="submit", size="3", width="100%"),
                 spacing="4",
@@ -103,7 +113,9 @@ def forgot_password_page() -> rx.Component:
                 native_form(
                     rx.vstack(
                         field(T["login.email"], _email_input("forgot-email", "email")),
-                        rx.button(T["forgot.submit"], type="submit", size="3", width="100%", id="forgot-submit", style=TAP),
+                        rx.button(
+                            T["forgot.submit"], type="submit", size="3", width="100%", id="forgot-submit", style=TAP
+                        ),
                         spacing="4",
                         width="100%",
                     ),
@@ -125,28 +137,57 @@ def reset_password_page() -> rx.Component:
         rx.cond(
             ResetPasswordState.invalid,
             rx.vstack(
-                rx.callout(T["reset.invalid"], icon="triangle-alert", color_scheme="red", role="alert", id="reset-invalid"),
-                rx.link(T["reset.ask_again"], href="/forgot-password", size="2", id="reset-ask-again", style=TAP_LINK_STYLE),
+                rx.callout(
+                    T["reset.invalid"], icon="triangle-alert", color_scheme="red", role="alert", id="reset-invalid"
+                ),
+                rx.link(
+                    T["reset.ask_again"], href="/forgot-password", size="2", id="reset-ask-again", style=TAP_LINK_STYLE
+                ),
                 spacing="4",
                 width="100%",
             ),
             rx.vstack(
                 rx.cond(
                     ResetPasswordState.error != "",
-                    rx.callout(ResetPasswordState.error, icon="triangle-alert", color_scheme="red", role="alert",
-                               id="reset-error"),
+                    rx.callout(
+                        ResetPasswordState.error,
+                        icon="triangle-alert",
+                        color_scheme="red",
+                        role="alert",
+                        id="reset-error",
+                    ),
                 ),
                 # Native: the new password goes straight to the server, with the link's secret
                 # in an HttpOnly cookie that only that route receives.
                 native_form(
                     rx.vstack(
-                        field(T["reset.password"], text_input("password", "password", auto_complete="new-password",
-                                                              required=True, id="new-password", style=TAP)),
-                        field(T["reset.confirm"], text_input("password_confirm", "password", auto_complete="new-password",
-                                                             required=True, id="new-password-confirm", style=TAP)),
+                        field(
+                            T["reset.password"],
+                            text_input(
+                                "password",
+                                "password",
+                                auto_complete="new-password",
+                                required=True,
+                                id="new-password",
+                                style=TAP,
+                            ),
+                        ),
+                        field(
+                            T["reset.confirm"],
+                            text_input(
+                                "password_confirm",
+                                "password",
+                                auto_complete="new-password",
+                                required=True,
+                                id="new-password-confirm",
+                                style=TAP,
+                            ),
+                        ),
                         rx.text(T["register.password_hint"], size="1", color_scheme="gray"),
                         rx.text(T["reset.sessions_note"], size="1", color_scheme="gray"),
-                        rx.button(T["reset.submit"], type="submit", size="3", width="100%", id="reset-submit", style=TAP),
+                        rx.button(
+                            T["reset.submit"], type="submit", size="3", width="100%", id="reset-submit", style=TAP
+                        ),
                         spacing="4",
                         width="100%",
                     ),

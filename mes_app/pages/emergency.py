@@ -42,8 +42,13 @@ TEXT_ROWS = {"blood_group": 1, "advance_directives": 3, "organ_donation": 2, "em
 
 def _checkbox(name: str) -> rx.Component:
     return rx.el.label(
-        rx.el.input(type="checkbox", name=f"card_{name}", default_checked=EmergencyState.chosen.contains(name),
-                    id=f"card-{name}", style={"width": "22px", "height": "22px", "flex_shrink": "0"}),
+        rx.el.input(
+            type="checkbox",
+            name=f"card_{name}",
+            default_checked=EmergencyState.chosen.contains(name),
+            id=f"card-{name}",
+            style={"width": "22px", "height": "22px", "flex_shrink": "0"},
+        ),
         rx.text(T[CHOICE_LABELS[name]]),
         style={"display": "flex", "align_items": "center", "gap": "0.6rem", "min_height": "44px"},
     )
@@ -53,8 +58,15 @@ def _text_field(name: str) -> rx.Component:
     if TEXT_ROWS[name] == 1:
         control = text_input(name, id=f"card-{name}", max_length=TEXT_MAX, default_value=EmergencyState.card[name])
     else:
-        control = rx.text_area(name=name, id=f"card-{name}", max_length=TEXT_MAX, rows=str(TEXT_ROWS[name]),
-                               default_value=EmergencyState.card[name], size="3", width="100%")
+        control = rx.text_area(
+            name=name,
+            id=f"card-{name}",
+            max_length=TEXT_MAX,
+            rows=str(TEXT_ROWS[name]),
+            default_value=EmergencyState.card[name],
+            size="3",
+            width="100%",
+        )
     return field(T[f"emergency.field.{name}"], control)
 
 
@@ -68,11 +80,18 @@ def _form() -> rx.Component:
                 *[_checkbox(name) for name in CHOICES],
                 rx.text(T["emergency.free_text"], size="2", weight="medium"),
                 *[_text_field(name) for name in TEXT_FIELDS],
-                rx.cond(EmergencyState.form_error != "", rx.callout(EmergencyState.form_error, color_scheme="red",
-                                                                    icon="triangle-alert", id="card-error")),
-                rx.button(rx.icon("siren", size=18),
-                          rx.cond(EmergencyState.active, T["emergency.save"], T["emergency.save_and_turn_on"]),
-                          type="submit", size="3", width="100%", id="card-save"),
+                rx.cond(
+                    EmergencyState.form_error != "",
+                    rx.callout(EmergencyState.form_error, color_scheme="red", icon="triangle-alert", id="card-error"),
+                ),
+                rx.button(
+                    rx.icon("siren", size=18),
+                    rx.cond(EmergencyState.active, T["emergency.save"], T["emergency.save_and_turn_on"]),
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    id="card-save",
+                ),
                 spacing="3",
                 width="100%",
             ),
@@ -89,18 +108,41 @@ def _status() -> rx.Component:
         EmergencyState.active,
         rx.card(
             rx.vstack(
-                rx.hstack(rx.text(T["emergency.status"], weight="medium"), rx.spacer(),
-                          rx.badge(T["emergency.badge_on"], color_scheme="green", id="card-badge"),
-                          width="100%", align="center"),
+                rx.hstack(
+                    rx.text(T["emergency.status"], weight="medium"),
+                    rx.spacer(),
+                    rx.badge(T["emergency.badge_on"], color_scheme="green", id="card-badge"),
+                    width="100%",
+                    align="center",
+                ),
                 rx.text(T["emergency.since"], " ", EmergencyState.active_since, size="2", color_scheme="gray"),
-                rx.text(T["share.last_opened"], " ",
-                        rx.cond(EmergencyState.last_opened != "", EmergencyState.last_opened, T["care.never"]),
-                        size="2", color_scheme="gray"),
+                rx.text(
+                    T["share.last_opened"],
+                    " ",
+                    rx.cond(EmergencyState.last_opened != "", EmergencyState.last_opened, T["care.never"]),
+                    size="2",
+                    color_scheme="gray",
+                ),
                 rx.text(T["emergency.qr_once"], size="1", color_scheme="gray"),
-                rx.button(rx.icon("refresh-cw", size=16), T["emergency.renew"], variant="soft", size="3",
-                          width="100%", on_click=EmergencyState.ask_confirm("renew"), id="card-renew"),
-                rx.button(rx.icon("ban", size=16), T["emergency.turn_off"], color_scheme="red", variant="soft",
-                          size="3", width="100%", on_click=EmergencyState.ask_confirm("off"), id="card-off"),
+                rx.button(
+                    rx.icon("refresh-cw", size=16),
+                    T["emergency.renew"],
+                    variant="soft",
+                    size="3",
+                    width="100%",
+                    on_click=EmergencyState.ask_confirm("renew"),
+                    id="card-renew",
+                ),
+                rx.button(
+                    rx.icon("ban", size=16),
+                    T["emergency.turn_off"],
+                    color_scheme="red",
+                    variant="soft",
+                    size="3",
+                    width="100%",
+                    on_click=EmergencyState.ask_confirm("off"),
+                    id="card-off",
+                ),
                 spacing="2",
                 width="100%",
             ),
@@ -127,13 +169,30 @@ def _wallet() -> rx.Component:
                     ),
                     id="emergency-wallet",
                 ),
-                field(T["emergency.url_label"],
-                      rx.el.input(value=EmergencyState.card_url, read_only=True, id="card-url",
-                                  style={"width": "100%", "min_height": "44px", "font_size": "0.85rem",
-                                         "padding": "0 0.5rem", "border": "1px solid var(--gray-a7)",
-                                         "border_radius": "8px"})),
-                rx.button(rx.icon("printer", size=18), T["emergency.print"], size="3", width="100%",
-                          on_click=rx.call_script("window.print()"), id="card-print"),
+                field(
+                    T["emergency.url_label"],
+                    rx.el.input(
+                        value=EmergencyState.card_url,
+                        read_only=True,
+                        id="card-url",
+                        style={
+                            "width": "100%",
+                            "min_height": "44px",
+                            "font_size": "0.85rem",
+                            "padding": "0 0.5rem",
+                            "border": "1px solid var(--gray-a7)",
+                            "border_radius": "8px",
+                        },
+                    ),
+                ),
+                rx.button(
+                    rx.icon("printer", size=18),
+                    T["emergency.print"],
+                    size="3",
+                    width="100%",
+                    on_click=rx.call_script("window.print()"),
+                    id="card-print",
+                ),
                 spacing="3",
                 width="100%",
             ),
@@ -161,8 +220,10 @@ def emergency_page() -> rx.Component:
         rx.el.style(PRINT_CSS),
         page_title("section.emergency_card"),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
-        rx.cond(AppState.can_manage_active & (EmergencyState.error != ""),
-                rx.callout(EmergencyState.error, color_scheme="red", icon="triangle-alert")),
+        rx.cond(
+            AppState.can_manage_active & (EmergencyState.error != ""),
+            rx.callout(EmergencyState.error, color_scheme="red", icon="triangle-alert"),
+        ),
         rx.cond(
             AppState.can_manage_active,
             rx.vstack(
@@ -189,10 +250,17 @@ def _items(key: str, items) -> rx.Component:  # noqa: ANN001 - a Var of list[dic
             rx.heading(T[key], size="3", as_="h2"),
             rx.cond(
                 items.length() > 0,
-                rx.vstack(rx.foreach(items, lambda item: rx.box(
-                    rx.text(item["title"], weight="medium"),
-                    rx.cond(item["detail"] != "", rx.text(item["detail"], size="2", color_scheme="gray")),
-                )), spacing="2", width="100%"),
+                rx.vstack(
+                    rx.foreach(
+                        items,
+                        lambda item: rx.box(
+                            rx.text(item["title"], weight="medium"),
+                            rx.cond(item["detail"] != "", rx.text(item["detail"], size="2", color_scheme="gray")),
+                        ),
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
                 rx.text(T["summary.none"], size="2", color_scheme="gray"),
             ),
             spacing="2",
@@ -214,44 +282,79 @@ def urgence_page() -> rx.Component:
             S.card_status,
             ("not_found", _refusal("emergency.not_found", "search-x")),
             ("off", _refusal("emergency.turned_off", "ban")),
-            ("rate_limited", rx.callout(S.rate_limit_message, icon="timer", color_scheme="orange", id="card-refusal", size="2")),
-            ("ask", rx.form(
-                rx.vstack(
-                    rx.text(T["emergency.who_are_you"]),
-                    field(T["emergency.opener_name"], text_input("opener_name", id="opener-name", required=True,
-                                                                 max_length=OPENER_MAX, auto_complete="name")),
-                    field(T["emergency.opener_role"], text_input("opener_role", id="opener-role", required=True,
-                                                                 max_length=OPENER_MAX,
-                                                                 placeholder=T["emergency.role_hint"])),
-                    rx.text(T["emergency.logged"], size="1", color_scheme="gray"),
-                    rx.cond(S.ask_error != "", rx.callout(S.ask_error, color_scheme="red", icon="triangle-alert",
-                                                          id="opener-error")),
-                    rx.button(T["emergency.show"], type="submit", size="3", width="100%", id="opener-submit"),
-                    spacing="3",
+            (
+                "rate_limited",
+                rx.callout(S.rate_limit_message, icon="timer", color_scheme="orange", id="card-refusal", size="2"),
+            ),
+            (
+                "ask",
+                rx.form(
+                    rx.vstack(
+                        rx.text(T["emergency.who_are_you"]),
+                        field(
+                            T["emergency.opener_name"],
+                            text_input(
+                                "opener_name",
+                                id="opener-name",
+                                required=True,
+                                max_length=OPENER_MAX,
+                                auto_complete="name",
+                            ),
+                        ),
+                        field(
+                            T["emergency.opener_role"],
+                            text_input(
+                                "opener_role",
+                                id="opener-role",
+                                required=True,
+                                max_length=OPENER_MAX,
+                                placeholder=T["emergency.role_hint"],
+                            ),
+                        ),
+                        rx.text(T["emergency.logged"], size="1", color_scheme="gray"),
+                        rx.cond(
+                            S.ask_error != "",
+                            rx.callout(S.ask_error, color_scheme="red", icon="triangle-alert", id="opener-error"),
+                        ),
+                        rx.button(T["emergency.show"], type="submit", size="3", width="100%", id="opener-submit"),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    on_submit=S.submit_opener,
                     width="100%",
                 ),
-                on_submit=S.submit_opener,
-                width="100%",
-            )),
-            ("open", rx.vstack(
-                rx.card(rx.vstack(
-                    rx.heading(S.person["name"], size="4", as_="h2", id="card-person"),
-                    rx.text(T["summary.born"], " ", S.person["birth_date"], size="2"),
-                    spacing="1",
-                ), width="100%"),
-                rx.cond(S.present.contains("allergies"), _items("summary.allergies", S.allergies)),
-                rx.cond(S.present.contains("treatments"), _items("summary.treatments", S.treatments)),
-                rx.cond(S.present.contains("conditions"), _items("summary.problems", S.conditions)),
-                rx.foreach(S.texts, lambda item: rx.card(rx.vstack(
-                    rx.heading(item["label"], size="3", as_="h2"),
-                    rx.text(item["text"], style={"white_space": "pre-wrap", "overflow_wrap": "anywhere"}),
-                    spacing="1",
-                ), width="100%")),
-                spacing="3",
-                width="100%",
-                align="stretch",
-                id="card-open",
-            )),
+            ),
+            (
+                "open",
+                rx.vstack(
+                    rx.card(
+                        rx.vstack(
+                            rx.heading(S.person["name"], size="4", as_="h2", id="card-person"),
+                            rx.text(T["summary.born"], " ", S.person["birth_date"], size="2"),
+                            spacing="1",
+                        ),
+                        width="100%",
+                    ),
+                    rx.cond(S.present.contains("allergies"), _items("summary.allergies", S.allergies)),
+                    rx.cond(S.present.contains("treatments"), _items("summary.treatments", S.treatments)),
+                    rx.cond(S.present.contains("conditions"), _items("summary.problems", S.conditions)),
+                    rx.foreach(
+                        S.texts,
+                        lambda item: rx.card(
+                            rx.vstack(
+                                rx.heading(item["label"], size="3", as_="h2"),
+                                rx.text(item["text"], style={"white_space": "pre-wrap", "overflow_wrap": "anywhere"}),
+                                spacing="1",
+                            ),
+                            width="100%",
+                        ),
+                    ),
+                    spacing="3",
+                    width="100%",
+                    align="stretch",
+                    id="card-open",
+                ),
+            ),
             rx.spinner(),
         ),
     )

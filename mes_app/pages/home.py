@@ -6,12 +6,11 @@ import reflex as rx
 
 from mes_app.components.cards import profile_card, timeline_row
 from mes_app.components.layout import T, app_page, empty_state, section_gate
+from mes_app.pages.appointments import appointment_row
+from mes_app.pages.care_circle import patients_card
+from mes_app.pages.reminders import reminders_section
 from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
-from mes_app.pages.appointments import appointment_row
-from mes_app.pages.reminders import reminders_section
-from mes_app.pages.care_circle import patients_card
-
 
 
 def _see_all(href: str) -> rx.Component:

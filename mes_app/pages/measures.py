@@ -32,8 +32,10 @@ def _card(card) -> rx.Component:  # noqa: ANN001 - a Var of KindSummary
         rx.vstack(
             rx.text(T["measure." + card.kind], size="1", color_scheme="gray"),
             rx.text(card.value, " ", card.unit, weight="bold", size="4", style={"overflow_wrap": "anywhere"}),
-            rx.cond(card.change != "", rx.text(card.change, " ", T["measures.since_previous"], size="1",
-                                               color_scheme="gray")),
+            rx.cond(
+                card.change != "",
+                rx.text(card.change, " ", T["measures.since_previous"], size="1", color_scheme="gray"),
+            ),
             rx.cond(card.status_key != "", rx.text(T[card.status_key], size="1", color_scheme="teal")),
             rx.cond(card.status_detail != "", rx.text(card.status_detail, size="1", color_scheme="gray")),
             rx.text(card.when, size="1", color_scheme="gray"),
@@ -97,8 +99,10 @@ def _chart_section() -> rx.Component:
                         spacing="2",
                         wrap="wrap",
                     ),
-                    rx.cond(s.status_key != "", rx.text(T[s.status_key], size="2", weight="medium",
-                                                        color_scheme="teal", id="chart-status")),
+                    rx.cond(
+                        s.status_key != "",
+                        rx.text(T[s.status_key], size="2", weight="medium", color_scheme="teal", id="chart-status"),
+                    ),
                     rx.cond(s.status_detail != "", rx.text(s.status_detail, size="2", color_scheme="gray")),
                     rx.text(s.when, size="1", color_scheme="gray"),
                     spacing="1",
@@ -109,8 +113,12 @@ def _chart_section() -> rx.Component:
         rx.cond(
             MeasureChartState.has_points,
             rx.box(
-                rx.plotly.basic(data=MeasureChartState.figure.to(go.Figure), config=CONFIG, use_resize_handler=True,
-                                style={"width": "100%", "height": "300px"}),
+                rx.plotly.basic(
+                    data=MeasureChartState.figure.to(go.Figure),
+                    config=CONFIG,
+                    use_resize_handler=True,
+                    style={"width": "100%", "height": "300px"},
+                ),
                 width="100%",
                 min_width="0",
                 overflow="hidden",
@@ -123,17 +131,24 @@ def _chart_section() -> rx.Component:
             rx.flex(
                 rx.foreach(
                     MeasureChartState.bands,
-                    lambda b: rx.badge(T[b[0]], variant="outline", color_scheme="gray",
-                                       style={"background": b[1], "white_space": "normal", "text_align": "left"}),
+                    lambda b: rx.badge(
+                        T[b[0]],
+                        variant="outline",
+                        color_scheme="gray",
+                        style={"background": b[1], "white_space": "normal", "text_align": "left"},
+                    ),
                 ),
                 gap="1",
                 wrap="wrap",
             ),
         ),
-        rx.cond(MeasureChartState.note_key != "", rx.text(T[MeasureChartState.note_key], size="1",
-                                                          color_scheme="gray", id="chart-note")),
-        rx.cond(MeasureChartState.points_text != "", rx.text(MeasureChartState.points_text, size="1",
-                                                             color_scheme="gray")),
+        rx.cond(
+            MeasureChartState.note_key != "",
+            rx.text(T[MeasureChartState.note_key], size="1", color_scheme="gray", id="chart-note"),
+        ),
+        rx.cond(
+            MeasureChartState.points_text != "", rx.text(MeasureChartState.points_text, size="1", color_scheme="gray")
+        ),
         width="100%",
         spacing="3",
     )
@@ -153,10 +168,15 @@ def _entry_row(entry) -> rx.Component:  # noqa: ANN001 - a Var of EntryView
                 align="center",
             ),
             rx.flex(
-                rx.badge(T["measures.source." + entry.source], variant="soft",
-                         color_scheme=rx.cond(entry.from_professional, "blue", "gray")),
-                rx.cond(entry.by_professional,
-                        rx.badge(T["record.by_professional"] + " " + entry.author_name, color_scheme="blue")),
+                rx.badge(
+                    T["measures.source." + entry.source],
+                    variant="soft",
+                    color_scheme=rx.cond(entry.from_professional, "blue", "gray"),
+                ),
+                rx.cond(
+                    entry.by_professional,
+                    rx.badge(T["record.by_professional"] + " " + entry.author_name, color_scheme="blue"),
+                ),
                 rx.cond(~entry.editable, rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
                 gap="2",
                 wrap="wrap",
@@ -164,10 +184,23 @@ def _entry_row(entry) -> rx.Component:  # noqa: ANN001 - a Var of EntryView
             rx.cond(
                 entry.editable,
                 rx.hstack(
-                    rx.button(rx.icon("pencil", size=16), T["record.edit"], variant="soft", size="2",
-                              on_click=MeasuresState.open_edit(entry.id), style=TOUCH),
-                    rx.button(rx.icon("trash-2", size=16), T["record.delete"], variant="soft", color_scheme="red",
-                              size="2", on_click=MeasuresState.ask_delete(entry.id), style=TOUCH),
+                    rx.button(
+                        rx.icon("pencil", size=16),
+                        T["record.edit"],
+                        variant="soft",
+                        size="2",
+                        on_click=MeasuresState.open_edit(entry.id),
+                        style=TOUCH,
+                    ),
+                    rx.button(
+                        rx.icon("trash-2", size=16),
+                        T["record.delete"],
+                        variant="soft",
+                        color_scheme="red",
+                        size="2",
+                        on_click=MeasuresState.ask_delete(entry.id),
+                        style=TOUCH,
+                    ),
                     spacing="2",
                 ),
             ),
@@ -183,11 +216,15 @@ def _entries_section() -> rx.Component:
         MeasureChartState.entries.length() > 0,
         rx.vstack(
             rx.heading(T["measures.entries"], size="4", as_="h2"),
-            rx.vstack(rx.foreach(MeasureChartState.entries, _entry_row), spacing="2", width="100%",
-                      id="measure-entries"),
-            rx.cond(MeasureChartState.entries_more,
-                    rx.button(T["measures.more"], on_click=MeasureChartState.show_more, variant="soft", size="3",
-                              width="100%")),
+            rx.vstack(
+                rx.foreach(MeasureChartState.entries, _entry_row), spacing="2", width="100%", id="measure-entries"
+            ),
+            rx.cond(
+                MeasureChartState.entries_more,
+                rx.button(
+                    T["measures.more"], on_click=MeasureChartState.show_more, variant="soft", size="3", width="100%"
+                ),
+            ),
             width="100%",
             spacing="2",
         ),
@@ -235,10 +272,17 @@ def _kind_form(kind: str) -> rx.Component:
     if spec.secondary:
         inputs = [
             field(T["measures.systolic"] + unit_hint + " *", _number("value", values["value"], integer)),
-            field(T["measures.diastolic"] + unit_hint + " *", _number("value_secondary", values["value_secondary"], integer)),
-            rx.cond(~MeasuresState.form_editing,
-                    field(T["measures.heart_rate_optional"] + " (/min)",
-                          _number("heart_rate", values["heart_rate"], True, required=False))),
+            field(
+                T["measures.diastolic"] + unit_hint + " *",
+                _number("value_secondary", values["value_secondary"], integer),
+            ),
+            rx.cond(
+                ~MeasuresState.form_editing,
+                field(
+                    T["measures.heart_rate_optional"] + " (/min)",
+                    _number("heart_rate", values["heart_rate"], True, required=False),
+                ),
+            ),
         ]
     else:
         inputs = [field(T["measures.value"] + unit_hint + " *", _number("value", values["value"], integer))]
@@ -246,15 +290,33 @@ def _kind_form(kind: str) -> rx.Component:
         rx.vstack(
             *inputs,
             _unit_control(spec),
-            field(T["measures.measured_at"] + " *",
-                  rx.input(type="datetime-local", name="measured_at", default_value=values["measured_at"],
-                           required=True, size="3", width="100%", id="measure-measured_at")),
-            rx.cond(MeasuresState.form_error != "",
-                    rx.callout(MeasuresState.form_error, color_scheme="red", icon="triangle-alert", role="alert",
-                               id="measure-form-error", width="100%")),
+            field(
+                T["measures.measured_at"] + " *",
+                rx.input(
+                    type="datetime-local",
+                    name="measured_at",
+                    default_value=values["measured_at"],
+                    required=True,
+                    size="3",
+                    width="100%",
+                    id="measure-measured_at",
+                ),
+            ),
+            rx.cond(
+                MeasuresState.form_error != "",
+                rx.callout(
+                    MeasuresState.form_error,
+                    color_scheme="red",
+                    icon="triangle-alert",
+                    role="alert",
+                    id="measure-form-error",
+                    width="100%",
+                ),
+            ),
             rx.hstack(
-                rx.dialog.close(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button",
-                                          size="3")),
+                rx.dialog.close(
+                    rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button", size="3")
+                ),
                 rx.button(T["record.save"], type="submit", size="3", id="measure-save"),
                 justify="end",
                 width="100%",
@@ -298,9 +360,14 @@ def _form_dialog() -> rx.Component:
 
 
 def _confirm_dialog() -> rx.Component:
-    return confirm_dialog(MeasuresState, title=T["measures.confirm_delete_title"],
-                          text=T["measures.confirm_delete_text"], confirm_label=T["record.delete"],
-                          on_confirm=MeasuresState.confirm_delete, confirm_id="confirm-delete")
+    return confirm_dialog(
+        MeasuresState,
+        title=T["measures.confirm_delete_title"],
+        text=T["measures.confirm_delete_text"],
+        confirm_label=T["record.delete"],
+        on_confirm=MeasuresState.confirm_delete,
+        confirm_id="confirm-delete",
+    )
 
 
 # --------------------------------------------------------------------------- import
@@ -312,28 +379,69 @@ def _import_panel() -> rx.Component:
         rx.el.pre(
             T["measures.import_example"],
             id="import-example",
-            style={"font_family": "var(--code-font-family, monospace)", "font_size": "0.8rem", "white_space": "pre",
-                   "overflow_x": "auto", "max_width": "100%", "width": "100%", "margin": "0", "padding": "0.5rem",
-                   "background": "var(--gray-a3)", "border_radius": "var(--radius-2)"},
+            style={
+                "font_family": "var(--code-font-family, monospace)",
+                "font_size": "0.8rem",
+                "white_space": "pre",
+                "overflow_x": "auto",
+                "max_width": "100%",
+                "width": "100%",
+                "margin": "0",
+                "padding": "0.5rem",
+                "background": "var(--gray-a3)",
+                "border_radius": "var(--radius-2)",
+            },
         ),
         rx.text(T["measures.import_help_details"], size="1", color_scheme="gray", style={"overflow_wrap": "anywhere"}),
-        field(T["measures.import_file"],
-              rx.el.input(type="file", accept=".csv,text/csv,text/plain", id="measures-import-file",
-                          style={"min_height": "44px", "width": "100%", "max_width": "100%"})),
-        rx.button(rx.cond(MeasureImportState.import_busy, T["measures.import_checking"], T["measures.import_check"]),
-                  on_click=MeasureImportState.import_check, variant="soft", size="3", width="100%",
-                  disabled=MeasureImportState.import_busy, id="import-check"),
-        rx.cond(MeasureImportState.import_message != "",
-                rx.callout(MeasureImportState.import_message, color_scheme=rx.cond(MeasureImportState.import_ok, "teal", "red"),
-                           icon="info", width="100%", id="import-message")),
-        rx.cond(MeasureImportState.import_summary != "", rx.text(MeasureImportState.import_summary, weight="medium",
-                                                            id="import-summary")),
+        field(
+            T["measures.import_file"],
+            rx.el.input(
+                type="file",
+                accept=".csv,text/csv,text/plain",
+                id="measures-import-file",
+                style={"min_height": "44px", "width": "100%", "max_width": "100%"},
+            ),
+        ),
+        rx.button(
+            rx.cond(MeasureImportState.import_busy, T["measures.import_checking"], T["measures.import_check"]),
+            on_click=MeasureImportState.import_check,
+            variant="soft",
+            size="3",
+            width="100%",
+            disabled=MeasureImportState.import_busy,
+            id="import-check",
+        ),
+        rx.cond(
+            MeasureImportState.import_message != "",
+            rx.callout(
+                MeasureImportState.import_message,
+                color_scheme=rx.cond(MeasureImportState.import_ok, "teal", "red"),
+                icon="info",
+                width="100%",
+                id="import-message",
+            ),
+        ),
+        rx.cond(
+            MeasureImportState.import_summary != "",
+            rx.text(MeasureImportState.import_summary, weight="medium", id="import-summary"),
+        ),
         rx.cond(
             MeasureImportState.import_rows.length() > 0,
             rx.vstack(
-                rx.foreach(MeasureImportState.import_rows, lambda r: rx.text(
-                    r["when"], " · ", r["kind"], " · ", r["value"], " ", r["unit"], size="1",
-                    style={"overflow_wrap": "anywhere"})),
+                rx.foreach(
+                    MeasureImportState.import_rows,
+                    lambda r: rx.text(
+                        r["when"],
+                        " · ",
+                        r["kind"],
+                        " · ",
+                        r["value"],
+                        " ",
+                        r["unit"],
+                        size="1",
+                        style={"overflow_wrap": "anywhere"},
+                    ),
+                ),
                 spacing="0",
                 width="100%",
                 id="import-rows",
@@ -343,20 +451,36 @@ def _import_panel() -> rx.Component:
             MeasureImportState.import_errors.length() > 0,
             rx.vstack(
                 rx.text(T["measures.import_errors"], weight="bold", color_scheme="red"),
-                rx.foreach(MeasureImportState.import_errors, lambda e: rx.text(
-                    T["measures.import_line"], " ", e["line"], " : ", e["message"], size="1", color_scheme="red",
-                    style={"overflow_wrap": "anywhere"})),
+                rx.foreach(
+                    MeasureImportState.import_errors,
+                    lambda e: rx.text(
+                        T["measures.import_line"],
+                        " ",
+                        e["line"],
+                        " : ",
+                        e["message"],
+                        size="1",
+                        color_scheme="red",
+                        style={"overflow_wrap": "anywhere"},
+                    ),
+                ),
                 spacing="1",
                 width="100%",
                 id="import-errors",
             ),
         ),
         rx.hstack(
-            rx.dialog.close(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button", size="3",
-                                      id="import-close")),
-            rx.cond(MeasureImportState.import_ready,
-                    rx.button(T["measures.import_confirm"], on_click=MeasureImportState.import_run, size="3",
-                              id="import-run")),
+            rx.dialog.close(
+                rx.button(
+                    T["record.cancel"], variant="soft", color_scheme="gray", type="button", size="3", id="import-close"
+                )
+            ),
+            rx.cond(
+                MeasureImportState.import_ready,
+                rx.button(
+                    T["measures.import_confirm"], on_click=MeasureImportState.import_run, size="3", id="import-run"
+                ),
+            ),
             justify="end",
             width="100%",
         ),
@@ -367,18 +491,36 @@ def _import_panel() -> rx.Component:
 
 def _import_dialog() -> rx.Component:
     """The CSV import, opened by the « Importer » button at the top of the page."""
-    return form_dialog(T["measures.import_title"], _import_panel(), open=MeasureImportState.import_open,
-                       on_open_change=MeasureImportState.set_import_open, element_id="import-dialog")
+    return form_dialog(
+        T["measures.import_title"],
+        _import_panel(),
+        open=MeasureImportState.import_open,
+        on_open_change=MeasureImportState.set_import_open,
+        element_id="import-dialog",
+    )
 
 
 def _actions() -> rx.Component:
     """Add one reading, or import a file: side by side at the top, thumb-sized."""
     return rx.flex(
-        rx.button(rx.icon("plus", size=18), T["measures.add"], on_click=MeasuresState.open_new, size="3",
-                  style={**TOUCH, "flex": "1 1 auto"}, id="add-measure"),
-        rx.button(rx.icon("upload", size=18), T["measures.import_open"], on_click=MeasureImportState.open_import,
-                  size="3", variant="soft", style={**TOUCH, "flex": "0 1 auto"}, id="import-open",
-                  title=T["measures.import_title"]),
+        rx.button(
+            rx.icon("plus", size=18),
+            T["measures.add"],
+            on_click=MeasuresState.open_new,
+            size="3",
+            style={**TOUCH, "flex": "1 1 auto"},
+            id="add-measure",
+        ),
+        rx.button(
+            rx.icon("upload", size=18),
+            T["measures.import_open"],
+            on_click=MeasureImportState.open_import,
+            size="3",
+            variant="soft",
+            style={**TOUCH, "flex": "0 1 auto"},
+            id="import-open",
+            title=T["measures.import_title"],
+        ),
         gap="2",
         wrap="wrap",
         width="100%",
@@ -396,26 +538,42 @@ def measures_page() -> rx.Component:
             align="center",
         ),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
-        section_gate("measures", rx.vstack(
-        rx.cond(MeasuresState.error != "", rx.callout(MeasuresState.error, color_scheme="red", icon="triangle-alert")),
-        rx.cond(MeasureChartState.error != "",
-                rx.callout(MeasureChartState.error, color_scheme="red", icon="triangle-alert")),
-        rx.cond(_can_add(), _actions()),
-        rx.cond(
-            MeasuresState.cards.length() > 0,
+        section_gate(
+            "measures",
             rx.vstack(
-                rx.heading(T["measures.latest"], size="4", as_="h2"),
-                rx.grid(rx.foreach(MeasuresState.cards, _card), columns=rx.breakpoints(initial="2", sm="3"),
-                        spacing="2", width="100%", id="measure-cards"),
+                rx.cond(
+                    MeasuresState.error != "",
+                    rx.callout(MeasuresState.error, color_scheme="red", icon="triangle-alert"),
+                ),
+                rx.cond(
+                    MeasureChartState.error != "",
+                    rx.callout(MeasureChartState.error, color_scheme="red", icon="triangle-alert"),
+                ),
+                rx.cond(_can_add(), _actions()),
+                rx.cond(
+                    MeasuresState.cards.length() > 0,
+                    rx.vstack(
+                        rx.heading(T["measures.latest"], size="4", as_="h2"),
+                        rx.grid(
+                            rx.foreach(MeasuresState.cards, _card),
+                            columns=rx.breakpoints(initial="2", sm="3"),
+                            spacing="2",
+                            width="100%",
+                            id="measure-cards",
+                        ),
+                        width="100%",
+                        spacing="2",
+                    ),
+                    empty_state("measures.empty", "activity"),
+                ),
+                rx.cond(MeasureChartState.kinds.length() > 0, _chart_section()),
+                _entries_section(),
+                rx.cond(_can_add(), _import_dialog()),
+                _form_dialog(),
+                _confirm_dialog(),
+                spacing="4",
                 width="100%",
-                spacing="2",
+                align="stretch",
             ),
-            empty_state("measures.empty", "activity"),
         ),
-        rx.cond(MeasureChartState.kinds.length() > 0, _chart_section()),
-        _entries_section(),
-        rx.cond(_can_add(), _import_dialog()),
-        _form_dialog(),
-        _confirm_dialog(),
-        spacing="4", width="100%", align="stretch")),
     )

@@ -71,11 +71,19 @@ def _index_card(text_key: str, route: str, icon: str, element_id: str) -> rx.Com
                 rx.icon(icon, size=22, color=rx.color("teal", 11), flex_shrink="0"),
                 rx.text(T[text_key], weight="medium", min_width="0", style={"overflow_wrap": "anywhere"}),
                 rx.spacer(),
-                rx.cond(AppState.shared_sections.contains(needs),
-                        rx.fragment(),
-                        rx.badge(T["record.not_shared_badge"], color_scheme="gray", variant="soft",
-                                 flex_shrink="0", class_name="not-shared-badge"))
-                if needs and needs != "manage" else rx.fragment(),
+                rx.cond(
+                    AppState.shared_sections.contains(needs),
+                    rx.fragment(),
+                    rx.badge(
+                        T["record.not_shared_badge"],
+                        color_scheme="gray",
+                        variant="soft",
+                        flex_shrink="0",
+                        class_name="not-shared-badge",
+                    ),
+                )
+                if needs and needs != "manage"
+                else rx.fragment(),
                 rx.icon("chevron-right", size=18, flex_shrink="0"),
                 align="center",
                 width="100%",
@@ -98,7 +106,10 @@ def record_index_page() -> rx.Component:
         profile_card(),
         rx.vstack(
             *[_index_card(f"section.{g}", f"/record/{g}", GROUP_ICONS[g], f"record-link-{g}") for g in RECORD_GROUPS],
-            *[_index_card(key, route, icon, f"record-link-{route.strip('/')}") for key, route, icon in RECORD_INDEX_EXTRA],
+            *[
+                _index_card(key, route, icon, f"record-link-{route.strip('/')}")
+                for key, route, icon in RECORD_INDEX_EXTRA
+            ],
             width="100%",
             spacing="2",
         ),
@@ -111,11 +122,17 @@ def _export_button() -> rx.Component:
     return rx.cond(
         AppState.can_export,
         rx.vstack(
-            file_link(rx.icon("download", size=18), T["record.export_fhir"], href=AppState.export_href,
-                      download=True, id="record-export-fhir"),
-            rx.cond(AppState.partial_share,
-                    rx.text(T["record.export_fhir_partial"], size="1", color_scheme="gray",
-                            id="record-export-partial")),
+            file_link(
+                rx.icon("download", size=18),
+                T["record.export_fhir"],
+                href=AppState.export_href,
+                download=True,
+                id="record-export-fhir",
+            ),
+            rx.cond(
+                AppState.partial_share,
+                rx.text(T["record.export_fhir_partial"], size="1", color_scheme="gray", id="record-export-partial"),
+            ),
             spacing="1",
             width="100%",
         ),
@@ -128,7 +145,9 @@ def _export_button() -> rx.Component:
 def _fact_line(fact) -> rx.Component:  # noqa: ANN001 - a Var of EntryFact
     """One field of an entry, labelled; a note keeps the patient's line breaks."""
     return rx.text(
-        rx.el.span(fact.label, style={"font_weight": "500"}), " ", fact.text,
+        rx.el.span(fact.label, style={"font_weight": "500"}),
+        " ",
+        fact.text,
         size="2",
         style={"overflow_wrap": "anywhere", "white_space": "pre-wrap"},
         class_name="entry-fact-" + fact.name,
@@ -142,18 +161,35 @@ def _entry_card(kind: str):  # noqa: ANN202
                 rx.hstack(
                     rx.text(entry.title, weight="bold", style={"overflow_wrap": "anywhere"}, min_width="0"),
                     rx.spacer(),
-                    rx.cond(entry.date != "",
-                            rx.text(T["field." + entry.date_field], " ", entry.date, size="1", color_scheme="gray",
-                                    text_align="right", max_width="45%", class_name="entry-date")),
+                    rx.cond(
+                        entry.date != "",
+                        rx.text(
+                            T["field." + entry.date_field],
+                            " ",
+                            entry.date,
+                            size="1",
+                            color_scheme="gray",
+                            text_align="right",
+                            max_width="45%",
+                            class_name="entry-date",
+                        ),
+                    ),
                     width="100%",
                     align="start",
                 ),
-                rx.cond(entry.facts.length() > 0, rx.vstack(rx.foreach(entry.facts, _fact_line), spacing="1",
-                                                          width="100%", class_name="entry-facts")),
+                rx.cond(
+                    entry.facts.length() > 0,
+                    rx.vstack(rx.foreach(entry.facts, _fact_line), spacing="1", width="100%", class_name="entry-facts"),
+                ),
                 rx.flex(
                     rx.cond(entry.tag != "", rx.badge(T["choice." + entry.tag], color_scheme="teal", variant="soft")),
-                    rx.cond(entry.coded, rx.cond(entry.code_label != "", rx.badge(entry.code_label, variant="outline", color_scheme="gray")),
-                            rx.badge(T["record.uncoded"], color_scheme="amber")),
+                    rx.cond(
+                        entry.coded,
+                        rx.cond(
+                            entry.code_label != "", rx.badge(entry.code_label, variant="outline", color_scheme="gray")
+                        ),
+                        rx.badge(T["record.uncoded"], color_scheme="amber"),
+                    ),
                     rx.cond(
                         entry.by_professional,
                         rx.badge(T["record.by_professional"] + " " + entry.author_name, color_scheme="blue"),
@@ -165,11 +201,13 @@ def _entry_card(kind: str):  # noqa: ANN202
                 rx.cond(
                     entry.manageable,
                     rx.el.label(
-                        switch_hit(rx.switch(
-                            checked=entry.hidden_from_professionals,
-                            on_change=lambda value: RecordState.toggle_hidden(kind, entry.id, value),
-                            color_scheme="orange",
-                        )),
+                        switch_hit(
+                            rx.switch(
+                                checked=entry.hidden_from_professionals,
+                                on_change=lambda value: RecordState.toggle_hidden(kind, entry.id, value),
+                                color_scheme="orange",
+                            )
+                        ),
                         rx.text(T["record.hidden_from_professionals"], size="2"),
                         style={"display": "flex", "gap": "0.25rem", "align_items": "center", "min_height": "44px"},
                     ),
@@ -177,10 +215,23 @@ def _entry_card(kind: str):  # noqa: ANN202
                 rx.cond(
                     entry.editable,
                     rx.hstack(
-                        rx.button(rx.icon("pencil", size=16), T["record.edit"], variant="soft", size="2",
-                                  on_click=RecordState.open_edit(kind, entry.id), min_height="44px"),
-                        rx.button(rx.icon("trash-2", size=16), T["record.delete"], variant="soft", color_scheme="red",
-                                  size="2", on_click=RecordState.ask_delete(kind, entry.id), min_height="44px"),
+                        rx.button(
+                            rx.icon("pencil", size=16),
+                            T["record.edit"],
+                            variant="soft",
+                            size="2",
+                            on_click=RecordState.open_edit(kind, entry.id),
+                            min_height="44px",
+                        ),
+                        rx.button(
+                            rx.icon("trash-2", size=16),
+                            T["record.delete"],
+                            variant="soft",
+                            color_scheme="red",
+                            size="2",
+                            on_click=RecordState.ask_delete(kind, entry.id),
+                            min_height="44px",
+                        ),
                         spacing="2",
                     ),
                 ),
@@ -201,8 +252,14 @@ def _kind_section(kind: str) -> rx.Component:
             rx.spacer(),
             rx.cond(
                 AppState.addable_sections.contains(section),
-                rx.button(rx.icon("plus", size=16), T["record.add"], size="2", on_click=RecordState.open_new(kind),
-                          min_height="44px", id=f"add-{kind}"),
+                rx.button(
+                    rx.icon("plus", size=16),
+                    T["record.add"],
+                    size="2",
+                    on_click=RecordState.open_new(kind),
+                    min_height="44px",
+                    id=f"add-{kind}",
+                ),
             ),
             width="100%",
             align="center",
@@ -211,8 +268,12 @@ def _kind_section(kind: str) -> rx.Component:
             section,
             rx.cond(
                 RecordState.entries[kind].length() > 0,
-                rx.vstack(rx.foreach(RecordState.entries[kind], _entry_card(kind)), spacing="2", width="100%",
-                          id=f"list-{kind}"),
+                rx.vstack(
+                    rx.foreach(RecordState.entries[kind], _entry_card(kind)),
+                    spacing="2",
+                    width="100%",
+                    id=f"list-{kind}",
+                ),
                 empty_state("record.empty"),
             ),
         ),
@@ -284,8 +345,9 @@ def _control(spec: FieldSpec, state: type[AppState] = RecordState) -> rx.Compone
     if spec.type == "date":
         return rx.input(type="date", default_value=default, **common)
     if spec.type == "int":
-        return rx.input(type="number", input_mode="numeric", min=spec.min_value, max=spec.max_value,
-                        default_value=default, **common)
+        return rx.input(
+            type="number", input_mode="numeric", min=spec.min_value, max=spec.max_value, default_value=default, **common
+        )
     if spec.type == "choice":
         return rx.el.select(
             *([] if spec.required else [rx.el.option("—", value="")]),
@@ -303,12 +365,21 @@ def _entry_form(kind: str, state: type[AppState] = RecordState, on_submit=None) 
     return rx.form(
         rx.vstack(
             *[_labelled(f, _control(f, state)) for f in spec.fields],
-            rx.cond(state.form_error != "",
-                    rx.callout(state.form_error, color_scheme="red", icon="triangle-alert", role="alert",
-                               id="form-error", width="100%")),
+            rx.cond(
+                state.form_error != "",
+                rx.callout(
+                    state.form_error,
+                    color_scheme="red",
+                    icon="triangle-alert",
+                    role="alert",
+                    id="form-error",
+                    width="100%",
+                ),
+            ),
             rx.hstack(
-                rx.dialog.close(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button",
-                                          size="3")),
+                rx.dialog.close(
+                    rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button", size="3")
+                ),
                 rx.button(T["record.save"], type="submit", size="3", id="form-save"),
                 justify="end",
                 width="100%",
@@ -326,8 +397,11 @@ def _entry_form(kind: str, state: type[AppState] = RecordState, on_submit=None) 
 def _form_dialog(group: str) -> rx.Component:
     kinds = RECORD_GROUPS[group]
     return form_dialog(
-        rx.fragment(rx.cond(RecordState.form_editing, T["record.edit_entry"], T["record.new_entry"]),
-                    " · ", T["kind." + RecordState.form_kind]),
+        rx.fragment(
+            rx.cond(RecordState.form_editing, T["record.edit_entry"], T["record.new_entry"]),
+            " · ",
+            T["kind." + RecordState.form_kind],
+        ),
         rx.match(RecordState.form_kind, *[(k, _entry_form(k)) for k in kinds], rx.fragment()),
         open=RecordState.form_open,
         on_open_change=RecordState.set_form_open,
@@ -335,9 +409,14 @@ def _form_dialog(group: str) -> rx.Component:
 
 
 def _confirm_dialog() -> rx.Component:
-    return confirm_dialog(RecordState, title=T["record.confirm_delete_title"], text=T["record.confirm_delete_text"],
-                          confirm_label=T["record.delete"], on_confirm=RecordState.confirm_delete,
-                          confirm_id="confirm-delete")
+    return confirm_dialog(
+        RecordState,
+        title=T["record.confirm_delete_title"],
+        text=T["record.confirm_delete_text"],
+        confirm_label=T["record.delete"],
+        on_confirm=RecordState.confirm_delete,
+        confirm_id="confirm-delete",
+    )
 
 
 def record_group_page(group: str):  # noqa: ANN201
@@ -364,8 +443,12 @@ def record_group_page(group: str):  # noqa: ANN201
 
 def _event_dialog() -> rx.Component:
     """« Ajouter un événement »: the encounter form (date, type, title, professional, place, note)."""
-    return form_dialog(T["history.new_event"], _entry_form("encounters", HistoryState, HistoryState.submit_event),
-                       open=HistoryState.form_open, on_open_change=HistoryState.set_form_open)
+    return form_dialog(
+        T["history.new_event"],
+        _entry_form("encounters", HistoryState, HistoryState.submit_event),
+        open=HistoryState.form_open,
+        on_open_change=HistoryState.set_form_open,
+    )
 
 
 def history_page() -> rx.Component:
@@ -375,8 +458,14 @@ def history_page() -> rx.Component:
             rx.spacer(),
             rx.cond(
                 AppState.addable_sections.contains("history"),
-                rx.button(rx.icon("plus", size=16), T["history.add_event"], size="2", min_height="44px",
-                          on_click=HistoryState.open_new_event, id="add-event"),
+                rx.button(
+                    rx.icon("plus", size=16),
+                    T["history.add_event"],
+                    size="2",
+                    min_height="44px",
+                    on_click=HistoryState.open_new_event,
+                    id="add-event",
+                ),
             ),
             width="100%",
             align="center",
@@ -384,27 +473,39 @@ def history_page() -> rx.Component:
         ),
         rx.text(AppState.active_name, color_scheme="gray", size="2"),
         _event_dialog(),
-        section_gate("history", rx.vstack(
-        rx.el.label(
-            rx.text(T["history.filter"], size="2", weight="medium"),
-            rx.el.select(
-                *[rx.el.option(T[f"filter.{f}"], value=f) for f in FILTERS],
-                value=HistoryState.filter_kind,
-                on_change=HistoryState.set_filter,
-                style=SELECT_STYLE,
-                id="history-filter",
+        section_gate(
+            "history",
+            rx.vstack(
+                rx.el.label(
+                    rx.text(T["history.filter"], size="2", weight="medium"),
+                    rx.el.select(
+                        *[rx.el.option(T[f"filter.{f}"], value=f) for f in FILTERS],
+                        value=HistoryState.filter_kind,
+                        on_change=HistoryState.set_filter,
+                        style=SELECT_STYLE,
+                        id="history-filter",
+                    ),
+                    style={"display": "flex", "flex_direction": "column", "gap": "0.25rem"},
+                ),
+                rx.cond(
+                    HistoryState.error != "", rx.callout(HistoryState.error, color_scheme="red", icon="triangle-alert")
+                ),
+                rx.cond(
+                    HistoryState.items.length() > 0,
+                    rx.vstack(
+                        rx.foreach(HistoryState.items, timeline_row), spacing="0", width="100%", id="history-list"
+                    ),
+                    empty_state("history.empty", "clock"),
+                ),
+                rx.cond(
+                    HistoryState.has_more,
+                    rx.button(
+                        T["history.more"], on_click=HistoryState.load_more, variant="soft", size="3", width="100%"
+                    ),
+                ),
+                spacing="4",
+                width="100%",
+                align="stretch",
             ),
-            style={"display": "flex", "flex_direction": "column", "gap": "0.25rem"},
         ),
-        rx.cond(HistoryState.error != "", rx.callout(HistoryState.error, color_scheme="red", icon="triangle-alert")),
-        rx.cond(
-            HistoryState.items.length() > 0,
-            rx.vstack(rx.foreach(HistoryState.items, timeline_row), spacing="0", width="100%", id="history-list"),
-            empty_state("history.empty", "clock"),
-        ),
-        rx.cond(
-            HistoryState.has_more,
-            rx.button(T["history.more"], on_click=HistoryState.load_more, variant="soft", size="3", width="100%"),
-        ),
-        spacing="4", width="100%", align="stretch")),
     )

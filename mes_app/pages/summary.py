@@ -97,12 +97,24 @@ def summary_page() -> rx.Component:
             rx.hstack(
                 rx.cond(
                     AppState.active_value != "",
-                    file_link(rx.icon("download", size=16), T["summary.download_fhir"],
-                              href="/api/summary/ips.json?profile=" + AppState.active_value, download=True,
-                              id="summary-download", class_name="no-print"),
+                    file_link(
+                        rx.icon("download", size=16),
+                        T["summary.download_fhir"],
+                        href="/api/summary/ips.json?profile=" + AppState.active_value,
+                        download=True,
+                        id="summary-download",
+                        class_name="no-print",
+                    ),
                 ),
-                rx.button(rx.icon("printer", size=18), T["summary.print"], on_click=rx.call_script("window.print()"),
-                          variant="soft", size="3", class_name="no-print", id="summary-print-button"),
+                rx.button(
+                    rx.icon("printer", size=18),
+                    T["summary.print"],
+                    on_click=rx.call_script("window.print()"),
+                    variant="soft",
+                    size="3",
+                    class_name="no-print",
+                    id="summary-print-button",
+                ),
                 gap="2",
                 wrap="wrap",
                 align="center",
@@ -117,8 +129,12 @@ def summary_page() -> rx.Component:
         summary_body(SummaryState),
         rx.cond(
             AppState.can_manage_active,
-            rx.link(rx.button(rx.icon("share-2", size=18), T["share.cta"], size="3", width="100%"), href="/share",
-                    class_name="no-print", width="100%"),
+            rx.link(
+                rx.button(rx.icon("share-2", size=18), T["share.cta"], size="3", width="100%"),
+                href="/share",
+                class_name="no-print",
+                width="100%",
+            ),
         ),
     )
 
@@ -140,31 +156,54 @@ def link_page() -> rx.Component:
             ("expired", _refusal("share.status_expired", "clock")),
             ("revoked", _refusal("share.status_revoked", "ban")),
             ("locked", _refusal("share.status_locked", "lock")),
-            ("rate_limited", rx.callout(S.rate_limit_message, icon="timer", color_scheme="orange", id="link-refusal", size="2")),
-            ("passcode", rx.form(
-                rx.vstack(
-                    rx.text(T["share.passcode_needed"]),
-                    field(T["share.passcode"], text_input("passcode", type_="password", id="link-passcode",
-                                                          auto_complete="off", required=True)),
-                    rx.cond(S.passcode_error != "", rx.callout(S.passcode_error, color_scheme="red",
-                                                               icon="triangle-alert", id="passcode-error")),
-                    rx.button(T["share.open"], type="submit", size="3", width="100%", id="link-open"),
-                    spacing="3",
+            (
+                "rate_limited",
+                rx.callout(S.rate_limit_message, icon="timer", color_scheme="orange", id="link-refusal", size="2"),
+            ),
+            (
+                "passcode",
+                rx.form(
+                    rx.vstack(
+                        rx.text(T["share.passcode_needed"]),
+                        field(
+                            T["share.passcode"],
+                            text_input(
+                                "passcode", type_="password", id="link-passcode", auto_complete="off", required=True
+                            ),
+                        ),
+                        rx.cond(
+                            S.passcode_error != "",
+                            rx.callout(
+                                S.passcode_error, color_scheme="red", icon="triangle-alert", id="passcode-error"
+                            ),
+                        ),
+                        rx.button(T["share.open"], type="submit", size="3", width="100%", id="link-open"),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    on_submit=S.submit_passcode,
+                    reset_on_submit=True,
                     width="100%",
                 ),
-                on_submit=S.submit_passcode,
-                reset_on_submit=True,
-                width="100%",
-            )),
-            ("open", rx.vstack(
-                rx.text(T["share.visitor_intro"], size="2", color_scheme="gray"),
-                summary_body(S),
-                rx.button(rx.icon("printer", size=18), T["summary.print"], on_click=rx.call_script("window.print()"),
-                          variant="soft", size="3", class_name="no-print"),
-                spacing="3",
-                width="100%",
-                align="stretch",
-            )),
+            ),
+            (
+                "open",
+                rx.vstack(
+                    rx.text(T["share.visitor_intro"], size="2", color_scheme="gray"),
+                    summary_body(S),
+                    rx.button(
+                        rx.icon("printer", size=18),
+                        T["summary.print"],
+                        on_click=rx.call_script("window.print()"),
+                        variant="soft",
+                        size="3",
+                        class_name="no-print",
+                    ),
+                    spacing="3",
+                    width="100%",
+                    align="stretch",
+                ),
+            ),
             rx.spinner(),
         ),
     )

@@ -194,19 +194,20 @@ def authorize(
                        facts=facts)
         session.commit()
         raise
-    if decision.via is not None and decision.via.value not in ("owner", "guardian"):
-        if action != Action.READ or log_reads:
-            record_access(
-                session,
-                actor_user_id=actor.user_id,
-                profile_id=profile_id,
-                action=action.value,
-                target_kind=target_kind or target.section.value,
-                target_id=target_id,
-                via=decision.via.value,
-                grant_id=decision.grant_id,
-                now=now,
-            )
+    if decision.via is not None and decision.via.value not in ("owner", "guardian") and (
+        action != Action.READ or log_reads
+    ):
+        record_access(
+            session,
+            actor_user_id=actor.user_id,
+            profile_id=profile_id,
+            action=action.value,
+            target_kind=target_kind or target.section.value,
+            target_id=target_id,
+            via=decision.via.value,
+            grant_id=decision.grant_id,
+            now=now,
+        )
     return decision
 
 

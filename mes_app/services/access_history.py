@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
@@ -68,9 +68,9 @@ def _lines(pid: int, viewer_id: int, page_no: int):  # noqa: ANN202 - a select o
         select(models.AccessLine)
         .where(
             models.AccessLine.profile_id == pid,
-            or_(models.AccessLine.actor_user_id.is_(None), models.AccessLine.actor_user_id != viewer_id),
+            or_(col(models.AccessLine.actor_user_id).is_(None), models.AccessLine.actor_user_id != viewer_id),
         )
-        .order_by(models.AccessLine.last_at.desc(), models.AccessLine.id.desc())
+        .order_by(col(models.AccessLine.last_at).desc(), col(models.AccessLine.id).desc())
         .offset(page_no * PAGE_SIZE)
         .limit(PAGE_SIZE + 1)
     )
@@ -93,7 +93,9 @@ def access_history(
 
 
 def _one_document(line: models.AccessLine) -> bool:
-    return line.target_kind == "document" and line.min_target_id is not None and line.min_target_id == line.max_target_id
+    return (
+        line.target_kind == "document" and line.min_target_id is not None and line.min_target_id == line.max_target_id
+    )
 
 
 def _view(r: models.AccessLine, pid: int, users: dict, docs: dict, links: dict) -> AccessView:

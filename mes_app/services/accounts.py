@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db.models import AuthSession, LoginFailure, Profile, User
 from mes_app.domain import validation as v
@@ -187,7 +187,7 @@ def _throttle_keys(client: object, email: object) -> dict[str, str]:
 
 
 def _throttle_rows(session: Session, keys: dict[str, str]) -> dict[str, LoginFailure]:
-    found = session.exec(select(LoginFailure).where(LoginFailure.key_hash.in_(list(keys.values())))).all()
+    found = session.exec(select(LoginFailure).where(col(LoginFailure.key_hash).in_(list(keys.values())))).all()
     return {row.scope: row for row in found if keys.get(row.scope) == row.key_hash}
 
 
@@ -209,7 +209,7 @@ def _record_failures(
         )
         row.expires_at = expires_at(counter, POLICIES[scope]) or now
         session.add(row)
-    session.execute(sa_delete(LoginFailure).where(LoginFailure.expires_at < now))
+    session.execute(sa_delete(LoginFailure).where(col(LoginFailure.expires_at) < now))
     try:
         session.commit()
     except IntegrityError:
@@ -237,7 +237,7 @@ def resolve_session(session: Session, secret: str | None, *, now: datetime) -> I
     if not secret or not isinstance(secret, str) or len(secret) > 200:
         return None
     found = session.exec(
-        select(AuthSession, User).join(User, User.id == AuthSession.user_id)
+        select(AuthSession, User).join(User, col(User.id) == col(AuthSession.user_id))
         .where(AuthSession.token_hash == hash_secret(secret))
     ).first()  # one query: it runs before every event
     if found is None:
@@ -264,7 +264,7 @@ def revoke_session(session: Session, secret: str | None, *, now: datetime) -> in
 
 def revoke_all_sessions(session: Session, user_id: int, *, now: datetime) -> int:
     rows = session.exec(
-        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        select(AuthSession).where(AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))
     ).all()
     for row in rows:
         row.revoked_at = now

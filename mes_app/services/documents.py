@@ -104,14 +104,15 @@ def _doc_target(session: Session, doc: models.Document) -> Target:
 
 
 def _author_role(via: Via | None) -> str:
-    return {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}.get(via, "patient")
+    roles: dict[Via | None, str] = {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}
+    return roles.get(via, "patient")
 
 
 def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return {u.id: u.display_name for u in session.exec(select(models.User).where(models.User.id.in_(wanted)))}
+    return {u.id: u.display_name for u in session.exec(select(models.User).where(col(models.User.id).in_(wanted)))}
 
 
 def _view(doc: models.Document, *, manageable: bool, deletable: bool, names: dict[int, str]) -> DocumentView:
@@ -125,7 +126,7 @@ def _view(doc: models.Document, *, manageable: bool, deletable: bool, names: dic
         mime_type=doc.mime_type,
         size_bytes=doc.size_bytes,
         author_role=doc.author_role,
-        author_name=names.get(doc.author_user_id, ""),
+        author_name=names.get(doc.author_user_id or 0, ""),
         hidden_from_professionals=doc.hidden_from_professionals,
         manageable=manageable,
         deletable=deletable,
@@ -190,10 +191,13 @@ def begin_upload(
 ) -> PendingUpload:
     """Check everything that can be checked before reading the file: rights, form, name."""
     pid = v.parse_id(profile_id)
-    decision = authorize(session, actor, Action.CREATE, pid, Target(Section.DOCUMENTS), now=now,
-                         target_kind="documents", log_reads=False)
+    decision = authorize(
+        session, actor, Action.CREATE, pid, Target(Section.DOCUMENTS), now=now, target_kind="documents", log_reads=False
+    )
     session.rollback()  # the CREATE is recorded when the document is stored
     profile = session.get(models.Profile, pid)
+    if profile is None:  # authorized just above; the profile was deleted since
+        raise NotFound()
     values = parse_metadata(form, birth_date=profile.birth_date, today=local_date(now))
     name = rules.check_filename(filename)
     return PendingUpload(pid, values, name, _author_role(decision.via), storage.begin(max_bytes), storage)
@@ -203,8 +207,15 @@ def finish_upload(session: Session, actor: UserActor, pending: PendingUpload, *,
     """The whole file arrived: sniff, refuse duplicates, store the row. Nothing is left on failure."""
     stored: StoredFile = pending.writer.commit()  # aborts itself (no file left) when refused
     try:
-        decision = authorize(session, actor, Action.CREATE, pending.profile_id, Target(Section.DOCUMENTS),
-                             now=now, target_kind="documents")
+        decision = authorize(
+            session,
+            actor,
+            Action.CREATE,
+            pending.profile_id,
+            Target(Section.DOCUMENTS),
+            now=now,
+            target_kind="documents",
+        )
         _refuse_duplicate(session, actor, pending.profile_id, stored.sha256, now)
         doc = models.Document(
             profile_id=pending.profile_id,
@@ -256,12 +267,16 @@ def _refuse_duplicate(session: Session, actor: UserActor, pid: int, sha256: str,
     (a professional must not learn of a document hidden from them)."""
     same = session.exec(
         select(models.Document).where(
-            models.Document.profile_id == pid, models.Document.sha256 == sha256, models.Document.deleted_at.is_(None)
+            models.Document.profile_id == pid,
+            models.Document.sha256 == sha256,
+            col(models.Document.deleted_at).is_(None),
         )
     ).all()
     if not same:
         return
     facts = load_profile_facts(session, pid)
+    if facts is None:
+        raise NotFound()
     switches = document_switches(session, [d.id for d in same])
     if any(decide(actor, Action.READ, facts, _target(d, switches[d.id]), now).visible for d in same):
         raise ValidationError("error.document_duplicate")
@@ -281,7 +296,12 @@ class DocumentsPage:
 
 
 def list_documents(
-    session: Session, actor: UserActor, profile_id: object, *, category: object = "", query: object = "",
+    session: Session,
+    actor: UserActor,
+    profile_id: object,
+    *,
+    category: object = "",
+    query: object = "",
     now: datetime,
 ) -> list[DocumentView]:
     """Every document the actor may see, newest first (the attachment picker of a message)."""
@@ -289,8 +309,14 @@ def list_documents(
 
 
 def documents_page(
-    session: Session, actor: UserActor, profile_id: object, *, category: object = "", query: object = "",
-    limit: object = DOCUMENTS_PAGE, now: datetime,
+    session: Session,
+    actor: UserActor,
+    profile_id: object,
+    *,
+    category: object = "",
+    query: object = "",
+    limit: object = DOCUMENTS_PAGE,
+    now: datetime,
 ) -> DocumentsPage:
     """The ``limit`` newest documents the actor may see, optionally of one category and matching
     a title search, and whether there are more. The read of the section is recorded once (for
@@ -306,12 +332,16 @@ def documents_page(
     authorize(session, actor, Action.READ, pid, Target(Section.DOCUMENTS), now=now, target_kind="documents")
     session.commit()
     facts = load_profile_facts(session, pid)
+    if facts is None:  # authorized just above; the profile was deleted since
+        raise NotFound()
     shown = read_filter(actor, facts, Section.DOCUMENTS, models.Document, now)
     if shown is None:
         return DocumentsPage([], False)
-    stmt = (select(models.Document)
-            .where(models.Document.profile_id == pid, col(models.Document.deleted_at).is_(None), shown)
-            .order_by(col(models.Document.document_date).desc(), col(models.Document.id).desc()))
+    stmt = (
+        select(models.Document)
+        .where(models.Document.profile_id == pid, col(models.Document.deleted_at).is_(None), shown)
+        .order_by(col(models.Document.document_date).desc(), col(models.Document.id).desc())
+    )
     if wanted:
         stmt = stmt.where(models.Document.category_code == wanted)
     if size is not None and not text:
@@ -335,12 +365,14 @@ def documents_page(
         target = _target(doc, switches[doc.id])
         if not decide(actor, Action.READ, facts, target, now).visible:
             continue
-        views.append(_view(
-            doc,
-            manageable=decide(actor, Action.MANAGE, facts, target, now).allowed,
-            deletable=decide(actor, Action.DELETE, facts, target, now).allowed,
-            names=names,
-        ))
+        views.append(
+            _view(
+                doc,
+                manageable=decide(actor, Action.MANAGE, facts, target, now).allowed,
+                deletable=decide(actor, Action.DELETE, facts, target, now).allowed,
+                names=names,
+            )
+        )
     views.sort(key=lambda d: (d.date, d.id), reverse=True)
     if size is None:
         return DocumentsPage(views, False)
@@ -349,6 +381,8 @@ def documents_page(
 
 def _single_view(session: Session, actor: UserActor, doc: models.Document, now: datetime) -> DocumentView:
     facts = load_profile_facts(session, doc.profile_id)
+    if facts is None:
+        raise NotFound()
     target = _doc_target(session, doc)
     return _view(
         doc,
@@ -372,19 +406,45 @@ def open_document(session: Session, actor: UserActor | None, document_id: object
     if actor is None:
         raise NotFound()
     if doc is None or doc.deleted_at is not None:
-        record_refusal(session, actor_user_id=actor.user_id, profile_id=doc.profile_id if doc else None,
-                       target_kind="document", target_id=doc_id, now=now)
+        record_refusal(
+            session,
+            actor_user_id=actor.user_id,
+            profile_id=doc.profile_id if doc else None,
+            target_kind="document",
+            target_id=doc_id,
+            now=now,
+        )
         session.commit()
         raise NotFound()
-    decision = authorize(session, actor, Action.READ, doc.profile_id, _doc_target(session, doc), now=now,
-                         target_kind="document", target_id=doc.id, log_reads=False)
+    decision = authorize(
+        session,
+        actor,
+        Action.READ,
+        doc.profile_id,
+        _doc_target(session, doc),
+        now=now,
+        target_kind="document",
+        target_id=doc.id,
+        log_reads=False,
+    )
+    if decision.via is None:  # an allowed decision always says through what
+        raise NotFound()
     if decision.via not in (Via.OWNER, Via.GUARDIAN):
-        record_access(session, actor_user_id=actor.user_id, profile_id=doc.profile_id, action="download",
-                      target_kind="document", target_id=doc.id, via=decision.via.value,
-                      grant_id=decision.grant_id, now=now)
+        record_access(
+            session,
+            actor_user_id=actor.user_id,
+            profile_id=doc.profile_id,
+            action="download",
+            target_kind="document",
+            target_id=doc.id,
+            via=decision.via.value,
+            grant_id=decision.grant_id,
+            now=now,
+        )
     session.commit()
-    return DocumentFile(doc.storage_key, doc.mime_type, doc.size_bytes,
-                        rules.download_filename(doc.title, doc.mime_type))
+    return DocumentFile(
+        doc.storage_key, doc.mime_type, doc.size_bytes, rules.download_filename(doc.title, doc.mime_type)
+    )
 
 
 # --------------------------------------------------------------------------- the patient's switches
@@ -397,8 +457,16 @@ def set_hidden_from_professionals(
     if not isinstance(hidden, bool):
         raise ValidationError("error.invalid_choice")
     doc = _load(session, document_id)
-    authorize(session, actor, Action.MANAGE, doc.profile_id, _doc_target(session, doc), now=now,
-              target_kind="document", target_id=doc.id)
+    authorize(
+        session,
+        actor,
+        Action.MANAGE,
+        doc.profile_id,
+        _doc_target(session, doc),
+        now=now,
+        target_kind="document",
+        target_id=doc.id,
+    )
     doc.hidden_from_professionals = hidden
     doc.updated_at = now
     session.add(doc)
@@ -409,18 +477,28 @@ def set_hidden_from_professionals(
 def _candidates(session: Session, pid: int, now: datetime) -> list[rules.Candidate]:
     """Everyone (and every link) who could see this profile's documents now."""
     facts = load_profile_facts(session, pid)
+    if facts is None:
+        raise NotFound()
     out: list[rules.Candidate] = []
-    care = [c for c in facts.care if c.status == "active" and c.starts_at <= now and (c.ends_at is None or now < c.ends_at)]
-    pros = {u.id: u for u in session.exec(
-        select(models.User).where(models.User.id.in_([c.professional_user_id for c in care] or [-1]))
-    )}
+    care = [
+        c for c in facts.care if c.status == "active" and c.starts_at <= now and (c.ends_at is None or now < c.ends_at)
+    ]
+    pros = {
+        u.id: u
+        for u in session.exec(
+            select(models.User).where(col(models.User.id).in_([c.professional_user_id for c in care] or [-1]))
+        )
+    }
     for user_id in sorted({c.professional_user_id for c in care}):
         user = pros.get(user_id)
         if user is not None and user.role == "professional":
             out.append(rules.Candidate("professional", user_id, user.display_name, user.specialty or ""))
     caregivers = [
-        g for g in facts.caregivers
-        if g.revoked_at is None and g.starts_at <= now and (g.ends_at is None or now < g.ends_at)
+        g
+        for g in facts.caregivers
+        if g.revoked_at is None
+        and g.starts_at <= now
+        and (g.ends_at is None or now < g.ends_at)
         and rules.scope_includes_documents(g.sections)
     ]
     names = _names(session, (g.grantee_user_id for g in caregivers))
@@ -440,17 +518,32 @@ def document_sharing(session: Session, actor: UserActor, document_id: object, *,
     """The sharing panel of one document: every possible grantee with their switch."""
     doc = _load(session, document_id)
     switches = document_switches(session, [doc.id])[doc.id]
-    authorize(session, actor, Action.MANAGE, doc.profile_id, _target(doc, switches), now=now,
-              target_kind="document", target_id=doc.id)
+    authorize(
+        session,
+        actor,
+        Action.MANAGE,
+        doc.profile_id,
+        _target(doc, switches),
+        now=now,
+        target_kind="document",
+        target_id=doc.id,
+    )
     session.commit()
-    grantees = rules.grantee_switches(_candidates(session, doc.profile_id, now), switches,
-                                      hidden_from_professionals=doc.hidden_from_professionals)
+    grantees = rules.grantee_switches(
+        _candidates(session, doc.profile_id, now), switches, hidden_from_professionals=doc.hidden_from_professionals
+    )
     return SharingView(doc.id, doc.title, doc.hidden_from_professionals, grantees)
 
 
 def set_document_switch(
-    session: Session, actor: UserActor, document_id: object, grantee_kind: object, grantee_id: object,
-    allowed: object, *, now: datetime,
+    session: Session,
+    actor: UserActor,
+    document_id: object,
+    grantee_kind: object,
+    grantee_id: object,
+    allowed: object,
+    *,
+    now: datetime,
 ) -> SharingView:
     """Switch one grantee on or off for one document. Only current candidates can be switched:
     a made-up user or link id is not found."""
@@ -459,8 +552,16 @@ def set_document_switch(
     kind = v.parse_choice(grantee_kind, ("professional", "caregiver", "share_link"), field="grantee_kind")
     gid = v.parse_id(grantee_id)
     doc = _load(session, document_id)
-    authorize(session, actor, Action.MANAGE, doc.profile_id, _doc_target(session, doc), now=now,
-              target_kind="document", target_id=doc.id)
+    authorize(
+        session,
+        actor,
+        Action.MANAGE,
+        doc.profile_id,
+        _doc_target(session, doc),
+        now=now,
+        target_kind="document",
+        target_id=doc.id,
+    )
     if not any(c.kind == kind and c.grantee_id == gid for c in _candidates(session, doc.profile_id, now)):
         raise NotFound()
     column = models.DocumentGrant.share_link_id if kind == "share_link" else models.DocumentGrant.grantee_user_id
@@ -492,8 +593,16 @@ def delete_document(
     hidden by the patient). The row is kept, marked deleted (the access history still names
     it); the file is erased."""
     doc = _load(session, document_id)
-    authorize(session, actor, Action.DELETE, doc.profile_id, _doc_target(session, doc), now=now,
-              target_kind="document", target_id=doc.id)
+    authorize(
+        session,
+        actor,
+        Action.DELETE,
+        doc.profile_id,
+        _doc_target(session, doc),
+        now=now,
+        target_kind="document",
+        target_id=doc.id,
+    )
     doc.deleted_at = now
     doc.updated_at = now
     session.add(doc)

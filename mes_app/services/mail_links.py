@@ -10,14 +10,15 @@ Nothing here commits: the caller does, with its own changes.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, col, select
 
-from mes_app.domain.link_tokens import hash_link_secret, new_link_secret
+from mes_app.db.models import AccountActivation, PasswordReset
+from mes_app.domain.link_tokens import hash_link_secret, hash_new_link_secret, new_link_secret
 
-Row = TypeVar("Row", bound=SQLModel)
+Row = TypeVar("Row", PasswordReset, AccountActivation)  # the tables of that shape
 
 
 def open_link(
@@ -27,7 +28,7 @@ def open_link(
     end_open_links(session, table, user_id, now)
     secret = new_link_secret()
     expires_at = now + lifetime
-    session.add(table(user_id=user_id, token_hash=hash_link_secret(secret), created_at=now, expires_at=expires_at))
+    session.add(table(user_id=user_id, token_hash=hash_new_link_secret(secret), created_at=now, expires_at=expires_at))
     return secret, expires_at
 
 
@@ -36,7 +37,7 @@ def find_open(session: Session, table: type[Row], secret: object, *, now: dateti
     digest = hash_link_secret(secret)
     if digest is None:
         return None
-    row = session.exec(select(table).where(table.token_hash == digest)).first()
+    row = session.exec(select(table).where(col(table.token_hash) == digest)).first()
     if row is None or row.used_at is not None or row.revoked_at is not None or now >= row.expires_at:
         return None
     return row
@@ -46,15 +47,15 @@ def use(session: Session, table: type[Row], row: Row, *, now: datetime) -> bool:
     """Mark the link used; False when another request used or ended it first."""
     used = session.execute(
         sa.update(table)
-        .where(table.id == row.id, table.used_at.is_(None), table.revoked_at.is_(None))
+        .where(col(table.id) == row.id, col(table.used_at).is_(None), col(table.revoked_at).is_(None))
         .values(used_at=now)
     )
-    return used.rowcount == 1
+    return cast("sa.CursorResult[Any]", used).rowcount == 1  # an UPDATE's result is a CursorResult
 
 
 def end_open_links(session: Session, table: type[Row], user_id: int, now: datetime) -> None:
     session.execute(
         sa.update(table)
-        .where(table.user_id == user_id, table.used_at.is_(None), table.revoked_at.is_(None))
+        .where(col(table.user_id) == user_id, col(table.used_at).is_(None), col(table.revoked_at).is_(None))
         .values(revoked_at=now)
     )

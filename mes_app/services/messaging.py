@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
@@ -131,9 +131,10 @@ def _load_thread(session: Session, thread_id: object) -> models.MessageThread:
 def _authorize_thread(
     session: Session, actor: UserActor, action: Action, thread: models.MessageThread, now: datetime
 ) -> Via:
-    decision = authorize(session, actor, action, thread.profile_id, _TARGET, now=now,
-                         target_kind="message_thread", target_id=thread.id)
-    if not _is_participant(actor, thread, decision.via):
+    decision = authorize(
+        session, actor, action, thread.profile_id, _TARGET, now=now, target_kind="message_thread", target_id=thread.id
+    )
+    if decision.via is None or not _is_participant(actor, thread, decision.via):
         session.rollback()  # nothing of a thread one is not in is recorded as read
         raise NotFound()
     return decision.via
@@ -143,7 +144,7 @@ def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return {u.id: u.display_name for u in session.exec(select(models.User).where(models.User.id.in_(wanted)))}
+    return {u.id: u.display_name for u in session.exec(select(models.User).where(col(models.User.id).in_(wanted)))}
 
 
 def _last_read(session: Session, thread_ids: list[int], user_id: int) -> dict[int, datetime]:
@@ -151,7 +152,7 @@ def _last_read(session: Session, thread_ids: list[int], user_id: int) -> dict[in
         return {}
     rows = session.exec(
         select(models.MessageRead).where(
-            models.MessageRead.thread_id.in_(thread_ids), models.MessageRead.user_id == user_id
+            col(models.MessageRead.thread_id).in_(thread_ids), models.MessageRead.user_id == user_id
         )
     ).all()
     return {r.thread_id: r.last_read_at for r in rows}
@@ -166,20 +167,22 @@ def _unread_by_thread(session: Session, actor: UserActor, thread_ids: list[int])
         .scalar_subquery()
     )
     rows = session.exec(
-        select(models.Message.thread_id, func.count(models.Message.id))
+        select(models.Message.thread_id, func.count(col(models.Message.id)))
         .where(
-            models.Message.thread_id.in_(thread_ids),
+            col(models.Message.thread_id).in_(thread_ids),
             models.Message.author_user_id != actor.user_id,
             (last_read.is_(None)) | (models.Message.sent_at > last_read),
         )
-        .group_by(models.Message.thread_id)
+        .group_by(col(models.Message.thread_id))
     ).all()
     return {tid: int(n) for tid, n in rows}
 
 
 def _mark_read(session: Session, thread_id: int, user_id: int, when: datetime) -> None:
     row = session.exec(
-        select(models.MessageRead).where(models.MessageRead.thread_id == thread_id, models.MessageRead.user_id == user_id)
+        select(models.MessageRead).where(
+            models.MessageRead.thread_id == thread_id, models.MessageRead.user_id == user_id
+        )
     ).first()
     if row is None:
         row = models.MessageRead(thread_id=thread_id, user_id=user_id, last_read_at=when)
@@ -189,9 +192,7 @@ def _mark_read(session: Session, thread_id: int, user_id: int, when: datetime) -
 
 
 def _aware(value: datetime) -> datetime:
-    from datetime import timezone
-
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _preview(body: str) -> str:
@@ -199,8 +200,9 @@ def _preview(body: str) -> str:
     return flat if len(flat) <= PREVIEW_LEN else flat[: PREVIEW_LEN - 1] + "…"
 
 
-def _thread_view(thread: models.MessageThread, *, profile_name: str, professional_name: str, preview: str,
-                 unread: int) -> ThreadView:
+def _thread_view(
+    thread: models.MessageThread, *, profile_name: str, professional_name: str, preview: str, unread: int
+) -> ThreadView:
     return ThreadView(
         id=thread.id,
         profile_id=thread.profile_id,
@@ -213,8 +215,9 @@ def _thread_view(thread: models.MessageThread, *, profile_name: str, professiona
     )
 
 
-def _check_attachment(session: Session, actor: UserActor, profile_id: int, document_id: object,
-                      now: datetime) -> int | None:
+def _check_attachment(
+    session: Session, actor: UserActor, profile_id: int, document_id: object, now: datetime
+) -> int | None:
     """An attachment must be a live document of the same profile that the sender may read."""
     doc_id = _optional_id(document_id)
     if doc_id is None:
@@ -223,8 +226,11 @@ def _check_attachment(session: Session, actor: UserActor, profile_id: int, docum
     if doc is None or doc.deleted_at is not None or doc.profile_id != profile_id:
         raise NotFound()
     facts = load_profile_facts(session, profile_id)
-    if not decide(actor, Action.READ, facts, _doc_target(doc, document_switches(session, [doc.id])[doc.id]),
-                  now).visible:
+    if facts is None:
+        raise NotFound()
+    if not decide(
+        actor, Action.READ, facts, _doc_target(doc, document_switches(session, [doc.id])[doc.id]), now
+    ).visible:
         raise NotFound()
     return doc.id
 
@@ -248,7 +254,7 @@ def list_threads(session: Session, actor: UserActor, *, now: datetime) -> list[T
     its unread count."""
     uid = actor.user_id
     guarded = select(models.Guardianship.profile_id).where(
-        models.Guardianship.user_id == uid, models.Guardianship.ended_at.is_(None)
+        models.Guardianship.user_id == uid, col(models.Guardianship.ended_at).is_(None)
     )
     owned = select(models.Profile.id).where(models.Profile.owner_user_id == uid)
     shared = select(models.CaregiverGrant.profile_id).where(models.CaregiverGrant.grantee_user_id == uid)
@@ -256,13 +262,13 @@ def list_threads(session: Session, actor: UserActor, *, now: datetime) -> list[T
         select(models.MessageThread)
         .where(
             or_(
-                models.MessageThread.profile_id.in_(owned),
-                models.MessageThread.profile_id.in_(guarded),
-                models.MessageThread.profile_id.in_(shared),
+                col(models.MessageThread.profile_id).in_(owned),
+                col(models.MessageThread.profile_id).in_(guarded),
+                col(models.MessageThread.profile_id).in_(shared),
                 models.MessageThread.started_by_user_id == uid,
             )
         )
-        .order_by(models.MessageThread.last_message_at.desc(), models.MessageThread.id.desc())
+        .order_by(col(models.MessageThread.last_message_at).desc(), col(models.MessageThread.id).desc())
     ).all()
     facts: dict[int, ProfileFacts | None] = {}
     visible: list[models.MessageThread] = []
@@ -287,18 +293,23 @@ def _thread_views(session: Session, actor: UserActor, threads: list[models.Messa
     unread = _unread_by_thread(session, actor, ids)
     profiles = {
         p.id: p.given_name
-        for p in session.exec(select(models.Profile).where(models.Profile.id.in_({t.profile_id for t in threads})))
+        for p in session.exec(select(models.Profile).where(col(models.Profile.id).in_({t.profile_id for t in threads})))
     }
     names = _names(session, (t.started_by_user_id for t in threads))
     latest: dict[int, str] = {}
     last_ids = (
-        select(func.max(models.Message.id)).where(models.Message.thread_id.in_(ids)).group_by(models.Message.thread_id)
+        select(func.max(models.Message.id)).where(col(models.Message.thread_id).in_(ids)).group_by(col(models.Message.thread_id))
     )
-    for message in session.exec(select(models.Message).where(models.Message.id.in_(last_ids))):
+    for message in session.exec(select(models.Message).where(col(models.Message.id).in_(last_ids))):
         latest[message.thread_id] = _preview(message.body)
     return [
-        _thread_view(t, profile_name=profiles.get(t.profile_id, ""), professional_name=names.get(t.started_by_user_id, ""),
-                     preview=latest.get(t.id, ""), unread=unread.get(t.id, 0))
+        _thread_view(
+            t,
+            profile_name=profiles.get(t.profile_id, ""),
+            professional_name=names.get(t.started_by_user_id, ""),
+            preview=latest.get(t.id, ""),
+            unread=unread.get(t.id, 0),
+        )
         for t in threads
     ]
 
@@ -310,18 +321,21 @@ def open_thread(session: Session, actor: UserActor, thread_id: object, *, now: d
     _authorize_thread(session, actor, Action.READ, thread, now)
     _mark_read(session, thread.id, actor.user_id, now)
     session.commit()
-    rows = list(session.exec(
-        select(models.Message).where(models.Message.thread_id == thread.id)
-        .order_by(models.Message.sent_at.desc(), models.Message.id.desc()).limit(MESSAGES_PAGE)
-    ).all())
+    rows = list(
+        session.exec(
+            select(models.Message)
+            .where(models.Message.thread_id == thread.id)
+            .order_by(col(models.Message.sent_at).desc(), col(models.Message.id).desc())
+            .limit(MESSAGES_PAGE)
+        ).all()
+    )
     rows.reverse()
     names = _names(session, (m.author_user_id for m in rows))
-    roles = {
-        u.id: u.role
-        for u in session.exec(select(models.User).where(models.User.id.in_({m.author_user_id for m in rows} or {-1})))
-    }
-    attachments = _readable_attachments(session, actor, thread.profile_id, [m.attachment_document_id for m in rows],
-                                        now)
+    author_ids = {m.author_user_id for m in rows} or {-1}
+    roles = {u.id: u.role for u in session.exec(select(models.User).where(col(models.User.id).in_(author_ids)))}
+    attachments = _readable_attachments(
+        session, actor, thread.profile_id, [m.attachment_document_id for m in rows], now
+    )
     messages = [
         MessageView(
             id=m.id,
@@ -331,27 +345,35 @@ def open_thread(session: Session, actor: UserActor, thread_id: object, *, now: d
             body=m.body,
             sent_at=_aware(m.sent_at).isoformat(),
             attachment_id=m.attachment_document_id if m.attachment_document_id in attachments else 0,
-            attachment_title=attachments.get(m.attachment_document_id, ""),
+            attachment_title=attachments.get(m.attachment_document_id or 0, ""),
             attachment_hidden=m.attachment_document_id is not None and m.attachment_document_id not in attachments,
         )
         for m in rows
     ]
     facts = load_profile_facts(session, thread.profile_id)
+    if facts is None:  # read just above; the profile was deleted since
+        raise NotFound()
     can_reply = decide(actor, Action.REPLY, facts, _TARGET, now).allowed
     view = _thread_views(session, actor, [thread])[0]
     return ThreadDetail(view, messages, can_reply)
 
 
-def _readable_attachments(session: Session, actor: UserActor, profile_id: int, ids: list[int | None],
-                          now: datetime) -> dict[int, str]:
+def _readable_attachments(
+    session: Session, actor: UserActor, profile_id: int, ids: list[int | None], now: datetime
+) -> dict[int, str]:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
     docs = session.exec(
-        select(models.Document).where(models.Document.id.in_(wanted), models.Document.deleted_at.is_(None),
-                                      models.Document.profile_id == profile_id)
+        select(models.Document).where(
+            col(models.Document.id).in_(wanted),
+            col(models.Document.deleted_at).is_(None),
+            models.Document.profile_id == profile_id,
+        )
     ).all()
     facts = load_profile_facts(session, profile_id)
+    if facts is None:
+        return {}
     switches = document_switches(session, [d.id for d in docs])
     return {
         d.id: d.title for d in docs if decide(actor, Action.READ, facts, _doc_target(d, switches[d.id]), now).visible
@@ -377,20 +399,20 @@ def unread_total(session: Session, actor: UserActor, *, now: datetime) -> int:
                 models.CareRelationship.professional_user_id == uid,
                 models.CareRelationship.status == "active",
                 models.CareRelationship.starts_at <= now,
-                or_(models.CareRelationship.ends_at.is_(None), models.CareRelationship.ends_at > now),
+                or_(col(models.CareRelationship.ends_at).is_(None), col(models.CareRelationship.ends_at) > now),
             )
             .exists()
         )
-        mine = (models.MessageThread.started_by_user_id == uid) & care
+        mine = (col(models.MessageThread.started_by_user_id) == uid) & care
     else:
         guarded = select(models.Guardianship.profile_id).where(
-            models.Guardianship.user_id == uid, models.Guardianship.ended_at.is_(None)
+            models.Guardianship.user_id == uid, col(models.Guardianship.ended_at).is_(None)
         )
         owned = select(models.Profile.id).where(models.Profile.owner_user_id == uid)
-        mine = or_(models.MessageThread.profile_id.in_(owned), models.MessageThread.profile_id.in_(guarded))
+        mine = or_(col(models.MessageThread.profile_id).in_(owned), col(models.MessageThread.profile_id).in_(guarded))
     query = (
-        select(func.count(models.Message.id))
-        .join(models.MessageThread, models.MessageThread.id == models.Message.thread_id)
+        select(func.count(col(models.Message.id)))
+        .join(models.MessageThread, col(models.MessageThread.id) == col(models.Message.thread_id))
         .where(mine, models.Message.author_user_id != uid, (last_read.is_(None)) | (models.Message.sent_at > last_read))
     )
     return int(session.exec(query).one() or 0)
@@ -400,8 +422,14 @@ def unread_total(session: Session, actor: UserActor, *, now: datetime) -> int:
 
 
 def start_thread(
-    session: Session, actor: UserActor, profile_id: object, subject: object, body: object, *,
-    attachment_document_id: object = None, now: datetime,
+    session: Session,
+    actor: UserActor,
+    profile_id: object,
+    subject: object,
+    body: object,
+    *,
+    attachment_document_id: object = None,
+    now: datetime,
 ) -> ThreadView:
     """A professional of the care team writes first; the patient (or the child's guardians)
     can then reply. Anyone else: forbidden (household) or not found."""
@@ -410,35 +438,58 @@ def start_thread(
     clean_subject = parse_subject(subject)
     clean_body = parse_body(body)
     doc_id = _check_attachment(session, actor, pid, attachment_document_id, now)
-    thread = models.MessageThread(profile_id=pid, subject=clean_subject, started_by_user_id=actor.user_id,
-                                  created_at=now, last_message_at=now)
+    thread = models.MessageThread(
+        profile_id=pid, subject=clean_subject, started_by_user_id=actor.user_id, created_at=now, last_message_at=now
+    )
     session.add(thread)
     session.flush()
-    session.add(models.Message(thread_id=thread.id, author_user_id=actor.user_id, body=clean_body, sent_at=now,
-                               attachment_document_id=doc_id))
+    session.add(
+        models.Message(
+            thread_id=thread.id,
+            author_user_id=actor.user_id,
+            body=clean_body,
+            sent_at=now,
+            attachment_document_id=doc_id,
+        )
+    )
     _mark_read(session, thread.id, actor.user_id, now)
     session.commit()
     return _thread_views(session, actor, [thread])[0]
 
 
 def reply(
-    session: Session, actor: UserActor, thread_id: object, body: object, *,
-    attachment_document_id: object = None, now: datetime,
+    session: Session,
+    actor: UserActor,
+    thread_id: object,
+    body: object,
+    *,
+    attachment_document_id: object = None,
+    now: datetime,
 ) -> MessageView:
     """Add a message to a thread the actor is in (household or the starting professional)."""
     thread = _load_thread(session, thread_id)
     _authorize_thread(session, actor, Action.REPLY, thread, now)
     clean_body = parse_body(body)
     doc_id = _check_attachment(session, actor, thread.profile_id, attachment_document_id, now)
-    message = models.Message(thread_id=thread.id, author_user_id=actor.user_id, body=clean_body, sent_at=now,
-                             attachment_document_id=doc_id)
+    message = models.Message(
+        thread_id=thread.id, author_user_id=actor.user_id, body=clean_body, sent_at=now, attachment_document_id=doc_id
+    )
     session.add(message)
     if _aware(thread.last_message_at) < now:
         thread.last_message_at = now
     session.add(thread)
     _mark_read(session, thread.id, actor.user_id, now)
     session.commit()
-    title = session.get(models.Document, doc_id).title if doc_id else ""
-    return MessageView(message.id, _names(session, [actor.user_id]).get(actor.user_id, ""), True,
-                       actor.role == "professional", message.body, _aware(message.sent_at).isoformat(),
-                       doc_id or 0, title, False)
+    attached = session.get(models.Document, doc_id) if doc_id else None
+    title = attached.title if attached is not None else ""
+    return MessageView(
+        message.id,
+        _names(session, [actor.user_id]).get(actor.user_id, ""),
+        True,
+        actor.role == "professional",
+        message.body,
+        _aware(message.sent_at).isoformat(),
+        doc_id or 0,
+        title,
+        False,
+    )

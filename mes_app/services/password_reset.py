@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db.models import AuthSession, PasswordReset, Profile, User
 from mes_app.domain import validation as v
@@ -109,7 +109,7 @@ def reset_password(
     session.add(user)
     accounts.forget_login_failures(session, user.email, client)  # the mailbox's owner is back
     ended = session.exec(
-        select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+        select(AuthSession).where(AuthSession.user_id == user.id, col(AuthSession.revoked_at).is_(None))
     ).all()
     for auth in ended:
         auth.revoked_at = now

@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from mes_app.db.models import CaregiverGrant, CareRelationship, Guardianship, Profile, User
 from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, relationship_to
 from mes_app.domain.calendar import local_date
-from mes_app.domain.errors import ValidationError
+from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services.access_facts import authorize, load_facts_of
 
 SEXES = ("female", "male", "other", "unknown")
@@ -48,7 +48,7 @@ def age_in_months(birth: date, today: date) -> int:
 
 
 def age_label(birth: date, today: date, lang: str = "fr") -> str:
-    """"8 mois" / "14 ans" — months under two years, as parents count."""
+    """ "8 mois" / "14 ans" — months under two years, as parents count."""
     months = age_in_months(birth, today)
     if months < 24:
         return f"{months} mois" if lang == "fr" else f"{months} month{'s' if months != 1 else ''}"
@@ -79,7 +79,12 @@ def accessible_profiles(session: Session, actor: UserActor, *, now: datetime) ->
     shared = select(CaregiverGrant.profile_id).where(CaregiverGrant.grantee_user_id == uid)
     candidates = session.exec(
         select(Profile).where(
-            or_(Profile.owner_user_id == uid, Profile.id.in_(guarded), Profile.id.in_(cared), Profile.id.in_(shared))
+            or_(
+                Profile.owner_user_id == uid,
+                col(Profile.id).in_(guarded),
+                col(Profile.id).in_(cared),
+                col(Profile.id).in_(shared),
+            )
         )
     ).all()
     # The facts of every candidate at once (one more query), kept for the rest of the use case:
@@ -100,6 +105,8 @@ def get_profile(session: Session, actor: UserActor, profile_id: object, *, now: 
     decision = authorize(session, actor, Action.READ, pid, Target(Section.PROFILE), now=now, target_kind="profile")
     session.commit()
     profile = session.get(Profile, pid)
+    if profile is None or decision.via is None:  # authorized, so both exist; a race with a deletion
+        raise NotFound()
     return _view(profile, decision.via.value, local_date(now))
 
 
@@ -136,7 +143,9 @@ def add_child(session: Session, actor: UserActor, child: NewChild, *, now: datet
     )
     session.add(profile)
     session.flush()
-    session.add(Guardianship(profile_id=profile.id, user_id=actor.user_id, added_by_user_id=actor.user_id, created_at=now))
+    session.add(
+        Guardianship(profile_id=profile.id, user_id=actor.user_id, added_by_user_id=actor.user_id, created_at=now)
+    )
     session.commit()
     return _view(profile, "guardian", local_date(now))
 
@@ -146,9 +155,8 @@ def list_guardians(session: Session, actor: UserActor, profile_id: object, *, no
     authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind="profile")
     rows = session.exec(
         select(User)
-        .join(Guardianship, Guardianship.user_id == User.id)
-        .where(Guardianship.profile_id == pid, Guardianship.ended_at.is_(None))
-        .order_by(Guardianship.created_at)
+        .join(Guardianship, col(Guardianship.user_id) == col(User.id))
+        .where(Guardianship.profile_id == pid, col(Guardianship.ended_at).is_(None))
+        .order_by(col(Guardianship.created_at))
     ).all()
     return [GuardianView(u.display_name, u.email, u.id == actor.user_id) for u in rows]
-

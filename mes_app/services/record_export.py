@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import terminology
@@ -74,6 +74,8 @@ def export_record(session: Session, actor: UserActor, profile_id: object, *, now
     body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     first = next(s for s in Section if s in sections)
     via = decide(actor, Action.READ, facts, Target(first), now)
+    if via.via is None:  # export_scope allowed the section, so decide does too
+        raise Forbidden()
     record_access(session, actor_user_id=actor.user_id, profile_id=pid, action=LoggedAction.EXPORT.value,
                   target_kind=kind, via=via.via.value, grant_id=via.grant_id, now=now)
     session.commit()
@@ -123,8 +125,8 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
 
     files: list[ExportedFile] = []
     if Section.DOCUMENTS in sections:
-        docs = session.exec(select(M.Document).where(M.Document.profile_id == pid, M.Document.deleted_at.is_(None))
-                            .order_by(M.Document.document_date, M.Document.id)).all()
+        docs = session.exec(select(M.Document).where(M.Document.profile_id == pid, col(M.Document.deleted_at).is_(None))
+                            .order_by(col(M.Document.document_date), col(M.Document.id))).all()
         switches = document_switches(session, [d.id for d in docs])
         for doc in docs:
             target = Target(Section.DOCUMENTS, author_user_id=doc.author_user_id, author_role=doc.author_role,
@@ -142,10 +144,10 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
     messages: tuple = ()
     if Section.MESSAGES in sections:
         threads = tuple(session.exec(select(M.MessageThread).where(M.MessageThread.profile_id == pid)
-                                     .order_by(M.MessageThread.id)).all())
+                                     .order_by(col(M.MessageThread.id))).all())
         if threads:
-            messages = tuple(session.exec(select(M.Message).where(M.Message.thread_id.in_([t.id for t in threads]))
-                                          .order_by(M.Message.sent_at, M.Message.id)).all())
+            messages = tuple(session.exec(select(M.Message).where(col(M.Message.thread_id).in_([t.id for t in threads]))
+                                          .order_by(col(M.Message.sent_at), col(M.Message.id))).all())
 
     author_ids = {r.author_user_id for group in (encounters, conditions, treatments, stays, handicaps, allergies,
                                                  family, habits, vaccinations, measures, appointments)
@@ -154,7 +156,7 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
     author_ids |= {m.author_user_id for m in messages}
     people: dict[int, Person] = {}
     if author_ids:
-        for user in session.exec(select(M.User).where(M.User.id.in_(sorted(author_ids)))).all():
+        for user in session.exec(select(M.User).where(col(M.User.id).in_(sorted(author_ids)))).all():
             if user.id == facts.owner_user_id:
                 kind = "patient"
             elif user.role == "professional":

@@ -191,6 +191,8 @@ def _build(session: Session, actor: UserActor | LinkActor, facts: ProfileFacts, 
 
     today = local_date(now)
     profile = session.get(models.Profile, pid)
+    if profile is None:  # the facts were loaded above; the profile was deleted since
+        raise NotFound()
     identity = (
         Identity(profile.given_name, profile.family_name, profile.birth_date.isoformat(), profile.sex)
         if sees(Section.PROFILE) else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -16,6 +17,7 @@ from mes_app.db import models
 from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, decide
 from mes_app.domain.calendar import local_date
+from mes_app.domain.errors import NotFound
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
 from mes_app.services.visibility import read_filter
 
@@ -112,10 +114,12 @@ def history_page(
     authorize(session, actor, Action.READ, pid, Target(Section.HISTORY), now=now, target_kind="history")
     session.commit()
     facts = load_profile_facts(session, pid)
+    if facts is None:  # authorized just above; the profile was deleted since
+        raise NotFound()
     start = page_no * PAGE_SIZE
     reach = start + PAGE_SIZE + 1  # one more than the page: "see more"
     sources = list(_readable_sources(actor, facts, wanted, now))
-    loaded: list[tuple[Section, object, tuple]] = []
+    loaded: list[tuple[Section, Any, tuple]] = []
     counts = []
     for section, model, column, describe, readable in sources:
         where = [*_where(model, pid, wanted, now), readable]
@@ -161,4 +165,4 @@ def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    return {u.id: u.display_name for u in session.exec(select(models.User).where(models.User.id.in_(ids)))}
+    return {u.id: u.display_name for u in session.exec(select(models.User).where(col(models.User.id).in_(ids)))}

@@ -6,6 +6,7 @@ checked by the service against the access policy.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 
 import reflex as rx
@@ -35,11 +36,9 @@ def upcoming_for(state: AppState, ctx: Context, *, include_closed: bool = True) 
     views = appointments.list_upcoming(ctx.session, ctx.actor, household, now=ctx.now, include_closed=include_closed)
     active = state._active_profile_id
     if active is not None and active not in household:
-        try:
+        with contextlib.suppress(NotFound):  # a profile no longer shared: nothing of it
             views += appointments.list_upcoming(ctx.session, ctx.actor, [active], now=ctx.now,
                                                 include_closed=include_closed)
-        except NotFound:
-            pass
         views.sort(key=lambda a: (a.values.get("starts_at", ""), a.id))
     return views
 

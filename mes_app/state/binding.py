@@ -34,7 +34,7 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING
 
-from reflex.middleware import Middleware
+from reflex.middleware.middleware import Middleware
 from reflex.state import State
 
 from mes_app.db.engine import new_session
@@ -184,7 +184,8 @@ async def _remember_token(app: App, key: str, token: str) -> None:
         return
     redis = _redis_of(app)
     if redis is not None:
-        await redis.sadd(_registry_key(key), token)
+        # redis-py types its commands for the sync and async clients at once (int | Awaitable)
+        await redis.sadd(_registry_key(key), token)  # pyright: ignore[reportGeneralTypeIssues]
         await redis.expire(_registry_key(key), _REGISTRY_SECONDS)
     else:
         _tokens_by_key.setdefault(key, set()).add(token)
@@ -198,7 +199,8 @@ async def end_session_states(session_id: int) -> None:
     key = binding_key(session_id, None, None)
     redis = _redis_of(app)
     if redis is not None:
-        tokens = {t.decode() if isinstance(t, bytes) else t for t in await redis.smembers(_registry_key(key))}
+        members = await redis.smembers(_registry_key(key))  # pyright: ignore[reportGeneralTypeIssues] - as sadd
+        tokens = {t.decode() if isinstance(t, bytes) else t for t in members}
         await redis.delete(_registry_key(key))
     else:
         tokens = _tokens_by_key.pop(key, set())

@@ -162,7 +162,7 @@ class DocumentsState(ConfirmMixin, AppState):
                 return None  # the browser already pointed at the missing field
             known = isinstance(code, str) and code.startswith("error.") and code in i18n.TEXTS
             params = {"max_mb": settings.max_upload_bytes // (1024 * 1024)}
-            self.upload_error = self._text(code if known else "error.upload_failed", **params)
+            self.upload_error = self._text(code if known and isinstance(code, str) else "error.upload_failed", **params)
             return None
         self.upload_error = ""
         self.upload_form_key += 1

@@ -7,7 +7,7 @@ opener gave a name and a role and the policy allowed the opening.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import reflex as rx
 import segno
@@ -25,7 +25,7 @@ CHOICES = tuple(s.value for s in cards.CARD_SECTIONS)
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class EmergencyState(ConfirmMixin, AppState):

@@ -7,14 +7,13 @@ import dataclasses
 import reflex as rx
 
 from mes_app import i18n
-
 from mes_app.domain.errors import NotFound
 from mes_app.services import invitations, measures, timeline
+from mes_app.services.appointments import AppointmentView
 from mes_app.services.measures import MeasureView
 from mes_app.services.timeline import TimelineItem
-from mes_app.services.appointments import AppointmentView
-from mes_app.state.reminders import ReminderLine, reminder_lines
 from mes_app.state.base import AppState
+from mes_app.state.reminders import ReminderLine, reminder_lines
 
 RECENT_ITEMS = 5
 UPCOMING_ITEMS = 3
@@ -47,7 +46,9 @@ class HomeState(AppState):
             self.latest = [dataclasses.replace(m, date=i18n.format_date(m.date, lang)) for m in latest]
         if "history" in self.shared_sections:
             page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now)
-            self.recent = [dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]]
+            self.recent = [
+                dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]
+            ]
         self._load_upcoming(ctx, lang)
 
     @rx.event
@@ -58,8 +59,9 @@ class HomeState(AppState):
             from mes_app.services.reminders import dismiss_notice, reminders
 
             dismiss_notice(ctx.session, ctx.actor, key, now=ctx.now)
-            self.reminders = reminder_lines(reminders(ctx.session, ctx.actor, now=ctx.now, lang=self._lang()),
-                                            self._lang())
+            self.reminders = reminder_lines(
+                reminders(ctx.session, ctx.actor, now=ctx.now, lang=self._lang()), self._lang()
+            )
 
         return self._run_as_user(dismiss).event
 
@@ -74,4 +76,3 @@ class HomeState(AppState):
         from mes_app.services.reminders import reminders
 
         self.reminders = reminder_lines(reminders(ctx.session, ctx.actor, now=ctx.now, lang=lang), lang)
-

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import reflex as rx
@@ -108,19 +109,27 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
 
     def _open_form(self, kind: str, entry_id: int, values: dict[str, str]) -> None:
         self.form_kind, self._form_entry_id, self.form_editing = kind, entry_id, entry_id > 0
-        self.form_values = {"value": "", "value_secondary": "", "heart_rate": "", "unit": m.KINDS[kind].unit,
-                            "measured_at": _now_local_input(), **values}
+        self.form_values = {
+            "value": "",
+            "value_secondary": "",
+            "heart_rate": "",
+            "unit": m.KINDS[kind].unit,
+            "measured_at": _now_local_input(),
+            **values,
+        }
         self.form_error = ""
         self.form_key += 1
         self.form_open = True
 
     @rx.event
     def open_edit(self, entry_id: int):
-
         def edit(ctx) -> None:  # noqa: ANN001
             entry = measures.entry_for_edit(ctx.session, ctx.actor, entry_id, now=ctx.now, lang=self._lang())
-            self._open_form(entry.kind, entry.id, {"value": entry.form_value, "value_secondary": entry.form_secondary,
-                                                   "measured_at": entry.form_when})
+            self._open_form(
+                entry.kind,
+                entry.id,
+                {"value": entry.form_value, "value_secondary": entry.form_secondary, "measured_at": entry.form_when},
+            )
 
         return self._run_as_user(edit).event
 
@@ -143,11 +152,16 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
                 measures.add_measure(ctx.session, ctx.actor, pid, data, now=ctx.now)
             self._reload_cards(ctx)
 
-        ran = self._run_as_user(save, error_attr="form_error", format_error=lambda error: measure_error_text(self, error))
+        ran = self._run_as_user(
+            save, error_attr="form_error", format_error=lambda error: measure_error_text(self, error)
+        )
         if not ran.ok:
             return ran.event
         self.form_open = False
-        return [MeasureChartState.show_kind(self.form_kind), rx.toast.success(self._text("measures.saved"), duration=2500)]
+        return [
+            MeasureChartState.show_kind(self.form_kind),
+            rx.toast.success(self._text("measures.saved"), duration=2500),
+        ]
 
     # ------------------------------------------------------------------ delete
 
@@ -188,7 +202,6 @@ class MeasureImportState(AppState):
     import_summary: str = ""
     import_rows: list[dict[str, str]] = []
     import_errors: list[dict[str, str]] = []
-
 
     @rx.event
     def open_import(self):
@@ -259,17 +272,21 @@ class MeasureImportState(AppState):
         if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
             self.import_ok = False
             return
-        total, valid, errors = numbers
+        total, valid, errors = cast("list[int]", numbers)  # ints, checked just above
         self.import_summary = self._text("measures.import_summary", count=valid, total=total)
-        rows = result.get("rows") if isinstance(result.get("rows"), list) else []
+        rows = result.get("rows")
+        rows = rows if isinstance(rows, list) else []
         self.import_rows = [
             {key: _clip(str(row.get(key, ""))) for key in ("line", "when", "kind", "value", "unit")}
-            for row in rows[:MAX_IMPORT_ROWS_SHOWN] if isinstance(row, dict)
+            for row in rows[:MAX_IMPORT_ROWS_SHOWN]
+            if isinstance(row, dict)
         ]
-        errs = result.get("errors") if isinstance(result.get("errors"), list) else []
+        errs = result.get("errors")
+        errs = errs if isinstance(errs, list) else []
         self.import_errors = [
             {key: _clip(str(err.get(key, ""))) for key in ("line", "message")}
-            for err in errs[:MAX_IMPORT_ERRORS_SHOWN] if isinstance(err, dict)
+            for err in errs[:MAX_IMPORT_ERRORS_SHOWN]
+            if isinstance(err, dict)
         ]
         self.import_ready = errors == 0 and valid > 0
 
@@ -330,14 +347,18 @@ class MeasureChartState(AppState):
         result = measures.chart(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang)
         entry_kind = self.kind if self.kind != "bmi" else "weight"
         self.entries, self.entries_more = measures.list_entries(
-            ctx.session, ctx.actor, pid, entry_kind, now=ctx.now, lang=lang, limit=self.entries_limit)
+            ctx.session, ctx.actor, pid, entry_kind, now=ctx.now, lang=lang, limit=self.entries_limit
+        )
         self.figure = result.figure
         self.has_points = result.sent_points > 0
         self.summary = [result.summary] if result.summary is not None else []
         self.note_key = result.note_key
         self.bands = list(result.bands)
-        self.points_text = (f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
-                            if result.sent_points < result.total_points else "")
+        self.points_text = (
+            f"{result.sent_points} {self._text('measures.points_shown')} {result.total_points}"
+            if result.sent_points < result.total_points
+            else ""
+        )
 
     def _clear(self, keep_kinds: bool = False) -> None:
         if not keep_kinds:

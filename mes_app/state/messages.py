@@ -60,7 +60,7 @@ class UnreadState(AppState):
         ran = self._run_as_user(lambda ctx: messaging.unread_total(ctx.session, ctx.actor, now=ctx.now),
                                 error_attr=None)
         # A gone session: the page's own load sends the visitor to the login page.
-        self.unread = ran.value if ran.ok else 0
+        self.unread = ran.value if ran.ok and ran.value is not None else 0
 
 
 class MessagesState(AppState):
@@ -139,7 +139,7 @@ class MessagesState(AppState):
             self._reload(ctx)
 
         done = self._run_as_user(start, error_attr="new_error")
-        if not done.ok:
+        if not done.ok or thread is None:
             return done.event
         self.new_open = False
         return [rx.toast.success(self._text("messages.sent"), duration=2500),

@@ -8,6 +8,7 @@ entry itself.
 from __future__ import annotations
 
 import dataclasses
+from typing import TypeVar
 
 import reflex as rx
 
@@ -43,7 +44,10 @@ def _fact_text(fact: EntryFact, lang: str) -> str:
     return fact.value
 
 
-def _localise(view: EntryView | TimelineItem, lang: str) -> EntryView | TimelineItem:
+View = TypeVar("View", EntryView, TimelineItem)
+
+
+def _localise(view: View, lang: str) -> View:
     """The view in the viewer's language (dates via ``i18n.format_date``, every card field labelled)."""
     if isinstance(view, EntryView):
         facts = [

@@ -41,8 +41,15 @@ class ShareState(AppState):
 
     def _localise(self, views: list[LinkView]) -> list[LinkView]:
         lang = self._lang()
-        return [dataclasses.replace(v, created=i18n.format_date(v.created, lang), expires=i18n.format_date(v.expires, lang),
-                                    last_opened=i18n.format_date(v.last_opened, lang)) for v in views]
+        return [
+            dataclasses.replace(
+                v,
+                created=i18n.format_date(v.created, lang),
+                expires=i18n.format_date(v.expires, lang),
+                last_opened=i18n.format_date(v.last_opened, lang),
+            )
+            for v in views
+        ]
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
@@ -72,8 +79,14 @@ class ShareState(AppState):
             if pid is None:
                 raise NotFound()
             created = share_links.create_link(
-                ctx.session, ctx.actor, pid, sections=sections, expires_hours=form_data.get("expires"),
-                passcode=form_data.get("passcode"), label=form_data.get("label"), now=ctx.now,
+                ctx.session,
+                ctx.actor,
+                pid,
+                sections=sections,
+                expires_hours=form_data.get("expires"),
+                passcode=form_data.get("passcode"),
+                label=form_data.get("label"),
+                now=ctx.now,
             )
             target = share_links.qr_target(settings.app_origin, created)
             self.created_url = target

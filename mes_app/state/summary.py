@@ -7,14 +7,16 @@ the browser); nothing reaches a public var before the policy allowed it.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import reflex as rx
 
 from mes_app import formatting, i18n
 from mes_app.db.engine import new_session
 from mes_app.domain.errors import NotFound
-from mes_app.services import share_links, summary as summaries
+from mes_app.services import share_links
+from mes_app.services import summary as summaries
 from mes_app.services.measures import UNIT_LABELS
 from mes_app.state.base import AppState
 from mes_app.state.rate_limit import over_limit
@@ -23,7 +25,7 @@ PARTS = ("allergies", "problems", "treatments", "vaccinations", "measures", "doc
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _number(x: float, lang: str) -> str:
@@ -37,30 +39,49 @@ def summary_rows(result: summaries.Summary, lang: str, document_url) -> dict:  #
     rows: dict[str, list[dict[str, str]]] = {p: [] for p in PARTS}
     for a in result.allergies or ():
         sev = t(f"choice.{a.severity}") if a.severity != "unknown" else ""
-        rows["allergies"].append({"title": a.substance.text, "detail": " · ".join(x for x in (a.reaction, sev) if x),
-                                  "date": d(a.onset), "url": ""})
+        rows["allergies"].append(
+            {
+                "title": a.substance.text,
+                "detail": " · ".join(x for x in (a.reaction, sev) if x),
+                "date": d(a.onset),
+                "url": "",
+            }
+        )
     for p in result.problems or ():
         rows["problems"].append({"title": p.condition.text, "detail": "", "date": d(p.onset), "url": ""})
     for m in result.treatments or ():
         rows["treatments"].append({"title": m.medication.text, "detail": m.dosage, "date": d(m.start), "url": ""})
     for v in result.vaccinations or ():
         dose = i18n.t("summary.dose", lang, n=v.dose_number) if v.dose_number else ""
-        rows["vaccinations"].append({"title": v.vaccine.text, "detail": " · ".join(x for x in (dose, v.lot_number) if x),
-                                     "date": d(v.given_on), "url": ""})
+        rows["vaccinations"].append(
+            {
+                "title": v.vaccine.text,
+                "detail": " · ".join(x for x in (dose, v.lot_number) if x),
+                "date": d(v.given_on),
+                "url": "",
+            }
+        )
     for m in result.measures or ():
-        value = _number(m.value, lang) + (f"/{_number(m.value_secondary, lang)}" if m.value_secondary is not None else "")
-        rows["measures"].append({"title": t(f"measure.{m.kind}"), "detail": f"{value} {UNIT_LABELS.get(m.unit, m.unit)}",
-                                 "date": d(m.date), "url": ""})
+        value = _number(m.value, lang) + (
+            f"/{_number(m.value_secondary, lang)}" if m.value_secondary is not None else ""
+        )
+        rows["measures"].append(
+            {
+                "title": t(f"measure.{m.kind}"),
+                "detail": f"{value} {UNIT_LABELS.get(m.unit, m.unit)}",
+                "date": d(m.date),
+                "url": "",
+            }
+        )
     for doc in result.documents or ():
-        rows["documents"].append({"title": doc.title, "detail": doc.category_display, "date": d(doc.date),
-                                  "url": document_url(doc)})
+        rows["documents"].append(
+            {"title": doc.title, "detail": doc.category_display, "date": d(doc.date), "url": document_url(doc)}
+        )
     identity = {}
     if result.identity is not None:
         i = result.identity
-        identity = {"name": f"{i.given_name} {i.family_name}", "birth_date": d(i.birth_date),
-                    "sex": t(f"sex.{i.sex}")}
-    present = [p for p, name in zip(PARTS, ("allergies", "problems", "treatments", "vaccinations", "measures", "documents"))
-               if getattr(result, name) is not None]
+        identity = {"name": f"{i.given_name} {i.family_name}", "birth_date": d(i.birth_date), "sex": t(f"sex.{i.sex}")}
+    present = [p for p in PARTS if getattr(result, p) is not None]  # each part is the Summary field of its name
     return {"rows": rows, "identity": identity, "present": present}
 
 
@@ -74,6 +95,10 @@ class SummaryMixin(rx.State, mixin=True):
     measures: list[dict[str, str]] = []
     documents: list[dict[str, str]] = []
     generated_on: str = ""
+
+    if TYPE_CHECKING:  # given by AppState, which every user of the mixin also inherits
+
+        def _lang(self) -> str: ...
 
     def _show(self, view: dict) -> None:
         self.identity, self.present = view["identity"], view["present"]
@@ -133,13 +158,15 @@ class LinkVisitState(SummaryMixin, AppState):
         self._clear_summary()
 
     def _open(self, session) -> None:  # noqa: ANN001
+        link_id, secret = self._link_id, self._secret
         try:
-            result = share_links.open_summary(session, self._link_id, self._passcode_ok, now=_now())
+            if link_id is None:  # the callers resolve the link first
+                raise NotFound()
+            result = share_links.open_summary(session, link_id, self._passcode_ok, now=_now())
         except NotFound:
             self._forget()
             self.link_status = "not_found"
             return
-        link_id, secret = self._link_id, self._secret
 
         def url(doc) -> str:  # noqa: ANN001
             ticket = share_links.document_ticket(session, link_id, doc.id, now=_now())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlmodel import Session
@@ -33,6 +34,9 @@ from mes_app.settings import settings
 from mes_app.storage import default_storage
 from mes_app.web import auth, rate_limit
 from mes_app.web.security_headers import FILE_HEADERS
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +83,7 @@ class _UploadParser:
         self._part: str | None = None  # field name, or "\0file"
         self._value = bytearray()
 
-    def callbacks(self) -> dict:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self.on_part_begin,
             "on_header_field": lambda data, start, end: self._add(data, start, end, "_header_field"),
@@ -124,6 +128,8 @@ class _UploadParser:
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self._part == "\0file":
+            if self.pending is None:  # the file part begins with begin_upload
+                raise _BadForm()
             self.pending.write(data[start:end])
             return
         self._value += data[start:end]

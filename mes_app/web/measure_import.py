@@ -77,7 +77,7 @@ async def import_measures(request: Request) -> Response:
         upload = form.get("file")
         mode = form.get("mode")
         profile_id = form.get("profile")
-        if not isinstance(upload, UploadFile) or mode not in ("preview", "import"):
+        if not isinstance(upload, UploadFile) or not isinstance(mode, str) or mode not in ("preview", "import"):
             return _json({"ok": False, "message": i18n.t("error.import_not_csv", lang)}, 400)
         data = await upload.read(MAX_IMPORT_BYTES + 1)
     finally:
@@ -105,10 +105,14 @@ def _run(actor: UserActor, profile_id: object, data: bytes, mode: str, now: date
         "valid": preview.valid,
         "error_count": preview.error_count,
         "rows": [
-            {"line": r.line, "when": f"{i18n.format_date(r.when[:10], lang)}{r.when[10:]}", "kind": i18n.t(f"measure.{r.kind}", lang),
-             "value": format_number(r.value, lang, 2)
-             + ("" if r.value_secondary is None else "/" + format_number(r.value_secondary, lang, 0)),
-             "unit": UNIT_LABELS.get(r.unit, r.unit)}
+            {
+                "line": r.line,
+                "when": f"{i18n.format_date(r.when[:10], lang)}{r.when[10:]}",
+                "kind": i18n.t(f"measure.{r.kind}", lang),
+                "value": format_number(r.value, lang, 2)
+                + ("" if r.value_secondary is None else "/" + format_number(r.value_secondary, lang, 0)),
+                "unit": UNIT_LABELS.get(r.unit, r.unit),
+            }
             for r in preview.rows
         ],
         "errors": [{"line": e.line, "message": _message(e.code, e.params, lang)} for e in preview.errors],

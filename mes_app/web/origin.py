@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from mes_app.settings import settings
@@ -108,7 +109,7 @@ def is_same_origin(headers: Mapping[str, str], allowed: tuple[str, ...] | None =
     return normalise(headers.get("referer")) in allowed
 
 
-def scope_headers(scope: dict) -> dict[str, str]:
+def scope_headers(scope: Mapping[str, Any]) -> dict[str, str]:
     """The headers of an ASGI scope, lower-case names (the first of duplicates wins)."""
     headers: dict[str, str] = {}
     for name, value in scope.get("headers", []):

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlparse
 
 from sqlmodel import Session
@@ -22,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mes_app import mail
 from mes_app.db.engine import get_engine
@@ -50,7 +50,7 @@ LOGIN_EMAIL_SECONDS = 300
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # Kept under its old name for callers and tests; the parsing lives in mes_app.web.auth.
@@ -155,7 +155,7 @@ async def open_reset_link(request: Request) -> Response:
     now = utcnow()
     with Session(get_engine()) as session:
         expires_at = password_reset.link_expires_at(session, secret, now=now)
-    if expires_at is None:
+    if expires_at is None or secret is None:  # no secret, no link
         response = _redirect(RESET_PAGE_PATH, status="invalid")
         _forget_reset_secret(response)
     else:
@@ -337,7 +337,7 @@ def with_public_routes(app: ASGIApp) -> ASGIApp:
     lifespan and websocket included, to ``app`` unchanged, where other origins stay refused."""
     public = guard(public_api())
 
-    async def dispatch(scope: dict, receive: Callable, send: Callable) -> None:
+    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and origin.is_public_path(scope.get("path", "")):
             await public(scope, receive, send)
             return
@@ -348,17 +348,15 @@ def with_public_routes(app: ASGIApp) -> ASGIApp:
 
 # --------------------------------------------------------------------------- ASGI guards
 
-ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
-
 # Kept for callers that list them; the full set lives in mes_app.web.security_headers.
 SECURITY_HEADERS = list(security_headers.BASE_HEADERS)
 
 
-def _scope_lang(scope: dict) -> str:
+def _scope_lang(scope: Scope) -> str:
     return auth.lang_from_cookie_header(origin.scope_headers(scope).get("cookie"))
 
 
-def _too_large(scope: dict) -> Response:
+def _too_large(scope: Scope) -> Response:
     """413, whether the body declared its size or came chunked, and the same answer the route
     itself gives when its own cap is reached first: the upload and import scripts show it."""
     from mes_app import i18n
@@ -374,7 +372,7 @@ def _too_large(scope: dict) -> Response:
                         headers={"Cache-Control": "no-store"})
 
 
-def _cross_site_refusal(scope: dict) -> Response:
+def _cross_site_refusal(scope: Scope) -> Response:
     """403 for a state-changing request that does not come from one of our pages. JSON with a
     translated message (the upload and import scripts show ``message`` / map ``code``)."""
     from mes_app import i18n
@@ -389,14 +387,14 @@ def guard(app: ASGIApp) -> ASGIApp:
     """The outermost ASGI wrapper: refuse state-changing requests from other sites, cap
     request bodies (Reflex and Starlette set no limit), add the security headers."""
 
-    async def guarded(scope: dict, receive: Callable, send: Callable) -> None:
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
         # HTML answers are held until complete: the page CSP lists the hashes of its inline scripts.
         held: dict = {}
 
-        async def send_with_headers(message: dict) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 if overrides := pwa.headers_for(path):  # the service worker, manifest, offline page
@@ -445,7 +443,7 @@ def guard(app: ASGIApp) -> ASGIApp:
         overflow = False
         started = False
 
-        async def limited_receive() -> dict:
+        async def limited_receive() -> Message:
             nonlocal received, overflow
             if overflow:
                 return {"type": "http.disconnect"}
@@ -457,7 +455,7 @@ def guard(app: ASGIApp) -> ASGIApp:
                     return {"type": "http.disconnect"}
             return message
 
-        async def send_unless_overflow(message: dict) -> None:
+        async def send_unless_overflow(message: Message) -> None:
             nonlocal started
             if overflow and not started:
                 return
@@ -496,7 +494,7 @@ def _body_limit(path: str) -> int:
     return MAX_FORM_BYTES
 
 
-def _content_length(scope: dict) -> int | None:
+def _content_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", []):
         if name == b"content-length":
             try:

@@ -10,17 +10,16 @@ replayed client token arriving without that very cookie starts from nothing.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mes_app.settings import settings
 from mes_app.web.auth import cookie_value
 
 VISITOR_COOKIE = "mes_visitor"
 
-ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
-
-def _request_cookie_header(scope: dict) -> str | None:
+def _request_cookie_header(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name == b"cookie":
             return value.decode("latin-1")
@@ -41,7 +40,7 @@ def _is_html(headers: list) -> bool:
 def visitor_cookie(app: ASGIApp) -> ASGIApp:
     """ASGI wrapper: an HTML page answered to a browser without a visitor cookie sets one."""
 
-    async def with_visitor_cookie(scope: dict, receive: Callable, send: Callable) -> None:
+    async def with_visitor_cookie(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") != "GET" or scope.get("path", "").startswith("/api/"):
             await app(scope, receive, send)
             return
@@ -50,7 +49,7 @@ def visitor_cookie(app: ASGIApp) -> ASGIApp:
             return
         secret = secrets.token_urlsafe(32)
 
-        async def send_with_cookie(message: dict) -> None:
+        async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start" and _is_html(message.get("headers", [])):
                 cookie = (b"set-cookie", _set_cookie_header(secret))
                 message = {**message, "headers": [*message.get("headers", []), cookie]}

@@ -15,7 +15,10 @@ XS = ["2026-01-01 08:00", "2026-02-01 08:00", "2026-03-01 08:00"]
 def bp_chart() -> ChartInput:
     return ChartInput(
         series=[Series("measures.systolic", XS, [118, 135, 152]), Series("measures.diastolic", XS, [76, 86, 95])],
-        unit="mmHg", decimals=0, bands=BP_BANDS, threshold_lines=((90.0, "measures.diastolic_90"),),
+        unit="mmHg",
+        decimals=0,
+        bands=BP_BANDS,
+        threshold_lines=((90.0, "measures.diastolic_90"),),
     )
 
 
@@ -112,8 +115,9 @@ def test_one_day_of_data_shows_its_date_once():
         assert xaxis["range"] == ["2026-11-28 00:00", "2026-11-28 23:59"]
     # morning and evening blood pressure of the same day: still one tick
     same_day = ["2026-11-28 08:00", "2026-11-28 20:00"]
-    bp = ChartInput([Series("measures.systolic", same_day, [120, 130]), Series("measures.diastolic", same_day, [80, 85])],
-                    "mmHg", 0)
+    bp = ChartInput(
+        [Series("measures.systolic", same_day, [120, 130]), Series("measures.diastolic", same_day, [80, 85])], "mmHg", 0
+    )
     assert build_figure(bp, "fr")["layout"]["xaxis"]["ticktext"] == ["28/11/2026"]
     # several days: automatic ticks
     assert "tickvals" not in build_figure(bp_chart(), "fr")["layout"]["xaxis"]

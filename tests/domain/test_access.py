@@ -7,7 +7,7 @@ N = not found (not visible). Columns follow ``ACTIONS``.
 from __future__ import annotations
 
 import pickle
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -34,7 +34,7 @@ from mes_app.domain.access import (
 )
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 TICK = timedelta(microseconds=1)
 

@@ -1,13 +1,13 @@
 """Who is a stranger to a profile (their refusals go to the security log), and the code registry."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from mes_app.domain.access import CareFacts, CaregiverFacts, ProfileFacts, Section
 from mes_app.domain.access_log import check_codes, is_stranger
 
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 OWNER, GUARDIAN, DR, EX_DR, NANNY, EX_NANNY, MALLORY = range(1, 8)
 
 FACTS = ProfileFacts(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -116,7 +116,7 @@ def test_a_switch_for_someone_else_does_not_leak_onto_a_candidate():
 
 
 def test_link_usability():
-    now = datetime(2026, 11, 28, 12, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 28, 12, tzinfo=UTC)
     assert rules.link_is_usable(now + timedelta(days=1), None, now)
     assert not rules.link_is_usable(now, None, now)
     assert not rules.link_is_usable(now + timedelta(days=1), now - timedelta(days=1), now)

@@ -2,6 +2,7 @@
 
 import json
 
+import pydantic
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
@@ -142,7 +143,7 @@ def test_an_invalid_resource_is_rejected_by_the_validator():
     for entry in bundle["entry"]:
         if entry["resource"]["resourceType"] == "Observation":
             del entry["resource"]["status"]
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="status"):
         Bundle.model_validate(bundle)
 
 

@@ -24,14 +24,14 @@ def on(days: int) -> date:
 ])
 def test_lms_parameters_are_the_who_ones(indicator, sex, days, L, M, S):
     lms = growth.lms_at(indicator, sex, days)
-    assert (lms.L, lms.M, lms.S) == pytest.approx((L, M, S))
+    assert pytest.approx((L, M, S)) == (lms.L, lms.M, lms.S)
 
 
 def test_head_circumference_at_birth_is_the_who_median():
-    assert growth.lms_at("hcfa", "male", 0).M == pytest.approx(34.4618)
-    assert growth.lms_at("hcfa", "female", 0).M == pytest.approx(33.8787)
+    assert pytest.approx(34.4618) == growth.lms_at("hcfa", "male", 0).M
+    assert pytest.approx(33.8787) == growth.lms_at("hcfa", "female", 0).M
     # 60 months = 1,826 days: the last monthly row
-    assert growth.lms_at("hcfa", "male", 1826).M == pytest.approx(50.7375, abs=0.01)
+    assert pytest.approx(50.7375, abs=0.01) == growth.lms_at("hcfa", "male", 1826).M
 
 
 def test_a_median_value_has_z_zero_and_percentile_fifty():
@@ -89,7 +89,7 @@ def test_curves_are_the_five_who_percentiles_and_stop_at_five_years():
     p3, _, p50, _, p97 = curves
     assert p50.ages[-1] == growth.MAX_AGE_DAYS
     assert p50.values[0] == pytest.approx(3.23, abs=0.01)
-    assert all(a < b < c for a, b, c in zip(p3.values, p50.values, p97.values))
+    assert all(a < b < c for a, b, c in zip(p3.values, p50.values, p97.values, strict=True))
 
 
 # --------------------------------------------------------------------------- head circumference by day
@@ -117,7 +117,7 @@ def test_curves_are_the_five_who_percentiles_and_stop_at_five_years():
 ])
 def test_head_circumference_lms_are_who_daily_values(sex, days, M, S):
     lms = growth.lms_at("hcfa", sex, days)
-    assert (lms.L, lms.M, lms.S) == pytest.approx((1.0, M, S), abs=1e-5)
+    assert pytest.approx((1.0, M, S), abs=1e-5) == (lms.L, lms.M, lms.S)
 
 
 def test_a_ten_day_old_boy_at_33_cm_is_low_as_by_who_daily_table():
@@ -155,4 +155,4 @@ def test_head_circumference_beyond_five_years_is_not_computed():
 
 def test_head_circumference_curves_follow_the_daily_table_in_the_first_weeks():
     p50 = next(c for c in growth.curves("hcfa", "male", 0, 28, points=29) if c.percentile == 50)
-    assert dict(zip(p50.ages, p50.values))[10] == pytest.approx(35.46, abs=0.01)
+    assert dict(zip(p50.ages, p50.values, strict=True))[10] == pytest.approx(35.46, abs=0.01)

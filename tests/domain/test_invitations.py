@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -35,7 +35,7 @@ from mes_app.domain.invitations import (
     may_be_offered,
 )
 
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 CHILD_ID = 100
 ALICE, BOB, INVITEE, STRANGER, PRO, NANNY = 1, 2, 3, 99, 10, 20

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from mes_app.domain.login_throttle import (
     LOCK_AFTER_FAILURES,
@@ -8,7 +8,7 @@ from mes_app.domain.login_throttle import (
     required_delay,
 )
 
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
 def test_first_failures_do_not_slow_the_user_down():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from mes_app import i18n
 from mes_app.domain import measures as m
 from mes_app.domain.errors import ValidationError
 
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 ADULT = date(1990, 5, 17)
 
 
@@ -30,12 +30,21 @@ def refused(code: str, **values) -> ValidationError:
 # --------------------------------------------------------------------------- codes and units
 
 
-@pytest.mark.parametrize(("kind", "loinc", "unit"), [
-    ("weight", "29463-7", "kg"), ("height", "8302-2", "cm"), ("bmi", "39156-5", "kg/m2"),
-    ("blood_pressure", "85354-9", "mm[Hg]"), ("heart_rate", "8867-4", "/min"), ("temperature", "8310-5", "Cel"),
-    ("spo2", "59408-5", "%"), ("glucose", "2339-0", "mg/dL"), ("head_circumference", "9843-4", "cm"),
-    ("waist_circumference", "8280-0", "cm"),
-])
+@pytest.mark.parametrize(
+    ("kind", "loinc", "unit"),
+    [
+        ("weight", "29463-7", "kg"),
+        ("height", "8302-2", "cm"),
+        ("bmi", "39156-5", "kg/m2"),
+        ("blood_pressure", "85354-9", "mm[Hg]"),
+        ("heart_rate", "8867-4", "/min"),
+        ("temperature", "8310-5", "Cel"),
+        ("spo2", "59408-5", "%"),
+        ("glucose", "2339-0", "mg/dL"),
+        ("head_circumference", "9843-4", "cm"),
+        ("waist_circumference", "8280-0", "cm"),
+    ],
+)
 def test_each_kind_has_its_loinc_code_and_canonical_ucum_unit(kind, loinc, unit):
     assert (m.KINDS[kind].loinc, m.KINDS[kind].unit) == (loinc, unit)
 
@@ -53,17 +62,20 @@ def test_height_under_two_years_is_recumbent_length():
     assert m.parse_reading(form(kind="height", value="168"), now=NOW, birth_date=ADULT).loinc_code == "8302-2"
 
 
-@pytest.mark.parametrize(("kind", "typed", "unit", "stored"), [
-    ("weight", "160", "[lb_av]", 72.5748),
-    ("weight", "160", "lb", 72.5748),
-    ("weight", "3300", "g", 3.3),
-    ("height", "70", "[in_i]", 177.8),
-    ("temperature", "98,6", "[degF]", 37.0),
-    ("temperature", "37,5", "Cel", 37.5),
-    ("glucose", "5,5", "mmol/L", 99.088),
-    ("glucose", "99", "mg/dL", 99.0),
-    ("waist_circumference", "32", "[in_i]", 81.28),
-])
+@pytest.mark.parametrize(
+    ("kind", "typed", "unit", "stored"),
+    [
+        ("weight", "160", "[lb_av]", 72.5748),
+        ("weight", "160", "lb", 72.5748),
+        ("weight", "3300", "g", 3.3),
+        ("height", "70", "[in_i]", 177.8),
+        ("temperature", "98,6", "[degF]", 37.0),
+        ("temperature", "37,5", "Cel", 37.5),
+        ("glucose", "5,5", "mmol/L", 99.088),
+        ("glucose", "99", "mg/dL", 99.0),
+        ("waist_circumference", "32", "[in_i]", 81.28),
+    ],
+)
 def test_preferred_units_are_converted_to_the_canonical_one(kind, typed, unit, stored):
     reading = m.parse_reading(form(kind=kind, value=typed, unit=unit), now=NOW, birth_date=ADULT)
     assert reading.value == pytest.approx(stored, abs=1e-3)
@@ -107,14 +119,16 @@ def test_a_diastolic_above_the_systolic_is_refused():
 
 def test_a_blood_pressure_needs_both_values_and_may_carry_a_pulse():
     refused("error.required", kind="blood_pressure", value="120")
-    reading = m.parse_reading(form(kind="blood_pressure", value="128", value_secondary="82", heart_rate="64"),
-                              now=NOW, birth_date=ADULT)
+    reading = m.parse_reading(
+        form(kind="blood_pressure", value="128", value_secondary="82", heart_rate="64"), now=NOW, birth_date=ADULT
+    )
     assert (reading.value, reading.value_secondary, reading.heart_rate) == (128, 82, 64)
     refused("error.measure_out_of_range", kind="blood_pressure", value="128", value_secondary="82", heart_rate="400")
 
 
-@pytest.mark.parametrize(("kind", "low", "high"), [("weight", "0.2", "500"), ("spo2", "50", "100"),
-                                                    ("temperature", "30", "45")])
+@pytest.mark.parametrize(
+    ("kind", "low", "high"), [("weight", "0.2", "500"), ("spo2", "50", "100"), ("temperature", "30", "45")]
+)
 def test_limits_themselves_are_accepted(kind, low, high):
     for value in (low, high):
         assert m.parse_reading(form(kind=kind, value=value), now=NOW, birth_date=ADULT).value == float(value)
@@ -132,8 +146,9 @@ def test_a_phone_clock_a_minute_ahead_is_not_the_future():
 
 def test_a_date_before_birth_is_refused():
     with pytest.raises(ValidationError) as caught:
-        m.parse_reading(form(kind="weight", value="3.2", measured_at="2025-02-27T10:00"), now=NOW,
-                        birth_date=date(2025, 3, 1))
+        m.parse_reading(
+            form(kind="weight", value="3.2", measured_at="2025-02-27T10:00"), now=NOW, birth_date=date(2025, 3, 1)
+        )
     assert caught.value.code == "error.before_birth"
 
 
@@ -150,10 +165,19 @@ def test_unknown_kinds_are_refused(bad):
 
 
 def test_every_measure_error_is_translated_in_both_languages():
-    codes = {"error.measure_out_of_range", "error.diastolic_above_systolic", "error.invalid_unit",
-             "error.import_too_large", "error.import_not_csv", "error.import_empty", "error.import_columns",
-             "error.import_too_many_rows", "error.import_unknown_kind", "error.import_has_errors",
-             "error.import_date"}
+    codes = {
+        "error.measure_out_of_range",
+        "error.diastolic_above_systolic",
+        "error.invalid_unit",
+        "error.import_too_large",
+        "error.import_not_csv",
+        "error.import_empty",
+        "error.import_columns",
+        "error.import_too_many_rows",
+        "error.import_unknown_kind",
+        "error.import_has_errors",
+        "error.import_date",
+    }
     assert sorted(c for c in codes if c not in i18n.TEXTS) == []
     keys = {f"bmi_class.{b.key}" for b in m.BMI_BANDS} | {f"bp_class.{g}" for g in m.BP_GRADES}
     keys |= {"bp_class.isolated_systolic"} | {f"measure.{k}" for k in m.KINDS}
@@ -170,22 +194,48 @@ def test_bmi():
         m.bmi(70, 0)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (18.49, "underweight"), (18.5, "normal"), (24.99, "normal"), (25.0, "overweight"), (29.99, "overweight"),
-    (30.0, "obese_1"), (34.99, "obese_1"), (35.0, "obese_2"), (39.99, "obese_2"), (40.0, "obese_3"), (12, "underweight"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (18.49, "underweight"),
+        (18.5, "normal"),
+        (24.99, "normal"),
+        (25.0, "overweight"),
+        (29.99, "overweight"),
+        (30.0, "obese_1"),
+        (34.99, "obese_1"),
+        (35.0, "obese_2"),
+        (39.99, "obese_2"),
+        (40.0, "obese_3"),
+        (12, "underweight"),
+    ],
+)
 def test_who_bmi_classes_at_their_boundaries(value, expected):
     assert m.bmi_class(value) == expected
 
 
-@pytest.mark.parametrize(("sys", "dia", "expected"), [
-    (119, 79, "optimal"), (120, 79, "normal"), (119, 80, "normal"), (129, 84, "normal"),
-    (130, 84, "high_normal"), (129, 85, "high_normal"), (139, 89, "high_normal"),
-    (140, 90, "grade_1"), (139, 90, "grade_1"), (159, 99, "grade_1"),
-    (160, 100, "grade_2"), (150, 100, "grade_2"), (179, 109, "grade_2"),
-    (180, 110, "grade_3"), (120, 110, "grade_3"),
-    (140, 89, "isolated_systolic"), (185, 85, "isolated_systolic"),
-])
+@pytest.mark.parametrize(
+    ("sys", "dia", "expected"),
+    [
+        (119, 79, "optimal"),
+        (120, 79, "normal"),
+        (119, 80, "normal"),
+        (129, 84, "normal"),
+        (130, 84, "high_normal"),
+        (129, 85, "high_normal"),
+        (139, 89, "high_normal"),
+        (140, 90, "grade_1"),
+        (139, 90, "grade_1"),
+        (159, 99, "grade_1"),
+        (160, 100, "grade_2"),
+        (150, 100, "grade_2"),
+        (179, 109, "grade_2"),
+        (180, 110, "grade_3"),
+        (120, 110, "grade_3"),
+        (140, 89, "isolated_systolic"),
+        (185, 85, "isolated_systolic"),
+    ],
+)
 def test_esc_esh_blood_pressure_classes_at_their_boundaries(sys, dia, expected):
     assert m.bp_class(sys, dia) == expected
 
@@ -232,7 +282,7 @@ def test_lttb_extremes_at_the_edges_do_not_overflow_the_budget():
 def test_lttb_follows_the_shape():
     xs = [float(i) for i in range(10_000)]
     ys = [float(i % 100) for i in range(10_000)]  # a saw tooth
-    kept = m.downsample(list(zip(xs, ys)), 400)
+    kept = m.downsample(list(zip(xs, ys, strict=True)), 400)
     assert min(y for _, y in kept) == 0 and max(y for _, y in kept) == 99
 
 
@@ -252,4 +302,4 @@ def test_change_since_the_previous_value():
 def test_age_in_years():
     assert m.age_in_years(date(2008, 11, 29), date(2026, 11, 28)) == 17
     assert m.age_in_years(date(2008, 11, 28), date(2026, 11, 28)) == 18
-    assert m.FUTURE_TOLERANCE == timedelta(minutes=5)
+    assert timedelta(minutes=5) == m.FUTURE_TOLERANCE

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from mes_app.domain import prevention as p
-from mes_app.domain.prevention import Age, RecordedVaccination as Vax
+from mes_app.domain.prevention import Age
+from mes_app.domain.prevention import RecordedVaccination as Vax
 from mes_app.domain.terminology import ATC, load_default
 
 SCHEDULE = p.load_schedule()

@@ -41,8 +41,16 @@ START_TIMEOUT = float(os.environ.get("MES_E2E_START_TIMEOUT", "600"))
 _ERROR_LINE = re.compile(r"Traceback|Error\b|failed")
 # Settings that must not leak from the developer's shell into the test server.
 _ISOLATED_VARS = (
-    "MES_DATABASE_URL", "MES_DOCUMENTS_DIR", "MES_REDIS_URL", "REFLEX_REDIS_URL",
-    "MES_SMTP_HOST", "MES_SMTP_PORT", "MES_SMTP_USER", "MES_SMTP_PASSWORD", "MES_SMTP_STARTTLS", "MES_MAIL_FROM",
+    "MES_DATABASE_URL",
+    "MES_DOCUMENTS_DIR",
+    "MES_REDIS_URL",
+    "REFLEX_REDIS_URL",
+    "MES_SMTP_HOST",
+    "MES_SMTP_PORT",
+    "MES_SMTP_USER",
+    "MES_SMTP_PASSWORD",
+    "MES_SMTP_STARTTLS",
+    "MES_MAIL_FROM",
 )
 
 
@@ -68,9 +76,7 @@ class LiveServer:
         except OSError:
             return "<no log>"
         errors = [f"{n:5}: {line}" for n, line in enumerate(lines, 1) if _ERROR_LINE.search(line)]
-        return "\n".join(
-            ["--- error lines ---", *errors[:30], "--- end of log ---", *lines[-40:]]
-        )
+        return "\n".join(["--- error lines ---", *errors[:30], "--- end of log ---", *lines[-40:]])
 
 
 # The server started by the latest start() call (the session's live_server).
@@ -87,7 +93,16 @@ def current_log_text() -> str:
 # The suite logs in and opens links many times from 127.0.0.1: rate limits far above that, unless
 # a test asks for low ones (``start(..., extra_env=...)``, see test_rate_limits.py).
 E2E_RATE_LIMIT = "100000/minute"
-RATE_LIMIT_NAMES = ("login", "register", "password_reset", "password_reset_mail", "link_open", "passcode", "emergency_open", "upload")
+RATE_LIMIT_NAMES = (
+    "login",
+    "register",
+    "password_reset",
+    "password_reset_mail",
+    "link_open",
+    "passcode",
+    "emergency_open",
+    "upload",
+)
 
 
 def server_env(data_dir: Path, port: int, extra_env: dict[str, str] | None = None) -> dict[str, str]:
@@ -126,9 +141,7 @@ def _run_step(name: str, cmd: list[str], env: dict[str, str], log_path: Path) ->
     with log_path.open("a") as log:
         log.write(f"\n$ {' '.join(cmd)}\n")
         log.flush()
-        result = subprocess.run(
-            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=300
-        )
+        result = subprocess.run(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=300)
     if result.returncode != 0:
         raise RuntimeError(
             f"{name} failed (exit {result.returncode}). Log {log_path}:\n"
@@ -168,9 +181,16 @@ def start(
     prepare_database(env, server.log_path)
 
     cmd = [
-        str(VENV_BIN / "reflex"), "run", "--env", "prod",
-        "--frontend-port", str(port), "--backend-port", str(port),
-        "--backend-host", "127.0.0.1",
+        str(VENV_BIN / "reflex"),
+        "run",
+        "--env",
+        "prod",
+        "--frontend-port",
+        str(port),
+        "--backend-port",
+        str(port),
+        "--backend-host",
+        "127.0.0.1",
     ]
     with server.log_path.open("a") as log:
         log.write(f"\n$ {' '.join(cmd)}\n")
@@ -192,9 +212,7 @@ def start(
         if exit_code is not None or time.monotonic() > deadline:
             stop(server)
             reason = f"exited with code {exit_code}" if exit_code is not None else f"no /ping after {timeout:.0f}s"
-            raise RuntimeError(
-                f"MES server {reason}. Log {server.log_path}:\n{server.log_excerpt()}"
-            )
+            raise RuntimeError(f"MES server {reason}. Log {server.log_path}:\n{server.log_excerpt()}")
         time.sleep(0.5)
     global _current
     _current = server

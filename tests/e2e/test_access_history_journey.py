@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mes_app.domain.access_log import ACTION_CODES, TARGET_KINDS, VIA_CODES
-from tests.e2e.registration import register_and_activate
 from tests.e2e.conftest import assert_no_horizontal_scroll
+from tests.e2e.registration import register_and_activate
 from tests.e2e.test_documents_journey import DOCTOR, PARENT, pdf, upload
 from tests.e2e.test_journeys import log_in
 from tests.smtp import Mailbox
@@ -21,12 +21,25 @@ pytestmark = pytest.mark.e2e
 
 STRANGER_PASSWORD = "Girafe-Cerise-Nuage-2026"
 RAW_CODES = {c for c in ACTION_CODES | TARGET_KINDS | VIA_CODES if "_" in c} | {
-    "denied", "download", "passcode", "measures", "access."}
+    "denied",
+    "download",
+    "passcode",
+    "measures",
+    "access.",
+}
 
 
 def register_stranger(page: Page, base: str, email: str, mailbox: Mailbox) -> None:
-    register_and_activate(page, base, mailbox, email=email, password=STRANGER_PASSWORD, given_name="Mallory",
-                          family_name="Pirate", birth_date="1985-01-01")
+    register_and_activate(
+        page,
+        base,
+        mailbox,
+        email=email,
+        password=STRANGER_PASSWORD,
+        given_name="Mallory",
+        family_name="Pirate",
+        birth_date="1985-01-01",
+    )
 
 
 def log_in_as(page: Page, base: str, email: str, password: str) -> None:
@@ -35,8 +48,9 @@ def log_in_as(page: Page, base: str, email: str, password: str) -> None:
     expect(page.locator("#active-profile-name")).to_be_visible()
 
 
-def test_the_parent_sees_a_strangers_probes_as_one_french_line_without_codes(live_server: str,
-                                                                            browser_page: Page, mailbox: Mailbox) -> None:
+def test_the_parent_sees_a_strangers_probes_as_one_french_line_without_codes(
+    live_server: str, browser_page: Page, mailbox: Mailbox
+) -> None:
     page = browser_page
     run = uuid.uuid4().hex[:6]
     title = f"Échographie {run}"
@@ -71,7 +85,9 @@ def test_the_parent_sees_a_strangers_probes_as_one_french_line_without_codes(liv
     stranger_line = rows.filter(has_text="sans accès à ce dossier")
     expect(stranger_line).to_have_count(1)
     expect(stranger_line).to_contain_text("Quelqu'un sans accès à ce dossier a tenté de l'ouvrir")
-    expect(stranger_line).to_contain_text(re.compile(r"12 tentatives refusées le \d\d/\d\d/\d{4}(, entre| à) \d\d:\d\d"))
+    expect(stranger_line).to_contain_text(
+        re.compile(r"12 tentatives refusées le \d\d/\d\d/\d{4}(, entre| à) \d\d:\d\d")
+    )
     expect(stranger_line).to_contain_text("rien ne lui a été montré")
 
     text = page.locator("#access-list").inner_text()

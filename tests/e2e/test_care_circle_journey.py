@@ -11,8 +11,8 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.registration import register_and_activate
 from tests.e2e.conftest import assert_no_horizontal_scroll
+from tests.e2e.registration import register_and_activate
 from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
 from tests.smtp import Mailbox
 
@@ -22,11 +22,21 @@ NANNY_PASSWORD = "Biberon-Tartine-2026"
 
 
 def register(page: Page, base: str, email: str, mailbox: Mailbox) -> None:
-    register_and_activate(page, base, mailbox, email=email, password=NANNY_PASSWORD, given_name="Nina",
-                          family_name="Nounou", birth_date="1995-04-02")
+    register_and_activate(
+        page,
+        base,
+        mailbox,
+        email=email,
+        password=NANNY_PASSWORD,
+        given_name="Nina",
+        family_name="Nounou",
+        birth_date="1995-04-02",
+    )
 
 
-def test_parent_shares_vaccinations_with_a_caregiver_then_revokes(live_server: str, browser_page: Page, mailbox: Mailbox) -> None:
+def test_parent_shares_vaccinations_with_a_caregiver_then_revokes(
+    live_server: str, browser_page: Page, mailbox: Mailbox
+) -> None:
     page = browser_page
     nanny_email = f"nina.{uuid.uuid4().hex[:8]}@example.org"
     register(page, live_server, nanny_email, mailbox)
@@ -74,7 +84,8 @@ def test_parent_shares_vaccinations_with_a_caregiver_then_revokes(live_server: s
     page.locator("#home-invitations-link").click()
     expect(page).to_have_url(re.compile(r"/profiles"))
     expect(page.locator("#received-invitations")).to_contain_text(
-        "Camille Martin vous invite à voir une partie du dossier de santé de Léa, en lecture seule.")
+        "Camille Martin vous invite à voir une partie du dossier de santé de Léa, en lecture seule."
+    )
     body = page.locator("body").inner_text()
     assert "Vaxelis" not in body and "Léa Martin" not in body
     assert_no_horizontal_scroll(page)

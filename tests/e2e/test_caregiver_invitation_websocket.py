@@ -18,8 +18,8 @@ from mes_app.state.care_circle import CaregiversState
 from mes_app.state.profiles import ProfilesState
 from mes_app.state.records import RecordState
 from tests.e2e.test_invitation_websocket import PARENT, PASSWORD, _profiles, _register
-from tests.smtp import Mailbox
 from tests.e2e.ws_client import WsClient, handler_name, login_cookie
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +47,9 @@ def _pending(text: str) -> dict[str, str]:
     return {m.group(2): m.group(1) for m in re.finditer(r'"id": "(\d+)", "email": "([^"]+)"', text)}
 
 
-def test_only_the_invitee_can_answer_a_caregiver_invitation_over_the_websocket(live_server: str, mailbox: Mailbox) -> None:
+def test_only_the_invitee_can_answer_a_caregiver_invitation_over_the_websocket(
+    live_server: str, mailbox: Mailbox
+) -> None:
     base = live_server
     tag = uuid.uuid4().hex[:8]
     iris_email, sam_email, nobody_email = f"iris.{tag}@example.org", f"sam.{tag}@example.org", f"x.{tag}@example.org"
@@ -66,10 +68,12 @@ def test_only_the_invitee_can_answer_a_caregiver_invitation_over_the_websocket(l
         lea_id = next(i for name, i in _profiles(shell).items() if name.startswith("Léa"))
         await parent.call(SWITCH, {"profile_id": str(lea_id)}, path="/caregivers")
         await parent.call(LOAD, path="/caregivers")
-        to_iris = await parent.call(INVITE, {"form_data": {"email": iris_email, "scope_vaccinations": "on"}},
-                                    path="/caregivers")
-        to_nobody = await parent.call(INVITE, {"form_data": {"email": nobody_email, "scope_vaccinations": "on"}},
-                                      path="/caregivers")
+        to_iris = await parent.call(
+            INVITE, {"form_data": {"email": iris_email, "scope_vaccinations": "on"}}, path="/caregivers"
+        )
+        to_nobody = await parent.call(
+            INVITE, {"form_data": {"email": nobody_email, "scope_vaccinations": "on"}}, path="/caregivers"
+        )
         assert NOTICE in to_iris and NOTICE in to_nobody
         assert "Iris" not in to_iris  # the pending row shows the address, not the account's name
         pending = _pending(to_nobody)
@@ -97,8 +101,14 @@ def test_only_the_invitee_can_answer_a_caregiver_invitation_over_the_websocket(l
         for value in (None, "yes", [True], 1):
             seen += await sam.call(SET_OPEN, {"value": value}, path="/caregivers", timeout=2)
         seen += await sam.call(CONFIRM, path="/caregivers", timeout=2)
-        for payload in (None, [1], "x", {"email": ["a@b.fr"], "scope_vaccinations": "on"},
-                        {"email": iris_email, "scope_messages": "on"}, {"email": iris_email}):
+        for payload in (
+            None,
+            [1],
+            "x",
+            {"email": ["a@b.fr"], "scope_vaccinations": "on"},
+            {"email": iris_email, "scope_messages": "on"},
+            {"email": iris_email},
+        ):
             seen += await sam.call(INVITE, {"form_data": payload}, path="/caregivers", timeout=2)
         await sam.call(SWITCH, {"profile_id": str(lea_id)}, path="/caregivers")  # not his: ignored
         seen += await sam.call(LOAD, path="/caregivers")

@@ -59,8 +59,13 @@ def _multipart_head(profile_id: int, title: str, filename: str = "gros.pdf") -> 
     head = b"".join(
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
     )
-    return head + (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-                   "Content-Type: application/pdf\r\n\r\n").encode()
+    return (
+        head
+        + (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+    )
 
 
 def _post_chunked(live_server: str, path: str, chunks, headers: dict[str, str]) -> tuple[int, bytes]:
@@ -98,12 +103,19 @@ def test_a_30_mb_chunked_upload_is_413_and_nothing_is_stored(live_server: str, c
     cookie = login_cookie(live_server, *PARENT)
     assert cookie
     title = f"Trop gros {uuid.uuid4().hex[:6]}"
-    headers = {"Cookie": f"mes_session={cookie}", "Origin": live_server,
-               "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    headers = {
+        "Cookie": f"mes_session={cookie}",
+        "Origin": live_server,
+        "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+    }
     before_docs, storage = _document_count(), _storage()
     before_files = storage.stored_files()
-    status, body = _post_chunked(live_server, "/api/documents",
-                                 _big_pdf_chunks(_multipart_head(_parent_profile_id(), title), 30 * MB, chunk), headers)
+    status, body = _post_chunked(
+        live_server,
+        "/api/documents",
+        _big_pdf_chunks(_multipart_head(_parent_profile_id(), title), 30 * MB, chunk),
+        headers,
+    )
     assert status == 413, body[:300]
     assert b"error.document_too_large" in body
 
@@ -127,8 +139,12 @@ def test_a_30_mb_chunked_upload_is_413_and_nothing_is_stored(live_server: str, c
 
 
 def test_an_oversized_chunked_login_form_is_413(live_server: str) -> None:
-    status, body = _post_chunked(live_server, "/api/login", (b"a" * 8192 for _ in range(64)),
-                                 {"Origin": live_server, "Content-Type": "application/x-www-form-urlencoded"})
+    status, body = _post_chunked(
+        live_server,
+        "/api/login",
+        (b"a" * 8192 for _ in range(64)),
+        {"Origin": live_server, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 413 and b"error.request_too_large" in body
 
 
@@ -141,17 +157,22 @@ def _post(live_server: str, path: str, body: bytes, headers: dict[str, str]) -> 
     return response
 
 
-@pytest.mark.parametrize("origin_headers", [
-    {"Origin": "null", "Sec-Fetch-Site": "cross-site"},  # a sandboxed frame in Chromium
-    {"Origin": "null"},
-    {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
-    {},  # nothing proves where it comes from
-])
-def test_login_and_logout_from_a_sandboxed_frame_or_another_site_are_refused(live_server: str,
-                                                                             origin_headers: dict) -> None:
+@pytest.mark.parametrize(
+    "origin_headers",
+    [
+        {"Origin": "null", "Sec-Fetch-Site": "cross-site"},  # a sandboxed frame in Chromium
+        {"Origin": "null"},
+        {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+        {},  # nothing proves where it comes from
+    ],
+)
+def test_login_and_logout_from_a_sandboxed_frame_or_another_site_are_refused(
+    live_server: str, origin_headers: dict
+) -> None:
     form = urllib.parse.urlencode({"email": PARENT[0], "password": PARENT[1]}).encode()
-    login = _post(live_server, "/api/login", form,
-                  {"Content-Type": "application/x-www-form-urlencoded", **origin_headers})
+    login = _post(
+        live_server, "/api/login", form, {"Content-Type": "application/x-www-form-urlencoded", **origin_headers}
+    )
     assert login.status == 403 and login.getheader("set-cookie") is None
 
     cookie = login_cookie(live_server, *PARENT)
@@ -166,8 +187,12 @@ def test_our_own_pages_posting_with_origin_null_still_log_in(live_server: str) -
     """A browser that sends Origin: null on a same-origin post (a no-referrer policy, some
     privacy settings) is vouched for by Sec-Fetch-Site."""
     form = urllib.parse.urlencode({"email": PARENT[0], "password": PARENT[1]}).encode()
-    login = _post(live_server, "/api/login", form, {"Content-Type": "application/x-www-form-urlencoded",
-                                                    "Origin": "null", "Sec-Fetch-Site": "same-origin"})
+    login = _post(
+        live_server,
+        "/api/login",
+        form,
+        {"Content-Type": "application/x-www-form-urlencoded", "Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    )
     assert login.status == 303 and "mes_session=" in (login.getheader("set-cookie") or "")
 
 
@@ -190,7 +215,9 @@ def test_every_page_has_a_strict_csp_and_the_hardening_headers(live_server: str,
     for _ in range(3):  # /login -> /login/ (static folder redirect)
         if page.status not in (301, 302, 307, 308):
             break
-        page = _get(live_server, urllib.parse.urlsplit(page.getheader("location"))._replace(scheme="", netloc="").geturl())
+        page = _get(
+            live_server, urllib.parse.urlsplit(page.getheader("location"))._replace(scheme="", netloc="").geturl()
+        )
     assert page.status == 200 and page.getheader("content-type").startswith("text/html")
     csp = _csp(page.getheader("content-security-policy"))
     assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
@@ -206,11 +233,17 @@ def test_every_page_has_a_strict_csp_and_the_hardening_headers(live_server: str,
 
 def test_documents_and_calendar_files_are_sandboxed(live_server: str) -> None:
     cookie = login_cookie(live_server, *PARENT)
-    headers = {"Cookie": f"mes_session={cookie}", "Origin": live_server,
-               "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    headers = {
+        "Cookie": f"mes_session={cookie}",
+        "Origin": live_server,
+        "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+    }
     polyglot = pdf("polyglot") + b"<html><body><script>fetch('/api/logout',{method:'POST'})</script></body></html>"
-    body = _multipart_head(_parent_profile_id(), f"Polyglotte {uuid.uuid4().hex[:6]}", "poly.pdf") + polyglot + \
-        f"\r\n--{BOUNDARY}--\r\n".encode()
+    body = (
+        _multipart_head(_parent_profile_id(), f"Polyglotte {uuid.uuid4().hex[:6]}", "poly.pdf")
+        + polyglot
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
     conn = _connection(live_server)
     conn.request("POST", "/api/documents", body=body, headers=headers)
     answer = conn.getresponse()
@@ -219,7 +252,11 @@ def test_documents_and_calendar_files_are_sandboxed(live_server: str) -> None:
     created = json.loads(answer.read())
     conn.close()
     assert answer.status == 201, created
-    for path in (f"/api/documents/{created['id']}", f"/api/documents/{created['id']}?download=1", "/api/appointments.ics"):
+    for path in (
+        f"/api/documents/{created['id']}",
+        f"/api/documents/{created['id']}?download=1",
+        "/api/appointments.ics",
+    ):
         opened = _get(live_server, path, {"Cookie": f"mes_session={cookie}"})
         assert opened.status == 200, path
         assert opened.getheader("content-security-policy") == "sandbox"

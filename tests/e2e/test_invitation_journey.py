@@ -11,8 +11,8 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.registration import register_and_activate
 from tests.e2e.conftest import assert_no_horizontal_scroll
+from tests.e2e.registration import register_and_activate
 from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
 from tests.smtp import Mailbox
 
@@ -24,8 +24,16 @@ LEA_HEALTH_WORDS = ("Vaxelis", "Rotarix", "Pénicilline")
 
 
 def register(page: Page, base: str, email: str, mailbox: Mailbox) -> None:
-    register_and_activate(page, base, mailbox, email=email, password=JEANNE_PASSWORD, given_name="Jeanne",
-                          family_name="Roux", birth_date="1962-02-02")
+    register_and_activate(
+        page,
+        base,
+        mailbox,
+        email=email,
+        password=JEANNE_PASSWORD,
+        given_name="Jeanne",
+        family_name="Roux",
+        birth_date="1962-02-02",
+    )
 
 
 def assert_tap_target(page: Page, selector: str) -> None:
@@ -33,7 +41,9 @@ def assert_tap_target(page: Page, selector: str) -> None:
     assert box is not None and box["height"] >= 44, f"{selector} is {box and box['height']} px high"
 
 
-def test_a_parent_invites_a_co_guardian_who_accepts_and_then_sees_the_child(live_server: str, browser_page: Page, mailbox: Mailbox) -> None:
+def test_a_parent_invites_a_co_guardian_who_accepts_and_then_sees_the_child(
+    live_server: str, browser_page: Page, mailbox: Mailbox
+) -> None:
     page = browser_page
     jeanne_email = f"jeanne.{uuid.uuid4().hex[:8]}@example.org"
     register(page, live_server, jeanne_email, mailbox)

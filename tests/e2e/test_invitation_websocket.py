@@ -14,8 +14,8 @@ from mes_app.state.auth import RegisterState
 from mes_app.state.base import AppState
 from mes_app.state.profiles import ProfilesState
 from tests.e2e.registration import activate_by_http
-from tests.smtp import Mailbox
 from tests.e2e.ws_client import HYDRATE, WsClient, handler_name, login_cookie
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,8 @@ PLOT = "#measures-chart .js-plotly-plot"
 def _plotted_weights(page: Page) -> list[float]:
     return page.evaluate(
         """(sel) => { const gd = document.querySelector(sel);
-             return gd && gd.data ? gd.data.filter(t => t.meta && t.meta.role === 'series').flatMap(t => t.y) : []; }""",
+             return gd && gd.data
+                 ? gd.data.filter(t => t.meta && t.meta.role === 'series').flatMap(t => t.y) : []; }""",
         PLOT,
     )
 
@@ -88,7 +89,8 @@ FOUR_ROWS = (
 
 def _upload(page: Page, data: bytes) -> None:
     page.locator("#measures-import-file").set_input_files(
-        files=[{"name": "mesures.csv", "mimeType": "text/csv", "buffer": data}])
+        files=[{"name": "mesures.csv", "mimeType": "text/csv", "buffer": data}]
+    )
     page.locator("#import-check").click()
 
 

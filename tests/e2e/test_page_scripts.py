@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from playwright.sync_api import Page
 
@@ -17,10 +19,8 @@ def _scripts_loaded(page: Page, url: str) -> dict[str, bytes]:
 
     def keep(response) -> None:  # noqa: ANN001
         if response.request.resource_type == "script" and response.ok:
-            try:
+            with contextlib.suppress(Exception):  # a response evicted before it was read
                 bodies[response.url] = response.body()
-            except Exception:  # noqa: BLE001 - a response evicted before it was read
-                pass
 
     page.on("response", keep)
     page.goto(url)

@@ -12,8 +12,8 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.registration import register_and_activate
 from tests.e2e.conftest import _localhost_only, assert_no_horizontal_scroll
+from tests.e2e.registration import register_and_activate
 from tests.e2e.test_journeys import log_in
 from tests.smtp import Mailbox, reset_link_in
 

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_no_horizontal_scroll
-from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
 from tests.e2e.registration import register_and_activate
+from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
 from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e

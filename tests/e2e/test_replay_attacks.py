@@ -16,7 +16,6 @@ import re
 import pytest
 
 from mes_app.services import share_links
-
 from mes_app.state.base import AppState
 from mes_app.state.binding import all_state_classes
 from mes_app.state.emergency import EmergencyState, EmergencyVisitState
@@ -226,8 +225,9 @@ def test_every_state_class_is_reset_by_a_binding_change() -> None:
     import inspect
     import pkgutil
 
-    import mes_app.state as state_package
     from reflex.state import BaseState
+
+    import mes_app.state as state_package
 
     defined = set()
     for module_info in pkgutil.iter_modules(state_package.__path__):

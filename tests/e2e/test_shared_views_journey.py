@@ -11,8 +11,8 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.registration import register_and_activate
 from tests.e2e.conftest import assert_no_horizontal_scroll
+from tests.e2e.registration import register_and_activate
 from tests.e2e.test_care_circle_journey import NANNY_PASSWORD
 from tests.e2e.test_documents_journey import DOCTOR
 from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
@@ -25,8 +25,16 @@ MISLEADING = ("Introuvable.", "Vous ne pouvez pas faire cela.", "Mon dossier")
 
 def register(page: Page, base: str, email: str, mailbox: Mailbox) -> None:
     """A caregiver of her own name (the care-circle journey's "Nina Nounou" must stay unique)."""
-    register_and_activate(page, base, mailbox, email=email, password=NANNY_PASSWORD, given_name="Zoé",
-                          family_name="Garde", birth_date="1996-02-03")
+    register_and_activate(
+        page,
+        base,
+        mailbox,
+        email=email,
+        password=NANNY_PASSWORD,
+        given_name="Zoé",
+        family_name="Garde",
+        birth_date="1996-02-03",
+    )
 
 
 def no_misleading_text(page: Page) -> None:
@@ -34,7 +42,9 @@ def no_misleading_text(page: Page) -> None:
         expect(page.get_by_text(text, exact=True)).to_have_count(0)
 
 
-def test_a_caregiver_sees_what_was_shared_and_not_shared_for_the_rest(live_server: str, browser_page: Page, mailbox: Mailbox) -> None:
+def test_a_caregiver_sees_what_was_shared_and_not_shared_for_the_rest(
+    live_server: str, browser_page: Page, mailbox: Mailbox
+) -> None:
     page = browser_page
     page.set_viewport_size({"width": 360, "height": 780})
     nanny_email = f"zoe.{uuid.uuid4().hex[:8]}@example.org"

@@ -13,13 +13,12 @@ import re
 import pytest
 
 from mes_app.services import share_links
-
 from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
 from mes_app.state.records import RecordState
 from tests.e2e.registration import activate_by_http
-from tests.smtp import Mailbox
 from tests.e2e.ws_client import HYDRATE, WsClient, handler_name, login_cookie, logout
+from tests.smtp import Mailbox
 
 
 def link_secret_in(created: str) -> str | None:

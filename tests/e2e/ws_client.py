@@ -4,6 +4,7 @@ would (Socket.IO v5 on ``/_event``; wire format in shared/reference/reflex-inter
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import urllib.parse
 import urllib.request
@@ -72,10 +73,8 @@ def logout(base_url: str, cookie: str) -> None:
     request = urllib.request.Request(f"{base_url}/api/logout", data=b"", method="POST",
                                      headers={"Cookie": f"mes_session={cookie}", "Origin": base_url})
     opener = urllib.request.build_opener(_NoRedirect)
-    try:
+    with contextlib.suppress(urllib.error.HTTPError):  # the redirect to /login
         opener.open(request, timeout=30)
-    except urllib.error.HTTPError:
-        pass
 
 
 @dataclass
@@ -125,7 +124,7 @@ class WsClient:
         if boot is not None:
             try:
                 await asyncio.wait_for(self._final.wait(), timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self.timeouts.append(boot.rsplit(".", 1)[-1])
             await self._quiet(0.3, timeout)  # the page's on_load handlers follow the hydrate
         return "\n".join(self.received[start:])
@@ -151,13 +150,11 @@ class WsClient:
         )
         try:
             await asyncio.wait_for(self._final.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.timeouts.append(name.rsplit(".", 1)[-1])
         await asyncio.sleep(0.2)
         return "\n".join(self.received[start:])
 
     async def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             await self.sio.disconnect()
-        except Exception:  # noqa: BLE001
-            pass

@@ -63,7 +63,12 @@ def test_a_strangers_50_probes_are_50_security_rows_and_one_line_for_the_patient
     page = history(session, alice, alice.profile, now + timedelta(hours=1))
     [line] = page.items
     assert (line.source, line.who, line.who_role, line.action, line.count) == (
-        "strangers", "", "stranger", "denied", 50)
+        "strangers",
+        "",
+        "stranger",
+        "denied",
+        50,
+    )
     assert line.first_at == now.isoformat() and line.occurred_at == (now + 49 * MINUTE).isoformat()
     assert not page.has_more
     row = access_row(line, "fr")
@@ -96,7 +101,10 @@ def test_a_known_persons_access_splits_the_strangers_runs(session, now):
         probe(session, mallory, alice.profile, now + (20 + i) * MINUTE, i)
     lines = history(session, alice, alice.profile, now + timedelta(hours=1)).items
     assert [(x.source, x.who, x.count) for x in lines] == [
-        ("strangers", "", 4), ("ledger", "Dr Bernard", 1), ("strangers", "", 3)]
+        ("strangers", "", 4),
+        ("ledger", "Dr Bernard", 1),
+        ("strangers", "", 3),
+    ]
 
 
 def test_a_caregivers_repeated_refusals_stay_in_the_ledger_grouped(session, now):
@@ -109,7 +117,13 @@ def test_a_caregivers_repeated_refusals_stay_in_the_ledger_grouped(session, now)
     assert committed_count(session, AccessEvent, AccessEvent.actor_user_id == nanny.id) == 7
     assert committed_count(session, SecurityEvent) == 0
     [line] = history(session, alice, lea.profile, now + timedelta(hours=1)).items
-    assert (line.who, line.action, line.target_kind, line.via, line.count) == ("Nounou", "denied", "measures", "none", 7)
+    assert (line.who, line.action, line.target_kind, line.via, line.count) == (
+        "Nounou",
+        "denied",
+        "measures",
+        "none",
+        7,
+    )
     row = access_row(line, "fr")
     assert (row.who, row.what, row.refused) == ("Nounou", "a tenté d'ouvrir les mesures de santé", True)
     assert row.when == "7 tentatives refusées le 28/11/2026, entre 13:00 et 13:06"
@@ -120,8 +134,16 @@ def test_a_professionals_probes_of_hidden_entries_are_one_line_whatever_the_id(s
     dr = make_professional(session, "Dr Bernard")
     give_care(session, dr, alice, now)
     for i in range(5):
-        record_access(session, actor_user_id=dr.id, profile_id=alice.profile.id, action="denied",
-                      target_kind="conditions", target_id=100 + i, via="none", now=now + i * MINUTE)
+        record_access(
+            session,
+            actor_user_id=dr.id,
+            profile_id=alice.profile.id,
+            action="denied",
+            target_kind="conditions",
+            target_id=100 + i,
+            via="none",
+            now=now + i * MINUTE,
+        )
     session.commit()
     [line] = history(session, alice, alice.profile, now + timedelta(hours=1)).items
     assert (line.who, line.count, line.target_kind) == ("Dr Bernard", 5, "conditions")
@@ -165,12 +187,26 @@ def test_the_page_is_paged_in_sql_with_a_see_more(session, now):
     dr = make_professional(session, "Dr Bernard")
     give_care(session, dr, alice, now)
     for i in range(40):  # an older run: one line
-        record_access(session, actor_user_id=dr.id, profile_id=alice.profile.id, action="read",
-                      target_kind="vaccinations", via="care_team", now=now - timedelta(days=1) + i * MINUTE)
+        record_access(
+            session,
+            actor_user_id=dr.id,
+            profile_id=alice.profile.id,
+            action="read",
+            target_kind="vaccinations",
+            via="care_team",
+            now=now - timedelta(days=1) + i * MINUTE,
+        )
     kinds = ("conditions", "treatments")
     for i in range(PAGE_SIZE + 5):  # alternating: nothing groups
-        record_access(session, actor_user_id=dr.id, profile_id=alice.profile.id, action="read",
-                      target_kind=kinds[i % 2], via="care_team", now=now + i * MINUTE)
+        record_access(
+            session,
+            actor_user_id=dr.id,
+            profile_id=alice.profile.id,
+            action="read",
+            target_kind=kinds[i % 2],
+            via="care_team",
+            now=now + i * MINUTE,
+        )
     session.commit()
     first = history(session, alice, alice.profile, now + timedelta(days=1))
     assert len(first.items) == PAGE_SIZE and first.has_more
@@ -218,8 +254,11 @@ def test_no_module_writes_access_events_but_record_access():
     import mes_app
 
     root = Path(mes_app.__file__).parent
-    writers = [p.relative_to(root).as_posix() for p in root.rglob("*.py")
-               if re.search(r"(?<!class )\bAccessEvent\(", p.read_text("utf-8"))]
+    writers = [
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.py")
+        if re.search(r"(?<!class )\bAccessEvent\(", p.read_text("utf-8"))
+    ]
     assert writers == ["services/access_facts.py"]
 
 
@@ -247,9 +286,19 @@ def test_no_line_ever_shows_a_raw_code(lang, now):
         for kind in TARGET_KINDS:
             for via in VIA_CODES:
                 for count in (1, 3):
-                    view = AccessView(id=1, occurred_at=now.isoformat(), who="Dr X", who_role="professional",
-                                      action=action, target_kind=kind, target_label="", via=via, grant_label="",
-                                      count=count, first_at=(now - timedelta(days=2)).isoformat())
+                    view = AccessView(
+                        id=1,
+                        occurred_at=now.isoformat(),
+                        who="Dr X",
+                        who_role="professional",
+                        action=action,
+                        target_kind=kind,
+                        target_label="",
+                        via=via,
+                        grant_label="",
+                        count=count,
+                        first_at=(now - timedelta(days=2)).isoformat(),
+                    )
                     row = access_row(view, lang)
                     text = f"{row.who} {row.what} {row.when} {row.via}"
                     assert not [c for c in codes if c in text], (action, kind, via, text)
@@ -265,11 +314,25 @@ def test_an_unknown_code_from_old_rows_reads_as_text(now):
 def test_recording_an_unregistered_code_fails_loudly(session, now):
     alice = make_owner(session)
     with pytest.raises(ValueError):
-        record_access(session, actor_user_id=None, profile_id=alice.profile.id, action="peek", target_kind="profile",
-                      via="none", now=now)
+        record_access(
+            session,
+            actor_user_id=None,
+            profile_id=alice.profile.id,
+            action="peek",
+            target_kind="profile",
+            via="none",
+            now=now,
+        )
     with pytest.raises(ValueError):
-        record_access(session, actor_user_id=None, profile_id=alice.profile.id, action="read", target_kind="gizmo",
-                      via="none", now=now)
+        record_access(
+            session,
+            actor_user_id=None,
+            profile_id=alice.profile.id,
+            action="read",
+            target_kind="gizmo",
+            via="none",
+            now=now,
+        )
     assert i18n.t("access.target.measures_import", "fr") == "l'import de mesures"
 
 
@@ -304,8 +367,10 @@ def test_the_operator_pages_through_the_security_log_newest_first(session, now):
     assert "Alice" not in dumped and "Mallory" not in dumped
 
 
-@pytest.mark.parametrize("bad", [{"before_id": "abc"}, {"page_size": 0}, {"page_size": 10_000},
-                                 {"actor_user_id": ["1"]}, {"before_id": True}])
+@pytest.mark.parametrize(
+    "bad",
+    [{"before_id": "abc"}, {"page_size": 0}, {"page_size": 10_000}, {"actor_user_id": ["1"]}, {"before_id": True}],
+)
 def test_the_security_log_arguments_are_validated(session, bad):
     with pytest.raises(ValidationError):
         security_log.security_events(session, **bad)
@@ -317,4 +382,8 @@ def test_a_document_id_that_does_not_exist_goes_to_the_security_log(session, now
         documents.open_document(session, alice.actor, 987_654, now=now)
     [event] = session.exec(select(SecurityEvent)).all()
     assert (event.actor_user_id, event.profile_id, event.target_kind, event.target_id) == (
-        alice.id, None, "document", 987_654)
+        alice.id,
+        None,
+        "document",
+        987_654,
+    )

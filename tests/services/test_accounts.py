@@ -15,7 +15,12 @@ from mes_app.domain.login_throttle import LOCK_AFTER_FAILURES, LOCK_DURATION, re
 from mes_app.services import accounts
 from mes_app.services.accounts import LoginRefused
 from tests.factories import (
-    PASSWORD, committed_count, committed_rows, make_owner, make_professional, register_and_activate,
+    PASSWORD,
+    committed_count,
+    committed_rows,
+    make_owner,
+    make_professional,
+    register_and_activate,
 )
 
 GOOD_FORM = {
@@ -36,8 +41,9 @@ def _register(session: Session, now, **changes) -> User:
 
 
 def _login(session: Session, now, email=None, password=None) -> User:
-    return accounts.authenticate(session, email=email or "alice.durand@example.org",
-                                 password=password or GOOD_FORM["password"], now=now)
+    return accounts.authenticate(
+        session, email=email or "alice.durand@example.org", password=password or GOOD_FORM["password"], now=now
+    )
 
 
 def _refused(session: Session, now, *, password="Mauvais-Mot-2026", email=None) -> LoginRefused:
@@ -61,7 +67,11 @@ def test_register_creates_the_account_and_its_own_profile(session, now):
     [profile] = committed_rows(session, Profile)
     assert (profile.kind, profile.owner_user_id, profile.created_by_user_id) == ("self", user.id, user.id)
     assert (profile.given_name, profile.family_name, profile.birth_date, profile.sex) == (
-        "Alice", "Durand", date(1990, 5, 17), "female")
+        "Alice",
+        "Durand",
+        date(1990, 5, 17),
+        "female",
+    )
 
 
 def test_the_registered_password_logs_in(session, now):
@@ -71,8 +81,9 @@ def test_the_registered_password_logs_in(session, now):
 
 def test_an_e_mail_already_taken_is_refused_whatever_its_case(session, now):
     _register(session, now)
-    reg = accounts.parse_registration({**GOOD_FORM, "email": "ALICE.DURAND@example.ORG", "given_name": "Eve"},
-                                      today=now.date())
+    reg = accounts.parse_registration(
+        {**GOOD_FORM, "email": "ALICE.DURAND@example.ORG", "given_name": "Eve"}, today=now.date()
+    )
     with pytest.raises(ValidationError) as caught:
         accounts.register(session, reg, now=now)
     assert caught.value.code == "error.email_taken"
@@ -245,7 +256,11 @@ def test_resolve_session_gives_back_who_logged_in(session, now):
     identity = accounts.resolve_session(session, secret, now=now + HOUR - SECOND)
     assert identity is not None
     assert (identity.user_id, identity.role, identity.email, identity.display_name) == (
-        dr.id, "professional", dr.email, "Dr Martin")
+        dr.id,
+        "professional",
+        dr.email,
+        "Dr Martin",
+    )
 
 
 def test_a_session_ends_at_its_expiry(session, now):
@@ -271,8 +286,13 @@ def test_a_forged_secret_resolves_to_nobody(session, now):
     secret = accounts.open_session(session, alice.user, now=now, lifetime=HOUR)
     [row] = committed_rows(session, AuthSession)
 
-    for forged in (secret[:-1] + ("A" if secret[-1] != "A" else "B"), secret.upper(), secret + "x",
-                   row.token_hash, f" {secret}"):
+    for forged in (
+        secret[:-1] + ("A" if secret[-1] != "A" else "B"),
+        secret.upper(),
+        secret + "x",
+        row.token_hash,
+        f" {secret}",
+    ):
         assert accounts.resolve_session(session, forged, now=now) is None, forged
 
 
@@ -303,7 +323,9 @@ ATTACKER, OWNER = "203.0.113.66", "198.51.100.7"
 @pytest.fixture()
 def quick_hash(monkeypatch):
     """Throttle tests make hundreds of attempts: skip argon2 (its cost is checked just below)."""
-    monkeypatch.setattr(accounts, "verify_password", lambda password, hashed: bool(hashed) and password == GOOD_FORM["password"])
+    monkeypatch.setattr(
+        accounts, "verify_password", lambda password, hashed: bool(hashed) and password == GOOD_FORM["password"]
+    )
 
 
 def _attempt(session: Session, now, *, email: str, password: str, client: str):
@@ -333,7 +355,10 @@ def test_an_attacker_cannot_lock_the_owner_out_with_ten_wrong_passwords(session,
     answers, t = _fail_as_fast_as_allowed(session, now, email=user.email, client=ATTACKER, times=LOCK_AFTER_FAILURES)
     assert answers[-1][0] == "error.account_locked"
     # the attacker is locked out, even with the right password ...
-    assert _attempt(session, t, email=user.email, password=GOOD_FORM["password"], client=ATTACKER)[0] == "error.account_locked"
+    assert (
+        _attempt(session, t, email=user.email, password=GOOD_FORM["password"], client=ATTACKER)[0]
+        == "error.account_locked"
+    )
     # ... the owner, from their own device, logs in at once
     assert _attempt(session, t, email=user.email, password=GOOD_FORM["password"], client=OWNER) == ("ok", 0)
 
@@ -342,13 +367,15 @@ def test_an_unknown_e_mail_is_throttled_exactly_like_a_real_account(session, now
     """Before: only real accounts ever answered "too many attempts" / "locked": an enumeration oracle."""
     user = _register(session, now)
     real, _ = _fail_as_fast_as_allowed(session, now, email=user.email, client=ATTACKER, times=LOCK_AFTER_FAILURES + 2)
-    unknown, _ = _fail_as_fast_as_allowed(session, now, email="nobody@example.org", client="192.0.2.1",
-                                          times=LOCK_AFTER_FAILURES + 2)
+    unknown, _ = _fail_as_fast_as_allowed(
+        session, now, email="nobody@example.org", client="192.0.2.1", times=LOCK_AFTER_FAILURES + 2
+    )
     assert real == unknown
     assert {code for code, _ in real} >= {"error.bad_credentials", "error.account_locked"}
     # and a refused attempt right after looks the same too
-    assert (_attempt(session, now, email=user.email, password="x-Wrong-99", client=ATTACKER)
-            == _attempt(session, now, email="nobody@example.org", password="x-Wrong-99", client="192.0.2.1"))
+    assert _attempt(session, now, email=user.email, password="x-Wrong-99", client=ATTACKER) == _attempt(
+        session, now, email="nobody@example.org", password="x-Wrong-99", client="192.0.2.1"
+    )
 
 
 def test_an_unknown_e_mail_costs_one_password_verification_like_a_real_one(session, now, monkeypatch):
@@ -372,7 +399,9 @@ def test_spraying_one_password_over_many_accounts_from_one_client_is_slowed(sess
     assert answers[:30] == ["error.bad_credentials"] * 30
     assert set(answers[30:]) == {"error.too_many_attempts"}
     # another client is not affected
-    assert _attempt(session, now, email=emails[-1], password="Printemps2026!", client=OWNER)[0] == "error.bad_credentials"
+    assert (
+        _attempt(session, now, email=emails[-1], password="Printemps2026!", client=OWNER)[0] == "error.bad_credentials"
+    )
 
 
 def test_a_botnet_on_one_account_is_slowed_but_the_owner_is_never_locked(session, now, quick_hash):
@@ -388,8 +417,9 @@ def test_a_botnet_on_one_account_is_slowed_but_the_owner_is_never_locked(session
     # the owner waits at most the capped delay, then gets in: never a lock
     code, wait = _attempt(session, t, email=user.email, password=GOOD_FORM["password"], client=OWNER)
     assert code in ("ok", "error.too_many_attempts") and wait <= 30
-    assert _attempt(session, t + timedelta(seconds=wait), email=user.email, password=GOOD_FORM["password"],
-                    client=OWNER) == ("ok", 0)
+    assert _attempt(
+        session, t + timedelta(seconds=wait), email=user.email, password=GOOD_FORM["password"], client=OWNER
+    ) == ("ok", 0)
 
 
 def test_throttle_rows_store_no_e_mail_and_no_address(session, now):

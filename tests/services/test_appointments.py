@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -46,7 +46,7 @@ def test_a_guardian_adds_a_planned_appointment_stored_in_utc(session, now):
     assert (view.status, view.date, view.time, view.end_time) == ("planned", "2026-12-08", "09:30", "10:00")
     assert view.editable and view.cancellable and not view.answerable
     [row] = committed_rows(session, Appointment)
-    assert row.starts_at == datetime(2026, 12, 8, 8, 30, tzinfo=timezone.utc)  # Paris is UTC+1 in December
+    assert row.starts_at == datetime(2026, 12, 8, 8, 30, tzinfo=UTC)  # Paris is UTC+1 in December
     assert (row.author_role, row.profile_id, row.note) == ("guardian", lea.id, "Apporter le carnet de santé")
 
 
@@ -63,8 +63,9 @@ def test_the_co_guardian_sees_edits_and_cancels_it(session, now):
     added = appointments.add_appointment(session, alice.actor, lea.id, FORM, now=now)
     [seen] = appointments.list_upcoming(session, bob.actor, [lea.id], now=now)
     assert seen.title == "Examen du 9e mois" and seen.profile_name == "Léa"
-    moved = appointments.update_appointment(session, bob.actor, added.id, {**FORM, "starts_at": "2026-12-09T11:00",
-                                                                          "ends_at": ""}, now=now)
+    moved = appointments.update_appointment(
+        session, bob.actor, added.id, {**FORM, "starts_at": "2026-12-09T11:00", "ends_at": ""}, now=now
+    )
     assert (moved.date, moved.time, moved.end_time) == ("2026-12-09", "11:00", "")
     cancelled = appointments.cancel_appointment(session, bob.actor, added.id, now=now)
     assert cancelled.status == "cancelled" and not cancelled.editable and not cancelled.cancellable
@@ -112,8 +113,16 @@ def test_the_professional_may_withdraw_only_their_own_proposal(session, now):
     assert appointments.cancel_appointment(session, dr.actor, mine.id, now=now).status == "cancelled"
     # Reading through the care team is recorded in the patient's access history.
     appointments.list_upcoming(session, dr.actor, [lea.id], now=now)
-    assert committed_count(session, AccessEvent, AccessEvent.actor_user_id == dr.id, AccessEvent.action == "read",
-                           AccessEvent.via == "care_team") >= 1
+    assert (
+        committed_count(
+            session,
+            AccessEvent,
+            AccessEvent.actor_user_id == dr.id,
+            AccessEvent.action == "read",
+            AccessEvent.via == "care_team",
+        )
+        >= 1
+    )
 
 
 def test_a_caregiver_reads_but_cannot_add_change_or_answer(session, now):
@@ -234,13 +243,27 @@ def test_answer_needs_a_real_boolean(session, now):
 
 def test_upcoming_lists_soonest_first_across_profiles_and_leaves_the_past_out(session, now):
     alice, lea = family(session)
-    appointments.add_appointment(session, alice.actor, lea.id, {**FORM, "title": "Plus tard",
-                                                                 "starts_at": "2027-01-10T10:00", "ends_at": ""}, now=now)
-    appointments.add_appointment(session, alice.actor, alice.profile.id, {**FORM, "title": "Dentiste",
-                                                                           "starts_at": "2026-11-30T08:00",
-                                                                           "ends_at": ""}, now=now)
-    appointments.add_appointment(session, alice.actor, lea.id, {**FORM, "title": "Passé",
-                                                                 "starts_at": "2026-10-01T10:00", "ends_at": ""}, now=now)
+    appointments.add_appointment(
+        session,
+        alice.actor,
+        lea.id,
+        {**FORM, "title": "Plus tard", "starts_at": "2027-01-10T10:00", "ends_at": ""},
+        now=now,
+    )
+    appointments.add_appointment(
+        session,
+        alice.actor,
+        alice.profile.id,
+        {**FORM, "title": "Dentiste", "starts_at": "2026-11-30T08:00", "ends_at": ""},
+        now=now,
+    )
+    appointments.add_appointment(
+        session,
+        alice.actor,
+        lea.id,
+        {**FORM, "title": "Passé", "starts_at": "2026-10-01T10:00", "ends_at": ""},
+        now=now,
+    )
     views = appointments.list_upcoming(session, alice.actor, [alice.profile.id, lea.id], now=now)
     assert [(v.title, v.profile_name) for v in views] == [("Dentiste", "Alice"), ("Plus tard", "Léa")]
     assert appointments.household_profile_ids(session, alice.actor, now=now) == [alice.profile.id, lea.id]
@@ -252,7 +275,7 @@ def test_ics_export_round_trips_through_icalendar(session, now):
     calendar = Calendar.from_ical(appointments.export_one_ics(session, alice.actor, view.id, now=now))
     [event] = calendar.walk("VEVENT")
     assert str(event["summary"]) == "Léa · Examen du 9e mois"
-    assert event.decoded("dtstart") == datetime(2026, 12, 8, 8, 30, tzinfo=timezone.utc)
+    assert event.decoded("dtstart") == datetime(2026, 12, 8, 8, 30, tzinfo=UTC)
     assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=30)
     assert str(event["location"]) == "Cabinet médical, Lyon"
     assert "Apporter le carnet de santé" in str(event["description"])

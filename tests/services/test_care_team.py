@@ -180,7 +180,9 @@ def test_blocking_or_removing_takes_effect_on_the_very_next_action(session, now,
     with pytest.raises(NotFound):
         records.add_entry(session, dr.actor, alice.profile.id, "conditions", CONDITION, now=now)
     assert care_team.my_patients(session, dr.actor, now=now) == []
-    assert committed_count(session, AccessEvent, AccessEvent.actor_user_id == dr.id, AccessEvent.action == "denied") == 2
+    assert (
+        committed_count(session, AccessEvent, AccessEvent.actor_user_id == dr.id, AccessEvent.action == "denied") == 2
+    )
     team = care_team.list_care_team(session, alice.actor, alice.profile.id, now=now)
     assert [m.status for m in team] == (["blocked"] if how == "block" else [])
 

@@ -4,7 +4,7 @@ anything of the profile before accepting."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -101,7 +101,7 @@ def test_no_access_before_acceptance_then_exactly_the_scope(session, now, family
     _only_vaccinations(session, jeanne, lea, now)
     [grant] = committed_rows(session, CaregiverGrant)
     assert (grant.grantee_user_id, grant.granted_by_user_id, grant.sections) == (jeanne.id, alice.id, "vaccinations")
-    assert grant.starts_at == now and grant.ends_at == datetime(2026, 12, 31, 23, 0, tzinfo=timezone.utc)
+    assert grant.starts_at == now and grant.ends_at == datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
     # She is now listed as a caregiver, and no longer as pending.
     [active] = caregivers.list_caregivers(session, alice.actor, lea.id, now=now)
     assert (active.name, active.sections, active.ends_on, active.status) == (
@@ -188,7 +188,7 @@ def test_an_invitation_expires_after_fourteen_days(session, now, family):
 def test_an_offer_whose_access_ends_sooner_expires_with_it(session, now, family):
     alice, lea, _, jeanne = family
     sent = _invite(session, now, alice, lea.id, jeanne.email, ends_on="2026-12-01")  # last day: 1 Dec
-    access_end = datetime(2026, 12, 1, 23, 0, tzinfo=timezone.utc)
+    access_end = datetime(2026, 12, 1, 23, 0, tzinfo=UTC)
     assert sent.expires_at == access_end.isoformat() and sent.ends_on == "2026-12-01"
     with pytest.raises(NotFound):
         invitations.accept_invitation(session, jeanne.actor, sent.id, now=access_end)
@@ -198,8 +198,6 @@ def test_an_offer_whose_access_ends_sooner_expires_with_it(session, now, family)
 def test_an_inviter_who_stopped_managing_the_profile_gives_nothing(session, now, family):
     alice, lea, bob, jeanne = family
     sent = _invite(session, now, alice, lea.id, jeanne.email)
-    from mes_app.db.models import Guardianship
-    from sqlmodel import select
 
     row = session.exec(select(Guardianship).where(Guardianship.user_id == alice.id)).one()
     row.ended_at = now

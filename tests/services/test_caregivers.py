@@ -6,7 +6,7 @@ invitation itself."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -165,8 +165,8 @@ def test_the_end_date_is_the_last_day_included_in_french_time(session, now):
     view = _grant(session, alice, alice.profile.id, zoe, ["vaccinations"], "2026-12-01", now=now)
     assert view.ends_on == "2026-12-01"
     [grant] = committed_rows(session, CaregiverGrant)
-    assert grant.ends_at == datetime(2026, 12, 1, 23, 0, tzinfo=timezone.utc)  # midnight in Paris (UTC+1)
-    late_on_the_last_day = datetime(2026, 12, 1, 22, 59, tzinfo=timezone.utc)
+    assert grant.ends_at == datetime(2026, 12, 1, 23, 0, tzinfo=UTC)  # midnight in Paris (UTC+1)
+    late_on_the_last_day = datetime(2026, 12, 1, 22, 59, tzinfo=UTC)
     assert records.list_entries(session, zoe.actor, alice.profile.id, "vaccinations", now=late_on_the_last_day) == []
     with pytest.raises(NotFound):
         records.list_entries(session, zoe.actor, alice.profile.id, "vaccinations", now=grant.ends_at)

@@ -68,7 +68,8 @@ def test_a_guardian_invites_and_the_invitee_sees_only_a_name_and_a_first_name(se
     assert sent.expires_at == (now + INVITATION_DAYS * DAY).isoformat()
     [received] = invitations.invitations_for_me(session, jeanne.actor, now=now)
     assert received == invitations.ReceivedInvitationView(
-        sent.id, "Alice Durand", "Léa", "co_guardian", (now + INVITATION_DAYS * DAY).isoformat())
+        sent.id, "Alice Durand", "Léa", "co_guardian", (now + INVITATION_DAYS * DAY).isoformat()
+    )
     shown = repr(received)
     assert "Durand" not in shown.replace("Alice Durand", "")  # no family name of the child
     assert "2025" not in shown  # no birth date
@@ -88,9 +89,12 @@ def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(sessio
     unknown = _invite(session, now, alice, lea, "personne@example.org")
     assert type(known) is type(unknown)
     assert {f: getattr(known, f) for f in ("role", "invited_by", "created_at", "expires_at")} == {
-        f: getattr(unknown, f) for f in ("role", "invited_by", "created_at", "expires_at")}
+        f: getattr(unknown, f) for f in ("role", "invited_by", "created_at", "expires_at")
+    }
     assert [i.invitee_email for i in invitations.sent_invitations(session, alice.actor, lea.id, now=now)] == [
-        jeanne.email, "personne@example.org"]
+        jeanne.email,
+        "personne@example.org",
+    ]
     # An account registered later with that address gets nothing from it.
     late = make_owner(session, "Personne", email="personne@example.org")
     assert invitations.invitations_for_me(session, late.actor, now=now) == []
@@ -104,7 +108,10 @@ def test_accepting_makes_the_invitee_a_co_guardian(session, now, family):
     assert lea.id in _seen(session, jeanne, now)
     assert profiles.get_profile(session, jeanne.actor, lea.id, now=now).relationship == "guardian"
     assert {g.email for g in profiles.list_guardians(session, jeanne.actor, lea.id, now=now)} == {
-        alice.email, bob.email, jeanne.email}
+        alice.email,
+        bob.email,
+        jeanne.email,
+    }
     assert invitations.invitations_for_me(session, jeanne.actor, now=now) == []
     assert invitations.sent_invitations(session, alice.actor, lea.id, now=now) == []
     with pytest.raises(NotFound):  # accepted once: it is gone
@@ -197,7 +204,9 @@ def test_a_stranger_cannot_accept_decline_or_cancel_another_persons_invitation(s
     assert [r.status for r in committed_rows(session, GuardianInvitation)] == ["pending"]
     assert len(invitations.invitations_for_me(session, jeanne.actor, now=now)) == 1
     # The refused attempts are in Léa's access history, with no health data.
-    denied = committed_rows(session, AccessEvent, AccessEvent.action == "denied", AccessEvent.target_kind == "invitation")
+    denied = committed_rows(
+        session, AccessEvent, AccessEvent.action == "denied", AccessEvent.target_kind == "invitation"
+    )
     assert {e.actor_user_id for e in denied} == {mallory.id, dr.id, nanny.id}
 
 

@@ -36,7 +36,12 @@ def test_an_active_link_reads_its_scope_and_the_opening_is_recorded(session, now
     session.commit()
     assert decision.allowed and decision.grant_id == link.id
     [event] = session.exec(select(AccessEvent)).all()
-    assert (event.profile_id, event.actor_label, event.via, event.grant_id) == (alice.profile.id, "Dr Who", "share_link", link.id)
+    assert (event.profile_id, event.actor_label, event.via, event.grant_id) == (
+        alice.profile.id,
+        "Dr Who",
+        "share_link",
+        link.id,
+    )
 
 
 def test_out_of_scope_expired_and_revoked_links_read_nothing(session, now):
@@ -49,8 +54,12 @@ def test_out_of_scope_expired_and_revoked_links_read_nothing(session, now):
         authorize_link(session, actor, Target(Section.VACCINATIONS), now=now + timedelta(hours=24))
     revoked = _link(session, alice, now, revoked_at=now)
     with pytest.raises(NotFound):
-        authorize_link(session, LinkActor(load_link_facts(session, revoked.id), passcode_ok=False),
-                       Target(Section.VACCINATIONS), now=now)
+        authorize_link(
+            session,
+            LinkActor(load_link_facts(session, revoked.id), passcode_ok=False),
+            Target(Section.VACCINATIONS),
+            now=now,
+        )
 
 
 def test_a_link_with_a_passcode_needs_it(session, now):

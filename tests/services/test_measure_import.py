@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -37,7 +37,13 @@ def test_preview_checks_every_row_and_stores_nothing(session, now, alice):
     preview = measure_import.preview_import(session, alice.actor, alice.profile.id, GOOD, now=now)
     assert (preview.total, preview.valid, preview.error_count) == (5, 5, 0)
     first = preview.rows[0]
-    assert (first.line, first.when, first.kind, first.value, first.unit) == (2, "2026-11-01 08:30", "weight", 72.5, "kg")
+    assert (first.line, first.when, first.kind, first.value, first.unit) == (
+        2,
+        "2026-11-01 08:30",
+        "weight",
+        72.5,
+        "kg",
+    )
     assert preview.rows[1].value == pytest.approx(72.575, abs=1e-3)
     assert (preview.rows[2].value, preview.rows[2].value_secondary) == (128, 82)
     assert preview.rows[3].value == pytest.approx(38.0)
@@ -49,10 +55,12 @@ def test_import_stores_every_row_in_canonical_units_marked_as_imported(session, 
     assert measure_import.run_import(session, alice.actor, alice.profile.id, GOOD, now=now) == 5
     rows = committed_rows(session, Measure)
     assert [(r.kind, r.unit, r.source, r.author_role) for r in rows][:3] == [
-        ("weight", "kg", "import", "patient"), ("weight", "kg", "import", "patient"),
-        ("blood_pressure", "mm[Hg]", "import", "patient")]
-    assert rows[0].measured_at == datetime(2026, 11, 1, 7, 30, tzinfo=timezone.utc)
-    assert rows[1].measured_at == datetime(2026, 11, 2, 11, 0, tzinfo=timezone.utc)  # a day alone: noon in Paris
+        ("weight", "kg", "import", "patient"),
+        ("weight", "kg", "import", "patient"),
+        ("blood_pressure", "mm[Hg]", "import", "patient"),
+    ]
+    assert rows[0].measured_at == datetime(2026, 11, 1, 7, 30, tzinfo=UTC)
+    assert rows[1].measured_at == datetime(2026, 11, 2, 11, 0, tzinfo=UTC)  # a day alone: noon in Paris
     assert {r.loinc_code for r in rows} == {"29463-7", "85354-9", "8310-5", "2339-0"}
 
 
@@ -64,22 +72,27 @@ def test_a_french_spreadsheet_export_is_understood(session, now, alice):
 
 def test_row_errors_are_reported_with_their_line_and_nothing_is_imported(session, now, alice):
     data = (
-        "date,kind,value,unit,value2\n"
-        "2026-11-01,weight,72.5,kg,\n"
-        "2026-11-02,weight,900,kg,\n"
-        "2026-11-03,blood_pressure,80,mmHg,120\n"
-        "2099-01-01,weight,70,kg,\n"
-        "yesterday,weight,70,kg,\n"
-        "2026-11-04,shoe_size,42,,\n"
-        "2026-11-05,spo2,130,%,\n"
-        "2026-11-06,bmi,22,kg/m2,\n"
-    ).encode()
+        b"date,kind,value,unit,value2\n"
+        b"2026-11-01,weight,72.5,kg,\n"
+        b"2026-11-02,weight,900,kg,\n"
+        b"2026-11-03,blood_pressure,80,mmHg,120\n"
+        b"2099-01-01,weight,70,kg,\n"
+        b"yesterday,weight,70,kg,\n"
+        b"2026-11-04,shoe_size,42,,\n"
+        b"2026-11-05,spo2,130,%,\n"
+        b"2026-11-06,bmi,22,kg/m2,\n"
+    )
     preview = measure_import.preview_import(session, alice.actor, alice.profile.id, data, now=now)
     assert (preview.total, preview.valid, preview.error_count) == (8, 1, 7)
     assert [(e.line, e.code) for e in preview.errors] == [
-        (3, "error.measure_out_of_range"), (4, "error.diastolic_above_systolic"), (5, "error.date_in_future"),
-        (6, "error.import_date"), (7, "error.import_unknown_kind"), (8, "error.measure_out_of_range"),
-        (9, "error.import_unknown_kind")]
+        (3, "error.measure_out_of_range"),
+        (4, "error.diastolic_above_systolic"),
+        (5, "error.date_in_future"),
+        (6, "error.import_date"),
+        (7, "error.import_unknown_kind"),
+        (8, "error.measure_out_of_range"),
+        (9, "error.import_unknown_kind"),
+    ]
     assert preview.errors[0].params == {"kind": "weight", "min": 0.2, "max": 500.0, "unit": "kg", "field": "value"}
     assert not any("900" in repr(e.params) for e in preview.errors)
     with pytest.raises(ValidationError) as caught:
@@ -95,15 +108,18 @@ def test_a_date_before_birth_is_a_row_error(session, now, alice):
     assert [(e.line, e.code) for e in preview.errors] == [(2, "error.before_birth")]
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (b"", "error.import_empty"),
-    (b"date,kind,value,unit\n", "error.import_empty"),
-    (b"when,what,how much\n2026-11-01,weight,70\n", "error.import_columns"),
-    (b"%PDF-1.7\x00\x01binary", "error.import_not_csv"),
-    ("date,kind,value,unit\n2026-11-01,poids,70,kg\n".encode("utf-16"), "error.import_not_csv"),
-    (b"date,kind,value,unit\n\"2026-11-01,weight,70,kg\n", "error.import_not_csv"),
-    ("not bytes", "error.import_not_csv"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "error.import_empty"),
+        (b"date,kind,value,unit\n", "error.import_empty"),
+        (b"when,what,how much\n2026-11-01,weight,70\n", "error.import_columns"),
+        (b"%PDF-1.7\x00\x01binary", "error.import_not_csv"),
+        ("date,kind,value,unit\n2026-11-01,poids,70,kg\n".encode("utf-16"), "error.import_not_csv"),
+        (b'date,kind,value,unit\n"2026-11-01,weight,70,kg\n', "error.import_not_csv"),
+        ("not bytes", "error.import_not_csv"),
+    ],
+)
 def test_a_file_that_is_not_a_csv_of_measures_is_refused_whole(session, now, alice, data, code):
     for call in (measure_import.preview_import, measure_import.run_import):
         with pytest.raises(ValidationError) as caught:
@@ -131,8 +147,10 @@ def test_too_many_rows_are_refused(session, now, alice, monkeypatch):
 
 
 def test_a_large_import_is_stored_in_one_go(session, now, alice):
-    lines = [f"2026-{1 + i // 28 % 10:02d}-{1 + i % 28:02d} {i % 24:02d}:00,heart_rate,{60 + i % 30},/min"
-             for i in range(6000)]
+    lines = [
+        f"2026-{1 + i // 28 % 10:02d}-{1 + i % 28:02d} {i % 24:02d}:00,heart_rate,{60 + i % 30},/min"
+        for i in range(6000)
+    ]
     data = ("date,kind,value,unit\n" + "\n".join(lines)).encode()
     assert measure_import.run_import(session, alice.actor, alice.profile.id, data, now=now) == 6000
     assert committed_count(session, Measure) == 6000
@@ -178,7 +196,7 @@ def test_the_help_example_saved_by_french_excel_imports_too(session, now, alice)
 
 
 def test_a_file_without_header_line_is_read_in_the_help_order(session, now, alice):
-    data = "28/11/2026 08:30;poids;72,5;kg\n28/11/2026 08:35;tension;128;mmHg;82\n".encode()
+    data = b"28/11/2026 08:30;poids;72,5;kg\n28/11/2026 08:35;tension;128;mmHg;82\n"
     preview = measure_import.preview_import(session, alice.actor, alice.profile.id, data, now=now)
     assert (preview.total, preview.valid, preview.error_count) == (2, 2, 0)
     assert [(r.line, r.kind, r.value) for r in preview.rows] == [(1, "weight", 72.5), (2, "blood_pressure", 128)]
@@ -198,6 +216,8 @@ def test_missing_columns_are_named_in_the_readers_language():
         measure_import.parse_csv(b"when,what,how much\nyesterday,weight,70\n", birth_date=None, now=None)
     assert caught.value.code == "error.import_columns"
     assert i18n.t(caught.value.code, "fr", **caught.value.params).startswith(
-        "Colonnes attendues : date, type, valeur, unité")
+        "Colonnes attendues : date, type, valeur, unité"
+    )
     assert i18n.t(caught.value.code, "en", **caught.value.params).startswith(
-        "Expected columns: date, type, value, unit")
+        "Expected columns: date, type, value, unit"
+    )

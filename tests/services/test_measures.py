@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,14 +21,29 @@ from tests.factories import (
 )
 
 DAY = timedelta(days=1)
-UNITS = {"weight": ("29463-7", "kg"), "height": ("8302-2", "cm"), "blood_pressure": ("85354-9", "mm[Hg]"),
-         "temperature": ("8310-5", "Cel"), "heart_rate": ("8867-4", "/min"), "spo2": ("59408-5", "%")}
+UNITS = {
+    "weight": ("29463-7", "kg"),
+    "height": ("8302-2", "cm"),
+    "blood_pressure": ("85354-9", "mm[Hg]"),
+    "temperature": ("8310-5", "Cel"),
+    "heart_rate": ("8867-4", "/min"),
+    "spo2": ("59408-5", "%"),
+}
 
 
 def measure(session, who, profile, kind, value, at: datetime, secondary=None, **extra) -> Measure:
     loinc, unit = UNITS[kind]
-    row = Measure(profile_id=profile.id, author_user_id=who.id, kind=kind, loinc_code=loinc, value=value,
-                  value_secondary=secondary, unit=unit, measured_at=at, **extra)
+    row = Measure(
+        profile_id=profile.id,
+        author_user_id=who.id,
+        kind=kind,
+        loinc_code=loinc,
+        value=value,
+        value_secondary=secondary,
+        unit=unit,
+        measured_at=at,
+        **extra,
+    )
     session.add(row)
     session.commit()
     return row
@@ -71,12 +86,26 @@ def test_english_readers_get_a_decimal_point(session, now, alice):
 
 @pytest.mark.parametrize(
     ("value", "secondary", "fr", "en"),
-    [(72.5, None, "72,5", "72.5"), (72.0, None, "72", "72"), (98.25, None, "98,2", "98.2"), (0.5, None, "0,5", "0.5"),
-     (120.0, 80.0, "120/80", "120/80"), (118.5, 79.5, "118,5/79,5", "118.5/79.5"), (99.96, None, "100", "100")],
+    [
+        (72.5, None, "72,5", "72.5"),
+        (72.0, None, "72", "72"),
+        (98.25, None, "98,2", "98.2"),
+        (0.5, None, "0,5", "0.5"),
+        (120.0, 80.0, "120/80", "120/80"),
+        (118.5, 79.5, "118,5/79,5", "118.5/79.5"),
+        (99.96, None, "100", "100"),
+    ],
 )
 def test_values_are_formatted_without_useless_decimals(value, secondary, fr, en):
-    row = Measure(profile_id=1, kind="x", loinc_code="x", value=value, value_secondary=secondary, unit="kg",
-                  measured_at=datetime(2026, 1, 1).astimezone())
+    row = Measure(
+        profile_id=1,
+        kind="x",
+        loinc_code="x",
+        value=value,
+        value_secondary=secondary,
+        unit="kg",
+        measured_at=datetime(2026, 1, 1).astimezone(),
+    )
     assert (measures.format_value(row, "fr"), measures.format_value(row, "en")) == (fr, en)
 
 
@@ -101,7 +130,12 @@ def test_a_professional_in_the_care_team_sees_them_and_the_read_is_recorded(sess
     assert latest(session, dr, alice.profile, now)["blood_pressure"][0] == "120/80"
     [event] = committed_rows(session, AccessEvent)
     assert (event.actor_user_id, event.via, event.grant_id, event.action, event.target_kind) == (
-        dr.id, "care_team", care.id, "read", "measures")
+        dr.id,
+        "care_team",
+        care.id,
+        "read",
+        "measures",
+    )
 
 
 def test_the_owner_reading_her_measures_is_not_recorded(session, now, alice):
@@ -147,7 +181,11 @@ def test_outsiders_get_not_found_and_a_denied_event(session, now, alice, who):
     if who == "revoked caregiver":  # someone the patient knows: in her access history
         [event] = committed_rows(session, AccessEvent)
         assert (event.profile_id, event.actor_user_id, event.action, event.via) == (
-            alice.profile.id, outsider.id, "denied", "none")
+            alice.profile.id,
+            outsider.id,
+            "denied",
+            "none",
+        )
     else:  # a stranger: the operator's security log, not one ledger row per probe
         assert committed_count(session, AccessEvent) == 0
         [event] = committed_rows(session, SecurityEvent)
@@ -163,7 +201,7 @@ def test_a_malformed_profile_id_is_refused(session, now, alice, bad_id):
 
 def test_a_measure_is_dated_by_the_french_calendar(session, now):
     bob = make_owner(session, "Bob")
-    taken = datetime(2026, 11, 28, 23, 30, tzinfo=timezone.utc)  # 29 Nov, 00:30 in Paris
+    taken = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)  # 29 Nov, 00:30 in Paris
     measure(session, bob, bob.profile, "weight", 80.0, taken)
     assert latest(session, bob, bob.profile, taken + timedelta(hours=1))["weight"][2] == "2026-11-29"
 
@@ -190,8 +228,15 @@ def test_a_guardian_adds_a_weight_for_a_child(session, now):
     measures.add_measure(session, alice.actor, lea.profile.id, typed(value="9,42"), now=now)
     [row] = stored(session, lea.profile)
     assert (row.kind, row.loinc_code, row.value, row.unit, row.source, row.author_role, row.author_user_id) == (
-        "weight", "29463-7", 9.42, "kg", "manual", "guardian", alice.id)
-    assert row.measured_at == datetime(2026, 11, 28, 7, 30, tzinfo=timezone.utc)  # 08:30 in Paris
+        "weight",
+        "29463-7",
+        9.42,
+        "kg",
+        "manual",
+        "guardian",
+        alice.id,
+    )
+    assert row.measured_at == datetime(2026, 11, 28, 7, 30, tzinfo=UTC)  # 08:30 in Paris
 
 
 def test_a_length_typed_for_an_infant_is_coded_as_recumbent(session, now):
@@ -203,10 +248,15 @@ def test_a_length_typed_for_an_infant_is_coded_as_recumbent(session, now):
 
 def test_a_blood_pressure_with_a_pulse_stores_two_readings(session, now):
     alice = make_owner(session, "Alice Durand")
-    measures.add_measure(session, alice.actor, alice.profile.id,
-                         typed("blood_pressure", "128", value_secondary="82", heart_rate="64"), now=now)
-    bp, = stored(session, alice.profile, "blood_pressure")
-    hr, = stored(session, alice.profile, "heart_rate")
+    measures.add_measure(
+        session,
+        alice.actor,
+        alice.profile.id,
+        typed("blood_pressure", "128", value_secondary="82", heart_rate="64"),
+        now=now,
+    )
+    (bp,) = stored(session, alice.profile, "blood_pressure")
+    (hr,) = stored(session, alice.profile, "heart_rate")
     assert (bp.value, bp.value_secondary, bp.unit, bp.loinc_code) == (128, 82, "mm[Hg]", "85354-9")
     assert (hr.value, hr.unit, hr.measured_at) == (64, "/min", bp.measured_at)
 
@@ -217,15 +267,18 @@ def test_pounds_are_stored_as_kilograms(session, now):
     assert stored(session, alice.profile)[0].value == pytest.approx(72.575, abs=1e-3)
 
 
-@pytest.mark.parametrize(("form", "code"), [
-    (typed(value="900"), "error.measure_out_of_range"),
-    (typed("spo2", "130"), "error.measure_out_of_range"),
-    (typed("blood_pressure", "80", value_secondary="120"), "error.diastolic_above_systolic"),
-    (typed(when="2026-12-01T08:00"), "error.date_in_future"),
-    (typed(when="1989-01-01T08:00"), "error.before_birth"),
-    (typed("bmi", "22"), "error.invalid_choice"),
-    ("not a form", "error.invalid_form"),
-])
+@pytest.mark.parametrize(
+    ("form", "code"),
+    [
+        (typed(value="900"), "error.measure_out_of_range"),
+        (typed("spo2", "130"), "error.measure_out_of_range"),
+        (typed("blood_pressure", "80", value_secondary="120"), "error.diastolic_above_systolic"),
+        (typed(when="2026-12-01T08:00"), "error.date_in_future"),
+        (typed(when="1989-01-01T08:00"), "error.before_birth"),
+        (typed("bmi", "22"), "error.invalid_choice"),
+        ("not a form", "error.invalid_form"),
+    ],
+)
 def test_impossible_values_are_refused_and_nothing_is_stored(session, now, form, code):
     alice = make_owner(session, "Alice Durand")
     with pytest.raises(ValidationError) as caught:
@@ -252,8 +305,7 @@ def test_a_professional_in_the_care_team_adds_a_reading_marked_as_theirs(session
 
 @pytest.mark.parametrize("who", ["caregiver", "stranger"])
 def test_a_caregiver_cannot_add_and_a_stranger_gets_not_found(session, now, alice, who):
-    outsider = (make_caregiver(session, alice, ("measures",), now=now) if who == "caregiver"
-                else make_stranger(session))
+    outsider = make_caregiver(session, alice, ("measures",), now=now) if who == "caregiver" else make_stranger(session)
     with pytest.raises(Forbidden if who == "caregiver" else NotFound):
         measures.add_measure(session, outsider.actor, alice.profile.id, typed(), now=now)
     assert committed_count(session, Measure, Measure.value == 72.5, Measure.measured_at > now - DAY) == 0
@@ -261,8 +313,9 @@ def test_a_caregiver_cannot_add_and_a_stranger_gets_not_found(session, now, alic
 
 def test_edit_and_delete_ones_own_entry(session, now, alice):
     mid = measures.add_measure(session, alice.actor, alice.profile.id, typed(value="71"), now=now)
-    measures.update_measure(session, alice.actor, mid, {"value": "71,4", "measured_at": "2026-11-28T09:00",
-                                                         "kind": "height"}, now=now)
+    measures.update_measure(
+        session, alice.actor, mid, {"value": "71,4", "measured_at": "2026-11-28T09:00", "kind": "height"}, now=now
+    )
     row = committed_rows(session, Measure, Measure.id == mid)[0]
     assert (row.kind, row.value) == ("weight", 71.4)  # the kind of an entry never changes
     with pytest.raises(ValidationError):
@@ -282,9 +335,11 @@ def test_a_device_reading_is_read_only(session, now, alice):
 def test_a_stranger_cannot_touch_an_entry_by_id(session, now, alice):
     mallory = make_stranger(session)
     row = stored(session, alice.profile, "weight")[0]
-    for call in (lambda: measures.delete_measure(session, mallory.actor, row.id, now=now),
-                 lambda: measures.update_measure(session, mallory.actor, row.id, typed(value="1"), now=now),
-                 lambda: measures.entry_for_edit(session, mallory.actor, row.id, now=now)):
+    for call in (
+        lambda: measures.delete_measure(session, mallory.actor, row.id, now=now),
+        lambda: measures.update_measure(session, mallory.actor, row.id, typed(value="1"), now=now),
+        lambda: measures.entry_for_edit(session, mallory.actor, row.id, now=now),
+    ):
         with pytest.raises(NotFound):
             call()
     assert committed_rows(session, Measure, Measure.id == row.id)[0].value == row.value
@@ -312,7 +367,7 @@ def test_a_childs_chart_has_who_curves_and_her_percentile(session, now):
     alice = make_owner(session, "Alice Durand")
     lea = make_child(session, alice, birth_date=date(2026, 3, 1), sex="female")
     for days, kg in ((0, 3.2), (60, 5.1), (150, 6.9), (260, 8.2)):
-        measure(session, alice, lea.profile, "weight", kg, datetime(2026, 3, 1, 10, tzinfo=timezone.utc) + days * DAY)
+        measure(session, alice, lea.profile, "weight", kg, datetime(2026, 3, 1, 10, tzinfo=UTC) + days * DAY)
     result = measures.chart(session, alice.actor, lea.profile.id, "weight", "all", now=now)
     curves = [t for t in result.figure["data"] if t["meta"]["role"] == "growth_curve"]
     assert [t["name"] for t in curves] == ["P3", "P15", "P50", "P85", "P97"]
@@ -353,8 +408,18 @@ def test_the_range_selects_readings(session, now, alice):
 
 def test_ten_years_of_daily_readings_are_downsampled_keeping_the_extremes(session, now):
     bob = make_owner(session, "Bob")
-    rows = [Measure(profile_id=bob.profile.id, author_user_id=bob.id, kind="weight", loinc_code="29463-7",
-                    value=80 + (i % 7) * 0.1, unit="kg", measured_at=now - (3650 - i) * DAY) for i in range(3650)]
+    rows = [
+        Measure(
+            profile_id=bob.profile.id,
+            author_user_id=bob.id,
+            kind="weight",
+            loinc_code="29463-7",
+            value=80 + (i % 7) * 0.1,
+            unit="kg",
+            measured_at=now - (3650 - i) * DAY,
+        )
+        for i in range(3650)
+    ]
     rows[1234].value, rows[2345].value = 95.0, 61.0
     session.add_all(rows)
     session.commit()
@@ -362,7 +427,9 @@ def test_ten_years_of_daily_readings_are_downsampled_keeping_the_extremes(sessio
     ys = result.figure["data"][0]["y"]
     assert result.total_points == 3650 and result.sent_points == len(ys) <= 1000
     assert max(ys) == 95.0 and min(ys) == 61.0
-    assert result.figure["data"][0]["x"][0].startswith("2016-") and result.figure["data"][0]["x"][-1].startswith("2026-11-2")
+    assert result.figure["data"][0]["x"][0].startswith("2016-") and result.figure["data"][0]["x"][-1].startswith(
+        "2026-11-2"
+    )
 
 
 def test_hidden_readings_stay_out_of_a_professionals_chart(session, now, alice):
@@ -379,9 +446,11 @@ def test_a_caregiver_charts_only_with_measures_in_scope(session, now, alice):
     nurse = make_caregiver(session, alice, ("measures",), now=now)
     assert measures.chart(session, nurse.actor, alice.profile.id, "weight", "1y", now=now).total_points == 3
     nanny = make_caregiver(session, alice, ("vaccinations",), now=now, name="Nanny")
-    for call in (lambda: measures.chart(session, nanny.actor, alice.profile.id, "weight", "1y", now=now),
-                 lambda: measures.overview(session, nanny.actor, alice.profile.id, now=now),
-                 lambda: measures.list_entries(session, nanny.actor, alice.profile.id, "weight", now=now)):
+    for call in (
+        lambda: measures.chart(session, nanny.actor, alice.profile.id, "weight", "1y", now=now),
+        lambda: measures.overview(session, nanny.actor, alice.profile.id, now=now),
+        lambda: measures.list_entries(session, nanny.actor, alice.profile.id, "weight", now=now),
+    ):
         with pytest.raises(NotFound):
             call()
 
@@ -391,4 +460,5 @@ def test_a_professional_chart_read_is_recorded(session, now, alice):
     give_care(session, dr, alice, now)
     measures.chart(session, dr.actor, alice.profile.id, "weight", "1y", now=now)
     assert [(e.actor_user_id, e.action, e.via) for e in committed_rows(session, AccessEvent)] == [
-        (dr.id, "read", "care_team")]
+        (dr.id, "read", "care_team")
+    ]

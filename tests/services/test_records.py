@@ -6,9 +6,10 @@ and that nothing changed when they were refused.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from mes_app.db import models
 from mes_app.db.models import AccessEvent, SecurityEvent
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
@@ -43,7 +44,7 @@ VALID: dict[str, tuple[dict, dict]] = {
         {"kind": "gp_visit", "title": "Consultation pour toux", "occurred_on": "2026-11-20",
          "practitioner": "Dr Bernard", "place": "Cabinet médical, Lyon", "note": "Sirop prescrit"},
         {"kind": "gp_visit", "title": "Consultation pour toux",
-         "occurred_at": datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc), "practitioner": "Dr Bernard",
+         "occurred_at": datetime(2026, 11, 20, 12, 0, tzinfo=UTC), "practitioner": "Dr Bernard",
          "place": "Cabinet médical, Lyon", "note": "Sirop prescrit"},
     ),
     "conditions": (
@@ -633,7 +634,7 @@ def test_malformed_ids_are_refused_without_a_crash(session, now, full_record, ba
 
 def test_today_in_france_is_not_in_the_future_just_after_midnight(session):
     alice = make_owner(session)
-    half_past_midnight_in_paris = datetime(2026, 11, 28, 23, 30, tzinfo=timezone.utc)  # 29 Nov, 00:30 in Paris
+    half_past_midnight_in_paris = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)  # 29 Nov, 00:30 in Paris
     view = add(session, alice, alice.profile, "vaccinations", {**VALID["vaccinations"][0], "given_on": "2026-11-29"},
                half_past_midnight_in_paris)
     assert stored(session, "vaccinations", view.id).given_on == date(2026, 11, 29)

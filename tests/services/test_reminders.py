@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -18,25 +18,48 @@ LEA_BIRTH = date(2026, 3, 15)
 
 
 def _vaccination(session, profile_id, day, code, *, hidden=False, author=None):
-    session.add(models.Vaccination(profile_id=profile_id, code_system=ATC if code else None, code=code,
-                                   code_text=code or "Vaccin", given_on=day, author_user_id=author,
-                                   author_role="guardian", hidden_from_professionals=hidden))
+    session.add(
+        models.Vaccination(
+            profile_id=profile_id,
+            code_system=ATC if code else None,
+            code=code,
+            code_text=code or "Vaccin",
+            given_on=day,
+            author_user_id=author,
+            author_role="guardian",
+            hidden_from_professionals=hidden,
+        )
+    )
 
 
 def _visit(session, profile_id, day, *, hidden=False):
-    session.add(models.Encounter(profile_id=profile_id, kind="gp_visit", title="Examen", author_role="guardian",
-                                 occurred_at=datetime(day.year, day.month, day.day, 10, tzinfo=timezone.utc),
-                                 hidden_from_professionals=hidden))
+    session.add(
+        models.Encounter(
+            profile_id=profile_id,
+            kind="gp_visit",
+            title="Examen",
+            author_role="guardian",
+            occurred_at=datetime(day.year, day.month, day.day, 10, tzinfo=UTC),
+            hidden_from_professionals=hidden,
+        )
+    )
 
 
 @pytest.fixture()
 def family(session):
     camille = make_owner(session, "Camille", birth_date=date(1990, 5, 17))
     lea = make_child(session, camille, birth_date=LEA_BIRTH)
-    for day, code in [(date(2026, 5, 16), "J07CA09"), (date(2026, 5, 16), "J07AL02"), (date(2026, 5, 16), "J07BH01"),
-                      (date(2026, 6, 16), "J07AH09"), (date(2026, 6, 16), "J07BH01"), (date(2026, 7, 16), "J07CA09"),
-                      (date(2026, 7, 16), "J07AL02"), (date(2026, 8, 16), "J07AH09"),
-                      (date(2026, 9, 2), "J06BD08")]:  # Beyfortus when her first RSV season opened
+    for day, code in [
+        (date(2026, 5, 16), "J07CA09"),
+        (date(2026, 5, 16), "J07AL02"),
+        (date(2026, 5, 16), "J07BH01"),
+        (date(2026, 6, 16), "J07AH09"),
+        (date(2026, 6, 16), "J07BH01"),
+        (date(2026, 7, 16), "J07CA09"),
+        (date(2026, 7, 16), "J07AL02"),
+        (date(2026, 8, 16), "J07AH09"),
+        (date(2026, 9, 2), "J06BD08"),
+    ]:  # Beyfortus when her first RSV season opened
         _vaccination(session, lea.id, day, code)
     # Camille's record is not empty (her 25-year booster): she is no newcomer, late is late.
     _vaccination(session, camille.profile.id, date(2015, 6, 6), "J07AJ52")
@@ -88,15 +111,18 @@ def test_reminders_across_the_family(session, now, family):
     camille, lea = family
     dr = make_professional(session)
     give_care(session, dr, lea, now)
-    soon = appointments.add_appointment(session, camille.actor, lea.id,
-                                        {"title": "Examen du 9e mois", "starts_at": "2026-12-03T09:30"}, now=now)
-    appointments.add_appointment(session, camille.actor, lea.id,
-                                 {"title": "Dans un mois", "starts_at": "2026-12-28T09:30"}, now=now)
-    proposal = appointments.add_appointment(session, dr.actor, lea.id,
-                                            {"title": "Vaccins du 11e mois", "starts_at": "2027-02-16T09:00"}, now=now)
+    soon = appointments.add_appointment(
+        session, camille.actor, lea.id, {"title": "Examen du 9e mois", "starts_at": "2026-12-03T09:30"}, now=now
+    )
+    appointments.add_appointment(
+        session, camille.actor, lea.id, {"title": "Dans un mois", "starts_at": "2026-12-28T09:30"}, now=now
+    )
+    proposal = appointments.add_appointment(
+        session, dr.actor, lea.id, {"title": "Vaccins du 11e mois", "starts_at": "2027-02-16T09:00"}, now=now
+    )
     found = reminders.reminders(session, camille.actor, now=now)
     kinds = [(r.kind, r.profile_name, r.title) for r in found]
-    assert ("appointment_proposed", "Léa", "Vaccins du 11e mois") == kinds[0]
+    assert kinds[0] == ("appointment_proposed", "Léa", "Vaccins du 11e mois")
     assert ("appointment_soon", "Léa", "Examen du 9e mois") in kinds
     assert not any(title == "Dans un mois" for _, _, title in kinds)
     assert ("vaccine_overdue", "Léa", "Méningocoques A, C, W, Y") in kinds
@@ -110,16 +136,32 @@ def test_documents_from_someone_else_and_unread_messages_are_counted(session, no
     camille, lea = family
     dr = make_professional(session)
     give_care(session, dr, lea, now)
-    for n, (author, role, age) in enumerate([(dr.id, "professional", 2), (camille.id, "guardian", 1),
-                                             (dr.id, "professional", 20)]):
-        session.add(models.Document(profile_id=lea.id, author_user_id=author, author_role=role, title=f"Doc {n}",
-                                    document_date=date(2026, 11, 1), storage_key=f"k{n}", sha256="0" * 64,
-                                    size_bytes=10, mime_type="application/pdf", created_at=now - timedelta(days=age)))
+    for n, (author, role, age) in enumerate(
+        [(dr.id, "professional", 2), (camille.id, "guardian", 1), (dr.id, "professional", 20)]
+    ):
+        session.add(
+            models.Document(
+                profile_id=lea.id,
+                author_user_id=author,
+                author_role=role,
+                title=f"Doc {n}",
+                document_date=date(2026, 11, 1),
+                storage_key=f"k{n}",
+                sha256="0" * 64,
+                size_bytes=10,
+                mime_type="application/pdf",
+                created_at=now - timedelta(days=age),
+            )
+        )
     thread = models.MessageThread(profile_id=lea.id, subject="Résultats", started_by_user_id=dr.id)
     session.add(thread)
     session.flush()
-    session.add(models.Message(thread_id=thread.id, author_user_id=dr.id, body="Bonjour", sent_at=now - timedelta(hours=3)))
-    session.add(models.Message(thread_id=thread.id, author_user_id=dr.id, body="Tout va bien", sent_at=now - timedelta(hours=1)))
+    session.add(
+        models.Message(thread_id=thread.id, author_user_id=dr.id, body="Bonjour", sent_at=now - timedelta(hours=3))
+    )
+    session.add(
+        models.Message(thread_id=thread.id, author_user_id=dr.id, body="Tout va bien", sent_at=now - timedelta(hours=1))
+    )
     session.add(models.Message(thread_id=thread.id, author_user_id=camille.id, body="Merci", sent_at=now))
     session.commit()
     found = {r.kind: r for r in reminders.reminders(session, camille.actor, now=now) if r.profile_name == "Léa"}

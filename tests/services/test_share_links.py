@@ -10,7 +10,15 @@ from mes_app.domain import shl
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.link_tokens import hash_link_secret
 from mes_app.services import share_links
-from tests.factories import committed_count, make_caregiver, make_child, make_owner, make_professional, make_stranger, give_care
+from tests.factories import (
+    committed_count,
+    give_care,
+    make_caregiver,
+    make_child,
+    make_owner,
+    make_professional,
+    make_stranger,
+)
 
 ORIGIN = "https://mes.example.org"
 

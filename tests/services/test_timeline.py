@@ -1,11 +1,11 @@
-""""Mon histoire de santé": one list of every interaction with care, newest first, paginated,
+""" "Mon histoire de santé": one list of every interaction with care, newest first, paginated,
 showing each viewer only what they may read."""
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -29,7 +29,7 @@ _storage = itertools.count(1)
 
 
 def noon(day: date) -> datetime:
-    return datetime.combine(day, time(12, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
 def _save(session, row):
@@ -40,39 +40,86 @@ def _save(session, row):
 
 
 def encounter(session, who, profile, day: date, title="Consultation", kind="gp_visit", role="patient", **extra):
-    return _save(session, models.Encounter(
-        profile_id=profile.id, author_user_id=who.id, author_role=role, kind=kind, title=title,
-        occurred_at=noon(day), **extra))
+    return _save(
+        session,
+        models.Encounter(
+            profile_id=profile.id,
+            author_user_id=who.id,
+            author_role=role,
+            kind=kind,
+            title=title,
+            occurred_at=noon(day),
+            **extra,
+        ),
+    )
 
 
 def vaccination(session, who, profile, day: date, title="ROR", **extra):
-    return _save(session, models.Vaccination(
-        profile_id=profile.id, author_user_id=who.id, code_text=title, given_on=day, **extra))
+    return _save(
+        session,
+        models.Vaccination(profile_id=profile.id, author_user_id=who.id, code_text=title, given_on=day, **extra),
+    )
 
 
 def hospitalisation(session, who, profile, day: date, title="Appendicite", **extra):
-    return _save(session, models.Hospitalisation(
-        profile_id=profile.id, author_user_id=who.id, code_text=title, admitted_on=day, facility="CHU de Lyon",
-        **extra))
+    return _save(
+        session,
+        models.Hospitalisation(
+            profile_id=profile.id,
+            author_user_id=who.id,
+            code_text=title,
+            admitted_on=day,
+            facility="CHU de Lyon",
+            **extra,
+        ),
+    )
 
 
 def document(session, who, profile, day: date, title="Compte rendu", **extra):
     n = next(_storage)
-    return _save(session, Document(
-        profile_id=profile.id, author_user_id=who.id, title=title, document_date=day,
-        category_display="Compte rendu", storage_key=f"doc-{n:06d}", sha256=hashlib.sha256(str(n).encode()).hexdigest(),
-        size_bytes=1234, mime_type="application/pdf", original_filename="cr.pdf", **extra))
+    return _save(
+        session,
+        Document(
+            profile_id=profile.id,
+            author_user_id=who.id,
+            title=title,
+            document_date=day,
+            category_display="Compte rendu",
+            storage_key=f"doc-{n:06d}",
+            sha256=hashlib.sha256(str(n).encode()).hexdigest(),
+            size_bytes=1234,
+            mime_type="application/pdf",
+            original_filename="cr.pdf",
+            **extra,
+        ),
+    )
 
 
 def appointment(session, who, profile, starts_at: datetime, title="Rendez-vous", **extra):
-    return _save(session, Appointment(
-        profile_id=profile.id, author_user_id=who.id, title=title, starts_at=starts_at, practitioner="Dr Bernard",
-        **extra))
+    return _save(
+        session,
+        Appointment(
+            profile_id=profile.id,
+            author_user_id=who.id,
+            title=title,
+            starts_at=starts_at,
+            practitioner="Dr Bernard",
+            **extra,
+        ),
+    )
 
 
 def switch(session, doc, grantee_kind, grantee, allowed, set_by):
-    return _save(session, DocumentGrant(document_id=doc.id, grantee_kind=grantee_kind, grantee_user_id=grantee.id,
-                                        allowed=allowed, set_by_user_id=set_by.id))
+    return _save(
+        session,
+        DocumentGrant(
+            document_id=doc.id,
+            grantee_kind=grantee_kind,
+            grantee_user_id=grantee.id,
+            allowed=allowed,
+            set_by_user_id=set_by.id,
+        ),
+    )
 
 
 def keys(page) -> list[str]:
@@ -93,8 +140,9 @@ def history(session, now, alice):
     """Alice's record: one of each source, on distinct days."""
     p = alice.profile
     return {
-        "enc": encounter(session, alice, p, date(2026, 11, 20), "Consultation pour toux", practitioner="Dr Bernard",
-                         place="Lyon"),
+        "enc": encounter(
+            session, alice, p, date(2026, 11, 20), "Consultation pour toux", practitioner="Dr Bernard", place="Lyon"
+        ),
         "spec": encounter(session, alice, p, date(2026, 6, 2), "Dermatologue", kind="specialist"),
         "vac": vaccination(session, alice, p, date(2026, 10, 1), "Grippe", dose_number=1),
         "hosp": hospitalisation(session, alice, p, date(2025, 2, 3)),
@@ -120,7 +168,11 @@ def test_every_source_is_merged_newest_first(session, now, alice, history):
     assert (page.page, page.has_more, page.total) == (0, False, 6)
     first, _, vac, doc, _, hosp = page.items
     assert (first.title, first.details, first.author_role, first.author_name) == (
-        "Consultation pour toux", "Dr Bernard · Lyon", "patient", "Alice Durand")
+        "Consultation pour toux",
+        "Dr Bernard · Lyon",
+        "patient",
+        "Alice Durand",
+    )
     assert (vac.title, vac.details) == ("Grippe", "dose 1")
     assert (doc.title, hosp.details) == ("Bilan sanguin", "CHU de Lyon")
     assert not first.by_professional  # the patient typed it: no professional's name on the line
@@ -157,7 +209,9 @@ def test_an_empty_history_is_an_empty_page(session, now, alice):
 
 def test_pages_follow_each_other_without_duplicates(session, now, alice):
     p = alice.profile
-    made = [encounter(session, alice, p, date(2026, 1, 1) + timedelta(days=i), f"Visite {i}") for i in range(PAGE_SIZE + 7)]
+    made = [
+        encounter(session, alice, p, date(2026, 1, 1) + timedelta(days=i), f"Visite {i}") for i in range(PAGE_SIZE + 7)
+    ]
     # two visits on the same day: the order must still be stable across pages
     made.append(encounter(session, alice, p, date(2026, 1, 1) + timedelta(days=PAGE_SIZE - 1), "Même jour"))
 
@@ -187,9 +241,16 @@ def test_exactly_one_full_page_has_no_more(session, now, alice):
 
 @pytest.mark.parametrize(
     ("kind", "expected"),
-    [("vaccination", ["vac"]), ("gp_visit", ["enc"]), ("specialist", ["spec"]), ("hospital", ["hosp"]),
-     ("document", ["doc"]), ("appointment", ["appt"]), ("emergency", []), ("all", ["enc", "appt", "vac", "doc",
-                                                                                    "spec", "hosp"])],
+    [
+        ("vaccination", ["vac"]),
+        ("gp_visit", ["enc"]),
+        ("specialist", ["spec"]),
+        ("hospital", ["hosp"]),
+        ("document", ["doc"]),
+        ("appointment", ["appt"]),
+        ("emergency", []),
+        ("all", ["enc", "appt", "vac", "doc", "spec", "hosp"]),
+    ],
 )
 def test_the_filter_keeps_one_kind(session, now, alice, history, kind, expected):
     page = page_of(session, alice, alice.profile, now, kind=kind)
@@ -257,8 +318,9 @@ def test_a_document_switched_off_for_a_professional_is_absent_from_their_history
 def test_entries_hidden_from_professionals_are_absent_from_their_history(session, now, alice, history, dr):
     p = alice.profile
     hidden = [
-        encounter(session, alice, p, date(2026, 11, 21), "Psychiatre", kind="specialist",
-                  hidden_from_professionals=True),
+        encounter(
+            session, alice, p, date(2026, 11, 21), "Psychiatre", kind="specialist", hidden_from_professionals=True
+        ),
         vaccination(session, alice, p, date(2026, 11, 2), "Vaccin caché", hidden_from_professionals=True),
         hospitalisation(session, alice, p, date(2026, 3, 3), "IVG", hidden_from_professionals=True),
         document(session, alice, p, date(2026, 11, 3), "Document caché", hidden_from_professionals=True),
@@ -325,8 +387,14 @@ def test_a_stranger_with_an_invalid_filter_learns_nothing_more(session, now, ali
 # --------------------------------------------------------------------------- the patient adds an event
 # « Ajouter un événement » on the history page: an encounter, through the records service.
 
-VISIT = {"kind": "gp_visit", "title": "Consultation pour otite", "occurred_on": "2026-10-15",
-         "practitioner": "Dr Bernard", "place": "Cabinet de Lyon 3e", "note": "Amoxicilline 7 jours\nRevoir si fièvre"}
+VISIT = {
+    "kind": "gp_visit",
+    "title": "Consultation pour otite",
+    "occurred_on": "2026-10-15",
+    "practitioner": "Dr Bernard",
+    "place": "Cabinet de Lyon 3e",
+    "note": "Amoxicilline 7 jours\nRevoir si fièvre",
+}
 
 
 def add_event(session, who, profile, now, form=VISIT):
@@ -337,22 +405,36 @@ def test_the_owner_adds_a_consultation_and_it_takes_its_place_in_the_timeline(se
     added = add_event(session, alice, alice.profile, now)
     page = page_of(session, alice, alice.profile, now)
     h = history
-    assert keys(page) == [f"encounter-{h['enc'].id}", f"appointment-{h['appt'].id}",  # 20/11, 19/10
-                          f"encounter-{added.id}",  # 15/10
-                          f"vaccination-{h['vac'].id}", f"document-{h['doc'].id}", f"encounter-{h['spec'].id}",
-                          f"hospitalisation-{h['hosp'].id}"]
+    assert keys(page) == [
+        f"encounter-{h['enc'].id}",
+        f"appointment-{h['appt'].id}",  # 20/11, 19/10
+        f"encounter-{added.id}",  # 15/10
+        f"vaccination-{h['vac'].id}",
+        f"document-{h['doc'].id}",
+        f"encounter-{h['spec'].id}",
+        f"hospitalisation-{h['hosp'].id}",
+    ]
     item = page.items[2]
     assert (item.kind, item.title, item.date, item.details, item.note) == (
-        "gp_visit", "Consultation pour otite", "2026-10-15", "Dr Bernard · Cabinet de Lyon 3e",
-        "Amoxicilline 7 jours\nRevoir si fièvre")
+        "gp_visit",
+        "Consultation pour otite",
+        "2026-10-15",
+        "Dr Bernard · Cabinet de Lyon 3e",
+        "Amoxicilline 7 jours\nRevoir si fièvre",
+    )
     assert (item.author_role, item.author_name) == ("patient", "Alice Durand")
     assert "history" in capabilities.capabilities(session, alice.actor, alice.profile.id, now=now).addable_sections
 
 
 def test_a_guardian_adds_an_event_to_the_childs_history(session, now, alice):
     lea = make_child(session, alice)
-    add_event(session, alice, lea, now, {**VISIT, "kind": "emergency", "title": "Urgences pédiatriques",
-                                          "occurred_on": "2026-11-02"})
+    add_event(
+        session,
+        alice,
+        lea,
+        now,
+        {**VISIT, "kind": "emergency", "title": "Urgences pédiatriques", "occurred_on": "2026-11-02"},
+    )
     [item] = timeline.history_page(session, alice.actor, lea.id, now=now).items
     assert (item.kind, item.title, item.author_role) == ("emergency", "Urgences pédiatriques", "guardian")
     assert page_of(session, alice, alice.profile, now).items == []  # not on the parent's own history

@@ -54,7 +54,9 @@ def test_every_field_a_form_accepts_shows_on_the_card(session, now, kind_key, la
     kind = ENTRY_KINDS[kind_key]
     form = _all_fields_form(kind_key)
     records.add_entry(session, alice.actor, alice.profile.id, kind_key, form, now=now)
-    [view] = [_localise(v, lang) for v in records.list_entries(session, alice.actor, alice.profile.id, kind_key, now=now)]
+    [view] = [
+        _localise(v, lang) for v in records.list_entries(session, alice.actor, alice.profile.id, kind_key, now=now)
+    ]
 
     facts = {f.name: f for f in view.facts}
     for spec in kind.fields:
@@ -83,12 +85,27 @@ def test_an_unset_optional_field_is_not_on_the_card(session, now):
 
 def test_the_card_speaks_the_viewers_language(session, now):
     alice = make_owner(session)
-    records.add_entry(session, alice.actor, alice.profile.id, "family_history",
-                      {"relationship": "mother", "code_text": "Diabète", "onset_age": "55", "note": "Sous insuline"},
-                      now=now)
-    records.add_entry(session, alice.actor, alice.profile.id, "treatments",
-                      {"code_text": "Amoxicilline", "start_date": "2026-11-20", "end_date": "2026-11-27",
-                       "note": "Pendant les repas"}, now=now)
+    records.add_entry(
+        session,
+        alice.actor,
+        alice.profile.id,
+        "family_history",
+        {"relationship": "mother", "code_text": "Diabète", "onset_age": "55", "note": "Sous insuline"},
+        now=now,
+    )
+    records.add_entry(
+        session,
+        alice.actor,
+        alice.profile.id,
+        "treatments",
+        {
+            "code_text": "Amoxicilline",
+            "start_date": "2026-11-20",
+            "end_date": "2026-11-27",
+            "note": "Pendant les repas",
+        },
+        now=now,
+    )
     [family] = records.list_entries(session, alice.actor, alice.profile.id, "family_history", now=now)
     [treatment] = records.list_entries(session, alice.actor, alice.profile.id, "treatments", now=now)
 

@@ -22,15 +22,29 @@ LIMIT = 8000
 BOUNDARY = "----mesTestBoundary7MA4YWxk"
 
 
-def multipart(fields: dict[str, str], files: list[tuple[str, bytes]] = (), *, file_first: bool = False,
-              close: bool = True, field_name: str = "file") -> bytes:
+def multipart(
+    fields: dict[str, str],
+    files: list[tuple[str, bytes]] = (),
+    *,
+    file_first: bool = False,
+    close: bool = True,
+    field_name: str = "file",
+) -> bytes:
     def part_field(name, value):
-        return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").encode() + \
-            value.encode() + b"\r\n"
+        return (
+            (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n').encode()
+            + value.encode()
+            + b"\r\n"
+        )
 
     def part_file(filename, data):
-        return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field_name}\"; filename=\"").encode() + \
-            filename.encode("utf-8", "surrogatepass") + b"\"\r\nContent-Type: application/pdf\r\n\r\n" + data + b"\r\n"
+        return (
+            (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field_name}"; filename="').encode()
+            + filename.encode("utf-8", "surrogatepass")
+            + b'"\r\nContent-Type: application/pdf\r\n\r\n'
+            + data
+            + b"\r\n"
+        )
 
     text = b"".join(part_field(k, v) for k, v in fields.items())
     blobs = b"".join(part_file(n, d) for n, d in files)
@@ -57,16 +71,22 @@ def app(engine, session, storage, monkeypatch):
 
 
 def client_for(app, who=None) -> TestClient:
-    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False,
-                        headers={"Origin": "http://localhost:3000"})
+    client = TestClient(
+        app, base_url="http://localhost:3000", follow_redirects=False, headers={"Origin": "http://localhost:3000"}
+    )
     if who is not None:
         assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
     return client
 
 
 def form(profile, **extra) -> dict[str, str]:
-    return {"profile_id": str(profile.id), "title": "Radio du genou", "document_date": "2026-11-02",
-            "category": "18748-4", **extra}
+    return {
+        "profile_id": str(profile.id),
+        "title": "Radio du genou",
+        "document_date": "2026-11-02",
+        "category": "18748-4",
+        **extra,
+    }
 
 
 def post(client, body: bytes, headers=HEADERS):
@@ -113,7 +133,9 @@ def test_without_a_session_cookie_nothing_is_stored(app, session, storage):
 def test_a_post_from_another_site_is_refused(app, session, storage):
     alice = make_owner(session)
     client = client_for(app, alice)
-    answer = post(client, multipart(form(alice.profile), [("a.pdf", PDF)]), {**HEADERS, "Origin": "https://evil.example"})
+    answer = post(
+        client, multipart(form(alice.profile), [("a.pdf", PDF)]), {**HEADERS, "Origin": "https://evil.example"}
+    )
     assert answer.status_code == 403
     assert_nothing_stored(session, storage)
 
@@ -124,15 +146,21 @@ def test_a_stranger_can_neither_deposit_nor_open_and_the_attempt_is_logged(app, 
     intruder = client_for(app, mallory)
     answer = post(intruder, multipart(form(alice.profile, title="Faux"), [("b.pdf", PDF + b"x")]))
     assert answer.status_code == 404
-    for path in (f"/api/documents/{doc_id}", f"/api/documents/{doc_id}?download=1", "/api/documents/99999",
-                 "/api/documents/abc", "/api/documents/-1"):
+    for path in (
+        f"/api/documents/{doc_id}",
+        f"/api/documents/{doc_id}?download=1",
+        "/api/documents/99999",
+        "/api/documents/abc",
+        "/api/documents/-1",
+    ):
         refused = intruder.get(path)
         assert refused.status_code == 404 and PDF not in refused.content, path
         assert refused.headers["cache-control"] == "no-store"
     assert client_for(app).get(f"/api/documents/{doc_id}").status_code == 404  # no cookie at all
     assert session.exec(select(AccessEvent).where(AccessEvent.actor_user_id == mallory.id)).all() == []
-    denied = session.exec(select(SecurityEvent).where(SecurityEvent.actor_user_id == mallory.id,
-                                                      SecurityEvent.target_kind == "document")).all()
+    denied = session.exec(
+        select(SecurityEvent).where(SecurityEvent.actor_user_id == mallory.id, SecurityEvent.target_kind == "document")
+    ).all()
     assert {e.target_id for e in denied} >= {doc_id, 99999}
     assert committed_count(session, Document) == 1 and len(storage.stored_files()) == 1
 
@@ -152,8 +180,11 @@ def test_opening_by_a_professional_is_recorded_for_the_patient(app, session):
         ([("gros.pdf", b"%PDF-1.4\n" + b"z" * (LIMIT + 10))], "error.document_too_large", 413),
         ([("vide.pdf", b"")], "error.document_empty", 400),
         ([("resultats.pdf", b"MZ\x90\x00\x03\x00" + b"\x00" * 400)], "error.document_type_not_allowed", 400),
-        ([("resultats.pdf", b"<html><script>alert(document.cookie)</script></html>")],
-         "error.document_type_not_allowed", 400),
+        (
+            [("resultats.pdf", b"<html><script>alert(document.cookie)</script></html>")],
+            "error.document_type_not_allowed",
+            400,
+        ),
         ([("../../../../tmp/x.pdf", PDF)], "error.document_bad_filename", 400),
         ([("a\x00b.pdf", PDF)], "error.document_bad_filename", 400),
         ([("n" * 500 + ".pdf", PDF)], "error.document_bad_filename", 400),
@@ -191,8 +222,10 @@ def test_the_file_before_the_fields_or_unknown_fields_are_refused(app, session, 
     alice = make_owner(session)
     client = client_for(app, alice)
     assert post(client, multipart(form(alice.profile), [("a.pdf", PDF)], file_first=True)).status_code in (400, 404)
-    assert post(client, multipart({**form(alice.profile), "author_role": "professional"}, [("a.pdf", PDF)])
-                ).json()["code"] == "error.invalid_form"
+    assert (
+        post(client, multipart({**form(alice.profile), "author_role": "professional"}, [("a.pdf", PDF)])).json()["code"]
+        == "error.invalid_form"
+    )
     assert post(client, b"not multipart", {"Content-Type": "application/pdf"}).json()["code"] == "error.invalid_form"
     assert_nothing_stored(session, storage)
 
@@ -218,10 +251,22 @@ def test_a_client_that_disconnects_half_way_leaves_no_file_and_no_row(app, sessi
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "method": "POST", "path": "/api/documents", "raw_path": b"/api/documents",
-             "query_string": b"", "root_path": "", "scheme": "http", "server": ("localhost", 3000),
-             "headers": [(b"host", b"localhost:3000"), (b"origin", b"http://localhost:3000"), (b"cookie", f"mes_session={cookie}".encode()),
-                         (b"content-type", HEADERS["Content-Type"].encode())]}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/documents",
+        "raw_path": b"/api/documents",
+        "query_string": b"",
+        "root_path": "",
+        "scheme": "http",
+        "server": ("localhost", 3000),
+        "headers": [
+            (b"host", b"localhost:3000"),
+            (b"origin", b"http://localhost:3000"),
+            (b"cookie", f"mes_session={cookie}".encode()),
+            (b"content-type", HEADERS["Content-Type"].encode()),
+        ],
+    }
     asyncio.run(app(scope, receive, send))
     assert_nothing_stored(session, storage)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -13,8 +13,15 @@ from mes_app.web import routes
 from tests.factories import give_care, make_child, make_owner, make_professional, make_stranger
 from tests.web import use_engine
 
-FORM = {"title": "Examen du 9e mois", "starts_at": "2027-01-08T09:30", "ends_at": "2027-01-08T10:00",
-        "location": "Cabinet médical", "practitioner": "Dr Bernard", "reason": "", "note": ""}
+FORM = {
+    "title": "Examen du 9e mois",
+    "starts_at": "2027-01-08T09:30",
+    "ends_at": "2027-01-08T10:00",
+    "location": "Cabinet médical",
+    "practitioner": "Dr Bernard",
+    "reason": "",
+    "note": "",
+}
 
 
 @pytest.fixture()
@@ -25,20 +32,38 @@ def world(engine, session, monkeypatch):
     lea = make_child(session, alice)
     mallory = make_stranger(session)
     mine = appointments.add_appointment(session, alice.actor, lea.id, FORM, now=now)
-    own = appointments.add_appointment(session, alice.actor, alice.profile.id,
-                                       {**FORM, "title": "Dentiste", "starts_at": "2027-01-02T08:00", "ends_at": ""},
-                                       now=now)
-    theirs = appointments.add_appointment(session, mallory.actor, mallory.profile.id,
-                                          {**FORM, "title": "Secret de Mallory"}, now=now)
-    client = TestClient(routes.guard(routes.build_api()), base_url="http://localhost:3000", follow_redirects=False,
-                        headers={"Origin": "http://localhost:3000"})
+    own = appointments.add_appointment(
+        session,
+        alice.actor,
+        alice.profile.id,
+        {**FORM, "title": "Dentiste", "starts_at": "2027-01-02T08:00", "ends_at": ""},
+        now=now,
+    )
+    theirs = appointments.add_appointment(
+        session, mallory.actor, mallory.profile.id, {**FORM, "title": "Secret de Mallory"}, now=now
+    )
+    client = TestClient(
+        routes.guard(routes.build_api()),
+        base_url="http://localhost:3000",
+        follow_redirects=False,
+        headers={"Origin": "http://localhost:3000"},
+    )
 
     def cookie_for(persona) -> dict[str, str]:
         secret = accounts.open_session(session, persona.user, now=now, lifetime=timedelta(hours=1))
         return {"cookie": f"mes_session={secret}"}
 
-    return {"client": client, "alice": alice, "lea": lea, "mallory": mallory, "mine": mine, "own": own,
-            "theirs": theirs, "cookie_for": cookie_for, "session": session}
+    return {
+        "client": client,
+        "alice": alice,
+        "lea": lea,
+        "mallory": mallory,
+        "mine": mine,
+        "own": own,
+        "theirs": theirs,
+        "cookie_for": cookie_for,
+        "session": session,
+    }
 
 
 def events(response) -> list:
@@ -46,7 +71,9 @@ def events(response) -> list:
 
 
 def test_one_appointment_as_a_calendar_file(world):
-    response = world["client"].get(f"/api/appointments/{world['mine'].id}.ics", headers=world["cookie_for"](world["alice"]))
+    response = world["client"].get(
+        f"/api/appointments/{world['mine'].id}.ics", headers=world["cookie_for"](world["alice"])
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/calendar")
     assert response.headers["cache-control"] == "no-store"
@@ -55,7 +82,7 @@ def test_one_appointment_as_a_calendar_file(world):
     assert response.headers["x-content-type-options"] == "nosniff"
     [event] = events(response)
     assert str(event["summary"]) == "Léa · Examen du 9e mois"
-    assert event.decoded("dtstart") == datetime(2027, 1, 8, 8, 30, tzinfo=timezone.utc)
+    assert event.decoded("dtstart") == datetime(2027, 1, 8, 8, 30, tzinfo=UTC)
 
 
 def test_all_appointments_of_one_profile_or_of_the_whole_family(world):
@@ -75,11 +102,19 @@ def test_another_familys_ids_are_not_found(world):
     assert client.get("/api/appointments/999999.ics", headers=headers).status_code == 404
     # Mallory's own export holds only Mallory's appointment.
     assert [str(e["summary"]) for e in events(client.get("/api/appointments.ics", headers=headers))] == [
-        "Mallory · Secret de Mallory"]
+        "Mallory · Secret de Mallory"
+    ]
 
 
-@pytest.mark.parametrize("path", ["/api/appointments/abc.ics", "/api/appointments/-1.ics",
-                                  "/api/appointments.ics?profile=abc", "/api/appointments.ics?profile="])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/appointments/abc.ics",
+        "/api/appointments/-1.ics",
+        "/api/appointments.ics?profile=abc",
+        "/api/appointments.ics?profile=",
+    ],
+)
 def test_garbage_ids_are_not_found(world, path):
     response = world["client"].get(path, headers=world["cookie_for"](world["alice"]))
     assert response.status_code == 404
@@ -101,5 +136,9 @@ def test_a_professional_reads_through_the_care_team_and_it_is_recorded(world):
     give_care(world["session"], dr, world["lea"], routes.utcnow())
     response = world["client"].get(f"/api/appointments.ics?profile={world['lea'].id}", headers=world["cookie_for"](dr))
     assert [str(e["summary"]) for e in events(response)] == ["Léa · Examen du 9e mois"]
-    assert committed_count(world["session"], AccessEvent, AccessEvent.actor_user_id == dr.id,
-                           AccessEvent.via == "care_team") == 1
+    assert (
+        committed_count(
+            world["session"], AccessEvent, AccessEvent.actor_user_id == dr.id, AccessEvent.via == "care_team"
+        )
+        == 1
+    )

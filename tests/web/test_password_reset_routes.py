@@ -8,7 +8,6 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
-from sqlmodel import select
 from starlette.testclient import TestClient
 
 from mes_app import mail
@@ -32,18 +31,36 @@ def mailbox():
 @pytest.fixture()
 def client(engine, session, monkeypatch, mailbox):
     use_engine(monkeypatch, engine)
-    monkeypatch.setattr(mail, "settings", dataclasses.replace(
-        mail.settings, smtp_host="127.0.0.1", smtp_port=mailbox.port, smtp_starttls=False,
-        mail_from="MES <no-reply@mes.test>", app_origin="http://localhost:3000",
-    ))
+    monkeypatch.setattr(
+        mail,
+        "settings",
+        dataclasses.replace(
+            mail.settings,
+            smtp_host="127.0.0.1",
+            smtp_port=mailbox.port,
+            smtp_starttls=False,
+            mail_from="MES <no-reply@mes.test>",
+            app_origin="http://localhost:3000",
+        ),
+    )
     reg = accounts.parse_registration(
-        {"email": EMAIL, "password": PASSWORD, "given_name": "Ana", "family_name": "Lopez",
-         "birth_date": "1991-04-05", "sex": "female"},
+        {
+            "email": EMAIL,
+            "password": PASSWORD,
+            "given_name": "Ana",
+            "family_name": "Lopez",
+            "birth_date": "1991-04-05",
+            "sex": "female",
+        },
         today=date(2026, 11, 28),
     )
     register_and_activate(session, reg, now=routes.utcnow())
-    with TestClient(routes.guard(routes.build_api()), base_url="http://localhost:3000",
-                    follow_redirects=False, headers={"Origin": "http://localhost:3000"}) as test_client:
+    with TestClient(
+        routes.guard(routes.build_api()),
+        base_url="http://localhost:3000",
+        follow_redirects=False,
+        headers={"Origin": "http://localhost:3000"},
+    ) as test_client:
         yield test_client
 
 
@@ -67,13 +84,19 @@ def _open(client, link):
 
 
 def _set(client, password=NEW_PASSWORD, confirm=None, **kw):
-    return client.post("/api/password-reset", data={"password": password, "password_confirm": confirm or password}, **kw)
+    return client.post(
+        "/api/password-reset", data={"password": password, "password_confirm": confirm or password}, **kw
+    )
 
 
 def test_the_whole_reset_through_a_real_smtp_server(client, mailbox, session, caplog):
     caplog.set_level(logging.DEBUG)
-    other_device = TestClient(client.app, base_url="http://localhost:3000", follow_redirects=False,
-                              headers={"Origin": "http://localhost:3000"})
+    other_device = TestClient(
+        client.app,
+        base_url="http://localhost:3000",
+        follow_redirects=False,
+        headers={"Origin": "http://localhost:3000"},
+    )
     assert other_device.post("/api/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 303
     other_secret = other_device.cookies["mes_session"]
 
@@ -100,8 +123,11 @@ def test_the_whole_reset_through_a_real_smtp_server(client, mailbox, session, ca
     # The other device's session is over; the old password no longer works, the new one does.
     assert accounts.resolve_session(session, other_secret, now=routes.utcnow()) is None
     assert all(row.revoked_at is not None for row in committed_rows(session, AuthSession))
-    assert client.post("/api/login", data={"email": EMAIL, "password": PASSWORD}).headers["location"].startswith(
-        "/login?error=")
+    assert (
+        client.post("/api/login", data={"email": EMAIL, "password": PASSWORD})
+        .headers["location"]
+        .startswith("/login?error=")
+    )
     assert client.post("/api/login", data={"email": EMAIL, "password": NEW_PASSWORD}).headers["location"] == "/"
     # The same link once more: refused.
     _open(client, link)
@@ -156,7 +182,8 @@ def test_a_weak_password_sends_back_to_the_form_with_the_link_still_usable(clien
     _open(client, reset_link_in(mailbox.wait_for(EMAIL)))
     assert _set(client, "court").headers["location"] == "/reset-password?error=error.weak_password"
     assert _set(client, NEW_PASSWORD, NEW_PASSWORD + "!").headers["location"] == (
-        "/reset-password?error=error.passwords_differ")
+        "/reset-password?error=error.passwords_differ"
+    )
     assert _set(client).headers["location"] == "/login?reset=1"
 
 
@@ -214,6 +241,12 @@ def test_a_failed_login_keeps_the_address_in_a_short_lived_httponly_cookie_not_t
 
 
 def test_login_email_cookie_parsing_is_defensive():
-    for header in (None, "", "garbage;;;==", "mes_login_email=%%%", "mes_login_email=" + "A" * 500,
-                   "mes_login_email=AAEC"):
+    for header in (
+        None,
+        "",
+        "garbage;;;==",
+        "mes_login_email=%%%",
+        "mes_login_email=" + "A" * 500,
+        "mes_login_email=AAEC",
+    ):
         assert routes.login_email_from_cookie_header(header) == ""

@@ -30,8 +30,9 @@ def _low(**limits: str) -> RateLimiter:
 @pytest.fixture()
 def client(engine, session, monkeypatch):
     use_engine(monkeypatch, engine)
-    return TestClient(routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False,
-                      headers={"Origin": ORIGIN})
+    return TestClient(
+        routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False, headers={"Origin": ORIGIN}
+    )
 
 
 # --------------------------------------------------------------------------- the limiter itself
@@ -112,9 +113,12 @@ def test_login_answers_429_with_retry_after_and_a_bilingual_message(client, sess
 def test_a_forged_x_forwarded_for_does_not_reset_the_login_limit(client, session):
     _low(login="2/minute")
     for n in range(2):
-        client.post("/api/login", data={"email": "x@example.org", "password": "p"}, headers={"x-forwarded-for": f"9.9.9.{n}"})
-    refused = client.post("/api/login", data={"email": "x@example.org", "password": "p"},
-                          headers={"x-forwarded-for": "8.8.8.8"})
+        client.post(
+            "/api/login", data={"email": "x@example.org", "password": "p"}, headers={"x-forwarded-for": f"9.9.9.{n}"}
+        )
+    refused = client.post(
+        "/api/login", data={"email": "x@example.org", "password": "p"}, headers={"x-forwarded-for": "8.8.8.8"}
+    )
     assert refused.status_code == 429
 
 
@@ -134,8 +138,9 @@ def test_the_login_throttle_counts_per_client_behind_a_trusted_proxy(client, ses
         client.post("/api/login", data={"email": alice.email, "password": "Wrong-pass-000"}, headers=attacker)
     locked = client.post("/api/login", data={"email": alice.email, "password": PASSWORD}, headers=attacker)
     assert "error=error.account_locked" in locked.headers["location"]
-    owner = client.post("/api/login", data={"email": alice.email, "password": PASSWORD},
-                        headers={"x-forwarded-for": "198.51.100.7"})
+    owner = client.post(
+        "/api/login", data={"email": alice.email, "password": PASSWORD}, headers={"x-forwarded-for": "198.51.100.7"}
+    )
     assert owner.status_code == 303 and owner.headers["location"] == "/"
 
 
@@ -149,8 +154,11 @@ def test_uploads_answer_429_with_a_message_the_page_shows(client, session):
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
     assert refused.json()["code"] == "error.rate_limited_later"
     # the measure import shares the upload budget
-    imported = client.post(measure_route.PATH, data={"profile": str(alice.profile.id), "mode": "preview"},
-                           files={"file": ("m.csv", b"date,weight\n", "text/csv")})
+    imported = client.post(
+        measure_route.PATH,
+        data={"profile": str(alice.profile.id), "mode": "preview"},
+        files={"file": ("m.csv", b"date,weight\n", "text/csv")},
+    )
     assert imported.status_code == 429 and "Trop de demandes" in imported.json()["message"]
 
 

@@ -25,8 +25,14 @@ PASSWORD = "Correct-horse-42"
 def client(engine, session, monkeypatch):
     use_engine(monkeypatch, engine)
     reg = accounts.parse_registration(
-        {"email": "ana@example.org", "password": PASSWORD, "given_name": "Ana", "family_name": "Lopez",
-         "birth_date": "1991-04-05", "sex": "female"},
+        {
+            "email": "ana@example.org",
+            "password": PASSWORD,
+            "given_name": "Ana",
+            "family_name": "Lopez",
+            "birth_date": "1991-04-05",
+            "sex": "female",
+        },
         today=date(2026, 11, 28),
     )
     register_and_activate(session, reg, now=routes.utcnow())
@@ -38,8 +44,12 @@ def client(engine, session, monkeypatch):
     inner = Starlette(routes=[Route("/_upload", echo, methods=["POST"]), Route("/echo", echo, methods=["POST"])])
     api = routes.build_api()
     api.mount("", inner)
-    with TestClient(routes.guard(api), base_url="http://localhost:3000", follow_redirects=False,
-                    headers={"Origin": "http://localhost:3000"}) as test_client:
+    with TestClient(
+        routes.guard(api),
+        base_url="http://localhost:3000",
+        follow_redirects=False,
+        headers={"Origin": "http://localhost:3000"},
+    ) as test_client:
         yield test_client
 
 
@@ -69,8 +79,11 @@ def test_unknown_email_gets_exactly_the_same_answer(client):
 
 
 def test_login_from_another_site_is_refused(client):
-    response = client.post("/api/login", data={"email": "ana@example.org", "password": PASSWORD},
-                           headers={"Origin": "https://evil.example"})
+    response = client.post(
+        "/api/login",
+        data={"email": "ana@example.org", "password": PASSWORD},
+        headers={"Origin": "https://evil.example"},
+    )
     assert response.status_code == 403
     assert "set-cookie" not in response.headers
 
@@ -113,8 +126,10 @@ def test_cookie_header_parsing_is_defensive():
     assert routes.session_secret_from_cookie_header("a=1; mes_session=abc") == "abc"
 
 
-PAGE = b"<!DOCTYPE html><html><head><script>window.a = 1;</script><script src=\"/assets/x.js\"></script>" \
-       b"</head><body><script type=\"module\">import \"/assets/y.js\";</script></body></html>"
+PAGE = (
+    b'<!DOCTYPE html><html><head><script>window.a = 1;</script><script src="/assets/x.js"></script>'
+    b'</head><body><script type="module">import "/assets/y.js";</script></body></html>'
+)
 
 
 def _page_app():
@@ -126,8 +141,9 @@ def _page_app():
         return HTMLResponse(PAGE)
 
     async def gz_page(request):
-        return Response(gzip.compress(PAGE), media_type="text/html; charset=utf-8",
-                        headers={"Content-Encoding": "gzip"})
+        return Response(
+            gzip.compress(PAGE), media_type="text/html; charset=utf-8", headers={"Content-Encoding": "gzip"}
+        )
 
     async def file(request):
         return Response(b"%PDF-1.4 <script>alert(1)</script>", media_type="application/pdf")
@@ -140,8 +156,10 @@ def test_html_pages_get_a_strict_csp_with_the_hashes_of_their_own_inline_scripts
     import hashlib
 
     client = TestClient(routes.guard(_page_app()), base_url="http://localhost:3000")
-    expected = [f"'sha256-{base64.b64encode(hashlib.sha256(s).digest()).decode()}'"
-                for s in (b"window.a = 1;", b'import "/assets/y.js";')]
+    expected = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(s).digest()).decode()}'"
+        for s in (b"window.a = 1;", b'import "/assets/y.js";')
+    ]
     for path in ("/page", "/gz"):
         answer = client.get(path)
         assert answer.content == PAGE
@@ -165,15 +183,20 @@ def test_files_are_sandboxed_and_hsts_only_behind_https(monkeypatch):
     assert answer.headers["content-security-policy"] == "sandbox"
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert "strict-transport-security" not in answer.headers
-    monkeypatch.setattr(security_headers, "settings", dataclasses.replace(security_headers.settings, cookie_secure=True))
+    monkeypatch.setattr(
+        security_headers, "settings", dataclasses.replace(security_headers.settings, cookie_secure=True)
+    )
     for path in ("/file", "/page"):
         assert client.get(path).headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_login_and_logout_from_a_sandboxed_frame_are_refused(client):
     for path in ("/api/login", "/api/logout"):
-        answer = client.post(path, data={"email": "ana@example.org", "password": PASSWORD},
-                             headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"})
+        answer = client.post(
+            path,
+            data={"email": "ana@example.org", "password": PASSWORD},
+            headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+        )
         assert answer.status_code == 403 and "set-cookie" not in answer.headers
 
 

@@ -4,7 +4,7 @@ sees them over HTTP."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -32,12 +32,13 @@ def storage(tmp_path):
 def client(engine, session, storage, monkeypatch):
     use_engine(monkeypatch, engine)
     monkeypatch.setattr(share_routes, "default_storage", lambda: storage)
-    return TestClient(routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False,
-                      headers={"Origin": ORIGIN})
+    return TestClient(
+        routes.guard(routes.build_api()), base_url=ORIGIN, follow_redirects=False, headers={"Origin": ORIGIN}
+    )
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _link(session, owner, **kw):
@@ -48,15 +49,23 @@ def _link(session, owner, **kw):
 @pytest.fixture()
 def alice(session):
     alice = make_owner(session, "Alice Martin")
-    session.add(Allergy(profile_id=alice.profile.id, author_user_id=alice.id, code_text="Arachide",
-                        code_system="http://snomed.info/sct", code="91935009", severity="severe"))
+    session.add(
+        Allergy(
+            profile_id=alice.profile.id,
+            author_user_id=alice.id,
+            code_text="Arachide",
+            code_system="http://snomed.info/sct",
+            code="91935009",
+            severity="severe",
+        )
+    )
     session.commit()
     return alice
 
 
 def _post(client, created, body):
     url = share_links.manifest_url(ORIGIN, created.secret)
-    return client.post(url[len(ORIGIN):], content=json.dumps(body), headers={"content-type": "application/json"})
+    return client.post(url[len(ORIGIN) :], content=json.dumps(body), headers={"content-type": "application/json"})
 
 
 def test_the_manifest_gives_an_encrypted_ips_bundle(client, session, alice):
@@ -106,7 +115,9 @@ def test_the_recipient_is_required_and_bodies_are_capped(client, session, alice)
     created = _link(session, alice)
     assert _post(client, created, {}).status_code == 400
     assert client.post(f"/api/shl/{created.secret}", content=b"not json").status_code == 400
-    big = client.post(f"/api/shl/{created.secret}", content=b"x" * 100_000, headers={"content-type": "application/json"})
+    big = client.post(
+        f"/api/shl/{created.secret}", content=b"x" * 100_000, headers={"content-type": "application/json"}
+    )
     assert big.status_code == 413
 
 
@@ -118,14 +129,18 @@ def _reflex_like_stack():
     from starlette.routing import Mount
 
     inner = Starlette(routes=[Mount("", routes.guard(routes.build_api()))])
-    inner.add_middleware(CORSMiddleware, allow_credentials=True, allow_methods=["*"], allow_headers=["*"],
-                         allow_origins=[ORIGIN])
+    inner.add_middleware(
+        CORSMiddleware, allow_credentials=True, allow_methods=["*"], allow_headers=["*"], allow_origins=[ORIGIN]
+    )
     return inner
 
 
 VIEWER = "https://viewer.example"
-PREFLIGHT = {"Origin": VIEWER, "Access-Control-Request-Method": "POST",
-             "Access-Control-Request-Headers": "content-type"}
+PREFLIGHT = {
+    "Origin": VIEWER,
+    "Access-Control-Request-Method": "POST",
+    "Access-Control-Request-Headers": "content-type",
+}
 
 
 @pytest.fixture()
@@ -159,8 +174,15 @@ def test_a_viewer_on_another_origin_passes_the_preflight_and_reads_the_manifest(
 
 
 def test_every_other_route_still_refuses_other_origins(full_client, session, alice):
-    for path in ("/api/login", "/api/documents", "/api/shl/x/y", "/api/shlx", "/api/shl/", "/api/shl-files/a/b",
-                 "/api/summary/ips.json"):
+    for path in (
+        "/api/login",
+        "/api/documents",
+        "/api/shl/x/y",
+        "/api/shlx",
+        "/api/shl/",
+        "/api/shl-files/a/b",
+        "/api/summary/ips.json",
+    ):
         answer = full_client.options(path, headers=PREFLIGHT)
         assert answer.headers.get("access-control-allow-origin") not in ("*", VIEWER), path
     for path in ("/api/login", "/api/logout", "/api/documents", "/api/shl/x/y", "/api/shlfoo/abc"):
@@ -200,12 +222,12 @@ def test_a_file_longer_than_embedded_length_max_is_a_one_time_location(full_clie
     # only the hash of the token is stored
     [row] = session.exec(select(ShlFileLocation)).all()
     assert row.token_hash != token and token not in row.token_hash
-    got = full_client.get(location[len(ORIGIN):], headers={"Origin": VIEWER})
+    got = full_client.get(location[len(ORIGIN) :], headers={"Origin": VIEWER})
     assert got.status_code == 200 and got.headers["content-type"].startswith("application/jose")
     assert got.headers["access-control-allow-origin"] == "*" and got.headers["cache-control"] == "no-store"
     Bundle.model_validate(json.loads(shl.decrypt(got.text, created.key)))
     # single use
-    assert full_client.get(location[len(ORIGIN):]).status_code == 404
+    assert full_client.get(location[len(ORIGIN) :]).status_code == 404
     session.expire_all()
     assert session.exec(select(ShlFileLocation)).one().jwe is None
     events = session.exec(select(AccessEvent).where(AccessEvent.target_kind == "shl_file")).all()
@@ -222,16 +244,17 @@ def test_a_location_dies_with_time_and_with_the_link(full_client, session, alice
     from datetime import timedelta
 
     created = _link(session, alice)
-    take = lambda: full_client.post(f"/api/shl/{created.secret}",  # noqa: E731
-                                    json={"recipient": "x", "embeddedLengthMax": 10}).json()["files"][0]["location"]
+    def take() -> str:
+        answer = full_client.post(f"/api/shl/{created.secret}", json={"recipient": "x", "embeddedLengthMax": 10})
+        return answer.json()["files"][0]["location"]
     expired = take()
     later = _now() + timedelta(minutes=share_links.LOCATION_MINUTES + 1)
     monkeypatch.setattr(share_routes, "_now", lambda: later)
-    assert full_client.get(expired[len(ORIGIN):]).status_code == 404
+    assert full_client.get(expired[len(ORIGIN) :]).status_code == 404
     monkeypatch.setattr(share_routes, "_now", _now)
     revoked = take()
     share_links.revoke_link(session, alice.actor, created.view.id, now=_now())
-    assert full_client.get(revoked[len(ORIGIN):]).status_code == 404
+    assert full_client.get(revoked[len(ORIGIN) :]).status_code == 404
     assert full_client.get("/api/shl-files/" + "A" * 43).status_code == 404
 
 
@@ -242,14 +265,28 @@ def test_the_link_document_route_needs_the_switch_and_a_ticket(client, session, 
         writer = storage.begin(10_000)
         writer.write(PDF + bytes([n]))
         key = writer.commit().key
-        doc = Document(profile_id=alice.profile.id, author_user_id=alice.id, title=f"Doc {n}",
-                       document_date=date(2026, 1, n), storage_key=key, sha256=f"{n:064d}", size_bytes=len(PDF) + 1,
-                       mime_type="application/pdf")
+        doc = Document(
+            profile_id=alice.profile.id,
+            author_user_id=alice.id,
+            title=f"Doc {n}",
+            document_date=date(2026, 1, n),
+            storage_key=key,
+            sha256=f"{n:064d}",
+            size_bytes=len(PDF) + 1,
+            mime_type="application/pdf",
+        )
         session.add(doc)
         docs.append(doc)
     session.commit()
-    session.add(DocumentGrant(document_id=docs[0].id, grantee_kind="share_link", share_link_id=created.view.id,
-                              allowed=True, set_by_user_id=alice.id))
+    session.add(
+        DocumentGrant(
+            document_id=docs[0].id,
+            grantee_kind="share_link",
+            share_link_id=created.view.id,
+            allowed=True,
+            set_by_user_id=alice.id,
+        )
+    )
     session.commit()
     base = f"/api/s/{created.secret}/documents"
     assert client.get(f"{base}/{docs[0].id}").status_code == 404  # no ticket
