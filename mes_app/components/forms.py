@@ -28,6 +28,21 @@ def text_input(name: str, type_: HTMLInputTypeAttribute = "text", **props) -> rx
     return rx.input(name=name, type=type_, size="3", width="100%", **props)
 
 
+def url_field(label: rx.Var | str, value: rx.Var, element_id: str) -> rx.Component:
+    """A link the user copies or shows (a share link, an emergency card): labelled, read-only,
+    small enough to fit a phone, tall enough to tap."""
+    return field(
+        label,
+        rx.el.input(
+            value=value,
+            read_only=True,
+            id=element_id,
+            style={"width": "100%", "min_height": "44px", "font_size": "0.85rem", "padding": "0 0.5rem",
+                   "border": "1px solid var(--gray-a7)", "border_radius": "8px"},
+        ),
+    )
+
+
 def sex_select() -> rx.Component:
     return rx.el.select(
         *[rx.el.option(T[f"sex.{s}"], value=s) for s in SEXES],

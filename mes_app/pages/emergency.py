@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.components.dialogs import confirm_dialog
-from mes_app.components.forms import field, text_input
+from mes_app.components.forms import field, text_input, url_field
 from mes_app.components.layout import T, app_page, page_title, public_page
 from mes_app.services.emergency_card import OPENER_MAX, TEXT_FIELDS, TEXT_MAX
 from mes_app.state.base import AppState
@@ -169,22 +169,7 @@ def _wallet() -> rx.Component:
                     ),
                     id="emergency-wallet",
                 ),
-                field(
-                    T["emergency.url_label"],
-                    rx.el.input(
-                        value=EmergencyState.card_url,
-                        read_only=True,
-                        id="card-url",
-                        style={
-                            "width": "100%",
-                            "min_height": "44px",
-                            "font_size": "0.85rem",
-                            "padding": "0 0.5rem",
-                            "border": "1px solid var(--gray-a7)",
-                            "border_radius": "8px",
-                        },
-                    ),
-                ),
+                url_field(T["emergency.url_label"], EmergencyState.card_url, "card-url"),
                 rx.button(
                     rx.icon("printer", size=18),
                     T["emergency.print"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mes_app.components.forms import SELECT_STYLE, field, text_input
+from mes_app.components.forms import SELECT_STYLE, field, text_input, url_field
 from mes_app.components.layout import T, app_page, empty_state, page_title
 from mes_app.services.share_links import DEFAULT_EXPIRY_HOURS, EXPIRY_CHOICES, SHAREABLE_SECTIONS
 from mes_app.state.base import AppState
@@ -98,22 +98,7 @@ def _created() -> rx.Component:
                     background="white",
                     id="share-qr",
                 ),
-                field(
-                    T["share.url_label"],
-                    rx.el.input(
-                        value=ShareState.created_url,
-                        read_only=True,
-                        id="share-url",
-                        style={
-                            "width": "100%",
-                            "min_height": "44px",
-                            "font_size": "0.85rem",
-                            "padding": "0 0.5rem",
-                            "border": "1px solid var(--gray-a7)",
-                            "border_radius": "8px",
-                        },
-                    ),
-                ),
+                url_field(T["share.url_label"], ShareState.created_url, "share-url"),
                 rx.button(
                     rx.icon("copy", size=18),
                     T["share.copy"],

@@ -1,4 +1,6 @@
-"""``GET /api/profiles/{profile_id}/export.fhir.json``: the whole record as FHIR (issue 13).
+"""Downloads of a profile as FHIR (issue 13): the whole record
+(``GET /api/profiles/{profile_id}/export.fhir.json``) and its IPS summary
+(``GET /api/summary/ips.json?profile=<id>``).
 
 Identity from the HttpOnly session cookie (:mod:`mes_app.web.auth`); no session gives 401.
 The use case (:func:`mes_app.services.record_export.export_record`) checks the access policy
@@ -8,6 +10,7 @@ and records the export; a stranger, a professional, an unknown or malformed id a
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sqlmodel import Session
@@ -16,12 +19,22 @@ from starlette.responses import PlainTextResponse, Response
 
 from mes_app.db.engine import get_engine
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-from mes_app.services import record_export
+from mes_app.services import ips, record_export
 from mes_app.web import auth
 from mes_app.web.security_headers import FILE_HEADERS
 
 PATH = "/api/profiles/{profile_id}/export.fhir.json"
+SUMMARY_PATH = "/api/summary/ips.json"
 NO_STORE = {"Cache-Control": "no-store", **FILE_HEADERS}
+
+
+def _attachment(body: bytes, filename: str, media_type: str = "application/fhir+json") -> Response:
+    return Response(body, media_type=media_type,
+                    headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _refused(status: int) -> Response:
+    return PlainTextResponse("Not logged in" if status == 401 else "Not found", status_code=status, headers=NO_STORE)
 
 
 async def export_fhir(request: Request) -> Response:
@@ -29,10 +42,26 @@ async def export_fhir(request: Request) -> Response:
     with Session(get_engine()) as session:
         actor = auth.request_actor(session, request.headers, now)
         if actor is None:
-            return PlainTextResponse("Not logged in", status_code=401, headers=NO_STORE)
+            return _refused(401)
         try:
             found = record_export.export_record(session, actor, request.path_params.get("profile_id"), now=now)
         except (NotFound, Forbidden, ValidationError):
-            return PlainTextResponse("Not found", status_code=404, headers=NO_STORE)
-    headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{found.filename}"'}
-    return Response(found.body, media_type=found.media_type, headers=headers)
+            return _refused(404)
+    return _attachment(found.body, found.filename, found.media_type)
+
+
+async def summary_fhir(request: Request) -> Response:
+    """The summary of one profile as an IPS Bundle (JSON). The policy decides (strangers: 404);
+    the download is recorded by the use case."""
+    now = datetime.now(UTC)
+    lang = auth.lang_from_cookie_header(request.headers.get("cookie"))
+    with Session(get_engine()) as session:
+        actor = auth.request_actor(session, request.headers, now)
+        if actor is None:
+            return _refused(401)
+        try:
+            bundle = ips.download_bundle(session, actor, request.query_params.get("profile"), now=now, lang=lang)
+        except (NotFound, Forbidden, ValidationError):
+            return _refused(404)
+    filename = f"{'synthese-ips' if lang == 'fr' else 'ips-summary'}-{now.date().isoformat()}.json"
+    return _attachment(json.dumps(bundle, ensure_ascii=False, indent=1).encode("utf-8"), filename)

@@ -256,36 +256,6 @@ def _appointments_ics(request: Request, appointment_id: str | None) -> Response:
     return _calendar_file(body)
 
 
-SUMMARY_FHIR_PATH = "/api/summary/ips.json"
-
-
-async def summary_fhir(request: Request) -> Response:
-    """The summary of one profile (``?profile=<id>``) as an IPS Bundle (JSON), to download.
-    Identity from the session cookie; the policy decides (strangers: 404); recorded."""
-    import json
-
-    from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-    from mes_app.services import ips
-
-    now = utcnow()
-    lang = auth.lang_from_cookie_header(request.headers.get("cookie"))
-    with Session(get_engine()) as session:
-        actor = auth.request_actor(session, request.headers, now)
-        if actor is None:
-            return PlainTextResponse("Not logged in", status_code=401, headers={"Cache-Control": "no-store"})
-        try:
-            bundle = ips.download_bundle(session, actor, request.query_params.get("profile"), now=now, lang=lang)
-        except (NotFound, Forbidden, ValidationError):
-            return PlainTextResponse("Not found", status_code=404, headers={"Cache-Control": "no-store"})
-    filename = f"{'synthese-ips' if lang == 'fr' else 'ips-summary'}-{now.date().isoformat()}.json"
-    return Response(
-        json.dumps(bundle, ensure_ascii=False, indent=1).encode("utf-8"),
-        media_type="application/fhir+json",
-        headers={"Cache-Control": "no-store", **security_headers.FILE_HEADERS,
-                 "Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 async def refuse_public_uploads(request: Request) -> Response:
     """Reflex serves its upload folder to anyone; nothing of ours is ever served from there."""
     return PlainTextResponse("Not found", status_code=404)
@@ -308,7 +278,7 @@ def build_api() -> Starlette:
             Route(account_routes.ACTIVATE_PATH, account_routes.activate, methods=["GET"]),
             Route("/api/appointments.ics", appointments_ics, methods=["GET"]),
             Route("/api/appointments/{appointment_id}.ics", appointment_ics, methods=["GET"]),
-            Route(SUMMARY_FHIR_PATH, summary_fhir, methods=["GET"]),
+            Route(export_routes.SUMMARY_PATH, export_routes.summary_fhir, methods=["GET"]),
             Route("/_upload/{path:path}", refuse_public_uploads, methods=["GET", "HEAD"]),
             Route(measure_import_route.PATH, measure_import_route.import_measures, methods=["POST"]),
             Route(DOCUMENTS_PATH, document_routes.upload_document, methods=["POST"]),
