@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from mes_app.db.models import CaregiverGrant, CareRelationship, Guardianship, Profile, User
 from mes_app.domain import validation as v
@@ -72,7 +73,7 @@ def _view(profile: Profile, relationship: str, today: date) -> ProfileView:
 _ORDER = {"owner": 0, "guardian": 1, "caregiver": 2, "care_team": 3}
 
 
-def _build_candidates() -> sa.Select:
+def _build_candidates() -> SelectOfScalar[Profile]:
     """Profiles the user ``uid`` owns, guards, cares for or was shared: built once (its
     construction cost more CPU than running it, and it runs on every page load)."""
     uid = sa.bindparam("uid")

@@ -103,11 +103,13 @@ def _readable_sources(actor: UserActor, facts, wanted: str, now: datetime):  # n
 
 
 def history_page(
-    session: Session, actor: UserActor, profile_id: object, *, kind: object = "all", page: object = 0, now: datetime
+    session: Session, actor: UserActor, profile_id: object, *, kind: object = "all", page: object = 0, now: datetime,
+    page_size: int = PAGE_SIZE, with_total: bool = True,
 ) -> TimelinePage:
     """One page of the history. Each source is read in SQL already filtered for the viewer,
     ordered as the page is (date, then key, newest first) and limited to the rows that can
-    reach this page; the five short lists are then merged. The total is one COUNT."""
+    reach this page; the five short lists are then merged. The total is one COUNT, left out
+    (0) when ``with_total`` is False: home shows its few latest items without it."""
     pid = v.parse_id(profile_id)
     wanted = v.parse_choice(kind or "all", FILTERS, field="kind")
     page_no = v.parse_optional_int(page, field="page", min_value=0, max_value=10_000) or 0
@@ -116,8 +118,8 @@ def history_page(
     facts = load_profile_facts(session, pid)
     if facts is None:  # authorized just above; the profile was deleted since
         raise NotFound()
-    start = page_no * PAGE_SIZE
-    reach = start + PAGE_SIZE + 1  # one more than the page: "see more"
+    start = page_no * page_size
+    reach = start + page_size + 1  # one more than the page: "see more"
     sources = list(_readable_sources(actor, facts, wanted, now))
     loaded: list[tuple[Section, Any, tuple]] = []
     counts = []
@@ -127,7 +129,8 @@ def history_page(
         order = (col(column).desc(), sa.cast(model.id, sa.String).desc())
         stmt = select(model).where(*where).order_by(*order).limit(reach)
         loaded += [(section, row, describe(row)) for row in session.exec(stmt)]
-        counts.append(select(sa.func.count()).select_from(model).where(*where).scalar_subquery())
+        if with_total:
+            counts.append(select(sa.func.count()).select_from(model).where(*where).scalar_subquery())
     total = session.exec(select(sum(counts[1:], counts[0]))).one() if counts else 0
     switches = document_switches(session, [row.id for section, row, _ in loaded if section == Section.DOCUMENTS])
     entries = []
@@ -143,7 +146,7 @@ def history_page(
         if decide(actor, Action.READ, facts, target, now).visible:
             entries.append((when, f"{type(row).__name__.lower()}-{row.id}", item_kind, title, details, row))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
-    chosen = entries[start : start + PAGE_SIZE]
+    chosen = entries[start : start + page_size]
     names = _names(session, {e[5].author_user_id for e in chosen})
     items = [
         TimelineItem(key, item_kind, title, details, local_date(when).isoformat(), row.author_role,
@@ -151,7 +154,7 @@ def history_page(
                      by_professional=row.author_role == "professional")
         for when, key, item_kind, title, details, row in chosen
     ]
-    return TimelinePage(items, page_no, len(entries) > start + PAGE_SIZE, int(total or 0))
+    return TimelinePage(items, page_no, len(entries) > start + page_size, int(total or 0))
 
 
 _NOTED = (models.Encounter, models.Vaccination, models.Hospitalisation)
