@@ -56,7 +56,7 @@ def read_filter(actor: UserActor | LinkActor | None, facts: ProfileFacts, sectio
         return sa.true() if len(parts) == 2 and all(c is True for c in clause_for.values()) else sa.or_(*parts)
 
     if model is not models.Document:
-        return _hidden_clause(model, readable_hidden(actor, facts, section, now))
+        return hidden_clause(model, readable_hidden(actor, facts, section, now))
 
     clauses: dict[bool, sa.ColumnElement | bool] = {}
     for hidden in (False, True):
@@ -83,7 +83,7 @@ def readable_hidden(actor: UserActor | LinkActor, facts: ProfileFacts, section: 
         actor, Action.READ, facts, Target(section, hidden_from_professionals=hidden), now).visible)
 
 
-def _hidden_clause(model: type, hidden_values: tuple[bool, ...]) -> sa.ColumnElement | None:
+def hidden_clause(model: type, hidden_values: tuple[bool, ...]) -> sa.ColumnElement | None:
     if not hidden_values:
         return None
     if len(hidden_values) == 2:
@@ -127,7 +127,7 @@ def _latest_statement(hidden_values: tuple[bool, ...]) -> sa.Select:
     from mes_app.domain.measures import KINDS
 
     m = models.Measure
-    readable = _hidden_clause(m, hidden_values)
+    readable = hidden_clause(m, hidden_values)
     if readable is None:  # the caller returns [] before asking
         raise ValueError("no readable measure")
     pid = sa.bindparam("pid")
