@@ -117,8 +117,11 @@ def _readable_sources(actor: UserActor, facts, wanted: str, now: datetime):  # n
             yield section, describe, _shared_statements(index, wanted, hidden_values)
 
 
+_Statements = tuple[SelectOfScalar, sa.ScalarSelect]
+
+
 @functools.lru_cache(maxsize=256)
-def _shared_statements(index: int, wanted: str, hidden_values: tuple[bool, ...]) -> tuple[SelectOfScalar, sa.ScalarSelect]:
+def _shared_statements(index: int, wanted: str, hidden_values: tuple[bool, ...]) -> _Statements:
     model = _SOURCES[index][1]
     readable = hidden_clause(model, hidden_values)
     if readable is None:  # the caller skips a source nobody may read
@@ -126,7 +129,7 @@ def _shared_statements(index: int, wanted: str, hidden_values: tuple[bool, ...])
     return _statements(index, wanted, readable)
 
 
-def _statements(index: int, wanted: str, readable: sa.ColumnElement) -> tuple[SelectOfScalar, sa.ScalarSelect]:
+def _statements(index: int, wanted: str, readable: sa.ColumnElement) -> _Statements:
     """A source's rows, ordered like the page and limited to ``reach``, and its COUNT."""
     _section, model, column, _kind, _describe = _SOURCES[index]
     where = [*_where(model, wanted), readable]
