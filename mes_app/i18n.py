@@ -1328,7 +1328,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the documents are in it too, encoded.",
     ),
     "takeout.readme.summary": (
-        "une synthèse à lire ou imprimer (identité, maladies, allergies, traitements, vaccinations, dernières mesures).",
+        "une synthèse à lire ou imprimer (identité, maladies, allergies, traitements, vaccinations, "
+        "dernières mesures).",
         "a summary to read or print (identity, conditions, allergies, treatments, vaccinations, latest measures).",
     ),
     "takeout.readme.calendar": (

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from mes_app import formatting, i18n
 from mes_app.domain.access import Section
@@ -108,7 +109,7 @@ def summary_pdf(data: RecordData, *, lang: str, now: datetime, font_dir: Path | 
         joined(day(v.given_on), v.code_text, tr("takeout.pdf.dose", n=v.dose_number) if v.dose_number else "")
         for v in sorted(data.vaccinations, key=lambda v: v.given_on, reverse=True)
     ])
-    latest: dict[str, object] = {}
+    latest: dict[str, Any] = {}
     for m in data.measures:  # ordered by time: the last one of each kind wins
         latest[m.kind] = m
     section("takeout.pdf.latest_measures", Section.MEASURES, [
