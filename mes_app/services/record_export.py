@@ -69,20 +69,27 @@ def load_record(session: Session, actor: UserActor, profile_id: object, *, now: 
     """What ``actor`` may take out of ``profile_id`` (the sections and entries the policy lets
     them read), checked: a stranger gets NotFound, anyone else who may not export Forbidden,
     both recorded as refusals. Records nothing else: the caller records the export."""
+    facts, sections = check_export(session, actor, profile_id, now=now, refusal_kind=refusal_kind)
+    return _load(session, actor, facts, sections, now, storage or default_storage()), facts
+
+
+def check_export(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
+                 refusal_kind: str = TargetKind.RECORD_EXPORT.value) -> tuple[ProfileFacts, frozenset[Section]]:
+    """The profile's facts and the sections ``actor`` may take out of it; a stranger gets
+    NotFound, anyone else who may not export Forbidden, both recorded as refusals (committed)."""
     pid = v.parse_id(profile_id)
     facts = load_profile_facts(session, pid)
-    if facts is None or relationship_to(actor, facts, now) is None:
+    sections = None
+    if facts is not None and relationship_to(actor, facts, now) is not None:
+        sections = export_scope(actor, facts, now)
+    if facts is None or sections is None:
         record_refusal(session, actor_user_id=actor.user_id, profile_id=pid, target_kind=refusal_kind, target_id=None,
                        now=now, facts=facts)
         session.commit()
-        raise NotFound()
-    sections = export_scope(actor, facts, now)
-    if sections is None:
-        record_refusal(session, actor_user_id=actor.user_id, profile_id=pid, target_kind=refusal_kind, target_id=None,
-                       now=now, facts=facts)
-        session.commit()
+        if facts is None or relationship_to(actor, facts, now) is None:
+            raise NotFound()
         raise Forbidden()
-    return _load(session, actor, facts, sections, now, storage or default_storage()), facts
+    return facts, sections
 
 
 def record_export_access(session: Session, actor: UserActor, facts: ProfileFacts, sections: frozenset[Section], *,

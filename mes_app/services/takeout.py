@@ -42,12 +42,12 @@ from mes_app import i18n
 from mes_app.db import models
 from mes_app.domain import takeout as tk
 from mes_app.domain import validation as v
-from mes_app.domain.access import Section, UserActor, relationship_to
+from mes_app.domain.access import Section, UserActor
 from mes_app.domain.access_log import TargetKind
 from mes_app.domain.errors import Forbidden, NotFound
 from mes_app.domain.fhir_export import export_scope, record_to_bundle
 from mes_app.services import record_export
-from mes_app.services.access_facts import load_profile_facts, record_refusal
+from mes_app.services.access_facts import load_profile_facts
 from mes_app.services.appointments import calendar_of
 from mes_app.services.profiles import accessible_profiles
 from mes_app.services.takeout_files import readme, summary_pdf
@@ -117,22 +117,6 @@ def exportable_profiles(session: Session, actor: UserActor, *, now: datetime) ->
     return found
 
 
-def _check_one(session: Session, actor: UserActor, profile_id: object, now: datetime) -> int:
-    pid = v.parse_id(profile_id)
-    facts = load_profile_facts(session, pid)
-    if facts is None or relationship_to(actor, facts, now) is None:
-        record_refusal(session, actor_user_id=actor.user_id, profile_id=pid, target_kind=KIND, target_id=None,
-                       now=now, facts=facts)
-        session.commit()
-        raise NotFound()
-    if export_scope(actor, facts, now) is None:
-        record_refusal(session, actor_user_id=actor.user_id, profile_id=pid, target_kind=KIND, target_id=None,
-                       now=now, facts=facts)
-        session.commit()
-        raise Forbidden()
-    return pid
-
-
 # --------------------------------------------------------------------------- use cases
 
 
@@ -150,7 +134,7 @@ def request_takeout(session: Session, actor: UserActor, profile_id: object, *, n
         if not pids:
             raise Forbidden()
     else:
-        pids = [_check_one(session, actor, profile_id, now)]
+        pids = [record_export.check_export(session, actor, profile_id, now=now, refusal_kind=KIND)[0].profile_id]
     pids = pids[: tk.MAX_PROFILES]
     mine = session.exec(select(models.TakeoutJob).where(models.TakeoutJob.requested_by_user_id == actor.user_id)
                         .order_by(col(models.TakeoutJob.id))).all()

@@ -7,15 +7,15 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from starlette.testclient import TestClient
 
 from mes_app.db.models import AccessEvent, SecurityEvent
 from mes_app.domain import takeout as tk
 from mes_app.services import record_export, takeout
 from mes_app.storage import LocalStorage
 from mes_app.web import routes
-from tests.factories import PASSWORD, committed_rows, make_child, make_owner, make_stranger
+from tests.factories import committed_rows, make_child, make_owner, make_stranger
 from tests.web import use_engine
+from tests.web.test_export_routes import client_for
 
 
 @pytest.fixture()
@@ -25,14 +25,6 @@ def app(engine, session, tmp_path, monkeypatch):
     monkeypatch.setattr(record_export, "default_storage", lambda: storage)
     monkeypatch.setattr(takeout, "takeout_folder", lambda: tmp_path / "takeout")
     return routes.guard(routes.build_api())
-
-
-def client_for(app, who=None) -> TestClient:
-    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False,
-                        headers={"Origin": "http://localhost:3000"})
-    if who is not None:
-        assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
-    return client
 
 
 def built_job(session, engine, who, profile_id, tmp_path, now) -> int:
