@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from mes_app.cli import CommandError, say
 
@@ -19,15 +20,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     del args
     import sqlalchemy as sa
+    from sqlalchemy.exc import OperationalError
 
     from mes_app.db import migrations
     from mes_app.settings import settings
 
-    if settings.is_sqlite:
-        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    database = sa.engine.make_url(settings.database_url).database
+    if settings.is_sqlite and database and database != ":memory:":
+        Path(database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # SQLite creates the file
     try:
         migrations.migrate(settings.database_url, "head")
-    except sa.exc.OperationalError as exc:
+    except OperationalError as exc:
         shown = sa.engine.make_url(settings.database_url).render_as_string(hide_password=True)
         raise CommandError(f"cannot open the database {shown}: {type(exc.orig).__name__}") from exc
     say(f"database at revision {migrations.head_revision()}")
