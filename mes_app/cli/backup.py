@@ -26,24 +26,36 @@ EXIT_INCOMPLETE = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dest", metavar="DEST", type=Path, help="a new (or empty) folder to create the backup in")
-    parser.add_argument("--quiet", action="store_true", help="print only the result")
+    add_folder_argument(parser, "dest", "DEST", "a new (or empty) folder to create the backup in")
 
 
-def run(args: argparse.Namespace) -> int:
-    from mes_app.services.backup import BackupError, create_backup
+def add_folder_argument(parser: argparse.ArgumentParser, name: str, metavar: str, help: str) -> None:  # noqa: A002
+    parser.add_argument(name, metavar=metavar, type=Path, help=help)
+    parser.add_argument("--quiet", action=argparse.BooleanOptionalAction, default=False, help="print only the result")
+
+
+def call_service(function, folder: Path, quiet: bool, **kwargs):  # noqa: ANN001, ANN201
+    """``function(folder, ...)`` of :mod:`mes_app.services.backup` on the configured database and
+    document store, its refusals turned into a :class:`CommandError`."""
+    from mes_app.services.backup import BackupError
     from mes_app.settings import settings
 
     try:
-        report = create_backup(
-            args.dest,
+        return function(
+            folder,
             database_url=settings.database_url,
             documents_dir=settings.documents_dir,
-            now=datetime.now(UTC),
-            progress=_progress(args.quiet),
+            progress=_progress(quiet),
+            **kwargs,
         )
     except BackupError as exc:
         raise CommandError(str(exc)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from mes_app.services.backup import create_backup
+
+    report = call_service(create_backup, args.dest, args.quiet, now=datetime.now(UTC))
     rows = sum(report.row_counts.values())
     say(
         f"backup written to {report.path}: {report.engine} at revision {report.revision}, "

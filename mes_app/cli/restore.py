@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from mes_app.cli import CommandError, say
-from mes_app.cli.backup import _progress
+from mes_app.cli import say
+from mes_app.cli.backup import add_folder_argument, call_service
 
 NAME = "restore"
 HELP = "restore a backup folder into an empty database and document store"
@@ -24,23 +23,13 @@ The restored data are health data: the files are created 0600, the folders 0700.
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("src", metavar="SRC", type=Path, help="the backup folder (the one holding manifest.json)")
-    parser.add_argument("--quiet", action="store_true", help="print only the result")
+    add_folder_argument(parser, "src", "SRC", "the backup folder (the one holding manifest.json)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from mes_app.services.backup import BackupError, restore_backup
-    from mes_app.settings import settings
+    from mes_app.services.backup import restore_backup
 
-    try:
-        report = restore_backup(
-            args.src,
-            database_url=settings.database_url,
-            documents_dir=settings.documents_dir,
-            progress=_progress(args.quiet),
-        )
-    except BackupError as exc:
-        raise CommandError(str(exc)) from None
+    report = call_service(restore_backup, args.src, args.quiet)
     migrated = "" if report.backup_revision == report.revision else f", migrated from {report.backup_revision}"
     say(
         f"restored {sum(report.row_counts.values())} rows in {len(report.row_counts)} tables and "
