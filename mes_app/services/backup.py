@@ -53,7 +53,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from mes_app.db import migrations
-from mes_app.storage.local import LocalStorage
+from mes_app.storage.local import LocalStorage, valid_key
 
 FORMAT = "mes-backup"
 FORMAT_VERSION = 1
@@ -370,7 +370,8 @@ def _check_destination(dest: Path, documents_dir: Path) -> None:
         raise BackupError(f"{dest} already exists and is not an empty folder: choose a new name")
     if not dest.parent.is_dir():
         raise BackupError(f"the folder {dest.parent} does not exist")
-    if dest == documents_dir or documents_dir in dest.parents:
+    resolved = dest.resolve()
+    if resolved == documents_dir or documents_dir in resolved.parents:
         raise BackupError("the backup cannot go inside the document store")
 
 
@@ -505,6 +506,9 @@ def verify_backup(src: Path | str, manifest: dict, progress: Progress = _quiet) 
     """Every file the manifest lists is there, with its size and SHA-256."""
     src = Path(src).resolve()
     entries = [(f["path"], f["sha256"], f["size"]) for f in manifest["database"]["files"]]
+    for item in manifest["documents"]:
+        if not valid_key(item.get("key")):
+            raise DamagedBackup("the manifest lists a document key the store would never have written")
     entries += [(f"{DOCUMENTS}/{d['key'][:2]}/{d['key']}", d["sha256"], d["size"]) for d in manifest["documents"]]
     for index, (relative, sha, size) in enumerate(entries):
         path = (src / relative).resolve()
@@ -562,14 +566,20 @@ def restore_backup(
         )
     verify_backup(src, manifest, progress)
 
-    if manifest["database"]["engine"] == "sqlite" and _is_sqlite(database_url):
-        _restore_sqlite_file(src / SQLITE_FILE, database_url)
-    else:
-        _load_rows(src, manifest, database_url, revision, progress)
-    counts = _check_counts(database_url, manifest)
-    _apply_deletions(database_url, manifest)
-    migrations.migrate(database_url, "head")
-    _restore_documents(src, manifest, store, progress)
+    try:
+        if manifest["database"]["engine"] == "sqlite" and _is_sqlite(database_url):
+            _restore_sqlite_file(src / SQLITE_FILE, database_url)
+        else:
+            _load_rows(src, manifest, database_url, revision, progress)
+        counts = _check_counts(database_url, manifest)
+        _apply_deletions(database_url, manifest)
+        migrations.migrate(database_url, "head")
+        _restore_documents(src, manifest, store, progress)
+    except (OSError, SQLAlchemyError, sqlite3.Error, BackupError) as exc:
+        reason = _reason(exc) if isinstance(exc, SQLAlchemyError) else str(exc) or type(exc).__name__
+        raise BackupError(
+            f"the restore stopped half-way ({reason}): empty the database and the document store, then restore again"
+        ) from exc
     return RestoreReport(
         backup_revision=revision,
         revision=migrations.head_revision(),
