@@ -333,8 +333,8 @@ def _snapshot_postgres(url: str, folder: Path, progress: Progress):  # noqa: ANN
 def _dump_table(conn: sa.Connection, table: sa.Table, path: Path) -> int:
     order = list(table.primary_key.columns) or list(table.columns)
     count = 0
-    result = conn.execution_options(stream_results=True, yield_per=1000).execute(
-        sa.select(table).order_by(*order)
+    result = conn.execute(
+        sa.select(table).order_by(*order), execution_options={"stream_results": True, "yield_per": 1000}
     )
     with _private_writer(path) as out:
         for row in result.mappings():

@@ -369,3 +369,25 @@ def test_a_restore_refuses_a_backup_from_a_newer_version(new_site, tmp_path):
     path.write_text(json.dumps({**manifest, "format_version": 2}))
     with pytest.raises(NewerSchema, match="update MES"):
         _restore(tmp_path / "backup", new_site("sqlite"))
+
+
+def test_the_postgresql_snapshot_reads_every_table_in_one_repeatable_read_read_only_transaction(
+    new_site, tmp_path, monkeypatch
+):
+    source = new_site("postgresql")
+    migrations.migrate(source.url, "head")
+    seen = set()
+    dump = backup_service._dump_table
+
+    def spy(conn, table, path):  # noqa: ANN001, ANN202
+        seen.add((
+            conn.execute(sa.text("SELECT txid_current_if_assigned() IS NULL, pg_current_snapshot()::text")).one()[1],
+            conn.execute(sa.text("SHOW transaction_isolation")).scalar(),
+            conn.execute(sa.text("SHOW transaction_read_only")).scalar(),
+        ))
+        return dump(conn, table, path)
+
+    monkeypatch.setattr(backup_service, "_dump_table", spy)
+    _backup(source, tmp_path / "backup")
+    assert len(seen) == 1  # one snapshot for every table
+    assert next(iter(seen))[1:] == ("repeatable read", "on")
