@@ -2,7 +2,9 @@
 
 Each command is one module of this package with ``NAME``, ``HELP``, ``DESCRIPTION``,
 ``add_arguments(parser)`` and ``run(args) -> int``; adding a command is adding a module and
-its name to :data:`COMMANDS`. The modules stay thin: they read the settings, call a service,
+its name to :data:`COMMANDS` (a command with its own subcommands, such as ``operator add
+EMAIL``, adds them to its parser in ``add_arguments`` and sets ``run`` on each with
+``set_defaults``). The modules stay thin: they read the settings, call a service,
 and print what happened. A refusal is a :class:`CommandError` (message on stderr, exit 1);
 bad arguments are argparse's (usage on stderr, exit 2). Messages never quote health data.
 """

@@ -201,8 +201,9 @@ def test_the_manifest_lists_revision_row_counts_and_hashes_and_everything_is_pri
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".backup")]  # no staging folder left
 
 
-def test_an_older_backup_is_migrated_to_head_after_restoring(new_site, tmp_path):
-    source = new_site("sqlite")
+@pytest.mark.parametrize("kind", ENGINES)
+def test_an_older_backup_is_migrated_to_head_after_restoring_even_into_a_migrated_database(kind, new_site, tmp_path):
+    source = new_site(kind)
     command.upgrade(alembic_config(source.url), "b463deb8e6b8")
     engine = sa.create_engine(source.url)
     with engine.begin() as conn:
@@ -214,11 +215,14 @@ def test_an_older_backup_is_migrated_to_head_after_restoring(new_site, tmp_path)
     report = _backup(source, tmp_path / "backup")
     assert report.revision == "b463deb8e6b8"
 
-    target = new_site("sqlite")
+    target = new_site(kind)
+    migrations.migrate(target.url, "head")  # `python -m mes_app migrate` already ran: still empty
     restored = _restore(tmp_path / "backup", target)
     assert (restored.backup_revision, restored.revision) == ("b463deb8e6b8", migrations.head_revision())
     with target.session() as db:
         assert db.exec(select(User.email)).all() == ["old@example.org"]
+    with sa.create_engine(target.url, poolclass=sa.pool.NullPool).connect() as conn:
+        assert migrations.current_revision(conn) == migrations.head_revision()
 
 
 # --------------------------------------------------------------------------- while the app writes
