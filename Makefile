@@ -41,8 +41,8 @@ help:
 	@echo "make test      install, browsers, lint, then the whole pytest suite"
 	@echo "make lint      ruff (style, bugs) and pyright (types, basic mode)"
 	@echo "make install   virtualenv + Python requirements (make venv) + bun"
-	@echo "make migrate   alembic upgrade head"
-	@echo "make seed      demo data (only when the database is empty)"
+	@echo "make migrate   python -m mes_app migrate (alembic upgrade head)"
+	@echo "make seed      python -m mes_app seed (demo data, only when the database is empty)"
 	@echo "make browsers  Debian's chromium and DejaVu fonts (apt-get, needs root)"
 	@echo "make clean     build and test leftovers (keeps .venv and data/)"
 	@echo "make distclean clean + remove .venv"
@@ -80,12 +80,12 @@ install: venv $(BUN) fonts
 
 # --- Database ----------------------------------------------------------------
 
+# The administrator's command line (mes_app/cli): `python -m mes_app --help`.
 migrate: install
-	mkdir -p "$(DATA_DIR)"
-	MES_DATA_DIR="$(DATA_DIR)" $(VENV_BIN)/alembic upgrade head
+	MES_DATA_DIR="$(DATA_DIR)" $(PY) -m mes_app migrate
 
 seed: migrate
-	MES_DATA_DIR="$(DATA_DIR)" $(PY) -m mes_app.seed
+	MES_DATA_DIR="$(DATA_DIR)" $(PY) -m mes_app seed
 
 # --- Run -----------------------------------------------------------------------
 
