@@ -3,16 +3,19 @@ the entries list, the latest-value cards and the charts of the measures page."""
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from mes_app import i18n
 from mes_app.charts import measures as charts
 from mes_app.db.models import Measure, Profile, User
+from mes_app.db.types import UTCDateTime
 from mes_app.domain import growth
 from mes_app.domain import measures as m
 from mes_app.domain import validation as v
@@ -291,13 +294,46 @@ class _Point:
     loinc: str
 
 
+# The statements of the measures page are built once per shape (kind, whether the viewer sees
+# entries hidden from professionals): building them cost more CPU than running them. The
+# profile, the kind's start and the limit are bound parameters.
+def _point_select():  # noqa: ANN202 - a sqlmodel Select
+    return select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
+
+
+@functools.cache
+def _points_statement(sees_hidden: bool, with_since: bool):  # noqa: ANN202 - a sqlmodel Select
+    query = _point_select().where(Measure.profile_id == sa.bindparam("pid"),
+                                          Measure.kind == sa.bindparam("kind"))
+    if with_since:
+        query = query.where(Measure.measured_at >= sa.bindparam("since", type_=UTCDateTime()))
+    return _visible(query, sees_hidden).order_by(col(Measure.measured_at), col(Measure.id))
+
+
+@functools.cache
+def _newest_statement(sees_hidden: bool):  # noqa: ANN202 - a sqlmodel Select
+    query = _visible(_point_select().where(Measure.profile_id == sa.bindparam("pid"),
+                                           Measure.kind == sa.bindparam("kind")), sees_hidden)
+    return query.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(
+        sa.bindparam("limit", type_=sa.Integer))
+
+
+@functools.cache
+def _kinds_statement(sees_hidden: bool):  # noqa: ANN202 - a sqlmodel Select
+    query = _visible(select(Measure.kind, func.count()).where(Measure.profile_id == sa.bindparam("pid")), sees_hidden)
+    return query.group_by(Measure.kind)
+
+
 def _points(session: Session, pid: int, kind: str, sees_hidden: bool, since: datetime | None) -> list[_Point]:
-    query = select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code).where(
-        Measure.profile_id == pid, Measure.kind == kind)
-    if since is not None:
-        query = query.where(Measure.measured_at >= since)
-    query = _visible(query, sees_hidden).order_by(col(Measure.measured_at), col(Measure.id))
-    return [_Point(_aware(at), value, secondary, loinc) for at, value, secondary, loinc in session.exec(query).all()]
+    params = {"pid": pid, "kind": kind, "since": since}
+    rows = session.exec(_points_statement(sees_hidden, since is not None), params=params).all()
+    return [_Point(_aware(at), value, secondary, loinc) for at, value, secondary, loinc in rows]
+
+
+def _newest(session: Session, pid: int, kind: str, sees_hidden: bool, limit: int) -> list[_Point]:
+    """The ``limit`` newest points of a kind, oldest first."""
+    rows = session.exec(_newest_statement(sees_hidden), params={"pid": pid, "kind": kind, "limit": limit}).all()
+    return [_Point(_aware(a), val, s, lo) for a, val, s, lo in reversed(rows)]
 
 
 def _aware(moment: datetime) -> datetime:
@@ -335,23 +371,16 @@ def _kind_points(
 
 
 def _kinds_with_data(session: Session, pid: int, sees_hidden: bool) -> dict[str, int]:
-    query = _visible(select(Measure.kind, func.count()).where(Measure.profile_id == pid), sees_hidden)
-    counts = dict(session.exec(query.group_by(Measure.kind)).all())
+    counts = dict(session.exec(_kinds_statement(sees_hidden), params={"pid": pid}).all())
     return {kind: counts[kind] for kind in m.KINDS if kind in counts}
 
 
 def _last_two(session: Session, pid: int, kind: str, sees_hidden: bool, child: bool) -> list[_Point]:
     if kind == "bmi":
-        weights = _visible(select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
-                           .where(Measure.profile_id == pid, Measure.kind == "weight"), sees_hidden)
-        newest = weights.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(2)
-        recent = [_Point(_aware(a), val, s, lo) for a, val, s, lo in session.exec(newest).all()]
+        recent = _newest(session, pid, "weight", sees_hidden, 2)
         heights = _points(session, pid, "height", sees_hidden, None)
-        return _bmi_points(list(reversed(recent)), heights, child=child)
-    query = _visible(select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
-                     .where(Measure.profile_id == pid, Measure.kind == kind), sees_hidden)
-    rows = session.exec(query.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(2)).all()
-    return [_Point(_aware(a), val, s, lo) for a, val, s, lo in reversed(rows)]
+        return _bmi_points(recent, heights, child=child)
+    return _newest(session, pid, kind, sees_hidden, 2)
 
 
 # --------------------------------------------------------------------------- reference
