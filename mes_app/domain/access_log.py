@@ -44,6 +44,8 @@ class LoggedAction(StrEnum):
     INVITE_CANCEL = "invite_cancel"  # ... or cancelled
     REVOKE = "revoke"  # a caregiver's access was withdrawn
     EXPORT = "export"  # the record was taken out (FHIR export, issue 13)
+    # closing and deleting (issue 13, item 3)
+    ERASE = "erase"  # a profile was closed / an account deleted (the operator's log only)
 
 
 class TargetKind(StrEnum):
@@ -67,6 +69,9 @@ class TargetKind(StrEnum):
     CAREGIVER_GRANT = "caregiver_grant"
     VACCINATION_HISTORY = "vaccination_history"  # the answer "do you know your vaccinations?"
     RECORD_EXPORT = "record_export"  # the whole record as a FHIR Bundle
+    # closing and deleting (issue 13, item 3)
+    PROFILE_CLOSING = "profile_closing"  # closing a profile (erasing it)
+    ACCOUNT = "account"  # an account deleted (the operator's log only)
 
 
 class LoggedVia(StrEnum):
