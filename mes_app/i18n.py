@@ -1366,7 +1366,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Votre compte et les dossiers listés ont été effacés de MES. Merci de nous avoir fait confiance.",
         "Your account and the records listed were erased from MES. Thank you for your trust.",
     ),
-    "closing.to_start": ("Page d'accueil", "Home page"),
+    "title.closing": ("Fermer un profil", "Close a profile"),
+    "title.account_delete": ("Supprimer mon compte", "Delete my account"),
+    "title.account_deleted": ("Compte supprimé", "Account deleted"),
 }
 
 

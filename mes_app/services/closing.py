@@ -266,7 +266,8 @@ def _preview(session: Session, actor: UserActor, pid: int, now: datetime) -> Clo
     threads = select(MessageThread.id).where(MessageThread.profile_id == pid)
     links = select(ShareLink.id).where(ShareLink.profile_id == pid, col(ShareLink.revoked_at).is_(None),
                                        ShareLink.expires_at > now)
-    care = {c.professional_user_id for c in facts.care if c.status == "active" and (c.ends_at is None or c.ends_at > now)}
+    care = {c.professional_user_id for c in facts.care
+            if c.status == "active" and (c.ends_at is None or c.ends_at > now)}
     grants = {g.grantee_user_id for g in facts.caregivers
               if g.revoked_at is None and (g.ends_at is None or g.ends_at > now)}
     return ClosingPreview(
