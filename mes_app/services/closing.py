@@ -105,7 +105,7 @@ USER_COLUMNS: dict[tuple[str, str], UserColumn] = {
     ("profile", "created_by_user_id"): UserColumn.REASSIGN,
     ("guardianship", "user_id"): UserColumn.DELETE,
     ("guardianship", "added_by_user_id"): UserColumn.REASSIGN,
-    ("guardian_invitation", "invited_by_user_id"): UserColumn.REASSIGN,
+    ("guardian_invitation", "invited_by_user_id"): UserColumn.DELETE,  # what it offered goes with it
     ("guardian_invitation", "invitee_user_id"): UserColumn.DELETE,
     ("guardian_invitation", "decided_by_user_id"): UserColumn.NULL,
     ("care_relationship", "professional_user_id"): UserColumn.DELETE,
