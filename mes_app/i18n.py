@@ -1366,6 +1366,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Votre compte et les dossiers listés ont été effacés de MES. Merci de nous avoir fait confiance.",
         "Your account and the records listed were erased from MES. Thank you for your trust.",
     ),
+    "closing.deleted_author": ("Compte supprimé", "Deleted account"),  # a message whose author left MES
     "title.closing": ("Fermer un profil", "Close a profile"),
     "title.account_delete": ("Supprimer mon compte", "Delete my account"),
     "title.account_deleted": ("Compte supprimé", "Account deleted"),

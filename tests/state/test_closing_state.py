@@ -82,3 +82,23 @@ def test_deleting_the_account_lands_on_a_truthful_page_without_the_user(session)
     assert redirect_path(page.confirm()) == "/account/deleted"
     assert page.user_name == "" and page.profiles == []
     assert not _exists(session, User, alice_id) and not _exists(session, Profile, solo_id)
+
+
+def test_the_other_guardian_finds_a_notice_at_home_and_dismisses_it(session):  # noqa: ANN001
+    from mes_app.state.home import HomeState
+
+    alice = make_owner(session)
+    lea = make_child(session, alice, "Léa")
+    bob = make_co_guardian(session, lea, "Bob")
+    page = _page(session, bob, "/profiles/close", active=lea.id)
+    page.load_close_profile()
+    page.ask({"password": PASSWORD})
+    page.confirm()
+    home_root = state_for(login(session, alice), alice, path="/")
+    home = home_root.get_substate(HomeState.get_full_name().split(".")[2:])
+    home.load_home()
+    [notice] = home.closure_notices
+    assert "Un autre responsable a fermé un profil" in notice.text and "Léa" not in notice.text
+    home.dismiss_closure("closure-999999")  # not hers: nothing happens
+    home.dismiss_closure(notice.key)
+    assert home.closure_notices == []
