@@ -24,11 +24,13 @@ What goes (:func:`erase_profiles`, generic over ``SQLModel.metadata``)
     change here.
 
 What an account deletion changes in rows that stay (:data:`USER_COLUMNS`, explicit per column)
-    ``DELETE`` the row is the account's (its sessions, its links, its access to others' records,
-    invitations sent to it); ``NULL`` the account is only named as who did something (an entry's
-    author, a message's author, an access event's actor: the other record keeps the fact, not
-    the account); ``REASSIGN`` a required "granted/added/created by" in a record that stays
-    with another guardian: that guardian, who keeps the record, becomes its answerer;
+    ``DELETE`` the row is the account's (its sessions and mailed links, its guardianships, its
+    access to others' records, the invitations it sent and those sent to it, by id or by
+    address); ``NULL`` the account is only named as who did something (an entry's author, a
+    message's author, an access event's or a security event's actor: the other record keeps
+    the fact, not the account); ``REASSIGN`` a required "granted/added/created by" in a record
+    that stays with another guardian (a share link, a care relationship, a document switch):
+    that guardian, who keeps the record, becomes its answerer;
     ``CLOSED_FIRST`` the profile's owner (that record was closed first).
 
 Kept on purpose (:data:`KEPT_TABLES`)
