@@ -1349,6 +1349,126 @@ TEXTS: dict[str, tuple[str, str]] = {
         "avez plus besoin.",
         "These files hold health data: keep them somewhere safe and delete them when you no longer need them.",
     ),
+
+    # ------------------------------------------------------------------ closing and deleting (issue 13, item 3)
+    "access.action.erase": ("a effacé", "erased"),
+    "access.target.profile_closing": ("la fermeture du profil", "closing the profile"),
+    "access.target.account": ("le compte", "the account"),
+    "closing.mail_subject": ("Un changement dans MES", "A change in MES"),
+    "closing.mail_body": (
+        "Bonjour,\n\nUn autre responsable a fermé un profil que vous gériez dans MES. "
+        "Connectez-vous pour voir ce qui a changé : {login}\n\n"
+        "Si vous ne vous attendiez pas à ce changement, parlez-en avec les autres responsables.\n",
+        "Hello,\n\nAnother guardian closed a profile you managed in MES. "
+        "Sign in to see what changed: {login}\n\n"
+        "If you did not expect this change, talk it over with the other guardians.\n",
+    ),
+    "closing.notice": (
+        "Un autre responsable a fermé un profil que vous gériez, le {date}. Il a été effacé de MES.",
+        "Another guardian closed a profile you managed, on {date}. It was erased from MES.",
+    ),
+    "closing.notice_dismiss": ("J'ai compris", "Got it"),
+    "closing.wrong_password": ("Mot de passe incorrect : rien n'a été effacé.", "Wrong password: nothing was erased."),
+    "closing.own_record_is_account": (
+        "Votre propre dossier s'efface avec votre compte : utilisez « Supprimer mon compte ».",
+        "Your own record goes with your account: use “Delete my account”.",
+    ),
+    "closing.close_title": ("Fermer le profil de {name}", "Close {name}'s profile"),
+    "closing.close_link": ("Fermer ce profil…", "Close this profile…"),
+    "closing.account_title": ("Supprimer mon compte", "Delete my account"),
+    "closing.account_link": ("Supprimer mon compte…", "Delete my account…"),
+    "closing.intro": (
+        "Fermer un profil l'efface de MES pour toujours, avec tout ce qu'il contient. Personne ne pourra le rouvrir.",
+        "Closing a profile erases it from MES for ever, with everything in it. Nobody can open it again.",
+    ),
+    "closing.account_intro": (
+        "Supprimer votre compte efface votre dossier et ce qui suit, pour toujours. "
+        "Vous ne pourrez plus vous connecter.",
+        "Deleting your account erases your record and what follows, for ever. You will not be able to sign in again.",
+    ),
+    "closing.what_goes": ("Ce qui sera effacé", "What will be erased"),
+    "closing.who_loses": ("Qui perd l'accès", "Who loses access"),
+    "closing.takeout": ("Avant tout, emportez une copie de vos données", "First, take a copy of your data"),
+    "closing.takeout_link": ("Télécharger une copie (FHIR)", "Download a copy (FHIR)"),
+    "closing.password": ("Votre mot de passe, pour confirmer", "Your password, to confirm"),
+    "closing.password_why": (
+        "Demandé parce que rien ne pourra être récupéré ensuite.",
+        "Asked because nothing can be recovered afterwards.",
+    ),
+    "closing.close_button": ("Fermer définitivement le profil", "Close the profile for good"),
+    "closing.account_button": ("Supprimer définitivement mon compte", "Delete my account for good"),
+    "closing.confirm_title": ("Effacer pour toujours ?", "Erase for ever?"),
+    "closing.confirm_text": (
+        "Tout ce qui est listé sur cette page sera effacé. Ce n'est pas réversible.",
+        "Everything listed on this page will be erased. This cannot be undone.",
+    ),
+    "closing.confirm_yes": ("Oui, effacer", "Yes, erase"),
+    "closing.keep": ("Garder", "Keep"),
+    "closing.back": ("Retour", "Back"),
+    "closing.count.documents": ("{count} document|{count} documents", "{count} document|{count} documents"),
+    "closing.count.measures": ("{count} mesure|{count} mesures", "{count} measure|{count} measures"),
+    "closing.count.entries": (
+        "{count} entrée du dossier (histoire, maladies, vaccins, rendez-vous…)|"
+        "{count} entrées du dossier (histoire, maladies, vaccins, rendez-vous…)",
+        "{count} record entry (history, conditions, vaccinations, appointments…)|"
+        "{count} record entries (history, conditions, vaccinations, appointments…)",
+    ),
+    "closing.count.messages": (
+        "{count} message ({threads} conversation(s))|{count} messages ({threads} conversation(s))",
+        "{count} message ({threads} conversation(s))|{count} messages ({threads} conversation(s))",
+    ),
+    "closing.count.share_links": (
+        "{count} lien de partage en cours|{count} liens de partage en cours",
+        "{count} active share link|{count} active share links",
+    ),
+    "closing.count.emergency_card": ("La carte d'urgence et son lien", "The emergency card and its link"),
+    "closing.count.history": ("L'historique des accès du dossier", "The record's access history"),
+    "closing.count.nothing": ("Aucune donnée enregistrée à part l'identité du profil.",
+                              "No data recorded besides the profile's identity."),
+    "closing.loses.guardian": ("{name} (autre responsable : sera prévenu·e)", "{name} (other guardian: will be told)"),
+    "closing.loses.professional": ("{name} (équipe de soins)", "{name} (care team)"),
+    "closing.loses.caregiver": ("{name} (proche, lecture seule)", "{name} (caregiver, read-only)"),
+    "closing.loses.links": ("Toute personne ayant un lien de partage", "Anyone holding a share link"),
+    "closing.loses.nobody": ("Personne d'autre n'y avait accès.", "Nobody else had access."),
+    "closing.my_record": ("Mon dossier ({name})", "My record ({name})"),
+    "closing.children_closed": (
+        "Ces profils d'enfants seront aussi fermés : vous en êtes le seul responsable",
+        "These children's profiles will be closed too: you are their only guardian",
+    ),
+    "closing.children_closed_hint": (
+        "Pour garder le dossier d'un enfant, invitez d'abord un autre responsable (Profils).",
+        "To keep a child's record, first invite another guardian (Profiles).",
+    ),
+    "closing.children_kept": ("Ces enfants restent avec leur autre responsable",
+                              "These children stay with their other guardian"),
+    "closing.kept_child": ("{name}, avec {guardians}", "{name}, with {guardians}"),
+    "closing.shared_with_me": (
+        "Votre accès en lecture à {count} dossier d'un proche prendra fin|"
+        "Votre accès en lecture à {count} dossiers de proches prendra fin",
+        "Your read access to {count} relative's record ends|Your read access to {count} relatives' records ends",
+    ),
+    "closing.account_sessions": ("Vos connexions ouvertes, sur tous vos appareils",
+                                 "Your open sessions, on every device"),
+    "closing.professional_account": (
+        "Un compte de professionnel ne se supprime pas ici : ce que vous avez écrit fait partie des dossiers "
+        "de vos patients. Contactez l'équipe de MES.",
+        "A professional's account is not deleted here: what you wrote is part of your patients' records. "
+        "Contact the MES team.",
+    ),
+    "closing.not_yours": (
+        "Seul un responsable de ce profil peut le fermer.",
+        "Only a guardian of this profile can close it.",
+    ),
+    "closing.closed": ("Le profil a été fermé et effacé de MES.", "The profile was closed and erased from MES."),
+    "closing.deleted_title": ("Votre compte a été supprimé", "Your account was deleted"),
+    "closing.deleted_text": (
+        "Votre compte et les dossiers listés ont été effacés de MES. Merci de nous avoir fait confiance.",
+        "Your account and the records listed were erased from MES. Thank you for your trust.",
+    ),
+    "closing.deleted_author": ("Compte supprimé", "Deleted account"),  # a message whose author left MES
+    "title.closing": ("Fermer un profil", "Close a profile"),
+    "title.account_delete": ("Supprimer mon compte", "Delete my account"),
+    "title.account_deleted": ("Compte supprimé", "Account deleted"),
 }
 
 

@@ -145,3 +145,17 @@ def wait_for_queued(timeout: float = 30) -> None:
 def _sender_domain() -> str:
     address = settings.mail_from.rsplit("<", 1)[-1].rstrip(">")
     return address.rsplit("@", 1)[-1] or "localhost"
+
+
+# --------------------------------------------------------------------------- closing and deleting (issue 13, item 3)
+
+
+def closure_message(to: str, lang: str) -> EmailMessage:
+    """To a guardian whose child's profile another guardian closed: "something changed in MES",
+    no name, no health data (the e-mail may be read by someone else)."""
+    body = i18n.t("closing.mail_body", lang, login=f"{settings.app_origin.rstrip('/')}/login")
+    return _message(to, "closing.mail_subject", lang, body)
+
+
+def send_closure_notice(to: str, lang: str) -> bool:
+    return deliver(closure_message(to, lang), what="closure-notice")

@@ -203,3 +203,13 @@ from mes_app.pages.takeout import takeout_page  # noqa: E402
 from mes_app.state.takeout import TakeoutState  # noqa: E402
 
 app.add_page(takeout_page, route="/takeout", title=page_title_text("title.takeout"), on_load=TakeoutState.load_takeout)
+
+# --- closing and deleting (issue 13, item 3) ---
+from mes_app.pages.closing import account_deleted_page, closing_page  # noqa: E402
+from mes_app.state.closing import ClosingState  # noqa: E402
+
+app.add_page(closing_page, route="/profiles/close", title=page_title_text("title.closing"),
+             on_load=ClosingState.load_close_profile)
+app.add_page(closing_page, route="/account/delete", title=page_title_text("title.account_delete"),
+             on_load=ClosingState.load_delete_account)
+app.add_page(account_deleted_page, route="/account/deleted", title=page_title_text("title.account_deleted"))

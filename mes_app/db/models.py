@@ -476,7 +476,8 @@ class MessageThread(SQLModel, table=True):
 class Message(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     thread_id: int = Field(foreign_key="message_thread.id", index=True)
-    author_user_id: int = Field(foreign_key="user_account.id")
+    # None once its author deleted their account (issue 13: the message stays in the record)
+    author_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     body: str = Field(sa_type=sa.Text)
     sent_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
     attachment_document_id: int | None = Field(default=None, foreign_key="document.id")
@@ -614,3 +615,17 @@ class TakeoutJob(SQLModel, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=TZ)  # set when ready
     file_key: str | None = Field(default=None, max_length=64)  # the zip's random name in the take-out folder
     size_bytes: int | None = None
+
+# --------------------------------------------------------------------------- closing and deleting (issue 13, item 3)
+
+
+class ClosureNotice(SQLModel, table=True):
+    """Tells a guardian, in the app, that a profile they managed was closed by another
+    guardian. Holds nothing of the closed profile (no id, no name): only when, so that
+    nothing of it remains once it is gone. Deleted when the guardian dismisses it."""
+
+    __tablename__: ClassVar[str] = "closure_notice"
+
+    id: int = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    closed_at: datetime = Field(sa_type=TZ)

@@ -472,3 +472,31 @@ def _decide_for_link(
     if target.is_document and target.switch_for("share_link", link.id) is not True:
         return NOT_FOUND
     return Decision(allowed=True, visible=True, via=Via.SHARE_LINK, grant_id=link.id)
+
+
+# --------------------------------------------------------------------------- closing and deleting (issue 13, item 3)
+
+
+def closing_decision(actor: UserActor, profile: ProfileFacts, now: datetime) -> Decision:
+    """May ``actor`` close ``profile`` (erase it with everything it holds)?
+
+    - Any guardian of the profile (a parent for a child): yes, alone; the other guardians are
+      told afterwards (``services.closing``). Asking all of them first would let one parent
+      keep a record the other wants gone for ever, and a child's record is the guardians'.
+    - Its owner: yes — but their own record goes only with their account
+      (``services.closing.delete_account``): a person without a record has no use of MES.
+    - A professional in the care team or a caregiver: *forbidden* (they know the record
+      exists, but closing belongs to the family).
+    - Anyone else: *not found*.
+    """
+    via = relationship_to(actor, profile, now)
+    if via is None:
+        return NOT_FOUND
+    return Decision(allowed=via in (Via.OWNER, Via.GUARDIAN), visible=True, via=via)
+
+
+def may_delete_account(actor: UserActor) -> bool:
+    """An account keeping a family record may delete itself. A professional's account may not
+    (here): what they wrote sits in their patients' records, which must keep it; an operator
+    closes such accounts."""
+    return account_abilities(actor).keeps_a_family_record

@@ -44,6 +44,8 @@ class LoggedAction(StrEnum):
     INVITE_CANCEL = "invite_cancel"  # ... or cancelled
     REVOKE = "revoke"  # a caregiver's access was withdrawn
     EXPORT = "export"  # the record was taken out (FHIR export, issue 13)
+    # closing and deleting (issue 13, item 3)
+    ERASE = "erase"  # a profile was closed / an account deleted (the operator's log only)
 
 
 class TargetKind(StrEnum):
@@ -69,6 +71,10 @@ class TargetKind(StrEnum):
     RECORD_EXPORT = "record_export"  # the whole record as a FHIR Bundle
     # --- take-out archive (issue 13, item 2) ---
     TAKEOUT = "takeout"  # the zip of the record (Bundle, documents, calendar, PDF summary)
+
+    # closing and deleting (issue 13, item 3)
+    PROFILE_CLOSING = "profile_closing"  # closing a profile (erasing it)
+    ACCOUNT = "account"  # an account deleted (the operator's log only)
 
 
 class LoggedVia(StrEnum):

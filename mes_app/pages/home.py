@@ -46,11 +46,29 @@ def _invitations_notice() -> rx.Component:
     )
 
 
+def _closure_notices() -> rx.Component:
+    """Another guardian closed a profile this account managed (issue 13, item 3)."""
+    return rx.foreach(HomeState.closure_notices, lambda n: rx.callout(
+        rx.vstack(
+            rx.text(n.text),
+            rx.button(T["closing.notice_dismiss"], size="2", variant="soft", color_scheme="gray",
+                      style={"min_height": "44px"}, on_click=HomeState.dismiss_closure(n.key),
+                      class_name="closure-dismiss"),
+            spacing="2",
+        ),
+        icon="info",
+        color_scheme="orange",
+        width="100%",
+        class_name="closure-notice",
+    ))
+
+
 def home_page() -> rx.Component:
     return app_page(
         rx.el.h1(T["nav.home"], class_name="sr-only"),  # the page's title, for screen readers
         patients_card(),  # issue 5a: a professional's way to their patients
         _invitations_notice(),  # security issue 9
+        _closure_notices(),  # issue 13, item 3
         rx.cond(AppState.active_name != "", profile_card(), empty_state("home.no_profile", "user-round")),
         rx.cond(HomeState.error != "", rx.callout(HomeState.error, color_scheme="red", icon="triangle-alert")),
         reminders_section(HomeState.reminders, HomeState.dismiss_notice),

@@ -165,7 +165,8 @@ def messages_page() -> rx.Component:
 def _bubble(message) -> rx.Component:  # noqa: ANN001
     return rx.flex(
         rx.box(
-            rx.text(message.author_name, size="1", weight="bold",
+            rx.text(rx.cond(message.author_name != "", message.author_name, T["closing.deleted_author"]),
+                    size="1", weight="bold",
                     color=rx.cond(message.mine, rx.color("teal", 11), rx.color("gray", 11))),
             rx.text(message.body, size="3", style=WRAP, class_name="message-body"),
             rx.cond(

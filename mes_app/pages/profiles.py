@@ -153,6 +153,11 @@ def _guardians_card() -> rx.Component:
                 ),
             ),
             _invite_form(),
+            # closing and deleting (issue 13, item 3): any guardian may close the child's profile
+            rx.link(rx.icon("trash-2", size=16), T["closing.close_link"], href="/profiles/close", size="2",
+                    color_scheme="red", id="close-profile-link",
+                    style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem",
+                           "min_height": "44px"}),
             spacing="3",
             width="100%",
         ),
@@ -225,5 +230,9 @@ def profiles_page() -> rx.Component:
         rx.cond(AppState.can_manage_active, access_history_link()),
         rx.cond(AppState.can_manage_active, who_can_see_link()),  # issue 5a
         rx.cond(AppState.may_add_child, _add_child_form()),
+        rx.cond(AppState.may_add_child, rx.link(  # closing and deleting (issue 13, item 3)
+            rx.icon("user-x", size=16), T["closing.account_link"], href="/account/delete", size="2",
+            color_scheme="red", id="delete-account-link",
+            style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem", "min_height": "44px"})),
         _confirm_dialog(),
     )

@@ -339,9 +339,9 @@ def open_thread(session: Session, actor: UserActor, thread_id: object, *, now: d
     messages = [
         MessageView(
             id=m.id,
-            author_name=names.get(m.author_user_id, ""),
+            author_name=names.get(m.author_user_id or 0, ""),
             mine=m.author_user_id == actor.user_id,
-            by_professional=roles.get(m.author_user_id) == "professional",
+            by_professional=roles.get(m.author_user_id or 0) == "professional",
             body=m.body,
             sent_at=_aware(m.sent_at).isoformat(),
             attachment_id=m.attachment_document_id if m.attachment_document_id in attachments else 0,

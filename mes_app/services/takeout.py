@@ -340,6 +340,28 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+# --------------------------------------------------------------------------- closing and deleting
+
+
+def forget_jobs(session: Session, *, profile_ids: list[int], user_id: int | None = None) -> list[str]:
+    """Delete the jobs whose archive holds one of these profiles, or that this account asked
+    for (an erasure, see ``services.closing``); returns their files' keys, for
+    :func:`delete_archives` once the erasure is committed."""
+    wanted = {str(pid) for pid in profile_ids}
+    keys = []
+    for job in session.exec(select(models.TakeoutJob)).all():
+        if job.requested_by_user_id == user_id or wanted & set(job.profile_ids.split(",")):
+            if job.file_key:
+                keys.append(job.file_key)
+            session.delete(job)
+    return keys
+
+
+def delete_archives(keys: list[str], folder: Path | None = None) -> None:
+    for key in keys:
+        _delete_file(folder or takeout_folder(), key)
+
+
 def _delete_file(folder: Path, key: str) -> None:
     if not key or not all(c in "0123456789abcdef" for c in key):
         return

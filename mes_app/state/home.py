@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 import reflex as rx
 
-from mes_app import i18n
+from mes_app import formatting, i18n
 from mes_app.domain.errors import NotFound
 from mes_app.services import invitations, measures, timeline
 from mes_app.services.appointments import AppointmentView
@@ -19,6 +20,14 @@ RECENT_ITEMS = 5
 UPCOMING_ITEMS = 3
 
 
+@dataclass(frozen=True)
+class ClosureLine:
+    """ "Another guardian closed a profile you managed, on 2 Dec 2026" (issue 13, item 3)."""
+
+    key: str
+    text: str
+
+
 class HomeState(AppState):
     latest: list[MeasureView] = []
     recent: list[TimelineItem] = []
@@ -26,6 +35,7 @@ class HomeState(AppState):
     reminders: list[ReminderLine] = []  # issue 6: what needs attention across the family
     error: str = ""
     invitations_waiting: int = 0  # security issue 9: invitations to manage a profile, for me
+    closure_notices: list[ClosureLine] = []  # issue 13 item 3: another guardian closed a profile
 
     @rx.event
     def load_home(self):
@@ -35,6 +45,7 @@ class HomeState(AppState):
     def _load(self, ctx) -> None:  # noqa: ANN001
         pid = self._active_profile(ctx)
         self.invitations_waiting = len(invitations.invitations_for_me(ctx.session, ctx.actor, now=ctx.now))
+        self._load_closure_notices(ctx)
         if pid is None:
             return
         lang = self._lang()
@@ -79,3 +90,26 @@ class HomeState(AppState):
         self.upcoming = [dataclasses.replace(a, date=i18n.format_date(a.date, lang)) for a in items]
         self.reminders = reminder_lines(
             reminders(ctx.session, ctx.actor, now=ctx.now, lang=lang, upcoming=mine), lang)
+
+    # ------------------------------------------------------------------ closing and deleting (issue 13, item 3)
+
+    def _load_closure_notices(self, ctx) -> None:  # noqa: ANN001
+        from mes_app.services.closing import closure_notices
+
+        lang = self._lang()
+        self.closure_notices = [
+            ClosureLine(n.key, i18n.t("closing.notice", lang, date=formatting.day(n.closed_at, lang)))
+            for n in closure_notices(ctx.session, ctx.actor)
+        ]
+
+    @rx.event
+    def dismiss_closure(self, key: str):
+        """The account's own notice goes (the service checks whose it is)."""
+
+        def dismiss(ctx) -> None:  # noqa: ANN001
+            from mes_app.services.closing import dismiss_closure_notice
+
+            dismiss_closure_notice(ctx.session, ctx.actor, key)
+            self._load_closure_notices(ctx)
+
+        return self._run_as_user(dismiss).event
