@@ -44,6 +44,8 @@ class LoggedAction(StrEnum):
     INVITE_CANCEL = "invite_cancel"  # ... or cancelled
     REVOKE = "revoke"  # a caregiver's access was withdrawn
     EXPORT = "export"  # the record was taken out (FHIR export, issue 13)
+    # --- FHIR API (issue 12 item 2) ---
+    API_CREATE = "api_create"  # added by a professional's connected software (grant_id = the software)
 
 
 class TargetKind(StrEnum):

@@ -295,9 +295,9 @@ def public_api() -> Starlette:
     """The SMART Health Links routes alone, *without* Reflex's CORS middleware (which answers
     every preflight from another origin with 400 and adds ``Allow-Credentials``): viewers on
     any origin call them. Served by :func:`with_public_routes`, inside :func:`guard`."""
-    from mes_app.web import share_routes
+    from mes_app.web import fhir_routes, share_routes
 
-    return Starlette(routes=share_routes.public_routes())
+    return Starlette(routes=[*share_routes.public_routes(), *fhir_routes.routes()])
 
 
 def with_public_routes(app: ASGIApp) -> ASGIApp:
@@ -461,6 +461,10 @@ def _body_limit(path: str) -> int:
         return settings.max_upload_bytes + 64 * 1024  # multipart overhead
     if path == measure_import_route.PATH:
         return measure_import_route.BODY_LIMIT
+    if path.startswith("/fhir/r4"):  # FHIR API (issue 12 item 2): a document in base64
+        from mes_app.web import fhir_routes
+
+        return fhir_routes.body_limit()
     return MAX_FORM_BYTES
 
 
