@@ -164,7 +164,7 @@ def _coded_form(resource_type: str, concept: object, where: str, kind: str, term
     picked = ""
     for coding in _codings(concept):
         system, code = coding.get("system"), coding.get("code")
-        if not isinstance(code, str):
+        if not isinstance(code, str) or not isinstance(system, str):
             continue
         found = terminology.lookup(kind, system, code)
         if found is None and system == CVX and kind == "vaccine":
@@ -218,7 +218,7 @@ def _subject(resource: dict, element: str) -> str:
 
 
 def _category_codes(resource: dict) -> set[str]:
-    return {c.get("code") for cat in resource.get("category") or [] for c in _codings(cat)
+    return {str(c.get("code")) for cat in resource.get("category") or [] for c in _codings(cat)
             if c.get("system") == OBSERVATION_CATEGORY}
 
 
@@ -326,7 +326,7 @@ def _encounter(resource: dict, _terminology: Terminology, _kind: str) -> dict:
         raise _invalid("a type or a reason (with a text) is required", "Encounter.type", "required")
     participants = [p.get("individual") for p in resource.get("participant") or [] if isinstance(p, dict)]
     places = [p.get("location") for p in resource.get("location") or [] if isinstance(p, dict)]
-    return {"kind": _ENCOUNTER_KIND.get(klass.get("code"), "other"), "title": title,
+    return {"kind": _ENCOUNTER_KIND.get(str(klass.get("code")), "other"), "title": title,
             "occurred_on": _day((resource.get("period") or {}).get("start"), "Encounter.period.start",
                                 required=True),
             "practitioner": next((_text(i.get("display")) for i in participants

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mes_app.db.models import ConnectedSoftware, FhirAccessToken, FhirUsedJti, User
@@ -207,7 +208,7 @@ def _remember_jti(session: Session, client_id: str, jti: str, now: datetime) -> 
                             expires_at=now + timedelta(seconds=smart.MAX_ASSERTION_SECONDS + 60)))
     try:
         session.flush()
-    except sa.exc.IntegrityError:  # the same jti posted twice at the same moment
+    except IntegrityError:  # the same jti posted twice at the same moment
         session.rollback()
         raise OAuthError("invalid_client", 401) from None
 

@@ -298,7 +298,8 @@ def _entry_request(entry: object) -> tuple[dict, dict, str]:
     url = request.get("url")
     if url != resource.get("resourceType"):
         raise IntakeError(400, "invalid", "request.url must be the resource type", "Bundle.entry.request.url")
-    full_url = entry.get("fullUrl") if isinstance(entry.get("fullUrl"), str) else ""
+    full_url = entry.get("fullUrl")
+    full_url = full_url if isinstance(full_url, str) else ""
     return request, resource, full_url
 
 

@@ -45,6 +45,7 @@ FHIR_JSON = "application/fhir+json"
 NO_STORE = {"Cache-Control": "no-store"}
 TOKEN_FORM_BYTES = 32 * 1024
 LIMITER = "fhir"
+SECURITY_SERVICE = "http://terminology.hl7.org/CodeSystem/restful-security-service"
 
 # What the server does, per resource type: the routes and the CapabilityStatement both come
 # from here. Types absent from it answer 404 (not-supported).
@@ -79,10 +80,15 @@ def _now() -> datetime:
 # --------------------------------------------------------------------------- answers
 
 
-def outcome(status: int, issue: str, diagnostics: str, expression: str = "", headers: dict | None = None) -> Response:
-    body: dict[str, Any] = {"severity": "error", "code": issue, "diagnostics": diagnostics}
+def _issue(code: str, diagnostics: str, expression: str = "") -> dict[str, Any]:
+    body: dict[str, Any] = {"severity": "error", "code": code, "diagnostics": diagnostics}
     if expression:
         body["expression"] = [expression]
+    return body
+
+
+def outcome(status: int, issue: str, diagnostics: str, expression: str = "", headers: dict | None = None) -> Response:
+    body = _issue(issue, diagnostics, expression)
     return JSONResponse({"resourceType": "OperationOutcome", "issue": [body]}, status_code=status,
                         media_type=FHIR_JSON, headers={**NO_STORE, **(headers or {})})
 
@@ -130,8 +136,7 @@ def capability_statement() -> dict:
         "implementation": {"description": "MES FHIR API for care software", "url": base_url()},
         "rest": [{
             "mode": "server",
-            "security": {"service": [{"coding": [{
-                "system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "SMART-on-FHIR"}]}]},
+            "security": {"service": [{"coding": [{"system": SECURITY_SERVICE, "code": "SMART-on-FHIR"}]}]},
             "resource": resources,
             "interaction": [{"code": code} for code in SYSTEM_INTERACTIONS],
         }],
@@ -307,10 +312,9 @@ async def bundle(request: Request) -> Response:
             if result.location:
                 response |= {"location": result.location, "etag": 'W/"1"'}
             if result.outcome is not None:
-                issue = {"severity": "error", "code": result.outcome.issue, "diagnostics": result.outcome.diagnostics}
-                if result.outcome.expression:
-                    issue["expression"] = [result.outcome.expression]
-                response["outcome"] = {"resourceType": "OperationOutcome", "issue": [issue]}
+                found = result.outcome
+                response["outcome"] = {"resourceType": "OperationOutcome",
+                                       "issue": [_issue(found.issue, found.diagnostics, found.expression)]}
             entries.append({"response": response})
         return _fhir({"resourceType": "Bundle", "type": f"{kind}-response", "entry": entries})
 
