@@ -1266,6 +1266,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "Only RSA keys of at least 2048 bits (RS384) or EC P-384 keys (ES384) are accepted."),
     "error.software_limit": ("Vous avez déjà {max} logiciels connectés.", "You already have {max} connected software."),
     "software.title": ("Logiciels connectés", "Connected software"),
+    "title.connected_software": ("Logiciels connectés", "Connected software"),
     "software.home_link": ("Connecter un logiciel de soins", "Connect a care software"),
     "software.intro": (
         "Votre logiciel de soins peut déposer dans le dossier de vos patients (API FHIR, SMART Backend Services). "
@@ -1291,7 +1292,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "software.never_used": ("Jamais utilisé", "Never used"),
     "software.token_url": ("Adresse du jeton", "Token endpoint"),
     "software.fhir_url": ("Adresse FHIR", "FHIR base URL"),
-    "entry.via_software": ("via {name}", "via {name}"),
+    "record.via": ("via", "via"),
 }
 
 

@@ -198,3 +198,14 @@ app.add_page(
     title=page_title_text("title.messages"),
     on_load=[ThreadState.load_thread, UnreadState.refresh_unread],
 )
+# --- connected software of a professional: the FHIR API (issue 12 item 2) ---
+from mes_app.pages.connected_software import PATH as SOFTWARE_PATH  # noqa: E402
+from mes_app.pages.connected_software import connected_software_page  # noqa: E402
+from mes_app.state.connected_software import ConnectedSoftwareState  # noqa: E402
+
+app.add_page(
+    connected_software_page,
+    route=SOFTWARE_PATH,
+    title=page_title_text("title.connected_software"),
+    on_load=ConnectedSoftwareState.load_software,
+)

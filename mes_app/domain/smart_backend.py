@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from mes_app.domain.errors import ValidationError
 
+FHIR_BASE_PATH = "/fhir/r4"  # where the API lives under the app's origin
+TOKEN_PATH = FHIR_BASE_PATH + "/auth/token"
 ALGORITHMS = ("RS384", "ES384")
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 MAX_KEYS = 10

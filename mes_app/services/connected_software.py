@@ -244,3 +244,14 @@ def via_software_names(session: Session, target_kind: str, ids: list[int]) -> di
         ConnectedSoftware, col(ConnectedSoftware.id) == col(FhirIntake.software_id)).where(
         FhirIntake.target_kind == target_kind, col(FhirIntake.target_id).in_(ids))).all()
     return {target_id: name for target_id, name in rows}
+
+
+def with_via(session: Session, target_kind: str, views: list) -> list:
+    """Views (frozen dataclasses with ``id`` and ``via_software``) with the name of the
+    software that added each entry filled in: the patient sees "via <software>"."""
+    import dataclasses
+
+    names = via_software_names(session, target_kind, [view.id for view in views])
+    if not names:
+        return views
+    return [dataclasses.replace(view, via_software=names[view.id]) if view.id in names else view for view in views]

@@ -39,8 +39,8 @@ from mes_app.web import rate_limit
 
 log = logging.getLogger(__name__)
 
-BASE = "/fhir/r4"
-TOKEN_PATH = BASE + "/auth/token"
+BASE = smart.FHIR_BASE_PATH
+TOKEN_PATH = smart.TOKEN_PATH
 FHIR_JSON = "application/fhir+json"
 NO_STORE = {"Cache-Control": "no-store"}
 TOKEN_FORM_BYTES = 32 * 1024

@@ -30,7 +30,7 @@ from mes_app.db.models import (
     Measure,
     Vaccination,
 )
-from mes_app.services import connected_software, reminders
+from mes_app.services import connected_software, documents, measures, records, reminders
 from mes_app.storage import LocalStorage
 from mes_app.web import fhir_routes, rate_limit, routes
 from mes_app.web.rate_limit import RateLimiter
@@ -253,10 +253,15 @@ def test_software_deposits_and_the_patient_sees_author_and_provenance(http, sess
     for model in (Condition, Vaccination, Encounter):
         row = session.exec(select(model).where(model.profile_id == alice.profile.id)).one()
         assert row.author_user_id == world.doctor.id and row.author_role == "professional"
-    # provenance: which software, shown to the patient
-    names = connected_software.via_software_names(session, "conditions", [
-        session.exec(select(Condition.id)).one()])
-    assert set(names.values()) == {"CabinetSoft"}
+    # the patient sees each of them with its author and "via" the software
+    now = connected_software_now()
+    for kind in ("conditions", "vaccinations", "encounters"):
+        [entry] = records.list_entries(session, alice.actor, alice.profile.id, kind, now=now)
+        assert (entry.author_name, entry.by_professional, entry.via_software) == ("Dr Martin", True, "CabinetSoft")
+    [reading], _ = measures.list_entries(session, alice.actor, alice.profile.id, "weight", now=now)
+    assert (reading.author_name, reading.via_software) == ("Dr Martin", "CabinetSoft")
+    [deposit] = documents.list_documents(session, alice.actor, alice.profile.id, now=now)
+    assert (deposit.author_name, deposit.via_software) == ("Dr Martin", "CabinetSoft")
     events = session.exec(select(AccessEvent).where(AccessEvent.action == "api_create")).all()
     assert len(events) == 5 and {e.actor_user_id for e in events} == {world.doctor.id}
     kinds = {r.kind for r in reminders.reminders(session, alice.actor, now=connected_software_now())}
