@@ -115,7 +115,8 @@ def test_a_medication_by_reference_or_a_not_done_vaccine_is_refused():
 
 def test_a_document_carries_its_file():
     got = intake({"resourceType": "DocumentReference", "status": "current", "subject": SUBJECT,
-                  "type": {"coding": [{"system": "http://loinc.org", "code": "11488-4"}]}, "date": "2026-11-30T10:00:00Z",
+                  "type": {"coding": [{"system": "http://loinc.org", "code": "11488-4"}]},
+                  "date": "2026-11-30T10:00:00Z",
                   "content": [{"attachment": {"data": base64.b64encode(b"%PDF-1.4 x").decode(), "title": "cr.pdf"}}]})
     assert (got.target, got.data, got.filename) == (fi.DOCUMENTS, b"%PDF-1.4 x", "cr.pdf")
     assert got.form == {"title": "cr.pdf", "document_date": "2026-11-30", "category": "11488-4"}

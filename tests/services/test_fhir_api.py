@@ -44,7 +44,8 @@ def doc(alice, data: bytes, title: str) -> dict:
     return {"resource": {"resourceType": "DocumentReference", "status": "current",
                          "subject": {"reference": f"Patient/{alice.profile.id}"}, "description": title,
                          "type": {"coding": [{"system": "http://loinc.org", "code": "11488-4"}]},
-                         "date": "2026-11-20T10:00:00+01:00", "content": [{"attachment": {"data": base64.b64encode(data).decode()}}]},
+                         "date": "2026-11-20T10:00:00+01:00",
+                         "content": [{"attachment": {"data": base64.b64encode(data).decode()}}]},
             "request": {"method": "POST", "url": "DocumentReference"}}
 
 
