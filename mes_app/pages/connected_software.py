@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.cards import nav_card
 from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.forms import field, url_field
 from mes_app.components.layout import T, app_page, empty_state, page_title
@@ -87,15 +88,4 @@ def connected_software_page() -> rx.Component:
 
 def software_card() -> rx.Component:
     """For the home page of a professional (capability ``follows_patients``): the way here."""
-    return rx.cond(
-        AppState.follows_patients,
-        rx.link(
-            rx.card(rx.hstack(rx.icon("plug", size=20), rx.text(T["software.home_link"], weight="bold"),
-                              rx.spacer(), rx.icon("chevron-right", size=20), align="center", width="100%"),
-                    width="100%"),
-            href=PATH,
-            underline="none",
-            id="software-link",
-            width="100%",
-        ),
-    )
+    return rx.cond(AppState.follows_patients, nav_card("software.home_link", "plug", PATH, "software-link"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -233,17 +234,43 @@ async def search_patient(request: Request) -> Response:
         identifier = form.get("identifier")
     else:
         identifier = request.query_params.get("identifier")
-    with Session(get_engine()) as session:
-        caller = connected_software.caller_for_token(session, _bearer(request), now=_now())
-        if caller is None:
-            return _unauthorized()
+
+    def use(session: Session, caller: connected_software.Caller) -> Response:
         try:
             found = fhir_api.search_patients(session, caller, identifier, now=_now())
         except Forbidden:
             return outcome(403, "forbidden", "the token's scopes do not allow this search")
-    return _fhir({"resourceType": "Bundle", "type": "searchset", "total": len(found),
-                  "entry": [{"fullUrl": f"{base_url()}/Patient/{p['id']}", "resource": p,
-                             "search": {"mode": "match"}} for p in found]})
+        return _fhir({"resourceType": "Bundle", "type": "searchset", "total": len(found),
+                      "entry": [{"fullUrl": f"{base_url()}/Patient/{p['id']}", "resource": p,
+                                 "search": {"mode": "match"}} for p in found]})
+
+    return await _as_caller(request, use)
+
+
+async def _read(request: Request) -> tuple[Any, Response | None]:
+    """The JSON body, or the answer that refuses it."""
+    try:
+        return await _json_body(request), None
+    except IntakeError as refused:
+        return None, _refused(refused)
+    except ClientDisconnect:
+        return None, outcome(400, "incomplete", "the request was interrupted")
+
+
+async def _as_caller(request: Request, use: Callable[[Session, connected_software.Caller], Response]) -> Response:
+    """Run ``use`` for the software behind the bearer token (checked now), in a worker thread."""
+
+    def work() -> Response:
+        with Session(get_engine()) as session:
+            caller = connected_software.caller_for_token(session, _bearer(request), now=_now())
+            if caller is None:
+                return _unauthorized()
+            try:
+                return use(session, caller)
+            except IntakeError as refused:
+                return _refused(refused)
+
+    return await run_in_threadpool(work)
 
 
 async def create(request: Request) -> Response:
@@ -252,29 +279,19 @@ async def create(request: Request) -> Response:
         return outcome(404, "not-supported", "unknown or unsupported resource type")
     if (limited := _limited(request)) is not None:
         return limited
-    try:
-        body = await _json_body(request)
-    except IntakeError as refused:
-        return _refused(refused)
-    except ClientDisconnect:
-        return outcome(400, "incomplete", "the request was interrupted")
+    body, refusal = await _read(request)
+    if refusal is not None:
+        return refusal
     if isinstance(body, dict) and body.get("resourceType") != resource_type:
         return outcome(400, "invalid", "resourceType must match the URL", "resourceType")
     if_none_exist = request.headers.get("if-none-exist")
 
-    def work() -> Response:
-        with Session(get_engine()) as session:
-            caller = connected_software.caller_for_token(session, _bearer(request), now=_now())
-            if caller is None:
-                return _unauthorized()
-            try:
-                done = fhir_api.create(session, _context(caller), body, if_none_exist=if_none_exist)
-            except IntakeError as refused:
-                return _refused(refused)
+    def use(session: Session, caller: connected_software.Caller) -> Response:
+        done = fhir_api.create(session, _context(caller), body, if_none_exist=if_none_exist)
         location = f"{base_url()}/{done.resource_type}/{done.id}/_history/1"
         return _fhir(outcome_ok(done), done.status, {"Location": location, "ETag": 'W/"1"'})
 
-    return await run_in_threadpool(work)
+    return await _as_caller(request, use)
 
 
 def outcome_ok(done: fhir_api.Created) -> dict:
@@ -283,42 +300,34 @@ def outcome_ok(done: fhir_api.Created) -> dict:
                                                           "diagnostics": f"{done.resource_type}/{done.id} {text}"}]}
 
 
+def _response_entry(result: fhir_api.EntryResult) -> dict:
+    response: dict[str, Any] = {"status": result.status}
+    if result.location:
+        response |= {"location": result.location, "etag": 'W/"1"'}
+    if result.outcome is not None:
+        found = result.outcome
+        response["outcome"] = {"resourceType": "OperationOutcome",
+                               "issue": [_issue(found.issue, found.diagnostics, found.expression)]}
+    return {"response": response}
+
+
 async def bundle(request: Request) -> Response:
     if (limited := _limited(request)) is not None:
         return limited
-    try:
-        body = await _json_body(request)
-    except IntakeError as refused:
-        return _refused(refused)
-    except ClientDisconnect:
-        return outcome(400, "incomplete", "the request was interrupted")
+    body, refusal = await _read(request)
+    if refusal is not None:
+        return refusal
     kind = body.get("type") if isinstance(body, dict) and body.get("resourceType") == "Bundle" else None
     if kind not in ("transaction", "batch"):
         return outcome(400, "structure", "a transaction or batch Bundle is expected", "Bundle.type")
 
-    def work() -> Response:
-        with Session(get_engine()) as session:
-            caller = connected_software.caller_for_token(session, _bearer(request), now=_now())
-            if caller is None:
-                return _unauthorized()
-            try:
-                run = fhir_api.transaction if kind == "transaction" else fhir_api.batch
-                results = run(session, _context(caller), body)
-            except IntakeError as refused:
-                return _refused(refused)
-        entries = []
-        for result in results:
-            response: dict[str, Any] = {"status": result.status}
-            if result.location:
-                response |= {"location": result.location, "etag": 'W/"1"'}
-            if result.outcome is not None:
-                found = result.outcome
-                response["outcome"] = {"resourceType": "OperationOutcome",
-                                       "issue": [_issue(found.issue, found.diagnostics, found.expression)]}
-            entries.append({"response": response})
-        return _fhir({"resourceType": "Bundle", "type": f"{kind}-response", "entry": entries})
+    def use(session: Session, caller: connected_software.Caller) -> Response:
+        run = fhir_api.transaction if kind == "transaction" else fhir_api.batch
+        results = run(session, _context(caller), body)
+        return _fhir({"resourceType": "Bundle", "type": f"{kind}-response",
+                      "entry": [_response_entry(result) for result in results]})
 
-    return await run_in_threadpool(work)
+    return await _as_caller(request, use)
 
 
 async def unknown(request: Request) -> Response:
