@@ -25,7 +25,7 @@ def _software_card(s) -> rx.Component:  # noqa: ANN001 - a Var of SoftwareRow
         rx.vstack(
             rx.hstack(rx.icon("plug", size=20), rx.text(s.name, weight="bold", style=WRAP), align="center"),
             rx.text(T["software.client_id"], " : ", rx.code(s.client_id), size="2", style=WRAP),
-            rx.text(s.keys, " ", T["software.keys"], " · ", s.since, size="1", color_scheme="gray"),
+            rx.text(s.key_count, " ", T["software.keys"], " · ", s.since, size="1", color_scheme="gray"),
             rx.text(T["software.last_used"], " : ", rx.cond(s.last_used != "", s.last_used, T["software.never_used"]),
                     size="1", color_scheme="gray"),
             rx.button(T["software.revoke"], variant="soft", color_scheme="red", size="3",

@@ -20,7 +20,7 @@ class SoftwareRow:
     id: int
     name: str
     client_id: str
-    keys: int
+    key_count: int
     since: str
     last_used: str  # "" never
 

@@ -332,6 +332,10 @@ def _too_large(scope: Scope) -> Response:
     from mes_app import i18n
 
     lang, path = _scope_lang(scope), scope.get("path", "")
+    if path.startswith("/fhir/r4"):  # FHIR API (issue 12 item 2): an OperationOutcome
+        from mes_app.web import fhir_routes
+
+        return fhir_routes.outcome(413, "too-costly", "the request is too large")
     if path == DOCUMENTS_PATH:
         code, params = "error.document_too_large", {"max_mb": max(1, settings.max_upload_bytes // (1024 * 1024))}
     elif path == measure_import_route.PATH:

@@ -429,7 +429,10 @@ def test_too_large(http, session, world):
     token = get_token(http, world.client)
     big = document(world.alice, PDF + b"x" * (LIMIT * 2))
     answer = http.post("/fhir/r4/DocumentReference", json=big, headers=bearer(token))
-    assert answer.status_code == 413
+    assert answer.status_code == 413 and answer.json()["issue"][0]["code"] == "too-costly"
+    huge = b"{" + b" " * (fhir_routes.body_limit() + 10) + b"}"  # over the guard's cap: refused before the route
+    answer = http.post("/fhir/r4/DocumentReference", content=huge, headers=bearer(token))
+    assert answer.status_code == 413 and answer.json()["resourceType"] == "OperationOutcome"
     assert committed_count(session, Document) == 0
 
 
