@@ -136,9 +136,12 @@ def _unverified_claims(assertion: str) -> dict:
 
     try:
         payload = assertion.split(".")[1]
-        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (IndexError, ValueError):
         raise OAuthError("invalid_client", 401) from None
+    if not isinstance(claims, dict):
+        raise OAuthError("invalid_client", 401)
+    return claims
 
 
 def issue_token(session: Session, form: dict, *, token_url: str, supported: dict, now: datetime) -> dict:

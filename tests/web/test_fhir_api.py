@@ -307,6 +307,16 @@ def test_replayed_jti(http, world):
     assert token_status(http, world.client.token_form(assertion)) == (401, {"error": "invalid_client"})
 
 
+@pytest.mark.parametrize("assertion", ["not-a-jwt", "a.b.c", "e30.W10.e30", "e30.bnVsbA.e30"])
+def test_garbage_assertions(http, world, assertion):
+    assert token_status(http, world.client.token_form(assertion)) == (401, {"error": "invalid_client"})
+
+
+def test_an_unknown_grant_type(http, world):
+    form = world.client.token_form() | {"grant_type": "password"}
+    assert token_status(http, form) == (400, {"error": "unsupported_grant_type"})
+
+
 def test_no_token_or_a_made_up_one(http, world):
     answer = http.post("/fhir/r4/Observation", json=weight(world.alice), headers=FHIR)
     assert answer.status_code == 401 and answer.json()["resourceType"] == "OperationOutcome"
