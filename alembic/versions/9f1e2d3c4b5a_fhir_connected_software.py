@@ -1,7 +1,7 @@
 """fhir api: connected software, used jti, access tokens, intake (issue 12 item 2)
 
 Revision ID: 9f1e2d3c4b5a
-Revises: 7a3c5e9b1d20
+Revises: c4e1a7d2f903
 Create Date: 2026-12-03 06:40:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '9f1e2d3c4b5a'
-down_revision: str | Sequence[str] | None = '7a3c5e9b1d20'
+down_revision: str | Sequence[str] | None = 'c4e1a7d2f903'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
