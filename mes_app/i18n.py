@@ -1469,6 +1469,49 @@ TEXTS: dict[str, tuple[str, str]] = {
     "title.closing": ("Fermer un profil", "Close a profile"),
     "title.account_delete": ("Supprimer mon compte", "Delete my account"),
     "title.account_deleted": ("Compte supprimé", "Account deleted"),
+
+    # --- FHIR API and connected software (issue 12 item 2) ---
+    "access.action.api_create": ("a ajouté, par un logiciel connecté, une entrée dans",
+                                 "added, through a connected software, an entry to"),
+    "reminders.software_entries": ("{name} : {count} entrée(s) ajoutée(s) par le logiciel d'un professionnel",
+                                   "{name}: {count} entr(y/ies) added by a professional's software"),
+    "error.jwks_invalid": ("Ce jeu de clés (JWKS) n'est pas lisible.", "This key set (JWKS) cannot be read."),
+    "error.jwks_private": (
+        "Ce jeu de clés contient une clé privée : ne la collez jamais ici. Collez seulement la partie publique.",
+        "This key set holds a private key: never paste it here. Paste the public part only.",
+    ),
+    "error.jwks_kid": ("Chaque clé doit avoir un identifiant « kid » unique.", "Each key needs a unique \"kid\"."),
+    "error.jwks_weak": ("Seules les clés RSA d'au moins 2048 bits (RS384) ou EC P-384 (ES384) sont acceptées.",
+                        "Only RSA keys of at least 2048 bits (RS384) or EC P-384 keys (ES384) are accepted."),
+    "error.software_limit": ("Vous avez déjà {max} logiciels connectés.", "You already have {max} connected software."),
+    "software.title": ("Logiciels connectés", "Connected software"),
+    "title.connected_software": ("Logiciels connectés", "Connected software"),
+    "software.home_link": ("Connecter un logiciel de soins", "Connect a care software"),
+    "software.intro": (
+        "Votre logiciel de soins peut déposer dans le dossier de vos patients (API FHIR, SMART Backend Services). "
+        "Il agit en votre nom : vos patients voient « via » son nom, et peuvent vous retirer de leur équipe.",
+        "Your care software can add to your patients' records (FHIR API, SMART Backend Services). "
+        "It acts on your behalf: your patients see \"via\" its name, and can remove you from their team.",
+    ),
+    "software.name": ("Nom du logiciel", "Software name"),
+    "software.jwks": ("Clés publiques (JWKS)", "Public keys (JWKS)"),
+    "software.jwks_hint": ("RSA ≥ 2048 bits ou EC P-384, partie publique seulement.",
+                           "RSA ≥ 2048 bits or EC P-384, public part only."),
+    "software.add": ("Connecter un logiciel", "Connect a software"),
+    "software.added": ("Logiciel connecté. Donnez-lui son client_id.", "Software connected. Give it its client_id."),
+    "software.client_id": ("client_id", "client_id"),
+    "software.empty": ("Aucun logiciel connecté.", "No connected software."),
+    "software.revoke": ("Révoquer", "Revoke"),
+    "software.revoke_title": ("Révoquer ce logiciel ?", "Revoke this software?"),
+    "software.revoke_body": ("Il ne pourra plus rien déposer, dès sa prochaine requête.",
+                             "It will not be able to add anything, from its very next request."),
+    "software.revoked": ("Logiciel révoqué.", "Software revoked."),
+    "software.keys": ("clé(s)", "key(s)"),
+    "software.last_used": ("Dernier usage", "Last used"),
+    "software.never_used": ("Jamais utilisé", "Never used"),
+    "software.token_url": ("Adresse du jeton", "Token endpoint"),
+    "software.fhir_url": ("Adresse FHIR", "FHIR base URL"),
+    "record.via": ("via", "via"),
 }
 
 

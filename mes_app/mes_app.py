@@ -213,3 +213,15 @@ app.add_page(closing_page, route="/profiles/close", title=page_title_text("title
 app.add_page(closing_page, route="/account/delete", title=page_title_text("title.account_delete"),
              on_load=ClosingState.load_delete_account)
 app.add_page(account_deleted_page, route="/account/deleted", title=page_title_text("title.account_deleted"))
+
+# --- connected software of a professional: the FHIR API (issue 12 item 2) ---
+from mes_app.pages.connected_software import PATH as SOFTWARE_PATH  # noqa: E402
+from mes_app.pages.connected_software import connected_software_page  # noqa: E402
+from mes_app.state.connected_software import ConnectedSoftwareState  # noqa: E402
+
+app.add_page(
+    connected_software_page,
+    route=SOFTWARE_PATH,
+    title=page_title_text("title.connected_software"),
+    on_load=ConnectedSoftwareState.load_software,
+)

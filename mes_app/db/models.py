@@ -629,3 +629,68 @@ class ClosureNotice(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     closed_at: datetime = Field(sa_type=TZ)
+
+# --------------------------------------------------------------------------- FHIR API (issue 12 item 2)
+# Connected software of professionals (SMART Backend Services): registration, assertion
+# replay protection, access tokens (stored hashed), and what each software wrote.
+
+
+class ConnectedSoftware(SQLModel, table=True):
+    """A care software a professional connected to their account (public JWKS pasted)."""
+
+    __tablename__: ClassVar[str] = "connected_software"
+
+    id: int = Field(default=None, primary_key=True)
+    owner_user_id: int = Field(foreign_key="user_account.id", index=True)  # the professional
+    name: str = Field(max_length=80)
+    client_id: str = Field(max_length=64, unique=True, index=True)
+    jwks: str = Field(sa_type=sa.Text)  # the public JSON Web Key Set, as validated
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    revoked_at: datetime | None = Field(default=None, sa_type=TZ)
+    last_used_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
+class FhirUsedJti(SQLModel, table=True):
+    """A client assertion's ``jti`` already seen (replay protection), kept until it expires."""
+
+    __tablename__: ClassVar[str] = "fhir_used_jti"
+    __table_args__ = (sa.UniqueConstraint("client_id", "jti", name="uq_fhir_used_jti_client_jti"),)
+
+    id: int = Field(default=None, primary_key=True)
+    client_id: str = Field(max_length=64)
+    jti: str = Field(max_length=255)
+    expires_at: datetime = Field(sa_type=TZ, index=True)
+
+
+class FhirAccessToken(SQLModel, table=True):
+    """An access token given to a connected software: only its SHA-256 is kept."""
+
+    __tablename__: ClassVar[str] = "fhir_access_token"
+
+    id: int = Field(default=None, primary_key=True)
+    software_id: int = Field(foreign_key="connected_software.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    scope: str = Field(max_length=1000)
+    expires_at: datetime = Field(sa_type=TZ)
+
+
+class FhirIntake(SQLModel, table=True):
+    """One record entry written through the FHIR API: which software, and the sender's
+    business identifier (conditional create finds it here)."""
+
+    __tablename__: ClassVar[str] = "fhir_intake"
+    __table_args__ = (
+        sa.Index("ix_fhir_intake_target", "target_kind", "target_id"),
+        sa.Index("ix_fhir_intake_identifier", "profile_id", "resource_type", "identifier_system",
+                 "identifier_value"),
+    )
+
+    id: int = Field(default=None, primary_key=True)
+    software_id: int = Field(foreign_key="connected_software.id", index=True)
+    profile_id: int = Field(foreign_key="profile.id")
+    resource_type: str = Field(max_length=40)
+    identifier_system: str | None = Field(default=None, max_length=255)
+    identifier_value: str | None = Field(default=None, max_length=255)
+    target_kind: str = Field(max_length=30)  # an entry kind, "measures" or "documents"
+    target_id: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)

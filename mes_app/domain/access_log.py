@@ -47,6 +47,9 @@ class LoggedAction(StrEnum):
     # closing and deleting (issue 13, item 3)
     ERASE = "erase"  # a profile was closed / an account deleted (the operator's log only)
 
+    # --- FHIR API (issue 12 item 2) ---
+    API_CREATE = "api_create"  # added by a professional's connected software (grant_id = the software)
+
 
 class TargetKind(StrEnum):
     """Target kinds that are neither a section nor a record entry kind."""

@@ -161,6 +161,9 @@ def _document_card(doc) -> rx.Component:  # noqa: ANN001 - a Var of DocumentView
             rx.flex(
                 rx.cond(doc.by_professional,
                         rx.badge(T["documents.by"] + " " + doc.author_name, color_scheme="blue")),
+                rx.cond(doc.via_software != "",  # FHIR API (issue 12 item 2)
+                        rx.badge(T["record.via"] + " " + doc.via_software, color_scheme="blue", variant="soft",
+                                 class_name="via-software")),
                 rx.cond(doc.by_professional & doc.manageable,
                         rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
                 rx.cond(doc.hidden_from_professionals,

@@ -22,6 +22,7 @@ from mes_app.domain.access import Action, Section, Target, UserActor, Via, decid
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.terminology import LOINC, load_default, normalize
+from mes_app.services import connected_software
 from mes_app.services.access_facts import (
     authorize,
     document_switches,
@@ -53,6 +54,7 @@ class DocumentView:
     deletable: bool
     by_professional: bool
     size_label: str = ""
+    via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that added it
 
 
 @dataclass(frozen=True)
@@ -374,6 +376,7 @@ def documents_page(
             )
         )
     views.sort(key=lambda d: (d.date, d.id), reverse=True)
+    views = connected_software.with_via(session, "documents", views)
     if size is None:
         return DocumentsPage(views, False)
     return DocumentsPage(views[:size], len(views) > size)
@@ -384,12 +387,13 @@ def _single_view(session: Session, actor: UserActor, doc: models.Document, now: 
     if facts is None:
         raise NotFound()
     target = _doc_target(session, doc)
-    return _view(
+    view = _view(
         doc,
         manageable=decide(actor, Action.MANAGE, facts, target, now).allowed,
         deletable=decide(actor, Action.DELETE, facts, target, now).allowed,
         names=_names(session, [doc.author_user_id]),
     )
+    return connected_software.with_via(session, "documents", [view])[0]
 
 
 def open_document(session: Session, actor: UserActor | None, document_id: object, *, now: datetime) -> DocumentFile:

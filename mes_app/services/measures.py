@@ -22,6 +22,7 @@ from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import connected_software
 from mes_app.services.access_facts import authorize, load_profile_facts
 from mes_app.services.visibility import latest_per_kind
 
@@ -103,6 +104,7 @@ class EntryView:
     # Entered by a professional, or deposited by a professional's software (blue badges).
     by_professional: bool = field(init=False, default=False)
     from_professional: bool = field(init=False, default=False)
+    via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that added it
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_professional", self.author_role == "professional")
@@ -273,7 +275,7 @@ def list_entries(session: Session, actor: UserActor, profile_id: object, kind: o
             form_secondary="" if row.value_secondary is None else m.format_number(row.value_secondary, "en", 0),
             form_when=f"{_local(row.measured_at):%Y-%m-%dT%H:%M}",
         ))
-    return views, more
+    return connected_software.with_via(session, "measures", views), more
 
 
 def _value_text(spec: m.MeasureKind, value: float, secondary: float | None, lang: str) -> str:

@@ -18,6 +18,7 @@ from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.record_kinds import EntryKind, FieldSpec, entry_kind
 from mes_app.domain.terminology import load_default
+from mes_app.services import connected_software
 from mes_app.services.access_facts import authorize, load_profile_facts
 
 MODELS: dict[str, type[models.Entry]] = {
@@ -71,6 +72,7 @@ class EntryView:
     facts: list[EntryFact] = field(default_factory=list)  # every other field that is set, in form order
     # Entered by a health professional (the page shows a badge with their name).
     by_professional: bool = field(init=False, default=False)
+    via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that added it
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_professional", self.author_role == "professional")
@@ -186,7 +188,7 @@ def list_entries(
         manageable = decide(actor, Action.MANAGE, facts, target, now).allowed
         views.append(_view(kind, row, editable, manageable, authors))
     views.sort(key=lambda e: (e.date or "0000", e.id), reverse=True)
-    return views
+    return connected_software.with_via(session, kind.key, views)
 
 
 def _author_names(session: Session, user_ids: set[int | None]) -> dict[int | None, str]:
@@ -303,7 +305,8 @@ def _single_view(session: Session, actor: UserActor, kind: EntryKind, row: model
         raise NotFound()
     editable = decide(actor, Action.UPDATE, facts, _target(kind, row), now).allowed
     manageable = decide(actor, Action.MANAGE, facts, _target(kind, row), now).allowed
-    return _view(kind, row, editable, manageable, _author_names(session, {row.author_user_id}))
+    view = _view(kind, row, editable, manageable, _author_names(session, {row.author_user_id}))
+    return connected_software.with_via(session, kind.key, [view])[0]
 
 
 def _view(
