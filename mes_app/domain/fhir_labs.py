@@ -41,7 +41,8 @@ def observation(result: Any, report: Any, subject: dict, performer: dict | None 
     test = lab.catalogue().get(result.test_key)
     display = test.name_en if test is not None else None
     code_coding: dict = {"system": LOINC, "code": result.loinc_code}
-    if display and result.loinc_code == test.loinc:  # the English name is that of the preferred code
+    # the English name is that of the preferred code
+    if display and test is not None and result.loinc_code == test.loinc:
         code_coding["display"] = display
     out: dict = {
         "resourceType": "Observation",

@@ -38,6 +38,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from mes_app.domain.errors import ValidationError
 
@@ -272,7 +273,7 @@ class CheckedReport:
     values: tuple[CheckedValue, ...] = field(default=())
 
 
-def _fail(code: str, **params: object) -> ValidationError:
+def _fail(code: str, **params: Any) -> ValidationError:
     return ValidationError(code, **params)
 
 

@@ -63,7 +63,7 @@ class ValueView:
     name: str
     value: str  # "6,4" or the text as printed
     unit: str  # as printed ("mmol/L", "µmol/L")
-    range: str  # "3,9 – 5,8" or the lab's text
+    ref_range: str  # "3,9 – 5,8" or the lab's text
     interpretation: str  # "" | N | H | L | HH | LL | A
     out_of_range: bool
     computed: bool  # the interpretation was worked out from the range, not sent by the lab
@@ -323,7 +323,7 @@ def _value_view(row: LabResult, lang: str) -> ValueView:
     name = test.name(lang) if test is not None else row.name
     return ValueView(
         id=row.id, test_key=row.test_key, name=name, value=_value_text(row, lang), unit=lab.unit_label(test, row.unit),
-        range=_range_text(row, lang), interpretation=row.interpretation or "",
+        ref_range=_range_text(row, lang), interpretation=row.interpretation or "",
         out_of_range=lab.is_out_of_range(row.interpretation), computed=row.interpretation_computed,
     )
 
@@ -359,12 +359,13 @@ def trend(session: Session, actor: UserActor, profile_id: object, test_key: obje
     rows: list = []
     total = 0
     if readable is not None:
-        base = (select(LabResult.report_id, LabResult.collected_at, LabResult.value, LabResult.value_text,
+        base = (sa.select(LabResult.report_id, LabResult.collected_at, LabResult.value, LabResult.value_text,
                        LabResult.unit, LabResult.ref_low, LabResult.ref_high, LabResult.interpretation)
                 .join(LabReport, col(LabReport.id) == col(LabResult.report_id))
                 .where(LabResult.profile_id == pid, LabResult.test_key == test.key, readable))
-        rows = list(session.exec(base.order_by(col(LabResult.collected_at).desc(), col(LabResult.id).desc())
-                                 .limit(max(max_points * 4, TREND_VALUES))).all())
+        rows = [tuple(r) for r in session.execute(
+            base.order_by(col(LabResult.collected_at).desc(), col(LabResult.id).desc())
+            .limit(max(max_points * 4, TREND_VALUES))).all()]
         total = session.exec(select(func.count()).select_from(base.subquery())).one()
     chronological = list(reversed(rows))
     xs, ys, left_out = [], [], 0

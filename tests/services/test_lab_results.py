@@ -46,7 +46,7 @@ def test_owner_adds_a_report_and_reads_high_in_it(session, alice, now):
         ("Glycémie à jeun", "7,2", "mmol/L", "H", True),
         ("Potassium (kaliémie)", "4,1", "mmol/L", "N", False),
     ]
-    assert view.values[0].range == "3,9 – 5,8" and view.values[0].computed
+    assert view.values[0].ref_range == "3,9 – 5,8" and view.values[0].computed
     assert view.lab_name == "Laboratoire des Lilas" and view.can_delete and view.can_hide
     reports, more = labs.list_reports(session, alice.actor, alice.profile.id, now=now)
     assert [(r.id, r.value_count, r.out_of_range) for r in reports] == [(rid, 2, 1)] and not more
@@ -186,3 +186,16 @@ def test_search_finds_tests_without_accents(session):
     assert labs.search_tests("glycemie")[0] == ("glucose_fasting", "Glycémie à jeun")
     assert labs.search_tests("creat", lang="en")[0] == ("creatinine", "Creatinine")
     assert labs.search_tests("x") == [] and labs.search_tests(None) == []
+
+
+def test_a_report_shows_in_the_history_and_its_filter(session, alice, now):
+    from mes_app.services import timeline
+
+    rid = labs.add_report(session, alice.actor, alice.profile.id, glucose_report(now, title="Bilan annuel"), now=now)
+    page = timeline.history_page(session, alice.actor, alice.profile.id, kind="lab_result", now=now)
+    assert [(i.key, i.kind, i.title, i.details) for i in page.items] == [
+        (f"labreport-{rid}", "lab_result", "Bilan annuel", "Laboratoire des Lilas")]
+    dr = make_professional(session)
+    give_care(session, dr, alice, now)
+    labs.set_hidden(session, alice.actor, rid, True, now=now)
+    assert timeline.history_page(session, dr.actor, alice.profile.id, now=now).items == []
