@@ -359,10 +359,12 @@ def trend(session: Session, actor: UserActor, profile_id: object, test_key: obje
     rows: list = []
     total = 0
     if readable is not None:
-        base = (sa.select(LabResult.report_id, LabResult.collected_at, LabResult.value, LabResult.value_text,
-                       LabResult.unit, LabResult.ref_low, LabResult.ref_high, LabResult.interpretation)
+        columns = [col(LabResult.report_id), col(LabResult.collected_at), col(LabResult.value),
+                   col(LabResult.value_text), col(LabResult.unit), col(LabResult.ref_low), col(LabResult.ref_high),
+                   col(LabResult.interpretation)]
+        base = (sa.select(*columns)
                 .join(LabReport, col(LabReport.id) == col(LabResult.report_id))
-                .where(LabResult.profile_id == pid, LabResult.test_key == test.key, readable))
+                .where(col(LabResult.profile_id) == pid, col(LabResult.test_key) == test.key, readable))
         rows = [tuple(r) for r in session.execute(
             base.order_by(col(LabResult.collected_at).desc(), col(LabResult.id).desc())
             .limit(max(max_points * 4, TREND_VALUES))).all()]
