@@ -807,46 +807,6 @@ def _seed_father(s: _Seeder, p: _Person) -> None:
 # --------------------------------------------------------------------------- command line
 
 
-def _missing_schema(engine: sa.Engine) -> list[str]:
-    """Tables the seed needs that the database lacks (all of them when it cannot be opened)."""
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
-            and not url.database.startswith("file:") and not Path(url.database).exists():
-        return [table_of(model).name for model in SEEDED_TABLES]
-    existing = set(sa.inspect(engine).get_table_names())
-    return [table_of(model).name for model in SEEDED_TABLES if table_of(model).name not in existing]
-
-
-def main(database_url: str | None = None) -> None:
-    """Seed the configured database (``MES_DATABASE_URL``) with the demo family, once."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    url = database_url or settings.database_url
-    engine = create_engine(url)
-    shown = engine.url.render_as_string(hide_password=True)
-    try:
-        try:
-            missing = _missing_schema(engine)
-        except OperationalError as exc:
-            raise SystemExit(f"cannot open the database {shown}: {exc.orig}") from exc
-        if missing:
-            raise SystemExit(
-                f"The database {shown} has no MES schema yet (missing: {', '.join(missing)}). "
-                "Run `alembic upgrade head` first, then `python -m mes_app.seed`."
-            )
-        with Session(engine) as session:
-            seeded = seed_demo(session, now=datetime.now(UTC))
-        if seeded:
-            log.info("demo data seeded")
-        else:
-            log.info("database not empty: demo data left alone")
-    finally:
-        engine.dispose()
-
-
-if __name__ == "__main__":
-    main()
-
-
 # --------------------------------------------------------------------------- lab results (issue 12)
 
 # (days ago, lab, title, [(catalogue key, UCUM unit, value, low, high)]): Camille's thyroid
@@ -893,3 +853,42 @@ def _seed_lab_results(s: _Seeder, p: _Person) -> None:
                             interpretation=checked.interpretation,
                             interpretation_computed=checked.interpretation_computed, collected_at=collected))
 
+
+def _missing_schema(engine: sa.Engine) -> list[str]:
+    """Tables the seed needs that the database lacks (all of them when it cannot be opened)."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+            and not url.database.startswith("file:") and not Path(url.database).exists():
+        return [table_of(model).name for model in SEEDED_TABLES]
+    existing = set(sa.inspect(engine).get_table_names())
+    return [table_of(model).name for model in SEEDED_TABLES if table_of(model).name not in existing]
+
+
+def main(database_url: str | None = None) -> None:
+    """Seed the configured database (``MES_DATABASE_URL``) with the demo family, once."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    url = database_url or settings.database_url
+    engine = create_engine(url)
+    shown = engine.url.render_as_string(hide_password=True)
+    try:
+        try:
+            missing = _missing_schema(engine)
+        except OperationalError as exc:
+            raise SystemExit(f"cannot open the database {shown}: {exc.orig}") from exc
+        if missing:
+            raise SystemExit(
+                f"The database {shown} has no MES schema yet (missing: {', '.join(missing)}). "
+                "Run `alembic upgrade head` first, then `python -m mes_app.seed`."
+            )
+        with Session(engine) as session:
+            seeded = seed_demo(session, now=datetime.now(UTC))
+        if seeded:
+            log.info("demo data seeded")
+        else:
+            log.info("database not empty: demo data left alone")
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -199,3 +199,21 @@ def test_a_report_shows_in_the_history_and_its_filter(session, alice, now):
     give_care(session, dr, alice, now)
     labs.set_hidden(session, alice.actor, rid, True, now=now)
     assert timeline.history_page(session, dr.actor, alice.profile.id, now=now).items == []
+
+
+def test_the_documents_list_links_a_pdf_to_its_structured_report(session, alice, now):
+    from mes_app.services import documents
+
+    doc = Document(profile_id=alice.profile.id, author_user_id=alice.id, title="CR biologie",
+                   document_date=(now - DAY).date(), storage_key="k-lab-2", sha256="1" * 64, size_bytes=10,
+                   mime_type="application/pdf", category_code="11502-2")
+    session.add(doc)
+    session.commit()
+    rid = labs.add_report(session, alice.actor, alice.profile.id, glucose_report(now, document_id=doc.id), now=now)
+    page = documents.documents_page(session, alice.actor, alice.profile.id, now=now)
+    assert [(d.id, d.lab_report_id) for d in page.items] == [(doc.id, rid)]
+    dr = make_professional(session)
+    give_care(session, dr, alice, now)
+    labs.set_hidden(session, alice.actor, rid, True, now=now)  # the report hidden, the PDF not
+    page = documents.documents_page(session, dr.actor, alice.profile.id, now=now)
+    assert [(d.id, d.lab_report_id) for d in page.items] == [(doc.id, 0)]
