@@ -407,12 +407,10 @@ def value_from_form(form: object, cat: Catalogue | None = None) -> LabValueInput
 
 
 def format_number(x: float, lang: str = "fr", decimals: int = 2) -> str:
-    text = f"{x:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return text.replace(".", ",") if lang == "fr" else text
+    """``6.4`` → ``"6,4"`` (fr): the measures' rule, with two decimals by default."""
+    from mes_app.domain.measures import format_number as _format
+
+    return _format(x, lang, decimals)
 
 
 def range_text(low: float | None, high: float | None, lang: str = "fr") -> str:

@@ -17,7 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from mes_app import i18n
+from mes_app import formatting
 from mes_app.charts import measures as charts
 from mes_app.db.models import Document, LabReport, LabResult, Profile, User
 from mes_app.domain import lab_results as lab
@@ -152,15 +152,11 @@ def _read_facts(session: Session, actor: UserActor, pid: int, now: datetime, tar
 
 
 def _day(moment: datetime, lang: str) -> str:
-    from mes_app.services.measures import _local
-
-    return i18n.format_date(_local(moment).date().isoformat(), lang)
+    return formatting.day(moment, lang)
 
 
 def _when(moment: datetime, lang: str) -> str:
-    from mes_app.services.measures import _when_text
-
-    return _when_text(moment, lang)
+    return formatting.day_and_time(moment, lang)
 
 
 def _value_text(row: LabResult, lang: str) -> str:
@@ -385,9 +381,8 @@ def trend(session: Session, actor: UserActor, profile_id: object, test_key: obje
             band_low = lab.convert(low, test, row_unit, shown.code) if low is not None else None
             band_high = lab.convert(high, test, row_unit, shown.code) if high is not None else None
     kept = m.lttb_indices([x.timestamp() for x in xs], ys, max_points) if xs else []
-    from mes_app.services.measures import _x
-
-    series = charts.Series(f"lab_test.{test.key}", [_x(xs[i]) for i in kept], [ys[i] for i in kept])
+    series = charts.Series(f"lab_test.{test.key}", [formatting.local_minute(xs[i]) for i in kept],
+                           [ys[i] for i in kept])
     bands = ()
     if band_low is not None or band_high is not None:
         bands = (m.Band("reference", band_low if band_low is not None else 0.0,
