@@ -11,6 +11,7 @@ import reflex as rx
 from mes_app.charts.measures import CONFIG
 from mes_app.components.controls import back_link, switch_hit
 from mes_app.components.dialogs import confirm_dialog, form_dialog
+from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
 from mes_app.state.base import AppState
@@ -334,10 +335,9 @@ def lab_report_page() -> rx.Component:
                         rx.cond(s.by_professional,
                                 rx.badge(T["record.by_professional"] + " " + s.author_name, color_scheme="blue")),
                         rx.cond(s.note != "", rx.text(s.note, size="2", style={"white_space": "pre-wrap"})),
-                        rx.cond(s.document_id > 0, rx.link(
-                            rx.button(rx.icon("file-text", size=16), T["lab.pdf"], " — ", s.document_title,
-                                      variant="soft", size="3", style=TOUCH),
-                            href="/api/documents/" + s.document_id.to_string(), is_external=True, id="lab-pdf")),
+                        rx.cond(s.document_id > 0, file_link(
+                            rx.icon("file-text", size=16), T["lab.pdf"], " — ", s.document_title,
+                            href="/api/documents/" + s.document_id.to_string(), new_tab=True, id="lab-pdf")),
                         spacing="2",
                         width="100%",
                     ),
