@@ -34,16 +34,16 @@ JS_ENV = if [ -x "$(BUN)" ]; then export REFLEX_BUN_PATH="$(BUN)" REFLEX_USE_NPM
          else echo "warning: bun not found, Reflex will use npm (slower; rewrites reflex.lock/)"; \
               export REFLEX_USE_NPM=1; fi
 
-.PHONY: help venv install migrate seed run browsers lint test clean distclean
+.PHONY: help venv install migrate seed run browsers fonts lint test clean distclean
 
 help:
 	@echo "make run       install, migrate, seed, then serve http://localhost:$(MES_PORT)"
 	@echo "make test      install, browsers, lint, then the whole pytest suite"
 	@echo "make lint      ruff (style, bugs) and pyright (types, basic mode)"
 	@echo "make install   virtualenv + Python requirements (make venv) + bun"
-	@echo "make migrate   alembic upgrade head"
-	@echo "make seed      demo data (only when the database is empty)"
-	@echo "make browsers  Debian's chromium (apt-get, needs root)"
+	@echo "make migrate   python -m mes_app migrate (alembic upgrade head)"
+	@echo "make seed      python -m mes_app seed (demo data, only when the database is empty)"
+	@echo "make browsers  Debian's chromium and DejaVu fonts (apt-get, needs root)"
 	@echo "make clean     build and test leftovers (keeps .venv and data/)"
 	@echo "make distclean clean + remove .venv"
 
@@ -76,16 +76,16 @@ $(BUN): | venv
 	  echo "warning: could not install bun; Reflex will fall back to npm (REFLEX_USE_NPM=1)"; \
 	fi
 
-install: venv $(BUN)
+install: venv $(BUN) fonts
 
 # --- Database ----------------------------------------------------------------
 
+# The administrator's command line (mes_app/cli): `python -m mes_app --help`.
 migrate: install
-	mkdir -p "$(DATA_DIR)"
-	MES_DATA_DIR="$(DATA_DIR)" $(VENV_BIN)/alembic upgrade head
+	MES_DATA_DIR="$(DATA_DIR)" $(PY) -m mes_app migrate
 
 seed: migrate
-	MES_DATA_DIR="$(DATA_DIR)" $(PY) -m mes_app.seed
+	MES_DATA_DIR="$(DATA_DIR)" $(PY) -m mes_app seed
 
 # --- Run -----------------------------------------------------------------------
 
@@ -98,10 +98,18 @@ run: seed
 
 # --- Tests ---------------------------------------------------------------------
 
-browsers:
+browsers: fonts
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  $(call as_root,apt-get update) && \
 	  $(call as_root,env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium); \
+	fi
+
+# DejaVu Sans for the take-out archive's PDF summary (accents, œ, €); without it the PDF falls
+# back to Helvetica (Latin-1 only).
+fonts:
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  $(call as_root,apt-get update) && \
+	  $(call as_root,env DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-dejavu-core); \
 	fi
 
 # PostgreSQL tests run only when a server answers on 127.0.0.1:5432 (trust auth).

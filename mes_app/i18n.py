@@ -1349,6 +1349,104 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lab_test.inr": ("INR", "INR"),
     "lab_test.psa": ("PSA (antigène prostatique spécifique)", "Prostate specific antigen (PSA)"),
     "lab_test.reference": ("Valeurs de référence", "Reference range"),
+    # --- take-out archive (issue 13, item 2): keys "takeout.*" go below this line ---
+    "title.takeout": ("Archive à emporter", "Take-out archive"),
+    "section.takeout": ("Archive à emporter (zip)", "Take-out archive (zip)"),
+    "access.target.takeout": ("une archive complète du dossier (zip)", "a full archive of the record (zip)"),
+    "takeout.open": ("Préparer une archive complète (zip)", "Prepare a full archive (zip)"),
+    "takeout.intro": (
+        "Un fichier zip avec tout le dossier : le fichier FHIR complet, les documents d'origine, les rendez-vous "
+        "(.ics) et une synthèse en PDF à imprimer.",
+        "One zip file with the whole record: the complete FHIR file, the original documents, the appointments "
+        "(.ics) and a PDF summary you can print.",
+    ),
+    "takeout.what": ("Que voulez-vous emporter ?", "What do you want to take out?"),
+    "takeout.scope.profile": ("Le profil affiché : {name}", "The profile shown: {name}"),
+    "takeout.scope.all": ("Tous les profils que je gère ({count})", "Every profile I manage ({count})"),
+    "takeout.partial": (
+        "Pour un profil partagé avec vous, seules les parties partagées sont incluses.",
+        "For a profile shared with you, only the shared parts are included.",
+    ),
+    "takeout.start": ("Préparer l'archive", "Prepare the archive"),
+    "takeout.retry": ("Réessayer", "Try again"),
+    "takeout.jobs": ("Mes archives", "My archives"),
+    "takeout.none": ("Aucune archive pour l'instant.", "No archive yet."),
+    "takeout.no_profile": ("Vous n'avez aucun profil à emporter.", "You have no profile to take out."),
+    "takeout.asked_on": ("Demandée le {date}", "Asked on {date}"),
+    "takeout.status.queued": ("En attente…", "Waiting…"),
+    "takeout.status.running": ("En préparation…", "Being prepared…"),
+    "takeout.status.ready": ("Prête", "Ready"),
+    "takeout.status.failed": (
+        "Échec : la préparation a été interrompue. Vous pouvez réessayer.",
+        "Failed: the preparation was interrupted. You can try again.",
+    ),
+    "takeout.status.expired": ("Expirée, le fichier a été supprimé.", "Expired, the file was deleted."),
+    "takeout.download": ("Télécharger le zip", "Download the zip"),
+    "takeout.expires": (
+        "Disponible jusqu'au {date}, puis supprimée. Vous seul pouvez la télécharger.",
+        "Available until {date}, then deleted. Only you can download it.",
+    ),
+    "takeout.pdf.title": ("Synthèse du dossier de {name}", "Record summary of {name}"),
+    "takeout.pdf.made_on": ("Faite le {date} avec MES.", "Made on {date} with MES."),
+    "takeout.pdf.partial": (
+        "Seules les parties du dossier partagées avec la personne qui l'a demandée figurent ici.",
+        "Only the parts of the record shared with the person who asked for it are here.",
+    ),
+    "takeout.pdf.identity": ("Identité", "Identity"),
+    "takeout.pdf.name": ("Nom", "Name"),
+    "takeout.pdf.birth_date": ("Date de naissance", "Date of birth"),
+    "takeout.pdf.sex": ("Sexe", "Sex"),
+    "takeout.pdf.sex.female": ("Féminin", "Female"),
+    "takeout.pdf.sex.male": ("Masculin", "Male"),
+    "takeout.pdf.sex.other": ("Autre", "Other"),
+    "takeout.pdf.allergies": ("Allergies", "Allergies"),
+    "takeout.pdf.latest_measures": ("Dernières mesures", "Latest measures"),
+    "takeout.pdf.not_shared": ("Non partagé.", "Not shared."),
+    "takeout.pdf.none": ("Rien d'enregistré.", "Nothing recorded."),
+    "takeout.pdf.status.active": ("en cours", "active"),
+    "takeout.pdf.status.resolved": ("guérie", "resolved"),
+    "takeout.pdf.status.inactive": ("inactive", "inactive"),
+    "takeout.pdf.severity.mild": ("légère", "mild"),
+    "takeout.pdf.severity.moderate": ("modérée", "moderate"),
+    "takeout.pdf.severity.severe": ("sévère", "severe"),
+    "takeout.pdf.since": ("depuis le {date}", "since {date}"),
+    "takeout.pdf.until": ("jusqu'au {date}", "until {date}"),
+    "takeout.pdf.dose": ("dose {n}", "dose {n}"),
+    "takeout.pdf.footer": (
+        "Établie à partir des informations saisies dans MES. Elle ne remplace pas l'avis d'un professionnel de santé.",
+        "Made from the information entered in MES. It does not replace a health professional's advice.",
+    ),
+    "takeout.readme.title": ("MES — archive de votre dossier de santé", "MES — archive of your health record"),
+    "takeout.readme.made_on": ("Faite le {date}.", "Made on {date}."),
+    "takeout.readme.intro": ("Un dossier par profil. Dans chacun :", "One folder per profile. In each:"),
+    "takeout.readme.bundle": (
+        "tout le dossier au format FHIR R4 (un Bundle JSON), lisible par d'autres logiciels de santé ; "
+        "les documents y sont aussi, encodés.",
+        "the whole record as FHIR R4 (a JSON Bundle), which other health software can read; "
+        "the documents are in it too, encoded.",
+    ),
+    "takeout.readme.summary": (
+        "une synthèse à lire ou imprimer (identité, maladies, allergies, traitements, vaccinations, "
+        "dernières mesures).",
+        "a summary to read or print (identity, conditions, allergies, treatments, vaccinations, latest measures).",
+    ),
+    "takeout.readme.calendar": (
+        "les rendez-vous, à ouvrir dans un agenda (téléphone, Outlook, Google Agenda).",
+        "the appointments, to open in a calendar app (phone, Outlook, Google Calendar).",
+    ),
+    "takeout.readme.documents": (
+        "les documents d'origine, nommés par date et titre.",
+        "the original documents, named by date and title.",
+    ),
+    "takeout.readme.partial": (
+        "Profil partagé avec vous : seules les parties partagées sont incluses.",
+        "Profile shared with you: only the shared parts are included.",
+    ),
+    "takeout.readme.care": (
+        "Ces fichiers contiennent des données de santé : gardez-les en lieu sûr et supprimez-les quand vous n'en "
+        "avez plus besoin.",
+        "These files hold health data: keep them somewhere safe and delete them when you no longer need them.",
+    ),
 }
 
 

@@ -208,3 +208,8 @@ app.add_page(
     title=page_title_text("title.messages"),
     on_load=[ThreadState.load_thread, UnreadState.refresh_unread],
 )
+# --- take-out archive (issue 13, item 2) ---
+from mes_app.pages.takeout import takeout_page  # noqa: E402
+from mes_app.state.takeout import TakeoutState  # noqa: E402
+
+app.add_page(takeout_page, route="/takeout", title=page_title_text("title.takeout"), on_load=TakeoutState.load_takeout)

@@ -14,21 +14,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic.config import Config
 from sqlmodel import Session, SQLModel
 
 import mes_app.db.models  # noqa: F401
 from alembic import command
+from mes_app.db.migrations import alembic_config
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-
-
-def alembic_config(url: str) -> Config:
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "alembic"))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return cfg
 
 
 def _fresh_database_url(tmp_dir: Path) -> tuple[str, callable]:

@@ -1,7 +1,7 @@
 """lab results: reports and their values (issue 12)
 
 Revision ID: 8c1d2e3f4a50
-Revises: 7a3c5e9b1d20
+Revises: c4e1a7d2f903
 Create Date: 2026-12-03 06:26:12.467307
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '8c1d2e3f4a50'
-down_revision: str | Sequence[str] | None = '7a3c5e9b1d20'
+down_revision: str | Sequence[str] | None = 'c4e1a7d2f903'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

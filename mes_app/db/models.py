@@ -637,3 +637,28 @@ class LabResult(SQLModel, table=True):
     interpretation_computed: bool = Field(default=False)
     collected_at: datetime = Field(sa_type=TZ)  # the report's, for the trend
 
+
+# --------------------------------------------------------------------------- take-out archive (issue 13, item 2)
+
+
+class TakeoutJob(SQLModel, table=True):
+    """One take-out archive asked for: a zip of one profile, or of every profile the requester
+    may export, built in the background (``services.takeout``) and downloadable only by the
+    requester until ``expires_at``. ``heartbeat_at`` moves while the build runs: a job whose
+    heartbeat stopped (the server restarted) is failed, never "in progress" forever."""
+
+    __tablename__: ClassVar[str] = "takeout_job"
+
+    id: int = Field(default=None, primary_key=True)
+    requested_by_user_id: int = Field(foreign_key="user_account.id", index=True)
+    profile_ids: str = Field(max_length=2000)  # "12,15": the profiles asked for, in order
+    lang: str = Field(default="fr", max_length=5)  # of the README and the PDF summary
+    status: str = Field(default="queued", max_length=10)  # queued | running | ready | failed | expired
+    progress: int = 0  # steps done
+    total: int = 0  # steps in all (0: not counted yet)
+    created_at: datetime = Field(sa_type=TZ)
+    heartbeat_at: datetime = Field(sa_type=TZ)
+    finished_at: datetime | None = Field(default=None, sa_type=TZ)
+    expires_at: datetime | None = Field(default=None, sa_type=TZ)  # set when ready
+    file_key: str | None = Field(default=None, max_length=64)  # the zip's random name in the take-out folder
+    size_bytes: int | None = None

@@ -67,6 +67,8 @@ class TargetKind(StrEnum):
     CAREGIVER_GRANT = "caregiver_grant"
     VACCINATION_HISTORY = "vaccination_history"  # the answer "do you know your vaccinations?"
     RECORD_EXPORT = "record_export"  # the whole record as a FHIR Bundle
+    # --- take-out archive (issue 13, item 2) ---
+    TAKEOUT = "takeout"  # the zip of the record (Bundle, documents, calendar, PDF summary)
 
 
 class LoggedVia(StrEnum):

@@ -45,6 +45,7 @@ Newcomers (``for_newcomer``)
 from __future__ import annotations
 
 import calendar
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -86,9 +87,11 @@ class Age:
         years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
         return cls(years, months, weeks, days)
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - ages are the schedule's, few and immortal
     def after(self, birth: date) -> date:
-        """The day this age is reached. Calendar months: born on 31 January, one month old on
-        28 (or 29) February; born on 29 February, one year old on 28 February."""
+        """The day this age is reached (memoised: the calendar asks it ~200 times a profile).
+        Calendar months: born on 31 January, one month old on 28 (or 29) February; born on
+        29 February, one year old on 28 February."""
         total_months = birth.month - 1 + self.months + 12 * self.years
         year, month = birth.year + total_months // 12, total_months % 12 + 1
         day = min(birth.day, calendar.monthrange(year, month)[1])

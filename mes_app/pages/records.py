@@ -136,6 +136,10 @@ def _export_button() -> rx.Component:
                 AppState.partial_share,
                 rx.text(T["record.export_fhir_partial"], size="1", color_scheme="gray", id="record-export-partial"),
             ),
+            # --- take-out archive (issue 13, item 2) ---
+            rx.link(rx.icon("archive", size=18), T["takeout.open"], href="/takeout", id="record-takeout",
+                    style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem",
+                           "min_height": "44px"}),
             spacing="1",
             width="100%",
         ),

@@ -116,14 +116,14 @@ def load_facts_of(session: Session, profile_ids: list[int], *, owners: dict[int,
 def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
                 ) -> dict[int, ProfileFacts | None]:
     if owners is None:
-        rows = session.exec(select(Profile.id, Profile.owner_user_id).where(col(Profile.id).in_(profile_ids))).all()
+        rows = session.execute(_OWNERS, {"ids": profile_ids}).all()
         owners = {pid: owner for pid, owner in rows if pid is not None}
     found = [pid for pid in profile_ids if pid in owners]
     guardians: dict[int, set[int]] = {pid: set() for pid in found}
     care: dict[int, list[CareFacts]] = {pid: [] for pid in found}
     caregivers: dict[int, list[CaregiverFacts]] = {pid: [] for pid in found}
     if found:
-        for row in session.execute(_relations_of(found)).all():
+        for row in session.execute(_RELATIONS, {"ids": found}).all():
             if row.kind == "c":
                 care[row.profile_id].append(CareFacts(row.id, row.user_id, row.status, row.starts_at, row.ends_at))
             elif row.kind == "g":
@@ -139,27 +139,37 @@ def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, i
     return facts
 
 
-def _relations_of(profile_ids: list[int]) -> sa.Select:
-    """Active guardians, care relationships and caregiver grants of these profiles, in one
-    UNION ALL (the policy decides which are in force at ``now``)."""
+def _build_relations() -> sa.Select:
+    """Active guardians, care relationships and caregiver grants of the profiles ``ids``, in
+    one UNION ALL (the policy decides which are in force at ``now``).
+
+    Built once: constructing this statement (and its cache key) cost more CPU than running
+    it, before every event. The ids are an expanding bound parameter.
+    """
+    ids = sa.bindparam("ids", expanding=True)
     no_text, no_time = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), UTCDateTime())
     care = sa.select(
         sa.literal("c").label("kind"), col(CareRelationship.profile_id).label("profile_id"),
         col(CareRelationship.id).label("id"), col(CareRelationship.professional_user_id).label("user_id"),
         col(CareRelationship.status).label("status"), col(CareRelationship.starts_at).label("starts_at"),
         col(CareRelationship.ends_at).label("ends_at"), no_time.label("revoked_at"), no_text.label("sections"),
-    ).where(col(CareRelationship.profile_id).in_(profile_ids))
+    ).where(col(CareRelationship.profile_id).in_(ids))
     grants = sa.select(
         sa.literal("g"), col(CaregiverGrant.profile_id), col(CaregiverGrant.id), col(CaregiverGrant.grantee_user_id),
         no_text, col(CaregiverGrant.starts_at), col(CaregiverGrant.ends_at), col(CaregiverGrant.revoked_at),
         col(CaregiverGrant.sections),
-    ).where(col(CaregiverGrant.profile_id).in_(profile_ids))
+    ).where(col(CaregiverGrant.profile_id).in_(ids))
     guardians = sa.select(
         sa.literal("p"), col(Guardianship.profile_id), col(Guardianship.id), col(Guardianship.user_id), no_text,
         no_time, no_time, no_time, no_text,
-    ).where(col(Guardianship.profile_id).in_(profile_ids), col(Guardianship.ended_at).is_(None))
+    ).where(col(Guardianship.profile_id).in_(ids), col(Guardianship.ended_at).is_(None))
     union = sa.union_all(care, grants, guardians).subquery()
     return sa.select(union).order_by(union.c.kind, union.c.id)
+
+
+_RELATIONS = _build_relations()
+_OWNERS = sa.select(col(Profile.id), col(Profile.owner_user_id)).where(
+    col(Profile.id).in_(sa.bindparam("ids", expanding=True)))
 
 
 def authorize(

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -232,20 +233,23 @@ def open_session(session: Session, user: User, *, now: datetime, lifetime: timed
     return secret
 
 
+# Before every event: built once, and only the columns the identity needs (no ORM rows).
+_SESSION_IDENTITY = sa.select(
+    col(AuthSession.id).label("session_id"), col(AuthSession.revoked_at), col(AuthSession.expires_at),
+    col(User.id).label("user_id"), col(User.role), col(User.display_name), col(User.email),
+).join(User, col(User.id) == col(AuthSession.user_id)).where(col(AuthSession.token_hash) == sa.bindparam("token_hash"))
+
+
 def resolve_session(session: Session, secret: str | None, *, now: datetime) -> Identity | None:
     """The identity behind a cookie secret, or None when missing, unknown, expired or revoked."""
     if not secret or not isinstance(secret, str) or len(secret) > 200:
         return None
-    found = session.exec(
-        select(AuthSession, User).join(User, col(User.id) == col(AuthSession.user_id))
-        .where(AuthSession.token_hash == hash_secret(secret))
-    ).first()  # one query: it runs before every event
+    found = session.execute(_SESSION_IDENTITY, {"token_hash": hash_secret(secret)}).first()
     if found is None:
         return None
-    row, user = found
-    if row.revoked_at is not None or now >= row.expires_at:
+    if found.revoked_at is not None or now >= found.expires_at:
         return None
-    return Identity(user.id, user.role, user.display_name, user.email, row.id)
+    return Identity(found.user_id, found.role, found.display_name, found.email, found.session_id)
 
 
 def revoke_session(session: Session, secret: str | None, *, now: datetime) -> int | None:

@@ -424,6 +424,14 @@ def export_all_ics(session: Session, actor: UserActor, profile_ids: object, *, n
     return _calendar(events)
 
 
+def calendar_of(rows: Iterable[models.Appointment], given_name: str, *, now: datetime,
+                host: str = "mes.local") -> bytes:
+    """An .ics of appointment rows the caller already checked (the take-out archive, issue 13):
+    planned, proposed and cancelled ones (declined ones never were)."""
+    return _calendar([_ics_event(r, given_name, now, host) for r in rows
+                      if r.status in ("planned", "proposed", "cancelled")])
+
+
 def household_profile_ids(session: Session, actor: UserActor, *, now: datetime) -> list[int]:
     """The profiles the actor manages: their own and those they are a guardian of."""
     from mes_app.services.profiles import accessible_profiles

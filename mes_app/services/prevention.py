@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mes_app.db import models
@@ -94,16 +95,21 @@ def _view(item: rules.Item, schedule: rules.Schedule, lang: str) -> PreventionIt
     )
 
 
+_ANSWER = sa.select(col(models.VaccinationHistoryAnswer.answer)).where(
+    col(models.VaccinationHistoryAnswer.profile_id) == sa.bindparam("pid"))
+
+
 def _answer(session: Session, pid: int) -> str | None:
-    row = session.exec(select(models.VaccinationHistoryAnswer)
-                       .where(models.VaccinationHistoryAnswer.profile_id == pid)).first()
-    return row.answer if row is not None and row.answer in rules.HISTORY_ANSWERS else None
+    answer = session.execute(_ANSWER, {"pid": pid}).scalar()
+    return answer if answer in rules.HISTORY_ANSWERS else None
 
 
 def _compute(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
-             log_reads: bool = True) -> _Computed:
+             log_reads: bool = True, with_exams: bool = True) -> _Computed:
     """The calendar items of a profile the actor may read (checked here), as a newcomer sees
-    them, with whether the examinations are included and how many vaccinations are uncoded."""
+    them, with whether the examinations are included and how many vaccinations are uncoded.
+    ``with_exams`` False leaves the examinations (and the visits they need) out: the
+    vaccinations do not depend on them."""
     pid = v.parse_id(profile_id)
     authorize(session, actor, Action.READ, pid, Target(Section.VACCINATIONS), now=now, target_kind="prevention",
               log_reads=log_reads)
@@ -123,7 +129,7 @@ def _compute(session: Session, actor: UserActor, profile_id: object, *, now: dat
     recorded = [rules.RecordedVaccination(r.given_on, r.code if r.code_system == ATC else None) for r in rows]
     uncoded = sum(1 for r in recorded if r.atc_code is None)
     visits = None
-    if decide(actor, Action.READ, facts, Target(Section.HISTORY), now).visible:
+    if with_exams and decide(actor, Action.READ, facts, Target(Section.HISTORY), now).visible:
         # Only the dates, of the visits the actor may read (the policy as a SQL filter): no
         # table row is built for each of the thousands of visits of a long history.
         # Only the visits that can fall in an examination's window (from birth to the end of the
@@ -198,6 +204,6 @@ def overdue_vaccines(session: Session, actor: UserActor, profile_id: object, *, 
                      lang: str = "fr") -> list[PreventionItemView]:
     """The overdue vaccine doses of a profile (for the reminders), oldest first."""
     schedule = rules.load_schedule()
-    items = _compute(session, actor, profile_id, now=now, log_reads=False).items
+    items = _compute(session, actor, profile_id, now=now, log_reads=False, with_exams=False).items
     # A newcomer's "to check with a doctor" items are not overdue: no reminder for them.
     return [_view(i, schedule, lang) for i in items if i.kind == "vaccine" and i.status == rules.OVERDUE]

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from mes_app.db.models import CaregiverGrant, CareRelationship, Guardianship, Profile, User
 from mes_app.domain import validation as v
@@ -71,22 +73,29 @@ def _view(profile: Profile, relationship: str, today: date) -> ProfileView:
 _ORDER = {"owner": 0, "guardian": 1, "caregiver": 2, "care_team": 3}
 
 
-def accessible_profiles(session: Session, actor: UserActor, *, now: datetime) -> list[ProfileView]:
-    """Every profile the actor may open now: own, children, care team patients, shared with them."""
-    uid = actor.user_id
+def _build_candidates() -> SelectOfScalar[Profile]:
+    """Profiles the user ``uid`` owns, guards, cares for or was shared: built once (its
+    construction cost more CPU than running it, and it runs on every page load)."""
+    uid = sa.bindparam("uid")
     guarded = select(Guardianship.profile_id).where(Guardianship.user_id == uid)
     cared = select(CareRelationship.profile_id).where(CareRelationship.professional_user_id == uid)
     shared = select(CaregiverGrant.profile_id).where(CaregiverGrant.grantee_user_id == uid)
-    candidates = session.exec(
-        select(Profile).where(
-            or_(
-                Profile.owner_user_id == uid,
-                col(Profile.id).in_(guarded),
-                col(Profile.id).in_(cared),
-                col(Profile.id).in_(shared),
-            )
+    return select(Profile).where(
+        or_(
+            Profile.owner_user_id == uid,
+            col(Profile.id).in_(guarded),
+            col(Profile.id).in_(cared),
+            col(Profile.id).in_(shared),
         )
-    ).all()
+    )
+
+
+_CANDIDATES = _build_candidates()
+
+
+def accessible_profiles(session: Session, actor: UserActor, *, now: datetime) -> list[ProfileView]:
+    """Every profile the actor may open now: own, children, care team patients, shared with them."""
+    candidates = session.exec(_CANDIDATES, params={"uid": actor.user_id}).all()
     # The facts of every candidate at once (one more query), kept for the rest of the use case:
     # the capability flags and the service's ``authorize`` read them from there.
     all_facts = load_facts_of(session, [p.id for p in candidates], owners={p.id: p.owner_user_id for p in candidates})

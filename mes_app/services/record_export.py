@@ -55,31 +55,52 @@ def may_export(actor: UserActor, facts: ProfileFacts, now: datetime) -> bool:
 def export_record(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
                   storage: Storage | None = None, bundle_id: str | None = None) -> ExportFile:
     """The record of ``profile_id`` as a FHIR Bundle (JSON bytes), for ``actor``."""
-    pid = v.parse_id(profile_id)
-    facts = load_profile_facts(session, pid)
-    kind = TargetKind.RECORD_EXPORT.value
-    if facts is None or relationship_to(actor, facts, now) is None:
-        record_refusal(session, actor_user_id=actor.user_id, profile_id=pid, target_kind=kind, target_id=None,
-                       now=now, facts=facts)
-        session.commit()
-        raise NotFound()
-    sections = export_scope(actor, facts, now)
-    if sections is None:
-        record_refusal(session, actor_user_id=actor.user_id, profile_id=pid, target_kind=kind, target_id=None,
-                       now=now, facts=facts)
-        session.commit()
-        raise Forbidden()
-    data = _load(session, actor, facts, sections, now, storage or default_storage())
+    data, facts = load_record(session, actor, profile_id, now=now, storage=storage)
     bundle = record_to_bundle(data, bundle_id=bundle_id or str(uuid.uuid4()), now=now)
     body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    record_export_access(session, actor, facts, data.sections, now=now, target_kind=TargetKind.RECORD_EXPORT.value)
+    session.commit()
+    return ExportFile(body, export_filename(data.profile, now), MEDIA_TYPE, data.complete)
+
+
+def load_record(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
+                storage: Storage | None = None,
+                refusal_kind: str = TargetKind.RECORD_EXPORT.value) -> tuple[RecordData, ProfileFacts]:
+    """What ``actor`` may take out of ``profile_id`` (the sections and entries the policy lets
+    them read), checked: a stranger gets NotFound, anyone else who may not export Forbidden,
+    both recorded as refusals. Records nothing else: the caller records the export."""
+    facts, sections = check_export(session, actor, profile_id, now=now, refusal_kind=refusal_kind)
+    return _load(session, actor, facts, sections, now, storage or default_storage()), facts
+
+
+def check_export(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
+                 refusal_kind: str = TargetKind.RECORD_EXPORT.value) -> tuple[ProfileFacts, frozenset[Section]]:
+    """The profile's facts and the sections ``actor`` may take out of it; a stranger gets
+    NotFound, anyone else who may not export Forbidden, both recorded as refusals (committed)."""
+    pid = v.parse_id(profile_id)
+    facts = load_profile_facts(session, pid)
+    sections = None
+    if facts is not None and relationship_to(actor, facts, now) is not None:
+        sections = export_scope(actor, facts, now)
+    if facts is None or sections is None:
+        record_refusal(session, actor_user_id=actor.user_id, profile_id=pid, target_kind=refusal_kind, target_id=None,
+                       now=now, facts=facts)
+        session.commit()
+        if facts is None or relationship_to(actor, facts, now) is None:
+            raise NotFound()
+        raise Forbidden()
+    return facts, sections
+
+
+def record_export_access(session: Session, actor: UserActor, facts: ProfileFacts, sections: frozenset[Section], *,
+                         now: datetime, target_kind: str) -> None:
+    """The export goes into the patient's access history (not committed)."""
     first = next(s for s in Section if s in sections)
     via = decide(actor, Action.READ, facts, Target(first), now)
     if via.via is None:  # export_scope allowed the section, so decide does too
         raise Forbidden()
-    record_access(session, actor_user_id=actor.user_id, profile_id=pid, action=LoggedAction.EXPORT.value,
-                  target_kind=kind, via=via.via.value, grant_id=via.grant_id, now=now)
-    session.commit()
-    return ExportFile(body, export_filename(data.profile, now), MEDIA_TYPE, data.complete)
+    record_access(session, actor_user_id=actor.user_id, profile_id=facts.profile_id, action=LoggedAction.EXPORT.value,
+                  target_kind=target_kind, via=via.via.value, grant_id=via.grant_id, now=now)
 
 
 def export_filename(profile: models.Profile, now: datetime) -> str:

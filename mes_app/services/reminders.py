@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from mes_app.db import models
 from mes_app.domain import validation as v
@@ -56,13 +58,18 @@ class ReminderView:
     link: str
 
 
-def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = "fr") -> list[ReminderView]:
+def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = "fr",
+              upcoming: list[appointments.AppointmentView] | None = None) -> list[ReminderView]:
+    """What needs attention across the household. ``upcoming``: the household's appointments
+    from today (not closed), when the caller (home) has already read them."""
     household = [p for p in accessible_profiles(session, actor, now=now) if p.relationship in ("owner", "guardian")]
     if not household:
         return []
     found: list[ReminderView] = []
     ids = [p.id for p in household]
-    for item in appointments.list_upcoming(session, actor, ids, now=now, include_closed=False):
+    if upcoming is None:
+        upcoming = appointments.list_upcoming(session, actor, ids, now=now, include_closed=False)
+    for item in upcoming:
         starts = datetime.fromisoformat(item.values["starts_at"]).replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
         if item.status == "proposed":
             kind = "appointment_proposed"
@@ -104,16 +111,17 @@ def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = 
     return found
 
 
+_NEW_DOCUMENTS = select(models.Document).where(
+    models.Document.profile_id == sa.bindparam("pid"),
+    col(models.Document.deleted_at).is_(None),
+    models.Document.created_at >= sa.bindparam("since"),
+    models.Document.author_user_id != sa.bindparam("uid"),
+)
+
+
 def _new_documents(session: Session, actor: UserActor, profile_id: int, now: datetime) -> int:
     """Documents someone else added to the profile in the last 7 days, that the actor may read."""
-    rows = session.exec(
-        select(models.Document).where(
-            models.Document.profile_id == profile_id,
-            col(models.Document.deleted_at).is_(None),
-            models.Document.created_at >= now - RECENT,
-            models.Document.author_user_id != actor.user_id,
-        )
-    ).all()
+    rows = session.exec(_NEW_DOCUMENTS, params={"pid": profile_id, "since": now - RECENT, "uid": actor.user_id}).all()
     if not rows:
         return 0
     facts = load_profile_facts(session, profile_id)
@@ -130,23 +138,32 @@ def _new_documents(session: Session, actor: UserActor, profile_id: int, now: dat
     return count
 
 
-def _unread_messages(session: Session, actor: UserActor, profile_id: int) -> int:
-    """Messages written by others after the user last read their thread."""
+def _build_unread() -> SelectOfScalar[int]:
+    """Messages of the profile ``pid`` written by others after the user ``uid`` last read
+    their thread (built once: it runs for each household profile on every home load)."""
+    uid = sa.bindparam("uid")
     last_read = (
         select(models.MessageRead.last_read_at)
-        .where(models.MessageRead.thread_id == models.MessageThread.id, models.MessageRead.user_id == actor.user_id)
+        .where(models.MessageRead.thread_id == models.MessageThread.id, models.MessageRead.user_id == uid)
         .scalar_subquery()
     )
-    query = (
+    return (
         select(func.count(col(models.Message.id)))
         .join(models.MessageThread, col(models.MessageThread.id) == models.Message.thread_id)
         .where(
-            models.MessageThread.profile_id == profile_id,
-            models.Message.author_user_id != actor.user_id,
+            models.MessageThread.profile_id == sa.bindparam("pid"),
+            models.Message.author_user_id != uid,
             (last_read.is_(None)) | (models.Message.sent_at > last_read),
         )
     )
-    return int(session.exec(query).one() or 0)
+
+
+_UNREAD = _build_unread()
+
+
+def _unread_messages(session: Session, actor: UserActor, profile_id: int) -> int:
+    """Messages written by others after the user last read their thread."""
+    return int(session.exec(_UNREAD, params={"uid": actor.user_id, "pid": profile_id}).one() or 0)
 
 
 # --------------------------------------------------------------------------- dismissing notices

@@ -12,6 +12,7 @@ shows, with the row's real switches.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -55,7 +56,7 @@ def read_filter(actor: UserActor | LinkActor | None, facts: ProfileFacts, sectio
         return sa.true() if len(parts) == 2 and all(c is True for c in clause_for.values()) else sa.or_(*parts)
 
     if model is not models.Document:
-        return on_hidden({h: visible(h) for h in (False, True)})
+        return hidden_clause(model, readable_hidden(actor, facts, section, now))
 
     clauses: dict[bool, sa.ColumnElement | bool] = {}
     for hidden in (False, True):
@@ -72,6 +73,23 @@ def read_filter(actor: UserActor | LinkActor | None, facts: ProfileFacts, sectio
         allowed = [s for s in _STATES if visible(hidden, {key: s} if s is not None else {}, document=True)]
         clauses[hidden] = _switch_states(key, allowed) if allowed else False
     return on_hidden(clauses)
+
+
+def readable_hidden(actor: UserActor | LinkActor, facts: ProfileFacts, section: Section,
+                    now: datetime) -> tuple[bool, ...]:
+    """The values of ``hidden_from_professionals`` whose entries (not documents) of
+    ``section`` the actor may read: (False, True), (False,), (True,) or ()."""
+    return tuple(hidden for hidden in (False, True) if decide(
+        actor, Action.READ, facts, Target(section, hidden_from_professionals=hidden), now).visible)
+
+
+def hidden_clause(model: type, hidden_values: tuple[bool, ...]) -> sa.ColumnElement | None:
+    if not hidden_values:
+        return None
+    if len(hidden_values) == 2:
+        return sa.true()
+    hidden_col = model.hidden_from_professionals
+    return hidden_col if hidden_values[0] else sa.not_(hidden_col)
 
 
 def _switch_states(key: tuple[str, int], states: list[bool | None]) -> sa.ColumnElement | bool:
@@ -93,18 +111,29 @@ def _switch_states(key: tuple[str, int], states: list[bool | None]) -> sa.Column
 def latest_per_kind(session, actor: UserActor | LinkActor, facts: ProfileFacts, now: datetime) -> list:  # noqa: ANN001
     """The latest readable measure of each kind, newest first: one statement, one indexed
     ``ORDER BY ... LIMIT 1`` per kind, whatever the number of measures."""
+    hidden_values = readable_hidden(actor, facts, Section.MEASURES, now)
+    if not hidden_values:
+        return []
+    rows = session.exec(_latest_statement(hidden_values), params={"pid": facts.profile_id}).all()
+    return sorted(rows, key=lambda r: (r.measured_at, r.id), reverse=True)
+
+
+@functools.cache
+def _latest_statement(hidden_values: tuple[bool, ...]) -> sa.Select:
+    """Built once per shape of the filter (three at most): its construction, a subquery per
+    kind, cost more than running it, on every home and summary load."""
     from sqlmodel import select
 
     from mes_app.domain.measures import KINDS
 
-    readable = read_filter(actor, facts, Section.MEASURES, models.Measure, now)
-    if readable is None:
-        return []
     m = models.Measure
+    readable = hidden_clause(m, hidden_values)
+    if readable is None:  # the caller returns [] before asking
+        raise ValueError("no readable measure")
+    pid = sa.bindparam("pid")
     firsts = [
-        select(m.id).where(m.profile_id == facts.profile_id, m.kind == kind, readable)
+        select(m.id).where(m.profile_id == pid, m.kind == kind, readable)
         .order_by(col(m.measured_at).desc(), col(m.id).desc()).limit(1).scalar_subquery()
         for kind in KINDS
     ]
-    rows = session.exec(select(m).where(col(m.id).in_(firsts))).all()
-    return sorted(rows, key=lambda r: (r.measured_at, r.id), reverse=True)
+    return select(m).where(col(m.id).in_(firsts))

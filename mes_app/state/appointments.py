@@ -29,11 +29,20 @@ def _localise(view: AppointmentView, lang: str) -> AppointmentView:
     return dataclasses.replace(view, date=i18n.format_date(view.date, lang))
 
 
-def upcoming_for(state: AppState, ctx: Context, *, include_closed: bool = True) -> list[AppointmentView]:
-    """Appointments of the profiles the user manages, plus the profile shown when it is another
-    one (a patient of the care team, a profile shared with a caregiver) and readable."""
+def household_upcoming(state: AppState, ctx: Context, *, include_closed: bool = True) -> list[AppointmentView]:
+    """Appointments of the profiles the user manages (own and children's)."""
     household = [p.id for p in state.profiles if p.relationship in HOUSEHOLD]
-    views = appointments.list_upcoming(ctx.session, ctx.actor, household, now=ctx.now, include_closed=include_closed)
+    return appointments.list_upcoming(ctx.session, ctx.actor, household, now=ctx.now, include_closed=include_closed)
+
+
+def upcoming_for(state: AppState, ctx: Context, *, include_closed: bool = True,
+                 household_views: list[AppointmentView] | None = None) -> list[AppointmentView]:
+    """Appointments of the profiles the user manages, plus the profile shown when it is another
+    one (a patient of the care team, a profile shared with a caregiver) and readable.
+    ``household_views``: the first part, when the caller has already read it."""
+    views = list(household_views) if household_views is not None else household_upcoming(
+        state, ctx, include_closed=include_closed)
+    household = [p.id for p in state.profiles if p.relationship in HOUSEHOLD]
     active = state._active_profile_id
     if active is not None and active not in household:
         with contextlib.suppress(NotFound):  # a profile no longer shared: nothing of it

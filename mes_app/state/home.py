@@ -45,7 +45,8 @@ class HomeState(AppState):
             latest = measures.latest_measures(ctx.session, ctx.actor, pid, now=ctx.now, lang=lang)
             self.latest = [dataclasses.replace(m, date=i18n.format_date(m.date, lang)) for m in latest]
         if "history" in self.shared_sections:
-            page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now)
+            page = timeline.history_page(ctx.session, ctx.actor, pid, now=ctx.now, page_size=RECENT_ITEMS,
+                                         with_total=False)
             self.recent = [
                 dataclasses.replace(i, date=i18n.format_date(i.date, lang)) for i in page.items[:RECENT_ITEMS]
             ]
@@ -66,13 +67,15 @@ class HomeState(AppState):
         return self._run_as_user(dismiss).event
 
     def _load_upcoming(self, ctx, lang: str) -> None:  # noqa: ANN001 - issue 6
-        from mes_app.state.appointments import upcoming_for
-
-        try:
-            items = upcoming_for(self, ctx, include_closed=False)[:UPCOMING_ITEMS]
-        except NotFound:
-            items = []
-        self.upcoming = [dataclasses.replace(a, date=i18n.format_date(a.date, lang)) for a in items]
         from mes_app.services.reminders import reminders
+        from mes_app.state.appointments import household_upcoming, upcoming_for
 
-        self.reminders = reminder_lines(reminders(ctx.session, ctx.actor, now=ctx.now, lang=lang), lang)
+        # The household's appointments are read once, for the list and for the reminders.
+        try:
+            mine = household_upcoming(self, ctx, include_closed=False)
+            items = upcoming_for(self, ctx, include_closed=False, household_views=mine)[:UPCOMING_ITEMS]
+        except NotFound:
+            mine, items = None, []
+        self.upcoming = [dataclasses.replace(a, date=i18n.format_date(a.date, lang)) for a in items]
+        self.reminders = reminder_lines(
+            reminders(ctx.session, ctx.actor, now=ctx.now, lang=lang, upcoming=mine), lang)

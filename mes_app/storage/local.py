@@ -24,6 +24,11 @@ _KEY = re.compile(r"[0-9a-f]{32}")
 PARTIAL_DIR = ".partial"
 
 
+def valid_key(key: object) -> bool:
+    """A key this store could have written (32 random hex characters)."""
+    return isinstance(key, str) and _KEY.fullmatch(key) is not None
+
+
 class LocalWriter:
     def __init__(self, storage: LocalStorage, max_bytes: int) -> None:
         self._storage = storage

@@ -1,6 +1,7 @@
 """Downloads of a profile as FHIR (issue 13): the whole record
-(``GET /api/profiles/{profile_id}/export.fhir.json``) and its IPS summary
-(``GET /api/summary/ips.json?profile=<id>``).
+(``GET /api/profiles/{profile_id}/export.fhir.json``), its IPS summary
+(``GET /api/summary/ips.json?profile=<id>``) and the take-out archive
+(``GET /api/takeout/{job_id}.zip``, only for the account that asked for it).
 
 Identity from the HttpOnly session cookie (:mod:`mes_app.web.auth`); no session gives 401.
 The use case (:func:`mes_app.services.record_export.export_record`) checks the access policy
@@ -15,11 +16,11 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, Response
 
 from mes_app.db.engine import get_engine
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-from mes_app.services import ips, record_export
+from mes_app.services import ips, record_export, takeout
 from mes_app.web import auth
 from mes_app.web.security_headers import FILE_HEADERS
 
@@ -65,3 +66,23 @@ async def summary_fhir(request: Request) -> Response:
             return _refused(404)
     filename = f"{'synthese-ips' if lang == 'fr' else 'ips-summary'}-{now.date().isoformat()}.json"
     return _attachment(json.dumps(bundle, ensure_ascii=False, indent=1).encode("utf-8"), filename)
+
+
+# --- take-out archive (issue 13, item 2) ---
+TAKEOUT_PATH = "/api/takeout/{job_id}.zip"
+
+
+async def takeout_zip(request: Request) -> Response:
+    """The zip of a take-out job, for the account that asked for it only: anyone else, an
+    unknown, expired or malformed id get the same 404. The use case records the export of each
+    profile in it."""
+    now = datetime.now(UTC)
+    with Session(get_engine()) as session:
+        actor = auth.request_actor(session, request.headers, now)
+        if actor is None:
+            return _refused(401)
+        try:
+            path, filename = takeout.open_download(session, actor, request.path_params.get("job_id"), now=now)
+        except (NotFound, Forbidden, ValidationError):
+            return _refused(404)
+    return FileResponse(path, media_type="application/zip", filename=filename, headers=NO_STORE)

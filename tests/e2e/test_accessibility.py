@@ -49,6 +49,7 @@ SIGNED_IN_PAGES = (
     "/record/risk_factors", "/record/vaccinations", "/profiles", "/measures", "/documents", "/access-history",
     "/appointments", "/prevention", "/care-team", "/caregivers", "/who-can-see", "/summary", "/share",
     "/emergency-card", "/messages",
+    "/takeout",  # take-out archive (issue 13, item 2)
 )
 PROFESSIONAL_PAGES = ("/patients", *SIGNED_IN_PAGES)
 

@@ -1,0 +1,63 @@
+"""The one command line for administrators: ``python -m mes_app COMMAND``.
+
+Each command is one module of this package with ``NAME``, ``HELP``, ``DESCRIPTION``,
+``add_arguments(parser)`` and ``run(args) -> int``; adding a command is adding a module and
+its name to :data:`COMMANDS` (a command with its own subcommands, such as ``operator add
+EMAIL``, adds them to its parser in ``add_arguments`` and sets ``run`` on each with
+``set_defaults``). The modules stay thin: they read the settings, call a service,
+and print what happened. A refusal is a :class:`CommandError` (message on stderr, exit 1);
+bad arguments are argparse's (usage on stderr, exit 2). Messages never quote health data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMANDS = ("migrate", "seed", "backup", "restore")
+
+
+class CommandError(Exception):
+    """A refusal or failure to tell the administrator (exit code 1)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m mes_app",
+        description="MES administration. Settings come from the environment (MES_DATA_DIR, "
+        "MES_DATABASE_URL, MES_DOCUMENTS_DIR), as for the app itself.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        module = importlib.import_module(f"mes_app.cli.{name}")
+        sub = commands.add_parser(
+            module.NAME,
+            help=module.HELP,
+            description=module.DESCRIPTION,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from mes_app.storage.permissions import private_by_default
+
+    args = build_parser().parse_args(argv)
+    private_by_default()  # whatever a command writes (database, backup) is 0600/0700
+    try:
+        return args.run(args)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def say(message: str) -> None:
+    """Progress and results go to stderr, so stdout stays free for a command's data."""
+    print(message, file=sys.stderr, flush=True)
