@@ -107,6 +107,16 @@ from mes_app.state.measures import MeasuresState  # noqa: E402
 app.add_page(
     measures_page, route="/measures", title=page_title_text("title.measures"), on_load=MeasuresState.load_measures
 )
+# --- lab results (issue 12) ---
+from mes_app.pages.lab_results import lab_report_page, lab_results_page, lab_trend_page  # noqa: E402
+from mes_app.state.lab_results import LabReportState, LabResultsState, LabTrendState  # noqa: E402
+
+app.add_page(lab_results_page, route="/lab-results", title=page_title_text("title.lab_results"),
+             on_load=LabResultsState.load_lab_results)
+app.add_page(lab_report_page, route="/lab-results/report", title=page_title_text("title.lab_results"),
+             on_load=LabReportState.load_report)
+app.add_page(lab_trend_page, route="/lab-results/test", title=page_title_text("title.lab_results"),
+             on_load=LabTrendState.load_trend)
 # --- documents (issue 4) ---
 from mes_app.pages.documents import access_history_page, documents_page  # noqa: E402
 from mes_app.state.documents import AccessHistoryState, DocumentsState  # noqa: E402

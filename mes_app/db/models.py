@@ -591,6 +591,54 @@ class NoticeDismissal(SQLModel, table=True):
     dismissed_at: datetime = Field(sa_type=TZ)
 
 
+# --------------------------------------------------------------------------- lab results (issue 12)
+
+
+class LabReport(Entry, table=True):
+    """A lab report (FHIR DiagnosticReport): when the specimen was taken, when it was issued,
+    the lab, and optionally its PDF in the documents section. Its values are LabResult rows;
+    hiding the report hides them all."""
+
+    __tablename__: ClassVar[str] = "lab_report"
+    __table_args__ = (sa.Index("ix_lab_report_profile_time", "profile_id", "collected_at"),)
+
+    title: str | None = Field(default=None, max_length=200)
+    lab_name: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="final", max_length=12)  # final | preliminary | amended | corrected
+    collected_at: datetime = Field(sa_type=TZ)  # specimen collection (effectiveDateTime)
+    issued_at: datetime | None = Field(default=None, sa_type=TZ)  # made available (issued)
+    identifier: str | None = Field(default=None, max_length=120)  # the sender's id
+    source: str = Field(default="manual", max_length=15)  # manual | professional | import
+    document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
+
+
+class LabResult(SQLModel, table=True):
+    """One analyte of a report (FHIR Observation, category laboratory), as the lab gave it:
+    its LOINC code and UCUM unit, the value (a number, or a text), the reference range in the
+    same unit, and the interpretation (the lab's, or computed: ``interpretation_computed``)."""
+
+    __tablename__: ClassVar[str] = "lab_result"
+    # one test's trend: one indexed range scan
+    __table_args__ = (sa.Index("ix_lab_result_profile_test_time", "profile_id", "test_key", "collected_at"),)
+
+    id: int = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="lab_report.id", index=True)
+    profile_id: int = Field(foreign_key="profile.id")
+    position: int = Field(default=0)
+    test_key: str = Field(default="", max_length=40)  # the catalogue key ("" outside it)
+    loinc_code: str = Field(max_length=20)
+    name: str = Field(max_length=200)  # as printed
+    value: float | None = None
+    value_text: str | None = Field(default=None, max_length=120)
+    unit: str = Field(default="", max_length=30)  # UCUM code
+    ref_low: float | None = None
+    ref_high: float | None = None
+    ref_text: str | None = Field(default=None, max_length=60)
+    interpretation: str | None = Field(default=None, max_length=2)  # N H L HH LL A
+    interpretation_computed: bool = Field(default=False)
+    collected_at: datetime = Field(sa_type=TZ)  # the report's, for the trend
+
+
 # --------------------------------------------------------------------------- take-out archive (issue 13, item 2)
 
 

@@ -95,6 +95,8 @@ class Section(StrEnum):
     DOCUMENTS = "documents"
     MESSAGES = "messages"
     APPOINTMENTS = "appointments"
+    # --- lab results (issue 12) ---
+    LAB_RESULTS = "lab_results"
 
 
 class Via(StrEnum):

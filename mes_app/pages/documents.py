@@ -176,6 +176,11 @@ def _document_card(doc) -> rx.Component:  # noqa: ANN001 - a Var of DocumentView
                           class_name="document-open"),
                 file_link(rx.icon("download", size=16), T["documents.download"], href=href + "?download=1",
                           download=True, class_name="document-download"),
+                rx.cond(doc.lab_report_id > 0,  # lab results (issue 12): the structured report of this PDF
+                        rx.link(rx.button(rx.icon("flask-conical", size=16), T["lab.structured_results"],
+                                          variant="soft", size="2", min_height="44px"),
+                                href="/lab-results/report?id=" + doc.lab_report_id.to_string(),
+                                class_name="document-lab-report")),
                 rx.cond(doc.manageable,
                         rx.button(rx.icon("users", size=16), T["documents.sharing"], variant="soft", size="2",
                                   min_height="44px", on_click=DocumentsState.open_sharing(doc.id),

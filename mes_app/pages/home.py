@@ -135,7 +135,9 @@ def _shared_with_you() -> rx.Component:
                         T["section." + s],
                         href=rx.match(s, ("measures", "/measures"), ("documents", "/documents"),
                                       ("history", "/history"), ("messages", "/messages"),
-                                      ("appointments", "/appointments"), "/record/" + s),
+                                      ("appointments", "/appointments"),
+                                      ("lab_results", "/lab-results"),  # lab results (issue 12)
+                                      "/record/" + s),
                         class_name="shared-section",
                         style={"min_height": "44px", "display": "inline-flex", "align_items": "center",
                                "padding": "0 0.75rem", "border_radius": "8px", "background": "var(--accent-a3)",

@@ -43,6 +43,8 @@ RECORD_INDEX_EXTRA: list[tuple[str, str, str]] = [
     ("section.messages", "/messages", "mail"),
     ("section.appointments", "/appointments", "calendar"),
     ("section.prevention", "/prevention", "shield-check"),
+    # --- lab results (issue 12) ---
+    ("section.lab_results", "/lab-results", "flask-conical"),
 ]
 
 
@@ -60,6 +62,7 @@ INDEX_NEEDS: dict[str, str] = {
     "/who-can-see": "manage",
     "/share": "manage",
     "/emergency-card": "manage",
+    "/lab-results": "lab_results",  # lab results (issue 12)
 }
 
 

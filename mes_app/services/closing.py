@@ -134,7 +134,7 @@ USER_COLUMNS: dict[tuple[str, str], UserColumn] = {
     # every record entry (mes_app.db.models.Entry): its author
     **{(t, "author_user_id"): UserColumn.NULL for t in (
         "encounter", "condition", "treatment", "hospitalisation", "handicap", "allergy", "family_history",
-        "habit", "vaccination", "measure", "document", "appointment")},
+        "habit", "vaccination", "measure", "document", "appointment", "lab_report")},
 }
 
 # Tables neither swept through a profile nor an account, and why (see the module docstring).

@@ -55,6 +55,7 @@ class DocumentView:
     by_professional: bool
     size_label: str = ""
     via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that added it
+    lab_report_id: int = 0  # lab results (issue 12): the structured report made from this PDF, if readable
 
 
 @dataclass(frozen=True)
@@ -377,9 +378,26 @@ def documents_page(
         )
     views.sort(key=lambda d: (d.date, d.id), reverse=True)
     views = connected_software.with_via(session, "documents", views)
+    views = _with_lab_reports(session, actor, facts, views, now)  # lab results (issue 12)
     if size is None:
         return DocumentsPage(views, False)
     return DocumentsPage(views[:size], len(views) > size)
+
+
+# --- lab results (issue 12) ---
+def _with_lab_reports(session: Session, actor: UserActor, facts, views: list[DocumentView],  # noqa: ANN001
+                      now: datetime) -> list[DocumentView]:
+    """Each document's structured lab report (the link back from the PDF), in one query."""
+    import dataclasses
+
+
+    readable = read_filter(actor, facts, Section.LAB_RESULTS, models.LabReport, now) if views else None
+    if readable is None:
+        return views
+    report = models.LabReport
+    found = dict(session.exec(select(report.document_id, report.id).where(
+        col(report.document_id).in_([d.id for d in views]), readable).order_by(col(report.id).desc())).all())
+    return [dataclasses.replace(d, lab_report_id=found[d.id]) if d.id in found else d for d in views]
 
 
 def _single_view(session: Session, actor: UserActor, doc: models.Document, now: datetime) -> DocumentView:

@@ -143,6 +143,12 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
     vaccinations = rows(M.Vaccination, Section.VACCINATIONS, M.Vaccination.given_on)
     measures = rows(M.Measure, Section.MEASURES, M.Measure.measured_at)
     appointments = rows(M.Appointment, Section.APPOINTMENTS, M.Appointment.starts_at)
+    # --- lab results (issue 12) ---
+    lab_reports = rows(M.LabReport, Section.LAB_RESULTS, M.LabReport.collected_at)
+    lab_results: tuple = ()
+    if lab_reports:
+        lab_results = tuple(session.exec(select(M.LabResult).where(
+            col(M.LabResult.report_id).in_([r.id for r in lab_reports]))).all())
 
     files: list[ExportedFile] = []
     if Section.DOCUMENTS in sections:
@@ -171,7 +177,8 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
                                           .order_by(col(M.Message.sent_at), col(M.Message.id))).all())
 
     author_ids = {r.author_user_id for group in (encounters, conditions, treatments, stays, handicaps, allergies,
-                                                 family, habits, vaccinations, measures, appointments)
+                                                 family, habits, vaccinations, measures, appointments,
+                                                 lab_reports)
                   for r in group if r.author_user_id is not None}
     author_ids |= {f.document.author_user_id for f in files if f.document.author_user_id is not None}
     author_ids |= {m.author_user_id for m in messages}
@@ -211,4 +218,6 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
         threads=threads,
         messages=messages,
         procedure_codes=procedure_codes,
+        lab_reports=lab_reports,
+        lab_results=lab_results,
     )

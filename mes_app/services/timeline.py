@@ -26,7 +26,8 @@ from mes_app.services.visibility import hidden_clause, read_filter, readable_hid
 
 PAGE_SIZE = 15
 FILTERS = ("all", "gp_visit", "specialist", "pharmacy", "lab", "emergency", "other",
-           "vaccination", "hospital", "document", "appointment")
+           "vaccination", "hospital", "document", "appointment",
+           "lab_result")  # lab results (issue 12)
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,18 @@ def _appointment(row):  # noqa: ANN001, ANN202
     return row.starts_at, "appointment", row.title, row.practitioner or ""
 
 
+def _lab_report(row):  # noqa: ANN001, ANN202 - lab results (issue 12)
+    title = row.title or row.lab_name or ""
+    return row.collected_at, "lab_result", title, row.lab_name if row.title and row.lab_name else ""
+
+
 _SOURCES = (
     (Section.HISTORY, models.Encounter, models.Encounter.occurred_at, None, _encounter),
     (Section.VACCINATIONS, models.Vaccination, models.Vaccination.given_on, "vaccination", _vaccination),
     (Section.HOSPITALISATIONS, models.Hospitalisation, models.Hospitalisation.admitted_on, "hospital", _hospital),
     (Section.DOCUMENTS, models.Document, models.Document.document_date, "document", _document),
     (Section.APPOINTMENTS, models.Appointment, models.Appointment.starts_at, "appointment", _appointment),
+    (Section.LAB_RESULTS, models.LabReport, models.LabReport.collected_at, "lab_result", _lab_report),
 )
 
 
@@ -191,7 +198,7 @@ def history_page(
     return TimelinePage(items, page_no, len(entries) > start + page_size, int(total or 0))
 
 
-_NOTED = (models.Encounter, models.Vaccination, models.Hospitalisation)
+_NOTED = (models.Encounter, models.Vaccination, models.Hospitalisation, models.LabReport)
 
 
 def _note(row: object) -> str:
