@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from mes_app import i18n
@@ -16,11 +17,11 @@ from mes_app.db.models import Measure, Profile, User
 from mes_app.domain import growth
 from mes_app.domain import measures as m
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide
+from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, entry_target
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services.access_facts import authorize, load_profile_facts
-from mes_app.services.visibility import latest_per_kind
+from mes_app.services.visibility import latest_per_kind, read_filter
 
 UNIT_LABELS = {"Cel": "°C", "/min": "/min", "mm[Hg]": "mmHg", "kg": "kg", "cm": "cm", "%": "%", "mg/dL": "mg/dL"}
 
@@ -54,8 +55,7 @@ def latest_measures(
         raise NotFound()
     latest: dict[str, Measure] = {}
     for row in latest_per_kind(session, actor, facts, now):
-        target = Target(Section.MEASURES, author_user_id=row.author_user_id, author_role=row.author_role,
-                        hidden_from_professionals=row.hidden_from_professionals)
+        target = entry_target(Section.MEASURES, row)
         if decide(actor, Action.READ, facts, target, now).visible:
             latest[row.kind] = row
     return [
@@ -68,9 +68,9 @@ def latest_measures(
 #
 # Entry, edit and delete, the entries list, the latest-value cards and the charts.
 # Reading a measure needs READ on the MEASURES section; the per-entry decision depends only
-# on ``hidden_from_professionals`` (the author does not change who may *read* a measure), so
-# a chart asks the policy once for a hidden and once for a visible target and filters the
-# rows in SQL instead of deciding 100 000 times.
+# on its marks (``hidden_from_professionals``, ``hidden_from_guardians``; the author does not
+# change who may *read* a measure), so a chart takes the policy's SQL filter
+# (:func:`~mes_app.services.visibility.read_filter`) instead of deciding 100 000 times.
 
 ENTRIES_PAGE = 20
 MAX_ENTRIES = 200
@@ -131,10 +131,6 @@ class ChartResult:
     sent_points: int
 
 
-def _read_target(hidden: bool) -> Target:
-    return Target(Section.MEASURES, hidden_from_professionals=hidden)
-
-
 def _authorize_read(session: Session, actor: UserActor, profile_id: object, *, now: datetime, kind: str = "measures"):
     pid = v.parse_id(profile_id)
     authorize(session, actor, Action.READ, pid, Target(Section.MEASURES), now=now, target_kind="measures")
@@ -142,12 +138,13 @@ def _authorize_read(session: Session, actor: UserActor, profile_id: object, *, n
     facts = load_profile_facts(session, pid)
     if facts is None:
         raise NotFound()
-    sees_hidden = decide(actor, Action.READ, facts, _read_target(True), now).visible
-    return pid, facts, sees_hidden
+    # every mark of an entry (hidden from professionals, from guardians) judged by the policy
+    readable = read_filter(actor, facts, Section.MEASURES, Measure, now)
+    return pid, facts, readable if readable is not None else sa.false()
 
 
-def _visible(query, sees_hidden: bool):
-    return query if sees_hidden else query.where(col(Measure.hidden_from_professionals).is_(False))
+def _visible(query, readable: sa.ColumnElement):
+    return query.where(readable)
 
 
 def _local(moment: datetime) -> datetime:
@@ -160,8 +157,7 @@ def _when_text(moment: datetime, lang: str) -> str:
 
 
 def _entry_target(row: Measure) -> Target:
-    return Target(Section.MEASURES, author_user_id=row.author_user_id, author_role=row.author_role,
-                  hidden_from_professionals=row.hidden_from_professionals)
+    return entry_target(Section.MEASURES, row)
 
 
 def _profile(session: Session, pid: int) -> Profile:
@@ -249,8 +245,8 @@ def list_entries(session: Session, actor: UserActor, profile_id: object, kind: o
     """The latest readings of one kind, newest first, and whether there are more."""
     spec = m.require_kind(kind)
     count = v.parse_optional_int(limit, field="limit", min_value=1, max_value=MAX_ENTRIES, required=True)
-    pid, facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
-    query = _visible(select(Measure).where(Measure.profile_id == pid, Measure.kind == spec.key), sees_hidden)
+    pid, facts, readable = _authorize_read(session, actor, profile_id, now=now)
+    query = _visible(select(Measure).where(Measure.profile_id == pid, Measure.kind == spec.key), readable)
     rows = session.exec(query.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(count + 1)).all()
     more = len(rows) > count
     rows = rows[:count]
@@ -291,12 +287,12 @@ class _Point:
     loinc: str
 
 
-def _points(session: Session, pid: int, kind: str, sees_hidden: bool, since: datetime | None) -> list[_Point]:
+def _points(session: Session, pid: int, kind: str, readable: sa.ColumnElement, since: datetime | None) -> list[_Point]:
     query = select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code).where(
         Measure.profile_id == pid, Measure.kind == kind)
     if since is not None:
         query = query.where(Measure.measured_at >= since)
-    query = _visible(query, sees_hidden).order_by(col(Measure.measured_at), col(Measure.id))
+    query = _visible(query, readable).order_by(col(Measure.measured_at), col(Measure.id))
     return [_Point(_aware(at), value, secondary, loinc) for at, value, secondary, loinc in session.exec(query).all()]
 
 
@@ -325,31 +321,31 @@ def _bmi_points(weights: list[_Point], heights: list[_Point], *, child: bool) ->
 
 
 def _kind_points(
-    session: Session, pid: int, kind: str, sees_hidden: bool, since: datetime | None, child: bool
+    session: Session, pid: int, kind: str, readable: sa.ColumnElement, since: datetime | None, child: bool
 ) -> list[_Point]:
     if kind != "bmi":
-        return _points(session, pid, kind, sees_hidden, since)
-    weights = _points(session, pid, "weight", sees_hidden, since)
-    heights = _points(session, pid, "height", sees_hidden, None)
+        return _points(session, pid, kind, readable, since)
+    weights = _points(session, pid, "weight", readable, since)
+    heights = _points(session, pid, "height", readable, None)
     return _bmi_points(weights, heights, child=child)
 
 
-def _kinds_with_data(session: Session, pid: int, sees_hidden: bool) -> dict[str, int]:
-    query = _visible(select(Measure.kind, func.count()).where(Measure.profile_id == pid), sees_hidden)
+def _kinds_with_data(session: Session, pid: int, readable: sa.ColumnElement) -> dict[str, int]:
+    query = _visible(select(Measure.kind, func.count()).where(Measure.profile_id == pid), readable)
     counts = dict(session.exec(query.group_by(Measure.kind)).all())
     return {kind: counts[kind] for kind in m.KINDS if kind in counts}
 
 
-def _last_two(session: Session, pid: int, kind: str, sees_hidden: bool, child: bool) -> list[_Point]:
+def _last_two(session: Session, pid: int, kind: str, readable: sa.ColumnElement, child: bool) -> list[_Point]:
     if kind == "bmi":
         weights = _visible(select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
-                           .where(Measure.profile_id == pid, Measure.kind == "weight"), sees_hidden)
+                           .where(Measure.profile_id == pid, Measure.kind == "weight"), readable)
         newest = weights.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(2)
         recent = [_Point(_aware(a), val, s, lo) for a, val, s, lo in session.exec(newest).all()]
-        heights = _points(session, pid, "height", sees_hidden, None)
+        heights = _points(session, pid, "height", readable, None)
         return _bmi_points(list(reversed(recent)), heights, child=child)
     query = _visible(select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
-                     .where(Measure.profile_id == pid, Measure.kind == kind), sees_hidden)
+                     .where(Measure.profile_id == pid, Measure.kind == kind), readable)
     rows = session.exec(query.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(2)).all()
     return [_Point(_aware(a), val, s, lo) for a, val, s, lo in reversed(rows)]
 
@@ -422,17 +418,17 @@ def overview(
     session: Session, actor: UserActor, profile_id: object, *, now: datetime, lang: str = "fr"
 ) -> list[KindSummary]:
     """One card per kind with data (BMI derived when weight and height exist)."""
-    pid, _facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
+    pid, _facts, readable = _authorize_read(session, actor, profile_id, now=now)
     profile = _profile(session, pid)
     child = not _is_adult(profile, local_date(now))
-    counts = _kinds_with_data(session, pid, sees_hidden)
+    counts = _kinds_with_data(session, pid, readable)
     if "weight" in counts and "height" in counts:
         counts["bmi"] = counts["weight"]
     cards = []
     for kind in m.KINDS:
         if kind not in counts:
             continue
-        last_two = _last_two(session, pid, kind, sees_hidden, child)
+        last_two = _last_two(session, pid, kind, readable, child)
         summary = _summary(m.KINDS[kind], last_two, profile, lang, counts[kind])
         if summary is not None:
             cards.append(summary)
@@ -445,12 +441,12 @@ def chart(session: Session, actor: UserActor, profile_id: object, kind: object, 
     most ``max_points`` per trace, with its reference bands or growth curves."""
     spec = m.require_kind(kind, typed=False)
     key = v.parse_choice(range_key, RANGES, field="range")
-    pid, _facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
+    pid, _facts, readable = _authorize_read(session, actor, profile_id, now=now)
     profile = _profile(session, pid)
     days = RANGES[key]
     since = None if days is None else now - timedelta(days=days)
     child = not _is_adult(profile, local_date(now))
-    points = _kind_points(session, pid, spec.key, sees_hidden, since, child)
+    points = _kind_points(session, pid, spec.key, readable, since, child)
     summary = _summary(spec, points[-2:], profile, lang, len(points)) if points else None
     chart_input, bands, note = _chart_input(spec, points, profile, since, now, max_points)
     figure = charts.build_figure(chart_input, lang)
@@ -511,8 +507,8 @@ def _chart_input(spec: m.MeasureKind, points: list[_Point], profile: Profile, si
 
 def available_kinds(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[str]:
     """The kinds that have readings the actor may see (BMI when weight and height exist)."""
-    pid, _facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
-    kinds = list(_kinds_with_data(session, pid, sees_hidden))
+    pid, _facts, readable = _authorize_read(session, actor, profile_id, now=now)
+    kinds = list(_kinds_with_data(session, pid, readable))
     if "weight" in kinds and "height" in kinds:
         kinds.insert(kinds.index("height") + 1, "bmi")
     return [k for k in m.KINDS if k in kinds]

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, decide
+from mes_app.domain.access import Action, Section, Target, UserActor, decide, entry_target
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
@@ -132,14 +132,9 @@ def history_page(
     switches = document_switches(session, [row.id for section, row, _ in loaded if section == Section.DOCUMENTS])
     entries = []
     for section, row, (when, item_kind, title, details) in loaded:
-        target = Target(
-            section,
-            author_user_id=row.author_user_id,
-            author_role=row.author_role,
-            hidden_from_professionals=row.hidden_from_professionals,
-            document_id=row.id if section == Section.DOCUMENTS else None,
-            document_switches=switches.get(row.id, {}) if section == Section.DOCUMENTS else {},
-        )
+        is_doc = section == Section.DOCUMENTS
+        target = entry_target(section, row, document_id=row.id if is_doc else None,
+                              document_switches=switches.get(row.id, {}) if is_doc else {})
         if decide(actor, Action.READ, facts, target, now).visible:
             entries.append((when, f"{type(row).__name__.lower()}-{row.id}", item_kind, title, details, row))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)

@@ -1,10 +1,10 @@
 """The access policy's answer for a whole list, as a SQL filter, so a page can be limited in SQL.
 
 ``decide`` judges one entry. For a list, whether an entry of a section is readable depends on
-the entry only through ``hidden_from_professionals`` and, for a document, the switch of the
-actor's grantee key. So the policy is asked a handful of times (a plain and a hidden entry;
-a document with the switch unset, on and off) and the answers become a WHERE clause: the
-policy stays in ``domain/access.py``, and nothing here compares roles or relationships.
+the entry only through its marks (``hidden_from_professionals``, ``hidden_from_guardians``)
+and, for a document, the switch of the actor's grantee key. So the policy is asked a handful of
+times (each combination of marks; for a document, the switch unset, on and off) and the answers
+become a WHERE clause: the policy stays in ``domain/access.py``, and nothing here compares roles or relationships.
 
 The filter only narrows what is loaded: the service still runs ``decide`` on every row it
 shows, with the row's real switches.
@@ -36,42 +36,40 @@ def read_filter(actor: UserActor | LinkActor | None, facts: ProfileFacts, sectio
     read, or None when it may read none."""
     if actor is None:
         return None
-    hidden_col = model.hidden_from_professionals
+    document = model is models.Document
+    flags = [(model.hidden_from_professionals, "hidden_from_professionals"),
+             (model.hidden_from_guardians, "hidden_from_guardians")]  # teen: invisible to legal representatives
 
-    def visible(hidden: bool, switches: dict | None = None, document: bool = False) -> bool:
-        target = Target(section, hidden_from_professionals=hidden, document_id=1 if document else None,
-                        document_switches=switches or {})
+    def visible(marks: tuple[bool, bool], switches: dict | None = None) -> bool:
+        target = Target(section, hidden_from_professionals=marks[0], hidden_from_guardians=marks[1],
+                        document_id=1 if document else None, document_switches=switches or {})
         return decide(actor, Action.READ, facts, target, now).visible
 
-    def on_hidden(clause_for: dict[bool, sa.ColumnElement | bool]) -> sa.ColumnElement | None:
-        parts = []
-        for hidden, clause in clause_for.items():
-            if clause is False:
-                continue
-            flag = hidden_col if hidden else sa.not_(hidden_col)
-            parts.append(flag if clause is True else sa.and_(flag, clause))
-        if not parts:
-            return None
-        return sa.true() if len(parts) == 2 and all(c is True for c in clause_for.values()) else sa.or_(*parts)
-
-    if model is not models.Document:
-        return on_hidden({h: visible(h) for h in (False, True)})
-
-    clauses: dict[bool, sa.ColumnElement | bool] = {}
-    for hidden in (False, True):
-        base = visible(hidden, document=True)
-        mattering = [k for k in _keys(actor)
-                     if any(visible(hidden, {k: s}, document=True) != base for s in (True, False))]
-        if not mattering:
-            clauses[hidden] = base
+    clauses: dict[tuple[bool, bool], sa.ColumnElement | bool] = {}
+    for marks in ((False, False), (True, False), (False, True), (True, True)):
+        clauses[marks] = _document_clause(actor, marks, visible) if document else visible(marks)
+    if all(c is True for c in clauses.values()):
+        return sa.true()
+    parts = []
+    for marks, clause in clauses.items():
+        if clause is False:
             continue
-        if len(mattering) > 1:  # not the policy today: let every row through, decide() filters
-            clauses[hidden] = True
-            continue
-        key = mattering[0]
-        allowed = [s for s in _STATES if visible(hidden, {key: s} if s is not None else {}, document=True)]
-        clauses[hidden] = _switch_states(key, allowed) if allowed else False
-    return on_hidden(clauses)
+        conditions = [column if on else sa.not_(column) for (column, _), on in zip(flags, marks, strict=True)]
+        parts.append(sa.and_(*conditions) if clause is True else sa.and_(*conditions, clause))
+    return sa.or_(*parts) if parts else None
+
+
+def _document_clause(actor: UserActor | LinkActor, marks: tuple[bool, bool], visible) -> sa.ColumnElement | bool:  # noqa: ANN001
+    """Which documents with these marks the actor reads, as far as the switches decide."""
+    base = visible(marks)
+    mattering = [k for k in _keys(actor) if any(visible(marks, {k: s}) != base for s in (True, False))]
+    if not mattering:
+        return base
+    if len(mattering) > 1:  # not the policy today: let every row through, decide() filters
+        return True
+    key = mattering[0]
+    allowed = [s for s in _STATES if visible(marks, {key: s} if s is not None else {})]
+    return _switch_states(key, allowed) if allowed else False
 
 
 def _switch_states(key: tuple[str, int], states: list[bool | None]) -> sa.ColumnElement | bool:
