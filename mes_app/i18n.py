@@ -1251,6 +1251,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Vous pouvez lire cette conversation sans y répondre.",
         "You can read this conversation but not reply.",
     ),
+    # ------------------------------------------------------------------ teen (issue 13 item 4):
+    # a teenager's own record: entries kept from legal representatives, the hand-over at 18
+    "access.action.guardianship_end": ("a cessé de gérer", "stopped managing"),
+    "access.target.guardianship": ("le profil (remis à son titulaire à sa majorité)",
+                                   "the profile (handed over to its holder at 18)"),
+    "access.target.majority_invitation": ("une invitation à reprendre son dossier à sa majorité",
+                                          "an invitation to take over their record at 18"),
+    "error.majority_not_yet": ("Le profil ne peut être remis à son titulaire qu'à partir de ses 18 ans.",
+                               "The profile can be handed over to its holder only from their 18th birthday."),
+    "error.majority_guardian_address": ("Cette adresse est celle d'un responsable du profil.",
+                                        "This address belongs to one of the profile's guardians."),
+    "majority.mail_subject": ("Votre dossier santé MES vous attend", "Your MES health record is waiting for you"),
+    "majority.mail_body": (
+        "Bonjour,\n\n{inviter} vous propose de reprendre votre dossier santé dans votre propre compte MES, "
+        "maintenant que vous êtes majeur(e). Connectez-vous (ou créez un compte) avec cette adresse, "
+        "puis ouvrez ce lien dans les {days} jours :\n\n{link}\n\nVous choisirez ce que vos anciens "
+        "responsables continuent de voir. Si ce message ne vous concerne pas, ignorez-le.",
+        "Hello,\n\n{inviter} offers you to take your health record into your own MES account, now that "
+        "you are an adult. Log in (or create an account) with this address, then open this link within "
+        "{days} days:\n\n{link}\n\nYou will choose what your former guardians keep seeing. If this "
+        "message is not for you, ignore it.",
+    ),
+
 }
 
 

@@ -44,6 +44,8 @@ class LoggedAction(StrEnum):
     INVITE_CANCEL = "invite_cancel"  # ... or cancelled
     REVOKE = "revoke"  # a caregiver's access was withdrawn
     EXPORT = "export"  # the record was taken out (FHIR export, issue 13)
+    # teen (issue 13 item 4): a guardianship ended because the young person took the profile at 18
+    GUARDIANSHIP_END = "guardianship_end"
 
 
 class TargetKind(StrEnum):
@@ -67,6 +69,9 @@ class TargetKind(StrEnum):
     CAREGIVER_GRANT = "caregiver_grant"
     VACCINATION_HISTORY = "vaccination_history"  # the answer "do you know your vaccinations?"
     RECORD_EXPORT = "record_export"  # the whole record as a FHIR Bundle
+    # teen (issue 13 item 4): the hand-over at majority
+    MAJORITY_INVITATION = "majority_invitation"
+    GUARDIANSHIP = "guardianship"
 
 
 class LoggedVia(StrEnum):
