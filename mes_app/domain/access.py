@@ -530,7 +530,7 @@ def entry_target(section: Section | str, row: object, *, document_id: int | None
     ``author_user_id``, ``author_role``, ``hidden_from_professionals``, ``hidden_from_guardians``):
     one place that reads an entry's marks, so every read path judges them all."""
     return Target(
-        section,
+        Section(section),
         author_user_id=getattr(row, "author_user_id", None),
         author_role=getattr(row, "author_role", None),
         hidden_from_professionals=bool(getattr(row, "hidden_from_professionals", False)),

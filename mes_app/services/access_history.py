@@ -14,6 +14,7 @@ them ("12 tentatives refusées entre … et …"), never who made them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -139,7 +140,7 @@ def _by_id(session: Session, model, ids: set[int | None]) -> dict:  # noqa: ANN0
 # --------------------------------------------------------------------------- teen: minors' secrecy
 
 
-def _without_secrets(session: Session, pid: int, rows: list[models.AccessLine]) -> list[models.AccessLine]:
+def _without_secrets(session: Session, pid: int, rows: Sequence[models.AccessLine]) -> list[models.AccessLine]:
     """A guardian's history leaves out every line about an entry or document kept from the legal
     representatives (CSP L.1111-5): "Dr X opened <title>" would tell them it exists. A line of
     several targets is left out when any of them is such an entry (fail closed)."""

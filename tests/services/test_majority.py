@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import select
 
 from mes_app.db.models import AccessEvent, CaregiverGrant, Condition, GuardianInvitation, Guardianship, Profile
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
