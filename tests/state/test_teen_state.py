@@ -10,23 +10,13 @@ import pytest
 from reflex.istate.data import RouterData
 from reflex.state import State
 from reflex_base import constants
-from sqlmodel import Session
 
 from mes_app import mail
 from mes_app.db.models import Profile
 from mes_app.services import records
-from mes_app.state import base
 from mes_app.state.majority import MajorityState
 from tests.factories import give_care, make_child, make_owner, make_professional, make_stranger
-from tests.state.test_app_state import login, real_now, state_for
-
-
-@pytest.fixture(autouse=True)
-def test_database(engine, session, monkeypatch):  # noqa: ANN001
-    monkeypatch.setattr(base, "new_session", lambda: Session(engine, expire_on_commit=False))
-    base.forget_event_identity()
-    yield
-    base.forget_event_identity()
+from tests.state.test_app_state import login, real_now, state_for, test_database  # noqa: F401 - autouse
 
 
 @pytest.fixture()
