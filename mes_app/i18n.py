@@ -1253,7 +1253,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------------ teen (issue 13 item 4):
     # a teenager's own record: entries kept from legal representatives, the hand-over at 18
-    "access.action.guardianship_end": ("a cessé de gérer", "stopped managing"),
+    "access.action.handed_over": ("a cessé de gérer", "stopped managing"),
     "access.target.guardianship": ("le profil (remis à son titulaire à sa majorité)",
                                    "the profile (handed over to its holder at 18)"),
     "access.target.majority_invitation": ("une invitation à reprendre son dossier à sa majorité",

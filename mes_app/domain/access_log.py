@@ -45,7 +45,7 @@ class LoggedAction(StrEnum):
     REVOKE = "revoke"  # a caregiver's access was withdrawn
     EXPORT = "export"  # the record was taken out (FHIR export, issue 13)
     # teen (issue 13 item 4): a guardianship ended because the young person took the profile at 18
-    GUARDIANSHIP_END = "guardianship_end"
+    HANDED_OVER = "handed_over"
 
 
 class TargetKind(StrEnum):

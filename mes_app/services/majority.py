@@ -200,7 +200,7 @@ def accept(session: Session, actor: UserActor, secret: object, keep: object = No
             Guardianship.profile_id == profile.id, col(Guardianship.ended_at).is_(None))).all():
         guardianship.ended_at = now
         session.add(guardianship)
-        record_access(session, actor_user_id=guardianship.user_id, profile_id=profile.id, action="guardianship_end",
+        record_access(session, actor_user_id=guardianship.user_id, profile_id=profile.id, action="handed_over",
                       target_kind="guardianship", target_id=guardianship.id, via="guardian", now=now)
     for link in session.exec(select(ShareLink).where(
             ShareLink.profile_id == profile.id, col(ShareLink.revoked_at).is_(None))).all():

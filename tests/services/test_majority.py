@@ -111,10 +111,10 @@ def test_the_young_adult_accepts_and_chooses_what_each_former_guardian_keeps(ses
     # the history keeps who managed the profile, and until when
     ended = committed_rows(session, Guardianship, Guardianship.profile_id == pid)
     assert {g.user_id for g in ended} == {parent.id, co.id} and all(g.ended_at == later for g in ended)
-    events = committed_rows(session, AccessEvent, AccessEvent.action == "guardianship_end")
+    events = committed_rows(session, AccessEvent, AccessEvent.action == "handed_over")
     assert {e.actor_user_id for e in events} == {parent.id, co.id}
     lines = access_history.access_history(session, young.actor, pid, now=later).items
-    assert {line.who for line in lines if line.action == "guardianship_end"} == {"Camille Durand", "Bob Durand"}
+    assert {line.who for line in lines if line.action == "handed_over"} == {"Camille Durand", "Bob Durand"}
     grants = committed_rows(session, CaregiverGrant, CaregiverGrant.profile_id == pid,
                             CaregiverGrant.revoked_at.is_(None))
     assert [(g.grantee_user_id, g.sections) for g in grants] == [(parent.id, "vaccinations")]
