@@ -239,6 +239,9 @@ class ProfileFacts:
     guardian_user_ids: frozenset[int]  # active guardians only
     care: tuple[CareFacts, ...] = ()
     caregivers: tuple[CaregiverFacts, ...] = ()
+    # teen: whose record it is, for the rules of minors (None when the loader did not read it)
+    birth_date: date | None = None
+    kind: str | None = None  # self | child | relative
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "guardian_user_ids", frozenset(self.guardian_user_ids))

@@ -75,11 +75,16 @@ class OfferView:
 
 def can_invite(session: Session, actor: UserActor, profile_id: int, *, now: datetime) -> bool:
     """The capability flag: the actor manages the profile and its person is 18 or more."""
-    profile = session.get(Profile, profile_id)
     facts = load_profile_facts(session, profile_id)
-    if profile is None or facts is None or actor.user_id not in facts.guardian_user_ids:
+    if facts is None or actor.user_id not in facts.guardian_user_ids:
         return False
-    return may_offer_majority(profile.kind, profile.owner_user_id, profile.birth_date, local_date(now))
+    born, kind = facts.birth_date, facts.kind
+    if born is None or kind is None:
+        profile = session.get(Profile, profile_id)
+        if profile is None:
+            return False
+        born, kind = profile.birth_date, profile.kind
+    return may_offer_majority(kind, facts.owner_user_id, born, local_date(now))
 
 
 def invite(session: Session, actor: UserActor, profile_id: object, email: object, *, now: datetime) -> InviteSent:

@@ -40,8 +40,12 @@ def parse_mark(value: object) -> bool:
 
 
 def profile_is_minor(session: Session, profile_id: int, now: datetime) -> bool:
-    profile = session.get(Profile, profile_id)
-    return profile is not None and is_minor(profile.birth_date, local_date(now))
+    facts = load_profile_facts(session, profile_id)
+    born = facts.birth_date if facts is not None else None
+    if born is None:
+        profile = session.get(Profile, profile_id)
+        born = profile.birth_date if profile is not None else None
+    return born is not None and is_minor(born, local_date(now))
 
 
 def may_mark(session: Session, actor: UserActor, profile_id: int, target: Target, *, now: datetime) -> bool:
