@@ -117,8 +117,8 @@ def load_facts_of(session: Session, profile_ids: list[int], *, owners: dict[int,
 def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
                 details: dict[int, tuple[date, str]] | None = None) -> dict[int, ProfileFacts | None]:
     if owners is None or details is None:
-        rows = session.exec(select(Profile.id, Profile.owner_user_id, Profile.birth_date, Profile.kind)
-                            .where(col(Profile.id).in_(profile_ids))).all()
+        rows = session.exec(select(col(Profile.id), col(Profile.owner_user_id), col(Profile.birth_date),
+                                   col(Profile.kind)).where(col(Profile.id).in_(profile_ids))).all()
         owners = {pid: owner for pid, owner, _, _ in rows if pid is not None}
         details = {pid: (born, kind) for pid, _, born, kind in rows if pid is not None}
     found = [pid for pid in profile_ids if pid in owners]
