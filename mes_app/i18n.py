@@ -1610,6 +1610,86 @@ TEXTS: dict[str, tuple[str, str]] = {
     "software.token_url": ("Adresse du jeton", "Token endpoint"),
     "software.fhir_url": ("Adresse FHIR", "FHIR base URL"),
     "record.via": ("via", "via"),
+
+    # ------------------------------------------------------------------ teen (issue 13 item 4):
+    # a teenager's own record: entries kept from legal representatives, the hand-over at 18
+    "access.action.handed_over": ("a cessé de gérer", "stopped managing"),
+    "access.target.guardianship": ("le profil (remis à son titulaire à sa majorité)",
+                                   "the profile (handed over to its holder at 18)"),
+    "access.target.majority_invitation": ("une invitation à reprendre son dossier à sa majorité",
+                                          "an invitation to take over their record at 18"),
+    "teen.secret_label": ("Invisible aux représentants légaux", "Invisible to legal representatives"),
+    "teen.secret_hint": (
+        "À la demande du mineur (art. L.1111-5 du code de la santé publique) : ses parents, et ceux qu'ils ont "
+        "désignés, ne le verront nulle part.",
+        "At the minor's request (French public health code, L.1111-5): their parents, and whoever they "
+        "appointed, will not see it anywhere.",
+    ),
+    "error.majority_not_yet": ("Le profil ne peut être remis à son titulaire qu'à partir de ses 18 ans.",
+                               "The profile can be handed over to its holder only from their 18th birthday."),
+    "error.majority_guardian_address": ("Cette adresse est celle d'un responsable du profil.",
+                                        "This address belongs to one of the profile's guardians."),
+    "majority.title": ("Dossier à la majorité", "Record at 18"),
+    "title.majority": ("Dossier à la majorité", "Record at 18"),
+    "majority.give_title": ("Remettre son dossier à la majorité", "Hand the record over at 18"),
+    "majority.give_intro": (
+        "À 18 ans, la personne reprend son dossier dans son propre compte. Indiquez son adresse e-mail : elle "
+        "recevra un lien. Elle choisira ce que vous continuez de voir — rien, par défaut.",
+        "At 18, the person takes their record into their own account. Give their e-mail address: they will get "
+        "a link. They will choose what you keep seeing — nothing, by default.",
+    ),
+    "majority.not_yet": (
+        "La remise du dossier à son titulaire est possible à partir de ses 18 ans, par l'un de ses responsables.",
+        "The record can be handed over to its holder from their 18th birthday, by one of their guardians.",
+    ),
+    "majority.sent": (
+        "C'est envoyé : si l'adresse est la bonne, la personne recevra le lien par e-mail (valable 14 jours).",
+        "Sent: if the address is right, the person will get the link by e-mail (valid 14 days).",
+    ),
+    "majority.pending_line": ("En attente : {email} (jusqu'au {until})", "Pending: {email} (until {until})"),
+    "majority.confirm_cancel": ("Le lien envoyé ne fonctionnera plus.", "The link sent will no longer work."),
+    "majority.take_title": ("Votre dossier vous attend", "Your record is waiting for you"),
+    "majority.offer": ("{who} vous remet le dossier de {name}.", "{who} hands you {name}'s record."),
+    "majority.keep_intro": (
+        "Le dossier devient le vôtre : vous le verrez en entier. Cochez ce que chacun de vos anciens responsables "
+        "continue de voir (en lecture seule). Rien n'est coché : ils ne verront plus rien.",
+        "The record becomes yours: you will see all of it. Tick what each of your former guardians keeps seeing "
+        "(read-only). Nothing is ticked: they will see nothing more.",
+    ),
+    "majority.keep_for": ("Ce que voit encore", "What is still seen by"),
+    "majority.documents_later": (
+        "Les documents se partagent ensuite un par un, depuis la page Documents.",
+        "Documents are then shared one by one, from the Documents page.",
+    ),
+    "majority.accept": ("Reprendre mon dossier", "Take my record"),
+    "majority.accepted": ("Le dossier est à vous.", "The record is yours."),
+    "majority.done": (
+        "Le dossier est à vous. Vos anciens responsables ne voient plus que ce que vous avez choisi.",
+        "The record is yours. Your former guardians now see only what you chose.",
+    ),
+    "majority.login_first": (
+        "Connectez-vous (ou créez un compte) avec l'adresse qui a reçu l'invitation, puis rouvrez le lien.",
+        "Log in (or create an account) with the address that received the invitation, then open the link again.",
+    ),
+    "majority.register": ("Créer un compte", "Create an account"),
+    "majority.link_invalid": (
+        "Ce lien ne fonctionne pas pour ce compte : il a déjà servi, a été annulé ou a expiré, ou il a été envoyé "
+        "à une autre adresse.",
+        "This link does not work for this account: it was used, cancelled or has expired, or it was sent to "
+        "another address.",
+    ),
+    "majority.mail_subject": ("Votre dossier santé MES vous attend", "Your MES health record is waiting for you"),
+    "majority.mail_body": (
+        "Bonjour,\n\n{inviter} vous propose de reprendre votre dossier santé dans votre propre compte MES, "
+        "maintenant que vous êtes majeur(e). Connectez-vous (ou créez un compte) avec cette adresse, "
+        "puis ouvrez ce lien dans les {days} jours :\n\n{link}\n\nVous choisirez ce que vos anciens "
+        "responsables continuent de voir. Si ce message ne vous concerne pas, ignorez-le.",
+        "Hello,\n\n{inviter} offers you to take your health record into your own MES account, now that "
+        "you are an adult. Log in (or create an account) with this address, then open this link within "
+        "{days} days:\n\n{link}\n\nYou will choose what your former guardians keep seeing. If this "
+        "message is not for you, ignore it.",
+    ),
+
 }
 
 

@@ -235,3 +235,10 @@ app.add_page(
     title=page_title_text("title.connected_software"),
     on_load=ConnectedSoftwareState.load_software,
 )
+
+# --- teen (issue 13 item 4): the hand-over of a profile at 18 ---
+from mes_app.pages.majority import majority_page  # noqa: E402
+from mes_app.state.majority import MajorityState  # noqa: E402
+
+app.add_page(majority_page, route="/majority", title=page_title_text("title.majority"),
+             on_load=MajorityState.load_majority)

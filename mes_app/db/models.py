@@ -187,6 +187,9 @@ class GuardianInvitation(SQLModel, table=True):
     # caregiver offers: the scope (comma-separated section names) and when the access would end
     sections: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
     access_ends_at: datetime | None = Field(default=None, sa_type=TZ)
+    # teen (issue 13 item 4): a ``majority`` offer (the young person takes their profile into
+    # their own account) is opened with the secret of the link e-mailed; only its SHA-256 is kept.
+    token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 class CareRelationship(SQLModel, table=True):
@@ -306,6 +309,9 @@ class Entry(SQLModel):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
     hidden_from_professionals: bool = Field(default=False)
     note: str | None = Field(default=None, sa_type=sa.Text)
+    # teen (issue 13 item 4): "invisible to legal representatives" (CSP L.1111-5), set by a
+    # professional on a minor's profile; see mes_app.domain.access and docs/minors.md.
+    hidden_from_guardians: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Encounter(Entry, table=True):

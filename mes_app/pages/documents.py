@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mes_app.components.controls import back_link, switch_hit
+from mes_app.components.controls import back_link, secret_badge, secret_checkbox, secret_switch, switch_hit
 from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
@@ -31,6 +31,8 @@ UPLOAD_SCRIPT = r"""
   for (const name of ['profile_id', 'title', 'document_date', 'category']) {
     data.append(name, form.elements[name].value);
   }
+  const secret = form.elements['hidden_from_guardians'];
+  if (secret && secret.checked) data.append('hidden_from_guardians', 'on');
   data.append('file', files[0], files[0].name);
   const box = document.getElementById('upload-progress-box');
   const bar = document.getElementById('upload-progress');
@@ -86,6 +88,7 @@ def _upload_form() -> rx.Component:
                 field(T["documents.take_photo"],
                       rx.el.input(type="file", id="document-camera", accept="image/*", capture="environment",
                                   style={"min_height": "44px", "width": "100%", "font_size": "1rem"})),
+                rx.cond(AppState.can_hide_from_guardians, secret_checkbox()),  # teen: a minor's care team
                 rx.text(T["documents.max_size"], " ", DocumentsState.max_size_label, size="1", color_scheme="gray"),
                 rx.el.div(
                     rx.el.progress(id="upload-progress", max="100", style={"flex": "1", "height": "12px"}),
@@ -168,9 +171,13 @@ def _document_card(doc) -> rx.Component:  # noqa: ANN001 - a Var of DocumentView
                         rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
                 rx.cond(doc.hidden_from_professionals,
                         rx.badge(T["documents.hidden_badge"], color_scheme="orange")),
+                rx.cond(doc.hidden_from_guardians, secret_badge()),
                 gap="2",
                 wrap="wrap",
             ),
+            rx.cond(doc.can_mark_hidden_from_guardians,
+                    secret_switch(doc.hidden_from_guardians,
+                                  lambda value: DocumentsState.toggle_secret(doc.id, value))),
             rx.flex(
                 file_link(rx.icon("eye", size=16), T["documents.open"], href=href, new_tab=True,
                           class_name="document-open"),

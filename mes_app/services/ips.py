@@ -22,7 +22,17 @@ from sqlmodel import Session, col, select
 from mes_app.db import models
 from mes_app.domain import fhir_ips
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Actor, ProfileFacts, Section, Target, UserActor, decide, readable_sections
+from mes_app.domain.access import (
+    Action,
+    Actor,
+    ProfileFacts,
+    Section,
+    Target,
+    UserActor,
+    decide,
+    entry_target,
+    readable_sections,
+)
 from mes_app.domain.errors import NotFound
 from mes_app.services.access_facts import load_profile_facts, record_access
 from mes_app.services.summary import Coded, build_summary
@@ -111,8 +121,7 @@ def load_extras(session: Session, actor: Actor, facts: ProfileFacts, *, now: dat
             return None
 
         def check(row) -> bool:  # noqa: ANN001
-            target = Target(section, author_user_id=row.author_user_id, author_role=row.author_role,
-                            hidden_from_professionals=row.hidden_from_professionals)
+            target = entry_target(section, row)
             return decide(actor, Action.READ, facts, target, now).visible
 
         return check

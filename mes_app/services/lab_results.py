@@ -23,7 +23,7 @@ from mes_app.db.models import Document, LabReport, LabResult, Profile, User
 from mes_app.domain import lab_results as lab
 from mes_app.domain import measures as m
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide
+from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, entry_target
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.lab_results import LabReportInput, LabValueInput
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
@@ -130,8 +130,7 @@ def _author_role(via: Via | None) -> str:
 
 
 def _target(row: LabReport) -> Target:
-    return Target(Section.LAB_RESULTS, author_user_id=row.author_user_id, author_role=row.author_role,
-                  hidden_from_professionals=row.hidden_from_professionals)
+    return entry_target(Section.LAB_RESULTS, row)  # every mark, "invisible to legal representatives" too
 
 
 def _load_report(session: Session, report_id: object) -> LabReport:
@@ -219,9 +218,7 @@ def _check_document(session: Session, actor: UserActor, pid: int, document_id: i
     if doc is None or facts is None or doc.profile_id != pid or doc.deleted_at is not None:
         raise NotFound()
     switches = document_switches(session, [doc.id]).get(doc.id, {})
-    target = Target(Section.DOCUMENTS, author_user_id=doc.author_user_id, author_role=doc.author_role,
-                    hidden_from_professionals=doc.hidden_from_professionals, document_id=doc.id,
-                    document_switches=switches)
+    target = entry_target(Section.DOCUMENTS, doc, document_id=doc.id, document_switches=switches)
     if not decide(actor, Action.READ, facts, target, now).visible:
         raise NotFound()
 
@@ -296,9 +293,7 @@ def report_detail(session: Session, actor: UserActor, report_id: object, *, now:
         doc = session.get(Document, row.document_id)
         if doc is not None and doc.deleted_at is None:
             switches = document_switches(session, [doc.id]).get(doc.id, {})
-            target = Target(Section.DOCUMENTS, author_user_id=doc.author_user_id, author_role=doc.author_role,
-                            hidden_from_professionals=doc.hidden_from_professionals, document_id=doc.id,
-                            document_switches=switches)
+            target = entry_target(Section.DOCUMENTS, doc, document_id=doc.id, document_switches=switches)
             if decide(actor, Action.READ, facts, target, now).visible:
                 doc_id, doc_title = doc.id, doc.title
     target = _target(row)

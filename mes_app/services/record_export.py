@@ -28,7 +28,16 @@ from sqlmodel import Session, col, select
 from mes_app.db import models
 from mes_app.domain import terminology
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserActor, decide, relationship_to
+from mes_app.domain.access import (
+    Action,
+    ProfileFacts,
+    Section,
+    Target,
+    UserActor,
+    decide,
+    entry_target,
+    relationship_to,
+)
 from mes_app.domain.access_log import LoggedAction, TargetKind
 from mes_app.domain.errors import Forbidden, NotFound
 from mes_app.domain.fhir_export import ExportedFile, Person, RecordData, export_scope, record_to_bundle
@@ -119,8 +128,7 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
 
     def visible(section: Section) -> Callable[[object], bool]:
         def check(row) -> bool:  # noqa: ANN001
-            target = Target(section, author_user_id=row.author_user_id, author_role=row.author_role,
-                            hidden_from_professionals=row.hidden_from_professionals)
+            target = entry_target(section, row)
             return decide(actor, Action.READ, facts, target, now).visible
         return check
 
@@ -156,8 +164,7 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
                             .order_by(col(M.Document.document_date), col(M.Document.id))).all()
         switches = document_switches(session, [d.id for d in docs])
         for doc in docs:
-            target = Target(Section.DOCUMENTS, author_user_id=doc.author_user_id, author_role=doc.author_role,
-                            hidden_from_professionals=doc.hidden_from_professionals, document_id=doc.id,
+            target = entry_target(Section.DOCUMENTS, doc, document_id=doc.id,
                             document_switches=switches[doc.id])
             if not decide(actor, Action.READ, facts, target, now).visible:
                 continue

@@ -19,7 +19,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from mes_app.db import models
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, decide
+from mes_app.domain.access import Action, Section, Target, UserActor, decide, entry_target
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import appointments, emergency_card, prevention
@@ -136,9 +136,7 @@ def _new_documents(session: Session, actor: UserActor, profile_id: int, now: dat
     switches = document_switches(session, [r.id for r in rows])
     count = 0
     for row in rows:
-        target = Target(Section.DOCUMENTS, author_user_id=row.author_user_id, author_role=row.author_role,
-                        hidden_from_professionals=row.hidden_from_professionals, document_id=row.id,
-                        document_switches=switches.get(row.id, {}))
+        target = entry_target(Section.DOCUMENTS, row, document_id=row.id, document_switches=switches.get(row.id, {}))
         if decide(actor, Action.READ, facts, target, now).visible:
             count += 1
     return count
