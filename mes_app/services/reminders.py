@@ -22,6 +22,7 @@ from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, decide, entry_target
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import NotFound, ValidationError
+from mes_app.domain.record_kinds import ENTRY_KINDS
 from mes_app.services import appointments, emergency_card, prevention
 from mes_app.services.access_facts import document_switches, load_profile_facts
 from mes_app.services.profiles import accessible_profiles
@@ -105,7 +106,7 @@ def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = 
         if documents:
             found.append(ReminderView(f"documents-{profile.id}", "new_documents", profile.id, profile.given_name, "",
                                       "", "", documents, LINKS["new_documents"]))
-        added = _software_entries(session, profile.id, now)
+        added = _software_entries(session, actor, profile.id, now)
         if added:
             found.append(ReminderView(f"software-{profile.id}", "software_entries", profile.id, profile.given_name,
                                       "", "", "", added, LINKS["software_entries"]))
@@ -142,13 +143,32 @@ def _new_documents(session: Session, actor: UserActor, profile_id: int, now: dat
     return count
 
 
-def _software_entries(session: Session, profile_id: int, now: datetime) -> int:
+def _software_entries(session: Session, actor: UserActor, profile_id: int, now: datetime) -> int:
     """FHIR API (issue 12 item 2): entries other than documents (those are counted above) that
-    a professional's connected software added in the last 7 days. The owner and guardians see
-    every entry, so no per-entry policy check is needed here."""
-    return session.exec(select(func.count()).select_from(models.FhirIntake).where(
+    a professional's connected software added in the last 7 days, that the actor may read.
+
+    Each entry is judged by the policy: one marked "invisible to legal representatives"
+    afterwards (teen) must not show up in a guardian's count either."""
+    from mes_app.services.records import MODELS
+
+    intakes = session.exec(select(models.FhirIntake.target_kind, models.FhirIntake.target_id).where(
         models.FhirIntake.profile_id == profile_id, models.FhirIntake.created_at >= now - RECENT,
-        models.FhirIntake.target_kind != "documents")).one()
+        models.FhirIntake.target_kind != "documents")).all()
+    if not intakes:
+        return 0
+    facts = load_profile_facts(session, profile_id)
+    if facts is None:
+        return 0
+    count = 0
+    for kind, target_id in intakes:
+        model = models.Measure if kind == "measures" else MODELS.get(kind)
+        row = session.get(model, target_id) if model is not None else None
+        if row is None or row.profile_id != profile_id:
+            continue
+        section = Section.MEASURES if kind == "measures" else ENTRY_KINDS[kind].section
+        if decide(actor, Action.READ, facts, entry_target(section, row), now).visible:
+            count += 1
+    return count
 
 
 def _build_unread() -> SelectOfScalar[int]:

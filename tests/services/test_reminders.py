@@ -180,3 +180,28 @@ def test_a_professional_or_a_caregiver_gets_no_family_reminders(session, now, fa
     assert reminders.reminders(session, dr.actor, now=now) == []
     nanny = make_caregiver(session, lea, ("vaccinations", "appointments"), now)
     assert reminders.reminders(session, nanny.actor, now=now) == []
+
+
+def test_software_entries_kept_from_guardians_are_not_counted_for_them(session):
+    """teen: an entry a doctor's software added, then marked "invisible to legal
+    representatives", must not even show up in the guardians' "added by software" count."""
+    now = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    parent = make_owner(session, "Camille")
+    teen = make_child(session, parent, "Chloé", birth_date=date(2011, 2, 10))
+    doctor = make_professional(session)
+    give_care(session, doctor, teen)
+    software = models.ConnectedSoftware(owner_user_id=doctor.id, name="CabinetSoft", client_id="c-1", jwks="{}")
+    session.add(software)
+    session.flush()
+    for secret in (False, True):
+        entry = models.Condition(profile_id=teen.profile.id, author_user_id=doctor.id, author_role="professional",
+                                 code_text="Asthme" if not secret else "Contraception", status="active",
+                                 hidden_from_guardians=secret)
+        session.add(entry)
+        session.flush()
+        session.add(models.FhirIntake(software_id=software.id, profile_id=teen.profile.id, resource_type="Condition",
+                                      target_kind="conditions", target_id=entry.id, created_at=now - timedelta(days=1)))
+    session.commit()
+
+    found = [r for r in reminders.reminders(session, parent.actor, now=now) if r.kind == "software_entries"]
+    assert [r.count for r in found] == [1]
