@@ -457,6 +457,14 @@ def _moment(value: object, where: str, *, required: bool = False) -> datetime | 
     return moment
 
 
+def _collected(value: object, where: str) -> datetime:
+    """The specimen collection time: required."""
+    moment = _moment(value, where, required=True)
+    if moment is None:  # never: required
+        raise _invalid("a date and time is required", where, "required")
+    return moment
+
+
 def _lab_status(resource: dict) -> str:
     status = resource.get("status")
     if status not in _LAB_STATUSES:
@@ -538,7 +546,7 @@ def _lab_observation(resource: dict) -> Intake:
     value = lab_value(resource)
     identifier = _identifier(resource)
     report = lab.LabReportInput(
-        collected_at=_moment(resource.get("effectiveDateTime"), "Observation.effectiveDateTime", required=True),
+        collected_at=_collected(resource.get("effectiveDateTime"), "Observation.effectiveDateTime"),
         values=(value,), issued_at=_moment(resource.get("issued"), "Observation.issued"),
         lab_name=_performer(resource), status=status, identifier=identifier[1][:120] if identifier else None,
         note=_notes(resource) or None,
@@ -555,8 +563,7 @@ def _lab_report(resource: dict) -> Intake:
                        "not-supported")
     concept = resource.get("code")
     _check_systems("DiagnosticReport", concept, "DiagnosticReport.code")
-    collected = _moment(resource.get("effectiveDateTime"), "DiagnosticReport.effectiveDateTime", required=True)
-    assert collected is not None
+    collected = _collected(resource.get("effectiveDateTime"), "DiagnosticReport.effectiveDateTime")
     title = _concept_text(concept) or None
     refs = tuple(r.get("reference") for r in resource.get("result") or [] if isinstance(r, dict))
     if not refs or not all(isinstance(r, str) and r for r in refs):
@@ -595,6 +602,7 @@ def _presented_form(resource: dict, title: str | None, collected: datetime) -> t
 
 def lab_report_with_values(report: Intake, observations: list[Intake]) -> lab.LabReportInput:
     """A DiagnosticReport's report with the values of its Observations, in ``result`` order."""
-    assert report.lab is not None
+    if report.lab is None:
+        raise _invalid("not a laboratory report", "DiagnosticReport", "invalid")
     values = tuple(v for o in observations if o.lab is not None for v in o.lab.values)
     return dataclasses.replace(report.lab, values=values)

@@ -151,7 +151,8 @@ def test_a_lab_observation_maps_to_a_one_value_report():
                                         "code": "HU"}]}],
     }
     report = intake(potassium).lab
-    assert report is not None and (report.identifier, report.lab_name, report.status) == ("K-9", "Labo des Lilas", "final")
+    assert report is not None
+    assert (report.identifier, report.lab_name, report.status) == ("K-9", "Labo des Lilas", "final")
     [value] = report.values
     assert (value.loinc, value.unit, value.value, value.low, value.high, value.range_text, value.interpretation) == (
         "2823-3", "mmol/L", 6.4, 3.5, 5.0, "3,5-5", "HH")
