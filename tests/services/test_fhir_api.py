@@ -139,9 +139,9 @@ def test_a_report_takes_its_observations_in_result_order_and_others_stay_on_thei
     from mes_app.db.models import LabReport, LabResult
 
     alice, _, caller, storage = setup
-    a, b, c = "urn:uuid:a0000000-0000-4000-8000-000000000001", "urn:uuid:a0000000-0000-4000-8000-000000000002", \
-        "urn:uuid:a0000000-0000-4000-8000-000000000003"
-    entries = [lab_entry(alice, a, "2823-3"), lab_entry(alice, b, "2951-2", 140), lab_entry(alice, c, "718-7", 13, unit="g/dL")]
+    a, b, c = (f"urn:uuid:a0000000-0000-4000-8000-00000000000{n}" for n in (1, 2, 3))
+    entries = [lab_entry(alice, a, "2823-3"), lab_entry(alice, b, "2951-2", 140),
+               lab_entry(alice, c, "718-7", 13, unit="g/dL")]
     results = fhir_api.transaction(session, context(caller, storage), lab_bundle(alice, [b, a], entries))
     assert [r.status for r in results] == ["201 Created"] * 4
     reports = session.exec(select(LabReport).order_by(LabReport.id)).all()
@@ -157,7 +157,8 @@ def test_a_report_whose_results_are_not_its_lab_observations_is_refused(session,
     alice, _, caller, storage = setup
     a = "urn:uuid:b0000000-0000-4000-8000-000000000001"
     entries = [lab_entry(alice, a, category="vital-signs" if case == "vital_signs" else "laboratory")]
-    results = {"twice": [a, a], "vital_signs": [a], "not_in_bundle": [a, "urn:uuid:b0000000-0000-4000-8000-00000000000f"],
+    elsewhere = "urn:uuid:b0000000-0000-4000-8000-00000000000f"
+    results = {"twice": [a, a], "vital_signs": [a], "not_in_bundle": [a, elsewhere],
                "by_id": [a, "Observation/1"]}[case]
     with pytest.raises(IntakeError) as refused:
         fhir_api.transaction(session, context(caller, storage), lab_bundle(alice, results, entries))
