@@ -11,8 +11,14 @@ What is mapped
     ``DocumentReference`` (LOINC type, file in ``content.attachment.data``) → a document;
     ``Condition`` → conditions; ``AllergyIntolerance`` → allergies; ``Immunization`` →
     vaccinations; ``MedicationStatement`` / ``MedicationRequest`` → treatments; ``Encounter``
-    → an encounter of the timeline. Laboratory ``Observation`` and ``DiagnosticReport`` are
-    :data:`LAB` (handled by the lab results service, not here).
+    → an encounter of the timeline; a laboratory ``Observation`` → a one-value lab report
+    (:class:`~mes_app.domain.lab_results.LabReportInput`), a ``DiagnosticReport`` (category
+    ``LAB``) → a lab report whose values are the Observations its ``result`` points to (in the
+    same transaction Bundle: :func:`lab_report_with_values`), its ``presentedForm`` PDF a
+    document. The FHIR side of the lab mapping (code systems, interpretation codes) is that of
+    the export, :mod:`mes_app.domain.fhir_labs`; the lab service validates the values again
+    (a LOINC code of the catalogue needs one of its test's units; a code outside the catalogue
+    is kept with its name).
 
 Codes
     A coding whose system is not one we know for that element is refused (422,
@@ -25,11 +31,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from mes_app.domain import fhir_labs
+from mes_app.domain import lab_results as lab
 from mes_app.domain import measures as m
 from mes_app.domain.calendar import local_date
 from mes_app.domain.fhir_export import LAB_LOINC
@@ -55,6 +64,7 @@ SYSTEMS: Mapping[str, frozenset[str]] = {
     "MedicationRequest": frozenset({ATC, SNOMED, CIP_UCD, BDPM}),
     "Observation": frozenset({LOINC}),
     "DocumentReference": frozenset({LOINC}),
+    "DiagnosticReport": frozenset({LOINC}),
 }
 # resource type → (record entry kind, terminology kind of its coded field)
 ENTRY_KINDS: Mapping[str, tuple[str, str]] = {
@@ -65,8 +75,8 @@ ENTRY_KINDS: Mapping[str, tuple[str, str]] = {
     "MedicationRequest": ("treatments", "medication"),
     "Encounter": ("encounters", ""),
 }
-CREATABLE = ("Observation", "DocumentReference", *ENTRY_KINDS)
-LAB = "laboratory"  # the target of lab Observations and DiagnosticReports
+CREATABLE = ("Observation", "DocumentReference", "DiagnosticReport", *ENTRY_KINDS)
+LAB = "lab_results"  # the target of lab Observations and DiagnosticReports (the access section's name)
 MEASURES, DOCUMENTS = "measures", "documents"
 MAX_TEXT = 200
 MAX_NOTE = 2000
@@ -98,8 +108,10 @@ class Intake:
     target: str  # an entry kind, MEASURES, DOCUMENTS or LAB
     form: dict = field(default_factory=dict)
     identifier: tuple[str, str] | None = None  # (system, value) of its business identifier
-    data: bytes = b""  # DocumentReference: the file
+    data: bytes = b""  # DocumentReference: the file; DiagnosticReport: its PDF (form: the document's)
     filename: str = ""
+    lab: lab.LabReportInput | None = None  # LAB: the report (a DiagnosticReport's values come later)
+    results: tuple[str, ...] = ()  # DiagnosticReport.result references
 
 
 def _invalid(diagnostics: str, expression: str = "", issue: str = "invalid") -> IntakeError:
@@ -240,10 +252,12 @@ def map_resource(resource: Any, *, terminology: Terminology, now: datetime) -> I
     """One incoming resource → an :class:`Intake`, or :class:`IntakeError`."""
     resource = validate_model(resource)
     kind = resource["resourceType"]
-    if kind != "DiagnosticReport" and kind not in CREATABLE:
+    if kind not in CREATABLE:
         raise IntakeError(404, "not-supported", "this resource type cannot be created here", "resourceType")
+    if kind == "DiagnosticReport":
+        return _lab_report(resource)
     if is_lab(resource):
-        return Intake(kind, _subject(resource, "subject"), LAB, identifier=_identifier(resource))
+        return _lab_observation(resource)
     if kind == "Observation":
         return _observation(resource, now)
     if kind == "DocumentReference":
@@ -417,3 +431,178 @@ def _document(resource: dict) -> Intake:
     form = {"title": title, "document_date": day, "category": category}
     subject = _subject(resource, "subject")
     return Intake("DocumentReference", subject, DOCUMENTS, form, _identifier(resource), data, filename)
+
+
+# --------------------------------------------------------------------------- laboratory
+
+_LAB_STATUSES = frozenset(lab.STATUSES)
+# v3 interpretation codes MES does not keep, folded into the ones it does (others: computed)
+_INTERPRETATION_ALIASES = {"HU": "HH", "LU": "LL", "AA": "A"}
+
+
+def _moment(value: object, where: str, *, required: bool = False) -> datetime | None:
+    """A FHIR dateTime / instant with a time and a time zone; None when absent."""
+    if value in (None, ""):
+        if required:
+            raise _invalid("a date and time is required", where, "required")
+        return None
+    if not isinstance(value, str) or len(value) <= 10:
+        raise _invalid("a date with a time and a time zone is required", where, "value")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise _invalid("invalid date and time", where, "value") from None
+    if moment.tzinfo is None:
+        raise _invalid("a time zone is required", where, "value")
+    return moment
+
+
+def _collected(value: object, where: str) -> datetime:
+    """The specimen collection time: required."""
+    moment = _moment(value, where, required=True)
+    if moment is None:  # never: required
+        raise _invalid("a date and time is required", where, "required")
+    return moment
+
+
+def _lab_status(resource: dict) -> str:
+    status = resource.get("status")
+    if status not in _LAB_STATUSES:
+        raise _invalid("only final, preliminary, amended or corrected results are recorded",
+                       f"{resource['resourceType']}.status", "business-rule")
+    return str(status)
+
+
+def _performer(resource: dict) -> str | None:
+    performers = [p for p in resource.get("performer") or [] if isinstance(p, dict)]
+    return next((_text(p.get("display")) for p in performers if p.get("display")), None) or None
+
+
+def _quantity_value(quantity: object, where: str, unit: str) -> float | None:
+    """A reference limit: a number in the value's unit (no unit: the value's)."""
+    if quantity is None:
+        return None
+    if not isinstance(quantity, dict):
+        raise _invalid("a quantity is expected", where, "value")
+    if quantity.get("system") not in (None, fhir_labs.UCUM):
+        raise _invalid("unknown unit system", where + ".system", "code-invalid")
+    own = quantity.get("code") or quantity.get("unit")
+    if own not in (None, "", unit):
+        raise _invalid("the reference range must be in the unit of the value", where + ".code", "value")
+    value = quantity.get("value")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _invalid("a number is required", where + ".value", "value")
+    return float(value)
+
+
+def _interpretation(resource: dict) -> str | None:
+    for concept in resource.get("interpretation") or []:
+        for coding in _codings(concept):
+            if coding.get("system") != lab.INTERPRETATION_SYSTEM:
+                raise _invalid("unknown code system", "Observation.interpretation.coding.system", "code-invalid")
+            code = _INTERPRETATION_ALIASES.get(str(coding.get("code")), coding.get("code"))
+            if code in lab.INTERPRETATIONS:
+                return str(code)
+    return None  # none sent, or one MES does not keep: worked out from the range
+
+
+def lab_value(resource: dict) -> lab.LabValueInput:
+    """A laboratory Observation's value (the lab service checks the code and the unit)."""
+    concept = resource.get("code")
+    _check_systems("Observation", concept, "Observation.code")
+    loinc = next((c.get("code") for c in _codings(concept) if c.get("system") == fhir_labs.LOINC), None)
+    if not isinstance(loinc, str) or not loinc:
+        raise _invalid("a LOINC code is required", "Observation.code", "required")
+    name = _concept_text(concept) or None
+    quantity = resource.get("valueQuantity")
+    value: float | None = None
+    value_text: str | None = None
+    unit = ""
+    if isinstance(quantity, dict):
+        value = float(_number(quantity, "Observation.valueQuantity"))
+        unit = _unit(quantity)
+    elif isinstance(resource.get("valueString"), str) and resource["valueString"].strip():
+        value_text = _text(resource["valueString"], lab.VALUE_TEXT_MAX)
+    else:
+        raise _invalid("valueQuantity or valueString is required", "Observation.value[x]", "required")
+    ranges = [r for r in resource.get("referenceRange") or [] if isinstance(r, dict)]
+    reference = ranges[0] if ranges else {}
+    if not unit:  # a text value ("< 0,5") is in the unit of its range, when the range has one
+        limits = [q for q in (reference.get("low"), reference.get("high")) if isinstance(q, dict)]
+        unit = next((_unit(q) for q in limits if _unit(q)), "")
+    return lab.LabValueInput(
+        loinc=loinc, unit=unit, value=value, value_text=value_text,
+        low=_quantity_value(reference.get("low"), "Observation.referenceRange.low", unit),
+        high=_quantity_value(reference.get("high"), "Observation.referenceRange.high", unit),
+        range_text=_text(reference.get("text"), lab.RANGE_TEXT_MAX) or None,
+        interpretation=_interpretation(resource), name=name,
+    )
+
+
+def _lab_observation(resource: dict) -> Intake:
+    status = _lab_status(resource)
+    value = lab_value(resource)
+    identifier = _identifier(resource)
+    report = lab.LabReportInput(
+        collected_at=_collected(resource.get("effectiveDateTime"), "Observation.effectiveDateTime"),
+        values=(value,), issued_at=_moment(resource.get("issued"), "Observation.issued"),
+        lab_name=_performer(resource), status=status, identifier=identifier[1][:120] if identifier else None,
+        note=_notes(resource) or None,
+    )
+    return Intake("Observation", _subject(resource, "subject"), LAB, identifier=identifier, lab=report)
+
+
+def _lab_report(resource: dict) -> Intake:
+    status = _lab_status(resource)
+    categories = {str(c.get("code")) for cat in resource.get("category") or [] for c in _codings(cat)
+                  if c.get("system") == fhir_labs.V2_0074}
+    if resource.get("category") and "LAB" not in categories:
+        raise _invalid("only laboratory reports (v2-0074 LAB) are accepted", "DiagnosticReport.category",
+                       "not-supported")
+    concept = resource.get("code")
+    _check_systems("DiagnosticReport", concept, "DiagnosticReport.code")
+    collected = _collected(resource.get("effectiveDateTime"), "DiagnosticReport.effectiveDateTime")
+    title = _concept_text(concept) or None
+    refs = tuple(r.get("reference") for r in resource.get("result") or [] if isinstance(r, dict))
+    if not refs or not all(isinstance(r, str) and r for r in refs):
+        raise _invalid("the report's results (references to its Observations) are required",
+                       "DiagnosticReport.result", "required")
+    identifier = _identifier(resource)
+    report = lab.LabReportInput(
+        collected_at=collected, values=(), issued_at=_moment(resource.get("issued"), "DiagnosticReport.issued"),
+        lab_name=_performer(resource), title=title, status=status,
+        identifier=identifier[1][:120] if identifier else None,
+        note=_text(resource.get("conclusion"), MAX_NOTE) or None,
+    )
+    data, filename, form = _presented_form(resource, title, collected)
+    return Intake("DiagnosticReport", _subject(resource, "subject"), LAB, form, identifier, data, filename,
+                  lab=report, results=tuple(str(r) for r in refs))
+
+
+def _presented_form(resource: dict, title: str | None, collected: datetime) -> tuple[bytes, str, dict]:
+    """The report's PDF (the first attachment with data), as the documents form wants it."""
+    forms = [f for f in resource.get("presentedForm") or [] if isinstance(f, dict) and f.get("data")]
+    if not forms:
+        return b"", "", {}
+    attachment = forms[0]
+    if attachment.get("contentType") not in (None, "application/pdf"):
+        raise _invalid("the presented form must be a PDF", "DiagnosticReport.presentedForm.contentType",
+                       "not-supported")
+    try:
+        data = base64.b64decode(str(attachment["data"]), validate=True)
+    except (binascii.Error, ValueError):
+        raise _invalid("attachment data is not base64", "DiagnosticReport.presentedForm.data", "value") from None
+    name = title or _text(attachment.get("title")) or fhir_labs.LAB_REPORT_CODE[1]
+    form = {"title": name, "document_date": local_date(collected).isoformat(),
+            "category": fhir_labs.LAB_REPORT_CODE[0]}
+    return data, _text(attachment.get("title"), 255) or "compte-rendu.pdf", form
+
+
+def lab_report_with_values(report: Intake, observations: list[Intake]) -> lab.LabReportInput:
+    """A DiagnosticReport's report with the values of its Observations, in ``result`` order."""
+    if report.lab is None:
+        raise _invalid("not a laboratory report", "DiagnosticReport", "invalid")
+    values = tuple(v for o in observations if o.lab is not None for v in o.lab.values)
+    return dataclasses.replace(report.lab, values=values)

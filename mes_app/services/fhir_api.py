@@ -4,7 +4,7 @@ conditional), transaction and batch Bundles.
 The token says who is asking (:class:`~mes_app.services.connected_software.Caller`: a
 software of one professional); the access policy decides. Every write goes through the very
 use case of a deposit made in the UI by that professional (records.add_entry,
-measures.add_measure, documents.upload_document): the same checks, the same provenance
+measures.add_measure, documents.upload_document, lab_results.add_report): the same checks, the same provenance
 (author = the professional, role ``professional``), the same access history line, the same
 defaults of the record. The API adds a :class:`~mes_app.db.models.FhirIntake` row (which
 software, the sender's identifier) and one ``api_create`` event in the access history.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -31,7 +31,7 @@ from mes_app.domain.access import Action, Section, Target
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.fhir_intake import IntakeError
 from mes_app.domain.terminology import load_default
-from mes_app.services import documents, measures, records
+from mes_app.services import documents, lab_results, measures, records
 from mes_app.services.access_facts import authorize, record_access
 from mes_app.services.connected_software import Caller
 from mes_app.storage.base import DocumentStorage
@@ -132,11 +132,34 @@ def _resolve_patient(session: Session, caller: Caller, reference: str, *, now: d
 # --------------------------------------------------------------------------- create
 
 
+def _upload(session: Session, context: Context, intake: fi.Intake, pid: int) -> int:
+    """A file through the professional's document deposit (its first bytes decide its type)."""
+    view = documents.upload_document(session, context.caller.actor, pid, intake.form, intake.filename, [intake.data],
+                                     storage=context.storage, max_bytes=context.max_bytes, now=context.now)
+    doc = session.get(models.Document, view.id)
+    if doc is not None:
+        context.stored_keys.append(doc.storage_key)
+    return view.id
+
+
 def labs_intake(session: Session, context: Context, intake: fi.Intake, pid: int) -> int:
-    """Laboratory Observations and DiagnosticReports: the lab results service takes them
-    (wired at merge); until then, 422 "not supported yet" and nothing is stored."""
-    del session, context, intake, pid
-    raise IntakeError(422, "not-supported", "laboratory results are not supported yet", "Observation.category")
+    """A laboratory Observation (a one-value report) or a DiagnosticReport whose values were
+    gathered from its Bundle (:func:`transaction`) → ``lab_results.add_report``; the report's
+    PDF is deposited first as a document and linked to it."""
+    report = intake.lab
+    if report is None or not report.values:
+        raise _unresolved_results()
+    if intake.data:
+        document_id = _upload(session, context, intake, pid)
+        # the PDF is a document of its own (its own "via", no identifier: the report has it)
+        _record_intake(session, context, pid, "DocumentReference", None, fi.DOCUMENTS, document_id)
+        report = replace(report, document_id=document_id)
+    return lab_results.add_report(session, context.caller.actor, pid, report, now=context.now)
+
+
+def _unresolved_results() -> IntakeError:
+    return IntakeError(422, "invalid", "a DiagnosticReport's results must be laboratory Observations posted with it "
+                       "in the same transaction Bundle (by their urn:uuid fullUrl)", "DiagnosticReport.result")
 
 
 def _write(session: Session, context: Context, intake: fi.Intake, pid: int) -> int:
@@ -147,12 +170,7 @@ def _write(session: Session, context: Context, intake: fi.Intake, pid: int) -> i
     if intake.target == fi.MEASURES:
         return measures.add_measure(session, actor, pid, intake.form, now=now)
     if intake.target == fi.DOCUMENTS:
-        view = documents.upload_document(session, actor, pid, intake.form, intake.filename, [intake.data],
-                                         storage=context.storage, max_bytes=context.max_bytes, now=now)
-        doc = session.get(models.Document, view.id)
-        if doc is not None:
-            context.stored_keys.append(doc.storage_key)
-        return view.id
+        return _upload(session, context, intake, pid)
     return records.add_entry(session, actor, pid, intake.target, intake.form, now=now).id
 
 
@@ -179,6 +197,8 @@ def _existing(session: Session, pid: int, resource_type: str, identifier: tuple[
 
 
 def _target_exists(session: Session, row: models.FhirIntake) -> bool:
+    if row.target_kind == fi.LAB:
+        return session.get(models.LabReport, row.target_id) is not None
     if row.target_kind == fi.MEASURES:
         return session.get(models.Measure, row.target_id) is not None
     if row.target_kind == fi.DOCUMENTS:
@@ -213,7 +233,7 @@ def prepare(session: Session, context: Context, resource: object, *, if_none_exi
 def write(session: Session, context: Context, prepared: Prepared) -> Created:
     """Create a prepared resource through the professional's deposit use case; a
     conditional create that finds its identifier returns the existing one (200)."""
-    caller, intake, pid = context.caller, prepared.intake, prepared.profile_id
+    intake, pid = prepared.intake, prepared.profile_id
     if prepared.conditional and prepared.identifier is not None:
         found = _existing(session, pid, intake.resource_type, prepared.identifier)
         if found is not None:
@@ -228,23 +248,32 @@ def write(session: Session, context: Context, prepared: Prepared) -> Created:
         if refused.code.endswith("too_large"):
             raise IntakeError(413, "too-costly", refused.code, intake.resource_type) from None
         raise IntakeError(422, "invariant", refused.code, intake.resource_type) from None
-    identifier = prepared.identifier
-    session.add(models.FhirIntake(
-        software_id=caller.software_id, profile_id=pid, resource_type=intake.resource_type,
-        identifier_system=identifier[0] if identifier else None,
-        identifier_value=identifier[1] if identifier else None,
-        target_kind=intake.target, target_id=target_id, created_at=context.now,
-    ))
-    record_access(session, actor_user_id=caller.actor.user_id, profile_id=pid, action="api_create",
-                  target_kind=intake.target, target_id=target_id, via="care_team", grant_id=caller.software_id,
-                  now=context.now)
+    _record_intake(session, context, pid, intake.resource_type, prepared.identifier, intake.target, target_id)
     session.commit()
     return Created(intake.resource_type, target_id, 201)
 
 
+def _record_intake(session: Session, context: Context, pid: int, resource_type: str,
+                   identifier: tuple[str, str] | None, target_kind: str, target_id: int) -> None:
+    """Which software wrote what (the patient sees "via <software>"), and the access history line."""
+    caller = context.caller
+    session.add(models.FhirIntake(
+        software_id=caller.software_id, profile_id=pid, resource_type=resource_type,
+        identifier_system=identifier[0] if identifier else None,
+        identifier_value=identifier[1] if identifier else None,
+        target_kind=target_kind, target_id=target_id, created_at=context.now,
+    ))
+    record_access(session, actor_user_id=caller.actor.user_id, profile_id=pid, action="api_create",
+                  target_kind=target_kind, target_id=target_id, via="care_team", grant_id=caller.software_id,
+                  now=context.now)
+
+
 def create(session: Session, context: Context, resource: object, *, if_none_exist: object = None) -> Created:
-    """``POST [base]/[type]``: one resource, all or nothing."""
+    """``POST [base]/[type]``: one resource, all or nothing (a DiagnosticReport only comes
+    with its Observations, in a transaction Bundle)."""
     prepared = prepare(session, context, resource, if_none_exist=if_none_exist)
+    if prepared.intake.resource_type == "DiagnosticReport":
+        raise _unresolved_results()
     try:
         with held_commits(session):
             done = write(session, context, prepared)
@@ -326,31 +355,82 @@ def _references(value: object) -> Iterator[str]:
 
 
 def transaction(session: Session, context: Context, bundle: object) -> list[EntryResult]:
-    """All or nothing: every entry created, or none (the first refusal is raised)."""
+    """All or nothing: every entry created, or none (the first refusal is raised). The lab
+    Observations a DiagnosticReport's ``result`` points to become the values of its one report."""
     entries = [_entry_request(e) for e in _check_bundle(bundle, "transaction")]
     full_urls = [url for _, _, url in entries if url]
     if len(set(full_urls)) != len(full_urls):
         raise IntakeError(400, "invalid", "two entries have the same fullUrl", "Bundle.entry.fullUrl")
     known = set(full_urls)
     for _, resource, _ in entries:
-        for ref in _references(resource):
+        checked = resource  # a report's results are checked below, with a 422 that says so
+        if resource.get("resourceType") == "DiagnosticReport":
+            checked = {k: v for k, v in resource.items() if k != "result"}
+        for ref in _references(checked):
             if ref.startswith("urn:uuid:") and ref not in known:
                 raise IntakeError(400, "invalid", "a urn:uuid reference points outside the Bundle",
                                   "Bundle.entry.resource")
     # Every urn:uuid points inside the Bundle. The subject must be a Patient, and patients are
     # not created here: a subject given as urn:uuid is refused; links between the created
-    # entries (Condition.encounter...) are not kept by MES, so nothing else needs rewriting.
+    # entries (Condition.encounter...) are not kept by MES, except a report's results.
     prepared = [prepare(session, context, resource, if_none_exist=request.get("ifNoneExist"))
                 for request, resource, _ in entries]
-    results: list[EntryResult] = []
+    prepared, parts = _gather_lab_results(prepared, [url for _, _, url in entries])
+    results: dict[int, EntryResult] = {}
     try:
         with held_commits(session):
-            results.extend(_result(write(session, context, one)) for one in prepared)
+            for index, one in enumerate(prepared):
+                if one is None:
+                    continue
+                done = write(session, context, one)
+                results[index] = _result(done)
+                if index in parts:
+                    results |= _value_results(session, done, parts[index])
     except BaseException:
         discard_files(context)
         raise
     context.stored_keys.clear()
-    return results
+    return [results[index] for index in range(len(prepared))]
+
+
+def _gather_lab_results(prepared: list[Prepared], full_urls: list[str],
+                        ) -> tuple[list[Prepared | None], dict[int, list[int]]]:
+    """Each DiagnosticReport gets the values of the lab Observations its ``result`` points to
+    (by fullUrl); those Observations are then written as part of it (``None`` in the list).
+    Returns the list and, per report index, the indexes of its Observations."""
+    where = {url: index for index, url in enumerate(full_urls) if url}
+    out: list[Prepared | None] = list(prepared)
+    parts: dict[int, list[int]] = {}
+    taken: set[int] = set()
+    for index, one in enumerate(prepared):
+        if one.intake.resource_type != "DiagnosticReport":
+            continue
+        mine = [where.get(ref) for ref in one.intake.results]
+        for part in mine:
+            if part is None or part in taken or prepared[part].intake.resource_type != "Observation" \
+                    or prepared[part].intake.target != fi.LAB:
+                raise _unresolved_results()
+            if prepared[part].profile_id != one.profile_id:
+                raise IntakeError(422, "invalid", "a report's results must be of its patient",
+                                  "DiagnosticReport.result")
+            taken.add(part)
+        indexes = [part for part in mine if part is not None]
+        values = fi.lab_report_with_values(one.intake, [prepared[part].intake for part in indexes])
+        out[index] = replace(one, intake=replace(one.intake, lab=values))
+        parts[index] = indexes
+        for part in indexes:
+            out[part] = None
+    return out, parts
+
+
+def _value_results(session: Session, report: Created, indexes: list[int]) -> dict[int, EntryResult]:
+    """The response entries of a report's Observations: each its value (by position)."""
+    ids = session.exec(select(models.LabResult.id).where(models.LabResult.report_id == report.id)
+                       .order_by(col(models.LabResult.position), col(models.LabResult.id))).all()
+    status = f"{report.status} {_REASONS[report.status]}"
+    return {index: EntryResult(status, f"Observation/{ids[n]}/_history/1" if n < len(ids)
+                               else f"DiagnosticReport/{report.id}/_history/1")
+            for n, index in enumerate(indexes)}
 
 
 def batch(session: Session, context: Context, bundle: object) -> list[EntryResult]:

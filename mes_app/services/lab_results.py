@@ -26,6 +26,7 @@ from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, entry_target
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.lab_results import LabReportInput, LabValueInput
+from mes_app.services import connected_software
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
 from mes_app.services.visibility import read_filter
 
@@ -54,6 +55,7 @@ class ReportSummary:
     out_of_range: int
     hidden: bool
     by_professional: bool
+    via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that posted it
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class ReportView:
     author_name: str
     document_id: int  # 0: no PDF, or one the reader may not open
     document_title: str
+    via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that posted it
 
 
 @dataclass(frozen=True)
@@ -266,14 +269,14 @@ def list_reports(session: Session, actor: UserActor, profile_id: object, *, now:
         query = (select(LabResult.report_id, func.count(), func.sum(flagged))
                  .where(col(LabResult.report_id).in_([r.id for r in rows])).group_by(col(LabResult.report_id)))
         stats = {rid: (int(n), int(bad or 0)) for rid, n, bad in session.exec(query).all()}
-    return [
+    return connected_software.with_via(session, TARGET_KIND, [
         ReportSummary(
             id=r.id, title=r.title or "", lab_name=r.lab_name or "", collected=_day(r.collected_at, lang),
             value_count=stats.get(r.id, (0, 0))[0], out_of_range=stats.get(r.id, (0, 0))[1],
             hidden=r.hidden_from_professionals, by_professional=r.author_role == "professional",
         )
         for r in rows
-    ], more
+    ]), more
 
 
 def report_detail(session: Session, actor: UserActor, report_id: object, *, now: datetime,
@@ -297,7 +300,7 @@ def report_detail(session: Session, actor: UserActor, report_id: object, *, now:
             if decide(actor, Action.READ, facts, target, now).visible:
                 doc_id, doc_title = doc.id, doc.title
     target = _target(row)
-    return ReportView(
+    return connected_software.with_via(session, TARGET_KIND, [ReportView(
         id=row.id, title=row.title or "", lab_name=row.lab_name or "", collected=_when(row.collected_at, lang),
         issued=_when(row.issued_at, lang) if row.issued_at else "", status=row.status, note=row.note or "",
         values=[_value_view(r, lang) for r in values], hidden=row.hidden_from_professionals,
@@ -306,7 +309,7 @@ def report_detail(session: Session, actor: UserActor, report_id: object, *, now:
         by_professional=row.author_role == "professional",
         author_name=_names(session, {row.author_user_id}).get(row.author_user_id or 0, ""),
         document_id=doc_id, document_title=doc_title,
-    )
+    )])[0]
 
 
 def _value_view(row: LabResult, lang: str) -> ValueView:

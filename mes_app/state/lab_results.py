@@ -206,6 +206,7 @@ class LabReportState(ConfirmMixin, AppState):
     can_hide: bool = False
     by_professional: bool = False
     author_name: str = ""
+    via_software: str = ""
     document_id: int = 0
     document_title: str = ""
     error: str = ""
@@ -215,6 +216,7 @@ class LabReportState(ConfirmMixin, AppState):
         self.found, self.title, self.lab_name, self.collected, self.issued, self.note = False, "", "", "", "", ""
         self.values, self.hidden, self.can_delete, self.can_hide = [], False, False, False
         self.by_professional, self.author_name, self.document_id, self.document_title = False, "", 0, ""
+        self.via_software = ""
 
     def _fill(self, ctx: Context) -> None:
         self._active_profile(ctx)
@@ -225,6 +227,7 @@ class LabReportState(ConfirmMixin, AppState):
         self.collected, self.issued, self.note, self.values = view.collected, view.issued, view.note, view.values
         self.hidden, self.can_delete, self.can_hide = view.hidden, view.can_delete, view.can_hide
         self.by_professional, self.author_name = view.by_professional, view.author_name
+        self.via_software = view.via_software
         self.document_id, self.document_title = view.document_id, view.document_title
 
     @rx.event

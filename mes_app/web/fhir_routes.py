@@ -57,12 +57,11 @@ INTERACTIONS: dict[str, tuple[str, ...]] = {
 SEARCH_PARAMS = {"Patient": (("identifier", "token"),)}
 CONDITIONAL_CREATE = frozenset(CREATABLE)
 SYSTEM_INTERACTIONS = ("transaction", "batch")
-# Accepted at the URL but not done yet: answered 422 by fhir_api.labs_intake (lab results).
-PENDING_TYPES = ("DiagnosticReport",)
 
 
 def body_limit() -> int:
-    """A DocumentReference carries its file in base64 (4/3 larger) plus its JSON."""
+    """A DocumentReference (or a lab Bundle's DiagnosticReport) carries its file in base64
+    (4/3 larger) plus its JSON."""
     return settings.max_upload_bytes * 4 // 3 + 256 * 1024
 
 
@@ -275,7 +274,7 @@ async def _as_caller(request: Request, use: Callable[[Session, connected_softwar
 
 async def create(request: Request) -> Response:
     resource_type = request.path_params.get("resource_type", "")
-    if "create" not in INTERACTIONS.get(resource_type, ()) and resource_type not in PENDING_TYPES:
+    if "create" not in INTERACTIONS.get(resource_type, ()):
         return outcome(404, "not-supported", "unknown or unsupported resource type")
     if (limited := _limited(request)) is not None:
         return limited

@@ -128,7 +128,56 @@ def test_a_document_carries_its_file():
 
 def test_lab_results_are_for_the_lab_service():
     lab = {"resourceType": "Observation", "status": "final", "subject": SUBJECT,
-           "code": {"coding": [{"system": "http://loinc.org", "code": "2339-0"}]}, "valueQuantity": {"value": 1}}
+           "code": {"coding": [{"system": "http://loinc.org", "code": "2339-0"}]}, "valueQuantity": {"value": 1},
+           "effectiveDateTime": "2026-11-20T08:00:00+01:00"}
     assert intake(lab).target == fi.LAB
-    report = {"resourceType": "DiagnosticReport", "status": "final", "code": {"text": "Bilan"}, "subject": SUBJECT}
-    assert intake(report).target == fi.LAB
+    report = {"resourceType": "DiagnosticReport", "status": "final", "code": {"text": "Bilan"}, "subject": SUBJECT,
+              "effectiveDateTime": "2026-11-20T08:00:00+01:00", "result": [{"reference": "urn:uuid:1"}]}
+    assert intake(report).target == fi.LAB and intake(report).results == ("urn:uuid:1",)
+
+
+def test_a_lab_observation_maps_to_a_one_value_report():
+    potassium = {
+        "resourceType": "Observation", "status": "final", "subject": SUBJECT,
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                  "code": "laboratory"}]}],
+        "code": {"coding": [{"system": "http://loinc.org", "code": "2823-3"}], "text": "Potassium"},
+        "effectiveDateTime": "2026-11-20T08:00:00+01:00", "issued": "2026-11-20T15:00:00+01:00",
+        "identifier": [{"system": "https://labo.example/obs", "value": "K-9"}],
+        "performer": [{"display": "Labo des Lilas"}],
+        "valueQuantity": {"value": 6.4, "system": "http://unitsofmeasure.org", "code": "mmol/L"},
+        "referenceRange": [{"low": {"value": 3.5, "code": "mmol/L"}, "high": {"value": 5.0}, "text": "3,5-5"}],
+        "interpretation": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+                                        "code": "HU"}]}],
+    }
+    report = intake(potassium).lab
+    assert report is not None
+    assert (report.identifier, report.lab_name, report.status) == ("K-9", "Labo des Lilas", "final")
+    [value] = report.values
+    assert (value.loinc, value.unit, value.value, value.low, value.high, value.range_text, value.interpretation) == (
+        "2823-3", "mmol/L", 6.4, 3.5, 5.0, "3,5-5", "HH")
+    text = potassium | {"valueString": "positif"}
+    del text["valueQuantity"]
+    assert intake(text).lab.values[0].value_text == "positif"
+    other_unit = potassium | {"referenceRange": [{"low": {"value": 3.5, "code": "mg/L"}}]}
+    assert refused(other_unit).expression == "Observation.referenceRange.low.code"
+    assert refused(potassium | {"effectiveDateTime": "2026-11-20"}).expression == "Observation.effectiveDateTime"
+    assert refused(potassium | {"status": "registered"}).status == 422
+    no_value = {k: v for k, v in potassium.items() if k != "valueQuantity"}
+    assert refused(no_value).expression == "Observation.value[x]"
+
+
+def test_a_diagnostic_report_carries_its_pdf_and_must_be_a_lab_one():
+    report = {"resourceType": "DiagnosticReport", "status": "final", "subject": SUBJECT,
+              "code": {"coding": [{"system": "http://loinc.org", "code": "11502-2"}], "text": "Bilan"},
+              "effectiveDateTime": "2026-11-20T08:00:00+01:00", "result": [{"reference": "urn:uuid:1"}],
+              "presentedForm": [{"contentType": "application/pdf", "data": "JVBERi0="}]}
+    found = intake(report)
+    assert found.data == b"%PDF-" and found.form == {"title": "Bilan", "document_date": "2026-11-20",
+                                                     "category": "11502-2"}
+    radiology = report | {"category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0074",
+                                                    "code": "RAD"}]}]}
+    assert refused(radiology).expression == "DiagnosticReport.category"
+    assert refused(report | {"result": []}).expression == "DiagnosticReport.result"
+    word = report | {"presentedForm": [{"contentType": "application/msword", "data": "JVBERi0="}]}
+    assert refused(word).status == 422

@@ -109,3 +109,67 @@ def test_conditional_create_finds_it_again_and_a_deleted_entry_is_made_anew(sess
     session.delete(session.get(Measure, first.id))
     session.commit()
     assert fhir_api.create(session, context(caller, storage), observation, if_none_exist=cond).status == 201
+
+
+# --------------------------------------------------------------------------- lab results
+
+
+def lab_entry(alice, url: str, loinc: str = "2823-3", value: float = 4.2, category: str = "laboratory",
+              unit: str = "mmol/L") -> dict:
+    unit = unit if category == "laboratory" else "kg"
+    return {"fullUrl": url, "request": {"method": "POST", "url": "Observation"}, "resource": {
+        "resourceType": "Observation", "status": "final", "subject": {"reference": f"Patient/{alice.profile.id}"},
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                  "code": category}]}],
+        "code": {"coding": [{"system": "http://loinc.org", "code": loinc if category == "laboratory" else "29463-7"}]},
+        "effectiveDateTime": (NOW - timedelta(days=2)).isoformat(),
+        "valueQuantity": {"value": value, "system": "http://unitsofmeasure.org", "code": unit}}}
+
+
+def lab_bundle(alice, results: list[str], entries: list[dict]) -> dict:
+    report = {"resourceType": "DiagnosticReport", "status": "final", "code": {"text": "Bilan"},
+              "subject": {"reference": f"Patient/{alice.profile.id}"},
+              "effectiveDateTime": (NOW - timedelta(days=2)).isoformat(),
+              "result": [{"reference": ref} for ref in results]}
+    return {"resourceType": "Bundle", "type": "transaction",
+            "entry": [*entries, {"request": {"method": "POST", "url": "DiagnosticReport"}, "resource": report}]}
+
+
+def test_a_report_takes_its_observations_in_result_order_and_others_stay_on_their_own(session, setup):
+    from mes_app.db.models import LabReport, LabResult
+
+    alice, _, caller, storage = setup
+    a, b, c = (f"urn:uuid:a0000000-0000-4000-8000-00000000000{n}" for n in (1, 2, 3))
+    entries = [lab_entry(alice, a, "2823-3"), lab_entry(alice, b, "2951-2", 140),
+               lab_entry(alice, c, "718-7", 13, unit="g/dL")]
+    results = fhir_api.transaction(session, context(caller, storage), lab_bundle(alice, [b, a], entries))
+    assert [r.status for r in results] == ["201 Created"] * 4
+    reports = session.exec(select(LabReport).order_by(LabReport.id)).all()
+    assert len(reports) == 2  # the report with b and a, and c alone
+    values = session.exec(select(LabResult.loinc_code).where(LabResult.report_id == reports[1].id)
+                          .order_by(LabResult.position)).all()
+    assert list(values) == ["2951-2", "2823-3"]
+    assert committed_count(session, FhirIntake, FhirIntake.target_kind == "lab_results") == 2
+
+
+@pytest.mark.parametrize("case", ["twice", "vital_signs", "not_in_bundle", "by_id"])
+def test_a_report_whose_results_are_not_its_lab_observations_is_refused(session, setup, case):
+    alice, _, caller, storage = setup
+    a = "urn:uuid:b0000000-0000-4000-8000-000000000001"
+    entries = [lab_entry(alice, a, category="vital-signs" if case == "vital_signs" else "laboratory")]
+    elsewhere = "urn:uuid:b0000000-0000-4000-8000-00000000000f"
+    results = {"twice": [a, a], "vital_signs": [a], "not_in_bundle": [a, elsewhere],
+               "by_id": [a, "Observation/1"]}[case]
+    with pytest.raises(IntakeError) as refused:
+        fhir_api.transaction(session, context(caller, storage), lab_bundle(alice, results, entries))
+    assert (refused.value.status, refused.value.expression) == (422, "DiagnosticReport.result")
+    assert committed_count(session, FhirIntake) == 0 and committed_count(session, Measure) == 0
+
+
+def test_a_report_in_a_batch_is_refused_on_its_own(session, setup):
+    alice, _, caller, storage = setup
+    bundle = lab_bundle(alice, ["Observation/1"], [])
+    bundle["type"] = "batch"
+    [result] = fhir_api.batch(session, context(caller, storage), bundle)
+    assert result.status.startswith("422") and result.outcome is not None
+    assert "same transaction Bundle" in result.outcome.diagnostics

@@ -27,10 +27,12 @@ from mes_app.db.models import (
     Document,
     Encounter,
     FhirIntake,
+    LabReport,
+    LabResult,
     Measure,
     Vaccination,
 )
-from mes_app.services import connected_software, documents, measures, records, reminders
+from mes_app.services import connected_software, documents, lab_results, measures, records, reminders
 from mes_app.storage import LocalStorage
 from mes_app.web import fhir_routes, rate_limit, routes
 from mes_app.web.rate_limit import RateLimiter
@@ -388,15 +390,136 @@ def test_unparsable_invalid_and_unknown_code_system(http, session, world):
     assert committed_count(session, Measure) == 0 and committed_count(session, Document) == 0
 
 
-def test_laboratory_results_are_not_supported_yet(http, session, world):
+LAB_CATEGORY = [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                             "code": "laboratory"}]}]
+UCUM = "http://unitsofmeasure.org"
+
+
+def lab_value(alice, loinc: str, value: float, unit: str, low: float, high: float, *, name: str = "",
+              identifier: str | None = None) -> dict:
+    """A laboratory Observation as a lab's software writes it (no interpretation: MES works it out)."""
+    resource = {
+        "resourceType": "Observation", "status": "final", "category": LAB_CATEGORY,
+        "code": {"coding": [{"system": "http://loinc.org", "code": loinc}], **({"text": name} if name else {})},
+        "subject": {"reference": f"Patient/{alice.profile.id}"},
+        "effectiveDateTime": "2026-11-20T08:10:00+01:00", "issued": "2026-11-20T16:00:00+01:00",
+        "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit},
+        "referenceRange": [{"low": {"value": low, "system": UCUM, "code": unit},
+                            "high": {"value": high, "system": UCUM, "code": unit}}],
+    }
+    if identifier:
+        resource["identifier"] = [{"system": "https://labo.example/obs", "value": identifier}]
+    return resource
+
+
+def lab_transaction(alice, *, pdf: bytes = PDF, identifier: str = "CR-2026-118") -> dict:
+    """A DiagnosticReport, its 5 Observations (potassium too high) and its PDF."""
+    values = [lab_value(alice, "14771-0", 5.1, "mmol/L", 3.9, 5.8),
+              lab_value(alice, "2823-3", 5.6, "mmol/L", 3.5, 5.0),  # high
+              lab_value(alice, "2951-2", 140, "mmol/L", 136, 145),
+              lab_value(alice, "718-7", 13.5, "g/dL", 12, 16),
+              lab_value(alice, "2160-0", 8.1, "mg/L", 5.0, 10.0)]
+    urls = ["urn:uuid:" + str(uuid.uuid4()) for _ in values]
+    report = {
+        "resourceType": "DiagnosticReport", "status": "final",
+        "identifier": [{"system": "https://labo.example/cr", "value": identifier}],
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0074", "code": "LAB"}]}],
+        "code": {"coding": [{"system": "http://loinc.org", "code": "11502-2"}], "text": "Bilan sanguin"},
+        "subject": {"reference": f"Patient/{alice.profile.id}"},
+        "effectiveDateTime": "2026-11-20T08:10:00+01:00", "issued": "2026-11-20T16:00:00+01:00",
+        "performer": [{"display": "Laboratoire des Lilas"}],
+        "result": [{"reference": url} for url in urls],
+        "presentedForm": [{"contentType": "application/pdf", "title": "bilan.pdf",
+                           "data": base64.b64encode(pdf).decode()}],
+    }
+    return {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"fullUrl": "urn:uuid:" + str(uuid.uuid4()), "resource": report,
+         "request": {"method": "POST", "url": "DiagnosticReport",
+                     "ifNoneExist": f"identifier=https://labo.example/cr|{identifier}"}},
+        *({"fullUrl": url, "resource": value, "request": {"method": "POST", "url": "Observation"}}
+          for url, value in zip(urls, values, strict=True)),
+    ]}
+
+
+def test_a_lab_transaction_is_one_report_with_its_pdf(http, session, world):
     token = get_token(http, world.client)
-    lab = weight(world.alice) | {"category": [{"coding": [
-        {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}]}
-    answer = http.post("/fhir/r4/Observation", json=lab, headers=bearer(token))
-    assert answer.status_code == 422 and answer.json()["issue"][0]["code"] == "not-supported"
-    report = {"resourceType": "DiagnosticReport", "status": "final", "code": {"text": "Bilan"},
-              "subject": {"reference": f"Patient/{world.alice.profile.id}"}}
-    assert http.post("/fhir/r4/DiagnosticReport", json=report, headers=bearer(token)).status_code == 422
+    alice = world.alice
+    answer = http.post("/fhir/r4", json=lab_transaction(alice), headers=bearer(token))
+    assert answer.status_code == 200, answer.text
+    entries = answer.json()["entry"]
+    assert [e["response"]["status"] for e in entries] == ["201 Created"] * 6
+    assert entries[0]["response"]["location"].startswith("DiagnosticReport/")
+    assert all(e["response"]["location"].startswith("Observation/") for e in entries[1:])
+
+    session.expire_all()
+    now = connected_software_now()
+    [summary], _ = lab_results.list_reports(session, alice.actor, alice.profile.id, now=now)
+    assert (summary.value_count, summary.out_of_range, summary.by_professional) == (5, 1, True)
+    assert summary.via_software == "CabinetSoft"
+    view = lab_results.report_detail(session, alice.actor, summary.id, now=now)
+    assert (view.title, view.lab_name, view.author_name, view.via_software) == (
+        "Bilan sanguin", "Laboratoire des Lilas", "Dr Martin", "CabinetSoft")
+    assert [v.interpretation for v in view.values] == ["N", "H", "N", "N", "N"]
+    [pdf] = documents.list_documents(session, alice.actor, alice.profile.id, now=now)
+    assert view.document_id == pdf.id and pdf.via_software == "CabinetSoft"
+    assert lab_results.report_for_document(session, alice.actor, pdf.id, now=now).report_id == summary.id
+    row = session.get(LabReport, summary.id)
+    assert (row.author_user_id, row.author_role, row.identifier, row.hidden_from_guardians) == (
+        world.doctor.id, "professional", "CR-2026-118", False)
+    events = session.exec(select(AccessEvent).where(AccessEvent.action == "api_create")).all()
+    assert {e.target_kind for e in events} == {"lab_results", "documents"}
+
+    again = http.post("/fhir/r4", json=lab_transaction(alice), headers=bearer(token))  # the same report, resent
+    assert again.status_code == 200 and {e["response"]["status"] for e in again.json()["entry"]} == {"200 OK"}
+    assert committed_count(session, LabReport) == 1 and committed_count(session, LabResult) == 5
+    assert committed_count(session, Document) == 1
+
+
+def test_a_single_lab_observation_is_a_one_value_report(http, session, world):
+    token = get_token(http, world.client)
+    alice = world.alice
+    headers = bearer(token) | {"If-None-Exist": "identifier=https://labo.example/obs|K-1"}
+    potassium = lab_value(alice, "2823-3", 3.1, "mmol/L", 3.5, 5.0, identifier="K-1")
+    first = http.post("/fhir/r4/Observation", json=potassium, headers=headers)
+    second = http.post("/fhir/r4/Observation", json=potassium, headers=headers)
+    assert (first.status_code, second.status_code) == (201, 200), first.text
+    assert first.headers["Location"] == second.headers["Location"]
+    # a LOINC code outside the catalogue is kept, with its name
+    other = lab_value(alice, "2345-7", 5.2, "mmol/L", 3.9, 5.8) | {
+        "code": {"coding": [{"system": "http://loinc.org", "code": "1751-7"}], "text": "Albumine"}}
+    assert http.post("/fhir/r4/Observation", json=other, headers=bearer(token)).status_code == 201
+    assert committed_count(session, LabReport) == 2 and committed_count(session, Measure) == 0
+    session.expire_all()
+    reports, _ = lab_results.list_reports(session, alice.actor, alice.profile.id, now=connected_software_now())
+    views = [lab_results.report_detail(session, alice.actor, r.id, now=connected_software_now()) for r in reports]
+    assert sorted((v.values[0].name, v.values[0].interpretation) for v in views) == [
+        ("Albumine", "N"), ("Potassium (kaliémie)", "L")]
+
+
+def test_lab_refusals_store_nothing(http, session, storage, world):
+    token = get_token(http, world.client)
+    alice = world.alice
+    dangling = lab_transaction(alice)
+    dangling["entry"][0]["resource"]["result"][2] = {"reference": "urn:uuid:" + str(uuid.uuid4())}
+    answer = http.post("/fhir/r4", json=dangling, headers=bearer(token))
+    assert answer.status_code == 422 and answer.json()["issue"][0]["expression"] == ["DiagnosticReport.result"]
+    wrong_unit = lab_transaction(alice)
+    wrong_unit["entry"][2]["resource"]["valueQuantity"]["code"] = "kg"  # potassium in kg
+    wrong_unit["entry"][2]["resource"]["referenceRange"] = []
+    answer = http.post("/fhir/r4", json=wrong_unit, headers=bearer(token))
+    assert answer.status_code == 422 and answer.json()["issue"][0]["diagnostics"] == "error.lab_unit"
+    standalone = lab_transaction(alice)["entry"][0]["resource"]
+    standalone["result"] = [{"reference": "Observation/1"}]
+    answer = http.post("/fhir/r4/DiagnosticReport", json=standalone, headers=bearer(token))
+    assert answer.status_code == 422 and "same transaction Bundle" in answer.json()["issue"][0]["diagnostics"]
+    bad_unit = lab_value(alice, "2823-3", 3.1, "kg", 3.5, 5.0)
+    assert http.post("/fhir/r4/Observation", json=bad_unit, headers=bearer(token)).status_code == 422
+    not_a_pdf = lab_transaction(alice, pdf=b"MZ\x90\x00" + b"x" * 200)
+    answer = http.post("/fhir/r4", json=not_a_pdf, headers=bearer(token))
+    assert answer.status_code == 422 and answer.json()["issue"][0]["diagnostics"] == "error.document_type_not_allowed"
+    for model in (LabReport, LabResult, Document, FhirIntake, Measure):
+        assert committed_count(session, model) == 0, model
+    assert storage.stored_files() == []
 
 
 def test_conditional_create_twice_leaves_one_row(http, session, world):
