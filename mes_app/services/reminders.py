@@ -143,6 +143,11 @@ def _new_documents(session: Session, actor: UserActor, profile_id: int, now: dat
     return count
 
 
+# What a connected software adds besides record entries and documents: (model, section).
+_SOFTWARE_TARGETS = {"measures": (models.Measure, Section.MEASURES),
+                     "lab_results": (models.LabReport, Section.LAB_RESULTS)}
+
+
 def _software_entries(session: Session, actor: UserActor, profile_id: int, now: datetime) -> int:
     """FHIR API (issue 12 item 2): entries other than documents (those are counted above) that
     a professional's connected software added in the last 7 days, that the actor may read.
@@ -161,11 +166,15 @@ def _software_entries(session: Session, actor: UserActor, profile_id: int, now: 
         return 0
     count = 0
     for kind, target_id in intakes:
-        model = models.Measure if kind == "measures" else MODELS.get(kind)
-        row = session.get(model, target_id) if model is not None else None
+        if kind in _SOFTWARE_TARGETS:
+            model, section = _SOFTWARE_TARGETS[kind]
+        elif kind in MODELS and kind in ENTRY_KINDS:
+            model, section = MODELS[kind], ENTRY_KINDS[kind].section
+        else:
+            continue
+        row = session.get(model, target_id)
         if row is None or row.profile_id != profile_id:
             continue
-        section = Section.MEASURES if kind == "measures" else ENTRY_KINDS[kind].section
         if decide(actor, Action.READ, facts, entry_target(section, row), now).visible:
             count += 1
     return count
