@@ -24,14 +24,14 @@ from mes_app.db import models
 from mes_app.domain import fhir_import as fimp
 from mes_app.domain import fhir_intake as fi
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, Via, decide
+from mes_app.domain.access import Action, Section, Target, Via, decide, readable_sections
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.measures import parse_reading
 from mes_app.domain.record_kinds import entry_kind
 from mes_app.domain.terminology import load_default
 from mes_app.services import documents, measures, records
-from mes_app.services.access_facts import authorize, load_profile_facts, record_refusal
+from mes_app.services.access_facts import load_profile_facts, record_refusal
 from mes_app.services.fhir_api import held_commits  # the API's all-or-nothing helper, reused
 from mes_app.storage.base import DocumentStorage
 
@@ -84,15 +84,18 @@ def _section(target: str) -> Section:
 
 
 def _authorize(session: Session, actor, profile_id: object, now: datetime) -> int:  # noqa: ANN001
+    """The owner or a guardian; anyone else who can read some of the record is refused
+    (Forbidden), a stranger does not find it (NotFound). Refusals are recorded."""
     pid = v.parse_id(profile_id)
-    decision = authorize(session, actor, Action.READ, pid, Target(Section.PROFILE), now=now,
-                         target_kind="fhir_import", log_reads=False)
-    if decision.via not in (Via.OWNER, Via.GUARDIAN):
-        record_refusal(session, actor_user_id=actor.user_id, profile_id=pid, target_kind="fhir_import",
-                       target_id=None, now=now, facts=load_profile_facts(session, pid))
-        session.commit()
-        raise Forbidden()
-    return pid
+    facts = load_profile_facts(session, pid)
+    readable = readable_sections(actor, facts, now) if facts is not None else frozenset()
+    decision = decide(actor, Action.CREATE, facts, Target(Section.PROFILE), now) if facts is not None else None
+    if decision is not None and decision.allowed and decision.via in (Via.OWNER, Via.GUARDIAN):
+        return pid
+    record_refusal(session, actor_user_id=actor.user_id, profile_id=pid, target_kind="fhir_import", target_id=None,
+                   now=now, facts=facts)
+    session.commit()
+    raise Forbidden() if readable else NotFound()
 
 
 def _plan(session: Session, actor, pid: int, data: object, filename: object,  # noqa: ANN001
