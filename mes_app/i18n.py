@@ -1636,7 +1636,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fhir_import.will_skip": ("Sera ignoré", "Will be skipped"),
     "fhir_import.nothing_to_add": ("Rien à ajouter depuis ce fichier.", "Nothing to add from this file."),
     "fhir_import.confirm": ("Importer", "Import"),
-    "fhir_import.done": ("{count} entrée(s) importée(s).", "{count} entry(ies) imported."),
+    "fhir_import.done": ("{count} entrée importée.|{count} entrées importées.",
+                         "{count} entry imported.|{count} entries imported."),
     "fhir_import.imported_from": ("importé de", "imported from"),
     "fhir_import.entry": ("entrée {index}", "entry {index}"),
     "fhir_import.skip.context": ("décrit le document (patient, auteur, sommaire)",
@@ -1648,8 +1649,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fhir_import.skip.duplicate": ("déjà importé", "already imported"),
     "fhir_import.skip.not_allowed": ("vous ne pouvez pas ajouter dans cette rubrique",
                                      "you may not add to this section"),
-    "fhir_import.section.measures": ("Mesures", "Measures"),
-    "fhir_import.section.documents": ("Documents", "Documents"),
 
     # ------------------------------------------------------------------ teen (issue 13 item 4):
     # a teenager's own record: entries kept from legal representatives, the hand-over at 18
