@@ -117,6 +117,13 @@ def record_index_page() -> rx.Component:
             spacing="2",
         ),
         _export_button(),
+        # --- FHIR file import by the patient or a guardian (issue 12 item 3) ---
+        rx.cond(
+            AppState.manages_active,
+            rx.link(rx.icon("upload", size=18), T["fhir_import.open"], href="/record/import", id="record-import-fhir",
+                    style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem",
+                           "min_height": "44px"}),
+        ),
     )
 
 

@@ -28,8 +28,7 @@ from mes_app.db.engine import get_engine
 from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts, password_reset
 from mes_app.settings import settings
-from mes_app.web import auth, origin, pwa, rate_limit, security_headers
-from mes_app.web import fhir_import_routes
+from mes_app.web import auth, fhir_import_routes, origin, pwa, rate_limit, security_headers
 from mes_app.web import measure_import as measure_import_route
 from mes_app.web.log_redaction import COOKIE_NAME
 
