@@ -11,7 +11,7 @@ import pytest
 from mes_app.db import models
 from mes_app.domain import fhir_import as fimp
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-from mes_app.services import fhir_import, ips, measures, records
+from mes_app.services import documents, fhir_import, ips, measures, records
 from mes_app.storage import LocalStorage
 from tests.factories import (
     committed_count,
@@ -72,8 +72,8 @@ def test_mes_own_ips_round_trips_into_a_fresh_profile(session, now, alice, stora
     assert [(m.value, m.source, m.author_role) for m in committed_rows(
         session, models.Measure, models.Measure.profile_id == mine)] == [(72.5, "import", "patient")]
     assert committed_count(session, models.RecordImport, models.RecordImport.profile_id == mine) == 5
-    assert fhir_import.imported_from(session, "measures", [m.id for m in committed_rows(
-        session, models.Measure, models.Measure.profile_id == mine)]) != {}
+    shown, _more = measures.list_entries(session, alice.actor, mine, "weight", now=now)
+    assert [w.imported_from for w in shown] == ["synthese.json"]
 
 
 def test_a_second_import_of_the_same_file_adds_nothing(session, now, alice, storage):
@@ -91,6 +91,11 @@ def test_each_entry_keeps_its_code_and_says_where_it_comes_from(session, now, al
     assert all(c.code_system and c.code for c in conditions)
     sources = fhir_import.imported_from(session, "conditions", [c.id for c in conditions])
     assert set(sources.values()) == {"Portail CHU de Nantes"}
+    # what the record pages show: "imported from <source>" on each entry, and on the document
+    views = records.list_entries(session, alice.actor, alice.profile.id, "conditions", now=now)
+    assert [v.imported_from for v in views] == ["Portail CHU de Nantes"] * 2
+    docs = documents.list_documents(session, alice.actor, alice.profile.id, now=now)
+    assert [d.imported_from for d in docs] == ["Portail CHU de Nantes"]
 
 
 def test_skipped_entries_are_told_with_their_reason(session, now, alice, storage):
