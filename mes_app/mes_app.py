@@ -242,3 +242,11 @@ from mes_app.state.majority import MajorityState  # noqa: E402
 
 app.add_page(majority_page, route="/majority", title=page_title_text("title.majority"),
              on_load=MajorityState.load_majority)
+
+# --- FHIR file import by the patient (issue 12 item 3) ---
+from mes_app.pages.fhir_import import PATH as FHIR_IMPORT_PATH  # noqa: E402
+from mes_app.pages.fhir_import import fhir_import_page  # noqa: E402
+from mes_app.state.fhir_import import FhirImportState  # noqa: E402
+
+app.add_page(fhir_import_page, route=FHIR_IMPORT_PATH, title=page_title_text("fhir_import.title"),
+             on_load=FhirImportState.load_import)

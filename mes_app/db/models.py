@@ -748,3 +748,24 @@ class FhirIntake(SQLModel, table=True):
     target_kind: str = Field(max_length=30)  # an entry kind, "measures" or "documents"
     target_id: int
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
+class RecordImport(SQLModel, table=True):
+    """One record entry added by importing a FHIR file (issue 12 item 3): where it comes from
+    ("imported from <source>") and the key that makes a second import of the same file add
+    nothing."""
+
+    __tablename__: ClassVar[str] = "record_import"
+    __table_args__ = (
+        sa.Index("ix_record_import_target", "target_kind", "target_id"),
+        sa.Index("ix_record_import_key", "profile_id", "dedup_key"),
+    )
+
+    id: int = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id")
+    resource_type: str = Field(max_length=40)
+    dedup_key: str = Field(max_length=255)
+    source: str = Field(max_length=120)
+    target_kind: str = Field(max_length=30)  # an entry kind, "measures" or "documents"
+    target_id: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)

@@ -65,6 +65,7 @@ class TargetKind(StrEnum):
     CARE_TEAM = "care_team"
     MESSAGE_THREAD = "message_thread"
     MEASURES_IMPORT = "measures_import"
+    FHIR_IMPORT = "fhir_import"  # a FHIR file imported by the patient (issue 12 item 3)
     PASSCODE = "passcode"
     SUMMARY = "summary"
     SUMMARY_FHIR = "summary_fhir"  # the summary downloaded as an IPS Bundle (JSON)

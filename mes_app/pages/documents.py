@@ -167,6 +167,9 @@ def _document_card(doc) -> rx.Component:  # noqa: ANN001 - a Var of DocumentView
                 rx.cond(doc.via_software != "",  # FHIR API (issue 12 item 2)
                         rx.badge(T["record.via"] + " " + doc.via_software, color_scheme="blue", variant="soft",
                                  class_name="via-software")),
+                rx.cond(doc.imported_from != "",  # FHIR file import (issue 12 item 3)
+                        rx.badge(T["fhir_import.imported_from"] + " " + doc.imported_from, color_scheme="gray",
+                                 variant="soft", class_name="imported-from", white_space="normal")),
                 rx.cond(doc.by_professional & doc.manageable,
                         rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
                 rx.cond(doc.hidden_from_professionals,

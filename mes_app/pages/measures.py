@@ -180,6 +180,9 @@ def _entry_row(entry) -> rx.Component:  # noqa: ANN001 - a Var of EntryView
                 rx.cond(entry.via_software != "",  # FHIR API (issue 12 item 2)
                         rx.badge(T["record.via"] + " " + entry.via_software, color_scheme="blue", variant="soft",
                                  class_name="via-software")),
+                rx.cond(entry.imported_from != "",  # FHIR file import (issue 12 item 3)
+                        rx.badge(T["fhir_import.imported_from"] + " " + entry.imported_from, color_scheme="gray",
+                                 variant="soft", class_name="imported-from", white_space="normal")),
                 rx.cond(~entry.editable, rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
                 gap="2",
                 wrap="wrap",

@@ -117,6 +117,13 @@ def record_index_page() -> rx.Component:
             spacing="2",
         ),
         _export_button(),
+        # --- FHIR file import by the patient or a guardian (issue 12 item 3) ---
+        rx.cond(
+            AppState.manages_active,
+            rx.link(rx.icon("upload", size=18), T["fhir_import.open"], href="/record/import", id="record-import-fhir",
+                    style={"display": "inline-flex", "align_items": "center", "gap": "0.35rem",
+                           "min_height": "44px"}),
+        ),
     )
 
 
@@ -204,6 +211,9 @@ def _entry_card(kind: str):  # noqa: ANN202
                     rx.cond(entry.via_software != "",  # FHIR API (issue 12 item 2)
                             rx.badge(T["record.via"] + " " + entry.via_software, color_scheme="blue",
                                      variant="soft", class_name="via-software")),
+                    rx.cond(entry.imported_from != "",  # FHIR file import (issue 12 item 3)
+                            rx.badge(T["fhir_import.imported_from"] + " " + entry.imported_from, color_scheme="gray",
+                                     variant="soft", class_name="imported-from", white_space="normal")),
                     rx.cond(~entry.editable, rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
                     rx.cond(entry.hidden_from_guardians, secret_badge()),
                     gap="2",

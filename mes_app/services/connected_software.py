@@ -254,7 +254,13 @@ def with_via(session: Session, target_kind: str, views: list) -> list:
     software that added each entry filled in: the patient sees "via <software>"."""
     import dataclasses
 
-    names = via_software_names(session, target_kind, [view.id for view in views])
-    if not names:
+    from mes_app.services.fhir_import import imported_from  # issue 12 item 3: "imported from <source>"
+
+    ids = [view.id for view in views]
+    names = via_software_names(session, target_kind, ids)
+    sources = imported_from(session, target_kind, ids)
+    if not names and not sources:
         return views
-    return [dataclasses.replace(view, via_software=names[view.id]) if view.id in names else view for view in views]
+    views = [dataclasses.replace(view, via_software=names[view.id]) if view.id in names else view for view in views]
+    return [dataclasses.replace(view, imported_from=sources[view.id]) if view.id in sources else view
+            for view in views]

@@ -65,6 +65,7 @@ class DocumentView:
     by_professional: bool
     size_label: str = ""
     via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that added it
+    imported_from: str = ""  # FHIR file import (issue 12 item 3): the source of the file it came from
     lab_report_id: int = 0  # lab results (issue 12): the structured report made from this PDF, if readable
     # teen: "invisible to legal representatives", and whether the viewer may switch it
     hidden_from_guardians: bool = False

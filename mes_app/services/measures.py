@@ -104,6 +104,7 @@ class EntryView:
     by_professional: bool = field(init=False, default=False)
     from_professional: bool = field(init=False, default=False)
     via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that added it
+    imported_from: str = ""  # FHIR file import (issue 12 item 3): the source of the file it came from
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_professional", self.author_role == "professional")

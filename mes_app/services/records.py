@@ -73,6 +73,7 @@ class EntryView:
     # Entered by a health professional (the page shows a badge with their name).
     by_professional: bool = field(init=False, default=False)
     via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that added it
+    imported_from: str = ""  # FHIR file import (issue 12 item 3): the source of the file it came from
 
     # teen: "invisible to legal representatives", and whether the viewer may switch it
     hidden_from_guardians: bool = False

@@ -28,7 +28,7 @@ from mes_app.db.engine import get_engine
 from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts, password_reset
 from mes_app.settings import settings
-from mes_app.web import auth, origin, pwa, rate_limit, security_headers
+from mes_app.web import auth, fhir_import_routes, origin, pwa, rate_limit, security_headers
 from mes_app.web import measure_import as measure_import_route
 from mes_app.web.log_redaction import COOKIE_NAME
 
@@ -281,6 +281,7 @@ def build_api() -> Starlette:
             Route(export_routes.SUMMARY_PATH, export_routes.summary_fhir, methods=["GET"]),
             Route("/_upload/{path:path}", refuse_public_uploads, methods=["GET", "HEAD"]),
             Route(measure_import_route.PATH, measure_import_route.import_measures, methods=["POST"]),
+            Route(fhir_import_routes.PATH, fhir_import_routes.import_file, methods=["POST"]),  # issue 12 item 3
             Route(DOCUMENTS_PATH, document_routes.upload_document, methods=["POST"]),
             Route(DOCUMENTS_PATH + "/{doc_id}", document_routes.download_document, methods=["GET"]),
             Route(export_routes.PATH, export_routes.export_fhir, methods=["GET"]),  # issue 13
@@ -341,6 +342,8 @@ def _too_large(scope: Scope) -> Response:
         code, params = "error.document_too_large", {"max_mb": max(1, settings.max_upload_bytes // (1024 * 1024))}
     elif path == measure_import_route.PATH:
         code, params = "error.import_too_large", {"max_mb": measure_import_route.MAX_IMPORT_BYTES // (1024 * 1024)}
+    elif path == fhir_import_routes.PATH:
+        code, params = "error.fhir_import_too_large", {"max": fhir_import_routes.MAX_FILE_BYTES // (1024 * 1024)}
     else:
         code, params = "error.request_too_large", {}
     return JSONResponse({"ok": False, "code": code, "message": i18n.t(code, lang, **params)}, status_code=413,
@@ -466,6 +469,8 @@ def _body_limit(path: str) -> int:
         return settings.max_upload_bytes + 64 * 1024  # multipart overhead
     if path == measure_import_route.PATH:
         return measure_import_route.BODY_LIMIT
+    if path == fhir_import_routes.PATH:
+        return fhir_import_routes.BODY_LIMIT
     if path.startswith("/fhir/r4"):  # FHIR API (issue 12 item 2): a document in base64
         from mes_app.web import fhir_routes
 

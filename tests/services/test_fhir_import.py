@@ -1,0 +1,159 @@
+"""Importing a FHIR file into a record (issue 12 item 3): preview, all or nothing, once only,
+"imported from <source>", and who may do it."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from mes_app.db import models
+from mes_app.domain import fhir_import as fimp
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import documents, fhir_import, ips, measures, records
+from mes_app.storage import LocalStorage
+from tests.factories import (
+    committed_count,
+    committed_rows,
+    give_care,
+    make_caregiver,
+    make_child,
+    make_owner,
+    make_professional,
+    make_stranger,
+)
+from tests.fhir_samples import allergy, as_bytes, hospital_searchset, odd_collection, weight
+
+
+@pytest.fixture()
+def alice(session):
+    return make_owner(session, "Alice Durand")
+
+
+@pytest.fixture()
+def storage(tmp_path):
+    return LocalStorage(tmp_path / "docs")
+
+
+def run(session, persona, pid, data, storage, now, filename="export.json"):  # noqa: ANN001, ANN201
+    return fhir_import.run_import(session, persona.actor, pid, data, now=now, storage=storage, max_bytes=1_000_000,
+                                  filename=filename)
+
+
+def seeded_ips(session, now) -> bytes:  # noqa: ANN001
+    """MES's own IPS of a record with one entry of each kind the import maps."""
+    bob = make_owner(session, "Bob Martin")
+    pid = bob.profile.id
+    records.add_entry(session, bob.actor, pid, "conditions",
+                      {"code_text": "Asthme", "status": "active", "onset_date": "2020-01-01"}, now=now)
+    records.add_entry(session, bob.actor, pid, "allergies",
+                      {"code_text": "Pénicilline", "status": "active", "severity": "severe"}, now=now)
+    records.add_entry(session, bob.actor, pid, "vaccinations", {"code_text": "DTP", "given_on": "2024-01-01"}, now=now)
+    records.add_entry(session, bob.actor, pid, "treatments",
+                      {"code_text": "Ventoline", "dosage": "2 bouffées", "start_date": "2024-01-01"}, now=now)
+    measures.add_measure(session, bob.actor, pid,
+                         {"kind": "weight", "value": "72.5", "unit": "kg", "measured_at": "2026-11-20T08:00"}, now=now)
+    return json.dumps(ips.download_bundle(session, bob.actor, pid, now=now)).encode()
+
+
+def test_mes_own_ips_round_trips_into_a_fresh_profile(session, now, alice, storage):
+    data = seeded_ips(session, now)
+    preview = fhir_import.preview(session, alice.actor, alice.profile.id, data, now=now, filename="synthese.json")
+    assert preview.counts == {"conditions": 1, "allergies": 1, "treatments": 1, "vaccinations": 1, "measures": 1}
+    assert {(s.resource_type, s.reason) for s in preview.skipped} == {("Composition", "context"),
+                                                                      ("Patient", "context")}
+    assert committed_count(session, models.Condition) == 1  # the preview stored nothing (Bob's own only)
+    done = run(session, alice, alice.profile.id, data, storage, now, "synthese.json")
+    assert (done.total, done.source) == (5, "synthese.json")
+    mine = alice.profile.id
+    assert [c.code_text for c in committed_rows(session, models.Condition, models.Condition.profile_id == mine)] \
+        == ["Asthme"]
+    assert [(m.value, m.source, m.author_role) for m in committed_rows(
+        session, models.Measure, models.Measure.profile_id == mine)] == [(72.5, "import", "patient")]
+    assert committed_count(session, models.RecordImport, models.RecordImport.profile_id == mine) == 5
+    shown, _more = measures.list_entries(session, alice.actor, mine, "weight", now=now)
+    assert [w.imported_from for w in shown] == ["synthese.json"]
+
+
+def test_a_second_import_of_the_same_file_adds_nothing(session, now, alice, storage):
+    data = as_bytes(hospital_searchset())
+    assert run(session, alice, alice.profile.id, data, storage, now).total == 3
+    again = fhir_import.preview(session, alice.actor, alice.profile.id, data, now=now)
+    assert (again.total, again.duplicates) == (0, 3)
+    assert run(session, alice, alice.profile.id, data, storage, now).total == 0
+    assert committed_count(session, models.Condition) == 2 and committed_count(session, models.Document) == 1
+
+
+def test_each_entry_keeps_its_code_and_says_where_it_comes_from(session, now, alice, storage):
+    run(session, alice, alice.profile.id, as_bytes(hospital_searchset()), storage, now)
+    conditions = committed_rows(session, models.Condition)
+    assert all(c.code_system and c.code for c in conditions)
+    sources = fhir_import.imported_from(session, "conditions", [c.id for c in conditions])
+    assert set(sources.values()) == {"Portail CHU de Nantes"}
+    # what the record pages show: "imported from <source>" on each entry, and on the document
+    views = records.list_entries(session, alice.actor, alice.profile.id, "conditions", now=now)
+    assert [v.imported_from for v in views] == ["Portail CHU de Nantes"] * 2
+    docs = documents.list_documents(session, alice.actor, alice.profile.id, now=now)
+    assert [d.imported_from for d in docs] == ["Portail CHU de Nantes"]
+
+
+def test_skipped_entries_are_told_with_their_reason(session, now, alice, storage):
+    preview = fhir_import.preview(session, alice.actor, alice.profile.id, as_bytes(odd_collection()), now=now)
+    assert preview.counts == {"allergies": 1}
+    assert [s.reason for s in preview.skipped] == ["unknown_type", "unknown_system", "not_supported", "invalid",
+                                                   "not_supported", "invalid"]
+    assert run(session, alice, alice.profile.id, as_bytes(odd_collection()), storage, now).total == 1
+
+
+def test_an_entry_the_record_would_refuse_is_skipped_in_the_preview(session, now, alice):
+    future = weight(when=(now + timedelta(days=3)).isoformat())
+    preview = fhir_import.preview(session, alice.actor, alice.profile.id, as_bytes(future), now=now)
+    assert (preview.total, [s.reason for s in preview.skipped]) == (0, [fimp.INVALID])
+
+
+def test_a_refusal_during_the_import_stores_nothing(session, now, alice, storage):
+    bundle = hospital_searchset()
+    doc = bundle["entry"][3]["resource"]
+    doc["content"][0]["attachment"]["data"] = "aGVsbG8="  # "hello": not a document type the record takes
+    with pytest.raises(ValidationError) as refused:
+        run(session, alice, alice.profile.id, as_bytes(bundle), storage, now)
+    assert refused.value.code == "error.fhir_import_refused"
+    assert committed_count(session, models.Condition) == 0 and committed_count(session, models.RecordImport) == 0
+    assert storage.stored_files() == []
+
+
+def test_a_malformed_or_oversized_file_is_refused_as_a_whole(session, now, alice, storage):
+    for data, code in ((b"{oops", "error.fhir_import_not_json"),
+                       (b"{}" + b" " * fimp.MAX_FILE_BYTES, "error.fhir_import_too_large")):
+        with pytest.raises(ValidationError) as refused:
+            run(session, alice, alice.profile.id, data, storage, now)
+        assert refused.value.code == code
+    assert committed_count(session, models.RecordImport) == 0
+
+
+def test_a_guardian_imports_into_a_child_record(session, now, alice, storage):
+    lea = make_child(session, alice)
+    done = run(session, alice, lea.id, as_bytes(allergy()), storage, now)
+    assert done.counts == {"allergies": 1}
+    assert [(a.profile_id, a.author_role) for a in committed_rows(session, models.Allergy)] == [(lea.id, "guardian")]
+
+
+def test_a_stranger_does_not_find_the_record(session, now, alice, storage):
+    mallory = make_stranger(session)
+    with pytest.raises(NotFound):
+        fhir_import.preview(session, mallory.actor, alice.profile.id, as_bytes(allergy()), now=now)
+    with pytest.raises(NotFound):
+        run(session, mallory, alice.profile.id, as_bytes(allergy()), storage, now)
+    with pytest.raises(NotFound):
+        run(session, mallory, 999_999, as_bytes(allergy()), storage, now)
+
+
+def test_a_caregiver_and_a_professional_may_not_import(session, now, alice, storage):
+    nanny = make_caregiver(session, alice, ("risk_factors",))
+    doctor = make_professional(session)
+    give_care(session, doctor, alice, now=now - timedelta(days=1))
+    for persona in (nanny, doctor):
+        with pytest.raises(Forbidden):
+            run(session, persona, alice.profile.id, as_bytes(allergy()), storage, now)
+    assert committed_count(session, models.Allergy) == 0
