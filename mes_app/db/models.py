@@ -629,3 +629,18 @@ class ClosureNotice(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     closed_at: datetime = Field(sa_type=TZ)
+
+# --------------------------------------------------------------------------- document store in PostgreSQL (issue 14, item 3)
+
+
+class DocumentChunk(SQLModel, table=True):
+    """The bytes of the documents when ``MES_DOCUMENT_STORE=postgresql``
+    (:mod:`mes_app.storage.postgres`): each file as numbered chunks of at most 1 MiB under its
+    random key (``document.storage_key``). Health data: erased with its document through
+    ``storage.delete`` (closing sweeps it so). No integer id: a chunk is named by key and seq."""
+
+    __tablename__: ClassVar[str] = "document_chunk"
+
+    blob_key: str = Field(max_length=80, primary_key=True)
+    seq: int = Field(primary_key=True)
+    data: bytes = Field(sa_type=sa.LargeBinary)
