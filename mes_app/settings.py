@@ -154,18 +154,20 @@ DOCUMENT_STORES = ("local", "postgresql")
 
 
 def _document_store(chosen: str, url: str, database_url: str) -> dict[str, str]:
-    """The store and its database URL: MES_DOCUMENT_STORE_URL, else the app's PostgreSQL database."""
+    """The store, and the PostgreSQL database for documents: MES_DOCUMENT_STORE_URL, else the
+    app's database when it is PostgreSQL (known even with the local store, for
+    ``python -m mes_app documents migrate --to postgresql``)."""
     mode = chosen.lower()
     if mode not in DOCUMENT_STORES:
         raise RuntimeError(f"MES_DOCUMENT_STORE must be one of {', '.join(DOCUMENT_STORES)}")
-    if mode == "local":
-        return {"document_store": mode, "document_store_url": ""}
     url = _normalise_db_url(url or database_url)
     if not url.startswith("postgresql"):
-        raise RuntimeError(
-            "MES_DOCUMENT_STORE=postgresql needs a PostgreSQL database: MES_DOCUMENT_STORE_URL, "
-            "or MES_DATABASE_URL when it is PostgreSQL"
-        )
+        if mode == "postgresql":
+            raise RuntimeError(
+                "MES_DOCUMENT_STORE=postgresql needs a PostgreSQL database: MES_DOCUMENT_STORE_URL, "
+                "or MES_DATABASE_URL when it is PostgreSQL"
+            )
+        url = ""
     return {"document_store": mode, "document_store_url": url}
 
 
