@@ -21,10 +21,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """Upgrade schema."""
     op.create_table('document_chunk',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('blob_key', sa.String(length=80), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('data', sa.LargeBinary(), nullable=False),
-    sa.PrimaryKeyConstraint('blob_key', 'seq', name=op.f('pk_document_chunk'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document_chunk')),
+    sa.UniqueConstraint('blob_key', 'seq', name=op.f('uq_document_chunk_blob_key'))
     )
 
 

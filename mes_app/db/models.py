@@ -637,10 +637,12 @@ class DocumentChunk(SQLModel, table=True):
     """The bytes of the documents when ``MES_DOCUMENT_STORE=postgresql``
     (:mod:`mes_app.storage.postgres`): each file as numbered chunks of at most 1 MiB under its
     random key (``document.storage_key``). Health data: erased with its document through
-    ``storage.delete`` (closing sweeps it so). No integer id: a chunk is named by key and seq."""
+    ``storage.delete`` (closing sweeps it so)."""
 
     __tablename__: ClassVar[str] = "document_chunk"
+    __table_args__ = (sa.UniqueConstraint("blob_key", "seq"),)
 
-    blob_key: str = Field(max_length=80, primary_key=True)
-    seq: int = Field(primary_key=True)
+    id: int = Field(default=None, primary_key=True)
+    blob_key: str = Field(max_length=80)
+    seq: int
     data: bytes = Field(sa_type=sa.LargeBinary)

@@ -140,6 +140,11 @@ KEPT_TABLES: dict[str, str] = {
     "login_failure": "counters under SHA-256 keys of what was typed: nobody's data",
     "security_event": "the operator's log, codes and ids only; profile_id without foreign key",
 }
+# The document store's own tables (MES_DOCUMENT_STORE=postgresql): no foreign key, the bytes of
+# a swept document are erased through ``storage.delete(storage_key)`` after the commit.
+STORE_TABLES: dict[str, str] = {
+    "document_chunk": "a document's bytes, under its storage_key: erased by storage.delete",
+}
 # Columns that name a profile without a foreign key (so the sweep cannot follow them).
 UNLINKED_PROFILE_COLUMNS: dict[tuple[str, str], str] = {
     ("security_event", "profile_id"): "kept: the profile aimed at by a refused attempt or erased",
