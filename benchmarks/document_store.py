@@ -50,13 +50,17 @@ def _large_object(engine: sa.Engine) -> tuple[float, float]:
     with engine.begin() as conn:
         oid = conn.execute(sa.text("SELECT lo_from_bytea(0, :d)"), {"d": DATA[:CHUNK]}).scalar_one()
         for offset in range(CHUNK, SIZE, CHUNK):
-            conn.execute(sa.text("SELECT lo_put(:o, :off, :d)"), {"o": oid, "off": offset, "d": DATA[offset : offset + CHUNK]})
+            conn.execute(
+                sa.text("SELECT lo_put(:o, :off, :d)"), {"o": oid, "off": offset, "d": DATA[offset : offset + CHUNK]}
+            )
     wrote = time.perf_counter() - start
     start = time.perf_counter()
     size = 0
     with engine.begin() as conn:
         for offset in range(0, SIZE, CHUNK):
-            size += len(conn.execute(sa.text("SELECT lo_get(:o, :off, :n)"), {"o": oid, "off": offset, "n": CHUNK}).scalar_one())
+            size += len(
+                conn.execute(sa.text("SELECT lo_get(:o, :off, :n)"), {"o": oid, "off": offset, "n": CHUNK}).scalar_one()
+            )
     read = time.perf_counter() - start
     assert size == SIZE
     with engine.begin() as conn:
@@ -78,11 +82,17 @@ def main() -> None:
         store = PostgresStorage(url)
         engine = sa.create_engine(url)
         mib = SIZE / (1024 * 1024)
-        for label, run in (("bytea chunks (MES)", lambda: _chunked(store)), ("large objects", lambda: _large_object(engine))):
+        for label, run in (
+            ("bytea chunks (MES)", lambda: _chunked(store)),
+            ("large objects", lambda: _large_object(engine)),
+        ):
             times = [run() for _ in range(RUNS)]
             write = statistics.median(t[0] for t in times)
             read = statistics.median(t[1] for t in times)
-            print(f"{label:20s} write {mib / write:7.1f} MiB/s ({write * 1000:6.0f} ms)   read {mib / read:7.1f} MiB/s ({read * 1000:6.0f} ms)")
+            print(
+                f"{label:20s} write {mib / write:7.1f} MiB/s ({write * 1000:6.0f} ms)   "
+                f"read {mib / read:7.1f} MiB/s ({read * 1000:6.0f} ms)"
+            )
         store.dispose()
         engine.dispose()
     finally:

@@ -70,8 +70,7 @@ def run_migrate(args: argparse.Namespace) -> int:
 
     if not settings.document_store_url:
         raise CommandError(
-            "no PostgreSQL database for the documents: set MES_DOCUMENT_STORE_URL, "
-            "or use a PostgreSQL MES_DATABASE_URL"
+            "no PostgreSQL database for the documents: set MES_DOCUMENT_STORE_URL, or use a PostgreSQL MES_DATABASE_URL"
         )
     source_kind = "local" if args.to == "postgresql" else "postgresql"
     source = storage_for(source_kind, settings.document_store_url, str(settings.documents_dir))

@@ -630,7 +630,7 @@ class ClosureNotice(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", index=True)
     closed_at: datetime = Field(sa_type=TZ)
 
-# --------------------------------------------------------------------------- document store in PostgreSQL (issue 14, item 3)
+# --------------------------------------------------------------------------- document store in PostgreSQL (issue 14)
 
 
 class DocumentChunk(SQLModel, table=True):

@@ -72,10 +72,7 @@ def live_documents(database_url: str) -> list[StoredDocument]:
             if not sa.inspect(conn).has_table("document"):
                 raise MigrationError("the database has no MES schema (run `python -m mes_app migrate`)")
             rows = conn.execute(
-                sa.text(
-                    "SELECT id, storage_key, sha256, size_bytes FROM document "
-                    "WHERE deleted_at IS NULL ORDER BY id"
-                )
+                sa.text("SELECT id, storage_key, sha256, size_bytes FROM document WHERE deleted_at IS NULL ORDER BY id")
             ).all()
     except SQLAlchemyError as exc:
         reason = type(getattr(exc, "orig", None) or exc).__name__

@@ -55,9 +55,7 @@ def _failure(exc: SQLAlchemyError) -> StorageError:
     """The driver's error class only (its message could quote a parameter)."""
     reason = type(getattr(exc, "orig", None) or exc).__name__
     if reason == "UndefinedTable":
-        return StorageError(
-            f"the document store database has no {TABLE} table: run `python -m mes_app migrate` on it"
-        )
+        return StorageError(f"the document store database has no {TABLE} table: run `python -m mes_app migrate` on it")
     return StorageError(f"the document store failed ({reason})")
 
 

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from sqlmodel import select
 
 from mes_app.db.models import Document
@@ -27,7 +26,9 @@ def command(*args: str) -> list[str]:
 
 def environment(database_url: str, documents_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MES_")}
-    env.update(MES_DATABASE_URL=database_url, MES_DOCUMENTS_DIR=str(documents_dir), MES_DATA_DIR=str(documents_dir.parent))
+    env.update(
+        MES_DATABASE_URL=database_url, MES_DOCUMENTS_DIR=str(documents_dir), MES_DATA_DIR=str(documents_dir.parent)
+    )
     return env
 
 
@@ -37,14 +38,24 @@ def test_refused_without_a_postgresql_database(tmp_path):
     assert done.returncode == 1 and "MES_DOCUMENT_STORE_URL" in done.stderr
 
 
-def test_killed_half_way_then_run_again_every_document_is_there_verified(session, pg_storage, database_url, tmp_path, now):
+def test_killed_half_way_then_run_again_every_document_is_there_verified(
+    session, pg_storage, database_url, tmp_path, now
+):
     local = LocalStorage(tmp_path / "documents")
     alice = make_owner(session)
     for n in range(COUNT):
         data = b"%PDF-1.4\n" + os.urandom(1024 * 1024) + bytes([n])
-        documents.upload_document(session, alice.actor, alice.profile.id,
-                                  {"title": f"Doc {n}", "document_date": "2026-11-20", "category": "11502-2"},
-                                  "d.pdf", iter([data]), storage=local, max_bytes=10_000_000, now=now)
+        documents.upload_document(
+            session,
+            alice.actor,
+            alice.profile.id,
+            {"title": f"Doc {n}", "document_date": "2026-11-20", "category": "11502-2"},
+            "d.pdf",
+            iter([data]),
+            storage=local,
+            max_bytes=10_000_000,
+            now=now,
+        )
     docs = session.exec(select(Document)).all()
     env = environment(database_url, local.root)
 
@@ -65,7 +76,6 @@ def test_killed_half_way_then_run_again_every_document_is_there_verified(session
     assert sorted(pg_storage.stored_keys()) == sorted(d.storage_key for d in docs)
     assert all(local.exists(d.storage_key) for d in docs)  # the source is kept
 
-    last = subprocess.run(command("--delete-source"), cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    last = subprocess.run(command("--delete-source"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert last.returncode == 0 and f"{COUNT} source files deleted" in last.stderr
     assert local.stored_files() == []

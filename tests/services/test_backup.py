@@ -109,7 +109,8 @@ def _seeded(site: Site, documents: int = 3) -> Site:
 def _counts(url: str) -> dict[str, int]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
-        names = [n for n in sa.inspect(conn).get_table_names() if n not in ("alembic_version", *backup_service.STORE_TABLES)]
+        skipped = ("alembic_version", *backup_service.STORE_TABLES)
+        names = [n for n in sa.inspect(conn).get_table_names() if n not in skipped]
         counts = {n: conn.execute(sa.text(f'SELECT COUNT(*) FROM "{n}"')).scalar_one() for n in names}
     engine.dispose()
     return counts

@@ -11,7 +11,10 @@ from sqlmodel import select
 from mes_app.db.models import Document, Profile
 from mes_app.services.backup import create_backup, restore_backup
 from mes_app.storage.postgres import PostgresStorage
-from tests.services.test_backup import NOW, PDF, _seeded, new_site  # noqa: F401 - new_site is a fixture
+from tests.services import test_backup
+from tests.services.test_backup import NOW, PDF, _seeded
+
+new_site = test_backup.new_site  # the fixture: an empty installation
 
 
 def _pg_documents(site, store: PostgresStorage, count: int) -> dict[str, str]:
@@ -21,9 +24,19 @@ def _pg_documents(site, store: PostgresStorage, count: int) -> dict[str, str]:
             writer = store.begin(10_000_000)
             writer.write(PDF + bytes([n]) * (n * 700_000 + 1))  # up to several chunks
             stored = writer.commit()
-            db.add(Document(profile_id=camille.id, title=f"CR {n}", document_date=NOW.date(), storage_key=stored.key,
-                            sha256=stored.sha256, size_bytes=stored.size_bytes, mime_type=stored.mime_type,
-                            created_at=NOW, updated_at=NOW))
+            db.add(
+                Document(
+                    profile_id=camille.id,
+                    title=f"CR {n}",
+                    document_date=NOW.date(),
+                    storage_key=stored.key,
+                    sha256=stored.sha256,
+                    size_bytes=stored.size_bytes,
+                    mime_type=stored.mime_type,
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+            )
         db.commit()
         return {d.storage_key: d.sha256 for d in db.exec(select(Document).where(Document.deleted_at.is_(None)))}
 
@@ -37,8 +50,9 @@ def test_a_backup_of_the_postgresql_store_restores_into_postgresql_and_into_a_lo
     store = PostgresStorage(source.url)
     try:
         expected = _pg_documents(source, store, 3)
-        report = create_backup(tmp_path / "b", database_url=source.url, documents_dir=source.documents, now=NOW,
-                               storage=store)
+        report = create_backup(
+            tmp_path / "b", database_url=source.url, documents_dir=source.documents, now=NOW, storage=store
+        )
     finally:
         store.dispose()
     assert report.documents == 3 and report.problems == []
@@ -48,8 +62,9 @@ def test_a_backup_of_the_postgresql_store_restores_into_postgresql_and_into_a_lo
     into_pg = new_site("postgresql")
     target = PostgresStorage(into_pg.url)
     try:
-        restored = restore_backup(tmp_path / "b", database_url=into_pg.url, documents_dir=into_pg.documents,
-                                  storage=target)
+        restored = restore_backup(
+            tmp_path / "b", database_url=into_pg.url, documents_dir=into_pg.documents, storage=target
+        )
         assert restored.documents == 3
         assert _hashes(target, expected) == expected
     finally:

@@ -57,8 +57,8 @@ def storage(request, tmp_path):
 def test_every_table_is_swept_by_a_profile_or_an_account_or_listed_as_kept():
     owned = {t.name for t in closing.profile_owned_tables()}
     by_user = {t.name for t, _c in closing.user_columns()}
-    unknown = sorted(set(SQLModel.metadata.tables) - owned - by_user - set(closing.KEPT_TABLES) - set(closing.STORE_TABLES)
-                     - {closing.USER_TABLE})
+    classified = owned | by_user | set(closing.KEPT_TABLES) | set(closing.STORE_TABLES) | {closing.USER_TABLE}
+    unknown = sorted(set(SQLModel.metadata.tables) - classified)
     assert unknown == [], f"classify these tables in mes_app/services/closing.py: {unknown}"
 
 

@@ -28,21 +28,33 @@ def deposit(session, local, now, count: int) -> list[Document]:
     for n in range(count):
         data = PDF + str(n).encode() * (n * 1000 + 1)
         chunks = iter([data[:1500], data[1500:]])
-        documents.upload_document(session, alice.actor, alice.profile.id,
-                                  {"title": f"Doc {n}", "document_date": "2026-11-20", "category": "11502-2"},
-                                  f"d{n}.pdf", chunks, storage=local, max_bytes=10_000_000, now=now)
+        documents.upload_document(
+            session,
+            alice.actor,
+            alice.profile.id,
+            {"title": f"Doc {n}", "document_date": "2026-11-20", "category": "11502-2"},
+            f"d{n}.pdf",
+            chunks,
+            storage=local,
+            max_bytes=10_000_000,
+            now=now,
+        )
     return list(session.exec(select(Document).order_by(Document.id)).all())
 
 
 def in_store(store, doc: Document) -> bool:
-    return store.exists(doc.storage_key) and hashlib.sha256(b"".join(store.open(doc.storage_key))).hexdigest() == doc.sha256
+    return (
+        store.exists(doc.storage_key)
+        and hashlib.sha256(b"".join(store.open(doc.storage_key))).hexdigest() == doc.sha256
+    )
 
 
 def test_every_document_is_copied_verified_and_the_source_kept(session, local, pg_storage, database_url, now):
     docs = deposit(session, local, now, 4)
     seen: list[tuple[int, int]] = []
-    report = dm.migrate_documents(dm.live_documents(database_url), local, pg_storage,
-                                  progress=lambda done, total: seen.append((done, total)))
+    report = dm.migrate_documents(
+        dm.live_documents(database_url), local, pg_storage, progress=lambda done, total: seen.append((done, total))
+    )
     assert (report.total, report.copied, report.already_there, report.problems) == (4, 4, 0, [])
     assert seen[-1] == (4, 4)
     assert all(in_store(pg_storage, d) and in_store(local, d) for d in docs)
@@ -60,9 +72,11 @@ def test_a_crash_half_way_through_a_file_then_a_re_run_completes(session, local,
 
     def open_crashing(key, chunk_size=64 * 1024):
         if key == docs[2].storage_key:
+
             def cut():
                 yield PDF[:1000]
                 raise Crash
+
             return cut()
         return real_open(key, chunk_size)
 
@@ -86,7 +100,10 @@ def test_a_damaged_or_missing_source_is_refused_by_id_and_nothing_of_it_is_writt
     damaged.write_bytes(damaged.read_bytes().replace(b"x", b"y", 1))  # one byte changed, same size
     local.path_for(docs[1].storage_key).unlink()
     report = dm.migrate_documents(dm.live_documents(database_url), local, pg_storage)
-    assert report.problems == [dm.DocumentProblem(docs[0].id, "hash_mismatch"), dm.DocumentProblem(docs[1].id, "missing")]
+    assert report.problems == [
+        dm.DocumentProblem(docs[0].id, "hash_mismatch"),
+        dm.DocumentProblem(docs[1].id, "missing"),
+    ]
     assert report.copied == 1
     assert pg_storage.stored_keys() == [docs[2].storage_key]
 

@@ -28,7 +28,9 @@ def app(engine, session, pg_storage, database_url, monkeypatch):
     del pg_storage  # empties the store after the test
     use_engine(monkeypatch, engine)
     chosen = dataclasses.replace(
-        mes_app.settings.settings, document_store="postgresql", document_store_url=database_url,
+        mes_app.settings.settings,
+        document_store="postgresql",
+        document_store_url=database_url,
         max_upload_bytes=LIMIT,
     )
     monkeypatch.setattr(mes_app.settings, "settings", chosen)  # what default_storage() reads
@@ -78,4 +80,3 @@ def test_an_upload_over_the_limit_leaves_no_chunk(app, session):
     answer = post(client_for(app, alice), multipart(form(alice.profile), [("big.pdf", BIG * 2)]))
     assert answer.status_code == 413 or answer.json()["ok"] is False
     assert default_storage().stored_keys() == []
-
