@@ -51,10 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     migrate.add_argument("--to", required=True, choices=STORES, help="the store to copy the documents into")
     migrate.add_argument(
         "--delete-source",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=False,
         help="delete each source file once its copy is verified (default: the source is kept)",
     )
-    migrate.add_argument("--quiet", action="store_true", help="print only the summary")
+    migrate.add_argument("--quiet", action=argparse.BooleanOptionalAction, default=False, help="print only the summary")
     migrate.set_defaults(run=run_migrate)
 
 
