@@ -1,7 +1,7 @@
 """document store in PostgreSQL (issue 14, item 3): document_chunk
 
 Revision ID: d7b2f0a9c315
-Revises: c1d2e3f4a5b6
+Revises: 8c4d2e6f1a30
 Create Date: 2026-12-03 07:40:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'd7b2f0a9c315'
-down_revision: str | Sequence[str] | None = 'c1d2e3f4a5b6'
+down_revision: str | Sequence[str] | None = '8c4d2e6f1a30'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
