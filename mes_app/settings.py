@@ -79,6 +79,11 @@ class Settings:
     mail_from: str = field(default="MES <no-reply@localhost>")
     # The time zone dates and times are shown in (mes_app/formatting.py); stored times are UTC.
     time_zone: str = field(default="Europe/Paris")
+    # Where documents are kept (mes_app/storage): "local" (documents_dir, one machine) or
+    # "postgresql" (every worker on every machine sees them; document_store_url, by default the
+    # app's database when it is PostgreSQL). See docs/storage.md.
+    document_store: str = field(default="local")
+    document_store_url: str = field(default="", repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -113,6 +118,7 @@ def load_settings() -> Settings:
         smtp_starttls=_env_bool("MES_SMTP_STARTTLS", True),
         mail_from=_env("MES_MAIL_FROM", "MES <no-reply@localhost>"),
         time_zone=_time_zone(_env("MES_TIME_ZONE", "Europe/Paris")),
+        **_document_store(_env("MES_DOCUMENT_STORE", "local"), _env("MES_DOCUMENT_STORE_URL", ""), database_url),
     )
 
 
@@ -143,6 +149,27 @@ def _time_zone(name: str) -> str:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise RuntimeError(f"MES_TIME_ZONE: unknown time zone {name!r}") from exc
     return name
+
+
+DOCUMENT_STORES = ("local", "postgresql")
+
+
+def _document_store(chosen: str, url: str, database_url: str) -> dict[str, str]:
+    """The store, and the PostgreSQL database for documents: MES_DOCUMENT_STORE_URL, else the
+    app's database when it is PostgreSQL (known even with the local store, for
+    ``python -m mes_app documents migrate --to postgresql``)."""
+    mode = chosen.lower()
+    if mode not in DOCUMENT_STORES:
+        raise RuntimeError(f"MES_DOCUMENT_STORE must be one of {', '.join(DOCUMENT_STORES)}")
+    url = _normalise_db_url(url or database_url)
+    if not url.startswith("postgresql"):
+        if mode == "postgresql":
+            raise RuntimeError(
+                "MES_DOCUMENT_STORE=postgresql needs a PostgreSQL database: MES_DOCUMENT_STORE_URL, "
+                "or MES_DATABASE_URL when it is PostgreSQL"
+            )
+        url = ""
+    return {"document_store": mode, "document_store_url": url}
 
 
 STATE_MANAGERS = ("memory", "disk", "redis")

@@ -88,3 +88,18 @@ def fresh_rate_limits() -> Iterator[None]:
     rate_limit.set_limiter(None)
     yield
     rate_limit.set_limiter(None)
+
+
+@pytest.fixture()
+def pg_storage(database_url: str) -> Iterator:
+    """The PostgreSQL document store on the migrated test database (skipped without
+    ``MES_TEST_DATABASE_URL``); emptied after the test."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("MES_TEST_DATABASE_URL is not set: the PostgreSQL document store is not tested")
+    from mes_app.storage.postgres import PostgresStorage
+
+    store = PostgresStorage(database_url, pool_size=2, max_overflow=8)
+    yield store
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM document_chunk"))
+    store.dispose()

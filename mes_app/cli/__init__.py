@@ -16,7 +16,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("migrate", "seed", "backup", "restore")
+COMMANDS = ("migrate", "seed", "backup", "restore", "documents")
 
 
 class CommandError(Exception):

@@ -39,12 +39,14 @@ def call_service(function, folder: Path, quiet: bool, **kwargs):  # noqa: ANN001
     document store, its refusals turned into a :class:`CommandError`."""
     from mes_app.services.backup import BackupError
     from mes_app.settings import settings
+    from mes_app.storage import default_storage
 
     try:
         return function(
             folder,
             database_url=settings.database_url,
             documents_dir=settings.documents_dir,
+            storage=default_storage(),
             progress=_progress(quiet),
             **kwargs,
         )

@@ -769,3 +769,20 @@ class RecordImport(SQLModel, table=True):
     target_kind: str = Field(max_length=30)  # an entry kind, "measures" or "documents"
     target_id: int
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+# --------------------------------------------------------------------------- document store in PostgreSQL (issue 14)
+
+
+class DocumentChunk(SQLModel, table=True):
+    """The bytes of the documents when ``MES_DOCUMENT_STORE=postgresql``
+    (:mod:`mes_app.storage.postgres`): each file as numbered chunks of at most 1 MiB under its
+    random key (``document.storage_key``). Health data: erased with its document through
+    ``storage.delete`` (closing sweeps it so)."""
+
+    __tablename__: ClassVar[str] = "document_chunk"
+    __table_args__ = (sa.UniqueConstraint("blob_key", "seq"),)
+
+    id: int = Field(default=None, primary_key=True)
+    blob_key: str = Field(max_length=80)
+    seq: int
+    data: bytes = Field(sa_type=sa.LargeBinary)

@@ -7,6 +7,11 @@ A backup is a folder (0700, files 0600: it holds health data)::
     database/<table>.jsonl         PostgreSQL: one JSON object per row, tables in foreign-key order
     documents/<key[:2]>/<key>      the files the database snapshot references
 
+The documents are read and restored through the document store's interface
+(:mod:`mes_app.storage`), so a backup works the same with the local folder and with PostgreSQL
+(``MES_DOCUMENT_STORE``), and restores into either. The PostgreSQL store's own table
+(``document_chunk``) is not dumped with the rows: its bytes are the files under documents/.
+
 Consistent while the app runs:
 
 1. the database is snapshotted first, in one go (SQLite: one ``backup()`` step under a read
@@ -53,6 +58,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from mes_app.db import migrations
+from mes_app.domain.errors import NotFound, ValidationError
+from mes_app.storage.base import DocumentStorage
 from mes_app.storage.local import LocalStorage, valid_key
 
 FORMAT = "mes-backup"
@@ -62,6 +69,7 @@ SQLITE_FILE = "database/mes.sqlite3"
 DOCUMENTS = "documents"
 CHUNK = 1024 * 1024
 BATCH = 500
+STORE_TABLES = ("document_chunk",)  # the PostgreSQL document store's bytes: backed up as documents/
 
 Progress = Callable[[str, int, int], None]
 """Called as work goes: (stage, done, total). Stages: "database", "documents", "verify"."""
@@ -157,14 +165,14 @@ def _file_hash(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _copy_hashed(src: Path, dest: Path) -> tuple[str, int]:
-    """Copy ``src`` to a new 0600 ``dest`` (through a partial name), return its SHA-256 and size."""
+def _write_hashed(blocks: Iterator[bytes], dest: Path) -> tuple[str, int]:
+    """Write ``blocks`` to a new 0600 ``dest`` (through a partial name), return its SHA-256 and size."""
     digest = hashlib.sha256()
     size = 0
     partial = dest.with_name(f".{dest.name}.partial")
     try:
-        with src.open("rb") as source, _private_writer(partial) as out:
-            while block := source.read(CHUNK):
+        with _private_writer(partial) as out:
+            for block in blocks:
                 digest.update(block)
                 size += len(block)
                 out.write(block)
@@ -265,7 +273,7 @@ def _sqlite_snapshot_facts(path: Path) -> tuple[str | None, dict[str, int], list
         counts = {
             name: conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
             for name in tables
-            if name != migrations.VERSION_TABLE
+            if name not in (migrations.VERSION_TABLE, *STORE_TABLES)
         }
         documents = []
         if "document" in tables:
@@ -306,7 +314,7 @@ def _snapshot_postgres(url: str, folder: Path, progress: Progress):  # noqa: ANN
                 raise BackupError(f"the database {_shown(url)} has no MES schema (run `python -m mes_app migrate`)")
             metadata = sa.MetaData()
             metadata.reflect(bind=conn)
-            tables = [t for t in metadata.sorted_tables if t.name != migrations.VERSION_TABLE]
+            tables = [t for t in metadata.sorted_tables if t.name not in (migrations.VERSION_TABLE, *STORE_TABLES)]
             counts: dict[str, int] = {}
             for index, table in enumerate(tables):
                 counts[table.name] = _dump_table(conn, table, folder / f"{table.name}.jsonl")
@@ -365,7 +373,7 @@ def _live_deletion(url: str, document_id: int) -> datetime | None:
 # --------------------------------------------------------------------------- backup
 
 
-def _check_destination(dest: Path, documents_dir: Path) -> None:
+def _check_destination(dest: Path, documents_dir: Path) -> None:  # the local folder, even when unused
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(f"{dest} already exists and is not an empty folder: choose a new name")
     if not dest.parent.is_dir():
@@ -382,12 +390,14 @@ def create_backup(
     documents_dir: Path | str,
     now: datetime,
     progress: Progress = _quiet,
+    storage: DocumentStorage | None = None,
 ) -> BackupReport:
-    """Back up the database at ``database_url`` and the documents it references to the new
-    folder ``dest``, while the app may keep running."""
+    """Back up the database at ``database_url`` and the documents it references (read from
+    ``storage``, by default the local folder ``documents_dir``) to the new folder ``dest``,
+    while the app may keep running."""
     dest = Path(dest).absolute()
-    store = LocalStorage(documents_dir)
-    _check_destination(dest, store.root)
+    store = storage or LocalStorage(documents_dir)
+    _check_destination(dest, Path(documents_dir).resolve())
     staging = dest.parent / f".{dest.name}.partial-{secrets.token_hex(4)}"
     _private_dir(staging)
     try:
@@ -402,7 +412,7 @@ def create_backup(
 
 
 def _write_backup(
-    staging: Path, dest: Path, url: str, store: LocalStorage, now: datetime, progress: Progress
+    staging: Path, dest: Path, url: str, store: DocumentStorage, now: datetime, progress: Progress
 ) -> BackupReport:
     _private_dir(staging / "database")
     if _is_sqlite(url):
@@ -450,7 +460,7 @@ def _write_backup(
     )
 
 
-def _copy_documents(staging: Path, url: str, store: LocalStorage, documents: list, progress: Progress):  # noqa: ANN202
+def _copy_documents(staging: Path, url: str, store: DocumentStorage, documents: list, progress: Progress):  # noqa: ANN202
     copied: list[dict] = []
     deleted: list[tuple[int, datetime]] = []
     problems: list[DocumentProblem] = []
@@ -458,16 +468,14 @@ def _copy_documents(staging: Path, url: str, store: LocalStorage, documents: lis
     _private_dir(root)
     for index, (document_id, key, expected_sha, expected_size) in enumerate(documents):
         progress("documents", index + 1, len(documents))
-        try:
-            src = store.path_for(key)
-        except Exception:  # noqa: BLE001 - a key the store would never have written
+        if not valid_key(key):  # a key the store would never have written
             problems.append(DocumentProblem(document_id, "missing"))
             continue
         target = root / key[:2] / key
         _private_dirs(target.parent, root)
         try:
-            sha, size = _copy_hashed(src, target)
-        except FileNotFoundError:
+            sha, size = _write_hashed(store.open(key, chunk_size=CHUNK), target)
+        except (FileNotFoundError, NotFound):
             deleted_at = _live_deletion(url, document_id)
             if deleted_at is None:
                 problems.append(DocumentProblem(document_id, "missing"))
@@ -545,6 +553,7 @@ def restore_backup(
     database_url: str,
     documents_dir: Path | str,
     progress: Progress = _quiet,
+    storage: DocumentStorage | None = None,
 ) -> RestoreReport:
     """Restore the backup folder ``src`` into an empty database and an empty document store,
     then migrate to this code's head revision. The app must not be running on the target."""
@@ -557,9 +566,14 @@ def restore_backup(
         raise NewerSchema(
             f"this backup's schema ({revision}) is unknown to this MES: it comes from a newer version, update MES first"
         )
-    store = LocalStorage(documents_dir)
-    if store.stored_files():
-        raise TargetNotEmpty(f"the document store {store.root} is not empty: restore only into an empty one")
+    store = storage or LocalStorage(documents_dir)
+    try:
+        occupied = bool(store.stored_keys())
+    except OSError as exc:
+        raise BackupError(f"cannot read the document store: {exc}") from None
+    if occupied:
+        where = f" {store.root}" if isinstance(store, LocalStorage) else ""
+        raise TargetNotEmpty(f"the document store{where} is not empty: restore only into an empty one")
     if not _database_is_empty(database_url):
         raise TargetNotEmpty(
             f"the database {_shown(database_url)} is not empty: restore only into an empty database"
@@ -706,13 +720,28 @@ def _apply_deletions(url: str, manifest: dict) -> None:
         engine.dispose()
 
 
-def _restore_documents(src: Path, manifest: dict, store: LocalStorage, progress: Progress) -> None:
-    store.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+def _restore_documents(src: Path, manifest: dict, store: DocumentStorage, progress: Progress) -> None:
+    """Each file into the store under its key, through the store's checked writer."""
     documents = manifest["documents"]
     for index, item in enumerate(documents):
-        target = store.path_for(item["key"])
-        _private_dirs(target.parent, store.root)
-        sha, size = _copy_hashed(src / DOCUMENTS / item["key"][:2] / item["key"], target)
-        if (sha, size) != (item["sha256"], item["size"]):
+        writer = store.begin(max(int(item["size"]), 1), key=item["key"])
+        digest = hashlib.sha256()
+        try:
+            with (src / DOCUMENTS / item["key"][:2] / item["key"]).open("rb") as source:
+                while block := source.read(CHUNK):
+                    digest.update(block)
+                    writer.write(block)
+        except BaseException:
+            writer.abort()
+            raise
+        if digest.hexdigest() != item["sha256"]:
+            writer.abort()
+            raise DamagedBackup(f"{item['key']} changed while being restored")
+        try:
+            stored = writer.commit()
+        except ValidationError as exc:
+            raise DamagedBackup(f"{item['key']} is refused by the document store ({exc.code})") from None
+        if (stored.sha256, stored.size_bytes) != (item["sha256"], item["size"]):
+            store.delete(item["key"])
             raise DamagedBackup(f"{item['key']} changed while being restored")
         progress("documents", index + 1, len(documents))

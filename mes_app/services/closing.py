@@ -144,6 +144,11 @@ KEPT_TABLES: dict[str, str] = {
     "fhir_access_token": "hashes only; its rows go with their connected software (a dependant of the account)",
     "fhir_used_jti": "a client id and an assertion id until they expire, against replays: nobody's data",
 }
+# The document store's own tables (MES_DOCUMENT_STORE=postgresql): no foreign key, the bytes of
+# a swept document are erased through ``storage.delete(storage_key)`` after the commit.
+STORE_TABLES: dict[str, str] = {
+    "document_chunk": "a document's bytes, under its storage_key: erased by storage.delete",
+}
 # Columns that name a profile without a foreign key (so the sweep cannot follow them).
 UNLINKED_PROFILE_COLUMNS: dict[tuple[str, str], str] = {
     ("security_event", "profile_id"): "kept: the profile aimed at by a refused attempt or erased",

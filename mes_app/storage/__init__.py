@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from mes_app.storage.base import DocumentStorage, StoredFile, TooLarge, UploadWriter
+from functools import cache
+
+from mes_app.storage.base import DocumentStorage, StorageError, StoredFile, TooLarge, UploadWriter
 from mes_app.storage.local import LocalStorage
 
-__all__ = ["DocumentStorage", "LocalStorage", "StoredFile", "TooLarge", "UploadWriter", "default_storage"]
+__all__ = [
+    "DocumentStorage",
+    "LocalStorage",
+    "StorageError",
+    "StoredFile",
+    "TooLarge",
+    "UploadWriter",
+    "default_storage",
+    "storage_for",
+]
 
 
-def default_storage() -> LocalStorage:
-    """The local folder of ``settings.documents_dir`` (outside Reflex's public upload folder)."""
+def default_storage() -> DocumentStorage:
+    """The store of the settings (``MES_DOCUMENT_STORE``): every place that reads, writes or
+    erases a document gets it here."""
     from mes_app.settings import settings
 
-    return LocalStorage(settings.documents_dir)
+    return storage_for(settings.document_store, settings.document_store_url, str(settings.documents_dir))
+
+
+@cache
+def storage_for(kind: str, url: str, documents_dir: str) -> DocumentStorage:
+    """One store per configuration (a PostgreSQL store keeps its connection pool)."""
+    if kind == "postgresql":
+        from mes_app.storage.postgres import PostgresStorage
+
+        return PostgresStorage(url)
+    return LocalStorage(documents_dir)

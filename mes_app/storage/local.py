@@ -9,16 +9,14 @@ non-empty and of an allowed type, so an upload cut half way leaves nothing behin
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from mes_app.domain.documents import SNIFF_BYTES, sniff_type
-from mes_app.domain.errors import NotFound, ValidationError
-from mes_app.storage.base import StoredFile, TooLarge
+from mes_app.domain.errors import NotFound
+from mes_app.storage.base import StorageError, StoredFile, StreamCheck
 
 _KEY = re.compile(r"[0-9a-f]{32}")
 PARTIAL_DIR = ".partial"
@@ -30,12 +28,12 @@ def valid_key(key: object) -> bool:
 
 
 class LocalWriter:
-    def __init__(self, storage: LocalStorage, max_bytes: int) -> None:
+    def __init__(self, storage: LocalStorage, max_bytes: int, key: str | None = None) -> None:
+        if key is not None and not valid_key(key):
+            raise NotFound()
         self._storage = storage
-        self._max_bytes = max_bytes
-        self._hash = hashlib.sha256()
-        self._size = 0
-        self._head = b""
+        self._key = key
+        self._check = StreamCheck(max_bytes)
         partial = storage.root / PARTIAL_DIR
         partial.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._path = partial / secrets.token_hex(16)
@@ -48,14 +46,8 @@ class LocalWriter:
             raise RuntimeError("writer already closed")
         if not chunk:
             return
-        if self._size + len(chunk) > self._max_bytes:
-            self.abort()
-            raise TooLarge(self._max_bytes)
-        if len(self._head) < SNIFF_BYTES:
-            self._head += bytes(chunk[: SNIFF_BYTES - len(self._head)])
-        self._hash.update(chunk)
-        self._size += len(chunk)
         try:
+            self._check.take(chunk)
             self._file.write(chunk)
         except BaseException:
             self.abort()
@@ -65,23 +57,20 @@ class LocalWriter:
         if self._done:
             raise RuntimeError("writer already closed")
         try:
-            if self._size == 0:
-                raise ValidationError("error.document_empty")
-            mime = sniff_type(self._head)
-            if mime is None:
-                raise ValidationError("error.document_type_not_allowed")
+            stored = self._check.finish(self._key or secrets.token_hex(16))
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
-            key = secrets.token_hex(16)
-            final = self._storage.path_for(key)
+            final = self._storage.path_for(stored.key)
             final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if self._key is not None and final.exists():
+                raise StorageError("a document with this key is already in the store")
             os.replace(self._path, final)
         except BaseException:
             self.abort()
             raise
         self._done = True
-        return StoredFile(key=key, sha256=self._hash.hexdigest(), size_bytes=self._size, mime_type=mime)
+        return stored
 
     def abort(self) -> None:
         """Forget the partial file (idempotent)."""
@@ -101,9 +90,9 @@ class LocalStorage:
             raise NotFound()
         return self.root / key[:2] / key
 
-    def begin(self, max_bytes: int) -> LocalWriter:
+    def begin(self, max_bytes: int, key: str | None = None) -> LocalWriter:
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return LocalWriter(self, max_bytes)
+        return LocalWriter(self, max_bytes, key)
 
     def exists(self, key: str) -> bool:
         try:
@@ -127,6 +116,10 @@ class LocalStorage:
         """Files still being written (tests check that none is left behind)."""
         partial = self.root / PARTIAL_DIR
         return sorted(partial.iterdir()) if partial.is_dir() else []
+
+    def stored_keys(self) -> list[str]:
+        """Every key in the store (restore checks it is empty)."""
+        return [path.name for path in self.stored_files() if valid_key(path.name)]
 
     def stored_files(self) -> list[Path]:
         if not self.root.is_dir():
