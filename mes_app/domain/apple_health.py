@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import IO
+from typing import IO, Protocol
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -63,6 +63,10 @@ _UNITS: dict[str, dict[str, tuple[float, float]]] = {
     "glucose": {"mg/dL": (1, 0), "mmol/L": (GLUCOSE_MOLAR_MASS / 10, 0)},
     "blood_pressure": {"mmHg": (1, 0)},
 }
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class ExportRefused(ValueError):
@@ -134,6 +138,8 @@ def to_canonical(kind_key: str, raw_value: object, raw_unit: object) -> float:
     if number != number or number in (float("inf"), float("-inf")):
         raise ValidationError("error.invalid_number", field="value")
     factor, offset = factor_offset
+    if kind_key == "spo2" and number > 1.5:  # already a percentage (not what Apple writes, but seen in converters)
+        factor = 1
     canonical = round(number * factor + offset, 4)
     m.check_limits(kind, canonical, kind.units[0])
     return canonical
@@ -182,7 +188,7 @@ def _pressure(elem, scan: Scan, *, now: datetime, birth_date: date) -> m.Reading
         return None
 
 
-def iter_readings(stream: IO[bytes], scan: Scan, *, now: datetime, birth_date: date) -> Iterator[m.Reading]:
+def iter_readings(stream: Readable, scan: Scan, *, now: datetime, birth_date: date) -> Iterator[m.Reading]:
     """The readings of an ``export.xml`` stream, one at a time; ``scan`` counts the rest.
 
     Raises :class:`ExportRefused` for a file that is not an export (or carries entity

@@ -241,7 +241,8 @@ def parse_when(text: str) -> str:
     return f"{year}-{month}-{day}T{hour or '12'}:{minute or '00'}"
 
 
-def _authorize(session: Session, actor: UserActor, profile_id: object, now: datetime):
+def authorize_import(session: Session, actor: UserActor, profile_id: object, now: datetime):
+    """May ``actor`` add measures to ``profile_id`` (CREATE on measures)? NotFound/Forbidden if not."""
     pid = v.parse_id(profile_id)
     decision = authorize(session, actor, Action.CREATE, pid, Target(Section.MEASURES), now=now,
                          target_kind="measures_import")
@@ -255,7 +256,7 @@ def preview_import(
     session: Session, actor: UserActor, profile_id: object, data: object, *, now: datetime
 ) -> ImportPreview:
     """Check the file without storing anything."""
-    _pid, profile, _decision = _authorize(session, actor, profile_id, now)
+    _pid, profile, _decision = authorize_import(session, actor, profile_id, now)
     session.commit()
     parsed = parse_csv(data, birth_date=profile.birth_date, now=now)
     rows = [
@@ -269,7 +270,7 @@ def preview_import(
 
 def run_import(session: Session, actor: UserActor, profile_id: object, data: object, *, now: datetime) -> int:
     """Store every row, or none: any row error refuses the whole file. Returns the count."""
-    pid, profile, decision = _authorize(session, actor, profile_id, now)
+    pid, profile, decision = authorize_import(session, actor, profile_id, now)
     parsed = parse_csv(data, birth_date=profile.birth_date, now=now)
     if parsed.errors:
         session.rollback()
@@ -316,8 +317,8 @@ def new_readings(session: Session, pid: int, readings: list[m.Reading]) -> tuple
     first = min(r.measured_at for r in readings)
     last = max(r.measured_at for r in readings)
     stored = session.execute(
-        select(Measure.kind, Measure.measured_at, Measure.value, Measure.value_secondary).where(
-            Measure.profile_id == pid, col(Measure.kind).in_(kinds),
+        select(col(Measure.kind), col(Measure.measured_at), col(Measure.value), col(Measure.value_secondary)).where(
+            col(Measure.profile_id) == pid, col(Measure.kind).in_(kinds),
             col(Measure.measured_at) >= first.replace(microsecond=0),
             col(Measure.measured_at) <= last.replace(microsecond=0) + timedelta(seconds=1))
     ).all()

@@ -281,6 +281,7 @@ def build_api() -> Starlette:
             Route(export_routes.SUMMARY_PATH, export_routes.summary_fhir, methods=["GET"]),
             Route("/_upload/{path:path}", refuse_public_uploads, methods=["GET", "HEAD"]),
             Route(measure_import_route.PATH, measure_import_route.import_measures, methods=["POST"]),
+            Route(measure_import_route.APPLE_PATH, measure_import_route.import_apple, methods=["POST"]),  # issue 12
             Route(DOCUMENTS_PATH, document_routes.upload_document, methods=["POST"]),
             Route(DOCUMENTS_PATH + "/{doc_id}", document_routes.download_document, methods=["GET"]),
             Route(export_routes.PATH, export_routes.export_fhir, methods=["GET"]),  # issue 13
@@ -337,6 +338,8 @@ def _too_large(scope: Scope) -> Response:
         code, params = "error.document_too_large", {"max_mb": max(1, settings.max_upload_bytes // (1024 * 1024))}
     elif path == measure_import_route.PATH:
         code, params = "error.import_too_large", {"max_mb": measure_import_route.MAX_IMPORT_BYTES // (1024 * 1024)}
+    elif path == measure_import_route.APPLE_PATH:
+        code, params = "error.apple_too_large", {}
     else:
         code, params = "error.request_too_large", {}
     return JSONResponse({"ok": False, "code": code, "message": i18n.t(code, lang, **params)}, status_code=413,
@@ -462,6 +465,8 @@ def _body_limit(path: str) -> int:
         return settings.max_upload_bytes + 64 * 1024  # multipart overhead
     if path == measure_import_route.PATH:
         return measure_import_route.BODY_LIMIT
+    if path == measure_import_route.APPLE_PATH:
+        return measure_import_route.APPLE_BODY_LIMIT
     return MAX_FORM_BYTES
 
 
