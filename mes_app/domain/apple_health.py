@@ -193,6 +193,8 @@ def iter_readings(stream: Readable, scan: Scan, *, now: datetime, birth_date: da
 
     Raises :class:`ExportRefused` for a file that is not an export (or carries entity
     declarations); a bad record is only counted."""
+    if not isinstance(stream, CountingReader):
+        stream = CountingReader(stream)  # the control characters dropped all the same
     depth = 0
     root = None
     try:
