@@ -682,8 +682,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "Other types not imported (steps, workouts…): {count}"),
     "measures.apple_bmi": ("IMC non importés (MES le calcule d'après le poids et la taille) : {count}",
                            "BMI not imported (MES computes it from weight and height): {count}"),
-    "measures.apple_clinical": ("Pas encore importés : {count} dossiers cliniques",
-                                "Not imported yet: {count} clinical records"),
+    "measures.apple_clinical": (
+        "Pas encore importé : {count} dossier clinique|Pas encore importés : {count} dossiers cliniques",
+        "Not imported yet: {count} clinical record|Not imported yet: {count} clinical records",
+    ),
     "measures.apple_errors": ("Mesures illisibles ou impossibles, ignorées : {count}",
                               "Unreadable or impossible measures, skipped: {count}"),
     "error.apple_too_large": ("Fichier trop gros : 2 Go au plus.", "File too large: 2 GB at most."),
