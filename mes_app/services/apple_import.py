@@ -56,6 +56,7 @@ MAX_UPLOAD_BYTES = 2 * 1024**3  # a zip of a multi-year export
 MAX_XML_BYTES = 12 * 1024**3  # what a zip member may inflate to (zip bombs)
 BATCH = 1000
 KEEP_FINISHED = timedelta(hours=1)
+STALE_UPLOAD = timedelta(days=1)
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 ACTIVE = (QUEUED, RUNNING)
 CLINICAL_PREFIX = "clinical-records/"
@@ -149,7 +150,7 @@ def start_import(session: Session, actor: UserActor, profile_id: object, path: P
     except Exception:
         _remove(path)
         raise
-    _prune(now)
+    _prune(now, path.parent)
     job = _Job(secrets.token_urlsafe(16), actor.user_id, pid, path, now, total_bytes=path.stat().st_size)
     with _LOCK:
         _JOBS[job.key] = job
@@ -290,10 +291,18 @@ def _clinical_records(archive: zipfile.ZipFile) -> int:
     return pending
 
 
-def _prune(now: datetime) -> None:
+def _prune(now: datetime, folder: Path | None = None) -> None:
+    """Forget jobs ended over an hour ago; delete uploads a killed server left behind (a day old)."""
     with _LOCK:
         for key in [k for k, j in _JOBS.items() if j.finished_at and now - j.finished_at > KEEP_FINISHED]:
             del _JOBS[key]
+        live = {j.path for j in _JOBS.values()}
+    folder = folder or upload_folder()
+    if folder.is_dir():
+        for left in folder.glob("*.upload"):
+            with contextlib.suppress(OSError):
+                if left not in live and now.timestamp() - left.stat().st_mtime > STALE_UPLOAD.total_seconds():
+                    left.unlink()
 
 
 def _remove(path: Path) -> None:

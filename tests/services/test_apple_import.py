@@ -146,3 +146,15 @@ def test_a_failed_job_says_why_and_keeps_what_was_added(session, engine, now, al
     view = apple_import.job_view(alice.actor, key)
     assert (view.status, view.error_code, view.summary.added_total) == ("failed", "error.apple_failed", 3)
     assert committed_count(session, Measure) == 3
+
+
+def test_uploads_left_by_a_killed_server_are_swept(session, now, alice, tmp_path):
+    import os
+
+    old = apple_import.new_upload_path(tmp_path)
+    os.utime(old, (now.timestamp() - 2 * 86400,) * 2)
+    fresh = apple_import.new_upload_path(tmp_path)
+    fresh.write_bytes(export_xml())
+    apple_import.start_import(session, alice.actor, alice.profile.id, fresh, now=now, run=False)
+    assert not old.exists() and fresh.exists()
+    assert oct(fresh.stat().st_mode & 0o777) == "0o600"
