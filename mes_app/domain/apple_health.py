@@ -92,7 +92,7 @@ class CountingReader:
     """A binary stream that counts the bytes read (the progress bar), drops the control
     characters XML forbids, and refuses to go past ``limit`` bytes."""
 
-    def __init__(self, raw: IO[bytes], on_progress: Callable[[int], None] | None = None,
+    def __init__(self, raw: IO[bytes] | Readable, on_progress: Callable[[int], None] | None = None,
                  limit: int | None = None) -> None:
         self._raw, self._on_progress, self._limit = raw, on_progress, limit
         self.read_bytes = 0
