@@ -395,11 +395,13 @@ class MeasureImportState(AppState):
                     return
                 ran = self._run_as_user(lambda ctx: apple_import.job_view(ctx.actor, self._apple_job),
                                         error_attr=None)
-                if ran.event is not None:
+                gone = ran.event
+                if gone is not None:
                     self.apple_running = False
-                    yield ran.event
-                    return
-                finished = self._apple_progress(ran.value)
+                finished = gone is None and self._apple_progress(ran.value)
+            if gone is not None:
+                yield gone
+                return
             if finished:
                 yield [MeasuresState.refresh_cards, MeasureChartState.refresh]
                 return
