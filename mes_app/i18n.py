@@ -647,6 +647,61 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} ligne en erreur : rien n'a été importé.|{count} lignes en erreur : rien n'a été importé.",
         "{count} row with errors: nothing was imported.|{count} rows with errors: nothing was imported.",
     ),
+    # --- Apple Health export import (issue 12, item 3): keys "measures.apple_*", "error.apple_*" ---
+    "measures.import_format": ("Type de fichier", "File type"),
+    "measures.import_format_csv": ("Fichier CSV", "CSV file"),
+    "measures.import_format_apple": ("Export de l'app Santé d'Apple (zip ou xml)", "Apple Health export (zip or xml)"),
+    "measures.apple_help": (
+        "Sur l'iPhone : app Santé → photo de profil → « Exporter toutes les données de santé ». Choisissez "
+        "export.zip (ou export.xml). Poids, taille, pouls, tension, température, saturation et glycémie sont "
+        "ajoutés ; une mesure déjà enregistrée n'est pas ajoutée deux fois.",
+        "On the iPhone: Health app → profile picture → \"Export All Health Data\". Pick export.zip (or "
+        "export.xml). Weight, height, heart rate, blood pressure, temperature, oxygen saturation and glucose are "
+        "added; a measure already stored is not added twice.",
+    ),
+    "measures.apple_file": ("Export Santé (zip ou xml)", "Health export (zip or xml)"),
+    "measures.apple_start": ("Importer l'export", "Import the export"),
+    "measures.apple_sending": ("Envoi du fichier…", "Sending the file…"),
+    "measures.apple_progress": ("Import en cours : {percent} %", "Importing: {percent}%"),
+    "measures.apple_done": ("Import terminé.", "Import finished."),
+    "measures.apple_failed": (
+        "L'import s'est arrêté : {reason} Les mesures déjà ajoutées restent ; importez le même fichier à nouveau "
+        "pour ajouter les autres (rien n'est ajouté deux fois).",
+        "The import stopped: {reason} The measures already added stay; import the same file again to add the "
+        "rest (nothing is added twice).",
+    ),
+    "measures.apple_interrupted": (
+        "L'import a été interrompu. Importez le même fichier à nouveau : rien n'est ajouté deux fois.",
+        "The import was interrupted. Import the same file again: nothing is added twice.",
+    ),
+    "measures.apple_added": ("{kind} : {count} mesure ajoutée|{kind} : {count} mesures ajoutées",
+                             "{kind}: {count} measure added|{kind}: {count} measures added"),
+    "measures.apple_added_none": ("Aucune nouvelle mesure.", "No new measures."),
+    "measures.apple_duplicates": ("Déjà enregistrées, non ajoutées : {count}", "Already stored, not added: {count}"),
+    "measures.apple_other": ("Autres types non importés (pas, entraînements…) : {count}",
+                             "Other types not imported (steps, workouts…): {count}"),
+    "measures.apple_bmi": ("IMC non importés (MES le calcule d'après le poids et la taille) : {count}",
+                           "BMI not imported (MES computes it from weight and height): {count}"),
+    "measures.apple_clinical": (
+        "Pas encore importé : {count} dossier clinique|Pas encore importés : {count} dossiers cliniques",
+        "Not imported yet: {count} clinical record|Not imported yet: {count} clinical records",
+    ),
+    "measures.apple_errors": ("Mesures illisibles ou impossibles, ignorées : {count}",
+                              "Unreadable or impossible measures, skipped: {count}"),
+    "error.apple_too_large": ("Fichier trop gros : 2 Go au plus.", "File too large: 2 GB at most."),
+    "error.apple_not_export": (
+        "Ce fichier n'est pas un export de l'app Santé (export.zip ou export.xml).",
+        "This file is not a Health app export (export.zip or export.xml).",
+    ),
+    "error.apple_entities": (
+        "Fichier refusé : il déclare des entités XML, ce qu'un export de l'app Santé ne fait jamais.",
+        "File refused: it declares XML entities, which a Health app export never does.",
+    ),
+    "error.apple_busy": ("Un import est déjà en cours : attendez qu'il se termine.",
+                         "An import is already running: wait for it to finish."),
+    "error.apple_failed": ("une erreur inattendue.", "an unexpected error."),
+    "error.apple_pressure_incomplete": ("Tension incomplète (systolique ou diastolique manquante).",
+                                        "Incomplete blood pressure (systolic or diastolic missing)."),
     # --- documents (issue 4): keys "documents.*" go below this line ---
     "documents.add": ("Ajouter un document", "Add a document"),
     "documents.title_field": ("Titre", "Title"),

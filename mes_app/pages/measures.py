@@ -379,7 +379,7 @@ def _confirm_dialog() -> rx.Component:
 # --------------------------------------------------------------------------- import
 
 
-def _import_panel() -> rx.Component:
+def _csv_panel() -> rx.Component:
     return rx.vstack(
         rx.text(T["measures.import_help"], size="2", style={"overflow_wrap": "anywhere"}),
         rx.el.pre(
@@ -475,6 +475,15 @@ def _import_panel() -> rx.Component:
                 id="import-errors",
             ),
         ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _import_panel() -> rx.Component:
+    return rx.vstack(
+        _format_choice(),
+        rx.cond(MeasureImportState.import_format == "apple", _apple_panel(), _csv_panel()),
         rx.hstack(
             rx.dialog.close(
                 rx.button(
@@ -489,6 +498,88 @@ def _import_panel() -> rx.Component:
             ),
             justify="end",
             width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+# --- Apple Health export (issue 12, item 3) ---
+
+
+def _format_choice() -> rx.Component:
+    """CSV or the phone's health app export: two thumb-sized toggles."""
+
+    def choice(value: str, label: rx.Var, element_id: str) -> rx.Component:
+        return rx.button(
+            label,
+            on_click=MeasureImportState.set_import_format(value),
+            variant=rx.cond(MeasureImportState.import_format == value, "solid", "soft"),
+            aria_pressed=rx.cond(MeasureImportState.import_format == value, "true", "false"),
+            size="3",
+            type="button",
+            style={**TOUCH, "flex": "1 1 10rem", "white_space": "normal", "height": "auto"},
+            id=element_id,
+        )
+
+    return rx.flex(
+        choice("csv", T["measures.import_format_csv"], "import-format-csv"),
+        choice("apple", T["measures.import_format_apple"], "import-format-apple"),
+        gap="2",
+        wrap="wrap",
+        width="100%",
+        role="group",
+        aria_label=T["measures.import_format"],
+    )
+
+
+def _apple_panel() -> rx.Component:
+    return rx.vstack(
+        rx.text(T["measures.apple_help"], size="2", style={"overflow_wrap": "anywhere"}),
+        field(
+            T["measures.apple_file"],
+            rx.el.input(
+                type="file",
+                accept=".zip,.xml,application/zip,application/xml,text/xml",
+                id="measures-apple-file",
+                style={"min_height": "44px", "width": "100%", "max_width": "100%"},
+            ),
+        ),
+        rx.button(
+            rx.cond(MeasureImportState.import_busy, T["measures.apple_sending"], T["measures.apple_start"]),
+            on_click=MeasureImportState.apple_start,
+            size="3",
+            width="100%",
+            disabled=MeasureImportState.import_busy | MeasureImportState.apple_running,
+            id="apple-start",
+        ),
+        rx.cond(
+            MeasureImportState.apple_running,
+            rx.vstack(
+                rx.progress(value=MeasureImportState.apple_percent, max=100, width="100%"),
+                rx.text(MeasureImportState.apple_progress_text, size="2", aria_live="polite"),
+                width="100%",
+                id="apple-progress",
+            ),
+        ),
+        rx.cond(
+            MeasureImportState.import_message != "",
+            rx.callout(
+                MeasureImportState.import_message,
+                color_scheme=rx.cond(MeasureImportState.import_ok, "teal", "red"),
+                icon="info",
+                width="100%",
+                id="apple-message",
+            ),
+        ),
+        rx.cond(
+            MeasureImportState.apple_lines.length() > 0,
+            rx.vstack(
+                rx.foreach(MeasureImportState.apple_lines, lambda line: rx.text(line, size="2")),
+                spacing="1",
+                width="100%",
+                id="apple-summary",
+            ),
         ),
         spacing="3",
         width="100%",

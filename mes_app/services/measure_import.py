@@ -15,7 +15,9 @@ are converted to the canonical UCUM unit.
 
 The file is refused as a whole, and nothing is stored, when it is over 5 MB, is not UTF-8
 text, lacks a required column, or is empty. Rows are then checked one by one; the import
-stores every row in one transaction, and only when no row has an error.
+stores every row in one transaction, and only when no row has an error. A row already stored
+(same kind, time and value: :func:`new_readings`, shared with the Apple Health import) is not
+added twice.
 """
 
 from __future__ import annotations
@@ -25,16 +27,16 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
-from sqlmodel import Session
+from sqlalchemy import insert, select
+from sqlmodel import Session, col
 
 from mes_app.db.models import Measure, Profile
 from mes_app.domain import measures as m
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, Via
+from mes_app.domain.access import Action, Decision, Section, Target, UserActor, Via
 from mes_app.domain.calendar import DEFAULT_TIMEZONE
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services.access_facts import authorize
@@ -239,7 +241,8 @@ def parse_when(text: str) -> str:
     return f"{year}-{month}-{day}T{hour or '12'}:{minute or '00'}"
 
 
-def _authorize(session: Session, actor: UserActor, profile_id: object, now: datetime):
+def authorize_import(session: Session, actor: UserActor, profile_id: object, now: datetime):
+    """May ``actor`` add measures to ``profile_id`` (CREATE on measures)? NotFound/Forbidden if not."""
     pid = v.parse_id(profile_id)
     decision = authorize(session, actor, Action.CREATE, pid, Target(Section.MEASURES), now=now,
                          target_kind="measures_import")
@@ -253,7 +256,7 @@ def preview_import(
     session: Session, actor: UserActor, profile_id: object, data: object, *, now: datetime
 ) -> ImportPreview:
     """Check the file without storing anything."""
-    _pid, profile, _decision = _authorize(session, actor, profile_id, now)
+    _pid, profile, _decision = authorize_import(session, actor, profile_id, now)
     session.commit()
     parsed = parse_csv(data, birth_date=profile.birth_date, now=now)
     rows = [
@@ -267,23 +270,63 @@ def preview_import(
 
 def run_import(session: Session, actor: UserActor, profile_id: object, data: object, *, now: datetime) -> int:
     """Store every row, or none: any row error refuses the whole file. Returns the count."""
-    pid, profile, decision = _authorize(session, actor, profile_id, now)
+    pid, profile, decision = authorize_import(session, actor, profile_id, now)
     parsed = parse_csv(data, birth_date=profile.birth_date, now=now)
     if parsed.errors:
         session.rollback()
         raise ValidationError("error.import_has_errors", count=len(parsed.errors))
-    roles = {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}
-    role = roles.get(decision.via, "patient") if decision.via is not None else "patient"
-    rows = [
-        {
-            "profile_id": pid, "author_user_id": actor.user_id, "author_role": role, "created_at": now,
-            "updated_at": now, "hidden_from_professionals": False, "kind": r.kind, "loinc_code": r.loinc_code,
-            "value": r.value, "value_secondary": r.value_secondary, "unit": r.unit, "measured_at": r.measured_at,
-            "source": "import",
-        }
-        for _line, r in parsed.readings
-    ]
+    role = author_role(decision)
+    fresh, _duplicates = new_readings(session, pid, [r for _line, r in parsed.readings])
+    rows = [measure_row(pid, actor, role, r, now) for r in fresh]
     for start in range(0, len(rows), 5000):
         session.execute(insert(Measure), rows[start:start + 5000])
     session.commit()
     return len(rows)
+
+
+# --------------------------------------------------------------------------- shared with the Apple Health import
+
+
+def author_role(decision: Decision) -> str:
+    roles = {Via.OWNER: "patient", Via.GUARDIAN: "guardian", Via.CARE_TEAM: "professional"}
+    return roles.get(decision.via, "patient") if decision.via is not None else "patient"
+
+
+def measure_row(pid: int, actor: UserActor, role: str, r: m.Reading, now: datetime) -> dict:
+    return {
+        "profile_id": pid, "author_user_id": actor.user_id, "author_role": role, "created_at": now,
+        "updated_at": now, "hidden_from_professionals": False, "kind": r.kind, "loinc_code": r.loinc_code,
+        "value": r.value, "value_secondary": r.value_secondary, "unit": r.unit, "measured_at": r.measured_at,
+        "source": "import",
+    }
+
+
+def _key(kind: str, at: datetime, value: float, secondary: float | None) -> tuple:
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return (kind, at.astimezone(UTC).replace(microsecond=0), round(value, 3),
+            None if secondary is None else round(secondary, 3))
+
+
+def new_readings(session: Session, pid: int, readings: list[m.Reading]) -> tuple[list[m.Reading], int]:
+    """De-duplication on re-import: the readings not already stored for this profile (same
+    kind, time to the second and value), nor repeated in ``readings``; and how many were
+    dropped. One query over the batch's time span (the profile, kind, time index)."""
+    if not readings:
+        return [], 0
+    kinds = sorted({r.kind for r in readings})
+    first = min(r.measured_at for r in readings)
+    last = max(r.measured_at for r in readings)
+    stored = session.execute(
+        select(col(Measure.kind), col(Measure.measured_at), col(Measure.value), col(Measure.value_secondary)).where(
+            col(Measure.profile_id) == pid, col(Measure.kind).in_(kinds),
+            col(Measure.measured_at) >= first.replace(microsecond=0),
+            col(Measure.measured_at) <= last.replace(microsecond=0) + timedelta(seconds=1))
+    ).all()
+    seen = {_key(*row) for row in stored}
+    fresh: list[m.Reading] = []
+    for r in readings:
+        key = _key(r.kind, r.measured_at, r.value, r.value_secondary)
+        if key not in seen:
+            seen.add(key)
+            fresh.append(r)
+    return fresh, len(readings) - len(fresh)

@@ -10,6 +10,7 @@ access policy about the target itself.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from typing import cast
@@ -21,16 +22,19 @@ from mes_app import i18n
 from mes_app.domain import measures as m
 from mes_app.domain.calendar import DEFAULT_TIMEZONE
 from mes_app.domain.errors import NotFound, ValidationError
-from mes_app.services import measures
+from mes_app.services import apple_import, measures
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
 from mes_app.services.measures import EntryView, KindSummary
 from mes_app.state.base import AppState, Context
 from mes_app.state.mixins import ConfirmMixin, FormMixin
+from mes_app.web.measure_import import APPLE_PATH as APPLE_IMPORT_PATH
 from mes_app.web.measure_import import PATH as IMPORT_PATH
 
 MAX_IMPORT_ROWS_SHOWN = 10
 MAX_IMPORT_ERRORS_SHOWN = 50
 _TEXT_MAX = 300
+APPLE_POLL_SECONDS = 0.5
+APPLE_MAX_POLLS = 7200  # an hour: then the dialog stops following (the job goes on)
 
 
 def measure_error_text(state: AppState, error: Exception) -> str:
@@ -217,6 +221,7 @@ class MeasureImportState(AppState):
     def _reset_import(self) -> None:
         self.import_busy, self.import_message, self.import_ok, self.import_ready = False, "", False, False
         self.import_summary, self.import_rows, self.import_errors = "", [], []
+        self.apple_lines = []
 
     def _import_script(self, profile_id: int, mode: str) -> str:
         texts = {
@@ -306,6 +311,129 @@ class MeasureImportState(AppState):
             return None
         self.import_open = False  # done: the toast says how many
         return [MeasuresState.refresh_cards, MeasureChartState.refresh, rx.toast.success(message, duration=3000)]
+
+
+    # ------------------------------------------------------------------ Apple Health export (issue 12, item 3)
+    # The file goes to APPLE_IMPORT_PATH as the request body (streamed to disk by the route,
+    # which checks the access and starts a background job); this state follows the job by its
+    # key, kept on the server (``_apple_job``), re-checked against the session at each poll.
+
+    import_format: str = "csv"  # csv | apple
+    apple_running: bool = False
+    apple_percent: int = 0
+    apple_lines: list[str] = []  # the summary at the end
+    apple_progress_text: str = ""
+    _apple_job: str = ""
+
+    @rx.event
+    def set_import_format(self, value: str):
+        if value in ("csv", "apple") and not self.apple_running:
+            self._reset_import()
+            self.import_format = value
+
+    def _apple_script(self, profile_id: int) -> str:
+        texts = {
+            "no_file": self._text("measures.import_no_file"),
+            "too_large": self._text("error.apple_too_large"),
+            "generic": self._text("error.generic"),
+        }
+        url = f"{APPLE_IMPORT_PATH}?profile={profile_id}"
+        return (
+            "(async () => {"
+            f"const t = {json.dumps(texts)};"
+            "const input = document.getElementById('measures-apple-file');"
+            "if (!input || !input.files || !input.files[0]) return {ok: false, message: t.no_file};"
+            f"if (input.files[0].size > {apple_import.MAX_UPLOAD_BYTES}) return {{ok: false, message: t.too_large}};"
+            "try {"
+            f"const r = await fetch({json.dumps(url)}, {{method: 'POST', body: input.files[0],"
+            " headers: {'Content-Type': 'application/octet-stream'}, credentials: 'same-origin'});"
+            "if ((r.headers.get('content-type') || '').includes('json')) return await r.json();"
+            "return {ok: false, message: r.status === 413 ? t.too_large : t.generic};"
+            "} catch (e) { return {ok: false, message: t.generic}; }"
+            "})()"
+        )
+
+    @rx.event
+    def apple_start(self):
+        if self.apple_running:
+            return None
+        ran = self._run_as_user(self._active_profile)
+        if ran.gone:
+            return ran.event
+        if ran.value is None:
+            return None
+        self._reset_import()
+        self.import_busy = True
+        return rx.call_script(self._apple_script(ran.value), callback=MeasureImportState.apple_started)
+
+    @rx.event
+    def apple_started(self, result: dict):
+        """The route's answer, relayed by the browser: the job's key is checked against the
+        session's user before it is followed."""
+        self.import_busy = False
+        if not isinstance(result, dict) or result.get("ok") is not True:
+            self.import_ok = False
+            self.import_message = _clip(result.get("message")) if isinstance(result, dict) else self._text(
+                "error.generic")
+            return None
+        key = result.get("job")
+        ran = self._run_as_user(lambda ctx: apple_import.job_view(ctx.actor, key), error_attr="import_message")
+        if not ran.ok:
+            return ran.event
+        self._apple_job, self.apple_running, self.apple_percent = cast("str", key), True, 0
+        self.apple_progress_text = self._text("measures.apple_progress", percent=0)
+        self.import_message = ""
+        return MeasureImportState.apple_watch
+
+    @rx.event(background=True)
+    async def apple_watch(self):
+        """While the job runs (and the dialog is open), its progress; at the end, its summary."""
+        for _ in range(APPLE_MAX_POLLS):
+            await asyncio.sleep(APPLE_POLL_SECONDS)
+            async with self:
+                if not self.apple_running:
+                    return
+                ran = self._run_as_user(lambda ctx: apple_import.job_view(ctx.actor, self._apple_job),
+                                        error_attr=None)
+                gone = ran.event
+                if gone is not None:
+                    self.apple_running = False
+                finished = gone is None and self._apple_progress(ran.value)
+            if gone is not None:
+                yield gone
+                return
+            if finished:
+                yield [MeasuresState.refresh_cards, MeasureChartState.refresh]
+                return
+
+    def _apple_progress(self, view: apple_import.JobView | None) -> bool:
+        """Show the job's state; True when it has ended."""
+        if view is None:  # forgotten: the server restarted while it ran
+            self.apple_running, self.import_ok = False, False
+            self.import_message = self._text("measures.apple_interrupted")
+            return True
+        self.apple_percent = view.percent
+        self.apple_progress_text = self._text("measures.apple_progress", percent=view.percent)
+        if view.status in apple_import.ACTIVE:
+            return False
+        self.apple_running, self._apple_job = False, ""
+        self.apple_lines = self._apple_summary(view.summary)
+        self.import_ok = view.status == apple_import.DONE
+        if self.import_ok:
+            self.import_message = self._text("measures.apple_done")
+        else:
+            self.import_message = self._text("measures.apple_failed", reason=self._text(view.error_code))
+        return True
+
+    def _apple_summary(self, summary: apple_import.ImportSummary) -> list[str]:
+        lines = [
+            self._text("measures.apple_added", kind=self._text(f"measure.{kind}"), count=summary.added[kind])
+            for kind in m.KINDS if summary.added.get(kind)
+        ] or [self._text("measures.apple_added_none")]
+        extra = (("measures.apple_duplicates", summary.duplicates), ("measures.apple_bmi", summary.bmi_derived),
+                 ("measures.apple_other", summary.other_types), ("measures.apple_clinical", summary.clinical_records),
+                 ("measures.apple_errors", sum(summary.errors.values())))
+        return lines + [self._text(key, count=count) for key, count in extra if count]
 
 
 class MeasureChartState(AppState):

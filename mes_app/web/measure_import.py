@@ -8,6 +8,9 @@ argument, the body is capped (``guard`` allows 5 MB + multipart overhead on this
 the service refuses anything over 5 MB), and the file is read in memory and never stored:
 nothing ever lands in Reflex's public upload folder.
 
+The Apple Health export (``APPLE_PATH``) is the same pipeline for a file of hundreds of MB:
+see :func:`import_apple`.
+
 Form fields: ``file`` (the CSV), ``profile`` (id), ``mode`` (``preview`` | ``import``).
 Answers JSON with messages already translated (language cookie ``mes_lang``).
 """
@@ -28,7 +31,7 @@ from mes_app.db.engine import get_engine
 from mes_app.domain.access import UserActor
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.measures import UNIT_LABELS, format_number
-from mes_app.services import measure_import
+from mes_app.services import apple_import, measure_import
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
 from mes_app.web import auth, rate_limit
 
@@ -117,3 +120,56 @@ def _run(actor: UserActor, profile_id: object, data: bytes, mode: str, now: date
         ],
         "errors": [{"line": e.line, "message": _message(e.code, e.params, lang)} for e in preview.errors],
     }
+
+
+# --------------------------------------------------------------------------- Apple Health export (issue 12, item 3)
+
+APPLE_PATH = "/api/measures/import-apple"
+APPLE_BODY_LIMIT = apple_import.MAX_UPLOAD_BYTES
+
+
+async def import_apple(request: Request) -> Response:
+    """``POST /api/measures/import-apple?profile=<id>``, the body being the file itself (zip or
+    xml, not multipart): checked (session, policy) *before* the body is read, then streamed to
+    a 0600 file in the data folder chunk by chunk (never whole in memory), and handed to a
+    background job. Answers ``{"ok": true, "job": <key>}``; the page then follows the job."""
+    lang = _lang(request.headers.get("cookie"))
+    if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
+        return rate_limit.json_too_many(refusal, lang)
+    now = datetime.now(UTC)
+    profile_id = request.query_params.get("profile")
+    with Session(get_engine()) as session:
+        actor = auth.request_actor(session, request.headers, now)
+        if actor is None:
+            return _json({"ok": False, "message": i18n.t("error.session_expired", lang)}, 401)
+        try:
+            await run_in_threadpool(apple_import.check_import, session, actor, profile_id, now=now)
+        except (NotFound, ValidationError, Forbidden) as error:
+            return _refusal(error, lang)
+    path = await run_in_threadpool(apple_import.new_upload_path)
+    try:
+        size = 0
+        with open(path, "wb") as out:  # noqa: ASYNC230 - small writes of the chunks as they arrive
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > apple_import.MAX_UPLOAD_BYTES:
+                    raise ValidationError("error.apple_too_large")
+                out.write(chunk)
+        if size == 0:
+            raise ValidationError("error.import_empty")
+        with Session(get_engine()) as session:
+            key = await run_in_threadpool(apple_import.start_import, session, actor, profile_id, path, now=now,
+                                             engine=get_engine())
+    except (NotFound, ValidationError, Forbidden) as error:
+        path.unlink(missing_ok=True)
+        return _refusal(error, lang)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return _json({"ok": True, "job": key})
+
+
+def _refusal(error: Exception, lang: str) -> Response:
+    if isinstance(error, ValidationError):
+        return _json({"ok": False, "message": _message(error.code, error.params, lang)}, 422)
+    return _json({"ok": False, "message": i18n.t("error.not_found", lang)}, 404)

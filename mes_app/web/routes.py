@@ -282,6 +282,7 @@ def build_api() -> Starlette:
             Route("/_upload/{path:path}", refuse_public_uploads, methods=["GET", "HEAD"]),
             Route(measure_import_route.PATH, measure_import_route.import_measures, methods=["POST"]),
             Route(fhir_import_routes.PATH, fhir_import_routes.import_file, methods=["POST"]),  # issue 12 item 3
+            Route(measure_import_route.APPLE_PATH, measure_import_route.import_apple, methods=["POST"]),  # issue 12
             Route(DOCUMENTS_PATH, document_routes.upload_document, methods=["POST"]),
             Route(DOCUMENTS_PATH + "/{doc_id}", document_routes.download_document, methods=["GET"]),
             Route(export_routes.PATH, export_routes.export_fhir, methods=["GET"]),  # issue 13
@@ -344,6 +345,9 @@ def _too_large(scope: Scope) -> Response:
         code, params = "error.import_too_large", {"max_mb": measure_import_route.MAX_IMPORT_BYTES // (1024 * 1024)}
     elif path == fhir_import_routes.PATH:
         code, params = "error.fhir_import_too_large", {"max": fhir_import_routes.MAX_FILE_BYTES // (1024 * 1024)}
+
+    elif path == measure_import_route.APPLE_PATH:
+        code, params = "error.apple_too_large", {}
     else:
         code, params = "error.request_too_large", {}
     return JSONResponse({"ok": False, "code": code, "message": i18n.t(code, lang, **params)}, status_code=413,
@@ -475,6 +479,8 @@ def _body_limit(path: str) -> int:
         from mes_app.web import fhir_routes
 
         return fhir_routes.body_limit()
+    if path == measure_import_route.APPLE_PATH:
+        return measure_import_route.APPLE_BODY_LIMIT
     return MAX_FORM_BYTES
 
 

@@ -148,11 +148,14 @@ def test_too_many_rows_are_refused(session, now, alice, monkeypatch):
 
 def test_a_large_import_is_stored_in_one_go(session, now, alice):
     lines = [
-        f"2026-{1 + i // 28 % 10:02d}-{1 + i % 28:02d} {i % 24:02d}:00,heart_rate,{60 + i % 30},/min"
+        f"2026-{1 + i // 28 % 10:02d}-{1 + i % 28:02d} {i % 24:02d}:{i // 280 % 60:02d},heart_rate,{60 + i % 30},/min"
         for i in range(6000)
     ]
     data = ("date,kind,value,unit\n" + "\n".join(lines)).encode()
     assert measure_import.run_import(session, alice.actor, alice.profile.id, data, now=now) == 6000
+    assert committed_count(session, Measure) == 6000
+    # the same file again adds nothing: every row is already stored
+    assert measure_import.run_import(session, alice.actor, alice.profile.id, data, now=now) == 0
     assert committed_count(session, Measure) == 6000
 
 

@@ -1,0 +1,84 @@
+"""POST /api/measures/import-apple as a browser (or an attacker) sees it: the body is the file,
+streamed to disk after the session and the policy said yes; the job then runs in the background."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from starlette.testclient import TestClient
+
+from mes_app.db.models import Measure
+from mes_app.services import apple_import
+from mes_app.web import measure_import as route
+from mes_app.web import routes
+from tests.apple_export import export_xml, write_zip
+from tests.factories import PASSWORD, committed_count, make_child, make_owner, make_stranger
+
+
+@pytest.fixture()
+def app(engine, session, monkeypatch, tmp_path):
+    monkeypatch.setattr(routes, "get_engine", lambda: engine)
+    monkeypatch.setattr(route, "get_engine", lambda: engine)
+    monkeypatch.setattr(apple_import, "upload_folder", lambda: tmp_path / "imports")
+    apple_import._JOBS.clear()
+    yield routes.guard(routes.build_api())
+    apple_import._JOBS.clear()
+
+
+def client_for(app, who=None, origin="http://localhost:3000") -> TestClient:
+    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False, headers={"Origin": origin})
+    if who is not None:
+        assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
+    return client
+
+
+def post(client, profile_id, data: bytes):
+    return client.post(f"{route.APPLE_PATH}?profile={profile_id}", content=data,
+                       headers={"Content-Type": "application/octet-stream"})
+
+
+def wait_done(actor, key):
+    for _ in range(100):
+        view = apple_import.job_view(actor, key)
+        if view.status not in apple_import.ACTIVE:
+            return view
+        time.sleep(0.05)
+    raise AssertionError("the job did not end")
+
+
+def test_a_parent_uploads_a_childs_export_and_the_job_imports_it(app, session, tmp_path):
+    alice = make_owner(session, "Alice Durand")
+    lea = make_child(session, alice)
+    client = client_for(app, alice)
+    answer = post(client, lea.profile.id, write_zip(tmp_path / "export.zip", export_xml()).read_bytes())
+    assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
+    body = answer.json()
+    assert body["ok"] is True and set(body) == {"ok", "job"}
+    view = wait_done(alice.actor, body["job"])
+    assert (view.status, view.summary.added_total) == ("done", 10)
+    assert committed_count(session, Measure, Measure.profile_id == lea.profile.id) == 10
+    assert list((tmp_path / "imports").iterdir()) == []  # the upload is gone
+
+
+def test_strangers_no_cookie_other_sites_and_junk_get_nothing(app, session, tmp_path):
+    alice = make_owner(session, "Alice Durand")
+    data = export_xml()
+    assert post(client_for(app), alice.profile.id, data).status_code == 401
+    assert post(client_for(app, make_stranger(session)), alice.profile.id, data).status_code == 404
+    mine = client_for(app, alice)
+    evil = mine.post(f"{route.APPLE_PATH}?profile={alice.profile.id}", content=data,
+                     headers={"Origin": "https://evil.example", "Content-Type": "application/octet-stream"})
+    assert evil.status_code == 403
+    assert post(mine, "../../etc", data).status_code == 422
+    assert post(mine, alice.profile.id, b"").status_code == 422
+    assert committed_count(session, Measure) == 0
+    assert not (tmp_path / "imports").exists() or list((tmp_path / "imports").iterdir()) == []
+
+
+def test_a_file_over_the_limit_is_refused_while_streaming(app, session, monkeypatch, tmp_path):
+    alice = make_owner(session, "Alice Durand")
+    monkeypatch.setattr(apple_import, "MAX_UPLOAD_BYTES", 1000)
+    answer = post(client_for(app, alice), alice.profile.id, export_xml())
+    assert answer.status_code == 422 and "2 Go" in answer.json()["message"]
+    assert list((tmp_path / "imports").iterdir()) == []
