@@ -213,3 +213,13 @@ app.add_page(closing_page, route="/profiles/close", title=page_title_text("title
 app.add_page(closing_page, route="/account/delete", title=page_title_text("title.account_delete"),
              on_load=ClosingState.load_delete_account)
 app.add_page(account_deleted_page, route="/account/deleted", title=page_title_text("title.account_deleted"))
+
+# --- account security (issue 15, item 3) ---
+from mes_app.pages.security import login_code_page, security_page  # noqa: E402
+from mes_app.state.security import SecurityState  # noqa: E402
+from mes_app.state.security_login import LoginCodeState  # noqa: E402
+
+app.add_page(security_page, route="/account/security", title=page_title_text("title.security"),
+             on_load=SecurityState.load_security)
+app.add_page(login_code_page, route="/login/code", title=page_title_text("title.login_code"),
+             on_load=LoginCodeState.load_code)

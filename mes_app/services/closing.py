@@ -129,6 +129,9 @@ USER_COLUMNS: dict[tuple[str, str], UserColumn] = {
     ("notice_dismissal", "user_id"): UserColumn.DELETE,
     ("closure_notice", "user_id"): UserColumn.DELETE,
     ("takeout_job", "requested_by_user_id"): UserColumn.DELETE,  # its zip too: takeout.forget_jobs
+    # --- two-factor sign-in (issue 15, item 3) ---
+    ("recovery_code", "user_id"): UserColumn.DELETE,
+    ("login_challenge", "user_id"): UserColumn.DELETE,
     # every record entry (mes_app.db.models.Entry): its author
     **{(t, "author_user_id"): UserColumn.NULL for t in (
         "encounter", "condition", "treatment", "hospitalisation", "handicap", "allergy", "family_history",
