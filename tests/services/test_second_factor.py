@@ -204,13 +204,15 @@ def test_last_use_is_written_at_most_once_a_minute(session, engine, now):
 def test_sessions_list_and_ending_one_of_ones_own(session, now):
     alice = make_owner(session)
     bob = make_owner(session, "Bob Martin")
-    phone_ua = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+    phone_ua = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari"
     accounts.open_session(session, alice.user, now=now, lifetime=HOUR, user_agent=phone_ua)
-    laptop = accounts.open_session(session, alice.user, now=now + MIN, lifetime=HOUR, user_agent="Firefox/133.0 (X11; Linux)")
+    laptop = accounts.open_session(session, alice.user, now=now + MIN, lifetime=HOUR,
+                                   user_agent="Firefox/133.0 (X11; Linux)")
     current = accounts.resolve_session(session, laptop, now=now + MIN)
     bobs = accounts.resolve_session(session, accounts.open_session(session, bob.user, now=now, lifetime=HOUR), now=now)
     views = second_factor.list_sessions(session, alice.id, current.session_id, now=now + MIN)
-    assert [(v.browser, v.system, v.current) for v in views] == [("Firefox", "Linux", True), ("Chrome", "Android", False)]
+    assert [(v.browser, v.system, v.current) for v in views] == [
+        ("Firefox", "Linux", True), ("Chrome", "Android", False)]
     with pytest.raises(NotFound):  # someone else's session: not found
         second_factor.end_session(session, alice.id, bobs.session_id, now=now + MIN)
     for junk in (None, "x", True, 1.5):
