@@ -56,7 +56,7 @@ async def end_one(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
     now = utcnow()
     with Session(get_engine()) as session:
-        identity = auth.resolve(session, request.headers.get("cookie"), now)
+        identity = auth.resolve(session, request.headers.get("cookie"), now, enrolling=True)  # one's own only
         if identity is None:
             return _gone()
         try:
