@@ -119,18 +119,31 @@ def _replace_recovery_codes(session: Session, user_id: int, now: datetime) -> li
     return codes
 
 
-def disable(session: Session, user_id: int, *, password: object, code: object, now: datetime) -> None:
-    """Switch the second factor off: the password and a code (TOTP or recovery) are needed."""
+def disable(
+    session: Session, user_id: int, *, password: object, code: object, now: datetime, client: str = ""
+) -> None:
+    """Switch the second factor off: the password and a code (TOTP or recovery) are needed.
+    Wrong ones count as failed log-ins (same throttle, same keys): a stolen session cannot
+    guess the password here faster than at the log-in."""
     user = _user(session, user_id)
     if user.second_factor_on_at is None:
         raise ValidationError(NOT_STARTED)
     if accounts.settings.second_factor_required and rules.must_enrol(user.role):
         raise ValidationError(REQUIRED)
+    keys = accounts._throttle_keys(client, user.email)  # noqa: SLF001 - the log-in's counters
+    rows = accounts._throttle_rows(session, keys)  # noqa: SLF001
+    counters = {scope: accounts._counter(rows.get(scope)) for scope in keys}  # noqa: SLF001
+    if not combined_gate(counters, now).allowed:
+        raise ValidationError("error.too_many_attempts")
+    refusal = None
     if not isinstance(password, str) or len(password) > 128 or not verify_password(password, user.password_hash):
-        raise ValidationError("error.bad_credentials")
-    if not _use_code(session, user, code, now):
+        refusal = "error.bad_credentials"
+    elif not _use_code(session, user, code, now):
+        refusal = WRONG_CODE
+    if refusal is not None:
         session.rollback()
-        raise ValidationError(WRONG_CODE)
+        accounts._record_failures(session, keys, rows, counters, now)  # noqa: SLF001 - commits
+        raise ValidationError(refusal)
     user.second_factor_secret = None
     user.second_factor_on_at = None
     user.second_factor_last_step = None

@@ -22,8 +22,8 @@ from mes_app.state.mixins import ConfirmMixin
 ROUTE = "/account/security"
 LOGOUT_ALL_FORM_ID = "logout-all-form"
 # Only these keys may be shown from the URL (the routes send them back).
-PAGE_MESSAGES = ("error.bad_credentials", second_factor.WRONG_CODE, second_factor.NOT_STARTED,
-                 second_factor.REQUIRED)
+PAGE_MESSAGES = ("error.bad_credentials", "error.too_many_attempts", second_factor.WRONG_CODE,
+                 second_factor.NOT_STARTED, second_factor.REQUIRED)
 
 
 @dataclasses.dataclass(frozen=True)

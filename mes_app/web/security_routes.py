@@ -87,6 +87,7 @@ async def second_factor_off(request: Request) -> Response:
     password, code = form.get("password"), form.get("code")
     now = utcnow()
     cookie = request.headers.get("cookie")
+    client = rate_limit.request_client(request)
 
     def turn_off() -> str | None:
         with Session(get_engine()) as session:
@@ -94,7 +95,8 @@ async def second_factor_off(request: Request) -> Response:
             if identity is None:
                 return "gone"
             try:
-                second_factor.disable(session, identity.user_id, password=password, code=code, now=now)
+                second_factor.disable(session, identity.user_id, password=password, code=code, now=now,
+                                      client=client)
             except (ValidationError, NotFound) as refused:
                 return getattr(refused, "code", "error.generic")
             return None

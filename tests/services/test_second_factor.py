@@ -221,3 +221,15 @@ def test_sessions_list_and_ending_one_of_ones_own(session, now):
     second_factor.end_session(session, alice.id, str(views[1].id), now=now + MIN)
     assert [v.id for v in second_factor.list_sessions(session, alice.id, current.session_id, now=now + MIN)] == [
         current.session_id]
+
+
+def test_guessing_the_password_to_turn_it_off_is_throttled(session, now):
+    alice = make_owner(session)
+    _, codes = enrol(session, alice.id, now)
+    for i in range(3):
+        with pytest.raises(ValidationError):
+            second_factor.disable(session, alice.id, password=f"guess-{i}", code=codes[0], now=now, client="x")
+    with pytest.raises(ValidationError) as slowed:  # even with the right password, wait now
+        second_factor.disable(session, alice.id, password=PASSWORD, code=codes[0], now=now, client="x")
+    assert slowed.value.code == "error.too_many_attempts"
+    assert second_factor.status(session, alice.id).on
