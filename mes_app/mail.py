@@ -85,6 +85,24 @@ def send_password_reset(to: str, secret: str, lang: str) -> bool:
     return deliver(password_reset_message(to, reset_link(secret), lang), what="password-reset")
 
 
+# teen (issue 13 item 4): the hand-over at majority
+MAJORITY_PATH = "/majority"
+
+
+def majority_link(secret: str) -> str:
+    return f"{settings.app_origin.rstrip('/')}{MAJORITY_PATH}?{urlencode({'t': secret})}"
+
+
+def majority_message(to: str, link: str, lang: str, *, inviter: str, days: int = 14) -> EmailMessage:
+    """No health data, not even the profile's name: the inviter's name and the link."""
+    return _message(to, "majority.mail_subject", lang,
+                    i18n.t("majority.mail_body", lang, inviter=inviter, link=link, days=days))
+
+
+def send_majority_invitation(to: str, secret: str, lang: str, inviter: str) -> bool:
+    return deliver(majority_message(to, majority_link(secret), lang, inviter=inviter), what="majority-invitation")
+
+
 def deliver(message: EmailMessage, *, what: str) -> bool:
     """Hand one message to the configured SMTP server; never raises, never logs its content."""
     if not settings.smtp_host:

@@ -107,6 +107,16 @@ from mes_app.state.measures import MeasuresState  # noqa: E402
 app.add_page(
     measures_page, route="/measures", title=page_title_text("title.measures"), on_load=MeasuresState.load_measures
 )
+# --- lab results (issue 12) ---
+from mes_app.pages.lab_results import lab_report_page, lab_results_page, lab_trend_page  # noqa: E402
+from mes_app.state.lab_results import LabReportState, LabResultsState, LabTrendState  # noqa: E402
+
+app.add_page(lab_results_page, route="/lab-results", title=page_title_text("title.lab_results"),
+             on_load=LabResultsState.load_lab_results)
+app.add_page(lab_report_page, route="/lab-results/report", title=page_title_text("title.lab_results"),
+             on_load=LabReportState.load_report)
+app.add_page(lab_trend_page, route="/lab-results/test", title=page_title_text("title.lab_results"),
+             on_load=LabTrendState.load_trend)
 # --- documents (issue 4) ---
 from mes_app.pages.documents import access_history_page, documents_page  # noqa: E402
 from mes_app.state.documents import AccessHistoryState, DocumentsState  # noqa: E402
@@ -213,6 +223,25 @@ app.add_page(closing_page, route="/profiles/close", title=page_title_text("title
 app.add_page(closing_page, route="/account/delete", title=page_title_text("title.account_delete"),
              on_load=ClosingState.load_delete_account)
 app.add_page(account_deleted_page, route="/account/deleted", title=page_title_text("title.account_deleted"))
+
+# --- connected software of a professional: the FHIR API (issue 12 item 2) ---
+from mes_app.pages.connected_software import PATH as SOFTWARE_PATH  # noqa: E402
+from mes_app.pages.connected_software import connected_software_page  # noqa: E402
+from mes_app.state.connected_software import ConnectedSoftwareState  # noqa: E402
+
+app.add_page(
+    connected_software_page,
+    route=SOFTWARE_PATH,
+    title=page_title_text("title.connected_software"),
+    on_load=ConnectedSoftwareState.load_software,
+)
+
+# --- teen (issue 13 item 4): the hand-over of a profile at 18 ---
+from mes_app.pages.majority import majority_page  # noqa: E402
+from mes_app.state.majority import MajorityState  # noqa: E402
+
+app.add_page(majority_page, route="/majority", title=page_title_text("title.majority"),
+             on_load=MajorityState.load_majority)
 
 # --- account security (issue 15, item 3) ---
 from mes_app.pages.security import login_code_page, security_page  # noqa: E402

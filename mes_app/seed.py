@@ -371,6 +371,7 @@ def _seed(s: _Seeder) -> None:
     _seed_hugo(s, hugo)
     _seed_lea(s, lea)
     _seed_father(s, father)
+    _seed_lab_results(s, mother)  # lab results (issue 12)
     # Documents, share links and message threads are added by their own features (later
     # issues): this seed stores no file, no link and no message.
     s.session.flush()
@@ -804,6 +805,53 @@ def _seed_father(s: _Seeder, p: _Person) -> None:
 
 
 # --------------------------------------------------------------------------- command line
+
+
+# --------------------------------------------------------------------------- lab results (issue 12)
+
+# (days ago, lab, title, [(catalogue key, UCUM unit, value, low, high)]): Camille's thyroid
+# follow-up and a yearly check-up, with one value out of range (LDL, a little high).
+LAB_REPORTS: tuple[tuple[int, str, str, tuple[tuple[str, str, float, float | None, float | None], ...]], ...] = (
+    (1_105, LAB, "Bilan thyroïdien", (("tsh", "m[IU]/L", 2.1, 0.4, 4.0),)),
+    (740, LAB, "Bilan thyroïdien", (("tsh", "m[IU]/L", 1.8, 0.4, 4.0),)),
+    (380, LAB, "Bilan annuel", (
+        ("tsh", "m[IU]/L", 2.4, 0.4, 4.0),
+        ("glucose_fasting", "g/L", 0.88, 0.70, 1.05),
+        ("cholesterol_total", "g/L", 2.05, 1.50, 2.20),
+        ("cholesterol_ldl", "g/L", 1.38, None, 1.60),
+        ("hemoglobin", "g/dL", 12.9, 12.0, 16.0),
+    )),
+    (40, LAB, "Bilan annuel", (
+        ("tsh", "m[IU]/L", 2.9, 0.4, 4.0),
+        ("glucose_fasting", "g/L", 0.92, 0.70, 1.05),
+        ("cholesterol_total", "g/L", 2.31, 1.50, 2.20),
+        ("cholesterol_ldl", "g/L", 1.64, None, 1.60),
+        ("cholesterol_hdl", "g/L", 0.62, 0.40, None),
+        ("triglycerides", "g/L", 1.12, None, 1.50),
+        ("ferritin", "ug/L", 38.0, 15.0, 150.0),
+    )),
+)
+
+
+def _seed_lab_results(s: _Seeder, p: _Person) -> None:
+    from mes_app.db.models import LabReport, LabResult
+    from mes_app.domain import lab_results as lab
+
+    catalogue = lab.catalogue()
+    for days_ago, lab_name, title, values in LAB_REPORTS:
+        collected = s.at(s.ago(days_ago), 8, 10)
+        issued = collected + timedelta(hours=7)
+        report = s.entry(LabReport, p, p.own, issued, title=title, lab_name=lab_name, status="final",
+                         collected_at=collected, issued_at=issued, source="manual")
+        s.session.flush()
+        for position, (key, unit, value, low, high) in enumerate(values):
+            test = catalogue.tests[key]
+            code = next(u.loinc for u in test.units if u.code == unit)
+            checked = lab.check_value(lab.LabValueInput(code, unit, value, low=low, high=high), catalogue)
+            s.add(LabResult(report_id=report.id, profile_id=p.profile.id, position=position, test_key=key,
+                            loinc_code=code, name=test.name_fr, value=value, unit=unit, ref_low=low, ref_high=high,
+                            interpretation=checked.interpretation,
+                            interpretation_computed=checked.interpretation_computed, collected_at=collected))
 
 
 def _missing_schema(engine: sa.Engine) -> list[str]:

@@ -144,6 +144,7 @@ RATE_LIMITS = {
     "passcode": "20/10 minutes",
     "emergency_open": "60/10 minutes",
     "upload": "60/10 minutes",
+    "fhir": "300/minute;5000/hour",  # FHIR API (issue 12 item 2): per client address
 }
 
 

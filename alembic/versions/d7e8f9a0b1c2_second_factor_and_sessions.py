@@ -2,7 +2,7 @@
 recovery codes, the pending second-factor step, the session's User-Agent
 
 Revision ID: d7e8f9a0b1c2
-Revises: c1d2e3f4a5b6
+Revises: 8c4d2e6f1a30
 Create Date: 2026-12-03 07:30:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'd7e8f9a0b1c2'
-down_revision: str | Sequence[str] | None = 'c1d2e3f4a5b6'
+down_revision: str | Sequence[str] | None = '8c4d2e6f1a30'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

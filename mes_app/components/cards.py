@@ -61,3 +61,17 @@ def timeline_row(item) -> rx.Component:  # noqa: ANN001 - a Var of TimelineItem
         padding_y="0.5rem",
         border_bottom="1px solid var(--gray-a4)",
     )
+
+
+def nav_card(label_key: str, icon: str, href: str, element_id: str) -> rx.Component:
+    """A full-width card that leads to another page (the home page's ways to a professional's
+    patients and connected software)."""
+    return rx.link(
+        rx.card(rx.hstack(rx.icon(icon, size=20), rx.text(T[label_key], weight="bold"),
+                          rx.spacer(), rx.icon("chevron-right", size=20), align="center", width="100%"),
+                width="100%"),
+        href=href,
+        underline="none",
+        id=element_id,
+        width="100%",
+    )

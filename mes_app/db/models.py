@@ -193,6 +193,9 @@ class GuardianInvitation(SQLModel, table=True):
     # caregiver offers: the scope (comma-separated section names) and when the access would end
     sections: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
     access_ends_at: datetime | None = Field(default=None, sa_type=TZ)
+    # teen (issue 13 item 4): a ``majority`` offer (the young person takes their profile into
+    # their own account) is opened with the secret of the link e-mailed; only its SHA-256 is kept.
+    token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 class CareRelationship(SQLModel, table=True):
@@ -312,6 +315,9 @@ class Entry(SQLModel):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
     hidden_from_professionals: bool = Field(default=False)
     note: str | None = Field(default=None, sa_type=sa.Text)
+    # teen (issue 13 item 4): "invisible to legal representatives" (CSP L.1111-5), set by a
+    # professional on a minor's profile; see mes_app.domain.access and docs/minors.md.
+    hidden_from_guardians: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Encounter(Entry, table=True):
@@ -597,6 +603,54 @@ class NoticeDismissal(SQLModel, table=True):
     dismissed_at: datetime = Field(sa_type=TZ)
 
 
+# --------------------------------------------------------------------------- lab results (issue 12)
+
+
+class LabReport(Entry, table=True):
+    """A lab report (FHIR DiagnosticReport): when the specimen was taken, when it was issued,
+    the lab, and optionally its PDF in the documents section. Its values are LabResult rows;
+    hiding the report hides them all."""
+
+    __tablename__: ClassVar[str] = "lab_report"
+    __table_args__ = (sa.Index("ix_lab_report_profile_time", "profile_id", "collected_at"),)
+
+    title: str | None = Field(default=None, max_length=200)
+    lab_name: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="final", max_length=12)  # final | preliminary | amended | corrected
+    collected_at: datetime = Field(sa_type=TZ)  # specimen collection (effectiveDateTime)
+    issued_at: datetime | None = Field(default=None, sa_type=TZ)  # made available (issued)
+    identifier: str | None = Field(default=None, max_length=120)  # the sender's id
+    source: str = Field(default="manual", max_length=15)  # manual | professional | import
+    document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
+
+
+class LabResult(SQLModel, table=True):
+    """One analyte of a report (FHIR Observation, category laboratory), as the lab gave it:
+    its LOINC code and UCUM unit, the value (a number, or a text), the reference range in the
+    same unit, and the interpretation (the lab's, or computed: ``interpretation_computed``)."""
+
+    __tablename__: ClassVar[str] = "lab_result"
+    # one test's trend: one indexed range scan
+    __table_args__ = (sa.Index("ix_lab_result_profile_test_time", "profile_id", "test_key", "collected_at"),)
+
+    id: int = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="lab_report.id", index=True)
+    profile_id: int = Field(foreign_key="profile.id")
+    position: int = Field(default=0)
+    test_key: str = Field(default="", max_length=40)  # the catalogue key ("" outside it)
+    loinc_code: str = Field(max_length=20)
+    name: str = Field(max_length=200)  # as printed
+    value: float | None = None
+    value_text: str | None = Field(default=None, max_length=120)
+    unit: str = Field(default="", max_length=30)  # UCUM code
+    ref_low: float | None = None
+    ref_high: float | None = None
+    ref_text: str | None = Field(default=None, max_length=60)
+    interpretation: str | None = Field(default=None, max_length=2)  # N H L HH LL A
+    interpretation_computed: bool = Field(default=False)
+    collected_at: datetime = Field(sa_type=TZ)  # the report's, for the trend
+
+
 # --------------------------------------------------------------------------- take-out archive (issue 13, item 2)
 
 
@@ -635,6 +689,71 @@ class ClosureNotice(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     closed_at: datetime = Field(sa_type=TZ)
+
+# --------------------------------------------------------------------------- FHIR API (issue 12 item 2)
+# Connected software of professionals (SMART Backend Services): registration, assertion
+# replay protection, access tokens (stored hashed), and what each software wrote.
+
+
+class ConnectedSoftware(SQLModel, table=True):
+    """A care software a professional connected to their account (public JWKS pasted)."""
+
+    __tablename__: ClassVar[str] = "connected_software"
+
+    id: int = Field(default=None, primary_key=True)
+    owner_user_id: int = Field(foreign_key="user_account.id", index=True)  # the professional
+    name: str = Field(max_length=80)
+    client_id: str = Field(max_length=64, unique=True, index=True)
+    jwks: str = Field(sa_type=sa.Text)  # the public JSON Web Key Set, as validated
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    revoked_at: datetime | None = Field(default=None, sa_type=TZ)
+    last_used_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
+class FhirUsedJti(SQLModel, table=True):
+    """A client assertion's ``jti`` already seen (replay protection), kept until it expires."""
+
+    __tablename__: ClassVar[str] = "fhir_used_jti"
+    __table_args__ = (sa.UniqueConstraint("client_id", "jti", name="uq_fhir_used_jti_client_jti"),)
+
+    id: int = Field(default=None, primary_key=True)
+    client_id: str = Field(max_length=64)
+    jti: str = Field(max_length=255)
+    expires_at: datetime = Field(sa_type=TZ, index=True)
+
+
+class FhirAccessToken(SQLModel, table=True):
+    """An access token given to a connected software: only its SHA-256 is kept."""
+
+    __tablename__: ClassVar[str] = "fhir_access_token"
+
+    id: int = Field(default=None, primary_key=True)
+    software_id: int = Field(foreign_key="connected_software.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    scope: str = Field(max_length=1000)
+    expires_at: datetime = Field(sa_type=TZ)
+
+
+class FhirIntake(SQLModel, table=True):
+    """One record entry written through the FHIR API: which software, and the sender's
+    business identifier (conditional create finds it here)."""
+
+    __tablename__: ClassVar[str] = "fhir_intake"
+    __table_args__ = (
+        sa.Index("ix_fhir_intake_target", "target_kind", "target_id"),
+        sa.Index("ix_fhir_intake_identifier", "profile_id", "resource_type", "identifier_system",
+                 "identifier_value"),
+    )
+
+    id: int = Field(default=None, primary_key=True)
+    software_id: int = Field(foreign_key="connected_software.id", index=True)
+    profile_id: int = Field(foreign_key="profile.id")
+    resource_type: str = Field(max_length=40)
+    identifier_system: str | None = Field(default=None, max_length=255)
+    identifier_value: str | None = Field(default=None, max_length=255)
+    target_kind: str = Field(max_length=30)  # an entry kind, "measures" or "documents"
+    target_id: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
 
 
 # --- two-factor sign-in (issue 15, item 3) ---

@@ -48,6 +48,15 @@ Share link (``LinkActor``) -> ``Via.SHARE_LINK``, ``grant_id`` = the link id
 
 Everyone else (no actor, no relationship) -> *not found*.
 
+Invisible to legal representatives (``Target.hidden_from_guardians``; CSP L.1111-5, L.1111-5-1,
+R.1111-50; the DMP's ``INVISIBLE_REPRESENTANTS_LEGAUX``; see docs/minors.md)
+    An entry or document a professional kept secret at a minor's request is *not found* for
+    every action of a guardian, a caregiver and a share link (emergency card included): the
+    legal representatives, and whoever they appointed, must not learn it exists. The owner
+    (the young person once the profile is theirs, :mod:`mes_app.domain.majority`) and the care
+    team (the marking professional and their colleagues, under shared medical secrecy) are
+    unaffected. Who may set the mark: :func:`may_mark_hidden_from_guardians`.
+
 Choices beyond the brief (fail closed, one meaning per action)
     - START_THREAD and REPLY only make sense on MESSAGES: elsewhere they are forbidden.
     - CREATE on MESSAGES is forbidden for everyone: messages are created through
@@ -66,7 +75,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -95,6 +104,8 @@ class Section(StrEnum):
     DOCUMENTS = "documents"
     MESSAGES = "messages"
     APPOINTMENTS = "appointments"
+    # --- lab results (issue 12) ---
+    LAB_RESULTS = "lab_results"
 
 
 class Via(StrEnum):
@@ -230,6 +241,9 @@ class ProfileFacts:
     guardian_user_ids: frozenset[int]  # active guardians only
     care: tuple[CareFacts, ...] = ()
     caregivers: tuple[CaregiverFacts, ...] = ()
+    # teen: whose record it is, for the rules of minors (None when the loader did not read it)
+    birth_date: date | None = None
+    kind: str | None = None  # self | child | relative
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "guardian_user_ids", frozenset(self.guardian_user_ids))
@@ -244,6 +258,8 @@ class Target:
     author_role: str | None = None  # patient | guardian | professional | device | system
     hidden_from_professionals: bool = False
     document_id: int | None = None
+    # teen: invisible to legal representatives (and to whoever they appointed); see the docstring
+    hidden_from_guardians: bool = False
     # (grantee_kind, grantee_id) -> allowed; grantee_kind in GRANTEE_KINDS; grantee_id is the
     # user id (professional, caregiver) or the share link id.
     document_switches: Mapping[tuple[str, int], bool] = field(default_factory=dict)
@@ -400,6 +416,8 @@ def _decide_for_user(
 ) -> Decision:
     """Checked in the order of ``relationship_to``: the strongest relationship decides alone."""
     via = relationship_to(actor, profile, now)
+    if via is Via.GUARDIAN and target.hidden_from_guardians:
+        return NOT_FOUND
     if via in (Via.OWNER, Via.GUARDIAN):
         return Decision(allowed=_household_may(action, target), visible=True, via=via)
     care = _active_care(actor, profile, now)
@@ -453,7 +471,7 @@ def _decide_for_caregiver(
     actor: UserActor, grants: list[CaregiverFacts], action: Action, target: Target
 ) -> Decision:
     grant = next((g for g in grants if _scope_covers(g.sections, target)), None)
-    if grant is None:
+    if grant is None or target.hidden_from_guardians:
         return NOT_FOUND
     if target.is_document and target.switch_for("caregiver", actor.user_id) is not True:
         return NOT_FOUND
@@ -467,7 +485,7 @@ def _decide_for_link(
     link = actor.link
     if not _link_opens_profile(actor, profile, now) or action is not Action.READ:
         return NOT_FOUND
-    if not _scope_covers(link.sections, target):
+    if not _scope_covers(link.sections, target) or target.hidden_from_guardians:
         return NOT_FOUND
     if target.is_document and target.switch_for("share_link", link.id) is not True:
         return NOT_FOUND
@@ -500,3 +518,55 @@ def may_delete_account(actor: UserActor) -> bool:
     (here): what they wrote sits in their patients' records, which must keep it; an operator
     closes such accounts."""
     return account_abilities(actor).keeps_a_family_record
+
+# --------------------------------------------------------------------------- teen: minors' secrecy
+
+MAJORITY_AGE = 18
+
+
+def age_on(birth_date: date, today: date) -> int:
+    """Full years on ``today`` (someone born on 29 February turns a year older on 1 March)."""
+    years = today.year - birth_date.year
+    return years - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def is_minor(birth_date: date, today: date) -> bool:
+    return age_on(birth_date, today) < MAJORITY_AGE
+
+
+def may_mark_hidden_from_guardians(actor: Actor, profile: ProfileFacts, target: Target, *, minor: bool,
+                                   now: datetime) -> bool:
+    """May ``actor`` set or clear "invisible to legal representatives" on ``target``?
+
+    Only a professional of the minor's care team, on an entry they add or authored (L.1111-5:
+    the doctor, midwife or nurse decides, at the minor's express request). Not on an adult's
+    profile, not the guardians (it is kept from them), not the minor themselves (a minor has no
+    account of their own in MES; see docs/minors.md). Once the profile is the young person's
+    own (after the hand-over), the owner may clear it: it is theirs."""
+    _check_aware(now, "now")
+    if not isinstance(actor, UserActor) or target.section in (Section.PROFILE, Section.MESSAGES):
+        return False
+    via = relationship_to(actor, profile, now)
+    if via is Via.OWNER:
+        return not minor and target.hidden_from_guardians  # clearing only
+    if via is not Via.CARE_TEAM or not minor:
+        return False
+    decision = decide(actor, Action.UPDATE if target.author_user_id is not None else Action.CREATE,
+                      profile, target, now)
+    return decision.allowed
+
+
+def entry_target(section: Section | str, row: object, *, document_id: int | None = None,
+                 document_switches: Mapping[tuple[str, int], bool] | None = None) -> Target:
+    """The policy's target for a stored entry or document (any object with the entry columns
+    ``author_user_id``, ``author_role``, ``hidden_from_professionals``, ``hidden_from_guardians``):
+    one place that reads an entry's marks, so every read path judges them all."""
+    return Target(
+        Section(section),
+        author_user_id=getattr(row, "author_user_id", None),
+        author_role=getattr(row, "author_role", None),
+        hidden_from_professionals=bool(getattr(row, "hidden_from_professionals", False)),
+        hidden_from_guardians=bool(getattr(row, "hidden_from_guardians", False)),
+        document_id=document_id,
+        document_switches=document_switches or {},
+    )

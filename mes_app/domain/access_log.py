@@ -47,6 +47,12 @@ class LoggedAction(StrEnum):
     # closing and deleting (issue 13, item 3)
     ERASE = "erase"  # a profile was closed / an account deleted (the operator's log only)
 
+    # --- FHIR API (issue 12 item 2) ---
+    API_CREATE = "api_create"  # added by a professional's connected software (grant_id = the software)
+
+    # teen (issue 13 item 4): a guardianship ended because the young person took the profile at 18
+    HANDED_OVER = "handed_over"
+
 
 class TargetKind(StrEnum):
     """Target kinds that are neither a section nor a record entry kind."""
@@ -75,6 +81,10 @@ class TargetKind(StrEnum):
     # closing and deleting (issue 13, item 3)
     PROFILE_CLOSING = "profile_closing"  # closing a profile (erasing it)
     ACCOUNT = "account"  # an account deleted (the operator's log only)
+
+    # teen (issue 13 item 4): the hand-over at majority
+    MAJORITY_INVITATION = "majority_invitation"
+    GUARDIANSHIP = "guardianship"
 
 
 class LoggedVia(StrEnum):

@@ -176,6 +176,9 @@ class RecordData:
     threads: tuple = ()
     messages: tuple = ()  # every message of the threads, any order
     procedure_codes: frozenset[tuple[str, str]] = frozenset()  # (system, code) that are procedures
+    # --- lab results (issue 12): LabReport rows, and every LabResult of them (any order) ---
+    lab_reports: tuple = ()
+    lab_results: tuple = ()
 
 
 # --------------------------------------------------------------------------- the bundle
@@ -273,6 +276,8 @@ def record_to_bundle(data: RecordData, *, bundle_id: str, now: datetime) -> dict
         for file in data.files:
             document_urns[file.document.id] = add("DocumentReference", file.document,
                                                   _document(file, subject))
+    if Section.LAB_RESULTS in s:  # --- lab results (issue 12), after the documents (their PDF) ---
+        _add_lab_reports(data, subject, add, document_urns)
     if Section.APPOINTMENTS in s:
         for row in data.appointments:
             add("Appointment", row, _appointment(row, subject))
@@ -668,4 +673,26 @@ def _instant(value: datetime | date) -> str:
 def resources_of(bundle: Mapping, resource_type: str) -> list[dict]:
     """The resources of one type in a bundle (for callers and tests)."""
     return [e["resource"] for e in bundle.get("entry", ()) if e["resource"]["resourceType"] == resource_type]
+
+
+# --------------------------------------------------------------------------- lab results (issue 12)
+
+
+def _add_lab_reports(data: RecordData, subject: dict, add, document_urns: Mapping[int, str]) -> None:  # noqa: ANN001
+    """Each report as a DiagnosticReport (code 11502-2) after its laboratory Observations; its PDF,
+    when exported, as ``presentedForm`` pointing at the DocumentReference."""
+    from mes_app.domain import fhir_labs
+
+    by_report: dict[int, list] = {}
+    for result in sorted(data.lab_results, key=lambda r: (r.report_id, r.position, r.id)):
+        by_report.setdefault(result.report_id, []).append(result)
+    for report in data.lab_reports:
+        refs = [add("LabObservation", result, fhir_labs.observation(result, report, subject),
+                    recorded=report.created_at, author_user_id=report.author_user_id, author_role=report.author_role)
+                for result in by_report.get(report.id, ())]
+        form = None
+        doc_urn = document_urns.get(report.document_id) if report.document_id is not None else None
+        if doc_urn is not None:
+            form = {"contentType": "application/pdf", "url": doc_urn, "title": report.title or "Laboratory report"}
+        add("DiagnosticReport", report, fhir_labs.diagnostic_report(report, subject, refs, presented_form=form))
 

@@ -249,7 +249,12 @@ def summary_to_bundle(summary: Any, *, bundle_id: str, lang: str = "fr", author:
             lambda t: " — ".join(x for x in (_label(t.medication), t.dosage) if x), required=True)
     section("immunizations", summary.vaccinations, _immunization,
             lambda i: f"{_label(i.vaccine)} ({i.given_on})", required=False)
-    section("results", labs or None, observation, measure_text, required=False)
+    lab_reports = getattr(extras, "lab_reports", None) if extras is not None else None
+    if lab_reports:  # --- lab results (issue 12): the reports with the lab measures ---
+        _lab_results_section(sections, entries, new_urn, subject, labs or (), observation, measure_text,
+                             lab_reports, titles["results"])
+    else:
+        section("results", labs or None, observation, measure_text, required=False)
     section("vital_signs", vitals, observation, measure_text, required=False)
     if extras is not None:
         habit_names = HABIT_NAMES[lang]
@@ -552,3 +557,39 @@ def _measure_text(item: Any, names: dict[str, str] | None = None) -> str:
     names = names or MEASURE_NAMES["fr"]
     value = f"{item.value:g}" + (f"/{item.value_secondary:g}" if item.value_secondary is not None else "")
     return f"{names.get(item.kind, item.kind)}: {value} {item.unit} ({item.date})"
+
+
+# --------------------------------------------------------------------------- lab results (issue 12)
+
+
+def _lab_results_section(sections: list, entries: list, new_urn, subject: dict, lab_measures: tuple,  # noqa: ANN001
+                         observation, measure_text, lab_reports: tuple, title: str) -> None:  # noqa: ANN001
+    """The Results section (30954-2) with the lab reports: one Observation per value and one
+    DiagnosticReport per report (``lab_reports``: items with ``.report`` and ``.results``), after
+    the lab measures (blood glucose) the patient took."""
+    from mes_app.domain import fhir_labs
+
+    refs, lines = [], []
+    for item in lab_measures:
+        urn = new_urn()
+        entries.append((urn, observation(item, subject)))
+        refs.append({"reference": urn})
+        lines.append(measure_text(item))
+    for item in lab_reports:
+        result_urns = []
+        for result in item.results:
+            urn = new_urn()
+            entries.append((urn, fhir_labs.observation(result, item.report, subject)))
+            result_urns.append(urn)
+            lines.append(fhir_labs.value_text(result))
+        report_urn = new_urn()
+        entries.append((report_urn, fhir_labs.diagnostic_report(item.report, subject, result_urns)))
+        refs += [{"reference": report_urn}, *({"reference": u} for u in result_urns)]
+    code = SECTION_CODES["results"]
+    sections.append({
+        "title": title,
+        "code": {"coding": [coding(LOINC, code, SECTION_DISPLAYS[code])]},
+        "text": _narrative("<ul>" + "".join(f"<li>{_esc(x)}</li>" for x in lines) + "</ul>"),
+        "entry": refs,
+    })
+

@@ -54,7 +54,9 @@ MAX_PENDING_PER_PROFILE = 10  # per kind of offer: guardian roles, caregiver
 GUARDIAN_ROLES = ("co_guardian", "handover")
 CAREGIVER_ROLE = "caregiver"
 CAREGIVER_ROLES = (CAREGIVER_ROLE,)
-ROLES = GUARDIAN_ROLES + CAREGIVER_ROLES
+# teen: the hand-over at majority (the young person becomes the owner; mes_app.domain.majority)
+MAJORITY_ROLES = ("majority",)
+ROLES = GUARDIAN_ROLES + CAREGIVER_ROLES + MAJORITY_ROLES
 STORED_STATUSES = ("pending", "accepted", "declined", "cancelled")
 
 

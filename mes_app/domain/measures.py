@@ -126,6 +126,14 @@ def require_kind(key: object, *, typed: bool = True) -> MeasureKind:
     return kind
 
 
+def kind_for_loinc(code: object) -> MeasureKind | None:
+    """The measure kind a LOINC code stands for (recumbent length is a height), or None.
+    The one LOINC → kind mapping: the FHIR export writes ``loinc_code``, the FHIR API reads it."""
+    if code == RECUMBENT_LENGTH_LOINC:
+        return KINDS["height"]
+    return next((kind for kind in KINDS.values() if kind.loinc == code), None)
+
+
 def loinc_for(kind: MeasureKind, birth_date: date, measured_on: date) -> str:
     """Height is recumbent length (8306-3) under 2 years, standing height (8302-2) after."""
     if kind.key == "height" and (measured_on - birth_date).days < RECUMBENT_UNTIL_DAYS:

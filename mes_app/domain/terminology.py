@@ -36,6 +36,7 @@ DEFAULT_PATH = DATA_DIR / "terminology.json"
 FRENCH_LABELS_FILE = "terminology_fr.json"
 EXTRA_FILE = "terminology_extra.json"
 COMMON_FILE = "terminology_common.json"
+LABS_FILE = "terminology_labs.json"  # lab results (issue 12)
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -47,6 +48,8 @@ KINDS = frozenset(
     {
         "condition", "procedure", "disability", "allergy", "medication", "vaccine",
         "document_type", "measure", "smoking_status",
+        # --- lab results (issue 12): the lab test catalogue, terminology_labs.json ---
+        "lab_test",
     }
 )
 # What a record form's coded field may hold when it takes several kinds: searched together
@@ -310,6 +313,9 @@ class Terminology:
         common = json.loads(common_path.read_text(encoding="utf-8")) if common_path.exists() else {}
         concepts, aliases = _concepts_from_json(raw, french, common.get("synonyms", {}))
         concepts += _concepts_from_common(common)
+        labs_path = path.parent / LABS_FILE
+        if labs_path.exists():
+            concepts += _concepts_from_labs(json.loads(labs_path.read_text(encoding="utf-8")))
         return cls(concepts, aliases)
 
     # -- queries -------------------------------------------------------------------------
@@ -469,6 +475,22 @@ def _concepts_from_common(common: Mapping[str, Any]) -> list[Concept]:
                 verified=True,  # every code checked against the WHO lists (SOURCES.md)
                 synonyms=tuple(rest[0]) if rest else (),
             ))
+    return concepts
+
+
+# --- lab results (issue 12) ---
+def _concepts_from_labs(raw: Mapping[str, Any]) -> list[Concept]:
+    """One ``lab_test`` concept per test of the lab catalogue (its preferred LOINC code; the
+    other codes and the units in ``extra``, searchable)."""
+    concepts = []
+    for row in raw.get("tests", []):
+        codes = list(dict.fromkeys(unit[2] for unit in row["units"]))
+        concepts.append(Concept(
+            system=LOINC, code=codes[0], display=row["en"], display_fr=row["fr"], kind="lab_test", verified=True,
+            extra={"lab_key": row["key"], "loinc_alt": ", ".join(codes[1:]),
+                   "ucum": ", ".join(unit[0] for unit in row["units"])},
+            synonyms=tuple(row.get("synonyms", ())),
+        ))
     return concepts
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.components.cards import nav_card
 from mes_app.components.controls import back_link
 from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.forms import field
@@ -369,15 +370,4 @@ def patients_page() -> rx.Component:
 
 def patients_card() -> rx.Component:
     """For the home page of a professional: a way to the list of patients."""
-    return rx.cond(
-        AppState.follows_patients,
-        rx.link(
-            rx.card(rx.hstack(rx.icon("users", size=20), rx.text(T["section.patients"], weight="bold"),
-                              rx.spacer(), rx.icon("chevron-right", size=20), align="center", width="100%"),
-                    width="100%"),
-            href="/patients",
-            underline="none",
-            id="patients-link",
-            width="100%",
-        ),
-    )
+    return rx.cond(AppState.follows_patients, nav_card("section.patients", "users", "/patients", "patients-link"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mes_app.components.controls import back_link, switch_hit
+from mes_app.components.controls import back_link, secret_badge, secret_checkbox, secret_switch, switch_hit
 from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
@@ -31,6 +31,8 @@ UPLOAD_SCRIPT = r"""
   for (const name of ['profile_id', 'title', 'document_date', 'category']) {
     data.append(name, form.elements[name].value);
   }
+  const secret = form.elements['hidden_from_guardians'];
+  if (secret && secret.checked) data.append('hidden_from_guardians', 'on');
   data.append('file', files[0], files[0].name);
   const box = document.getElementById('upload-progress-box');
   const bar = document.getElementById('upload-progress');
@@ -86,6 +88,7 @@ def _upload_form() -> rx.Component:
                 field(T["documents.take_photo"],
                       rx.el.input(type="file", id="document-camera", accept="image/*", capture="environment",
                                   style={"min_height": "44px", "width": "100%", "font_size": "1rem"})),
+                rx.cond(AppState.can_hide_from_guardians, secret_checkbox()),  # teen: a minor's care team
                 rx.text(T["documents.max_size"], " ", DocumentsState.max_size_label, size="1", color_scheme="gray"),
                 rx.el.div(
                     rx.el.progress(id="upload-progress", max="100", style={"flex": "1", "height": "12px"}),
@@ -161,18 +164,30 @@ def _document_card(doc) -> rx.Component:  # noqa: ANN001 - a Var of DocumentView
             rx.flex(
                 rx.cond(doc.by_professional,
                         rx.badge(T["documents.by"] + " " + doc.author_name, color_scheme="blue")),
+                rx.cond(doc.via_software != "",  # FHIR API (issue 12 item 2)
+                        rx.badge(T["record.via"] + " " + doc.via_software, color_scheme="blue", variant="soft",
+                                 class_name="via-software")),
                 rx.cond(doc.by_professional & doc.manageable,
                         rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
                 rx.cond(doc.hidden_from_professionals,
                         rx.badge(T["documents.hidden_badge"], color_scheme="orange")),
+                rx.cond(doc.hidden_from_guardians, secret_badge()),
                 gap="2",
                 wrap="wrap",
             ),
+            rx.cond(doc.can_mark_hidden_from_guardians,
+                    secret_switch(doc.hidden_from_guardians,
+                                  lambda value: DocumentsState.toggle_secret(doc.id, value))),
             rx.flex(
                 file_link(rx.icon("eye", size=16), T["documents.open"], href=href, new_tab=True,
                           class_name="document-open"),
                 file_link(rx.icon("download", size=16), T["documents.download"], href=href + "?download=1",
                           download=True, class_name="document-download"),
+                rx.cond(doc.lab_report_id > 0,  # lab results (issue 12): the structured report of this PDF
+                        rx.link(rx.button(rx.icon("flask-conical", size=16), T["lab.structured_results"],
+                                          variant="soft", size="2", min_height="44px"),
+                                href="/lab-results/report?id=" + doc.lab_report_id.to_string(),
+                                class_name="document-lab-report")),
                 rx.cond(doc.manageable,
                         rx.button(rx.icon("users", size=16), T["documents.sharing"], variant="soft", size="2",
                                   min_height="44px", on_click=DocumentsState.open_sharing(doc.id),

@@ -8,6 +8,7 @@ from mes_app.components.cards import profile_card, timeline_row
 from mes_app.components.layout import T, app_page, empty_state, section_gate
 from mes_app.pages.appointments import appointment_row
 from mes_app.pages.care_circle import patients_card
+from mes_app.pages.connected_software import software_card
 from mes_app.pages.reminders import reminders_section
 from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
@@ -67,6 +68,7 @@ def home_page() -> rx.Component:
     return app_page(
         rx.el.h1(T["nav.home"], class_name="sr-only"),  # the page's title, for screen readers
         patients_card(),  # issue 5a: a professional's way to their patients
+        software_card(),  # issue 12 item 2: their connected care software (FHIR API)
         _invitations_notice(),  # security issue 9
         _closure_notices(),  # issue 13, item 3
         rx.cond(AppState.active_name != "", profile_card(), empty_state("home.no_profile", "user-round")),
@@ -133,7 +135,9 @@ def _shared_with_you() -> rx.Component:
                         T["section." + s],
                         href=rx.match(s, ("measures", "/measures"), ("documents", "/documents"),
                                       ("history", "/history"), ("messages", "/messages"),
-                                      ("appointments", "/appointments"), "/record/" + s),
+                                      ("appointments", "/appointments"),
+                                      ("lab_results", "/lab-results"),  # lab results (issue 12)
+                                      "/record/" + s),
                         class_name="shared-section",
                         style={"min_height": "44px", "display": "inline-flex", "align_items": "center",
                                "padding": "0 0.75rem", "border_radius": "8px", "background": "var(--accent-a3)",

@@ -177,6 +177,9 @@ def _entry_row(entry) -> rx.Component:  # noqa: ANN001 - a Var of EntryView
                     entry.by_professional,
                     rx.badge(T["record.by_professional"] + " " + entry.author_name, color_scheme="blue"),
                 ),
+                rx.cond(entry.via_software != "",  # FHIR API (issue 12 item 2)
+                        rx.badge(T["record.via"] + " " + entry.via_software, color_scheme="blue", variant="soft",
+                                 class_name="via-software")),
                 rx.cond(~entry.editable, rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
                 gap="2",
                 wrap="wrap",

@@ -9,6 +9,7 @@ from mes_app.components.forms import field, sex_select
 from mes_app.components.layout import T, app_page, page_title
 from mes_app.pages.care_circle import who_can_see_link
 from mes_app.pages.documents import access_history_link
+from mes_app.pages.majority import majority_link
 from mes_app.state.base import AppState
 from mes_app.state.profiles import ProfilesState
 
@@ -227,6 +228,7 @@ def profiles_page() -> rx.Component:
         rx.cond((ProfilesState.received.length() > 0) | (ProfilesState.received_error != ""), _received_card()),
         rx.vstack(rx.foreach(AppState.profiles, _profile_row), spacing="2", width="100%", id="profile-list"),
         rx.cond(ProfilesState.guardians.length() > 0, _guardians_card()),
+        majority_link(),  # teen: from the 18th birthday, for a guardian
         rx.cond(AppState.can_manage_active, access_history_link()),
         rx.cond(AppState.can_manage_active, who_can_see_link()),  # issue 5a
         rx.cond(AppState.may_add_child, _add_child_form()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mes_app.components.cards import profile_card, timeline_row
-from mes_app.components.controls import back_link, switch_hit
+from mes_app.components.controls import back_link, secret_badge, secret_checkbox, secret_switch, switch_hit
 from mes_app.components.dialogs import confirm_dialog, form_dialog
 from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
@@ -43,6 +43,8 @@ RECORD_INDEX_EXTRA: list[tuple[str, str, str]] = [
     ("section.messages", "/messages", "mail"),
     ("section.appointments", "/appointments", "calendar"),
     ("section.prevention", "/prevention", "shield-check"),
+    # --- lab results (issue 12) ---
+    ("section.lab_results", "/lab-results", "flask-conical"),
 ]
 
 
@@ -60,6 +62,7 @@ INDEX_NEEDS: dict[str, str] = {
     "/who-can-see": "manage",
     "/share": "manage",
     "/emergency-card": "manage",
+    "/lab-results": "lab_results",  # lab results (issue 12)
 }
 
 
@@ -198,7 +201,11 @@ def _entry_card(kind: str):  # noqa: ANN202
                         entry.by_professional,
                         rx.badge(T["record.by_professional"] + " " + entry.author_name, color_scheme="blue"),
                     ),
+                    rx.cond(entry.via_software != "",  # FHIR API (issue 12 item 2)
+                            rx.badge(T["record.via"] + " " + entry.via_software, color_scheme="blue",
+                                     variant="soft", class_name="via-software")),
                     rx.cond(~entry.editable, rx.badge(T["record.read_only"], color_scheme="gray", variant="soft")),
+                    rx.cond(entry.hidden_from_guardians, secret_badge()),
                     gap="2",
                     wrap="wrap",
                 ),
@@ -215,6 +222,11 @@ def _entry_card(kind: str):  # noqa: ANN202
                         rx.text(T["record.hidden_from_professionals"], size="2"),
                         style={"display": "flex", "gap": "0.25rem", "align_items": "center", "min_height": "44px"},
                     ),
+                ),
+                rx.cond(
+                    entry.can_mark_hidden_from_guardians,
+                    secret_switch(entry.hidden_from_guardians,
+                                  lambda value: RecordState.toggle_secret(kind, entry.id, value)),
                 ),
                 rx.cond(
                     entry.editable,
@@ -369,6 +381,11 @@ def _entry_form(kind: str, state: type[AppState] = RecordState, on_submit=None) 
     return rx.form(
         rx.vstack(
             *[_labelled(f, _control(f, state)) for f in spec.fields],
+            rx.cond(  # teen: a minor's care team only (capability flag); new entries only
+                state.can_hide_from_guardians & ~state.form_editing if state is RecordState
+                else state.can_hide_from_guardians,
+                secret_checkbox(),
+            ),
             rx.cond(
                 state.form_error != "",
                 rx.callout(

@@ -13,6 +13,7 @@ ICONS = {
     "vaccine_overdue": "syringe",
     "new_documents": "file-text",
     "unread_messages": "mail",
+    "software_entries": "plug",  # FHIR API (issue 12 item 2)
 }
 
 

@@ -6,7 +6,7 @@ ask the policy about the *target*, record the access, and raise NotFound/Forbidd
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event, orm
@@ -103,21 +103,23 @@ def load_profile_facts(session: Session, profile_id: int) -> ProfileFacts | None
 
 
 def load_facts_of(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
-                  ) -> dict[int, ProfileFacts | None]:
+                  details: dict[int, tuple[date, str]] | None = None) -> dict[int, ProfileFacts | None]:
     """The facts of several profiles at once: two queries, whatever their number (one when
-    the caller already read the profiles and passes ``owners``, profile id → owner user id)."""
+    the caller already read the profiles and passes ``owners``, profile id → owner user id,
+    and ``details``, profile id → (birth date, kind))."""
     cache = _facts_cache(session)
     missing = [pid for pid in dict.fromkeys(profile_ids) if pid not in cache]
     if missing:
-        cache.update(_read_facts(session, missing, owners=owners))
+        cache.update(_read_facts(session, missing, owners=owners, details=details))
     return {pid: cache.get(pid) for pid in profile_ids}
 
 
 def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
-                ) -> dict[int, ProfileFacts | None]:
-    if owners is None:
+                details: dict[int, tuple[date, str]] | None = None) -> dict[int, ProfileFacts | None]:
+    if owners is None or details is None:
         rows = session.execute(_OWNERS, {"ids": profile_ids}).all()
-        owners = {pid: owner for pid, owner in rows if pid is not None}
+        owners = {pid: owner for pid, owner, _, _ in rows if pid is not None}
+        details = {pid: (born, kind) for pid, _, born, kind in rows if pid is not None}
     found = [pid for pid in profile_ids if pid in owners]
     guardians: dict[int, set[int]] = {pid: set() for pid in found}
     care: dict[int, list[CareFacts]] = {pid: [] for pid in found}
@@ -133,9 +135,11 @@ def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, i
                 guardians[row.profile_id].add(row.user_id)
     facts: dict[int, ProfileFacts | None] = {pid: None for pid in profile_ids}
     for pid in found:
+        born, kind = details.get(pid, (None, None))
         facts[pid] = ProfileFacts(profile_id=pid, owner_user_id=owners[pid],
                                   guardian_user_ids=frozenset(guardians[pid]),
-                                  care=tuple(care[pid]), caregivers=tuple(caregivers[pid]))
+                                  care=tuple(care[pid]), caregivers=tuple(caregivers[pid]),
+                                  birth_date=born, kind=kind)
     return facts
 
 
@@ -168,7 +172,7 @@ def _build_relations() -> sa.Select:
 
 
 _RELATIONS = _build_relations()
-_OWNERS = sa.select(col(Profile.id), col(Profile.owner_user_id)).where(
+_OWNERS = sa.select(col(Profile.id), col(Profile.owner_user_id), col(Profile.birth_date), col(Profile.kind)).where(
     col(Profile.id).in_(sa.bindparam("ids", expanding=True)))
 
 

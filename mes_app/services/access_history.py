@@ -14,6 +14,7 @@ them ("12 tentatives refusées entre … et …"), never who made them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from sqlmodel import Session, col, or_, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor
+from mes_app.domain.access import Action, Section, Target, UserActor, Via
 from mes_app.domain.access_log import LEDGER, STRANGERS, LoggedAction
 from mes_app.services.access_facts import authorize
 
@@ -81,11 +82,14 @@ def access_history(
 ) -> AccessPage:
     pid = v.parse_id(profile_id)
     page_no = v.parse_optional_int(page, field="page", min_value=0, max_value=MAX_PAGE) or 0
-    authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now, target_kind="access_history")
+    decision = authorize(session, actor, Action.MANAGE, pid, Target(Section.PROFILE), now=now,
+                         target_kind="access_history")
     session.commit()
     rows = session.exec(_lines(pid, actor.user_id, page_no)).all()
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    if decision.via is not Via.OWNER:
+        rows = _without_secrets(session, pid, rows)
     users = _by_id(session, models.User, {r.actor_user_id for r in rows})
     docs = _by_id(session, models.Document, {r.min_target_id for r in rows if _one_document(r)})
     links = _by_id(session, models.ShareLink, {r.grant_id for r in rows if r.via == "share_link"})
@@ -131,3 +135,28 @@ def _by_id(session: Session, model, ids: set[int | None]) -> dict:  # noqa: ANN0
     if not wanted:
         return {}
     return {row.id: row for row in session.exec(select(model).where(model.id.in_(wanted)))}
+
+
+# --------------------------------------------------------------------------- teen: minors' secrecy
+
+
+def _without_secrets(session: Session, pid: int, rows: Sequence[models.AccessLine]) -> list[models.AccessLine]:
+    """A guardian's history leaves out every line about an entry or document kept from the legal
+    representatives (CSP L.1111-5): "Dr X opened <title>" would tell them it exists. A line of
+    several targets is left out when any of them is such an entry (fail closed)."""
+    from mes_app.services.records import MODELS
+
+    tables = {"document": models.Document, **MODELS}
+    kept = []
+    for row in rows:
+        model = tables.get(row.target_kind)
+        low, high = row.min_target_id, row.max_target_id
+        if model is None or low is None or high is None:
+            kept.append(row)
+            continue
+        secret = session.exec(select(model.id).where(
+            model.profile_id == pid, col(model.hidden_from_guardians).is_(True),
+            col(model.id) >= low, col(model.id) <= high).limit(1)).first()
+        if secret is None:
+            kept.append(row)
+    return kept

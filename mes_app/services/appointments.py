@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserActor, Via, decide
+from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserActor, Via, decide, entry_target
 from mes_app.domain.calendar import DEFAULT_TIMEZONE
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services.access_facts import authorize, load_profile_facts
@@ -114,12 +114,7 @@ def parse_form(form: object, *, now: datetime) -> AppointmentForm:
 def _target(row: models.Appointment | None = None) -> Target:
     if row is None:
         return Target(Section.APPOINTMENTS)
-    return Target(
-        Section.APPOINTMENTS,
-        author_user_id=row.author_user_id,
-        author_role=row.author_role,
-        hidden_from_professionals=row.hidden_from_professionals,
-    )
+    return entry_target(Section.APPOINTMENTS, row)
 
 
 def _load(session: Session, appointment_id: object) -> models.Appointment:

@@ -22,6 +22,7 @@ from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, relationship_to
 from mes_app.domain.errors import NotFound
 from mes_app.domain.fhir_export import export_scope
+from mes_app.services import majority, minors
 from mes_app.services.access_facts import load_profile_facts
 
 # Sections a page reads; PROFILE (identity) is always readable by whoever opens the profile.
@@ -44,6 +45,10 @@ class Capabilities:
     can_start_thread: bool  # may open a new message thread (professionals in the care team)
     sections: tuple[SectionAccess, ...]
     can_export: bool = False  # may download the record as FHIR (domain.fhir_export.export_scope)
+    # teen: may keep what they add from the legal representatives (a minor's care team), and may
+    # invite the young adult to take the profile (a guardian, from the 18th birthday)
+    can_hide_from_guardians: bool = False
+    can_hand_over: bool = False
 
     def access(self, section: Section | str) -> SectionAccess:
         wanted = Section(section).value
@@ -90,4 +95,6 @@ def capabilities(session: Session, actor: UserActor, profile_id: object, *, now:
         can_start_thread=allowed(Action.START_THREAD, Section.MESSAGES),
         sections=sections,
         can_export=export_scope(actor, facts, now) is not None,
+        can_hide_from_guardians=minors.may_mark_new(session, actor, pid, Section.CONDITIONS, now=now),
+        can_hand_over=majority.can_invite(session, actor, pid, now=now),
     )

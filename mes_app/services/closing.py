@@ -129,19 +129,23 @@ USER_COLUMNS: dict[tuple[str, str], UserColumn] = {
     ("notice_dismissal", "user_id"): UserColumn.DELETE,
     ("closure_notice", "user_id"): UserColumn.DELETE,
     ("takeout_job", "requested_by_user_id"): UserColumn.DELETE,  # its zip too: takeout.forget_jobs
+    # a professional's connected software, with its tokens and the list of what it wrote
+    ("connected_software", "owner_user_id"): UserColumn.DELETE,
     # --- two-factor sign-in (issue 15, item 3) ---
     ("recovery_code", "user_id"): UserColumn.DELETE,
     ("login_challenge", "user_id"): UserColumn.DELETE,
     # every record entry (mes_app.db.models.Entry): its author
     **{(t, "author_user_id"): UserColumn.NULL for t in (
         "encounter", "condition", "treatment", "hospitalisation", "handicap", "allergy", "family_history",
-        "habit", "vaccination", "measure", "document", "appointment")},
+        "habit", "vaccination", "measure", "document", "appointment", "lab_report")},
 }
 
 # Tables neither swept through a profile nor an account, and why (see the module docstring).
 KEPT_TABLES: dict[str, str] = {
     "login_failure": "counters under SHA-256 keys of what was typed: nobody's data",
     "security_event": "the operator's log, codes and ids only; profile_id without foreign key",
+    "fhir_access_token": "hashes only; its rows go with their connected software (a dependant of the account)",
+    "fhir_used_jti": "a client id and an assertion id until they expire, against replays: nobody's data",
 }
 # Columns that name a profile without a foreign key (so the sweep cannot follow them).
 UNLINKED_PROFILE_COLUMNS: dict[tuple[str, str], str] = {

@@ -18,10 +18,21 @@ from sqlmodel import Session, col, select
 from mes_app.db import models
 from mes_app.domain import documents as rules
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, parse_sections
+from mes_app.domain.access import (
+    Action,
+    Decision,
+    Section,
+    Target,
+    UserActor,
+    Via,
+    decide,
+    entry_target,
+    parse_sections,
+)
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.terminology import LOINC, load_default, normalize
+from mes_app.services import connected_software, minors
 from mes_app.services.access_facts import (
     authorize,
     document_switches,
@@ -53,6 +64,11 @@ class DocumentView:
     deletable: bool
     by_professional: bool
     size_label: str = ""
+    via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that added it
+    lab_report_id: int = 0  # lab results (issue 12): the structured report made from this PDF, if readable
+    # teen: "invisible to legal representatives", and whether the viewer may switch it
+    hidden_from_guardians: bool = False
+    can_mark_hidden_from_guardians: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,14 +105,7 @@ def _load(session: Session, document_id: object) -> models.Document:
 
 
 def _target(doc: models.Document, switches: dict[tuple[str, int], bool]) -> Target:
-    return Target(
-        Section.DOCUMENTS,
-        author_user_id=doc.author_user_id,
-        author_role=doc.author_role,
-        hidden_from_professionals=doc.hidden_from_professionals,
-        document_id=doc.id,
-        document_switches=switches,
-    )
+    return entry_target(Section.DOCUMENTS, doc, document_id=doc.id, document_switches=switches)
 
 
 def _doc_target(session: Session, doc: models.Document) -> Target:
@@ -115,7 +124,8 @@ def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return {u.id: u.display_name for u in session.exec(select(models.User).where(col(models.User.id).in_(wanted)))}
 
 
-def _view(doc: models.Document, *, manageable: bool, deletable: bool, names: dict[int, str]) -> DocumentView:
+def _view(doc: models.Document, *, manageable: bool, deletable: bool, names: dict[int, str],
+          markable: bool = False) -> DocumentView:
     return DocumentView(
         id=doc.id,
         title=doc.title,
@@ -131,6 +141,8 @@ def _view(doc: models.Document, *, manageable: bool, deletable: bool, names: dic
         manageable=manageable,
         deletable=deletable,
         by_professional=doc.author_role == "professional",
+        hidden_from_guardians=doc.hidden_from_guardians,
+        can_mark_hidden_from_guardians=markable,
     )
 
 
@@ -199,6 +211,10 @@ def begin_upload(
     if profile is None:  # authorized just above; the profile was deleted since
         raise NotFound()
     values = parse_metadata(form, birth_date=profile.birth_date, today=local_date(now))
+    if minors.parse_mark(form.get("hidden_from_guardians") if isinstance(form, dict) else None):
+        # teen: kept from the legal representatives from the start (a minor's care team only)
+        minors.require_mark(session, actor, pid, Target(Section.DOCUMENTS), now=now)
+        values["hidden_from_guardians"] = True
     name = rules.check_filename(filename)
     return PendingUpload(pid, values, name, _author_role(decision.via), storage.begin(max_bytes), storage)
 
@@ -207,15 +223,19 @@ def finish_upload(session: Session, actor: UserActor, pending: PendingUpload, *,
     """The whole file arrived: sniff, refuse duplicates, store the row. Nothing is left on failure."""
     stored: StoredFile = pending.writer.commit()  # aborts itself (no file left) when refused
     try:
+        secret = bool(pending.values.get("hidden_from_guardians"))
         decision = authorize(
             session,
             actor,
-            Action.CREATE,
+            Action.READ if secret else Action.CREATE,  # a secret deposit is recorded with its id below
             pending.profile_id,
             Target(Section.DOCUMENTS),
             now=now,
             target_kind="documents",
+            log_reads=False,
         )
+        if secret:
+            minors.require_mark(session, actor, pending.profile_id, Target(Section.DOCUMENTS), now=now)
         _refuse_duplicate(session, actor, pending.profile_id, stored.sha256, now)
         doc = models.Document(
             profile_id=pending.profile_id,
@@ -231,6 +251,9 @@ def finish_upload(session: Session, actor: UserActor, pending: PendingUpload, *,
             **pending.values,
         )
         session.add(doc)
+        session.flush()
+        if secret:
+            _record_mark(session, actor, decision, doc, "create", now)
         session.commit()
     except BaseException:
         session.rollback()
@@ -371,12 +394,31 @@ def documents_page(
                 manageable=decide(actor, Action.MANAGE, facts, target, now).allowed,
                 deletable=decide(actor, Action.DELETE, facts, target, now).allowed,
                 names=names,
+                markable=minors.may_mark(session, actor, doc.profile_id, target, now=now),
             )
         )
     views.sort(key=lambda d: (d.date, d.id), reverse=True)
+    views = connected_software.with_via(session, "documents", views)
+    views = _with_lab_reports(session, actor, facts, views, now)  # lab results (issue 12)
     if size is None:
         return DocumentsPage(views, False)
     return DocumentsPage(views[:size], len(views) > size)
+
+
+# --- lab results (issue 12) ---
+def _with_lab_reports(session: Session, actor: UserActor, facts, views: list[DocumentView],  # noqa: ANN001
+                      now: datetime) -> list[DocumentView]:
+    """Each document's structured lab report (the link back from the PDF), in one query."""
+    import dataclasses
+
+
+    readable = read_filter(actor, facts, Section.LAB_RESULTS, models.LabReport, now) if views else None
+    if readable is None:
+        return views
+    report = models.LabReport
+    found = dict(session.exec(select(report.document_id, report.id).where(
+        col(report.document_id).in_([d.id for d in views]), readable).order_by(col(report.id).desc())).all())
+    return [dataclasses.replace(d, lab_report_id=found[d.id]) if d.id in found else d for d in views]
 
 
 def _single_view(session: Session, actor: UserActor, doc: models.Document, now: datetime) -> DocumentView:
@@ -384,12 +426,14 @@ def _single_view(session: Session, actor: UserActor, doc: models.Document, now: 
     if facts is None:
         raise NotFound()
     target = _doc_target(session, doc)
-    return _view(
+    view = _view(
         doc,
         manageable=decide(actor, Action.MANAGE, facts, target, now).allowed,
         deletable=decide(actor, Action.DELETE, facts, target, now).allowed,
         names=_names(session, [doc.author_user_id]),
+        markable=minors.may_mark(session, actor, doc.profile_id, target, now=now),
     )
+    return connected_software.with_via(session, "documents", [view])[0]
 
 
 def open_document(session: Session, actor: UserActor | None, document_id: object, *, now: datetime) -> DocumentFile:
@@ -472,6 +516,34 @@ def set_hidden_from_professionals(
     session.add(doc)
     session.commit()
     return _single_view(session, actor, doc, now)
+
+
+def set_hidden_from_guardians(
+    session: Session, actor: UserActor, document_id: object, hidden: object, *, now: datetime
+) -> DocumentView:
+    """teen: "invisible to legal representatives", switched by the professional who deposited
+    the document on a minor's profile (or cleared by the young adult owner)."""
+    secret = minors.parse_mark(hidden)
+    doc = _load(session, document_id)
+    target = _doc_target(session, doc)
+    decision = authorize(session, actor, Action.READ, doc.profile_id, target, now=now, target_kind="document",
+                         target_id=doc.id, log_reads=False)
+    minors.require_mark(session, actor, doc.profile_id, target, now=now)
+    doc.hidden_from_guardians = secret
+    doc.updated_at = now
+    session.add(doc)
+    _record_mark(session, actor, decision, doc, "update", now)
+    session.commit()
+    return _single_view(session, actor, doc, now)
+
+
+def _record_mark(session: Session, actor: UserActor, decision: Decision, doc: models.Document, action: str,
+                 now: datetime) -> None:
+    """Recorded with the document's id, so that the guardians' access history can leave it out."""
+    if decision.via is not None and decision.via.value not in ("owner", "guardian"):
+        record_access(session, actor_user_id=actor.user_id, profile_id=doc.profile_id, action=action,
+                      target_kind="document", target_id=doc.id, via=decision.via.value, grant_id=decision.grant_id,
+                      now=now)
 
 
 def _candidates(session: Session, pid: int, now: datetime) -> list[rules.Candidate]:

@@ -30,6 +30,7 @@ from mes_app.domain.invitations import (
     CAREGIVER_ROLE,
     CAREGIVER_ROLES,
     GUARDIAN_ROLES,
+    MAJORITY_ROLES,
     MAX_PENDING_PER_PROFILE,
     InvitationAction,
     InvitationFacts,
@@ -43,6 +44,7 @@ from mes_app.services.access_facts import authorize, load_profile_facts, record_
 
 TARGET_KIND = "invitation"  # an offer to manage the profile
 CAREGIVER_TARGET_KIND = "caregiver_invitation"
+MAJORITY_TARGET_KIND = "majority_invitation"  # teen: the hand-over at 18 (services.majority)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,14 @@ def _facts(row: GuardianInvitation) -> InvitationFacts:
     )
 
 
+def invitation_facts(row: GuardianInvitation) -> InvitationFacts:
+    """The policy's view of a stored invitation."""
+    return _facts(row)
+
+
 def _target_kind(row: GuardianInvitation) -> str:
+    if row.role in MAJORITY_ROLES:
+        return MAJORITY_TARGET_KIND
     return CAREGIVER_TARGET_KIND if row.role == CAREGIVER_ROLE else TARGET_KIND
 
 
@@ -155,7 +164,7 @@ def create_invitation(
     if decision.via is None:  # an allowed MANAGE always says through which relationship
         raise Forbidden()
     via = decision.via
-    roles = CAREGIVER_ROLES if role == CAREGIVER_ROLE else GUARDIAN_ROLES
+    roles = CAREGIVER_ROLES if role == CAREGIVER_ROLE else MAJORITY_ROLES if role in MAJORITY_ROLES else GUARDIAN_ROLES
     pending = session.exec(select(GuardianInvitation).where(*_pending(profile_id, now, roles))).all()
     if any(row.invitee_email == address for row in pending):
         raise ValidationError("error.already_invited")
@@ -221,6 +230,7 @@ def invitations_for_me(session: Session, actor: UserActor, *, now: datetime) -> 
         .join(User, col(User.id) == GuardianInvitation.invited_by_user_id)
         .where(
             GuardianInvitation.invitee_user_id == actor.user_id,
+            col(GuardianInvitation.role).not_in(MAJORITY_ROLES),  # accepted through its link only
             GuardianInvitation.status == "pending",
             GuardianInvitation.expires_at > now,
         )
@@ -243,6 +253,8 @@ def accept_invitation(session: Session, actor: UserActor, invitation_id: object,
 
     Returns the profile id, so that the caller may show it."""
     row, _ = _decide(session, actor, InvitationAction.ACCEPT, invitation_id, now)
+    if row.role in MAJORITY_ROLES:  # the young person chooses what to keep: services.majority
+        raise Forbidden()
     if row.role == CAREGIVER_ROLE:
         _grant_caregiver_access(session, row, now)
     else:

@@ -22,7 +22,17 @@ from sqlmodel import Session, col, select
 from mes_app.db import models
 from mes_app.domain import fhir_ips
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Actor, ProfileFacts, Section, Target, UserActor, decide, readable_sections
+from mes_app.domain.access import (
+    Action,
+    Actor,
+    ProfileFacts,
+    Section,
+    Target,
+    UserActor,
+    decide,
+    entry_target,
+    readable_sections,
+)
 from mes_app.domain.errors import NotFound
 from mes_app.services.access_facts import load_profile_facts, record_access
 from mes_app.services.summary import Coded, build_summary
@@ -73,6 +83,14 @@ class AppointmentItem:
 
 
 @dataclass(frozen=True)
+class LabReportItem:
+    """A lab report and its values (rows), for the Results section (issue 12)."""
+
+    report: models.LabReport
+    results: tuple[models.LabResult, ...]
+
+
+@dataclass(frozen=True)
 class IpsExtras:
     """``None``: outside the reader's scope; an empty tuple: nothing recorded."""
 
@@ -81,6 +99,7 @@ class IpsExtras:
     disabilities: tuple[DisabilityItem, ...] | None
     habits: tuple[HabitItem, ...] | None
     appointments: tuple[AppointmentItem, ...] | None
+    lab_reports: tuple[LabReportItem, ...] | None = None  # --- lab results (issue 12) ---
 
 
 def _coded(row) -> Coded:  # noqa: ANN001
@@ -102,8 +121,7 @@ def load_extras(session: Session, actor: Actor, facts: ProfileFacts, *, now: dat
             return None
 
         def check(row) -> bool:  # noqa: ANN001
-            target = Target(section, author_user_id=row.author_user_id, author_role=row.author_role,
-                            hidden_from_professionals=row.hidden_from_professionals)
+            target = entry_target(section, row)
             return decide(actor, Action.READ, facts, target, now).visible
 
         return check
@@ -123,7 +141,10 @@ def load_extras(session: Session, actor: Actor, facts: ProfileFacts, *, now: dat
     habits = rows(models.Habit, Section.RISK_FACTORS)
     upcoming = rows(models.Appointment, Section.APPOINTMENTS, col(models.Appointment.starts_at) >= now,
                     col(models.Appointment.status).in_(("planned", "proposed")), order=models.Appointment.starts_at)
+    lab_ok = visible(Section.LAB_RESULTS)
+    lab_reports = None if lab_ok is None else _lab_reports(session, actor, facts, now, lab_ok)
     return IpsExtras(
+        lab_reports=lab_reports,
         past_illness=None if past is None else tuple(
             PastIllnessItem(_coded(r), r.status, _iso(r.onset_date), _iso(r.abatement_date))
             for r in sorted(past, key=lambda r: (_iso(r.onset_date), r.id), reverse=True)),
@@ -138,6 +159,33 @@ def load_extras(session: Session, actor: Actor, facts: ProfileFacts, *, now: dat
                             r.practitioner or "", r.reason or "", r.status)
             for r in upcoming[:MAX_APPOINTMENTS]),
     )
+
+
+# --- lab results (issue 12) ---
+MAX_LAB_REPORTS = 10
+
+
+def _lab_reports(session: Session, actor: Actor, facts: ProfileFacts, now: datetime,
+                 ok: Callable[[models.SQLModel], bool]) -> tuple[LabReportItem, ...]:
+    """The latest readable lab reports (at most :data:`MAX_LAB_REPORTS`) with their values."""
+    from mes_app.services.visibility import read_filter
+
+    readable = read_filter(actor, facts, Section.LAB_RESULTS, models.LabReport, now)
+    if readable is None:
+        return ()
+    lab_report = models.LabReport
+    found = session.exec(select(lab_report).where(lab_report.profile_id == facts.profile_id, readable)
+                         .order_by(col(lab_report.collected_at).desc(), col(lab_report.id).desc())
+                         .limit(MAX_LAB_REPORTS)).all()
+    reports = [r for r in found if ok(r)]
+    if not reports:
+        return ()
+    values = session.exec(select(models.LabResult).where(col(models.LabResult.report_id).in_([r.id for r in reports]))
+                          .order_by(col(models.LabResult.report_id), col(models.LabResult.position))).all()
+    by_report: dict[int, list] = {}
+    for value in values:
+        by_report.setdefault(value.report_id, []).append(value)
+    return tuple(LabReportItem(r, tuple(by_report.get(r.id, ()))) for r in reports)
 
 
 def summary_author(session: Session, user_id: int | None, profile_id: int) -> fhir_ips.Author | None:

@@ -19,11 +19,12 @@ from mes_app.db.types import UTCDateTime
 from mes_app.domain import growth
 from mes_app.domain import measures as m
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide
+from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, entry_target
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
+from mes_app.services import connected_software
 from mes_app.services.access_facts import authorize, load_profile_facts
-from mes_app.services.visibility import latest_per_kind
+from mes_app.services.visibility import Marks, latest_per_kind, marks_clause, readable_marks
 
 UNIT_LABELS = {"Cel": "°C", "/min": "/min", "mm[Hg]": "mmHg", "kg": "kg", "cm": "cm", "%": "%", "mg/dL": "mg/dL"}
 
@@ -57,8 +58,7 @@ def latest_measures(
         raise NotFound()
     latest: dict[str, Measure] = {}
     for row in latest_per_kind(session, actor, facts, now):
-        target = Target(Section.MEASURES, author_user_id=row.author_user_id, author_role=row.author_role,
-                        hidden_from_professionals=row.hidden_from_professionals)
+        target = entry_target(Section.MEASURES, row)
         if decide(actor, Action.READ, facts, target, now).visible:
             latest[row.kind] = row
     return [
@@ -71,9 +71,9 @@ def latest_measures(
 #
 # Entry, edit and delete, the entries list, the latest-value cards and the charts.
 # Reading a measure needs READ on the MEASURES section; the per-entry decision depends only
-# on ``hidden_from_professionals`` (the author does not change who may *read* a measure), so
-# a chart asks the policy once for a hidden and once for a visible target and filters the
-# rows in SQL instead of deciding 100 000 times.
+# on its marks (``hidden_from_professionals``, ``hidden_from_guardians``; the author does not
+# change who may *read* a measure), so a chart takes the policy's SQL filter
+# (:func:`~mes_app.services.visibility.read_filter`) instead of deciding 100 000 times.
 
 ENTRIES_PAGE = 20
 MAX_ENTRIES = 200
@@ -103,6 +103,7 @@ class EntryView:
     # Entered by a professional, or deposited by a professional's software (blue badges).
     by_professional: bool = field(init=False, default=False)
     from_professional: bool = field(init=False, default=False)
+    via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that added it
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_professional", self.author_role == "professional")
@@ -134,10 +135,6 @@ class ChartResult:
     sent_points: int
 
 
-def _read_target(hidden: bool) -> Target:
-    return Target(Section.MEASURES, hidden_from_professionals=hidden)
-
-
 def _authorize_read(session: Session, actor: UserActor, profile_id: object, *, now: datetime, kind: str = "measures"):
     pid = v.parse_id(profile_id)
     authorize(session, actor, Action.READ, pid, Target(Section.MEASURES), now=now, target_kind="measures")
@@ -145,12 +142,14 @@ def _authorize_read(session: Session, actor: UserActor, profile_id: object, *, n
     facts = load_profile_facts(session, pid)
     if facts is None:
         raise NotFound()
-    sees_hidden = decide(actor, Action.READ, facts, _read_target(True), now).visible
-    return pid, facts, sees_hidden
+    # every mark of an entry (hidden from professionals, from guardians) judged by the policy
+    return pid, facts, readable_marks(actor, facts, Section.MEASURES, now)
 
 
-def _visible(query, sees_hidden: bool):
-    return query if sees_hidden else query.where(col(Measure.hidden_from_professionals).is_(False))
+def _visible(query, marks: Marks):  # noqa: ANN001, ANN202 - a sqlmodel Select
+    """The query, narrowed to the measures whose marks the viewer may read."""
+    clause = marks_clause(Measure, marks)
+    return query.where(clause if clause is not None else sa.false())
 
 
 def _local(moment: datetime) -> datetime:
@@ -163,8 +162,7 @@ def _when_text(moment: datetime, lang: str) -> str:
 
 
 def _entry_target(row: Measure) -> Target:
-    return Target(Section.MEASURES, author_user_id=row.author_user_id, author_role=row.author_role,
-                  hidden_from_professionals=row.hidden_from_professionals)
+    return entry_target(Section.MEASURES, row)
 
 
 def _profile(session: Session, pid: int) -> Profile:
@@ -252,8 +250,8 @@ def list_entries(session: Session, actor: UserActor, profile_id: object, kind: o
     """The latest readings of one kind, newest first, and whether there are more."""
     spec = m.require_kind(kind)
     count = v.parse_optional_int(limit, field="limit", min_value=1, max_value=MAX_ENTRIES, required=True)
-    pid, facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
-    query = _visible(select(Measure).where(Measure.profile_id == pid, Measure.kind == spec.key), sees_hidden)
+    pid, facts, marks = _authorize_read(session, actor, profile_id, now=now)
+    query = _visible(select(Measure).where(Measure.profile_id == pid, Measure.kind == spec.key), marks)
     rows = session.exec(query.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(count + 1)).all()
     more = len(rows) > count
     rows = rows[:count]
@@ -273,7 +271,7 @@ def list_entries(session: Session, actor: UserActor, profile_id: object, kind: o
             form_secondary="" if row.value_secondary is None else m.format_number(row.value_secondary, "en", 0),
             form_when=f"{_local(row.measured_at):%Y-%m-%dT%H:%M}",
         ))
-    return views, more
+    return connected_software.with_via(session, "measures", views), more
 
 
 def _value_text(spec: m.MeasureKind, value: float, secondary: float | None, lang: str) -> str:
@@ -294,45 +292,45 @@ class _Point:
     loinc: str
 
 
-# The statements of the measures page are built once per shape (kind, whether the viewer sees
-# entries hidden from professionals): building them cost more CPU than running them. The
-# profile, the kind's start and the limit are bound parameters.
+# The statements of the measures page are built once per shape (which marks the viewer may
+# read; see visibility.readable_marks): building them cost more CPU than running them. The
+# profile, the kind, the kind's start and the limit are bound parameters.
 def _point_select():  # noqa: ANN202 - a sqlmodel Select
     return select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
 
 
 @functools.cache
-def _points_statement(sees_hidden: bool, with_since: bool):  # noqa: ANN202 - a sqlmodel Select
+def _points_statement(marks: Marks, with_since: bool):  # noqa: ANN202 - a sqlmodel Select
     query = _point_select().where(Measure.profile_id == sa.bindparam("pid"),
                                           Measure.kind == sa.bindparam("kind"))
     if with_since:
         query = query.where(Measure.measured_at >= sa.bindparam("since", type_=UTCDateTime()))
-    return _visible(query, sees_hidden).order_by(col(Measure.measured_at), col(Measure.id))
+    return _visible(query, marks).order_by(col(Measure.measured_at), col(Measure.id))
 
 
 @functools.cache
-def _newest_statement(sees_hidden: bool):  # noqa: ANN202 - a sqlmodel Select
+def _newest_statement(marks: Marks):  # noqa: ANN202 - a sqlmodel Select
     query = _visible(_point_select().where(Measure.profile_id == sa.bindparam("pid"),
-                                           Measure.kind == sa.bindparam("kind")), sees_hidden)
+                                           Measure.kind == sa.bindparam("kind")), marks)
     return query.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(
         sa.bindparam("limit", type_=sa.Integer))
 
 
 @functools.cache
-def _kinds_statement(sees_hidden: bool):  # noqa: ANN202 - a sqlmodel Select
-    query = _visible(select(Measure.kind, func.count()).where(Measure.profile_id == sa.bindparam("pid")), sees_hidden)
+def _kinds_statement(marks: Marks):  # noqa: ANN202 - a sqlmodel Select
+    query = _visible(select(Measure.kind, func.count()).where(Measure.profile_id == sa.bindparam("pid")), marks)
     return query.group_by(Measure.kind)
 
 
-def _points(session: Session, pid: int, kind: str, sees_hidden: bool, since: datetime | None) -> list[_Point]:
+def _points(session: Session, pid: int, kind: str, marks: Marks, since: datetime | None) -> list[_Point]:
     params = {"pid": pid, "kind": kind, "since": since}
-    rows = session.exec(_points_statement(sees_hidden, since is not None), params=params).all()
+    rows = session.exec(_points_statement(marks, since is not None), params=params).all()
     return [_Point(_aware(at), value, secondary, loinc) for at, value, secondary, loinc in rows]
 
 
-def _newest(session: Session, pid: int, kind: str, sees_hidden: bool, limit: int) -> list[_Point]:
+def _newest(session: Session, pid: int, kind: str, marks: Marks, limit: int) -> list[_Point]:
     """The ``limit`` newest points of a kind, oldest first."""
-    rows = session.exec(_newest_statement(sees_hidden), params={"pid": pid, "kind": kind, "limit": limit}).all()
+    rows = session.exec(_newest_statement(marks), params={"pid": pid, "kind": kind, "limit": limit}).all()
     return [_Point(_aware(a), val, s, lo) for a, val, s, lo in reversed(rows)]
 
 
@@ -361,26 +359,26 @@ def _bmi_points(weights: list[_Point], heights: list[_Point], *, child: bool) ->
 
 
 def _kind_points(
-    session: Session, pid: int, kind: str, sees_hidden: bool, since: datetime | None, child: bool
+    session: Session, pid: int, kind: str, marks: Marks, since: datetime | None, child: bool
 ) -> list[_Point]:
     if kind != "bmi":
-        return _points(session, pid, kind, sees_hidden, since)
-    weights = _points(session, pid, "weight", sees_hidden, since)
-    heights = _points(session, pid, "height", sees_hidden, None)
+        return _points(session, pid, kind, marks, since)
+    weights = _points(session, pid, "weight", marks, since)
+    heights = _points(session, pid, "height", marks, None)
     return _bmi_points(weights, heights, child=child)
 
 
-def _kinds_with_data(session: Session, pid: int, sees_hidden: bool) -> dict[str, int]:
-    counts = dict(session.exec(_kinds_statement(sees_hidden), params={"pid": pid}).all())
+def _kinds_with_data(session: Session, pid: int, marks: Marks) -> dict[str, int]:
+    counts = dict(session.exec(_kinds_statement(marks), params={"pid": pid}).all())
     return {kind: counts[kind] for kind in m.KINDS if kind in counts}
 
 
-def _last_two(session: Session, pid: int, kind: str, sees_hidden: bool, child: bool) -> list[_Point]:
+def _last_two(session: Session, pid: int, kind: str, marks: Marks, child: bool) -> list[_Point]:
     if kind == "bmi":
-        recent = _newest(session, pid, "weight", sees_hidden, 2)
-        heights = _points(session, pid, "height", sees_hidden, None)
+        recent = _newest(session, pid, "weight", marks, 2)
+        heights = _points(session, pid, "height", marks, None)
         return _bmi_points(recent, heights, child=child)
-    return _newest(session, pid, kind, sees_hidden, 2)
+    return _newest(session, pid, kind, marks, 2)
 
 
 # --------------------------------------------------------------------------- reference
@@ -451,17 +449,17 @@ def overview(
     session: Session, actor: UserActor, profile_id: object, *, now: datetime, lang: str = "fr"
 ) -> list[KindSummary]:
     """One card per kind with data (BMI derived when weight and height exist)."""
-    pid, _facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
+    pid, _facts, marks = _authorize_read(session, actor, profile_id, now=now)
     profile = _profile(session, pid)
     child = not _is_adult(profile, local_date(now))
-    counts = _kinds_with_data(session, pid, sees_hidden)
+    counts = _kinds_with_data(session, pid, marks)
     if "weight" in counts and "height" in counts:
         counts["bmi"] = counts["weight"]
     cards = []
     for kind in m.KINDS:
         if kind not in counts:
             continue
-        last_two = _last_two(session, pid, kind, sees_hidden, child)
+        last_two = _last_two(session, pid, kind, marks, child)
         summary = _summary(m.KINDS[kind], last_two, profile, lang, counts[kind])
         if summary is not None:
             cards.append(summary)
@@ -474,12 +472,12 @@ def chart(session: Session, actor: UserActor, profile_id: object, kind: object, 
     most ``max_points`` per trace, with its reference bands or growth curves."""
     spec = m.require_kind(kind, typed=False)
     key = v.parse_choice(range_key, RANGES, field="range")
-    pid, _facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
+    pid, _facts, marks = _authorize_read(session, actor, profile_id, now=now)
     profile = _profile(session, pid)
     days = RANGES[key]
     since = None if days is None else now - timedelta(days=days)
     child = not _is_adult(profile, local_date(now))
-    points = _kind_points(session, pid, spec.key, sees_hidden, since, child)
+    points = _kind_points(session, pid, spec.key, marks, since, child)
     summary = _summary(spec, points[-2:], profile, lang, len(points)) if points else None
     chart_input, bands, note = _chart_input(spec, points, profile, since, now, max_points)
     figure = charts.build_figure(chart_input, lang)
@@ -540,8 +538,8 @@ def _chart_input(spec: m.MeasureKind, points: list[_Point], profile: Profile, si
 
 def available_kinds(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[str]:
     """The kinds that have readings the actor may see (BMI when weight and height exist)."""
-    pid, _facts, sees_hidden = _authorize_read(session, actor, profile_id, now=now)
-    kinds = list(_kinds_with_data(session, pid, sees_hidden))
+    pid, _facts, marks = _authorize_read(session, actor, profile_id, now=now)
+    kinds = list(_kinds_with_data(session, pid, marks))
     if "weight" in kinds and "height" in kinds:
         kinds.insert(kinds.index("height") + 1, "bmi")
     return [k for k in m.KINDS if k in kinds]

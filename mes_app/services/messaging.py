@@ -39,6 +39,7 @@ from mes_app.domain.access import (
     UserActor,
     Via,
     decide,
+    entry_target,
 )
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
@@ -236,14 +237,7 @@ def _check_attachment(
 
 
 def _doc_target(doc: models.Document, switches: dict) -> Target:
-    return Target(
-        Section.DOCUMENTS,
-        author_user_id=doc.author_user_id,
-        author_role=doc.author_role,
-        hidden_from_professionals=doc.hidden_from_professionals,
-        document_id=doc.id,
-        document_switches=switches,
-    )
+    return entry_target(Section.DOCUMENTS, doc, document_id=doc.id, document_switches=switches)
 
 
 # --------------------------------------------------------------------------- reading

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from mes_app.db import models
 from mes_app.domain import prevention as rules
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, decide
+from mes_app.domain.access import Action, Section, Target, UserActor, decide, entry_target
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound
 from mes_app.domain.terminology import ATC
@@ -120,8 +120,7 @@ def _compute(session: Session, actor: UserActor, profile_id: object, *, now: dat
         raise NotFound()
 
     def readable(section: Section, row) -> bool:  # noqa: ANN001
-        target = Target(section, author_user_id=row.author_user_id, author_role=row.author_role,
-                        hidden_from_professionals=row.hidden_from_professionals)
+        target = entry_target(section, row)
         return decide(actor, Action.READ, facts, target, now).visible
 
     rows = [r for r in session.exec(select(models.Vaccination).where(models.Vaccination.profile_id == pid))

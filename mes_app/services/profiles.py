@@ -98,7 +98,8 @@ def accessible_profiles(session: Session, actor: UserActor, *, now: datetime) ->
     candidates = session.exec(_CANDIDATES, params={"uid": actor.user_id}).all()
     # The facts of every candidate at once (one more query), kept for the rest of the use case:
     # the capability flags and the service's ``authorize`` read them from there.
-    all_facts = load_facts_of(session, [p.id for p in candidates], owners={p.id: p.owner_user_id for p in candidates})
+    all_facts = load_facts_of(session, [p.id for p in candidates], owners={p.id: p.owner_user_id for p in candidates},
+                              details={p.id: (p.birth_date, p.kind) for p in candidates})
     views = []
     for profile in candidates:
         facts = all_facts.get(profile.id)

@@ -28,7 +28,16 @@ from sqlmodel import Session, col, select
 from mes_app.db import models
 from mes_app.domain import terminology
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserActor, decide, relationship_to
+from mes_app.domain.access import (
+    Action,
+    ProfileFacts,
+    Section,
+    Target,
+    UserActor,
+    decide,
+    entry_target,
+    relationship_to,
+)
 from mes_app.domain.access_log import LoggedAction, TargetKind
 from mes_app.domain.errors import Forbidden, NotFound
 from mes_app.domain.fhir_export import ExportedFile, Person, RecordData, export_scope, record_to_bundle
@@ -119,8 +128,7 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
 
     def visible(section: Section) -> Callable[[object], bool]:
         def check(row) -> bool:  # noqa: ANN001
-            target = Target(section, author_user_id=row.author_user_id, author_role=row.author_role,
-                            hidden_from_professionals=row.hidden_from_professionals)
+            target = entry_target(section, row)
             return decide(actor, Action.READ, facts, target, now).visible
         return check
 
@@ -143,6 +151,12 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
     vaccinations = rows(M.Vaccination, Section.VACCINATIONS, M.Vaccination.given_on)
     measures = rows(M.Measure, Section.MEASURES, M.Measure.measured_at)
     appointments = rows(M.Appointment, Section.APPOINTMENTS, M.Appointment.starts_at)
+    # --- lab results (issue 12) ---
+    lab_reports = rows(M.LabReport, Section.LAB_RESULTS, M.LabReport.collected_at)
+    lab_results: tuple = ()
+    if lab_reports:
+        lab_results = tuple(session.exec(select(M.LabResult).where(
+            col(M.LabResult.report_id).in_([r.id for r in lab_reports]))).all())
 
     files: list[ExportedFile] = []
     if Section.DOCUMENTS in sections:
@@ -150,8 +164,7 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
                             .order_by(col(M.Document.document_date), col(M.Document.id))).all()
         switches = document_switches(session, [d.id for d in docs])
         for doc in docs:
-            target = Target(Section.DOCUMENTS, author_user_id=doc.author_user_id, author_role=doc.author_role,
-                            hidden_from_professionals=doc.hidden_from_professionals, document_id=doc.id,
+            target = entry_target(Section.DOCUMENTS, doc, document_id=doc.id,
                             document_switches=switches[doc.id])
             if not decide(actor, Action.READ, facts, target, now).visible:
                 continue
@@ -171,7 +184,8 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
                                           .order_by(col(M.Message.sent_at), col(M.Message.id))).all())
 
     author_ids = {r.author_user_id for group in (encounters, conditions, treatments, stays, handicaps, allergies,
-                                                 family, habits, vaccinations, measures, appointments)
+                                                 family, habits, vaccinations, measures, appointments,
+                                                 lab_reports)
                   for r in group if r.author_user_id is not None}
     author_ids |= {f.document.author_user_id for f in files if f.document.author_user_id is not None}
     author_ids |= {m.author_user_id for m in messages}
@@ -211,4 +225,6 @@ def _load(session: Session, actor: UserActor, facts: ProfileFacts, sections: fro
         threads=threads,
         messages=messages,
         procedure_codes=procedure_codes,
+        lab_reports=lab_reports,
+        lab_results=lab_results,
     )

@@ -13,12 +13,13 @@ from sqlmodel import Session, col, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Target, UserActor, Via, decide
+from mes_app.domain.access import Action, Decision, Target, UserActor, Via, decide, entry_target
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.record_kinds import EntryKind, FieldSpec, entry_kind
 from mes_app.domain.terminology import load_default
-from mes_app.services.access_facts import authorize, load_profile_facts
+from mes_app.services import connected_software, minors
+from mes_app.services.access_facts import authorize, load_profile_facts, record_access
 
 MODELS: dict[str, type[models.Entry]] = {
     "encounters": models.Encounter,
@@ -71,6 +72,11 @@ class EntryView:
     facts: list[EntryFact] = field(default_factory=list)  # every other field that is set, in form order
     # Entered by a health professional (the page shows a badge with their name).
     by_professional: bool = field(init=False, default=False)
+    via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that added it
+
+    # teen: "invisible to legal representatives", and whether the viewer may switch it
+    hidden_from_guardians: bool = False
+    can_mark_hidden_from_guardians: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_professional", self.author_role == "professional")
@@ -184,9 +190,10 @@ def list_entries(
             continue
         editable = decide(actor, Action.UPDATE, facts, target, now).allowed
         manageable = decide(actor, Action.MANAGE, facts, target, now).allowed
-        views.append(_view(kind, row, editable, manageable, authors))
+        markable = minors.may_mark(session, actor, pid, target, now=now)
+        views.append(_view(kind, row, editable, manageable, authors, markable))
     views.sort(key=lambda e: (e.date or "0000", e.id), reverse=True)
-    return views
+    return connected_software.with_via(session, kind.key, views)
 
 
 def _author_names(session: Session, user_ids: set[int | None]) -> dict[int | None, str]:
@@ -197,11 +204,20 @@ def _author_names(session: Session, user_ids: set[int | None]) -> dict[int | Non
 
 
 def add_entry(
-    session: Session, actor: UserActor, profile_id: object, kind_key: object, form: object, *, now: datetime
+    session: Session, actor: UserActor, profile_id: object, kind_key: object, form: object, *, now: datetime,
+    hidden_from_guardians: object = False,
 ) -> EntryView:
+    """Add an entry; a professional of a minor's care team may keep it from the legal
+    representatives at once (``hidden_from_guardians``, default off)."""
     kind = _kind(kind_key)
     pid = v.parse_id(profile_id)
-    decision = authorize(session, actor, Action.CREATE, pid, Target(kind.section), now=now, target_kind=kind.key)
+    secret = minors.parse_mark(hidden_from_guardians)
+    if secret:  # decided (and recorded with the new entry's id) below: no line without an id
+        decision = authorize(session, actor, Action.READ, pid, Target(kind.section), now=now, target_kind=kind.key,
+                             log_reads=False)
+        minors.require_mark(session, actor, pid, Target(kind.section), now=now)
+    else:
+        decision = authorize(session, actor, Action.CREATE, pid, Target(kind.section), now=now, target_kind=kind.key)
     profile = session.get(models.Profile, pid)
     if profile is None:
         raise NotFound()
@@ -212,11 +228,44 @@ def add_entry(
         author_role=_author_role(decision.via),
         created_at=now,
         updated_at=now,
+        hidden_from_guardians=secret,
         **_to_columns(kind, values),
     )
     session.add(row)
+    session.flush()
+    if secret:
+        _record_mark(session, actor, decision, kind.key, row, "create", now)
     session.commit()
     return _single_view(session, actor, kind, row, now)
+
+
+def set_hidden_from_guardians(
+    session: Session, actor: UserActor, kind_key: object, entry_id: object, hidden: object, *, now: datetime
+) -> EntryView:
+    """teen: the professional's switch "invisible to legal representatives" on an entry they
+    authored on a minor's profile (or the young adult owner clearing it)."""
+    kind = _kind(kind_key)
+    secret = minors.parse_mark(hidden)
+    row = _load(session, kind, entry_id)
+    decision = authorize(session, actor, Action.READ, row.profile_id, _target(kind, row), now=now,
+                         target_kind=kind.key, target_id=row.id, log_reads=False)
+    minors.require_mark(session, actor, row.profile_id, _target(kind, row), now=now)
+    row.hidden_from_guardians = secret
+    row.updated_at = now
+    session.add(row)
+    _record_mark(session, actor, decision, kind.key, row, "update", now)
+    session.commit()
+    return _single_view(session, actor, kind, row, now)
+
+
+def _record_mark(session: Session, actor: UserActor, decision: Decision, target_kind: str, row: models.Entry,
+                 action: str, now: datetime) -> None:
+    """A professional's change, with the entry's id: the guardians' access history leaves out
+    the lines about an entry kept from them (:mod:`mes_app.services.access_history`)."""
+    if decision.via is not None and decision.via.value not in ("owner", "guardian"):
+        record_access(session, actor_user_id=actor.user_id, profile_id=row.profile_id, action=action,
+                      target_kind=target_kind, target_id=row.id, via=decision.via.value,
+                      grant_id=decision.grant_id, now=now)
 
 
 def update_entry(
@@ -272,12 +321,7 @@ def _load(session: Session, kind: EntryKind, entry_id: object) -> models.Entry:
 
 
 def _target(kind: EntryKind, row: models.Entry) -> Target:
-    return Target(
-        kind.section,
-        author_user_id=row.author_user_id,
-        author_role=row.author_role,
-        hidden_from_professionals=row.hidden_from_professionals,
-    )
+    return entry_target(kind.section, row)
 
 
 def _author_role(via: Via | None) -> str:
@@ -303,11 +347,14 @@ def _single_view(session: Session, actor: UserActor, kind: EntryKind, row: model
         raise NotFound()
     editable = decide(actor, Action.UPDATE, facts, _target(kind, row), now).allowed
     manageable = decide(actor, Action.MANAGE, facts, _target(kind, row), now).allowed
-    return _view(kind, row, editable, manageable, _author_names(session, {row.author_user_id}))
+    markable = minors.may_mark(session, actor, row.profile_id, _target(kind, row), now=now)
+    view = _view(kind, row, editable, manageable, _author_names(session, {row.author_user_id}), markable)
+    return connected_software.with_via(session, kind.key, [view])[0]
 
 
 def _view(
-    kind: EntryKind, row: models.Entry, editable: bool, manageable: bool, authors: dict[int | None, str]
+    kind: EntryKind, row: models.Entry, editable: bool, manageable: bool, authors: dict[int | None, str],
+    markable: bool = False,
 ) -> EntryView:
     values = _form_values(kind, row)
     return EntryView(
@@ -324,6 +371,8 @@ def _view(
         editable=editable,
         manageable=manageable,
         hidden_from_professionals=row.hidden_from_professionals,
+        hidden_from_guardians=row.hidden_from_guardians,
+        can_mark_hidden_from_guardians=markable,
         tag=_tag(kind, values),
         values=values,
         facts=[EntryFact(f.name, f.type, values[f.name], f.unit) for f in kind.card_fields if values.get(f.name)],

@@ -19,7 +19,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from mes_app.db import models
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, decide
+from mes_app.domain.access import Action, Section, Target, UserActor, decide, entry_target
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import appointments, emergency_card, prevention
@@ -34,6 +34,7 @@ DISMISSABLE = frozenset({"emergency_opened"})
 KINDS = (
     "emergency_opened", "appointment_proposed", "appointment_soon", "vaccine_overdue", "new_documents",
     "unread_messages",
+    "software_entries",  # FHIR API (issue 12 item 2): entries a professional's software added
 )
 LINKS = {
     "emergency_opened": "/access-history",
@@ -42,6 +43,7 @@ LINKS = {
     "vaccine_overdue": "/prevention",
     "new_documents": "/documents",
     "unread_messages": "/messages",
+    "software_entries": "/access-history",  # FHIR API (issue 12 item 2)
 }
 
 
@@ -103,6 +105,10 @@ def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = 
         if documents:
             found.append(ReminderView(f"documents-{profile.id}", "new_documents", profile.id, profile.given_name, "",
                                       "", "", documents, LINKS["new_documents"]))
+        added = _software_entries(session, profile.id, now)
+        if added:
+            found.append(ReminderView(f"software-{profile.id}", "software_entries", profile.id, profile.given_name,
+                                      "", "", "", added, LINKS["software_entries"]))
         unread = _unread_messages(session, actor, profile.id)
         if unread:
             found.append(ReminderView(f"messages-{profile.id}", "unread_messages", profile.id, profile.given_name, "",
@@ -130,12 +136,19 @@ def _new_documents(session: Session, actor: UserActor, profile_id: int, now: dat
     switches = document_switches(session, [r.id for r in rows])
     count = 0
     for row in rows:
-        target = Target(Section.DOCUMENTS, author_user_id=row.author_user_id, author_role=row.author_role,
-                        hidden_from_professionals=row.hidden_from_professionals, document_id=row.id,
-                        document_switches=switches.get(row.id, {}))
+        target = entry_target(Section.DOCUMENTS, row, document_id=row.id, document_switches=switches.get(row.id, {}))
         if decide(actor, Action.READ, facts, target, now).visible:
             count += 1
     return count
+
+
+def _software_entries(session: Session, profile_id: int, now: datetime) -> int:
+    """FHIR API (issue 12 item 2): entries other than documents (those are counted above) that
+    a professional's connected software added in the last 7 days. The owner and guardians see
+    every entry, so no per-entry policy check is needed here."""
+    return session.exec(select(func.count()).select_from(models.FhirIntake).where(
+        models.FhirIntake.profile_id == profile_id, models.FhirIntake.created_at >= now - RECENT,
+        models.FhirIntake.target_kind != "documents")).one()
 
 
 def _build_unread() -> SelectOfScalar[int]:

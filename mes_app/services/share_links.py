@@ -43,6 +43,7 @@ from mes_app.domain.access import (
     Section,
     Target,
     UserActor,
+    entry_target,
     format_sections,
     link_status,
     parse_sections,
@@ -374,9 +375,8 @@ def open_document(session: Session, secret: object, document_id: object, *, pass
     doc = session.get(models.Document, doc_id)
     if doc is None or doc.deleted_at is not None or doc.profile_id != link.profile_id:
         raise NotFound()
-    target = Target(Section.DOCUMENTS, author_user_id=doc.author_user_id, author_role=doc.author_role,
-                    hidden_from_professionals=doc.hidden_from_professionals, document_id=doc.id,
-                    document_switches=document_switches(session, [doc.id])[doc.id])
+    target = entry_target(Section.DOCUMENTS, doc, document_id=doc.id,
+                          document_switches=document_switches(session, [doc.id])[doc.id])
     authorize_link(session, _actor(session, link.id, passcode_ok), target, now=now, target_kind="document",
                    target_id=doc.id)
     _touch(session, link.id, now)

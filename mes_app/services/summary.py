@@ -29,6 +29,7 @@ from mes_app.domain.access import (
     Target,
     UserActor,
     decide,
+    entry_target,
     readable_sections,
 )
 from mes_app.domain.calendar import local_date
@@ -184,8 +185,7 @@ def _build(session: Session, actor: UserActor | LinkActor, facts: ProfileFacts, 
 
     def entry_visible(section: Section) -> Callable[[models.SQLModel], bool]:
         def check(row) -> bool:  # noqa: ANN001
-            target = Target(section, author_user_id=row.author_user_id, author_role=row.author_role,
-                            hidden_from_professionals=row.hidden_from_professionals)
+            target = entry_target(section, row)
             return decide(actor, Action.READ, facts, target, now).visible
         return check
 
@@ -264,8 +264,7 @@ def _build(session: Session, actor: UserActor | LinkActor, facts: ProfileFacts, 
         switches = document_switches(session, [d.id for d in rows])
         shown = []
         for doc in rows:
-            target = Target(Section.DOCUMENTS, author_user_id=doc.author_user_id, author_role=doc.author_role,
-                            hidden_from_professionals=doc.hidden_from_professionals, document_id=doc.id,
+            target = entry_target(Section.DOCUMENTS, doc, document_id=doc.id,
                             document_switches=switches[doc.id])
             if decide(actor, Action.READ, facts, target, now).visible:
                 shown.append(DocumentItem(doc.id, doc.title, doc.document_date.isoformat(), doc.category_code or "",

@@ -18,15 +18,16 @@ from sqlmodel.sql.expression import SelectOfScalar
 from mes_app.db import models
 from mes_app.db.types import UTCDateTime
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, decide
+from mes_app.domain.access import Action, Section, Target, UserActor, decide, entry_target
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
-from mes_app.services.visibility import hidden_clause, read_filter, readable_hidden
+from mes_app.services.visibility import Marks, marks_clause, read_filter, readable_marks
 
 PAGE_SIZE = 15
 FILTERS = ("all", "gp_visit", "specialist", "pharmacy", "lab", "emergency", "other",
-           "vaccination", "hospital", "document", "appointment")
+           "vaccination", "hospital", "document", "appointment",
+           "lab_result")  # lab results (issue 12)
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,18 @@ def _appointment(row):  # noqa: ANN001, ANN202
     return row.starts_at, "appointment", row.title, row.practitioner or ""
 
 
+def _lab_report(row):  # noqa: ANN001, ANN202 - lab results (issue 12)
+    title = row.title or row.lab_name or ""
+    return row.collected_at, "lab_result", title, row.lab_name if row.title and row.lab_name else ""
+
+
 _SOURCES = (
     (Section.HISTORY, models.Encounter, models.Encounter.occurred_at, None, _encounter),
     (Section.VACCINATIONS, models.Vaccination, models.Vaccination.given_on, "vaccination", _vaccination),
     (Section.HOSPITALISATIONS, models.Hospitalisation, models.Hospitalisation.admitted_on, "hospital", _hospital),
     (Section.DOCUMENTS, models.Document, models.Document.document_date, "document", _document),
     (Section.APPOINTMENTS, models.Appointment, models.Appointment.starts_at, "appointment", _appointment),
+    (Section.LAB_RESULTS, models.LabReport, models.LabReport.collected_at, "lab_result", _lab_report),
 )
 
 
@@ -101,8 +108,9 @@ def _readable_sources(actor: UserActor, facts, wanted: str, now: datetime):  # n
     """The sources the filter keeps, each with its statements for the viewer: (rows, count).
 
     The statements of a source depend on the viewer only through the policy's filter; for
-    every source but documents (whose filter names the viewer) that filter has three shapes,
-    so they are built once per shape and kept (building them cost more than running them).
+    every source but documents (whose filter names the viewer) that filter has a few shapes
+    (the marks the viewer may read), so they are built once per shape and kept (building
+    them cost more than running them).
     """
     for index, (section, model, _column, kind, describe) in enumerate(_SOURCES):
         if wanted not in ("all", kind) and not (kind is None and wanted in FILTERS[1:7]):
@@ -112,18 +120,18 @@ def _readable_sources(actor: UserActor, facts, wanted: str, now: datetime):  # n
             if readable is not None:
                 yield section, describe, _statements(index, wanted, readable)
             continue
-        hidden_values = readable_hidden(actor, facts, section, now)
-        if hidden_values:
-            yield section, describe, _shared_statements(index, wanted, hidden_values)
+        marks = readable_marks(actor, facts, section, now)
+        if marks:
+            yield section, describe, _shared_statements(index, wanted, marks)
 
 
 _Statements = tuple[SelectOfScalar, sa.ScalarSelect]
 
 
 @functools.lru_cache(maxsize=256)
-def _shared_statements(index: int, wanted: str, hidden_values: tuple[bool, ...]) -> _Statements:
+def _shared_statements(index: int, wanted: str, marks: Marks) -> _Statements:
     model = _SOURCES[index][1]
-    readable = hidden_clause(model, hidden_values)
+    readable = marks_clause(model, marks)
     if readable is None:  # the caller skips a source nobody may read
         raise ValueError("unreadable source")
     return _statements(index, wanted, readable)
@@ -169,14 +177,9 @@ def history_page(
     switches = document_switches(session, [row.id for section, row, _ in loaded if section == Section.DOCUMENTS])
     entries = []
     for section, row, (when, item_kind, title, details) in loaded:
-        target = Target(
-            section,
-            author_user_id=row.author_user_id,
-            author_role=row.author_role,
-            hidden_from_professionals=row.hidden_from_professionals,
-            document_id=row.id if section == Section.DOCUMENTS else None,
-            document_switches=switches.get(row.id, {}) if section == Section.DOCUMENTS else {},
-        )
+        is_doc = section == Section.DOCUMENTS
+        target = entry_target(section, row, document_id=row.id if is_doc else None,
+                              document_switches=switches.get(row.id, {}) if is_doc else {})
         if decide(actor, Action.READ, facts, target, now).visible:
             entries.append((when, f"{type(row).__name__.lower()}-{row.id}", item_kind, title, details, row))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
@@ -191,7 +194,7 @@ def history_page(
     return TimelinePage(items, page_no, len(entries) > start + page_size, int(total or 0))
 
 
-_NOTED = (models.Encounter, models.Vaccination, models.Hospitalisation)
+_NOTED = (models.Encounter, models.Vaccination, models.Hospitalisation, models.LabReport)
 
 
 def _note(row: object) -> str:

@@ -1,10 +1,10 @@
 """The access policy's answer for a whole list, as a SQL filter, so a page can be limited in SQL.
 
 ``decide`` judges one entry. For a list, whether an entry of a section is readable depends on
-the entry only through ``hidden_from_professionals`` and, for a document, the switch of the
-actor's grantee key. So the policy is asked a handful of times (a plain and a hidden entry;
-a document with the switch unset, on and off) and the answers become a WHERE clause: the
-policy stays in ``domain/access.py``, and nothing here compares roles or relationships.
+the entry only through its marks (``hidden_from_professionals``, ``hidden_from_guardians``)
+and, for a document, the switch of the actor's grantee key. So the policy is asked a handful of
+times (each combination of marks; for a document, the switch unset, on and off) and the answers
+become a WHERE clause: the policy stays in ``domain/access.py``, and nothing here compares roles or relationships.
 
 The filter only narrows what is loaded: the service still runs ``decide`` on every row it
 shows, with the row's real switches.
@@ -31,65 +31,70 @@ def _keys(actor: UserActor | LinkActor) -> list[tuple[str, int]]:
     return [("professional", actor.user_id), ("caregiver", actor.user_id)]
 
 
+# The marks of an entry: (hidden from professionals, hidden from guardians).
+Mark = tuple[bool, bool]
+Marks = tuple[Mark, ...]
+_MARKS: Marks = ((False, False), (True, False), (False, True), (True, True))
+
+
 def read_filter(actor: UserActor | LinkActor | None, facts: ProfileFacts, section: Section, model: type,
                 now: datetime) -> sa.ColumnElement | None:
     """A WHERE clause on ``model`` admitting exactly the entries of ``section`` the actor may
     read, or None when it may read none."""
     if actor is None:
         return None
-    hidden_col = model.hidden_from_professionals
+    if model is not models.Document:
+        return marks_clause(model, readable_marks(actor, facts, section, now))
 
-    def visible(hidden: bool, switches: dict | None = None, document: bool = False) -> bool:
-        target = Target(section, hidden_from_professionals=hidden, document_id=1 if document else None,
-                        document_switches=switches or {})
+    def visible(marks: Mark, switches: dict | None = None) -> bool:
+        target = Target(section, hidden_from_professionals=marks[0], hidden_from_guardians=marks[1],
+                        document_id=1, document_switches=switches or {})
         return decide(actor, Action.READ, facts, target, now).visible
 
-    def on_hidden(clause_for: dict[bool, sa.ColumnElement | bool]) -> sa.ColumnElement | None:
-        parts = []
-        for hidden, clause in clause_for.items():
-            if clause is False:
-                continue
-            flag = hidden_col if hidden else sa.not_(hidden_col)
-            parts.append(flag if clause is True else sa.and_(flag, clause))
-        if not parts:
-            return None
-        return sa.true() if len(parts) == 2 and all(c is True for c in clause_for.values()) else sa.or_(*parts)
-
-    if model is not models.Document:
-        return hidden_clause(model, readable_hidden(actor, facts, section, now))
-
-    clauses: dict[bool, sa.ColumnElement | bool] = {}
-    for hidden in (False, True):
-        base = visible(hidden, document=True)
-        mattering = [k for k in _keys(actor)
-                     if any(visible(hidden, {k: s}, document=True) != base for s in (True, False))]
-        if not mattering:
-            clauses[hidden] = base
-            continue
-        if len(mattering) > 1:  # not the policy today: let every row through, decide() filters
-            clauses[hidden] = True
-            continue
-        key = mattering[0]
-        allowed = [s for s in _STATES if visible(hidden, {key: s} if s is not None else {}, document=True)]
-        clauses[hidden] = _switch_states(key, allowed) if allowed else False
-    return on_hidden(clauses)
-
-
-def readable_hidden(actor: UserActor | LinkActor, facts: ProfileFacts, section: Section,
-                    now: datetime) -> tuple[bool, ...]:
-    """The values of ``hidden_from_professionals`` whose entries (not documents) of
-    ``section`` the actor may read: (False, True), (False,), (True,) or ()."""
-    return tuple(hidden for hidden in (False, True) if decide(
-        actor, Action.READ, facts, Target(section, hidden_from_professionals=hidden), now).visible)
-
-
-def hidden_clause(model: type, hidden_values: tuple[bool, ...]) -> sa.ColumnElement | None:
-    if not hidden_values:
-        return None
-    if len(hidden_values) == 2:
+    clauses = {marks: _document_clause(actor, marks, visible) for marks in _MARKS}
+    if all(c is True for c in clauses.values()):
         return sa.true()
-    hidden_col = model.hidden_from_professionals
-    return hidden_col if hidden_values[0] else sa.not_(hidden_col)
+    return _clause_of(model, clauses)
+
+
+def readable_marks(actor: UserActor | LinkActor, facts: ProfileFacts, section: Section, now: datetime) -> Marks:
+    """The combinations of marks whose entries (not documents) of ``section`` the actor may
+    read. A list's statements depend on the viewer only through this (a few shapes), so they
+    can be built once per shape (``marks_clause``)."""
+    return tuple(marks for marks in _MARKS if decide(
+        actor, Action.READ, facts,
+        Target(section, hidden_from_professionals=marks[0], hidden_from_guardians=marks[1]), now).visible)
+
+
+def marks_clause(model: type, marks: Marks) -> sa.ColumnElement | None:
+    """A WHERE clause on ``model`` admitting the entries with these marks (None: none)."""
+    if len(marks) == len(_MARKS):
+        return sa.true()
+    return _clause_of(model, dict.fromkeys(marks, True))
+
+
+def _clause_of(model: type, clauses: dict[Mark, sa.ColumnElement | bool]) -> sa.ColumnElement | None:
+    flags = (model.hidden_from_professionals, model.hidden_from_guardians)  # teen: invisible to legal representatives
+    parts = []
+    for marks, clause in clauses.items():
+        if clause is False:
+            continue
+        conditions = [column if on else sa.not_(column) for column, on in zip(flags, marks, strict=True)]
+        parts.append(sa.and_(*conditions) if clause is True else sa.and_(*conditions, clause))
+    return sa.or_(*parts) if parts else None
+
+
+def _document_clause(actor: UserActor | LinkActor, marks: tuple[bool, bool], visible) -> sa.ColumnElement | bool:  # noqa: ANN001
+    """Which documents with these marks the actor reads, as far as the switches decide."""
+    base = visible(marks)
+    mattering = [k for k in _keys(actor) if any(visible(marks, {k: s}) != base for s in (True, False))]
+    if not mattering:
+        return base
+    if len(mattering) > 1:  # not the policy today: let every row through, decide() filters
+        return True
+    key = mattering[0]
+    allowed = [s for s in _STATES if visible(marks, {key: s} if s is not None else {})]
+    return _switch_states(key, allowed) if allowed else False
 
 
 def _switch_states(key: tuple[str, int], states: list[bool | None]) -> sa.ColumnElement | bool:
@@ -111,23 +116,23 @@ def _switch_states(key: tuple[str, int], states: list[bool | None]) -> sa.Column
 def latest_per_kind(session, actor: UserActor | LinkActor, facts: ProfileFacts, now: datetime) -> list:  # noqa: ANN001
     """The latest readable measure of each kind, newest first: one statement, one indexed
     ``ORDER BY ... LIMIT 1`` per kind, whatever the number of measures."""
-    hidden_values = readable_hidden(actor, facts, Section.MEASURES, now)
-    if not hidden_values:
+    marks = readable_marks(actor, facts, Section.MEASURES, now)
+    if not marks:
         return []
-    rows = session.exec(_latest_statement(hidden_values), params={"pid": facts.profile_id}).all()
+    rows = session.exec(_latest_statement(marks), params={"pid": facts.profile_id}).all()
     return sorted(rows, key=lambda r: (r.measured_at, r.id), reverse=True)
 
 
 @functools.cache
-def _latest_statement(hidden_values: tuple[bool, ...]) -> sa.Select:
-    """Built once per shape of the filter (three at most): its construction, a subquery per
-    kind, cost more than running it, on every home and summary load."""
+def _latest_statement(marks: Marks):  # noqa: ANN202 - a sqlmodel Select
+    """Built once per shape of the filter: its construction, a subquery per kind, cost more
+    than running it, on every home and summary load."""
     from sqlmodel import select
 
     from mes_app.domain.measures import KINDS
 
     m = models.Measure
-    readable = hidden_clause(m, hidden_values)
+    readable = marks_clause(m, marks)
     if readable is None:  # the caller returns [] before asking
         raise ValueError("no readable measure")
     pid = sa.bindparam("pid")

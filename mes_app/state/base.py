@@ -142,6 +142,9 @@ class AppState(rx.State):
     can_start_thread: bool = False
     partial_share: bool = False  # only some sections are shared with the viewer (a caregiver)
     can_export: bool = False  # may download the record as FHIR (services.capabilities)
+    # teen: the "invisible to legal representatives" switch; the hand-over at 18
+    can_hide_from_guardians: bool = False
+    can_hand_over: bool = False
 
     @rx.var
     def is_logged_in(self) -> bool:
@@ -272,6 +275,8 @@ class AppState(rx.State):
         self.can_start_thread = bool(caps and caps.can_start_thread)
         self.partial_share = bool(caps and not caps.shares_everything)
         self.can_export = bool(caps and caps.can_export)
+        self.can_hide_from_guardians = bool(caps and caps.can_hide_from_guardians)
+        self.can_hand_over = bool(caps and caps.can_hand_over)
 
     def _set_profiles(self, views: list[ProfileView]) -> None:
         today = local_date(utcnow())
@@ -307,6 +312,7 @@ class AppState(rx.State):
         self.shared_sections, self.addable_sections = [], []
         self.manages_active = self.own_record = self.can_start_thread = self.partial_share = False
         self.can_export = False
+        self.can_hide_from_guardians = self.can_hand_over = False
 
     def _to_login(self) -> rx.event.EventSpec:
         self._clear_user()

@@ -191,6 +191,16 @@ class DocumentsState(ConfirmMixin, AppState):
         self.sharing_open = value if isinstance(value, bool) else False
 
     @rx.event
+    def toggle_secret(self, doc_id: int, hidden: bool):
+        """teen: the professional's switch "invisible to legal representatives" of one document."""
+
+        def change(ctx) -> None:  # noqa: ANN001
+            documents.set_hidden_from_guardians(ctx.session, ctx.actor, doc_id, hidden, now=ctx.now)
+            self._reload(ctx)
+
+        return self._run_as_user(change).event
+
+    @rx.event
     def toggle_hidden(self, hidden: bool):
         doc_id = self._sharing_doc_id
         if doc_id is None or not isinstance(hidden, bool):

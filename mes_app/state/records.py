@@ -13,6 +13,7 @@ from typing import TypeVar
 import reflex as rx
 
 from mes_app import i18n
+from mes_app.components.controls import SECRET_FIELD
 from mes_app.domain.errors import NotFound
 from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, entry_kind
 from mes_app.domain.terminology import load_default
@@ -185,6 +186,7 @@ class RecordState(ConfirmMixin, FormMixin, AppState):
         typed = form_data.get("code_text", self.coded_text)
         code = self.picked_code if typed == self.picked_label else ""
         data = {**form_data, "code_text": typed, "code": code}
+        secret = data.pop(SECRET_FIELD, False)  # teen: the service decides who may set it
 
         def save(ctx) -> None:  # noqa: ANN001
             pid = self._active_profile(ctx)
@@ -194,7 +196,8 @@ class RecordState(ConfirmMixin, FormMixin, AppState):
                 records.update_entry(ctx.session, ctx.actor, self._form_entry_kind, self._form_entry_id, data,
                                      now=ctx.now)
             else:
-                records.add_entry(ctx.session, ctx.actor, pid, self._form_entry_kind, data, now=ctx.now)
+                records.add_entry(ctx.session, ctx.actor, pid, self._form_entry_kind, data, now=ctx.now,
+                                  hidden_from_guardians=secret)
             self._reload(ctx)
 
         done = self._run_as_user(save, error_attr="form_error")
@@ -209,6 +212,16 @@ class RecordState(ConfirmMixin, FormMixin, AppState):
 
         def change(ctx) -> None:  # noqa: ANN001
             records.set_hidden_from_professionals(ctx.session, ctx.actor, kind, entry_id, hidden, now=ctx.now)
+            self._reload(ctx)
+
+        return self._run_as_user(change).event
+
+    @rx.event
+    def toggle_secret(self, kind: str, entry_id: int, hidden: bool):
+        """teen: the professional's switch "invisible to legal representatives" of one entry."""
+
+        def change(ctx) -> None:  # noqa: ANN001
+            records.set_hidden_from_guardians(ctx.session, ctx.actor, kind, entry_id, hidden, now=ctx.now)
             self._reload(ctx)
 
         return self._run_as_user(change).event
@@ -303,7 +316,10 @@ class HistoryState(FormMixin, AppState):
             if pid is None:
                 raise NotFound()
             # The kind is fixed here; the service validates every field and checks the policy.
-            records.add_entry(ctx.session, ctx.actor, pid, "encounters", form_data, now=ctx.now)
+            data = dict(form_data)
+            secret = data.pop(SECRET_FIELD, False)
+            records.add_entry(ctx.session, ctx.actor, pid, "encounters", data, now=ctx.now,
+                              hidden_from_guardians=secret)
             self.filter_kind, self.page = "all", 0
             self._load_items(ctx, reset=True)
 

@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 
 MAX_FIELD_BYTES = 2048
 MAX_FIELDS = 8
-TEXT_FIELDS = frozenset({"profile_id", "title", "document_date", "category"})
+TEXT_FIELDS = frozenset({"profile_id", "title", "document_date", "category",
+                         "hidden_from_guardians"})  # teen: the switch "invisible to legal representatives"
 NO_STORE = {"Cache-Control": "no-store", **FILE_HEADERS}
 
 

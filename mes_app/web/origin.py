@@ -18,7 +18,8 @@ How a request proves it comes from one of our pages:
   origin: ``cross-site``);
 - or, when neither header is there (older browsers), a ``Referer`` of an allowed origin.
 
-Anything else is refused. The only exceptions are the two SMART Health Links routes,
+Anything else is refused. The only exceptions are the FHIR API (``/fhir/r4/...``: care
+software authorised by a bearer token, no cookie read) and the two SMART Health Links routes,
 matched exactly by :func:`is_public_path`: the manifest (``POST /api/shl/<secret>``) and a
 file's one-time location (``GET /api/shl-files/<token>``). SHL viewers on any origin call
 them (the spec wants them public: ``Access-Control-Allow-Origin: *``, no credentials); they
@@ -43,6 +44,8 @@ SHL_FILE_PREFIX = "/api/shl-files/"
 _PUBLIC_PATHS = (
     re.compile(r"/api/shl/[A-Za-z0-9_-]{1,256}"),
     re.compile(r"/api/shl-files/[A-Za-z0-9_-]{1,256}"),
+    # --- FHIR API (issue 12 item 2): bearer tokens of connected software, never a cookie ---
+    re.compile(r"/fhir/r4(?:/[A-Za-z0-9_.-]{1,64}){0,3}"),
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 

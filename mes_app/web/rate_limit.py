@@ -14,6 +14,7 @@ Limiters by name (limits from ``settings.rate_limits``, env ``MES_RATE_LIMIT_<NA
 ``upload``                document uploads and measure imports
 ``password_reset_mail``   per address typed: reset mails (silent: same answer, no mail)
 ``registration_mail``     per address registered: activation / "already registered" mails (silent)
+``fhir``                  the FHIR API and its token endpoint (``/fhir/r4``, issue 12 item 2)
 ========================  ===============================================================
 
 Counting uses the ``limits`` library (moving window): in memory for one process, in Redis
@@ -43,7 +44,8 @@ from mes_app.settings import settings
 
 log = logging.getLogger(__name__)
 
-NAMES = ("login", "register", "password_reset", "link_open", "passcode", "emergency_open", "upload")
+NAMES = ("login", "register", "password_reset", "link_open", "passcode", "emergency_open", "upload",
+         "fhir")  # fhir: the FHIR API and its token endpoint (issue 12 item 2)
 
 
 @dataclass(frozen=True)

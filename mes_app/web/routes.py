@@ -353,9 +353,9 @@ def public_api() -> Starlette:
     """The SMART Health Links routes alone, *without* Reflex's CORS middleware (which answers
     every preflight from another origin with 400 and adds ``Allow-Credentials``): viewers on
     any origin call them. Served by :func:`with_public_routes`, inside :func:`guard`."""
-    from mes_app.web import share_routes
+    from mes_app.web import fhir_routes, share_routes
 
-    return Starlette(routes=share_routes.public_routes())
+    return Starlette(routes=[*share_routes.public_routes(), *fhir_routes.routes()])
 
 
 def with_public_routes(app: ASGIApp) -> ASGIApp:
@@ -390,6 +390,10 @@ def _too_large(scope: Scope) -> Response:
     from mes_app import i18n
 
     lang, path = _scope_lang(scope), scope.get("path", "")
+    if path.startswith("/fhir/r4"):  # FHIR API (issue 12 item 2): an OperationOutcome
+        from mes_app.web import fhir_routes
+
+        return fhir_routes.outcome(413, "too-costly", "the request is too large")
     if path == DOCUMENTS_PATH:
         code, params = "error.document_too_large", {"max_mb": max(1, settings.max_upload_bytes // (1024 * 1024))}
     elif path == measure_import_route.PATH:
@@ -519,6 +523,10 @@ def _body_limit(path: str) -> int:
         return settings.max_upload_bytes + 64 * 1024  # multipart overhead
     if path == measure_import_route.PATH:
         return measure_import_route.BODY_LIMIT
+    if path.startswith("/fhir/r4"):  # FHIR API (issue 12 item 2): a document in base64
+        from mes_app.web import fhir_routes
+
+        return fhir_routes.body_limit()
     return MAX_FORM_BYTES
 
 

@@ -49,6 +49,7 @@ PRO_WITHOUT_CARE_ID = 11
 PRO_BLOCKED_ID = 12
 PRO_EXPIRED_ID = 13
 OTHER_PRO_ID = 14  # authored some entries; not a persona
+PRO_COLLEAGUE_ID = 15  # teen: another professional of the care team (not the one who marked)
 CAREGIVER_ID = 20
 CAREGIVER_REVOKED_ID = 21
 CAREGIVER_EXPIRED_ID = 22
@@ -62,7 +63,8 @@ LINK_EXPIRED_ID = 502
 LINK_REVOKED_ID = 503
 LINK_LOCKED_ID = 504
 LINK_PASSCODE_ID = 505
-ALL_LINK_IDS = (LINK_ACTIVE_ID, LINK_EXPIRED_ID, LINK_REVOKED_ID, LINK_LOCKED_ID, LINK_PASSCODE_ID)
+LINK_EMERGENCY_ID = 506
+ALL_LINK_IDS = (LINK_ACTIVE_ID, LINK_EXPIRED_ID, LINK_REVOKED_ID, LINK_LOCKED_ID, LINK_PASSCODE_ID, LINK_EMERGENCY_ID)
 
 CAREGIVER_SCOPE = frozenset({Section.PROFILE, Section.CONDITIONS, Section.DOCUMENTS})
 LINK_SCOPE = frozenset({Section.CONDITIONS, Section.DOCUMENTS})
@@ -105,6 +107,7 @@ def the_profile(**changes) -> ProfileFacts:
             care(PRO_BLOCKED_ID, id=301, status="blocked"),
             care(PRO_EXPIRED_ID, id=302, starts_at=NOW - 60 * DAY, ends_at=NOW - DAY),
             care(STRANGER_ID, id=303),  # a patient account cannot be in the care team
+            care(PRO_COLLEAGUE_ID, id=304),
         ),
         caregivers=(
             caregiver_grant(CAREGIVER_ID, id=CAREGIVER_GRANT_ID),
@@ -185,6 +188,17 @@ def link_wrong_passcode() -> LinkActor:
     return LinkActor(link, passcode_ok=False)
 
 
+def professional_colleague() -> UserActor:
+    """teen: in the care team, but not the professional who marked the confidential entries."""
+    return UserActor(PRO_COLLEAGUE_ID, "professional")
+
+
+def link_emergency() -> LinkActor:
+    """teen: the emergency card's link (a share link of the card's sections, no passcode)."""
+    sections = frozenset({Section.RISK_FACTORS, Section.CONDITIONS, Section.TREATMENTS})
+    return LinkActor(share_link(id=LINK_EMERGENCY_ID, sections=sections), passcode_ok=False)
+
+
 def stranger() -> UserActor:
     """A patient account with no relationship (its care relationship row is ignored)."""
     return UserActor(STRANGER_ID, "patient")
@@ -199,7 +213,7 @@ PERSONAS = {
     for f in (owner, guardian, co_guardian, professional_with_care, professional_without_care,
               professional_blocked, professional_expired, caregiver_in_scope, caregiver_revoked,
               caregiver_expired, link_active, link_expired, link_revoked, link_locked,
-              link_wrong_passcode, stranger, anonymous)
+              link_wrong_passcode, professional_colleague, link_emergency, stranger, anonymous)
 }
 
 
@@ -227,6 +241,12 @@ TARGETS = {
     "out_of_scope_section": Target(Section.TREATMENTS, author_user_id=OWNER_ID, author_role="patient"),
     "profile_section": Target(Section.PROFILE),
     "messages_section": Target(Section.MESSAGES),
+    # teen: kept from the legal representatives by the professional who added them (L.1111-5);
+    # switched on for every grantee, so that only the mark can hide them
+    "confidential_entry": Target(Section.CONDITIONS, author_user_id=PRO_ID, author_role="professional",
+                                 hidden_from_guardians=True),
+    "confidential_document": Target(Section.DOCUMENTS, author_user_id=PRO_ID, author_role="professional",
+                                    document_id=8, document_switches=_switches(True), hidden_from_guardians=True),
 }
 
 ACTIONS = (Action.READ, Action.CREATE, Action.UPDATE, Action.DELETE, Action.MANAGE,
@@ -244,7 +264,11 @@ HOUSEHOLD = {
     "out_of_scope_section":      "AAAAAFF",
     "profile_section":           "AAAAAFF",
     "messages_section":          "AFAAAFA",
+    "confidential_entry":        "AAFFAFF",  # the owner (the young adult): theirs
+    "confidential_document":     "AAFFAFF",
 }
+# teen: guardians (and co-guardians) do not learn that a confidential entry exists
+GUARDIANS = HOUSEHOLD | {"confidential_entry": "NNNNNNN", "confidential_document": "NNNNNNN"}
 CARE_TEAM = {
     "ordinary_entry":            "AAFFFFF",
     "professional_entry":        "AAFFFFF",
@@ -256,7 +280,13 @@ CARE_TEAM = {
     "out_of_scope_section":      "AAFFFFF",
     "profile_section":           "AFFFFFF",
     "messages_section":          "AFFFFAA",
+    "confidential_entry":        "AAAAFFF",  # the professional who marked them
+    "confidential_document":     "AAAAFFF",
 }
+# teen: a colleague in the care team reads them too (shared medical secrecy), as any
+# professional's entry: read-only
+COLLEAGUE = CARE_TEAM | {"own_entry_of_professional": "AAFFFFF", "document_switched_off": "AAFFFFF",
+                         "confidential_entry": "AAFFFFF", "confidential_document": "AAFFFFF"}
 CAREGIVER = {
     "ordinary_entry":            "AFFFFFF",
     "professional_entry":        "AFFFFFF",
@@ -268,6 +298,8 @@ CAREGIVER = {
     "out_of_scope_section":      "NNNNNNN",
     "profile_section":           "AFFFFFF",
     "messages_section":          "NNNNNNN",
+    "confidential_entry":        "NNNNNNN",  # appointed by a guardian: kept from them too
+    "confidential_document":     "NNNNNNN",
 }
 SHARE_LINK = {
     "ordinary_entry":            "ANNNNNN",
@@ -280,13 +312,19 @@ SHARE_LINK = {
     "out_of_scope_section":      "NNNNNNN",
     "profile_section":           "NNNNNNN",
     "messages_section":          "NNNNNNN",
+    "confidential_entry":        "NNNNNNN",
+    "confidential_document":     "NNNNNNN",
 }
+# teen: the emergency card opens its own sections only, never a confidential entry
+EMERGENCY_LINK = {kind: "NNNNNNN" for kind in TARGETS} | {
+    "ordinary_entry": "ANNNNNN", "professional_entry": "ANNNNNN", "own_entry_of_professional": "ANNNNNN",
+    "hidden_entry": "ANNNNNN", "out_of_scope_section": "ANNNNNN"}  # treatments: on the card
 NOTHING = {kind: "NNNNNNN" for kind in TARGETS}
 
 EXPECTED = {
     "owner": HOUSEHOLD,
-    "guardian": HOUSEHOLD,
-    "co_guardian": HOUSEHOLD,
+    "guardian": GUARDIANS,
+    "co_guardian": GUARDIANS,
     "professional_with_care": CARE_TEAM,
     "professional_without_care": NOTHING,
     "professional_blocked": NOTHING,
@@ -299,6 +337,8 @@ EXPECTED = {
     "link_revoked": NOTHING,
     "link_locked": NOTHING,
     "link_wrong_passcode": NOTHING,
+    "professional_colleague": COLLEAGUE,
+    "link_emergency": EMERGENCY_LINK,
     "stranger": NOTHING,
     "anonymous": NOTHING,
 }

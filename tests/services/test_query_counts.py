@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from mes_app.db import models
 from mes_app.domain.errors import ValidationError
-from mes_app.services import access_history, documents, measures, messaging, summary, timeline
+from mes_app.services import access_history, documents, lab_results, measures, messaging, summary, timeline
 from tests.factories import give_care, make_owner, make_professional
 
 MEASURE_KINDS = ("weight", "blood_pressure", "heart_rate", "temperature")
@@ -55,7 +55,30 @@ def seed(session, who, n: int, now: datetime) -> None:  # noqa: ANN001
          "category_system": "http://loinc.org", "storage_key": f"k-{pid}-{i}", "sha256": f"{pid:032d}{i:032d}",
          "size_bytes": 10, "mime_type": "application/pdf", "original_filename": "cr.pdf",
          "hidden_from_professionals": hidden(i)} for i in range(n)])
+    seed_lab_results(session, base, n, now, hidden)
     session.commit()
+
+
+# --- lab results (issue 12) ---
+def seed_lab_results(session, base: dict, n: int, now: datetime, hidden) -> None:  # noqa: ANN001
+    """``n`` lab reports of two values each (fasting glucose, potassium)."""
+    session.execute(sa.insert(models.LabReport), [
+        {**base, "title": f"Bilan {i}", "lab_name": "Labo", "status": "final", "source": "manual",
+         "collected_at": now - timedelta(days=i + 1), "hidden_from_professionals": hidden(i)} for i in range(n)])
+    ids = session.execute(sa.select(models.LabReport.id, models.LabReport.collected_at)
+                          .where(models.LabReport.profile_id == base["profile_id"])).all()
+    session.execute(sa.insert(models.LabResult), [
+        {"report_id": rid, "profile_id": base["profile_id"], "position": k, "test_key": key, "loinc_code": code,
+         "name": key, "value": 5.0 + k, "unit": "mmol/L", "ref_low": 3.9, "ref_high": 5.8,
+         "interpretation": "N", "interpretation_computed": True, "collected_at": at}
+        for rid, at in ids for k, (key, code) in enumerate((("glucose_fasting", "14771-0"), ("potassium", "2823-3")))])
+
+
+def _latest_report(s, a, pid, now):  # noqa: ANN001, ANN202
+    from mes_app.services import lab_results
+
+    reports, _ = lab_results.list_reports(s, a, pid, now=now, limit=1)
+    return lab_results.report_detail(s, a, reports[0].id, now=now)
 
 
 PAGES: dict[str, Callable] = {
@@ -66,6 +89,11 @@ PAGES: dict[str, Callable] = {
     "/messages": lambda s, a, pid, now: messaging.list_threads(s, a, now=now),
     "/documents": lambda s, a, pid, now: documents.documents_page(s, a, pid, now=now),
     "/documents, a search": lambda s, a, pid, now: documents.documents_page(s, a, pid, query="rendu 1", now=now),
+    # --- lab results (issue 12) ---
+    "/lab-results": lambda s, a, pid, now: lab_results.list_reports(s, a, pid, now=now),
+    "/lab-results/report": _latest_report,
+    "/lab-results/test": lambda s, a, pid, now: lab_results.trend(s, a, pid, "glucose_fasting", now=now),
+    "/history, lab results": lambda s, a, pid, now: timeline.history_page(s, a, pid, kind="lab_result", now=now),
 }
 # Page 3 of the history is empty for 10 rows (no author names to look up): its statement count
 # is bounded, not compared.
@@ -141,7 +169,8 @@ def test_the_limited_history_shows_what_the_whole_history_would(session, now) ->
     seed(session, owner, 40, now)
     doctor = make_professional(session)
     give_care(session, doctor, owner, now - timedelta(days=1))
-    for actor, visible in ((owner.actor, 120), (doctor.actor, 120 - 3 * 14)):
+    # encounters, vaccinations, documents and lab reports: 4 × 40, a third of each hidden
+    for actor, visible in ((owner.actor, 160), (doctor.actor, 160 - 4 * 14)):
         keys, page_no = [], 0
         while True:
             page = timeline.history_page(session, actor, owner.profile.id, page=page_no, now=now)

@@ -7,6 +7,7 @@ def use_engine(monkeypatch, engine) -> None:  # noqa: ANN001
         account_routes,
         document_routes,
         export_routes,
+        fhir_routes,
         measure_import,
         routes,
         security_routes,
@@ -14,7 +15,7 @@ def use_engine(monkeypatch, engine) -> None:  # noqa: ANN001
     )
 
     for module in (routes, document_routes, share_routes, measure_import, account_routes, export_routes,
-                   security_routes):
+                   fhir_routes, security_routes):
         monkeypatch.setattr(module, "get_engine", lambda: engine)
 
 

@@ -1,0 +1,149 @@
+"""Server CPU of each page's use cases, in process, without Reflex (not a test).
+
+    .venv/bin/python -m benchmarks.use_cases [--runs 300] [--profile home]
+
+Seeds the demo into a fresh SQLite database, then, as the demo parent on Camille's profile,
+runs what each page's ``on_load`` asks of the services, every time in a new database
+session as an event does: the shell (session lookup, the switcher's profiles, the capability
+flags), then home, ``/history``, ``/measures``, ``/record/conditions`` and ``/summary``. It
+prints the CPU time (``time.process_time``) per page load, the median of five batches of
+``--runs`` loads. ``--profile PAGE`` prints cProfile's 40 heaviest calls for that page.
+
+``benchmarks/load.py`` measures the whole event over a websocket (Reflex included); this
+one isolates what MES's own code costs, so that a change to a use case can be measured in
+seconds, and compared with an earlier commit by running the same script there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _setup() -> dict[str, Callable[[], None]]:
+    os.environ["MES_DATA_DIR"] = tempfile.mkdtemp(prefix="mes-bench-")
+    url = f"sqlite:///{os.environ['MES_DATA_DIR']}/bench.db"
+    os.environ["MES_DATABASE_URL"] = url
+
+    from sqlmodel import Session, select
+
+    from mes_app.db.engine import get_engine
+    from mes_app.db.migrations import migrate
+    from mes_app.db.models import User
+    from mes_app.seed import seed_demo
+    from mes_app.services import (
+        accounts,
+        appointments,
+        capabilities,
+        invitations,
+        measures,
+        profiles,
+        records,
+        reminders,
+        summary,
+        timeline,
+    )
+    from mes_app.web import auth
+
+    migrate(url)
+    engine = get_engine(url)
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        seed_demo(session, now=now)
+        user = session.exec(select(User).where(User.email == "parent@demo.mes")).one()
+        secret = accounts.open_session(session, user, now=now, lifetime=timedelta(days=1))
+    cookie = f"{auth.SESSION_COOKIE}={secret}"
+
+    def event(work: Callable[..., object]) -> Callable[[], None]:
+        """One event: the middleware's session lookup, then the handler's own session."""
+
+        def run() -> None:
+            with Session(engine, expire_on_commit=False) as session:
+                auth.resolve(session, cookie, now)
+            with Session(engine, expire_on_commit=False) as session:
+                identity = auth.resolve(session, cookie, now)
+                assert identity is not None
+                actor = auth.actor_of(identity)
+                views = profiles.accessible_profiles(session, actor, now=now)
+                pid = views[0].id
+                capabilities.capabilities(session, actor, pid, now=now)
+                work(session, actor, pid, [p.id for p in views if p.relationship in ("owner", "guardian")])
+
+        return run
+
+    def home(session, actor, pid, household) -> None:  # noqa: ANN001
+        invitations.invitations_for_me(session, actor, now=now)
+        measures.latest_measures(session, actor, pid, now=now, lang="fr")
+        timeline.history_page(session, actor, pid, now=now, page_size=5, with_total=False)
+        upcoming = appointments.list_upcoming(session, actor, household, now=now, include_closed=False)
+        reminders.reminders(session, actor, now=now, lang="fr", upcoming=upcoming)
+
+    def history(session, actor, pid, _household) -> None:  # noqa: ANN001
+        timeline.history_page(session, actor, pid, now=now)
+
+    def measures_page(session, actor, pid, _household) -> None:  # noqa: ANN001
+        measures.overview(session, actor, pid, now=now, lang="fr")
+        measures.available_kinds(session, actor, pid, now=now)
+        measures.chart(session, actor, pid, "weight", "all", now=now, lang="fr")
+
+    def conditions(session, actor, pid, _household) -> None:  # noqa: ANN001
+        records.list_entries(session, actor, pid, "conditions", now=now)
+
+    def summary_page(session, actor, pid, _household) -> None:  # noqa: ANN001
+        summary.build_summary(session, actor, pid, now=now)
+
+    return {
+        "shell": event(lambda *_: None),
+        "home": event(home),
+        "history": event(history),
+        "measures": event(measures_page),
+        "conditions": event(conditions),
+        "summary": event(summary_page),
+    }
+
+
+def cpu_ms(run: Callable[[], None], runs: int) -> float:
+    for _ in range(min(runs, 30)):  # warm: compiled statements, caches
+        run()
+    batches = []
+    for _ in range(5):
+        start = time.process_time()
+        for _ in range(runs):
+            run()
+        batches.append((time.process_time() - start) / runs * 1e3)
+    return statistics.median(batches)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=100, help="page loads per batch (5 batches)")
+    parser.add_argument("--profile", help="print cProfile's heaviest calls for this page")
+    args = parser.parse_args(argv)
+    pages = _setup()
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.runs):
+            pages[args.profile]()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        return
+    print(f"{'page':<12} CPU ms per load (median of 5 x {args.runs})")
+    for name, run in pages.items():
+        print(f"{name:<12} {cpu_ms(run, args.runs):8.2f}")
+
+
+if __name__ == "__main__":
+    main()
