@@ -1789,7 +1789,86 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{days} days:\n\n{link}\n\nYou will choose what your former guardians keep seeing. If this "
         "message is not for you, ignore it.",
     ),
-
+    # ------------------------------------------------------------------ account security (issue 15, item 3)
+    "title.security": ("Sécurité du compte", "Account security"),
+    "title.login_code": ("Code de connexion", "Sign-in code"),
+    "nav.security": ("Sécurité du compte", "Account security"),
+    "security.title": ("Sécurité du compte", "Account security"),
+    "security.tf_title": ("Connexion en deux étapes", "Two-step sign-in"),
+    "security.tf_intro": (
+        "Après votre mot de passe, MES vous demande un code à 6 chiffres donné par une application "
+        "d'authentification sur votre téléphone (par exemple FreeOTP, Aegis, Google Authenticator).",
+        "After your password, MES asks for a 6-digit code from an authenticator app on your phone "
+        "(for example FreeOTP, Aegis, Google Authenticator).",
+    ),
+    "security.tf_on": ("La connexion en deux étapes est activée.", "Two-step sign-in is on."),
+    "security.tf_off": ("La connexion en deux étapes est désactivée.", "Two-step sign-in is off."),
+    "security.tf_required": (
+        "Votre compte de professionnel de santé doit utiliser la connexion en deux étapes : "
+        "activez-la pour continuer.",
+        "Your health professional account must use two-step sign-in: turn it on to continue.",
+    ),
+    "security.tf_start": ("Activer la connexion en deux étapes", "Turn on two-step sign-in"),
+    "security.tf_scan": (
+        "Scannez ce code QR avec votre application, ou saisissez-y la clé ci-dessous, puis tapez le "
+        "premier code qu'elle affiche.",
+        "Scan this QR code with your app, or type the key below into it, then enter the first code it shows.",
+    ),
+    "security.tf_qr_alt": ("Code QR à scanner avec l'application", "QR code to scan with the app"),
+    "security.tf_key": ("Clé", "Key"),
+    "security.tf_code": ("Code à 6 chiffres", "6-digit code"),
+    "security.tf_confirm": ("Confirmer et activer", "Confirm and turn on"),
+    "security.tf_cancel": ("Annuler", "Cancel"),
+    "security.recovery_title": ("Vos codes de secours", "Your recovery codes"),
+    "security.recovery_text": (
+        "Notez ou imprimez ces codes maintenant : ils ne seront plus affichés. Chacun permet une "
+        "connexion si vous n'avez plus votre téléphone.",
+        "Write down or print these codes now: they will not be shown again. Each lets you sign in "
+        "once if you no longer have your phone.",
+    ),
+    "security.recovery_done": ("J'ai noté mes codes", "I have written my codes down"),
+    "security.recovery_left": ("Codes de secours restants : {count}", "Recovery codes left: {count}"),
+    "security.tf_disable_title": ("Désactiver la connexion en deux étapes", "Turn off two-step sign-in"),
+    "security.tf_disable_text": (
+        "Votre mot de passe et un code (de l'application ou de secours) sont demandés.",
+        "Your password and a code (from the app or a recovery code) are needed.",
+    ),
+    "security.password": ("Mot de passe", "Password"),
+    "security.code_or_recovery": ("Code ou code de secours", "Code or recovery code"),
+    "security.tf_disable": ("Désactiver", "Turn off"),
+    "security.tf_disabled": ("La connexion en deux étapes est désactivée.", "Two-step sign-in is now off."),
+    "security.tf_enabled": ("La connexion en deux étapes est activée.", "Two-step sign-in is now on."),
+    "security.sessions_title": ("Vos sessions ouvertes", "Your open sessions"),
+    "security.sessions_empty": ("Aucune autre session ouverte.", "No other open session."),
+    "security.session_current": ("Cet appareil", "This device"),
+    "security.session_unknown_device": ("Appareil inconnu", "Unknown device"),
+    "security.session_created": ("Connecté le {when}", "Signed in {when}"),
+    "security.session_seen": ("Dernière activité {when}", "Last active {when}"),
+    "security.session_end": ("Déconnecter", "Log out"),
+    "security.session_ended": ("Cette session est fermée.", "That session is logged out."),
+    "security.logout_all": ("Se déconnecter partout", "Log out everywhere"),
+    "security.logout_all_title": ("Se déconnecter de tous les appareils ?", "Log out of every device?"),
+    "security.logout_all_text": (
+        "Toutes vos sessions, celle-ci comprise, seront fermées. Il faudra vous reconnecter.",
+        "All your sessions, this one included, will end. You will have to log in again.",
+    ),
+    "security.keep": ("Rester connecté", "Stay logged in"),
+    "login.code_title": ("Code de connexion", "Sign-in code"),
+    "login.code_text": (
+        "Tapez le code à 6 chiffres de votre application d'authentification, ou un code de secours.",
+        "Enter the 6-digit code from your authenticator app, or a recovery code.",
+    ),
+    "login.code": ("Code", "Code"),
+    "login.code_submit": ("Valider", "Confirm"),
+    "login.code_restart": ("Recommencer la connexion", "Start signing in again"),
+    "error.second_factor_wrong": ("Code incorrect ou déjà utilisé.", "Wrong or already used code."),
+    "error.second_factor_expired": (
+        "L'étape du code a expiré : reconnectez-vous.", "The code step has expired: please log in again."),
+    "error.second_factor_on": ("La connexion en deux étapes est déjà activée.", "Two-step sign-in is already on."),
+    "error.second_factor_not_started": (
+        "Commencez par activer la connexion en deux étapes.", "Start by turning on two-step sign-in."),
+    "error.second_factor_required": (
+        "Votre compte doit garder la connexion en deux étapes.", "Your account must keep two-step sign-in."),
 }
 
 

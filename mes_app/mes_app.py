@@ -250,3 +250,13 @@ from mes_app.state.fhir_import import FhirImportState  # noqa: E402
 
 app.add_page(fhir_import_page, route=FHIR_IMPORT_PATH, title=page_title_text("fhir_import.title"),
              on_load=FhirImportState.load_import)
+
+# --- account security (issue 15, item 3) ---
+from mes_app.pages.security import login_code_page, security_page  # noqa: E402
+from mes_app.state.security import SecurityState  # noqa: E402
+from mes_app.state.security_login import LoginCodeState  # noqa: E402
+
+app.add_page(security_page, route="/account/security", title=page_title_text("title.security"),
+             on_load=SecurityState.load_security)
+app.add_page(login_code_page, route="/login/code", title=page_title_text("title.login_code"),
+             on_load=LoginCodeState.load_code)

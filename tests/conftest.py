@@ -12,13 +12,17 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-import sqlalchemy as sa
-from sqlmodel import Session, SQLModel
+# Before mes_app.settings is read: a fixed key for second-factor secrets (issue 15 item 3), so no
+# key file is written into the checkout's data folder.
+os.environ.setdefault("MES_SECOND_FACTOR_KEY", "XNWQbXSHLCHdY2tIJqcRiwUJlKrH90kbgx-uunlIRoo=")
 
-import mes_app.db.models  # noqa: F401
-from alembic import command
-from mes_app.db.migrations import alembic_config
+import pytest  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from sqlmodel import Session, SQLModel  # noqa: E402
+
+import mes_app.db.models  # noqa: F401, E402
+from alembic import command  # noqa: E402
+from mes_app.db.migrations import alembic_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

@@ -187,11 +187,24 @@ def make_co_guardian(session: Session, child: Child | Profile, name: str = "Bob"
     return parent
 
 
-def make_professional(session: Session, name: str = "Dr Martin", *, specialty: str = "Médecine générale") -> Persona:
-    """A professional account (role ``professional``), without a profile of its own."""
+# The TOTP secret of every professional made here (they must have two-step sign-in, issue 15
+# item 3): tests compute its codes with pyotp.
+PROFESSIONAL_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def make_professional(
+    session: Session, name: str = "Dr Martin", *, specialty: str = "Médecine générale", second_factor: bool = True
+) -> Persona:
+    """A professional account (role ``professional``), without a profile of its own; with
+    two-step sign-in on (secret :data:`PROFESSIONAL_TOTP_SECRET`) unless ``second_factor=False``."""
+    from mes_app.services import secret_box
+
     user = _user(session, name, role="professional")
     user.professional_id = f"10{next(_serial):09d}"
     user.specialty = specialty
+    if second_factor:
+        user.second_factor_secret = secret_box.encrypt(PROFESSIONAL_TOTP_SECRET)
+        user.second_factor_on_at = NOW - timedelta(days=400)
     session.add(user)
     _done(session, user)
     return Persona(user, UserActor(user.id, user.role))

@@ -109,6 +109,20 @@ def messages_bell() -> rx.Component:
     )
 
 
+def security_link() -> rx.Component:
+    """The account's security page (two-step sign-in, open sessions; issue 15 item 3)."""
+    return rx.link(
+        rx.icon("shield", size=22),
+        href="/account/security",
+        aria_label=T["nav.security"],
+        title=T["nav.security"],
+        color=rx.color("gray", 11),
+        id="security-link",
+        style={"min_width": "44px", "min_height": "44px", "display": "flex", "align_items": "center",
+               "justify_content": "center", "flex_shrink": "0"},
+    )
+
+
 def header() -> rx.Component:
     """The banner. On a phone the profile switcher has a row of its own (``assets/a11y.css``,
     ``.header-switcher``), so whole names and ages show; from 48em it sits in the one row."""
@@ -126,6 +140,7 @@ def header() -> rx.Component:
             rx.spacer(),
             lang_button(),
             messages_bell(),
+            security_link(),
             logout_button(),
             class_name="header-row",
             style={"width": "100%", "max_width": "72rem", "margin": "0 auto"},

@@ -60,6 +60,11 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
     # None: registered, the address not confirmed yet (cannot log in); see services.registration.
     activated_at: datetime | None = Field(default=None, sa_type=TZ)
+    # --- two-factor sign-in (issue 15, item 3); see mes_app.services.second_factor ---
+    # The TOTP secret, encrypted (Fernet, key outside the database: services.secret_box).
+    second_factor_secret: str | None = Field(default=None, max_length=400)
+    second_factor_on_at: datetime | None = Field(default=None, sa_type=TZ)  # None: off (or not confirmed)
+    second_factor_last_step: int | None = Field(default=None)  # the last TOTP time step used (no replay)
 
 
 class LoginFailure(SQLModel, table=True):
@@ -94,6 +99,7 @@ class AuthSession(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=TZ)
     revoked_at: datetime | None = Field(default=None, sa_type=TZ)
     last_seen_at: datetime | None = Field(default=None, sa_type=TZ)
+    user_agent: str | None = Field(default=None, max_length=300)  # issue 15 item 3: the sessions list
 
 
 class PasswordReset(SQLModel, table=True):
@@ -786,3 +792,33 @@ class DocumentChunk(SQLModel, table=True):
     blob_key: str = Field(max_length=80)
     seq: int
     data: bytes = Field(sa_type=sa.LargeBinary)
+
+# --- two-factor sign-in (issue 15, item 3) ---
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A single-use recovery code of the second factor: only its HMAC (keyed with the
+    second-factor key, see :mod:`mes_app.services.secret_box`) is stored."""
+
+    __tablename__: ClassVar[str] = "recovery_code"
+
+    id: int = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    code_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    used_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
+class LoginChallenge(SQLModel, table=True):
+    """Between a right password and the second factor: the SHA-256 of the secret kept in an
+    HttpOnly cookie, for one user, a few minutes, a few attempts, used once."""
+
+    __tablename__: ClassVar[str] = "login_challenge"
+
+    id: int = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    expires_at: datetime = Field(sa_type=TZ)
+    failed_count: int = Field(default=0)
+    used_at: datetime | None = Field(default=None, sa_type=TZ)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mes_app.db.models import AuthSession, LoginFailure, Profile, User
+from mes_app.domain import second_factor as second_factor_rules
 from mes_app.domain import validation as v
 from mes_app.domain.errors import ValidationError
 from mes_app.domain.login_throttle import (
@@ -29,6 +30,7 @@ from mes_app.domain.login_throttle import (
     record_failure,
 )
 from mes_app.services.passwords import hash_password, verify_password
+from mes_app.settings import settings
 
 SEXES = ("female", "male", "other", "unknown")
 SESSION_SECRET_BYTES = 32
@@ -43,6 +45,9 @@ class Identity:
     display_name: str
     email: str
     session_id: int
+    # A role that must have a second factor, without one yet: only the security page serves it
+    # (mes_app.web.auth.resolve refuses it everywhere else). Issue 15, item 3.
+    must_enrol: bool = False
 
 
 class LoginRefused(Exception):
@@ -218,8 +223,11 @@ def _record_failures(
     return updated["pair"]
 
 
-def open_session(session: Session, user: User, *, now: datetime, lifetime: timedelta) -> str:
-    """Create a server-side session and return its secret (to put in the cookie, nowhere else)."""
+def open_session(
+    session: Session, user: User, *, now: datetime, lifetime: timedelta, user_agent: object = None
+) -> str:
+    """Create a server-side session and return its secret (to put in the cookie, nowhere else).
+    ``user_agent`` (the request's, cut to 300 characters) names the device in the sessions list."""
     secret = secrets.token_urlsafe(SESSION_SECRET_BYTES)
     session.add(
         AuthSession(
@@ -227,6 +235,8 @@ def open_session(session: Session, user: User, *, now: datetime, lifetime: timed
             token_hash=hash_secret(secret),
             created_at=now,
             expires_at=now + lifetime,
+            last_seen_at=now,
+            user_agent=user_agent[:300] if isinstance(user_agent, str) and user_agent else None,
         )
     )
     session.commit()
@@ -236,12 +246,34 @@ def open_session(session: Session, user: User, *, now: datetime, lifetime: timed
 # Before every event: built once, and only the columns the identity needs (no ORM rows).
 _SESSION_IDENTITY = sa.select(
     col(AuthSession.id).label("session_id"), col(AuthSession.revoked_at), col(AuthSession.expires_at),
+    col(AuthSession.created_at), col(AuthSession.last_seen_at),
     col(User.id).label("user_id"), col(User.role), col(User.display_name), col(User.email),
+    col(User.second_factor_on_at),
 ).join(User, col(User.id) == col(AuthSession.user_id)).where(col(AuthSession.token_hash) == sa.bindparam("token_hash"))
+# The write of last use (at most once a minute) and the end for inactivity: one UPDATE each.
+_TOUCH_SESSION = sa.update(AuthSession).where(col(AuthSession.id) == sa.bindparam("sid")).values(
+    last_seen_at=sa.bindparam("now"))
+_IDLE_SESSION = sa.update(AuthSession).where(
+    col(AuthSession.id) == sa.bindparam("sid"), col(AuthSession.revoked_at).is_(None)).values(
+    revoked_at=sa.bindparam("now"))
+
+
+def idle_limit() -> timedelta:
+    return timedelta(minutes=settings.session_idle_minutes)
+
+
+def must_enrol(role: str, second_factor_on_at: datetime | None) -> bool:
+    """Whether this account has to turn the second factor on before anything else."""
+    return settings.second_factor_required and second_factor_rules.must_enrol(role) and second_factor_on_at is None
 
 
 def resolve_session(session: Session, secret: str | None, *, now: datetime) -> Identity | None:
-    """The identity behind a cookie secret, or None when missing, unknown, expired or revoked."""
+    """The identity behind a cookie secret, or None when missing, unknown, expired, revoked or
+    unused for longer than the idle limit (``MES_SESSION_IDLE_MINUTES``; it is then revoked).
+
+    Runs before every event: one prebuilt query; ``last_seen_at`` is written only when the
+    stored value is a minute old or more, so a burst of events costs one UPDATE at most.
+    """
     if not secret or not isinstance(secret, str) or len(secret) > 200:
         return None
     found = session.execute(_SESSION_IDENTITY, {"token_hash": hash_secret(secret)}).first()
@@ -249,7 +281,15 @@ def resolve_session(session: Session, secret: str | None, *, now: datetime) -> I
         return None
     if found.revoked_at is not None or now >= found.expires_at:
         return None
-    return Identity(found.user_id, found.role, found.display_name, found.email, found.session_id)
+    if second_factor_rules.is_idle(found.last_seen_at or found.created_at, now, idle_limit()):
+        session.execute(_IDLE_SESSION, {"sid": found.session_id, "now": now})
+        session.commit()
+        return None
+    if second_factor_rules.needs_touch(found.last_seen_at, now):
+        session.execute(_TOUCH_SESSION, {"sid": found.session_id, "now": now})
+        session.commit()
+    return Identity(found.user_id, found.role, found.display_name, found.email, found.session_id,
+                    must_enrol(found.role, found.second_factor_on_at))
 
 
 def revoke_session(session: Session, secret: str | None, *, now: datetime) -> int | None:

@@ -131,6 +131,9 @@ USER_COLUMNS: dict[tuple[str, str], UserColumn] = {
     ("takeout_job", "requested_by_user_id"): UserColumn.DELETE,  # its zip too: takeout.forget_jobs
     # a professional's connected software, with its tokens and the list of what it wrote
     ("connected_software", "owner_user_id"): UserColumn.DELETE,
+    # --- two-factor sign-in (issue 15, item 3) ---
+    ("recovery_code", "user_id"): UserColumn.DELETE,
+    ("login_challenge", "user_id"): UserColumn.DELETE,
     # every record entry (mes_app.db.models.Entry): its author
     **{(t, "author_user_id"): UserColumn.NULL for t in (
         "encounter", "condition", "treatment", "hospitalisation", "handicap", "allergy", "family_history",

@@ -15,7 +15,7 @@ from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts
 from mes_app.services import registration as sign_up_service
 from mes_app.services.passwords import hash_password
-from mes_app.state.base import AppState, utcnow
+from mes_app.state.base import SECURITY_ROUTE, AppState, utcnow
 from mes_app.state.rate_limit import over_limit
 from mes_app.web import rate_limit
 
@@ -51,8 +51,9 @@ class LoginState(AppState):
         """Show the message the login route sent back; a logged-in user goes home."""
         now = utcnow()
         with new_session() as session:
-            if self._event_identity(session, now) is not None:
-                return rx.redirect("/")
+            identity = self._event_identity(session, now)
+            if identity is not None:
+                return rx.redirect(SECURITY_ROUTE if identity.must_enrol else "/")
         params = self.router.url.query_parameters
         code = params.get("error", "")
         self.error = ""

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Generic, TypeVar, cast
+from typing import ClassVar, Generic, TypeVar, cast
 
 import reflex as rx
 from sqlmodel import Session
@@ -40,6 +40,7 @@ from mes_app.web import auth
 log = logging.getLogger(__name__)
 
 LOGIN_ROUTE = "/login"
+SECURITY_ROUTE = "/account/security"  # issue 15 item 3: where an account that must enrol is sent
 
 
 def utcnow() -> datetime:
@@ -48,6 +49,10 @@ def utcnow() -> datetime:
 
 class SessionGone(Exception):
     """No valid session behind this event: the user must log in (again)."""
+
+
+class EnrolmentNeeded(Exception):
+    """The account must turn two-factor sign-in on before anything else (issue 15, item 3)."""
 
 
 T = TypeVar("T")
@@ -111,6 +116,8 @@ class AppState(rx.State):
     _page_path: str = ""
     _page_states: list[str] = []
     _bound_user_id: int | None = None
+    # Only the security page serves an account that must turn the second factor on first.
+    _serves_enrolment: ClassVar[bool] = False
     _active_profile_id: int | None = None
 
     lang: str = rx.Cookie("fr", name="mes_lang", same_site="strict", max_age=365 * 24 * 3600)
@@ -188,6 +195,8 @@ class AppState(rx.State):
             identity = self._event_identity(session, now)
             if identity is None or identity.user_id != self._bound_user_id:
                 raise SessionGone()
+            if identity.must_enrol and not self._serves_enrolment:
+                raise EnrolmentNeeded()
             yield Context(session, auth.actor_of(identity), identity, now)
 
     def _event_identity(self, session: Session, now: datetime) -> accounts.Identity | None:
@@ -202,7 +211,7 @@ class AppState(rx.State):
         if found is not None and found.client_token == (self.router.session.client_token or "") \
                 and found.cookie_header == cookie_header:
             return found.identity
-        return auth.resolve(session, cookie_header, now)
+        return auth.resolve(session, cookie_header, now, enrolling=True)  # _context checks must_enrol
 
     def _run_as_user(
         self,
@@ -226,6 +235,10 @@ class AppState(rx.State):
                 value = work(ctx)
         except SessionGone:
             return Ran(False, event=self._to_login())
+        except EnrolmentNeeded:
+            self._clear_user()
+            on_page = (self.router.url.path or "").rstrip("/") == SECURITY_ROUTE
+            return Ran(False, event=None if on_page else rx.redirect(SECURITY_ROUTE))
         except (NotFound, Forbidden, ValidationError) as error:
             if error_attr is not None:
                 setattr(self, error_attr, (format_error or self._error_text)(error))

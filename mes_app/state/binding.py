@@ -101,7 +101,7 @@ class SessionBindingMiddleware(Middleware):
         router = app_state.router
         cookie_header = router.headers.cookie
         with new_session() as session:
-            identity = auth.resolve(session, cookie_header, utcnow())
+            identity = auth.resolve(session, cookie_header, utcnow(), enrolling=True)  # states check must_enrol
         # The handler of this event takes the identity from here instead of resolving it again.
         remember_event_identity(router.session.client_token, cookie_header, identity)
         key = binding_key(

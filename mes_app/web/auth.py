@@ -85,10 +85,20 @@ def login_email_from_cookie_header(header: str | None) -> str:
 # --------------------------------------------------------------------------- sessions
 
 
-def resolve(session: Session, cookie_header: str | None, now: datetime) -> accounts.Identity | None:
+def resolve(
+    session: Session, cookie_header: str | None, now: datetime, *, enrolling: bool = False
+) -> accounts.Identity | None:
     """The account behind the session cookie of this header, or None (missing, unknown,
-    expired, revoked)."""
-    return accounts.resolve_session(session, session_secret(cookie_header), now=now)
+    expired, revoked, idle).
+
+    An account that must turn the second factor on first (``Identity.must_enrol``, issue 15
+    item 3) is None here — every route and every state refuses it — unless ``enrolling``:
+    only the binding of a client (:mod:`mes_app.state.binding`) and the security page ask so.
+    """
+    identity = accounts.resolve_session(session, session_secret(cookie_header), now=now)
+    if identity is not None and identity.must_enrol and not enrolling:
+        return None
+    return identity
 
 
 def actor_of(identity: accounts.Identity) -> UserActor:

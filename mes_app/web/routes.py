@@ -25,8 +25,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mes_app import mail
 from mes_app.db.engine import get_engine
+from mes_app.db.models import User
+from mes_app.domain import second_factor as second_factor_rules
 from mes_app.domain.errors import ValidationError
-from mes_app.services import accounts, password_reset
+from mes_app.services import accounts, password_reset, second_factor
 from mes_app.settings import settings
 from mes_app.web import auth, fhir_import_routes, origin, pwa, rate_limit, security_headers
 from mes_app.web import measure_import as measure_import_route
@@ -47,6 +49,11 @@ RESET_COOKIE = "mes_reset"
 LOGIN_EMAIL_COOKIE = auth.LOGIN_EMAIL_COOKIE
 login_email_from_cookie_header = auth.login_email_from_cookie_header
 LOGIN_EMAIL_SECONDS = 300
+# --- two-factor sign-in (issue 15, item 3) ---
+SECOND_FACTOR_PAGE_PATH = "/login/code"
+SECOND_FACTOR_API_PATH = "/api/login/code"
+SECOND_FACTOR_COOKIE = "mes_2fa"  # the pending step's secret; only SECOND_FACTOR_API_PATH sees it
+SECURITY_PAGE_PATH = "/account/security"
 
 
 def utcnow() -> datetime:
@@ -89,13 +96,58 @@ async def login(request: Request) -> Response:
             response = _redirect(LOGIN_PATH, error=refused.code, retry=refused.retry_after_seconds or None)
             _remember_login_email(response, email)
             return response
-        secret = accounts.open_session(
-            session, user, now=now, lifetime=timedelta(hours=settings.session_lifetime_hours)
-        )
-    response = _redirect(HOME_PATH)
+        if second_factor.is_on(user):  # no session yet: the code first (issue 15, item 3)
+            pending = second_factor.begin_login(session, user, now=now)
+            response = _redirect(SECOND_FACTOR_PAGE_PATH)
+            response.set_cookie(
+                SECOND_FACTOR_COOKIE, pending, max_age=int(second_factor_rules.PENDING_LIFETIME.total_seconds()),
+                httponly=True, samesite="strict", secure=settings.cookie_secure, path=SECOND_FACTOR_API_PATH,
+            )
+            response.headers["Cache-Control"] = "no-store"
+            _forget_login_email(response)
+            return response
+        return _opened(session, request, user, now)
+
+
+def _opened(session: Session, request: Request, user: User, now: datetime) -> Response:
+    """Open the session of a log-in that succeeded; an account that must enrol goes to the
+    security page first."""
+    secret = accounts.open_session(
+        session, user, now=now, lifetime=timedelta(hours=settings.session_lifetime_hours),
+        user_agent=request.headers.get("user-agent"),
+    )
+    must_enrol = accounts.must_enrol(user.role, user.second_factor_on_at)
+    response = _redirect(SECURITY_PAGE_PATH if must_enrol else HOME_PATH)
     _set_session_cookie(response, secret)
     _forget_login_email(response)
     return response
+
+
+async def login_second_factor(request: Request) -> Response:
+    """The second step of a log-in: the pending cookie (only this path sees it) + a code."""
+    if (limited := rate_limit.limited_response(request, "login")) is not None:
+        return limited
+    form = await request.form(max_files=0, max_fields=10)
+    pending = request.cookies.get(SECOND_FACTOR_COOKIE)
+    now = utcnow()
+    with Session(get_engine()) as session:
+        try:
+            user = second_factor.finish_login(
+                session, pending, form.get("code"), now=now, client=rate_limit.request_client(request)
+            )
+        except accounts.LoginRefused as refused:
+            if refused.code == second_factor.WRONG_CODE:
+                return _redirect(SECOND_FACTOR_PAGE_PATH, error=refused.code)
+            response = _redirect(LOGIN_PATH, error=refused.code, retry=refused.retry_after_seconds or None)
+            _forget_second_factor(response)
+            return response
+        response = _opened(session, request, user, now)
+    _forget_second_factor(response)
+    return response
+
+
+def _forget_second_factor(response: Response) -> None:
+    response.delete_cookie(SECOND_FACTOR_COOKIE, path=SECOND_FACTOR_API_PATH, httponly=True, samesite="strict")
 
 
 def _remember_login_email(response: Response, email: object) -> None:
@@ -265,12 +317,17 @@ DOCUMENTS_PATH = "/api/documents"
 
 
 def build_api() -> Starlette:
-    from mes_app.web import account_routes, document_routes, export_routes, share_routes
+    from mes_app.web import account_routes, document_routes, export_routes, security_routes, share_routes
 
     return Starlette(
         routes=[
             Route("/api/login", login, methods=["POST"]),
             Route("/api/logout", logout, methods=["POST"]),
+            # --- account security (issue 15, item 3) ---
+            Route(SECOND_FACTOR_API_PATH, login_second_factor, methods=["POST"]),
+            Route(security_routes.END_PATH, security_routes.end_one, methods=["POST"]),
+            Route(security_routes.END_ALL_PATH, security_routes.end_all, methods=["POST"]),
+            Route(security_routes.OFF_PATH, security_routes.second_factor_off, methods=["POST"]),
             # --- forgotten password (issue 11) ---
             Route(RESET_REQUEST_PATH, request_password_reset, methods=["POST"]),
             Route(RESET_API_PATH, open_reset_link, methods=["GET"]),

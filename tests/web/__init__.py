@@ -11,9 +11,25 @@ def use_engine(monkeypatch, engine) -> None:  # noqa: ANN001
         fhir_routes,
         measure_import,
         routes,
+        security_routes,
         share_routes,
     )
 
     for module in (routes, document_routes, share_routes, measure_import, account_routes, export_routes,
-                   fhir_routes, fhir_import_routes):
+                   fhir_routes, fhir_import_routes, security_routes):
         monkeypatch.setattr(module, "get_engine", lambda: engine)
+
+
+def log_in(client, who, password: str) -> None:  # noqa: ANN001
+    """Log ``who`` in through the routes: the password, then (professionals have two-step
+    sign-in on, see tests/factories.py) a code computed from their known secret."""
+    import pyotp
+
+    from tests.factories import PROFESSIONAL_TOTP_SECRET
+
+    response = client.post("/api/login", data={"email": who.email, "password": password})
+    assert response.status_code == 303
+    if response.headers["location"].startswith("/login/code"):
+        code = pyotp.TOTP(PROFESSIONAL_TOTP_SECRET).now()
+        response = client.post("/api/login/code", data={"code": code})
+        assert response.status_code == 303 and response.headers["location"] == "/", response.headers

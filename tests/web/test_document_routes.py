@@ -14,7 +14,7 @@ from mes_app.db.models import AccessEvent, Document, SecurityEvent
 from mes_app.storage import LocalStorage
 from mes_app.web import document_routes, routes
 from tests.factories import PASSWORD, committed_count, give_care, make_owner, make_professional, make_stranger
-from tests.web import use_engine
+from tests.web import log_in, use_engine
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"y" * 2000 + b"\n%%EOF\n"
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00" + b"\x01" * 500
@@ -75,7 +75,7 @@ def client_for(app, who=None) -> TestClient:
         app, base_url="http://localhost:3000", follow_redirects=False, headers={"Origin": "http://localhost:3000"}
     )
     if who is not None:
-        assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
+        log_in(client, who, PASSWORD)
     return client
 
 

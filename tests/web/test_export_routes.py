@@ -22,7 +22,7 @@ from tests.factories import (
     make_professional,
     make_stranger,
 )
-from tests.web import use_engine
+from tests.web import log_in, use_engine
 
 
 @pytest.fixture()
@@ -38,7 +38,7 @@ def client_for(app, who=None) -> TestClient:
     client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False,
                         headers={"Origin": "http://localhost:3000"})
     if who is not None:
-        assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
+        log_in(client, who, PASSWORD)
     return client
 
 
