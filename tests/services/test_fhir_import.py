@@ -157,3 +157,47 @@ def test_a_caregiver_and_a_professional_may_not_import(session, now, alice, stor
         with pytest.raises(Forbidden):
             run(session, persona, alice.profile.id, as_bytes(allergy()), storage, now)
     assert committed_count(session, models.Allergy) == 0
+
+
+def _clinical_content(bundle: bytes) -> dict[str, list]:
+    """What a full export says clinically, by resource type, without ids, dates of writing,
+    authors or provenance: the codes and values, sorted (never by position)."""
+    wanted = {"Condition", "AllergyIntolerance", "Immunization", "MedicationStatement", "Observation", "Encounter"}
+    found: dict[str, list] = {}
+    for entry in json.loads(bundle)["entry"]:
+        resource = entry["resource"]
+        kind = resource["resourceType"]
+        if kind not in wanted:
+            continue
+        code = resource.get("code") or resource.get("vaccineCode") or resource.get("medicationCodeableConcept") \
+            or resource.get("type", [{}])[0]
+        codings = sorted((c.get("system"), c.get("code")) for c in code.get("coding", []))
+        value = resource.get("valueQuantity", {})
+        found.setdefault(kind, []).append((code.get("text"), codings, value.get("value"), value.get("unit")))
+    return {kind: sorted(items, key=repr) for kind, items in found.items()}
+
+
+def test_the_full_export_imported_into_a_fresh_profile_exports_the_same_clinical_content(session, now, alice,
+                                                                                          storage):
+    """Issue 13's round trip: export → import into a fresh profile → export again."""
+    from mes_app.services import record_export
+
+    bob = make_owner(session, "Bob Martin")
+    pid = bob.profile.id
+    records.add_entry(session, bob.actor, pid, "conditions",
+                      {"code_text": "Asthme", "status": "active", "onset_date": "2020-01-01"}, now=now)
+    records.add_entry(session, bob.actor, pid, "allergies",
+                      {"code_text": "Pénicilline", "status": "active", "severity": "severe"}, now=now)
+    records.add_entry(session, bob.actor, pid, "vaccinations", {"code_text": "DTP", "given_on": "2024-01-01"}, now=now)
+    records.add_entry(session, bob.actor, pid, "treatments",
+                      {"code_text": "Ventoline", "dosage": "2 bouffées", "start_date": "2024-01-01"}, now=now)
+    measures.add_measure(session, bob.actor, pid,
+                         {"kind": "weight", "value": "72.5", "unit": "kg", "measured_at": "2026-11-20T08:00"}, now=now)
+    first = record_export.export_record(session, bob.actor, pid, now=now, storage=storage).body
+
+    done = run(session, alice, alice.profile.id, first, storage, now, "bob.fhir.json")
+    assert done.total >= 5
+    again = record_export.export_record(session, alice.actor, alice.profile.id, now=now, storage=storage).body
+
+    assert _clinical_content(again) == _clinical_content(first)
+    assert set(_clinical_content(first)) >= {"Condition", "AllergyIntolerance", "Immunization", "Observation"}
