@@ -2,27 +2,31 @@
 (the test computes the codes from the key shown), logs out, logs in with password + code, sees
 their sessions and logs out everywhere.
 
-Uses ``parent2@demo.mes``, whom no other journey logs in as (it keeps two-step sign-in on)."""
+Uses an account it registers itself: no other journey has a session of it (the sessions list
+counts them) and it keeps two-step sign-in on afterwards."""
 
 from __future__ import annotations
 
 import re
 import time
+import uuid
 
 import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_no_horizontal_scroll
+from tests.e2e.registration import register_and_activate
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
 
-EMAIL, PASSWORD = "parent2@demo.mes", "Demo-parent-2026"
+PASSWORD = "Deux-etapes-2026"
 
 
-def log_in(page: Page, base: str) -> None:
+def log_in(page: Page, base: str, email: str) -> None:
     page.goto(base + "/login")
-    page.locator("#email").fill(EMAIL)
+    page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("#login-submit").click()
 
@@ -34,10 +38,13 @@ def wait_for_next_step(used_step: int) -> None:
 
 
 def test_turn_on_two_step_sign_in_log_in_with_a_code_and_log_out_everywhere(
-    live_server: str, browser_page: Page
+    live_server: str, browser_page: Page, mailbox: Mailbox
 ) -> None:
     page = browser_page
-    log_in(page, live_server)
+    email = f"deux.etapes.{uuid.uuid4().hex[:8]}@example.org"
+    register_and_activate(page, live_server, mailbox, email=email, password=PASSWORD, given_name="Yasmine",
+                          family_name="Prudente", birth_date="1988-06-15")
+    log_in(page, live_server, email)
     expect(page.locator("#active-profile-name")).to_be_visible()
 
     page.locator("#security-link").click()
@@ -64,7 +71,7 @@ def test_turn_on_two_step_sign_in_log_in_with_a_code_and_log_out_everywhere(
     expect(page).to_have_url(re.compile(r"/login"))
 
     # the password alone opens no session: the code step comes first
-    log_in(page, live_server)
+    log_in(page, live_server, email)
     expect(page).to_have_url(re.compile(r"/login/code/?$"))
     assert not [c for c in page.context.cookies() if c["name"] == "mes_session"]
     assert_no_horizontal_scroll(page)
