@@ -23,7 +23,10 @@ The FHIR rate limit (300/minute per client in production) is raised for the run.
 
 Prints resources/s, mean and p95 ms per request, the server CPU (the route's worker thread,
 ``time.thread_time``) and the whole process's CPU (``time.process_time``: the client's JSON
-and the TestClient included), and the ``lab_report`` / ``lab_result`` rows each phase created.
+and the TestClient included), and the rows each phase created (``lab_report``, ``lab_result``,
+``fhir_intake``, the access history's ``access_event`` and ``access_line``); it stops if the
+lab rows are not one ``lab_report`` per Observation sent alone or per DiagnosticReport and one
+``lab_result`` per Observation.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 ORIGIN = "http://localhost:3000"  # tests/web/test_fhir_api.py's, the audience of its assertions
+TABLES = ("lab_report", "lab_result", "fhir_intake", "access_event", "access_line")
 TOKEN_LIFETIME_USED = 240  # seconds; the server's tokens last 300
 # (catalogue key, reference range in the catalogue's first unit, a plausible value range)
 TESTS = (("glucose_fasting", (3.9, 5.8), (3.5, 9.0)), ("potassium", (3.5, 5.0), (3.0, 6.0)))
@@ -150,7 +154,7 @@ class ServerCpu:
 
 
 def _phase(label: str, bodies: list[tuple[str, dict, dict]], resources: int, post: Callable, cpu: ServerCpu,
-           counts: Callable[[], tuple[int, int]]) -> None:
+           counts: Callable[[], tuple[int, ...]], reports: int) -> None:
     before, server_before, process_before = counts(), cpu.seconds, time.process_time()
     latencies = []
     start = time.perf_counter()
@@ -163,19 +167,24 @@ def _phase(label: str, bodies: list[tuple[str, dict, dict]], resources: int, pos
     wall = time.perf_counter() - start
     server, process = cpu.seconds - server_before, time.process_time() - process_before
     after = counts()
+    if (after[0] - before[0], after[1] - before[1]) != (reports, resources):
+        raise SystemExit(f"{label}: expected +{reports} lab_report and +{resources} lab_result, "
+                         f"got +{after[0] - before[0]} and +{after[1] - before[1]}")
     ms = sorted(x * 1000 for x in latencies)
     p95 = ms[min(len(ms) - 1, math.ceil(0.95 * len(ms)) - 1)]
     print(f"{label}: {len(bodies)} requests, {wall:.2f} s, {resources / wall:.0f} resources/s; per request mean "
           f"{statistics.fmean(ms):.1f} ms, p95 {p95:.1f} ms; server CPU {server:.2f} s "
-          f"({server / resources * 1000:.2f} ms/resource), process CPU {process:.2f} s; rows +"
-          f"{after[0] - before[0]} lab_report, +{after[1] - before[1]} lab_result")
+          f"({server / resources * 1000:.2f} ms/resource), process CPU {process:.2f} s; rows: "
+          + ", ".join(f"+{b - a} {name}" for name, a, b in zip(TABLES, before, after, strict=True)))
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=1000, help="Observations per phase")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=1000, help="Observations per phase (default 1000)")
     parser.add_argument("--conditional", action="store_true", help="send If-None-Exist with each identifier")
     args = parser.parse_args(argv)
+    if not 1 <= args.count <= 100_000:
+        parser.error("--count must be between 1 and 100000")
     if "mes_app.settings" in sys.modules:
         raise SystemExit("refusing to run: the settings were read before the temporary folder was set")
     with tempfile.TemporaryDirectory(prefix="mes-fhir-bench-") as name:
@@ -192,7 +201,7 @@ def run(tmp: Path, count: int, conditional: bool) -> None:
 
     from mes_app.db.engine import get_engine
     from mes_app.db.migrations import migrate
-    from mes_app.db.models import LabReport, LabResult
+    from mes_app.db.models import AccessEvent, AccessLine, FhirIntake, LabReport, LabResult
     from mes_app.domain.lab_results import MAX_VALUES
     from mes_app.services import connected_software
     from mes_app.services.fhir_api import MAX_BUNDLE_ENTRIES
@@ -213,10 +222,10 @@ def run(tmp: Path, count: int, conditional: bool) -> None:
         client.client_id = connected_software.register_software(
             session, doctor.actor, "LaboSoft", client.jwks(), now=now).client_id
 
-    def counts() -> tuple[int, int]:
+    def counts() -> tuple[int, ...]:
         with engine.connect() as conn:
-            return tuple(conn.execute(sa.select(sa.func.count()).select_from(m)).scalar_one()  # type: ignore[return-value]
-                         for m in (LabReport, LabResult))
+            return tuple(conn.execute(sa.select(sa.func.count()).select_from(m)).scalar_one()
+                         for m in (LabReport, LabResult, FhirIntake, AccessEvent, AccessLine))
 
     cpu = ServerCpu()
     cpu.install()
@@ -239,15 +248,15 @@ def run(tmp: Path, count: int, conditional: bool) -> None:
           f"{count} Observations per phase{', conditional creates' if conditional else ''}; at most "
           f"{MAX_BUNDLE_ENTRIES} entries per Bundle, {MAX_VALUES} values per report")
     _phase("one by one (POST /fhir/r4/Observation)",
-           [single(r) for r in _observations(alice, count, "single", now)], count, post, cpu, counts)
+           [single(r) for r in _observations(alice, count, "single", now)], count, post, cpu, counts, count)
     bundles = [{"resourceType": "Bundle", "type": "transaction", "entry": [_entry(r, conditional) for r in part]}
                for part in _chunks(_observations(alice, count, "tx", now), MAX_BUNDLE_ENTRIES)]
     _phase(f"transactions of {MAX_BUNDLE_ENTRIES} Observations (POST /fhir/r4)",
-           [("/fhir/r4", b, {}) for b in bundles], count, post, cpu, counts)
+           [("/fhir/r4", b, {}) for b in bundles], count, post, cpu, counts, count)
     reports = [_report_bundle(alice, part, n, conditional)
                for n, part in enumerate(_chunks(_observations(alice, count, "report", now), MAX_VALUES))]
     _phase(f"transactions of 1 DiagnosticReport + up to {MAX_VALUES} Observations",
-           [("/fhir/r4", b, {}) for b in reports], count, post, cpu, counts)
+           [("/fhir/r4", b, {}) for b in reports], count, post, cpu, counts, len(reports))
     http.close()
     engine.dispose()
 
