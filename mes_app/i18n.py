@@ -1707,6 +1707,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fhir_import.skip.unknown_system": ("système de codes inconnu", "unknown code system"),
     "fhir_import.skip.invalid": ("ressource incomplète ou invalide", "incomplete or invalid resource"),
     "fhir_import.skip.not_supported": ("pas encore pris en charge", "not supported yet"),
+    "fhir_import.skip.missing_results": ("ses résultats d'analyse ne sont pas dans le fichier",
+                                         "its lab results are not in the file"),
     "fhir_import.skip.duplicate": ("déjà importé", "already imported"),
     "fhir_import.skip.not_allowed": ("vous ne pouvez pas ajouter dans cette rubrique",
                                      "you may not add to this section"),

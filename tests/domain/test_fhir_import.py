@@ -28,12 +28,13 @@ def test_a_hospital_searchset_gives_its_entries_and_skips_the_included_patient()
     assert parsed.items[0].intake.form["code"]  # the SNOMED code is kept
 
 
-def test_unknown_types_code_systems_labs_and_invalid_entries_are_skipped_with_their_reason():
+def test_unknown_types_code_systems_and_invalid_entries_are_skipped_with_their_reason():
     parsed = parse(as_bytes(odd_collection()), "mon-carnet.json")
     assert [(s.index, s.reason) for s in parsed.skipped] == [
-        (1, fimp.UNKNOWN_TYPE), (2, fimp.UNKNOWN_SYSTEM), (3, fimp.NOT_SUPPORTED), (4, fimp.INVALID),
-        (5, fimp.NOT_SUPPORTED), (7, fimp.INVALID)]
-    assert [(i.index, i.target, i.summary) for i in parsed.items] == [(6, "allergies", "Pénicilline")]
+        (1, fimp.UNKNOWN_TYPE), (2, fimp.UNKNOWN_SYSTEM), (4, fimp.INVALID), (5, fimp.NOT_SUPPORTED),
+        (7, fimp.INVALID)]
+    assert [(i.index, i.target, i.summary) for i in parsed.items] == [
+        (3, "lab_results", "Hémoglobine"), (6, "allergies", "Pénicilline")]
     assert parsed.source == "mon-carnet.json"  # no meta.source, no Composition: the file name
 
 
