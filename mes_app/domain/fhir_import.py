@@ -260,8 +260,9 @@ def _with_lab_values(found_at: dict[int, Item | Skipped],
                      entries: list[tuple[int, Any, str]]) -> list[tuple[int, Item | Skipped]]:
     """Each DiagnosticReport of the file becomes one lab report holding the values of the
     Observations its ``result`` points to (those are then not imported on their own); a report
-    whose results are not all lab Observations of the file is skipped (MISSING_RESULTS). A lab
-    Observation no report points to stays a one-value report."""
+    whose results are not all lab Observations of the file (or points to one twice, or to one
+    an earlier report took) is skipped (MISSING_RESULTS); its Observations that are in the file
+    then stay one-value reports, as does a lab Observation no report points to."""
     where = _lab_references(entries, found_at)
     out = dict(found_at)
     taken: set[int] = set()
@@ -269,7 +270,7 @@ def _with_lab_values(found_at: dict[int, Item | Skipped],
         if not isinstance(found, Item) or found.target != fi.LAB or found.resource_type != "DiagnosticReport":
             continue
         parts = [where.get(ref) for ref in found.intake.results]
-        if any(part is None or part in taken for part in parts):
+        if any(part is None or part in taken for part in parts) or len(set(parts)) != len(parts):
             out[index] = Skipped(index, found.resource_type, MISSING_RESULTS, found.summary)
             continue
         mine = [part for part in parts if part is not None]
