@@ -683,8 +683,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "measures.apple_bmi": ("IMC non importés (MES le calcule d'après le poids et la taille) : {count}",
                            "BMI not imported (MES computes it from weight and height): {count}"),
     "measures.apple_clinical": (
-        "Pas encore importé : {count} dossier clinique|Pas encore importés : {count} dossiers cliniques",
-        "Not imported yet: {count} clinical record|Not imported yet: {count} clinical records",
+        "Non importé : {count} dossier clinique|Non importés : {count} dossiers cliniques",
+        "Not imported: {count} clinical record|Not imported: {count} clinical records",
+    ),
+    "measures.apple_clinical_done": (
+        "Importée des dossiers cliniques : {count} entrée|Importées des dossiers cliniques : {count} entrées",
+        "Imported from the clinical records: {count} entry|Imported from the clinical records: {count} entries",
     ),
     "measures.apple_errors": ("Mesures illisibles ou impossibles, ignorées : {count}",
                               "Unreadable or impossible measures, skipped: {count}"),
@@ -1707,6 +1711,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fhir_import.skip.unknown_system": ("système de codes inconnu", "unknown code system"),
     "fhir_import.skip.invalid": ("ressource incomplète ou invalide", "incomplete or invalid resource"),
     "fhir_import.skip.not_supported": ("pas encore pris en charge", "not supported yet"),
+    "fhir_import.skip.missing_results": ("ses résultats d'analyse ne sont pas dans le fichier",
+                                         "its lab results are not in the file"),
     "fhir_import.skip.duplicate": ("déjà importé", "already imported"),
     "fhir_import.skip.not_allowed": ("vous ne pouvez pas ajouter dans cette rubrique",
                                      "you may not add to this section"),

@@ -84,3 +84,62 @@ def odd_collection() -> dict:
 
 def as_bytes(resource: dict) -> bytes:
     return json.dumps(resource, ensure_ascii=False).encode()
+
+
+LAB_DAY = "2026-11-10T08:00:00+01:00"
+
+
+def lab_value(ident: str, loinc: str, text: str, value: float, unit: str, low: float, high: float) -> dict:
+    """A laboratory Observation with its reference range (a hospital portal's)."""
+    return {"resourceType": "Observation", "id": ident, "status": "final", "subject": {"reference": "Patient/p1"},
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                      "code": "laboratory"}]}],
+            "code": {"coding": [{"system": LOINC, "code": loinc}], "text": text}, "effectiveDateTime": LAB_DAY,
+            "valueQuantity": {"value": value, "unit": unit},
+            "referenceRange": [{"low": {"value": low, "unit": unit}, "high": {"value": high, "unit": unit}}]}
+
+
+def lab_report(results: list[str], *, ident: str = "") -> dict:
+    out = {"resourceType": "DiagnosticReport", "status": "final", "subject": {"reference": "Patient/p1"},
+           "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0074", "code": "LAB"}]}],
+           "code": {"text": "Bilan sanguin"}, "effectiveDateTime": LAB_DAY,
+           "performer": [{"display": "Laboratoire du CHU"}],
+           "result": [{"reference": ref} for ref in results],
+           "presentedForm": [{"contentType": "application/pdf", "title": "bilan.pdf",
+                              "data": base64.b64encode(PDF).decode()}]}
+    if ident:
+        out["identifier"] = [{"system": "https://chu.example/reports", "value": ident}]
+    return out
+
+
+def hospital_lab_searchset() -> dict:
+    """A hospital portal's lab search: one report pointing to its 3 values by relative
+    references (potassium out of range, high), a loose lab value, a weight, the patient."""
+    url = "https://chu.example/fhir/"
+    values = [lab_value("k1", "718-7", "Hémoglobine", 13.5, "g/dL", 12, 16),
+              lab_value("k2", "2951-2", "Sodium", 140, "mmol/L", 136, 145),
+              lab_value("k3", "2823-3", "Potassium", 5.8, "mmol/L", 3.5, 5.0)]
+    loose = lab_value("k9", "2345-7", "Glucose", 5.1, "mmol/L", 3.9, 5.8)
+    return {"resourceType": "Bundle", "type": "searchset", "meta": {"source": "Portail CHU de Nantes"}, "entry": [
+        {"fullUrl": url + "DiagnosticReport/r1", "resource": lab_report(["Observation/k1", "Observation/k2",
+                                                                         "Observation/k3"], ident="r-1"),
+         "search": {"mode": "match"}},
+        *({"fullUrl": url + f"Observation/{v['id']}", "resource": v, "search": {"mode": "include"}} for v in values),
+        {"fullUrl": url + "Observation/k9", "resource": loose, "search": {"mode": "match"}},
+        {"fullUrl": url + "Observation/w1", "resource": weight(7.9, "2026-11-20T08:00:00+01:00"),
+         "search": {"mode": "match"}},
+        {"fullUrl": url + "Patient/p1", "resource": {"resourceType": "Patient", "id": "p1"},
+         "search": {"mode": "include"}},
+    ]}
+
+
+def lab_collection_by_full_url(*, dangling: bool = False) -> dict:
+    """Another record's collection: a report pointing to its values by urn:uuid fullUrl
+    (``dangling``: one of them is not in the file)."""
+    a, b = "urn:uuid:c0000000-0000-4000-8000-000000000001", "urn:uuid:c0000000-0000-4000-8000-000000000002"
+    missing = "urn:uuid:c0000000-0000-4000-8000-00000000000f"
+    return {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": a, "resource": lab_value("x1", "2951-2", "Sodium", 130, "mmol/L", 136, 145)},
+        {"fullUrl": b, "resource": lab_value("x2", "2823-3", "Potassium", 4.2, "mmol/L", 3.5, 5.0)},
+        {"resource": lab_report([a, missing if dangling else b])},
+    ]}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -34,9 +34,10 @@ MAX_SOURCE = 120
 CONTEXT_TYPES = frozenset({"Composition", "Patient", "Practitioner", "PractitionerRole", "Organization",
                            "RelatedPerson", "Device", "Provenance", "Location"})
 # Reason codes of a skipped entry (i18n key ``fhir_import.skip.<code>``).
-CONTEXT, UNKNOWN_TYPE, UNKNOWN_SYSTEM, INVALID, NOT_SUPPORTED, DUPLICATE, NOT_ALLOWED = (
-    "context", "unknown_type", "unknown_system", "invalid", "not_supported", "duplicate", "not_allowed")
-REASONS = (CONTEXT, UNKNOWN_TYPE, UNKNOWN_SYSTEM, INVALID, NOT_SUPPORTED, DUPLICATE, NOT_ALLOWED)
+CONTEXT, UNKNOWN_TYPE, UNKNOWN_SYSTEM, INVALID, NOT_SUPPORTED, DUPLICATE, NOT_ALLOWED, MISSING_RESULTS = (
+    "context", "unknown_type", "unknown_system", "invalid", "not_supported", "duplicate", "not_allowed",
+    "missing_results")
+REASONS = (CONTEXT, UNKNOWN_TYPE, UNKNOWN_SYSTEM, INVALID, NOT_SUPPORTED, DUPLICATE, NOT_ALLOWED, MISSING_RESULTS)
 _BUNDLE_TYPES = frozenset({"document", "collection", "searchset", "batch", "transaction", "batch-response",
                            "transaction-response", "history", "message"})
 # Where the patient is referenced, per resource type (a file's own patient ids mean nothing here).
@@ -52,7 +53,7 @@ class Item:
 
     index: int  # position in the file (0 for a single resource)
     resource_type: str
-    target: str  # an entry kind, fhir_intake.MEASURES or DOCUMENTS
+    target: str  # an entry kind, fhir_intake.MEASURES, DOCUMENTS or LAB
     summary: str  # the entry's name as the file gives it (code text, title, measure value...)
     day: str  # its date, ISO ("" when none)
     key: str  # de-duplication key
@@ -92,11 +93,12 @@ def load_json(data: object) -> Any:
         raise ValidationError("error.fhir_import_not_json") from None
 
 
-def _entries(document: Any) -> list[tuple[int, Any]]:
+def _entries(document: Any) -> list[tuple[int, Any, str]]:
+    """(position, resource, fullUrl) of each entry ("" when the entry has no fullUrl)."""
     if not isinstance(document, dict) or not isinstance(document.get("resourceType"), str):
         raise ValidationError("error.fhir_import_not_fhir")
     if document["resourceType"] != "Bundle":
-        return [(0, document)]
+        return [(0, document, "")]
     if document.get("type") not in _BUNDLE_TYPES:
         raise ValidationError("error.fhir_import_not_fhir")
     entries = document.get("entry", [])
@@ -106,7 +108,11 @@ def _entries(document: Any) -> list[tuple[int, Any]]:
         raise ValidationError("error.fhir_import_too_many", max=MAX_ENTRIES)
     out = []
     for index, entry in enumerate(entries, start=1):
-        out.append((index, entry.get("resource") if isinstance(entry, dict) else None))
+        if not isinstance(entry, dict):
+            out.append((index, None, ""))
+            continue
+        url = entry.get("fullUrl")
+        out.append((index, entry.get("resource"), url if isinstance(url, str) else ""))
     return out
 
 
@@ -166,6 +172,11 @@ def _with_local_patient(resource: dict) -> dict:
 
 def _summary(intake: fi.Intake) -> tuple[str, str]:
     form = intake.form
+    if intake.target == fi.LAB and intake.lab is not None:
+        report = intake.lab
+        names = ", ".join(value.name for value in report.values if value.name)
+        text = f"{report.title} : {names}" if report.title and names else report.title or names
+        return _text(text, 200), report.collected_at.date().isoformat()
     if intake.target == fi.MEASURES:
         value = str(form.get("value", ""))
         if form.get("value_secondary"):
@@ -205,8 +216,6 @@ def classify(resource: Any, index: int, *, terminology: Terminology, now: dateti
         intake = fi.map_resource(_with_local_patient(resource), terminology=terminology, now=now)
     except fi.IntakeError as error:
         return Skipped(index, kind, _reason(error))
-    if intake.target == fi.LAB:  # lab results: not imported yet (the lab results section)
-        return Skipped(index, kind, NOT_SUPPORTED)
     summary, day = _summary(intake)
     return Item(index, kind, intake.target, summary, day, content_key(resource, intake), intake)
 
@@ -219,8 +228,9 @@ def parse_file(data: object, filename: object, *, terminology: Terminology, now:
     items: list[Item] = []
     skipped: list[Skipped] = []
     seen: set[str] = set()
-    for index, resource in entries:
-        found = classify(resource, index, terminology=terminology, now=now)
+    found_at = {index: classify(resource, index, terminology=terminology, now=now)
+                for index, resource, _url in entries}
+    for index, found in _with_lab_values(found_at, entries):
         if isinstance(found, Item) and found.key in seen:
             found = Skipped(index, found.resource_type, DUPLICATE, found.summary)
         if isinstance(found, Item):
@@ -229,3 +239,44 @@ def parse_file(data: object, filename: object, *, terminology: Terminology, now:
         else:
             skipped.append(found)
     return ParsedFile(find_source(document, filename), items, skipped)
+
+
+def _lab_references(entries: list[tuple[int, Any, str]], found_at: dict[int, Item | Skipped]) -> dict[str, int]:
+    """How a report of the file may point to each lab Observation of the file: its fullUrl,
+    or ``Observation/<id>`` (a searchset's relative references)."""
+    where: dict[str, int] = {}
+    for index, resource, url in entries:
+        found = found_at[index]
+        if not isinstance(found, Item) or found.target != fi.LAB or found.resource_type != "Observation":
+            continue
+        if url:
+            where[url] = index
+        if isinstance(resource, dict) and isinstance(resource.get("id"), str) and resource["id"]:
+            where[f"Observation/{resource['id']}"] = index
+    return where
+
+
+def _with_lab_values(found_at: dict[int, Item | Skipped],
+                     entries: list[tuple[int, Any, str]]) -> list[tuple[int, Item | Skipped]]:
+    """Each DiagnosticReport of the file becomes one lab report holding the values of the
+    Observations its ``result`` points to (those are then not imported on their own); a report
+    whose results are not all lab Observations of the file (or points to one twice, or to one
+    an earlier report took) is skipped (MISSING_RESULTS); its Observations that are in the file
+    then stay one-value reports, as does a lab Observation no report points to."""
+    where = _lab_references(entries, found_at)
+    out = dict(found_at)
+    taken: set[int] = set()
+    for index, found in found_at.items():
+        if not isinstance(found, Item) or found.target != fi.LAB or found.resource_type != "DiagnosticReport":
+            continue
+        parts = [where.get(ref) for ref in found.intake.results]
+        if any(part is None or part in taken for part in parts) or len(set(parts)) != len(parts):
+            out[index] = Skipped(index, found.resource_type, MISSING_RESULTS, found.summary)
+            continue
+        mine = [part for part in parts if part is not None]
+        taken.update(mine)
+        observations = [item.intake for part in mine if isinstance(item := found_at[part], Item)]
+        intake = replace(found.intake, lab=fi.lab_report_with_values(found.intake, observations))
+        summary, day = _summary(intake)
+        out[index] = replace(found, intake=intake, summary=summary, day=day)
+    return [(index, found) for index, found in out.items() if index not in taken]

@@ -336,6 +336,9 @@ def lab_report_page() -> rx.Component:
                                 rx.badge(T["record.by_professional"] + " " + s.author_name, color_scheme="blue")),
                         rx.cond(s.via_software != "",  # FHIR API (issue 12 item 2)
                                 rx.badge(T["record.via"] + " " + s.via_software, color_scheme="blue", variant="soft")),
+                        rx.cond(s.imported_from != "",  # FHIR file import (issue 12 item 3)
+                                rx.badge(T["fhir_import.imported_from"] + " " + s.imported_from, color_scheme="gray",
+                                         variant="soft", class_name="imported-from", white_space="normal")),
                         rx.cond(s.note != "", rx.text(s.note, size="2", style={"white_space": "pre-wrap"})),
                         rx.cond(s.document_id > 0, file_link(
                             rx.icon("file-text", size=16), T["lab.pdf"], " — ", s.document_title,

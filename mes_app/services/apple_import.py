@@ -20,14 +20,19 @@ makes the import idempotent. The jobs live in memory (progress cannot be written
 database from another connection while a batch is being written on SQLite): after a restart
 the page says the import was interrupted and may be run again.
 
-The ``clinical-records/`` FHIR files are counted, not imported yet: :data:`CLINICAL_RECORD_HOOK`
-is the single place the FHIR import will plug into. No health data in logs: a failure logs
-the job's id and the error's type only.
+The ``clinical-records/`` FHIR files (one resource each: what the phone got from hospital
+portals) go, after the measures, through the FHIR file import
+(:func:`mes_app.services.fhir_import.run_import`) as one collection: all or nothing, only for
+the owner or a guardian (the FHIR import's rule), de-duplicated on a second import, "imported
+from Apple Santé"; a lab report and its Observations of separate files are joined by their
+``Observation/<id>`` references. What it refuses or skips is counted as not imported. No
+health data in logs: a failure logs the job's id and the error's type only.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import secrets
@@ -38,7 +43,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
@@ -47,7 +51,7 @@ from sqlmodel import Session
 from mes_app.db.models import Measure, User
 from mes_app.domain import apple_health as ah
 from mes_app.domain.access import UserActor
-from mes_app.domain.errors import NotFound, ValidationError
+from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import measure_import
 
 log = logging.getLogger(__name__)
@@ -61,9 +65,7 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 ACTIVE = (QUEUED, RUNNING)
 CLINICAL_PREFIX = "clinical-records/"
 
-# The FHIR import's hook: called with each clinical-records/*.json member's name and stream,
-# returns True when it imported it. None: counted as "not imported yet".
-CLINICAL_RECORD_HOOK: Callable[[str, IO[bytes]], bool] | None = None
+CLINICAL_SOURCE = "Apple Santé"  # "imported from Apple Santé"
 
 
 def utcnow() -> datetime:
@@ -83,7 +85,8 @@ class ImportSummary:
     duplicates: int = 0
     other_types: int = 0
     bmi_derived: int = 0
-    clinical_records: int = 0  # not imported yet
+    clinical_records: int = 0  # clinical-records/ files not imported (refused, skipped, or none may be)
+    clinical_imported: int = 0  # entries the FHIR import added from them
     errors: Counter[str] = field(default_factory=Counter)  # i18n code → count
 
     @property
@@ -212,7 +215,8 @@ def import_file(session: Session, actor: UserActor, profile_id: object, path: Pa
     summary = summary if summary is not None else ImportSummary()
     role = measure_import.author_role(decision)
     scan = ah.Scan()
-    with _open_export(path, summary) as (raw, total):
+    clinical: list[object] = []
+    with _open_export(path, summary, clinical) as (raw, total):
         reader = ah.CountingReader(raw, (lambda n: on_progress(n, total)) if on_progress else None,
                                    limit=MAX_XML_BYTES)
         batch = []
@@ -224,7 +228,28 @@ def import_file(session: Session, actor: UserActor, profile_id: object, path: Pa
                 _copy_scan(scan, summary)
         _store(session, pid, actor, role, batch, now, summary)
     _copy_scan(scan, summary)
+    if clinical:
+        _import_clinical(session, actor, pid, clinical, now, summary)
     return summary
+
+
+def _import_clinical(session: Session, actor: UserActor, pid: int, resources: list[object], now: datetime,
+                     summary: ImportSummary) -> None:
+    """The clinical-records/ resources, as one FHIR collection, through the FHIR file import."""
+    from mes_app.services import fhir_import  # the FHIR import's write use cases, only when needed
+    from mes_app.settings import settings
+    from mes_app.storage import default_storage
+
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": r} for r in resources]}
+    try:
+        done = fhir_import.run_import(session, actor, pid, json.dumps(bundle).encode(), now=now,
+                                      storage=default_storage(), max_bytes=settings.max_upload_bytes,
+                                      filename=CLINICAL_SOURCE)
+    except (Forbidden, NotFound, ValidationError):  # not the owner or a guardian, or a refusal: nothing added
+        session.rollback()
+        return
+    summary.clinical_imported = done.total
+    summary.clinical_records = max(0, summary.clinical_records - len(resources) + done.skipped)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -248,7 +273,7 @@ def _copy_scan(scan: ah.Scan, summary: ImportSummary) -> None:
 
 
 @contextlib.contextmanager
-def _open_export(path: Path, summary: ImportSummary):  # noqa: ANN202
+def _open_export(path: Path, summary: ImportSummary, clinical: list[object]):  # noqa: ANN202
     """``(stream, total bytes)`` of the export's XML: the file itself, or its zip member."""
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as raw:
@@ -260,7 +285,7 @@ def _open_export(path: Path, summary: ImportSummary):  # noqa: ANN202
         raise ah.ExportRefused("error.apple_not_export") from None
     with archive:
         member = _export_member(archive)
-        summary.clinical_records = _clinical_records(archive)
+        summary.clinical_records = _clinical_records(archive, clinical)
         with archive.open(member) as raw:
             yield raw, max(member.file_size, 1)
 
@@ -277,18 +302,29 @@ def _export_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
     raise ah.ExportRefused("error.apple_not_export")
 
 
-def _clinical_records(archive: zipfile.ZipFile) -> int:
-    pending = 0
+def _clinical_records(archive: zipfile.ZipFile, resources: list[object]) -> int:
+    """How many clinical-records/*.json members the export holds; the resources of those that
+    are one JSON resource each are added to ``resources`` (within the FHIR import's limits)."""
+    from mes_app.domain import fhir_import as fimp
+
+    members, budget = 0, fimp.MAX_FILE_BYTES
     for info in archive.infolist():
         name = info.filename.split("/", 1)[1] if info.filename.startswith("apple_health_export/") else info.filename
-        if not (name.startswith(CLINICAL_PREFIX) and name.endswith(".json")):
+        if not (name.startswith(CLINICAL_PREFIX) and name.endswith(".json")) or info.is_dir():
             continue
-        imported = False
-        if CLINICAL_RECORD_HOOK is not None:
-            with archive.open(info) as raw:
-                imported = CLINICAL_RECORD_HOOK(name, raw)
-        pending += 0 if imported else 1
-    return pending
+        members += 1
+        if len(resources) >= fimp.MAX_ENTRIES or info.file_size > budget:
+            continue
+        with archive.open(info) as raw:
+            data = raw.read(budget + 1)
+        budget -= len(data)
+        try:
+            resource = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            continue
+        if isinstance(resource, dict) and resource.get("resourceType") != "Bundle":
+            resources.append(resource)
+    return members
 
 
 def _prune(now: datetime, folder: Path | None = None) -> None:

@@ -2,7 +2,7 @@
 
 ``preview`` tells what will be added to which section and what will be skipped and why,
 storing nothing. ``run_import`` adds everything, or nothing: the write use cases of the UI
-(records.add_entry, measures.add_measure, documents.upload_document) run inside one database
+(records.add_entry, measures.add_measure, documents.upload_document, lab_results.add_report) run inside one database
 transaction (:func:`mes_app.services.fhir_api.held_commits`, the API's transaction Bundle
 helper); the files stored are deleted when it rolls back. Each entry gets a
 :class:`~mes_app.db.models.RecordImport` row (its source: "imported from <source>", and its
@@ -15,7 +15,7 @@ Each entry is still checked by its use case (CREATE on its section).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from mes_app.db import models
 from mes_app.domain import fhir_import as fimp
 from mes_app.domain import fhir_intake as fi
+from mes_app.domain import lab_results as lab
 from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, Via, decide, readable_sections
 from mes_app.domain.calendar import local_date
@@ -30,7 +31,7 @@ from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.measures import parse_reading
 from mes_app.domain.record_kinds import entry_kind
 from mes_app.domain.terminology import load_default
-from mes_app.services import documents, measures, records
+from mes_app.services import documents, lab_results, measures, records
 from mes_app.services.access_facts import load_profile_facts, record_refusal
 from mes_app.services.fhir_api import held_commits  # the API's all-or-nothing helper, reused
 from mes_app.storage.base import DocumentStorage
@@ -41,7 +42,7 @@ PREVIEW_LINES = 200
 
 @dataclass(frozen=True)
 class PreviewLine:
-    section: str  # an entry kind, "measures" or "documents"
+    section: str  # an entry kind, "measures", "documents" or "lab_results"
     resource_type: str
     summary: str
     day: str  # ISO, "" when none
@@ -77,6 +78,8 @@ def _section(target: str) -> Section:
         return Section.MEASURES
     if target == fi.DOCUMENTS:
         return Section.DOCUMENTS
+    if target == fi.LAB:
+        return Section.LAB_RESULTS
     kind = entry_kind(target)
     if kind is None:  # pragma: no cover - fhir_intake maps to known kinds only
         raise NotFound()
@@ -135,6 +138,10 @@ def _form_is_valid(item: fimp.Item, birth_date: date, now: datetime) -> bool:
     try:
         if item.target == fi.MEASURES:
             parse_reading(item.intake.form, now=now, birth_date=birth_date)
+        elif item.target == fi.LAB:
+            if item.intake.lab is None or not item.intake.lab.values:
+                return False
+            lab.check_report(item.intake.lab, now=now, birth_date=birth_date)
         elif item.target != fi.DOCUMENTS:  # documents: checked by the upload (type, size, date)
             kind = entry_kind(item.target)
             if kind is None:
@@ -162,9 +169,40 @@ def preview(session: Session, actor, profile_id: object, data: object, *, now: d
     return ImportPreview(parsed.source, _counts(kept), lines, len(kept), skipped, duplicates)
 
 
-def _write(session: Session, actor, pid: int, item: fimp.Item, *, storage: DocumentStorage,  # noqa: ANN001
-           max_bytes: int, stored: list[str], now: datetime) -> int:
+def _upload(session: Session, actor, pid: int, intake: fi.Intake, *, storage: DocumentStorage,  # noqa: ANN001
+            max_bytes: int, stored: list[str], now: datetime) -> int:
+    view = documents.upload_document(session, actor, pid, intake.form, intake.filename, [intake.data],
+                                     storage=storage, max_bytes=max_bytes, now=now)
+    doc = session.get(models.Document, view.id)
+    if doc is not None:
+        stored.append(doc.storage_key)
+    return view.id
+
+
+def _write_lab(session: Session, actor, pid: int, item: fimp.Item, source: str, *,  # noqa: ANN001
+               storage: DocumentStorage, max_bytes: int, stored: list[str], now: datetime) -> int:
+    """A lab report (a DiagnosticReport with its Observations' values, or one loose lab
+    Observation) → ``lab_results.add_report``; the report's PDF is deposited first as a
+    document of its own ("imported from" too) and linked to it."""
+    report = item.intake.lab
+    if report is None:  # pragma: no cover - fhir_intake gives every lab intake its report
+        raise ValidationError("error.fhir_import_refused")
+    if item.intake.data:
+        document_id = _upload(session, actor, pid, item.intake, storage=storage, max_bytes=max_bytes,
+                              stored=stored, now=now)
+        session.add(models.RecordImport(
+            profile_id=pid, resource_type="DocumentReference", dedup_key=f"{item.key[:250]}#pdf", source=source,
+            target_kind=fi.DOCUMENTS, target_id=document_id, created_at=now))
+        report = replace(report, document_id=document_id)
+    return lab_results.add_report(session, actor, pid, report, now=now)
+
+
+def _write(session: Session, actor, pid: int, item: fimp.Item, source: str, *,  # noqa: ANN001
+           storage: DocumentStorage, max_bytes: int, stored: list[str], now: datetime) -> int:
     intake = item.intake
+    if intake.target == fi.LAB:
+        return _write_lab(session, actor, pid, item, source, storage=storage, max_bytes=max_bytes, stored=stored,
+                          now=now)
     if intake.target == fi.MEASURES:
         measure_id = measures.add_measure(session, actor, pid, intake.form, now=now)
         row = session.get(models.Measure, measure_id)
@@ -172,12 +210,7 @@ def _write(session: Session, actor, pid: int, item: fimp.Item, *, storage: Docum
             row.source = "import"
         return measure_id
     if intake.target == fi.DOCUMENTS:
-        view = documents.upload_document(session, actor, pid, intake.form, intake.filename, [intake.data],
-                                         storage=storage, max_bytes=max_bytes, now=now)
-        doc = session.get(models.Document, view.id)
-        if doc is not None:
-            stored.append(doc.storage_key)
-        return view.id
+        return _upload(session, actor, pid, intake, storage=storage, max_bytes=max_bytes, stored=stored, now=now)
     return records.add_entry(session, actor, pid, intake.target, intake.form, now=now).id
 
 
@@ -192,8 +225,8 @@ def run_import(session: Session, actor, profile_id: object, data: object, *, now
     try:
         with held_commits(session):
             for item in kept:
-                target_id = _write(session, actor, pid, item, storage=storage, max_bytes=max_bytes, stored=stored,
-                                   now=now)
+                target_id = _write(session, actor, pid, item, parsed.source, storage=storage, max_bytes=max_bytes,
+                                   stored=stored, now=now)
                 session.add(models.RecordImport(
                     profile_id=pid, resource_type=item.resource_type, dedup_key=item.key, source=parsed.source,
                     target_kind=item.target, target_id=target_id, created_at=now))

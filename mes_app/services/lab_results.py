@@ -56,6 +56,7 @@ class ReportSummary:
     hidden: bool
     by_professional: bool
     via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that posted it
+    imported_from: str = ""  # FHIR file import (issue 12 item 3): the source of the file it came from
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class ReportView:
     document_id: int  # 0: no PDF, or one the reader may not open
     document_title: str
     via_software: str = ""  # FHIR API (issue 12 item 2): the connected software that posted it
+    imported_from: str = ""  # FHIR file import (issue 12 item 3): the source of the file it came from
 
 
 @dataclass(frozen=True)

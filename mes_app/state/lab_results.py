@@ -207,6 +207,7 @@ class LabReportState(ConfirmMixin, AppState):
     by_professional: bool = False
     author_name: str = ""
     via_software: str = ""
+    imported_from: str = ""
     document_id: int = 0
     document_title: str = ""
     error: str = ""
@@ -217,6 +218,7 @@ class LabReportState(ConfirmMixin, AppState):
         self.values, self.hidden, self.can_delete, self.can_hide = [], False, False, False
         self.by_professional, self.author_name, self.document_id, self.document_title = False, "", 0, ""
         self.via_software = ""
+        self.imported_from = ""
 
     def _fill(self, ctx: Context) -> None:
         self._active_profile(ctx)
@@ -228,6 +230,7 @@ class LabReportState(ConfirmMixin, AppState):
         self.hidden, self.can_delete, self.can_hide = view.hidden, view.can_delete, view.can_hide
         self.by_professional, self.author_name = view.by_professional, view.author_name
         self.via_software = view.via_software
+        self.imported_from = view.imported_from
         self.document_id, self.document_title = view.document_id, view.document_title
 
     @rx.event

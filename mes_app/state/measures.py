@@ -431,7 +431,9 @@ class MeasureImportState(AppState):
             for kind in m.KINDS if summary.added.get(kind)
         ] or [self._text("measures.apple_added_none")]
         extra = (("measures.apple_duplicates", summary.duplicates), ("measures.apple_bmi", summary.bmi_derived),
-                 ("measures.apple_other", summary.other_types), ("measures.apple_clinical", summary.clinical_records),
+                 ("measures.apple_other", summary.other_types),
+                 ("measures.apple_clinical_done", summary.clinical_imported),
+                 ("measures.apple_clinical", summary.clinical_records),
                  ("measures.apple_errors", sum(summary.errors.values())))
         return lines + [self._text(key, count=count) for key, count in extra if count]
 

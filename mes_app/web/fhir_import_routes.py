@@ -43,7 +43,7 @@ def _json(payload: dict, status: int = 200) -> JSONResponse:
 
 def section_label(target: str, lang: str) -> str:
     """The record section an entry goes to, as the pages name it."""
-    if target in (fi.MEASURES, fi.DOCUMENTS):
+    if target in (fi.MEASURES, fi.DOCUMENTS, fi.LAB):
         return i18n.t(f"section.{target}", lang)
     return i18n.t(f"kind.{target}", lang)
 

@@ -10,7 +10,16 @@ from mes_app.domain import fhir_import as fimp
 from mes_app.domain.errors import ValidationError
 from mes_app.domain.terminology import load_default
 from tests.conftest import NOW
-from tests.fhir_samples import allergy, as_bytes, condition, hospital_searchset, odd_collection, weight
+from tests.fhir_samples import (
+    allergy,
+    as_bytes,
+    condition,
+    hospital_lab_searchset,
+    hospital_searchset,
+    lab_collection_by_full_url,
+    odd_collection,
+    weight,
+)
 
 
 def parse(data: bytes, filename: str = "export.json") -> fimp.ParsedFile:
@@ -28,12 +37,13 @@ def test_a_hospital_searchset_gives_its_entries_and_skips_the_included_patient()
     assert parsed.items[0].intake.form["code"]  # the SNOMED code is kept
 
 
-def test_unknown_types_code_systems_labs_and_invalid_entries_are_skipped_with_their_reason():
+def test_unknown_types_code_systems_and_invalid_entries_are_skipped_with_their_reason():
     parsed = parse(as_bytes(odd_collection()), "mon-carnet.json")
     assert [(s.index, s.reason) for s in parsed.skipped] == [
-        (1, fimp.UNKNOWN_TYPE), (2, fimp.UNKNOWN_SYSTEM), (3, fimp.NOT_SUPPORTED), (4, fimp.INVALID),
-        (5, fimp.NOT_SUPPORTED), (7, fimp.INVALID)]
-    assert [(i.index, i.target, i.summary) for i in parsed.items] == [(6, "allergies", "Pénicilline")]
+        (1, fimp.UNKNOWN_TYPE), (2, fimp.UNKNOWN_SYSTEM), (4, fimp.INVALID), (5, fimp.NOT_SUPPORTED),
+        (7, fimp.INVALID)]
+    assert [(i.index, i.target, i.summary) for i in parsed.items] == [
+        (3, "lab_results", "Hémoglobine"), (6, "allergies", "Pénicilline")]
     assert parsed.source == "mon-carnet.json"  # no meta.source, no Composition: the file name
 
 
@@ -101,3 +111,25 @@ def test_too_many_entries_are_refused():
     with pytest.raises(ValidationError) as refused:
         parse(json.dumps(bundle).encode())
     assert refused.value.code == "error.fhir_import_too_many"
+
+
+def test_a_lab_report_takes_its_observations_by_relative_reference_or_full_url():
+    parsed = parse(as_bytes(hospital_lab_searchset()))
+    assert [(i.index, i.resource_type, i.target) for i in parsed.items] == [
+        (1, "DiagnosticReport", "lab_results"), (5, "Observation", "lab_results"), (6, "Observation", "measures")]
+    report = parsed.items[0].intake
+    assert report.lab is not None and [v.loinc for v in report.lab.values] == ["718-7", "2951-2", "2823-3"]
+    assert report.data.startswith(b"%PDF")  # its PDF, for the document linked to it
+    by_url = parse(as_bytes(lab_collection_by_full_url()))
+    assert [(i.resource_type, len(i.intake.lab.values) if i.intake.lab else 0) for i in by_url.items] == [
+        ("DiagnosticReport", 2)]
+
+
+def test_a_report_pointing_twice_to_one_value_or_outside_the_file_is_skipped():
+    bundle = lab_collection_by_full_url()
+    report = bundle["entry"][2]["resource"]
+    report["result"] = [report["result"][0], report["result"][0]]
+    for data in (bundle, lab_collection_by_full_url(dangling=True)):
+        parsed = parse(as_bytes(data))
+        assert [(s.resource_type, s.reason) for s in parsed.skipped] == [("DiagnosticReport", fimp.MISSING_RESULTS)]
+        assert [i.resource_type for i in parsed.items] == ["Observation", "Observation"]  # one-value reports

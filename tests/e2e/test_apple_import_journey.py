@@ -52,7 +52,7 @@ def test_parent_imports_an_apple_health_export_for_the_baby(live_server: str, br
     expect(page.locator("#apple-message")).to_have_text("Import terminé.", timeout=20_000)
     summary = page.locator("#apple-summary")
     expect(summary).to_contain_text("Température : 1 mesure ajoutée")
-    expect(summary).to_contain_text("Pas encore importé : 1 dossier clinique")
+    expect(summary).to_contain_text("Non importé : 1 dossier clinique")
     expect(summary).to_contain_text("Autres types non importés (pas, entraînements…) : 1")
     assert_no_horizontal_scroll(page)
 

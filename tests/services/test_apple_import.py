@@ -158,3 +158,26 @@ def test_uploads_left_by_a_killed_server_are_swept(session, now, alice, tmp_path
     apple_import.start_import(session, alice.actor, alice.profile.id, fresh, now=now, run=False)
     assert not old.exists() and fresh.exists()
     assert oct(fresh.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_clinical_records_go_through_the_fhir_import_once(session, now, alice, lea, tmp_path):
+    import json
+    import zipfile
+
+    from mes_app.db.models import LabReport, LabResult
+    from tests.fhir_samples import lab_report, lab_value
+
+    report = lab_report(["Observation/k1", "Observation/k3"])
+    del report["presentedForm"]
+    path = write_zip(tmp_path / "export.zip", export_xml(), clinical=0)
+    with zipfile.ZipFile(path, "a") as archive:  # one resource a file, as the phone writes them
+        for name, resource in (("k1", lab_value("k1", "718-7", "Hémoglobine", 13.5, "g/dL", 12, 16)),
+                               ("k3", lab_value("k3", "2823-3", "Potassium", 5.8, "mmol/L", 3.5, 5.0)),
+                               ("r1", report)):
+            archive.writestr(f"apple_health_export/clinical-records/{name}.json", json.dumps(resource))
+        archive.writestr("apple_health_export/clinical-records/bad.json", "{}")
+    summary = run(session, alice, lea.profile.id, path, now)
+    assert (summary.clinical_imported, summary.clinical_records) == (1, 1)  # one report; the bad file not imported
+    assert committed_count(session, LabReport) == 1 and committed_count(session, LabResult) == 2
+    again = run(session, alice, lea.profile.id, path, now)
+    assert again.clinical_imported == 0 and committed_count(session, LabReport) == 1

@@ -23,7 +23,15 @@ from tests.factories import (
     make_professional,
     make_stranger,
 )
-from tests.fhir_samples import allergy, as_bytes, hospital_searchset, odd_collection, weight
+from tests.fhir_samples import (
+    allergy,
+    as_bytes,
+    hospital_lab_searchset,
+    hospital_searchset,
+    lab_collection_by_full_url,
+    odd_collection,
+    weight,
+)
 
 
 @pytest.fixture()
@@ -100,10 +108,10 @@ def test_each_entry_keeps_its_code_and_says_where_it_comes_from(session, now, al
 
 def test_skipped_entries_are_told_with_their_reason(session, now, alice, storage):
     preview = fhir_import.preview(session, alice.actor, alice.profile.id, as_bytes(odd_collection()), now=now)
-    assert preview.counts == {"allergies": 1}
-    assert [s.reason for s in preview.skipped] == ["unknown_type", "unknown_system", "not_supported", "invalid",
-                                                   "not_supported", "invalid"]
-    assert run(session, alice, alice.profile.id, as_bytes(odd_collection()), storage, now).total == 1
+    assert preview.counts == {"lab_results": 1, "allergies": 1}
+    assert [s.reason for s in preview.skipped] == ["unknown_type", "unknown_system", "invalid", "not_supported",
+                                                   "invalid"]
+    assert run(session, alice, alice.profile.id, as_bytes(odd_collection()), storage, now).total == 2
 
 
 def test_an_entry_the_record_would_refuse_is_skipped_in_the_preview(session, now, alice):
@@ -201,3 +209,66 @@ def test_the_full_export_imported_into_a_fresh_profile_exports_the_same_clinical
 
     assert _clinical_content(again) == _clinical_content(first)
     assert set(_clinical_content(first)) >= {"Condition", "AllergyIntolerance", "Immunization", "Observation"}
+
+
+# --------------------------------------------------------------------------- lab results
+
+
+def test_a_hospital_lab_report_becomes_one_report_with_its_values_and_its_pdf(session, now, alice, storage):
+    from mes_app.services import lab_results
+
+    pid = alice.profile.id
+    data = as_bytes(hospital_lab_searchset())
+    preview = fhir_import.preview(session, alice.actor, pid, data, now=now)
+    assert preview.counts == {"lab_results": 2, "measures": 1}  # the report and the loose glucose
+    assert [(line.section, line.summary) for line in preview.lines if line.section == "lab_results"] == [
+        ("lab_results", "Bilan sanguin : Hémoglobine, Sodium, Potassium"), ("lab_results", "Glucose")]
+    assert run(session, alice, pid, data, storage, now).total == 3
+    reports, _more = lab_results.list_reports(session, alice.actor, pid, now=now)
+    assert sorted((r.value_count, r.out_of_range) for r in reports) == [(1, 0), (3, 1)]
+    assert {r.imported_from for r in reports} == {"Portail CHU de Nantes"}
+    [bilan] = [r for r in reports if r.value_count == 3]
+    detail = lab_results.report_detail(session, alice.actor, bilan.id, now=now)
+    assert [v.interpretation for v in detail.values] == ["N", "N", "H"]  # in the report's order
+    assert detail.document_id > 0 and detail.imported_from == "Portail CHU de Nantes"
+    [doc] = documents.list_documents(session, alice.actor, pid, now=now)
+    assert doc.id == detail.document_id and doc.imported_from == "Portail CHU de Nantes"
+    assert committed_count(session, models.LabResult) == 4  # the report's values are not imported twice
+
+
+def test_a_lab_file_imported_again_adds_nothing(session, now, alice, storage):
+    pid = alice.profile.id
+    data = as_bytes(hospital_lab_searchset())
+    run(session, alice, pid, data, storage, now)
+    again = fhir_import.preview(session, alice.actor, pid, data, now=now)
+    assert again.total == 0 and again.duplicates == 3
+    assert run(session, alice, pid, data, storage, now).total == 0
+    assert committed_count(session, models.LabReport) == 2 and committed_count(session, models.Document) == 1
+
+
+def test_a_report_pointing_to_its_values_by_full_url_is_one_report(session, now, alice, storage):
+    pid = alice.profile.id
+    assert run(session, alice, pid, as_bytes(lab_collection_by_full_url()), storage, now).counts == {"lab_results": 1}
+    assert committed_count(session, models.LabReport) == 1 and committed_count(session, models.LabResult) == 2
+
+
+def test_a_report_whose_results_are_not_in_the_file_is_skipped_with_its_reason(session, now, alice, storage):
+    data = as_bytes(lab_collection_by_full_url(dangling=True))
+    preview = fhir_import.preview(session, alice.actor, alice.profile.id, data, now=now)
+    assert [(s.resource_type, s.reason) for s in preview.skipped] == [("DiagnosticReport", "missing_results")]
+    assert preview.counts == {"lab_results": 2}  # its values present in the file stay, one report each
+    run(session, alice, alice.profile.id, data, storage, now)
+    assert committed_count(session, models.LabReport) == 2 and committed_count(session, models.Document) == 0
+
+
+def test_a_lab_import_refused_midway_stores_nothing(session, now, alice, storage, monkeypatch):
+    from mes_app.services import lab_results
+
+    def refuse(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise ValidationError("error.generic")
+
+    monkeypatch.setattr(lab_results, "add_report", refuse)
+    with pytest.raises(ValidationError):
+        run(session, alice, alice.profile.id, as_bytes(hospital_lab_searchset()), storage, now)
+    assert committed_count(session, models.Document) == 0 and committed_count(session, models.RecordImport) == 0
+    assert committed_count(session, models.Measure) == 0 and storage.stored_files() == []  # the PDF deleted

@@ -41,7 +41,7 @@ def test_the_parent_follows_her_job_to_its_summary(session, engine, tmp_path):  
     assert dialog._apple_progress(apple_import.job_view(alice.actor, key)) is True
     assert not dialog.apple_running and dialog.import_ok and dialog.import_message == "Import terminé."
     assert "Poids : 2 mesures ajoutées" in dialog.apple_lines
-    assert "Pas encore importé : 1 dossier clinique" in dialog.apple_lines
+    assert "Non importé : 1 dossier clinique" in dialog.apple_lines
     assert "IMC non importés (MES le calcule d'après le poids et la taille) : 1" in dialog.apple_lines
     apple_import._JOBS.clear()
 

@@ -41,14 +41,15 @@ def test_preview_then_import_then_nothing_more(app, session):
     answer = post(client, alice.profile.id, as_bytes(odd_collection()))
     assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
     body = answer.json()
-    assert (body["source"], body["total"]) == ("carnet.json", 1)
-    assert body["counts"] == [{"section": "Allergies", "count": 1}]
-    assert body["lines"] == [{"section": "Allergies", "summary": "Pénicilline", "day": ""}]
+    assert (body["source"], body["total"]) == ("carnet.json", 2)
+    assert body["counts"] == [{"section": "Résultats d'analyses", "count": 1}, {"section": "Allergies", "count": 1}]
+    assert body["lines"] == [{"section": "Résultats d'analyses", "summary": "Hémoglobine", "day": "10/11/2026"},
+                             {"section": "Allergies", "summary": "Pénicilline", "day": ""}]
     assert [s["reason"] for s in body["skipped"]][:2] == ["type de ressource inconnu", "système de codes inconnu"]
     assert body["skipped"][0]["entry"] == "entrée 1"
     assert committed_count(session, Allergy) == 0
     done = post(client, alice.profile.id, as_bytes(odd_collection()), mode="import")
-    assert done.json() == {"ok": True, "imported": 1, "message": "1 entrée importée."}
+    assert done.json() == {"ok": True, "imported": 2, "message": "2 entrées importées."}
     again = post(client, alice.profile.id, as_bytes(odd_collection()), mode="import")
     assert again.json()["imported"] == 0
     assert committed_count(session, Allergy) == 1
