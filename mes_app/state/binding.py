@@ -35,7 +35,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from reflex.middleware.middleware import Middleware
-from reflex.state import State
+from reflex.state import _ROUTER_FIELD_NAMES, State
 
 from mes_app.db.engine import new_session
 from mes_app.settings import settings
@@ -88,9 +88,23 @@ async def wipe(root: BaseState, keep: tuple[str, ...] = ()) -> None:
     await load_whole_tree(root)
     app_state = await root.get_state(AppState)
     kept = {name: getattr(app_state, name) for name in ("lang", *keep)}
-    root.reset()
+    _reset_tree(root)
     for name, value in kept.items():
         setattr(app_state, name, value)
+
+
+def _reset_tree(state: BaseState) -> None:
+    """``BaseState.reset`` of the whole tree, but a var already at its default is not set
+    again: a state that holds nothing (a new client's, or one never used) then stays
+    untouched, so the store does not keep a copy of every state class for every client."""
+    cls = type(state)
+    for name, field in cls.__fields__.items():
+        if field._owner is cls and name not in _ROUTER_FIELD_NAMES:
+            default = field.default_value()
+            if getattr(state, name) != default:
+                setattr(state, name, default)
+    for substate in state.substates.values():
+        _reset_tree(substate)
 
 
 class SessionBindingMiddleware(Middleware):
