@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
+
+# What a command tells the administrator: on stderr (stdout stays free for a command's data),
+# through logging like the rest of the app, never with health data.
+log = logging.getLogger("mes_app.cli")
 
 COMMANDS = ("migrate", "seed", "backup", "restore", "documents")
 
@@ -48,16 +53,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     private_by_default()  # whatever a command writes (database, backup) is 0600/0700
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(console)
+    log.setLevel(logging.INFO)
+    log.propagate = False  # the administrator reads these lines as they are
     try:
         return args.run(args)
     except CommandError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        log.error("error: %s", exc)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        log.error("interrupted")
         return 130
+    finally:
+        log.removeHandler(console)
 
 
 def say(message: str) -> None:
-    """Progress and results go to stderr, so stdout stays free for a command's data."""
-    print(message, file=sys.stderr, flush=True)
+    """Progress and results, on stderr through :data:`log`."""
+    log.info(message)

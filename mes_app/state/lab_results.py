@@ -109,7 +109,7 @@ class LabResultsState(FormMixin, AppState):
 
     @rx.event
     def pick_test(self, key: str):
-        test = lab.catalogue().get(key)
+        test = lab.catalogue().get(key) if isinstance(key, str) else None  # the browser sends it
         if test is None:
             return
         lang = self._lang()
