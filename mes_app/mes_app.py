@@ -59,6 +59,12 @@ app = MesApp(
     # contrast, visually-hidden text, 44 px switches, the header's rows (assets/a11y.css)
     stylesheets=["/a11y.css"],
     api_transformer=[build_api(), visitor_cookie, guard],
+    # On a phone the toasts sit above the bottom navigation (Material's snackbar rule), centred,
+    # instead of on top of it: the navigation stays usable while "saved" is shown.
+    toaster=rx.toast.provider(
+        position="bottom-center",
+        custom_attrs={"mobileOffset": {"bottom": "calc(64px + env(safe-area-inset-bottom))"}},
+    ),
     head_components=[
         # --- installable on a phone (issue 11): manifest, service worker (mes_app/web/pwa.py) ---
         rx.el.meta(name="theme-color", content=pwa.THEME_COLOR),

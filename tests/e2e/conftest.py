@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, Route, expect, sync_playwright
 
 from tests.e2e import server as mes_server
 from tests.smtp import Mailbox, smtp_server
@@ -37,6 +37,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def let_the_toasts_close(page: Page) -> None:
+    """Wait until no toast is shown. Playwright's clicks move a mouse, and a toast under the
+    pointer stays open (sonner pauses while hovered), which a finger on a phone never does:
+    the pointer is moved off first, then the toasts' own few seconds run out."""
+    page.mouse.move(1, 1)
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
 
 
 def assert_no_horizontal_scroll(page: Page) -> None:

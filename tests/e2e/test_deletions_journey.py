@@ -13,6 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import let_the_toasts_close
 from tests.e2e.test_documents_journey import PARENT, card, pdf, upload
 from tests.e2e.test_journeys import log_in, switch_to
 
@@ -58,6 +59,8 @@ def test_a_parent_deletes_one_condition_and_keeps_the_others(live_server: str, b
         page.get_by_test_id("coded-input").fill(name)
         page.locator("#form-save").click()
         expect(page.locator("#list-conditions")).to_contain_text(name)
+    _the_toast_leaves_the_navigation_free(page)
+    let_the_toasts_close(page)
 
     entry = page.locator("#list-conditions > *", has_text=names[0])
     entry.get_by_role("button", name="Supprimer").click()
@@ -72,3 +75,14 @@ def test_a_parent_deletes_one_condition_and_keeps_the_others(live_server: str, b
     expect(_dialog(page)).to_have_count(0)
     expect(page.locator("#list-conditions")).not_to_contain_text(names[0])
     expect(page.locator("#list-conditions")).to_contain_text(names[1])
+
+
+def _the_toast_leaves_the_navigation_free(page: Page) -> None:
+    """The toasts' stack ends above the phone's bottom navigation (checked on the stack: a toast
+    itself slides in from below)."""
+    expect(page.locator("[data-sonner-toast]").first).to_be_visible()
+    stack = page.locator("[data-sonner-toaster]").first
+    nav = page.locator("nav[aria-label='Navigation principale']:visible")
+    stack_box, nav_box = stack.bounding_box(), nav.bounding_box()
+    assert stack_box is not None and nav_box is not None
+    assert stack_box["y"] + stack_box["height"] <= nav_box["y"], (stack_box, nav_box)
