@@ -264,6 +264,21 @@ def make_caregiver(
     return Persona(user, UserActor(user.id, user.role), None, grant)
 
 
+def make_operator(session: Session, name: str = "Olivia Operator", *, second_factor: bool = True) -> Persona:
+    """An operator of the service (role ``operator``, issue 15): no profile, no record, and
+    two-step sign-in on (same secret as the professionals) unless ``second_factor=False``."""
+    from mes_app.services import secret_box
+    from mes_app.services.operators import OPERATOR_ROLE
+
+    user = _user(session, name, role=OPERATOR_ROLE)
+    if second_factor:
+        user.second_factor_secret = secret_box.encrypt(PROFESSIONAL_TOTP_SECRET)
+        user.second_factor_on_at = NOW - timedelta(days=400)
+    session.add(user)
+    _done(session, user)
+    return Persona(user, UserActor(user.id, user.role))
+
+
 def make_stranger(session: Session, name: str = "Mallory") -> Persona:
     """A patient of another family: a real account with a profile of its own, and no link to anyone."""
     return make_owner(session, name, birth_date=date(1985, 1, 1))

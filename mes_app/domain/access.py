@@ -117,7 +117,9 @@ class Via(StrEnum):
 
 
 ALL_SECTIONS: frozenset[Section] = frozenset(Section)
-USER_ROLES = frozenset({"patient", "professional"})
+# An operator (issue 15) runs the service: no relation to any profile, so the policy below grants
+# them nothing on any record (tests/domain/test_access.py has their rows in the matrix).
+USER_ROLES = frozenset({"patient", "professional", "operator"})
 AUTHOR_ROLES = frozenset({"patient", "guardian", "professional", "device", "system"})
 GRANTEE_KINDS = frozenset({"professional", "caregiver", "share_link"})
 LINK_STATUSES = ("active", "expired", "revoked", "locked")
@@ -162,7 +164,7 @@ def format_sections(sections: Iterable[Section | str]) -> str:
 @dataclass(frozen=True)
 class UserActor:
     user_id: int
-    role: str  # "patient" | "professional"
+    role: str  # "patient" | "professional" | "operator"
 
     def __post_init__(self) -> None:
         if self.role not in USER_ROLES:
@@ -175,11 +177,15 @@ class AccountAbilities:
 
     keeps_a_family_record: bool  # a patient: their own record, children's profiles they add
     follows_patients: bool  # a professional: the patients list, a calendar per patient, starting threads
+    runs_the_service: bool = False  # an operator: the operator console, and no record at all
 
 
 def account_abilities(actor: UserActor) -> AccountAbilities:
-    patient = actor.role == "patient"
-    return AccountAbilities(keeps_a_family_record=patient, follows_patients=not patient)
+    return AccountAbilities(
+        keeps_a_family_record=actor.role == "patient",
+        follows_patients=actor.role == "professional",
+        runs_the_service=actor.role == "operator",
+    )
 
 
 @dataclass(frozen=True)

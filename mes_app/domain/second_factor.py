@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 import pyotp
 
 # Roles that must have a second factor before anything else (issue 15 adds "operator").
-ROLES_REQUIRING_SECOND_FACTOR = frozenset({"professional"})
+ROLES_REQUIRING_SECOND_FACTOR = frozenset({"professional", "operator"})
 
 STEP_SECONDS = 30
 DRIFT_STEPS = 1  # a code of the previous or next step is accepted too (phone clocks drift)

@@ -16,8 +16,9 @@ def code_at(moment: datetime) -> str:
     return pyotp.TOTP(SECRET).at(moment)
 
 
-def test_professionals_must_enrol_patients_may_choose():
+def test_professionals_and_operators_must_enrol_patients_may_choose():
     assert sf.must_enrol("professional")
+    assert sf.must_enrol("operator")
     assert not sf.must_enrol("patient")
     assert not sf.must_enrol("")
 
