@@ -19,6 +19,10 @@ The backup holds health data: DEST is created readable by the current user only 
 0700, files 0600). Keep it that way, store it encrypted, and delete old backups you no
 longer need. Restore it with: python -m mes_app restore DEST
 
+The key that encrypts the two-step sign-in secrets (MES_SECOND_FACTOR_KEY, or the file
+second_factor.key in MES_DATA_DIR) is NOT copied, on purpose: a stolen backup must not open
+them. Keep a copy of that key apart from the backups; the command says when it matters.
+
 Exit codes: 0 done; 1 refused or failed (nothing is left at DEST); 3 written, but some
 documents the database references were missing or damaged in the store (listed by id)."""
 
@@ -63,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         f"backup written to {report.path}: {report.engine} at revision {report.revision}, "
         f"{len(report.row_counts)} tables, {rows} rows, {report.documents} documents"
     )
+    _remind_of_the_second_factor_key()
     if report.deleted_during_backup:
         say(f"{len(report.deleted_during_backup)} documents deleted during the backup are marked deleted in it")
     if report.problems:
@@ -70,6 +75,30 @@ def run(args: argparse.Namespace) -> int:
             say(f"warning: document {problem.document_id}: {problem.problem.replace('_', ' ')} in the store")
         return EXIT_INCOMPLETE
     return 0
+
+
+def stored_secrets():  # noqa: ANN201
+    """The configured database's second-factor secrets against this machine's key."""
+    from sqlmodel import Session, create_engine
+
+    from mes_app.services.second_factor import check_stored_secrets
+    from mes_app.settings import settings
+
+    engine = create_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            return check_stored_secrets(session)
+    finally:
+        engine.dispose()
+
+
+def _remind_of_the_second_factor_key() -> None:
+    accounts = stored_secrets().accounts
+    if accounts:
+        say(
+            f"note: {accounts} accounts use two-step sign-in; the key of their secrets is not in the backup: "
+            "keep a copy of MES_SECOND_FACTOR_KEY (or of second_factor.key in the data folder) apart from it"
+        )
 
 
 def _progress(quiet: bool):  # noqa: ANN202

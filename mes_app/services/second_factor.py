@@ -269,3 +269,21 @@ def end_session(session: Session, user_id: int, session_id: object, *, now: date
     session.add(row)
     session.commit()
     return row.id
+
+
+@dataclass(frozen=True)
+class StoredSecrets:
+    """Second-factor secrets in the database against the key of this machine (backups, restores)."""
+
+    accounts: int  # accounts with a stored secret
+    unreadable: int  # of those, how many this machine's key cannot open
+
+
+def check_stored_secrets(session: Session) -> StoredSecrets:
+    """Whether this machine's key (:mod:`mes_app.services.secret_box`) opens the stored secrets.
+
+    The key is deliberately not in the database nor in a backup; a database restored on a machine
+    with another key leaves those accounts unable to sign in until the old key is put back."""
+    stored = session.exec(select(User.second_factor_secret).where(col(User.second_factor_secret).is_not(None))).all()
+    unreadable = sum(1 for token in stored if token is not None and secret_box.decrypt(token) is None)
+    return StoredSecrets(len(stored), unreadable)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 from sqlmodel import Session
 
 from mes_app import seed
@@ -152,3 +153,37 @@ def test_a_backup_with_documents_missing_from_the_store_exits_with_3_and_names_t
     assert code == 3
     assert f"warning: document {lost_id}: missing in the store" in err
     assert "Radio" not in err
+
+
+def test_the_second_factor_key_stays_out_of_backups_and_a_restore_without_it_says_so(admin, tmp_path, monkeypatch):
+    from sqlmodel import select
+
+    from mes_app import settings as settings_module
+    from mes_app.db.models import User
+    from mes_app.services import secret_box
+
+    live, backup = tmp_path / "live", tmp_path / "backup"
+    assert admin(live, "migrate")[0] == admin(live, "seed")[0] == 0
+    engine = sa.create_engine(f"sqlite:///{live / 'mes.db'}")
+    with Session(engine) as db:
+        doctor = db.exec(select(User).where(User.role == "professional")).first()
+        doctor.second_factor_secret = secret_box.encrypt("JBSWY3DPEHPK3PXP")
+        db.add(doctor)
+        db.commit()
+    engine.dispose()
+
+    code, err = admin(live, "backup", backup, "--quiet")
+    assert code == 0 and "1 accounts use two-step sign-in" in err
+    assert not any(path.name == secret_box.KEY_FILE for path in backup.rglob("*"))
+    key_text = secret_box.key().decode()
+    assert not any(key_text in path.read_text(errors="ignore") for path in backup.rglob("*") if path.is_file())
+
+    code, err = admin(tmp_path / "same-key", "restore", backup, "--quiet")
+    assert code == 0 and "warning" not in err
+
+    other_key = settings_module.load_settings()
+    object.__setattr__(other_key, "second_factor_key", Fernet.generate_key().decode())
+    monkeypatch.setattr(secret_box, "settings", other_key)
+    code, err = admin(tmp_path / "new-machine", "restore", backup, "--quiet")
+    assert code == 3
+    assert "does not open the two-step sign-in secrets of 1 of 1 accounts" in err
