@@ -119,6 +119,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "reset.ask_again": ("Demander un nouveau lien", "Ask for a new link"),
     "activation.mail_subject": ("MES : activez votre compte", "MES: activate your account"),
+    # the page the mailed link opens: activation takes this button (mail scanners open links too)
+    "title.activate": ("Activer le compte", "Activate the account"),
+    "activate.title": ("Activer votre compte", "Activate your account"),
+    "activate.lead": (
+        "Vous avez créé un compte MES avec cette adresse. Confirmez pour l'activer.",
+        "You created an MES account with this address. Confirm to activate it.",
+    ),
+    "activate.submit": ("Activer mon compte", "Activate my account"),
+    "activate.not_me": (
+        "Ce n'est pas vous ? Fermez simplement cette page : le compte ne sera pas activé.",
+        "Not you? Just close this page: the account will not be activated.",
+    ),
     "activation.mail_body": (
         "Bonjour,\n\n"
         "Un compte MES vient d'être créé avec cette adresse.\n"

@@ -11,7 +11,7 @@ from reflex.vars import StringVar
 from mes_app.components.texts import T
 from mes_app.components.texts import write_asset as write_texts_asset
 from mes_app.domain.record_kinds import RECORD_GROUPS
-from mes_app.pages.auth import forgot_password_page, login_page, register_page, reset_password_page
+from mes_app.pages.auth import activate_page, forgot_password_page, login_page, register_page, reset_password_page
 from mes_app.pages.home import home_page
 from mes_app.pages.profiles import profiles_page
 from mes_app.pages.records import history_page, record_group_page, record_index_page
@@ -87,6 +87,7 @@ app.add_page(
     title=page_title_text("title.forgot"),
     on_load=ForgotPasswordState.load_forgot,
 )
+app.add_page(activate_page, route="/activate", title=page_title_text("title.activate"))
 app.add_page(
     reset_password_page,
     route="/reset-password",

@@ -101,6 +101,23 @@ def register_page() -> rx.Component:
     )
 
 
+def activate_page() -> rx.Component:
+    """Where the activation mail's link lands (its secret in an HttpOnly cookie only
+    ``/api/activate`` receives): one button, so that a mail scanner opening the link activates
+    nothing."""
+    return public_page(
+        rx.heading(T["activate.title"], size="7", as_="h1"),
+        rx.text(T["activate.lead"]),
+        native_form(
+            rx.button(T["activate.submit"], type="submit", size="3", width="100%", id="activate-submit", style=TAP),
+            action="/api/activate",
+            method="post",
+            style=FIELD_STYLE,
+        ),
+        rx.text(T["activate.not_me"], size="2", color_scheme="gray"),
+    )
+
+
 def forgot_password_page() -> rx.Component:
     return public_page(
         rx.heading(T["forgot.title"], size="7", as_="h1"),

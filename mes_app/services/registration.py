@@ -59,6 +59,12 @@ def sign_up(session: Session, reg: accounts.Registration, *, now: datetime, lang
     return SignUpMail(ACTIVATE, user.email, chosen, secret, expires_at)
 
 
+def activation_expires_at(session: Session, secret: object, *, now: datetime) -> datetime | None:
+    """When a still-working activation link ends (None: unknown, used, ended or expired); uses nothing."""
+    row = mail_links.find_open(session, AccountActivation, secret, now=now)
+    return None if row is None else row.expires_at
+
+
 def activate(session: Session, secret: object, *, now: datetime) -> int | None:
     """Activate the account of a valid link, once. The user id, or None (unknown, used,
     ended or expired link)."""

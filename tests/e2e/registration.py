@@ -31,9 +31,11 @@ def fill_registration(page: Page, base: str, *, email: str, password: str, given
 
 
 def activate_from_mail(page: Page, mailbox: Mailbox, email: str) -> None:
-    """Open the link of the activation mail in ``page``: the log-in page says it is done."""
+    """Open the link of the activation mail in ``page`` and press « Activer mon compte » (opening
+    the link alone activates nothing): the log-in page says it is done."""
     link = activation_link_in(mailbox.wait_for(email))
     page.goto(link)
+    page.locator("#activate-submit").click()
     expect(page.get_by_text(ACTIVATED)).to_be_visible()
 
 
@@ -50,12 +52,25 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def activate_by_http(mailbox: Mailbox, email: str) -> None:
-    """For accounts registered over the websocket: open the mailed link without a browser."""
+    """For accounts registered over the websocket: open the mailed link without a browser, then
+    post what the page's button posts, with the cookie the link set."""
     link = activation_link_in(mailbox.wait_for(email))
-    assert urlsplit(link).hostname in ("localhost", "127.0.0.1")
+    parts = urlsplit(link)
+    assert parts.hostname in ("localhost", "127.0.0.1")
+    opened = _without_redirect(urllib.request.Request(link))
+    assert opened.headers["location"] == "/activate", opened.headers
+    cookie = opened.headers["set-cookie"].split(";", 1)[0]
+    pressed = _without_redirect(urllib.request.Request(
+        f"{parts.scheme}://{parts.netloc}{parts.path}", data=b"", method="POST",
+        headers={"Cookie": cookie, "Origin": f"{parts.scheme}://{parts.netloc}"},
+    ))
+    assert pressed.headers["location"] == "/login?activated=1", pressed.headers
+
+
+def _without_redirect(request: urllib.request.Request) -> urllib.error.HTTPError:
     try:
-        urllib.request.build_opener(_NoRedirect).open(link, timeout=15)
+        urllib.request.build_opener(_NoRedirect).open(request, timeout=15)
     except urllib.error.HTTPError as answer:
-        assert answer.code == 303 and answer.headers["location"] == "/login?activated=1", answer.headers
-        return
+        assert answer.code == 303, answer.code
+        return answer
     raise AssertionError("the activation link did not redirect")

@@ -125,7 +125,7 @@ def assert_tap_size(locator, name: str) -> None:  # noqa: ANN001
 
 def test_logged_out_pages_have_no_serious_violation(live_server: str, page: Page) -> None:
     audit = Audit()
-    for path in ("/login", "/register", "/forgot-password", "/reset-password"):
+    for path in ("/login", "/register", "/activate", "/forgot-password", "/reset-password"):
         audit.visit(page, live_server, path, "logged out")
     # a failed log-in shows its error
     log_in(page, live_server, PARENT_EMAIL, "not-the-password")

@@ -65,8 +65,12 @@ def _register(form=None, lang="fr", ip="10.1.1.1"):
 
 
 def _open(client, link):
+    """Open the mailed link as a mail client does, then press the page's button (same origin)."""
     parts = urlsplit(link)
-    return client.get(f"{parts.path}?{parts.query}")
+    opened = client.get(f"{parts.path}?{parts.query}")
+    if opened.headers["location"] != account_routes.CONFIRM_PAGE_PATH:
+        return opened
+    return client.post(account_routes.ACTIVATE_PATH, headers={"Origin": "http://localhost:3000"})
 
 
 def test_a_new_address_gets_an_activation_link_that_activates_once(app, mailbox, session):
@@ -89,6 +93,36 @@ def test_a_new_address_gets_an_activation_link_that_activates_once(app, mailbox,
     # The link is not in the database: only its hash.
     secret = urlsplit(link).query.split("=", 1)[1]
     assert all(secret not in row.token_hash for row in committed_rows(session, AccountActivation))
+
+
+def test_opening_the_link_activates_nothing_until_the_button_is_pressed(app, mailbox, session):
+    """A mail scanner or a link preview GETs every link: that must not activate an account for an
+    address whose owner never clicked (someone registering with another person's address)."""
+    _register()
+    parts = urlsplit(activation_link_in(mailbox.wait_for(FORM["email"])))
+    for _ in range(2):  # the scanner, then the link preview
+        opened = app.get(f"{parts.path}?{parts.query}")
+        assert opened.status_code == 303 and opened.headers["location"] == "/activate"
+        cookie = opened.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "Path=/api/activate" in cookie and "SameSite=strict" in cookie
+    session.expire_all()
+    assert session.exec(select(User).where(User.email == FORM["email"])).one().activated_at is None
+
+    from_elsewhere = app.post(account_routes.ACTIVATE_PATH, headers={"Origin": "https://evil.example"})
+    assert from_elsewhere.status_code == 403
+    session.expire_all()
+    assert session.exec(select(User).where(User.email == FORM["email"])).one().activated_at is None
+
+    pressed = app.post(account_routes.ACTIVATE_PATH, headers={"Origin": "http://localhost:3000"})
+    assert pressed.status_code == 303 and pressed.headers["location"] == "/login?activated=1"
+    assert 'mes_activation=""' in pressed.headers["set-cookie"]  # the secret is forgotten
+    session.expire_all()
+    assert session.exec(select(User).where(User.email == FORM["email"])).one().activated_at is not None
+
+
+def test_pressing_the_button_without_a_link_activates_nothing(app):
+    answer = app.post(account_routes.ACTIVATE_PATH, headers={"Origin": "http://localhost:3000"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/login?activation=invalid"
 
 
 def test_unknown_links_get_the_same_neutral_answer(app):
