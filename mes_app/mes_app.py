@@ -66,6 +66,7 @@ app = MesApp(
         custom_attrs={"mobileOffset": {"bottom": "calc(64px + env(safe-area-inset-bottom))"}},
     ),
     head_components=[
+        rx.el.script(src="/lang.js"),  # <html lang> follows the chosen language (assets/lang.js)
         # --- installable on a phone (issue 11): manifest, service worker (mes_app/web/pwa.py) ---
         rx.el.meta(name="theme-color", content=pwa.THEME_COLOR),
         rx.el.link(rel="manifest", href=pwa.MANIFEST_PATH),

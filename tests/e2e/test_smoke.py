@@ -20,7 +20,9 @@ def test_home_page_loads(live_server: str, browser_page: Page) -> None:
 def test_the_tab_title_follows_the_language(live_server: str, browser_page: Page) -> None:
     browser_page.goto(live_server + "/login")
     expect(browser_page).to_have_title("MES · Connexion")
+    expect(browser_page.locator("html")).to_have_attribute("lang", "fr")
     browser_page.context.add_cookies([{"name": "mes_lang", "value": "en", "url": live_server}])
     browser_page.goto(live_server + "/forgot-password")
     expect(browser_page).to_have_title("MES · Forgotten password")
+    expect(browser_page.locator("html")).to_have_attribute("lang", "en")  # what a screen reader reads
     expect(browser_page.get_by_text("Forgotten password").first).to_be_visible()
