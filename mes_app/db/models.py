@@ -65,6 +65,14 @@ class User(SQLModel, table=True):
     second_factor_secret: str | None = Field(default=None, max_length=400)
     second_factor_on_at: datetime | None = Field(default=None, sa_type=TZ)  # None: off (or not confirmed)
     second_factor_last_step: int | None = Field(default=None)  # the last TOTP time step used (no replay)
+    # --- professionals who join (issue 15, item 1); see mes_app.services.professionals ---
+    # "" for patients and operators; applied -> verified | refused; verified <-> suspended.
+    # Only a verified professional can be added to a care team or act as one.
+    professional_status: str = Field(default="", max_length=12)
+    profession: str | None = Field(default=None, max_length=60)  # a code, e.g. "medecin", "infirmier"
+    workplace: str | None = Field(default=None, max_length=200)
+    # --- the operator's console (issue 15): an account locked by an operator cannot log in ---
+    locked_by_operator_at: datetime | None = Field(default=None, sa_type=TZ)
 
 
 class LoginFailure(SQLModel, table=True):
@@ -822,3 +830,59 @@ class LoginChallenge(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=TZ)
     failed_count: int = Field(default=0)
     used_at: datetime | None = Field(default=None, sa_type=TZ)
+
+
+# --- running the service (issue 15) ---
+
+
+class OperatorAction(SQLModel, table=True):
+    """What an operator did, and when: the console's audit log (exported from the console).
+
+    Codes and account ids only, never health data: ``action`` is e.g. ``professional_verify``,
+    ``professional_suspend``, ``account_lock``, ``account_end_sessions``, ``operator_add``
+    (the command line: ``operator_user_id`` is None then)."""
+
+    __tablename__: ClassVar[str] = "operator_action"
+
+    id: int = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
+    operator_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    action: str = Field(max_length=30)
+    target_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+
+
+class NotificationPreference(SQLModel, table=True):
+    """One account's choice for one kind of notification (a row only when it differs from the
+    default: every kind on, immediate)."""
+
+    __tablename__: ClassVar[str] = "notification_preference"
+    __table_args__ = (sa.UniqueConstraint("user_id", "kind", name="uq_notification_preference_user_kind"),)
+
+    id: int = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    kind: str = Field(max_length=30)  # document | message | first_access | emergency | appointment | vaccination
+    enabled: bool = Field(default=True)
+    cadence: str = Field(default="immediate", max_length=10)  # immediate | weekly
+
+
+class NotificationJob(SQLModel, table=True):
+    """An e-mail to send (the outbox, a job queue on the database): written in the same
+    transaction as what it tells about, sent in the background with retries.
+
+    ``dedupe_key`` is unique: the same event never queues twice. A worker claims a job by
+    setting ``claimed_until`` (a lease); ``sent_at`` is set once the SMTP server accepted the
+    mail. Holds no health data: the mail only says that something is new, with a link."""
+
+    __tablename__: ClassVar[str] = "notification_job"
+    __table_args__ = (sa.Index("ix_notification_job_pending", "sent_at", "due_at"),)
+
+    id: int = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    kind: str = Field(max_length=30)
+    dedupe_key: str = Field(max_length=120, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    due_at: datetime = Field(sa_type=TZ)  # immediate: now; weekly: the next digest time
+    attempts: int = Field(default=0)
+    claimed_until: datetime | None = Field(default=None, sa_type=TZ)
+    sent_at: datetime | None = Field(default=None, sa_type=TZ)
+    digest_key: str | None = Field(default=None, max_length=60)  # weekly: jobs sent as one mail
