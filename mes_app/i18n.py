@@ -1887,6 +1887,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Commencez par activer la connexion en deux étapes.", "Start by turning on two-step sign-in."),
     "error.second_factor_required": (
         "Votre compte doit garder la connexion en deux étapes.", "Your account must keep two-step sign-in."),
+    # ------------------------------------------------------------------ operator console and professionals
+    # (issue 15 item 1): keys "operator.*", "pro.*" go below this line
+    "title.operator": ("Console de l'opérateur", "Operator console"),
+    # ------------------------------------------------------------------ statistics (issue 15 item 1):
+    # keys "stats.*" go below this line
+    "title.operator_stats": ("Statistiques", "Statistics"),
+    # ------------------------------------------------------------------ notifications (issue 15 item 2):
+    # keys "notify.*" go below this line
+    "title.notifications": ("Notifications", "Notifications"),
 }
 
 

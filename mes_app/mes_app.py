@@ -268,3 +268,15 @@ app.add_page(security_page, route="/account/security", title=page_title_text("ti
              on_load=SecurityState.load_security)
 app.add_page(login_code_page, route="/login/code", title=page_title_text("title.login_code"),
              on_load=LoginCodeState.load_code)
+
+
+# --- operator console and professionals who join (issue 15 item 1) ---
+# (pages /operator, /operator/professionals, /operator/accounts, /professional/apply go here)
+
+
+# --- statistics (issue 15 item 1) ---
+# (page /operator/stats goes here)
+
+
+# --- notifications (issue 15 item 2) ---
+# (page /account/notifications goes here)
