@@ -193,15 +193,23 @@ PROFESSIONAL_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def make_professional(
-    session: Session, name: str = "Dr Martin", *, specialty: str = "Médecine générale", second_factor: bool = True
+    session: Session,
+    name: str = "Dr Martin",
+    *,
+    specialty: str = "Médecine générale",
+    second_factor: bool = True,
+    status: str = "verified",
 ) -> Persona:
-    """A professional account (role ``professional``), without a profile of its own; with
-    two-step sign-in on (secret :data:`PROFESSIONAL_TOTP_SECRET`) unless ``second_factor=False``."""
+    """A professional account (role ``professional``), without a profile of its own, verified by
+    an operator unless ``status`` says otherwise (``applied``, ``suspended``...); with two-step
+    sign-in on (secret :data:`PROFESSIONAL_TOTP_SECRET`) unless ``second_factor=False``."""
     from mes_app.services import secret_box
 
     user = _user(session, name, role="professional")
     user.professional_id = f"10{next(_serial):09d}"
     user.specialty = specialty
+    user.professional_status = status
+    user.profession = "medecin"
     if second_factor:
         user.second_factor_secret = secret_box.encrypt(PROFESSIONAL_TOTP_SECRET)
         user.second_factor_on_at = NOW - timedelta(days=400)
