@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from mes_app.db.models import OperatorAction, User
@@ -52,8 +52,8 @@ def record(session: Session, *, operator_user_id: int | None, action: str, targe
 
 def entries(session: Session, *, limit: int | None = None) -> list[LoggedOperatorAction]:
     """The log, newest first, with the e-mails of the operator and of the target account."""
-    operator = sa.orm.aliased(User)
-    target = sa.orm.aliased(User)
+    operator = aliased(User)
+    target = aliased(User)
     query = (
         select(OperatorAction.occurred_at, operator.email, OperatorAction.action, target.email)
         .outerjoin(operator, col(operator.id) == OperatorAction.operator_user_id)
