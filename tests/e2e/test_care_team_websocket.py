@@ -12,7 +12,8 @@ import pytest
 from mes_app.state.base import AppState
 from mes_app.state.care_circle import CareTeamState
 from mes_app.state.records import RecordState
-from tests.e2e.ws_client import HYDRATE, WsClient, handler_name, login_cookie
+from tests.e2e.cluster import Cluster
+from tests.e2e.ws_client import HYDRATE, handler_name, login_cookie
 
 pytestmark = pytest.mark.e2e
 
@@ -31,25 +32,28 @@ def _profile_id(text: str, given: str) -> int:
     return int(re.search(r'"id": (\d+), "name": "' + given, text).group(1))
 
 
-def test_a_removed_professional_sees_nothing_on_the_next_event(live_server: str) -> None:
-    base = live_server
+def test_a_removed_professional_sees_nothing_on_the_next_event(cluster: Cluster) -> None:
+    """With two workers, the parent and the GP are served by different workers."""
+    base = cluster.http
     parent_cookie, doctor_cookie = login_cookie(base, *PARENT), login_cookie(base, *DOCTOR)
     assert parent_cookie and doctor_cookie
 
     async def scenario() -> None:
-        parent = WsClient(base, cookie=parent_cookie)
+        parent = cluster.client(cookie=parent_cookie)
         await parent.connect()
         await parent.call(HYDRATE)
         hugo = _profile_id(await parent.call(LOAD_SHELL), "Hugo")
         await parent.call(SWITCH, {"profile_id": str(hugo)})
 
-        doctor = WsClient(base, cookie=doctor_cookie)
+        doctor = cluster.client(cookie=doctor_cookie)
         await doctor.connect()
         await doctor.call(HYDRATE)
         await doctor.call(LOAD_SHELL)
         await doctor.call(SWITCH, {"profile_id": str(hugo)})
         before = await doctor.call(LOAD_GROUP, path="/record/conditions")
         assert "Asthme" in before
+        if cluster.redis_url:  # two workers: the state lives in Redis, not in either process
+            assert cluster.holds_state(doctor.token) and doctor.base_url != parent.base_url
 
         team = await parent.call(LOAD_TEAM, path="/care-team")
         rid = int(re.search(r'"members_rx_state_": \[\{"id": (\d+)', team).group(1))

@@ -5,7 +5,8 @@ A client token is a bearer key the browser chooses. Whoever replays one — with
 with cookies of their own — must start from nothing, whatever the first event of their
 connection is: a boot event (``hydrate_and_load``, ``hydrate``, ``on_load_internal``) or any
 handler. Three victims: a share-link visitor who typed the passcode, an emergency-card opener,
-and an account that logged out.
+and an account that logged out. Each runs against one process and against two workers sharing
+Redis (``cluster``): the victim and the attacker are then served by different workers.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from mes_app.state.home import HomeState
 from mes_app.state.records import RecordState
 from mes_app.state.share import ShareState
 from mes_app.state.summary import LinkVisitState
+from tests.e2e.cluster import Cluster
 from tests.e2e.ws_client import (
     BOOT_EVENTS,
     HYDRATE,
@@ -56,10 +58,12 @@ def _handlers(state_cls: type) -> list[str]:
     return sorted(handler_name(state_cls, name) for name in state_cls.event_handlers)
 
 
-async def _replay(base: str, token: str, first_event: str, path: str, visitor: str | None) -> str:
+async def _replay(cluster: Cluster, token: str, first_event: str, path: str, visitor: str | None,
+                  cookie: str | None = None) -> str:
     """Connect with a stolen token; ``first_event`` is the connection's very first event;
     then ask for the whole state. Returns everything the server sent."""
-    attacker = WsClient(base, token=token, visitor=visitor)
+    cluster.wait_released(token)
+    attacker = cluster.client(token=token, visitor=visitor, cookie=cookie)
     if first_event in BOOT_EVENTS and first_event != HYDRATE:
         seen = await attacker.connect(path=path, boot=first_event)
     else:
@@ -67,6 +71,7 @@ async def _replay(base: str, token: str, first_event: str, path: str, visitor: s
         seen += await attacker.call(first_event, path=path, timeout=3)
     seen += await attacker.call(HYDRATE, path=path)
     await attacker.close()
+    cluster.check_replayed(attacker)
     return seen
 
 
@@ -80,8 +85,8 @@ def _first_events(*states: type) -> list[str]:
 # --------------------------------------------------------------------------- share link
 
 
-async def _create_passcode_link(base: str) -> str:
-    parent = WsClient(base, cookie=login_cookie(base, *PARENT))
+async def _create_passcode_link(cluster: Cluster) -> str:
+    parent = cluster.client(cookie=login_cookie(cluster.http, *PARENT))
     await parent.connect(path="/share")
     created = await parent.call(
         handler_name(ShareState, "create_link"),
@@ -92,8 +97,8 @@ async def _create_passcode_link(base: str) -> str:
     return link_secret_in(created)
 
 
-async def _visitor_unlocks(base: str, page: str, visitor: str, token: str | None = None) -> WsClient:
-    client = WsClient(base, visitor=visitor, **({"token": token} if token else {}))
+async def _visitor_unlocks(cluster: Cluster, page: str, visitor: str, token: str | None = None) -> WsClient:
+    client = cluster.client(visitor=visitor, **({"token": token} if token else {}))
     asked = await client.connect(path=page)
     assert '"passcode"' in asked, "the link should ask for the passcode first"
     opened = await client.call(handler_name(LinkVisitState, "submit_passcode"),
@@ -102,39 +107,43 @@ async def _visitor_unlocks(base: str, page: str, visitor: str, token: str | None
     return client
 
 
-def test_a_link_visitors_replayed_token_brings_back_nothing_whatever_the_first_event(live_server: str) -> None:
+def test_a_link_visitors_replayed_token_brings_back_nothing_whatever_the_first_event(cluster: Cluster) -> None:
     async def scenario() -> None:
-        secret = await _create_passcode_link(live_server)
+        secret = await _create_passcode_link(cluster)
         page = f"/s?k={secret}"
-        victim_cookie = visitor_cookie(live_server, page)
-        other_cookie = visitor_cookie(live_server, "/")
+        victim_cookie = visitor_cookie(cluster.http, page)
+        other_cookie = visitor_cookie(cluster.http, "/")
         assert victim_cookie != other_cookie
         failures = []
         cases = [(event, None) for event in _first_events(LinkVisitState)]
         cases += [(event, other_cookie) for event in BOOT_EVENTS]
         for first_event, attacker_cookie in cases:
-            victim = await _visitor_unlocks(live_server, page, victim_cookie)
+            victim = await _visitor_unlocks(cluster, page, victim_cookie)
             token = victim.token
             await victim.close()
             # Without the secret in the URL: any trace of it in what comes back is a leak.
-            seen = await _replay(live_server, token, first_event, "/s", attacker_cookie)
+            seen = await _replay(cluster, token, first_event, "/s", attacker_cookie)
             if leaked := _leaks(seen, secret):
                 failures.append((first_event.rsplit(".", 1)[-1], attacker_cookie is not None, leaked))
             # The stolen token does not open the link without the passcode either.
-            again = WsClient(live_server, token=token)
+            cluster.wait_released(token)
+            again = cluster.client(token=token)
             reopened = await again.connect(path=page)
             await again.close()
+            cluster.check_replayed(again)
             assert "Pénicilline" not in reopened and '"passcode"' in reopened, first_event
         assert failures == [], f"replayed visitor token leaked: {failures}"
 
         # The visitor's own browser (same token, same visitor cookie) keeps the open summary
         # across a reconnect: the binding is the cookie, not the connection.
-        victim = await _visitor_unlocks(live_server, page, victim_cookie)
+        victim = await _visitor_unlocks(cluster, page, victim_cookie)
         token = victim.token
         await victim.close()
-        back = WsClient(live_server, token=token, visitor=victim_cookie)
+        cluster.wait_released(token)
+        back = cluster.client(token=token, visitor=victim_cookie)
         seen = await back.connect(path=page)
         await back.close()
+        cluster.check_replayed(back)
         assert "Pénicilline" in seen, "the visitor's own reconnect should keep the open summary"
 
     asyncio.run(scenario())
@@ -143,8 +152,8 @@ def test_a_link_visitors_replayed_token_brings_back_nothing_whatever_the_first_e
 # --------------------------------------------------------------------------- emergency card
 
 
-async def _emergency_url(base: str) -> str:
-    parent = WsClient(base, cookie=login_cookie(base, *PARENT))
+async def _emergency_url(cluster: Cluster) -> str:
+    parent = cluster.client(cookie=login_cookie(cluster.http, *PARENT))
     await parent.connect(path="/emergency-card")
     await parent.call(handler_name(EmergencyState, "ask_confirm"), {"action": "renew"}, path="/emergency-card",
                       timeout=3)
@@ -160,16 +169,16 @@ async def _emergency_url(base: str) -> str:
     return found.group(1)
 
 
-def test_an_emergency_openers_replayed_token_brings_back_nothing(live_server: str) -> None:
+def test_an_emergency_openers_replayed_token_brings_back_nothing(cluster: Cluster) -> None:
     async def scenario() -> None:
-        secret = await _emergency_url(live_server)
+        secret = await _emergency_url(cluster)
         page = f"/urgence?k={secret}"
-        victim_cookie = visitor_cookie(live_server, page)
+        victim_cookie = visitor_cookie(cluster.http, page)
         failures = []
         cases = [(event, None) for event in _first_events(EmergencyVisitState)]
-        cases += [(event, visitor_cookie(live_server, "/")) for event in BOOT_EVENTS]
+        cases += [(event, visitor_cookie(cluster.http, "/")) for event in BOOT_EVENTS]
         for first_event, attacker_cookie in cases:
-            opener = WsClient(live_server, visitor=victim_cookie)
+            opener = cluster.client(visitor=victim_cookie)
             await opener.connect(path=page)
             opened = await opener.call(handler_name(EmergencyVisitState, "submit_opener"),
                                        {"form_data": {"opener_name": "Jean Secours", "opener_role": "pompier"}},
@@ -177,7 +186,7 @@ def test_an_emergency_openers_replayed_token_brings_back_nothing(live_server: st
             assert "Pénicilline" in opened, "the opener should see the allergies on the card"
             token = opener.token
             await opener.close()
-            seen = await _replay(live_server, token, first_event, "/urgence", attacker_cookie)
+            seen = await _replay(cluster, token, first_event, "/urgence", attacker_cookie)
             if leaked := _leaks(seen, secret, "Jean Secours"):
                 failures.append((first_event.rsplit(".", 1)[-1], attacker_cookie is not None, leaked))
         assert failures == [], f"replayed emergency-opener token leaked: {failures}"
@@ -188,30 +197,23 @@ def test_an_emergency_openers_replayed_token_brings_back_nothing(live_server: st
 # --------------------------------------------------------------------------- logged-out account
 
 
-def test_a_logged_out_accounts_replayed_token_brings_back_nothing(live_server: str) -> None:
+def test_a_logged_out_accounts_replayed_token_brings_back_nothing(cluster: Cluster) -> None:
     async def scenario() -> None:
         stranger_cookie = None
         failures = []
         cases = [(event, "none") for event in _first_events(AppState, HomeState)]
         cases += [(event, "own-revoked") for event in BOOT_EVENTS]
         for first_event, attacker in cases:
-            cookie = login_cookie(live_server, *PARENT)
-            victim = WsClient(live_server, cookie=cookie)
+            cookie = login_cookie(cluster.http, *PARENT)
+            victim = cluster.client(cookie=cookie)
             home = await victim.connect(path="/")
             home += await victim.call(handler_name(RecordState, "load_group"), path="/record/risk_factors")
             assert "Pénicilline" in home, "the parent should see her record"
             token = victim.token
             await victim.close()
-            logout(live_server, cookie)
+            logout(cluster.http, cookie)
             replay_cookie = cookie if attacker == "own-revoked" else stranger_cookie
-            client = WsClient(live_server, token=token, cookie=replay_cookie)
-            if first_event in BOOT_EVENTS and first_event != HYDRATE:
-                seen = await client.connect(path="/record/risk_factors", boot=first_event)
-            else:
-                seen = await client.connect(path="/record/risk_factors", boot=None)
-                seen += await client.call(first_event, path="/record/risk_factors", timeout=3)
-            seen += await client.call(HYDRATE, path="/record/risk_factors")
-            await client.close()
+            seen = await _replay(cluster, token, first_event, "/record/risk_factors", None, cookie=replay_cookie)
             if leaked := _leaks(seen):
                 failures.append((first_event.rsplit(".", 1)[-1], attacker, leaked))
         assert failures == [], f"replayed logged-out token leaked: {failures}"

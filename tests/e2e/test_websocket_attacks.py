@@ -16,6 +16,7 @@ from mes_app.services import share_links
 from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
 from mes_app.state.records import RecordState
+from tests.e2e.cluster import Cluster
 from tests.e2e.registration import activate_by_http
 from tests.e2e.ws_client import HYDRATE, WsClient, handler_name, login_cookie, logout
 from tests.smtp import Mailbox
@@ -58,17 +59,20 @@ def _entry_ids(text: str) -> list[int]:
     return [int(m) for m in re.findall(r'"id": (\d+), "kind": "conditions"', text)]
 
 
-def _register_stranger(base_url: str, mailbox: Mailbox) -> str:
+def _register_stranger(cluster: Cluster, mailbox: Mailbox) -> str:
     """A new account of another family, created through the real registration handler."""
     from mes_app.state.auth import RegisterState
 
+    base_url = cluster.http
+    email = f"stranger-{cluster.name}@example.org"  # one mailbox serves both clusters
+
     async def register() -> None:
-        client = WsClient(base_url)
+        client = cluster.client()
         await client.connect()
         await client.call(HYDRATE, path="/register")
         await client.call(
             handler_name(RegisterState, "submit"),
-            {"form_data": {"email": "stranger@example.org", "password": "Quiet-river-2026!",
+            {"form_data": {"email": email, "password": "Quiet-river-2026!",
                            "given_name": "Eve", "family_name": "Stranger", "birth_date": "1985-03-03",
                            "sex": "female"}},
             path="/register",
@@ -76,21 +80,23 @@ def _register_stranger(base_url: str, mailbox: Mailbox) -> str:
         await client.close()
 
     asyncio.run(register())
-    activate_by_http(mailbox, "stranger@example.org")
-    cookie = login_cookie(base_url, "stranger@example.org", "Quiet-river-2026!")
+    activate_by_http(mailbox, email)
+    cookie = login_cookie(base_url, email, "Quiet-river-2026!")
     assert cookie, "the stranger could not log in"
     return cookie
 
 
-def test_attacks_over_the_websocket(live_server: str, mailbox: Mailbox) -> None:
-    base = live_server
+def test_attacks_over_the_websocket(cluster: Cluster, mailbox: Mailbox) -> None:
+    """With two workers, the parent and the stranger are served by different workers, and each
+    replay of the parent's token goes to the next one."""
+    base = cluster.http
     parent_cookie = login_cookie(base, *PARENT)
     assert parent_cookie
-    stranger_cookie = _register_stranger(base, mailbox)
+    stranger_cookie = _register_stranger(cluster, mailbox)
 
     async def scenario() -> None:
         # The parent opens the app: we learn the ids an attacker would try.
-        parent = WsClient(base, cookie=parent_cookie)
+        parent = cluster.client(cookie=parent_cookie)
         await parent.connect()
         await parent.call(HYDRATE)
         shell = await parent.call(LOAD_SHELL)
@@ -102,7 +108,7 @@ def test_attacks_over_the_websocket(live_server: str, mailbox: Mailbox) -> None:
         assert condition_ids and "Asthme" in conditions
 
         # 1. Another family's ids sent straight to handlers: nothing comes back, nothing changes.
-        stranger = WsClient(base, cookie=stranger_cookie)
+        stranger = cluster.client(cookie=stranger_cookie)
         await stranger.connect()
         seen = await stranger.call(HYDRATE)
         seen += await stranger.call(LOAD_SHELL)
@@ -139,8 +145,10 @@ def test_attacks_over_the_websocket(live_server: str, mailbox: Mailbox) -> None:
 
         # 4. The logged-out parent's client token replayed, without a cookie and with another's.
         for cookie in (None, stranger_cookie, parent_cookie):
-            replay = WsClient(base, cookie=cookie, token=token)
+            cluster.wait_released(token)
+            replay = cluster.client(cookie=cookie, token=token)
             await replay.connect()
+            cluster.check_replayed(replay)
             got = await replay.call(HYDRATE)
             got += await replay.call(LOAD_HOME)
             got += await replay.call(LOAD_GROUP, path="/record/conditions")
@@ -185,15 +193,15 @@ def test_a_websocket_from_another_site_is_refused(live_server: str) -> None:
     assert asyncio.run(attempt()) is False, "a websocket from another origin was accepted"
 
 
-def test_a_link_visitors_replayed_token_does_not_bring_back_the_summary(live_server: str) -> None:
+def test_a_link_visitors_replayed_token_does_not_bring_back_the_summary(cluster: Cluster) -> None:
     """A visitor opened a passcode link; whoever replays their client token starts from zero."""
     from mes_app.state.share import ShareState
     from mes_app.state.summary import LinkVisitState
 
-    parent_cookie = login_cookie(live_server, *PARENT)
+    parent_cookie = login_cookie(cluster.http, *PARENT)
 
     async def scenario() -> None:
-        parent = WsClient(live_server, cookie=parent_cookie)
+        parent = cluster.client(cookie=parent_cookie)
         await parent.connect()
         await parent.call(HYDRATE, path="/share")
         await parent.call(LOAD_SHELL, path="/share")
@@ -206,7 +214,7 @@ def test_a_link_visitors_replayed_token_does_not_bring_back_the_summary(live_ser
         secret = link_secret_in(created)
         page = f"/s?k={secret}"
 
-        visitor = WsClient(live_server)
+        visitor = cluster.client()
         await visitor.connect()
         await visitor.call(HYDRATE, path=page)
         await visitor.call(handler_name(LinkVisitState, "load_link"), path=page)
@@ -216,8 +224,10 @@ def test_a_link_visitors_replayed_token_does_not_bring_back_the_summary(live_ser
         token = visitor.token
         await visitor.close()
 
-        replay = WsClient(live_server, token=token)
+        cluster.wait_released(token)
+        replay = cluster.client(token=token)
         await replay.connect()
+        cluster.check_replayed(replay)
         got = await replay.call(HYDRATE, path=page)
         assert _leaks(got) == [], "a replayed visitor token brought the summary back"
         got = await replay.call(handler_name(LinkVisitState, "load_link"), path=page)

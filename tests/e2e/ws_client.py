@@ -86,6 +86,7 @@ class WsClient:
     received: list[str] = field(default_factory=list)
     timeouts: list[str] = field(default_factory=list)
     origin: str | None = None  # defaults to the app's own origin
+    new_tokens: list[str] = field(default_factory=list)  # tokens the server replaced ours with
 
     def __post_init__(self) -> None:
         self.sio = socketio.AsyncClient(reconnection=False)
@@ -96,6 +97,10 @@ class WsClient:
             self.received.append(json.dumps(data, ensure_ascii=False))
             if isinstance(data, dict) and data.get("final", True):
                 self._final.set()
+
+        @self.sio.on("new_token", namespace="/_event")
+        async def on_new_token(token):  # noqa: ANN001, ANN202 - the server took ours for a duplicate tab
+            self.new_tokens.append(str(token))
 
     async def connect(self, path: str = "/", boot: str | None = HYDRATE_AND_LOAD, timeout: float = 15) -> str:
         """Open the websocket the way Reflex's browser client does: the boot event rides in
