@@ -17,8 +17,9 @@ from mes_app.state.base import AppState
 from mes_app.state.care_circle import CaregiversState
 from mes_app.state.profiles import ProfilesState
 from mes_app.state.records import RecordState
+from tests.e2e.cluster import Cluster
 from tests.e2e.test_invitation_websocket import PARENT, PASSWORD, _profiles, _register
-from tests.e2e.ws_client import WsClient, handler_name, login_cookie
+from tests.e2e.ws_client import handler_name, login_cookie
 from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
@@ -48,21 +49,21 @@ def _pending(text: str) -> dict[str, str]:
 
 
 def test_only_the_invitee_can_answer_a_caregiver_invitation_over_the_websocket(
-    live_server: str, mailbox: Mailbox
+    cluster: Cluster, mailbox: Mailbox
 ) -> None:
-    base = live_server
+    base = cluster.http
     tag = uuid.uuid4().hex[:8]
     iris_email, sam_email, nobody_email = f"iris.{tag}@example.org", f"sam.{tag}@example.org", f"x.{tag}@example.org"
 
     async def scenario() -> None:
-        await _register(base, "Iris", iris_email, mailbox)
-        await _register(base, "Sam", sam_email, mailbox)
+        await _register(cluster, "Iris", iris_email, mailbox)
+        await _register(cluster, "Sam", sam_email, mailbox)
         parent_cookie = login_cookie(base, *PARENT)
         iris_cookie, sam_cookie = login_cookie(base, iris_email, PASSWORD), login_cookie(base, sam_email, PASSWORD)
         assert parent_cookie and iris_cookie and sam_cookie
 
         # The parent invites Iris (an account) and an address without one: the same answer.
-        parent = WsClient(base, cookie=parent_cookie)
+        parent = cluster.client(cookie=parent_cookie)
         await parent.connect(path="/caregivers")
         shell = await parent.call(LOAD_SHELL, path="/caregivers")
         lea_id = next(i for name, i in _profiles(shell).items() if name.startswith("Léa"))
@@ -84,7 +85,7 @@ def test_only_the_invitee_can_answer_a_caregiver_invitation_over_the_websocket(
         assert "Introuvable" in got
 
         # Sam, a stranger, sends Iris's invitation id everywhere: not found or ignored, nothing changes.
-        sam = WsClient(base, cookie=sam_cookie)
+        sam = cluster.client(cookie=sam_cookie)
         await sam.connect(path="/profiles")
         seen = await sam.call(LOAD_PROFILES, path="/profiles")
         for kind in ("accept", "decline", "cancel"):
@@ -122,7 +123,7 @@ def test_only_the_invitee_can_answer_a_caregiver_invitation_over_the_websocket(
         assert set(_pending(listed)) == {iris_email, nobody_email}
 
         # Iris sees the invitation (a name and a first name only); Léa is out of reach.
-        iris = WsClient(base, cookie=iris_cookie)
+        iris = cluster.client(cookie=iris_cookie)
         await iris.connect(path="/profiles")
         before = await iris.call(LOAD_PROFILES, path="/profiles")
         assert "Camille Martin vous invite à voir une partie du dossier de santé de Léa" in before

@@ -13,8 +13,9 @@ import pytest
 from mes_app.state.auth import RegisterState
 from mes_app.state.base import AppState
 from mes_app.state.profiles import ProfilesState
+from tests.e2e.cluster import Cluster
 from tests.e2e.registration import activate_by_http
-from tests.e2e.ws_client import HYDRATE, WsClient, handler_name, login_cookie
+from tests.e2e.ws_client import HYDRATE, handler_name, login_cookie
 from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
@@ -43,8 +44,8 @@ def _sent_ids(text: str, email: str) -> list[str]:
     return re.findall(r'"id": "(\d+)", "email": "' + re.escape(email) + '"', text)
 
 
-async def _register(base: str, given: str, email: str, mailbox: Mailbox) -> None:
-    client = WsClient(base)
+async def _register(cluster: Cluster, given: str, email: str, mailbox: Mailbox) -> None:
+    client = cluster.client()
     await client.connect()
     await client.call(HYDRATE, path="/register")
     await client.call(
@@ -57,20 +58,20 @@ async def _register(base: str, given: str, email: str, mailbox: Mailbox) -> None
     await asyncio.to_thread(activate_by_http, mailbox, email)
 
 
-def test_only_the_invitee_can_answer_an_invitation_over_the_websocket(live_server: str, mailbox: Mailbox) -> None:
-    base = live_server
+def test_only_the_invitee_can_answer_an_invitation_over_the_websocket(cluster: Cluster, mailbox: Mailbox) -> None:
+    base = cluster.http
     tag = uuid.uuid4().hex[:8]
     iris_email, sam_email = f"iris.{tag}@example.org", f"sam.{tag}@example.org"
 
     async def scenario() -> None:
-        await _register(base, "Iris", iris_email, mailbox)
-        await _register(base, "Sam", sam_email, mailbox)
+        await _register(cluster, "Iris", iris_email, mailbox)
+        await _register(cluster, "Sam", sam_email, mailbox)
         parent_cookie = login_cookie(base, *PARENT)
         iris_cookie, sam_cookie = login_cookie(base, iris_email, PASSWORD), login_cookie(base, sam_email, PASSWORD)
         assert parent_cookie and iris_cookie and sam_cookie
 
         # The parent invites Iris to co-manage Léa.
-        parent = WsClient(base, cookie=parent_cookie)
+        parent = cluster.client(cookie=parent_cookie)
         await parent.connect(path="/profiles")
         shell = await parent.call(LOAD_SHELL, path="/profiles")
         lea_id = next(i for name, i in _profiles(shell).items() if name.startswith("Léa"))
@@ -80,7 +81,7 @@ def test_only_the_invitee_can_answer_an_invitation_over_the_websocket(live_serve
         [invitation_id] = _sent_ids(sent, iris_email)
 
         # Sam, a stranger, sends Iris's invitation id to every handler: not found, nothing changes.
-        sam = WsClient(base, cookie=sam_cookie)
+        sam = cluster.client(cookie=sam_cookie)
         await sam.connect(path="/profiles")
         seen = await sam.call(LOAD, path="/profiles")
         for kind in ("accept", "decline", "cancel"):
@@ -105,7 +106,7 @@ def test_only_the_invitee_can_answer_an_invitation_over_the_websocket(live_serve
         await sam.close()
 
         # Iris sees the invitation (a name and a first name), no health data and no Léa in her profiles.
-        iris = WsClient(base, cookie=iris_cookie)
+        iris = cluster.client(cookie=iris_cookie)
         await iris.connect(path="/profiles")
         before = await iris.call(LOAD, path="/profiles")
         assert "Camille Martin vous invite à gérer le profil de Léa" in before
