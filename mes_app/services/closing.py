@@ -134,6 +134,12 @@ USER_COLUMNS: dict[tuple[str, str], UserColumn] = {
     # --- two-factor sign-in (issue 15, item 3) ---
     ("recovery_code", "user_id"): UserColumn.DELETE,
     ("login_challenge", "user_id"): UserColumn.DELETE,
+    # --- running the service (issue 15): the account's notification choices and mails to send go;
+    # the operator log keeps that a decision was made, not on or by which account ---
+    ("notification_preference", "user_id"): UserColumn.DELETE,
+    ("notification_job", "user_id"): UserColumn.DELETE,
+    ("operator_action", "operator_user_id"): UserColumn.NULL,
+    ("operator_action", "target_user_id"): UserColumn.NULL,
     # every record entry (mes_app.db.models.Entry): its author
     **{(t, "author_user_id"): UserColumn.NULL for t in (
         "encounter", "condition", "treatment", "hospitalisation", "handicap", "allergy", "family_history",

@@ -33,6 +33,10 @@ from tests.e2e.ws_client import WsClient
 # PostgreSQL of this machine (trust, as in the Makefile); Redis database 13 is the tests' own.
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/13"
+# ``MES_E2E_SCALE=redis``: the session's live server itself runs on PostgreSQL + Redis with two
+# granian workers behind its one port (the browser journeys, once, as a scaled-out service).
+SCALE_VARIABLE = "MES_E2E_SCALE"
+SCALED_REDIS_URL = "redis://127.0.0.1:6379/12"
 SOCKET_RECORD = "token_manager_socket_record_{token}"
 RELEASE_TIMEOUT = 10
 
@@ -132,4 +136,21 @@ def two_workers(data_dir: Path, extra_env: dict[str, str]) -> Iterator[Cluster]:
                 if worker is not None:
                     mes_server.stop(worker)
             mes_server._current = previous
+            store.flushdb()
+
+
+@contextlib.contextmanager
+def scaled_live_server(data_dir: Path, extra_env: dict[str, str], workers: int = 2) -> Iterator[mes_server.LiveServer]:
+    """The live server as a scaled-out service: PostgreSQL, Redis, ``workers`` granian workers
+    sharing one port (the kernel spreads the browser's connections over them)."""
+    store = redis.Redis.from_url(SCALED_REDIS_URL)
+    store.flushdb()
+    with postgres_database() as database_url:
+        env = dict(extra_env, MES_DATABASE_URL=database_url, MES_REDIS_URL=SCALED_REDIS_URL,
+                   GRANIAN_WORKERS=str(workers))
+        server = mes_server.start(data_dir, extra_env=env)
+        try:
+            yield server
+        finally:
+            mes_server.stop(server)
             store.flushdb()

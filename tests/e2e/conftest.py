@@ -2,7 +2,8 @@
 
 - ``live_server`` (session): ``tests/e2e/server.py`` migrates, seeds and runs
   ``reflex run --env prod`` on a free port with a temporary ``MES_DATA_DIR``; yields its
-  base URL (``http://localhost:<port>``).
+  base URL (``http://localhost:<port>``). With ``MES_E2E_SCALE=redis`` it runs on PostgreSQL +
+  Redis with two granian workers (``make test-scaled``: the browser journeys on a scaled service).
 - ``mailbox`` (session): a real SMTP server (aiosmtpd, ``tests/smtp.py``) that the live
   server sends its mail to (``MES_SMTP_*``); read what arrived with ``mailbox.wait_for(...)``.
 - ``cluster`` (module, two params): the websocket security tests' service, one process
@@ -16,6 +17,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -26,7 +28,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, Route, expect, sync_playwright
 
 from tests.e2e import server as mes_server
-from tests.e2e.cluster import Cluster, missing_servers, one_process, two_workers
+from tests.e2e.cluster import SCALE_VARIABLE, Cluster, missing_servers, one_process, scaled_live_server, two_workers
 from tests.smtp import Mailbox, smtp_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -106,9 +108,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> I
     data_dir = tmp_path_factory.mktemp("mes-data")
     server = None
     try:
-        # Stops the server itself if it fails to start.
-        server = mes_server.start(data_dir, extra_env=_smtp_env(mailbox))
-        yield server.base_url
+        if os.environ.get(SCALE_VARIABLE) == "redis":
+            with scaled_live_server(data_dir, _smtp_env(mailbox)) as scaled:
+                yield scaled.base_url
+        else:
+            # Stops the server itself if it fails to start.
+            server = mes_server.start(data_dir, extra_env=_smtp_env(mailbox))
+            yield server.base_url
     finally:
         if server is not None:
             mes_server.stop(server)
