@@ -422,7 +422,7 @@ class Vaccination(Entry, table=True):
     code: str | None = Field(default=None, max_length=40)
     code_display: str | None = Field(default=None, max_length=255)
     code_text: str = Field(max_length=255)
-    cvx_code: str | None = Field(default=None, max_length=10)
+    cvx_code: str | None = Field(default=None, max_length=40)  # one CVX code, or several: "133,215,216"
     given_on: date
     dose_number: int | None = None
     lot_number: str | None = Field(default=None, max_length=60)

@@ -481,8 +481,11 @@ def _habit(row: Any, subject: dict) -> dict:
 
 def _immunization(row: Any, subject: dict) -> dict:
     concept = _concept(row)
-    if row.cvx_code and not any(c.get("system") == CVX for c in concept.get("coding", [])):
-        concept.setdefault("coding", []).append({"system": CVX, "code": row.cvx_code})
+    # cvx_code may list several CVX codes ("133,215,216": the ATC group has several products):
+    # only a single one names what was given, so only then is it exported as a coding.
+    cvx_codes = [code for code in (row.cvx_code or "").split(",") if code]
+    if len(cvx_codes) == 1 and not any(c.get("system") == CVX for c in concept.get("coding", [])):
+        concept.setdefault("coding", []).append({"system": CVX, "code": cvx_codes[0]})
     out = {
         "resourceType": "Immunization",
         "status": "completed",

@@ -366,3 +366,21 @@ def test_a_stay_is_an_inpatient_encounter_and_its_procedure_a_procedure(session,
     stay = by_url[procedure["encounter"]["reference"]]
     assert stay["period"] == {"start": "2024-03-14", "end": "2024-03-18"}
     assert_provenance_for_every_entry(bundle)
+
+
+def test_a_vaccine_of_a_group_with_several_cvx_codes_is_kept_and_exported_without_guessing(session, now, storage):
+    """PCV13/15/20 share one ATC code and three CVX codes: the whole list is stored (PostgreSQL
+    refused it when the column held 10 characters), and no single CVX code is claimed."""
+    alice = make_owner(session)
+    session.add(Vaccination(profile_id=alice.profile.id, author_user_id=alice.id, author_role="patient",
+                            code_system=ATC, code="J07AL02", code_text="Prevenar 13", cvx_code="133,215,216",
+                            given_on=date(2012, 10, 18), dose_number=1))
+    session.add(Vaccination(profile_id=alice.profile.id, author_user_id=alice.id, author_role="patient",
+                            code_system=ATC, code="J07BD52", code_text="ROR", cvx_code="03",
+                            given_on=date(2013, 10, 18), dose_number=1))
+    session.commit()
+    _, bundle = export(session, alice, alice.profile, now, storage)
+    immunizations = resources_of(bundle, "Immunization")
+    by_text = {i["vaccineCode"]["text"]: i["vaccineCode"] for i in immunizations}
+    assert codes(by_text["Prevenar 13"], CVX) == set()
+    assert codes(by_text["ROR"], CVX) == {"03"}
