@@ -34,11 +34,12 @@ JS_ENV = if [ -x "$(BUN)" ]; then export REFLEX_BUN_PATH="$(BUN)" REFLEX_USE_NPM
          else echo "warning: bun not found, Reflex will use npm (slower; rewrites reflex.lock/)"; \
               export REFLEX_USE_NPM=1; fi
 
-.PHONY: help venv install migrate seed run browsers fonts lint test clean distclean
+.PHONY: help venv install migrate seed run browsers fonts lint test test-scaled clean distclean
 
 help:
 	@echo "make run       install, migrate, seed, then serve http://localhost:$(MES_PORT)"
 	@echo "make test      install, browsers, lint, then the whole pytest suite"
+	@echo "make test-scaled  the browser journeys on PostgreSQL + Redis with two workers (CI runs it)"
 	@echo "make lint      ruff (style, bugs) and pyright (types, basic mode)"
 	@echo "make install   virtualenv + Python requirements (make venv) + bun"
 	@echo "make migrate   python -m mes_app migrate (alembic upgrade head)"
@@ -130,6 +131,17 @@ test: install browsers lint
 	fi; \
 	echo "MES_TEST_DATABASE_URL=$${MES_TEST_DATABASE_URL:-<unset: PostgreSQL tests skipped>}"; \
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@if [ -n "$${CI:-}" ]; then $(MAKE) --no-print-directory test-scaled; fi
+
+# The browser journeys once more, on a scaled-out service: PostgreSQL + Redis, two granian
+# workers behind one port (tests/e2e/cluster.py). CI runs it after the suite (CI=true).
+export REDIS_CHECK := import redis; redis.Redis.from_url("redis://127.0.0.1:6379/12", socket_connect_timeout=3).ping()
+test-scaled: install browsers
+	@$(JS_ENV); \
+	if ! $(PY) -c "$$PG_CHECK" 2>/dev/null || ! $(PY) -c "$$REDIS_CHECK" 2>/dev/null; then \
+	  echo "test-scaled: needs PostgreSQL and Redis on localhost"; exit 1; \
+	fi; \
+	MES_E2E_SCALE=redis $(PY) -m pytest tests/e2e -m e2e -k journey -p no:cacheprovider $(SCALED_PYTEST_ARGS)
 
 # --- Cleaning ------------------------------------------------------------------
 
