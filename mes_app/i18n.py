@@ -1896,6 +1896,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ notifications (issue 15 item 2):
     # keys "notify.*" go below this line
     "title.notifications": ("Notifications", "Notifications"),
+    "notify.mail_subject": ("Du nouveau dans MES", "Something new in MES"),
+    "notify.mail_body": (
+        "Bonjour,\n\nIl y a du nouveau pour vous dans MES. Connectez-vous pour le voir :\n{link}\n\n"
+        "Pour choisir les e-mails que vous recevez : {settings}\n",
+        "Hello,\n\nThere is something new for you in MES. Log in to see it:\n{link}\n\n"
+        "To choose which e-mails you get: {settings}\n",
+    ),
+    "notify.mail_digest_body": (
+        "Bonjour,\n\nCette semaine, il y a eu {count} nouveautés pour vous dans MES. Connectez-vous pour les voir :"
+        "\n{link}\n\nPour choisir les e-mails que vous recevez : {settings}\n",
+        "Hello,\n\nThis week there were {count} new things for you in MES. Log in to see them:\n{link}\n\n"
+        "To choose which e-mails you get: {settings}\n",
+    ),
+    "notify.error_kind": ("Type de notification inconnu.", "Unknown kind of notification."),
+    "notify.error_cadence": ("Fréquence inconnue.", "Unknown frequency."),
+    "notify.error_enabled": ("Choix invalide.", "Invalid choice."),
 }
 
 
