@@ -44,6 +44,7 @@ language (:func:`mes_app.mail.notification_message`).
 from __future__ import annotations
 
 import logging
+import threading
 import time as clock
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -307,3 +308,45 @@ def send_due(engine: sa.Engine, now: datetime, *, batch: int = 20, lease: timede
             else:
                 failures += 1
     return SendReport(mails, jobs, failures)
+
+
+def sweep(engine: sa.Engine, now: datetime) -> int:
+    """:func:`queue_due_reminders` in a session of its own (the worker's hourly pass)."""
+    with Session(engine, expire_on_commit=False) as session:
+        return queue_due_reminders(session, now)
+
+
+# --------------------------------------------------------------------------- the app's worker thread
+
+_worker: threading.Thread | None = None
+_worker_lock = threading.Lock()
+
+
+def start_worker(engine: sa.Engine | None = None, *, interval: float = 30.0) -> threading.Thread:
+    """Start (once per process) a daemon thread that sends the due mails every ``interval``
+    seconds and sweeps the reminders hourly. Safe next to the command-line worker: jobs are
+    claimed with leases. Errors are logged by class only."""
+    global _worker
+    with _worker_lock:
+        if _worker is not None and _worker.is_alive():
+            return _worker
+        from mes_app.db.engine import get_engine
+
+        eng = engine or get_engine()
+
+        def loop() -> None:
+            last_sweep: datetime | None = None
+            while True:
+                try:
+                    now = datetime.now(UTC)
+                    if last_sweep is None or now - last_sweep >= timedelta(hours=1):
+                        sweep(eng, now)
+                        last_sweep = now
+                    send_due(eng, now)
+                except Exception as error:  # noqa: BLE001 - keep the thread alive; never log content
+                    log.error("the notification worker failed a pass (%s)", type(error).__name__)
+                clock.sleep(interval)
+
+        _worker = threading.Thread(target=loop, name="mes-notifications", daemon=True)
+        _worker.start()
+        return _worker
