@@ -33,7 +33,7 @@ the job, so a mail client can still collapse a duplicate. The lease must outlast
 transaction (the client's timeout is 15 s; the default lease is 2 minutes); each group is
 claimed just before it is sent, so a long batch never outlives its leases.
 
-The crash test (``tests/services/test_notification_sender_crash.py``) runs the command as a
+The crash test (``tests/cli/test_notifications_command.py``) runs the command as a
 real process against a slow SMTP server, kills it with SIGKILL mid-batch, restarts it, and
 counts the messages per job.
 
