@@ -203,12 +203,12 @@ def _vaccines_coming_due(session: Session, now: datetime) -> int:
     today = local_date(now)
     horizon = today + timedelta(days=COMING_DUE_DAYS)
     given: dict[int, list[prevention.RecordedVaccination]] = {}
-    for pid, on, code, system in session.exec(select(
-            models.Vaccination.profile_id, models.Vaccination.given_on, models.Vaccination.code,
-            models.Vaccination.code_system)):
+    vaccinations = sa.select(col(models.Vaccination.profile_id), col(models.Vaccination.given_on),
+                             col(models.Vaccination.code), col(models.Vaccination.code_system))
+    for pid, on, code, system in session.execute(vaccinations):
         given.setdefault(pid, []).append(prevention.RecordedVaccination(on, code if system == ATC else None))
     queued = 0
-    for pid, birth in session.exec(select(models.Profile.id, models.Profile.birth_date)):
+    for pid, birth in session.execute(sa.select(col(models.Profile.id), col(models.Profile.birth_date))):
         items = prevention.compute(schedule, birth, today, given.get(pid, []), None)
         for item in items:
             if item.kind == "vaccine" and item.status == prevention.UPCOMING and today < item.due_on <= horizon:
