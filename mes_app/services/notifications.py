@@ -88,7 +88,8 @@ def preferences(session: Session, user_id: int) -> list[Preference]:
 
 
 def set_preference(session: Session, user_id: int, kind: object, enabled: object, cadence: object) -> Preference:
-    """Validate and save one choice (commits). Raises ``ValidationError`` for a bad kind or cadence."""
+    """Validate and save one choice (commits). Raises ``ValidationError`` for a bad kind or cadence.
+    Turning a kind off also drops that kind's mails still waiting for this account."""
     clean_kind = rules.parse_kind(kind)
     clean_enabled = rules.parse_enabled(enabled)
     clean_cadence = rules.parse_cadence(cadence)
@@ -100,6 +101,11 @@ def set_preference(session: Session, user_id: int, kind: object, enabled: object
     row.enabled = clean_enabled
     row.cadence = clean_cadence.value
     session.add(row)
+    if not clean_enabled:  # what was waiting (a weekly digest) is not sent either; a mail being sent is
+        table = table_of(models.NotificationJob)
+        session.execute(sa.delete(table).where(
+            table.c.user_id == user_id, table.c.kind == clean_kind.value, table.c.sent_at.is_(None),
+            table.c.claimed_until.is_(None)))
     session.commit()
     return Preference(clean_kind, clean_enabled, clean_cadence)
 
@@ -318,35 +324,51 @@ def sweep(engine: sa.Engine, now: datetime) -> int:
 
 # --------------------------------------------------------------------------- the app's worker thread
 
-_worker: threading.Thread | None = None
+
+@dataclass
+class Worker:
+    """The sending thread of this process; :meth:`stop` ends it after its current pass."""
+
+    thread: threading.Thread
+    stopping: threading.Event
+
+    def stop(self, timeout: float = 30) -> None:
+        self.stopping.set()
+        self.thread.join(timeout)
+
+
+_worker: Worker | None = None
 _worker_lock = threading.Lock()
 
 
-def start_worker(engine: sa.Engine | None = None, *, interval: float = 30.0) -> threading.Thread:
+def _work(engine: sa.Engine, interval: float, stopping: threading.Event) -> None:
+    last_sweep: datetime | None = None
+    while not stopping.is_set():
+        try:
+            now = datetime.now(UTC)
+            if last_sweep is None or now - last_sweep >= timedelta(hours=1):
+                sweep(engine, now)
+                last_sweep = now
+            send_due(engine, now)
+        except Exception as error:  # noqa: BLE001 - keep the thread alive; never log content
+            log.error("the notification worker failed a pass (%s)", type(error).__name__)
+        stopping.wait(interval)
+
+
+def start_worker(engine: sa.Engine | None = None, *, interval: float = 30.0) -> Worker:
     """Start (once per process) a daemon thread that sends the due mails every ``interval``
-    seconds and sweeps the reminders hourly. Safe next to the command-line worker: jobs are
-    claimed with leases. Errors are logged by class only."""
+    seconds and sweeps the reminders hourly. Safe next to other processes doing the same (each
+    app worker process, the command line): jobs are claimed with leases. Errors are logged by
+    class only."""
     global _worker
     with _worker_lock:
-        if _worker is not None and _worker.is_alive():
+        if _worker is not None and _worker.thread.is_alive() and not _worker.stopping.is_set():
             return _worker
         from mes_app.db.engine import get_engine
 
-        eng = engine or get_engine()
-
-        def loop() -> None:
-            last_sweep: datetime | None = None
-            while True:
-                try:
-                    now = datetime.now(UTC)
-                    if last_sweep is None or now - last_sweep >= timedelta(hours=1):
-                        sweep(eng, now)
-                        last_sweep = now
-                    send_due(eng, now)
-                except Exception as error:  # noqa: BLE001 - keep the thread alive; never log content
-                    log.error("the notification worker failed a pass (%s)", type(error).__name__)
-                clock.sleep(interval)
-
-        _worker = threading.Thread(target=loop, name="mes-notifications", daemon=True)
-        _worker.start()
+        stopping = threading.Event()
+        thread = threading.Thread(target=_work, args=(engine or get_engine(), interval, stopping),
+                                  name="mes-notifications", daemon=True)
+        _worker = Worker(thread, stopping)
+        thread.start()
         return _worker

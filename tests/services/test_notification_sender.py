@@ -129,3 +129,17 @@ def test_two_workers_at_once_send_each_mail_once(session, now, mailbox, family):
         worker.join()
     ids = [m["Message-ID"] for m in mailbox.messages]
     assert len(ids) == 30 and len(set(ids)) == 30
+
+
+def test_the_apps_worker_thread_sends_what_is_queued_while_the_app_runs(session, now, mailbox, family):
+    alice, lea, bob, dr = family
+    worker = notifications.start_worker(session.get_bind(), interval=0.2)
+    try:
+        assert notifications.start_worker(session.get_bind()) is worker  # one per process
+        notifications.notify(session, lea.id, Kind.EMERGENCY, "card-1", now, exclude_user_id=bob.id)
+        session.commit()
+        assert mailbox.wait_for(alice.email, timeout=20)["Subject"] == "Du nouveau dans MES"
+    finally:
+        worker.stop()
+    assert not worker.thread.is_alive()
+    assert mailbox.to(bob.email) == []

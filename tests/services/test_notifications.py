@@ -208,3 +208,13 @@ def test_a_bad_preference_is_refused(session, kind, enabled, cadence):
     with pytest.raises(ValidationError):
         notifications.set_preference(session, alice.id, kind, enabled, cadence)
     assert committed_count(session, models.NotificationPreference) == 0
+
+
+def test_turning_a_kind_off_drops_what_was_waiting_for_the_digest(session, now):
+    alice = make_owner(session, "Alice Durand")
+    notifications.set_preference(session, alice.id, "message", True, "weekly")
+    notifications.notify(session, alice.profile.id, Kind.MESSAGE, "t1", now)
+    notifications.notify(session, alice.profile.id, Kind.DOCUMENT, "d1", now)
+    session.commit()
+    notifications.set_preference(session, alice.id, "message", False, "weekly")
+    assert [j.kind for j in jobs_for(session, alice)] == ["document"]
