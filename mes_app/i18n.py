@@ -1896,6 +1896,44 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ notifications (issue 15 item 2):
     # keys "notify.*" go below this line
     "title.notifications": ("Notifications", "Notifications"),
+    "notify.mail_subject": ("Du nouveau dans MES", "Something new in MES"),
+    "notify.mail_body": (
+        "Bonjour,\n\nIl y a du nouveau pour vous dans MES. Connectez-vous pour le voir :\n{link}\n\n"
+        "Pour choisir les e-mails que vous recevez : {settings}\n",
+        "Hello,\n\nThere is something new for you in MES. Log in to see it:\n{link}\n\n"
+        "To choose which e-mails you get: {settings}\n",
+    ),
+    "notify.mail_digest_body": (
+        "Bonjour,\n\nCette semaine, il y a eu {count} nouveautés pour vous dans MES. Connectez-vous pour les voir :"
+        "\n{link}\n\nPour choisir les e-mails que vous recevez : {settings}\n",
+        "Hello,\n\nThis week there were {count} new things for you in MES. Log in to see them:\n{link}\n\n"
+        "To choose which e-mails you get: {settings}\n",
+    ),
+    "notify.error_kind": ("Type de notification inconnu.", "Unknown kind of notification."),
+    "notify.error_cadence": ("Fréquence inconnue.", "Unknown frequency."),
+    "notify.error_enabled": ("Choix invalide.", "Invalid choice."),
+    "notify.intro": (
+        "MES vous écrit quand il y a du nouveau. L'e-mail ne dit jamais quoi : il vous invite à vous connecter.",
+        "MES writes to you when there is something new. The e-mail never says what: it asks you to log in.",
+    ),
+    "notify.kind_document": ("Nouveau document", "New document"),
+    "notify.hint_document": ("Déposé par quelqu'un d'autre que vous", "Deposited by someone other than you"),
+    "notify.kind_message": ("Message d'un professionnel", "Message from a professional"),
+    "notify.hint_message": ("Un professionnel de santé vous a écrit", "A health professional wrote to you"),
+    "notify.kind_first_access": ("Premier accès d'un professionnel", "A professional's first access"),
+    "notify.hint_first_access": ("Un professionnel ouvre le dossier pour la première fois",
+                                 "A professional opens the record for the first time"),
+    "notify.kind_emergency": ("Carte d'urgence consultée", "Emergency card opened"),
+    "notify.hint_emergency": ("Quelqu'un a ouvert la carte d'urgence", "Someone opened the emergency card"),
+    "notify.kind_appointment": ("Rendez-vous demain", "Appointment tomorrow"),
+    "notify.hint_appointment": ("La veille d'un rendez-vous", "The day before an appointment"),
+    "notify.kind_vaccination": ("Vaccin bientôt dû", "Vaccination coming due"),
+    "notify.hint_vaccination": ("Une semaine avant l'âge recommandé", "A week before the recommended age"),
+    "notify.on": ("Recevoir", "Receive"),
+    "notify.immediate": ("Tout de suite", "At once"),
+    "notify.weekly": ("Résumé le lundi", "Monday digest"),
+    "notify.saved": ("Choix enregistré", "Choice saved"),
+    "notify.link": ("Notifications par e-mail", "E-mail notifications"),
 }
 
 

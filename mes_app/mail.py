@@ -177,3 +177,22 @@ def closure_message(to: str, lang: str) -> EmailMessage:
 
 def send_closure_notice(to: str, lang: str) -> bool:
     return deliver(closure_message(to, lang), what="closure-notice")
+
+
+# --------------------------------------------------------------------------- notifications (issue 15 item 2)
+
+NOTIFICATION_PREFERENCES_PATH = "/account/notifications"
+
+
+def notification_message(to: str, lang: str, *, count: int, job_id: int) -> EmailMessage:
+    """"Something new in MES" and a link, nothing else: no kind, no name, no title (the mail
+    may be read by someone else). ``count`` > 1 for a weekly digest. The Message-ID comes from
+    the job, so that a mail client can collapse the rare duplicate of a crash (see
+    :mod:`mes_app.services.notifications`)."""
+    base = settings.app_origin.rstrip("/")
+    key = "notify.mail_digest_body" if count > 1 else "notify.mail_body"
+    body = i18n.t(key, lang, link=f"{base}/", count=count, settings=f"{base}{NOTIFICATION_PREFERENCES_PATH}")
+    message = _message(to, "notify.mail_subject", lang, body)
+    del message["Message-ID"]
+    message["Message-ID"] = f"<notification-{job_id}@{_sender_domain()}>"
+    return message

@@ -280,3 +280,18 @@ app.add_page(login_code_page, route="/login/code", title=page_title_text("title.
 
 # --- notifications (issue 15 item 2) ---
 # (page /account/notifications goes here)
+from mes_app.pages.notifications import notifications_page  # noqa: E402
+from mes_app.services.notifications import start_worker  # noqa: E402
+from mes_app.state.notifications import NotificationsState  # noqa: E402
+
+app.add_page(notifications_page, route="/account/notifications", title=page_title_text("title.notifications"),
+             on_load=NotificationsState.load_notifications)
+
+
+def _notification_worker() -> None:
+    """At start-up: the thread that sends the notification e-mails (MES_NOTIFICATIONS_WORKER)."""
+    if settings.notifications_worker:
+        start_worker()
+
+
+app.register_lifespan_task(_notification_worker)

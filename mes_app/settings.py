@@ -77,6 +77,9 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     smtp_starttls: bool = field(default=True)
     mail_from: str = field(default="MES <no-reply@localhost>")
+    # The app's own thread that sends the notification e-mails (issue 15 item 2); off when a
+    # separate ``python -m mes_app notifications run`` does it (both at once is safe too).
+    notifications_worker: bool = field(default=True)
     # The time zone dates and times are shown in (mes_app/formatting.py); stored times are UTC.
     time_zone: str = field(default="Europe/Paris")
     # Where documents are kept (mes_app/storage): "local" (documents_dir, one machine) or
@@ -128,6 +131,7 @@ def load_settings() -> Settings:
         smtp_password=os.environ.get("MES_SMTP_PASSWORD", ""),
         smtp_starttls=_env_bool("MES_SMTP_STARTTLS", True),
         mail_from=_env("MES_MAIL_FROM", "MES <no-reply@localhost>"),
+        notifications_worker=_env_bool("MES_NOTIFICATIONS_WORKER", True),
         time_zone=_time_zone(_env("MES_TIME_ZONE", "Europe/Paris")),
         **_document_store(_env("MES_DOCUMENT_STORE", "local"), _env("MES_DOCUMENT_STORE_URL", ""), database_url),
         session_idle_minutes=max(1, _env_int("MES_SESSION_IDLE_MINUTES", 30)),

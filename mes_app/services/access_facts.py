@@ -337,6 +337,9 @@ def record_access(
 ) -> None:
     """An event of the patient's access history; every code must be in the registry."""
     check_codes(action, target_kind, via)
+    if profile_id is not None and actor_user_id is not None and via == "care_team" \
+            and action != LoggedAction.DENIED.value:
+        _tell_first_access(session, profile_id, actor_user_id, now)
     if profile_id is not None:
         key = line_key(actor_user_id=actor_user_id, actor_label=actor_label, action=action,
                        target_kind=target_kind, target_id=target_id, via=via, grant_id=grant_id)
@@ -354,6 +357,20 @@ def record_access(
             grant_id=grant_id,
         )
     )
+
+
+def _tell_first_access(session: Session, profile_id: int, professional_id: int, now: datetime) -> None:
+    """A professional's first access to a record (no earlier event of theirs on it) tells the
+    household by e-mail, in the same transaction. One indexed look-up per professional access;
+    the dedupe key (profile, professional) keeps it to one mail even if two first accesses race."""
+    from mes_app.services import notifications  # late: notifications is a leaf, access_facts is imported early
+
+    earlier = session.exec(select(AccessEvent.id).where(
+        AccessEvent.profile_id == profile_id, AccessEvent.actor_user_id == professional_id,
+        AccessEvent.action != LoggedAction.DENIED.value).limit(1)).first()
+    if earlier is None:
+        notifications.notify(session, profile_id, notifications.Kind.FIRST_ACCESS,
+                             notifications.event_key(profile_id, professional_id), now, exclude_user_id=professional_id)
 
 
 def extend_line(session: Session, profile_id: int, key: LineKey, *, now: datetime, target_id: int | None) -> None:

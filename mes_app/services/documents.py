@@ -32,7 +32,7 @@ from mes_app.domain.access import (
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.terminology import LOINC, load_default, normalize
-from mes_app.services import connected_software, minors
+from mes_app.services import connected_software, minors, notifications
 from mes_app.services.access_facts import (
     authorize,
     document_switches,
@@ -255,6 +255,8 @@ def finish_upload(session: Session, actor: UserActor, pending: PendingUpload, *,
         session.flush()
         if secret:
             _record_mark(session, actor, decision, doc, "create", now)
+        notifications.notify(session, doc.profile_id, notifications.Kind.DOCUMENT, notifications.event_key(doc.id),
+                             now, exclude_user_id=actor.user_id, guardians=not secret)
         session.commit()
     except BaseException:
         session.rollback()

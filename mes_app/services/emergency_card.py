@@ -41,6 +41,7 @@ from mes_app.domain.access import (
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.link_tokens import hash_link_secret, hash_new_link_secret, new_link_secret
+from mes_app.services import notifications
 from mes_app.services.access_facts import authorize, load_link_facts
 from mes_app.services.summary import build_link_summary
 
@@ -275,6 +276,9 @@ def open_card(session: Session, link_id: object, *, name: object, role: object, 
         raise NotFound()
     links = table_of(models.ShareLink)
     session.execute(sa.update(links).where(links.c.id == link.id).values(last_opened_at=now))
+    # the household is told (at most once a day per card): "something new", never who opened it
+    notifications.notify(session, link.profile_id, notifications.Kind.EMERGENCY,
+                         notifications.event_key(link.id, local_date(now).isoformat()), now)
     session.commit()
 
     def part(section: Section, rows):  # noqa: ANN001, ANN202

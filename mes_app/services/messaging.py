@@ -42,6 +42,7 @@ from mes_app.domain.access import (
     entry_target,
 )
 from mes_app.domain.errors import NotFound, ValidationError
+from mes_app.services import notifications
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
 
 MAX_BODY_LEN = 5000
@@ -415,6 +416,18 @@ def unread_total(session: Session, actor: UserActor, *, now: datetime) -> int:
 # --------------------------------------------------------------------------- writing
 
 
+def _notify_professional_message(session: Session, actor: UserActor, thread: models.MessageThread, now: datetime,
+                                 message_id: int | None = None) -> None:
+    """A message from a professional tells the household (in this transaction); the household's
+    own replies tell nobody by e-mail (the professional sees them in MES)."""
+    user = session.get(models.User, actor.user_id)
+    if user is None or user.role != "professional":
+        return
+    key = notifications.event_key(thread.id, message_id if message_id is not None else "start")
+    notifications.notify(session, thread.profile_id, notifications.Kind.MESSAGE, key, now,
+                         exclude_user_id=actor.user_id)
+
+
 def start_thread(
     session: Session,
     actor: UserActor,
@@ -447,6 +460,7 @@ def start_thread(
         )
     )
     _mark_read(session, thread.id, actor.user_id, now)
+    _notify_professional_message(session, actor, thread, now)
     session.commit()
     return _thread_views(session, actor, [thread])[0]
 
@@ -473,6 +487,8 @@ def reply(
         thread.last_message_at = now
     session.add(thread)
     _mark_read(session, thread.id, actor.user_id, now)
+    session.flush()
+    _notify_professional_message(session, actor, thread, now, message.id)
     session.commit()
     attached = session.get(models.Document, doc_id) if doc_id else None
     title = attached.title if attached is not None else ""

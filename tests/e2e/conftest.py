@@ -76,6 +76,8 @@ def _smtp_env(mailbox: Mailbox) -> dict[str, str]:
         "MES_SMTP_PORT": str(mailbox.port),
         "MES_SMTP_STARTTLS": "false",
         "MES_MAIL_FROM": "MES <no-reply@mes.test>",
+        # journeys count the mails they wait for: no notification e-mail in between
+        "MES_NOTIFICATIONS_WORKER": "0",
     }
 
 
