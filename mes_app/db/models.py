@@ -878,6 +878,8 @@ class NotificationJob(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
+    # The profile the event is about: closing that profile erases the mails still to send.
+    profile_id: int | None = Field(default=None, foreign_key="profile.id", index=True)
     kind: str = Field(max_length=30)
     dedupe_key: str = Field(max_length=120, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)

@@ -175,8 +175,9 @@ def notify(session: Session, profile_id: int, kind: Kind | str, event_key: str, 
         if choice.cadence is Cadence.WEEKLY:
             due = rules.next_digest(now)
             digest = rules.digest_key(user_id, due)
-        rows.append({"user_id": user_id, "kind": kind.value, "dedupe_key": rules.dedupe_key(kind, event_key, user_id),
-                     "created_at": now, "due_at": due, "attempts": 0, "digest_key": digest})
+        rows.append({"user_id": user_id, "profile_id": profile_id, "kind": kind.value,
+                     "dedupe_key": rules.dedupe_key(kind, event_key, user_id), "created_at": now,
+                     "due_at": due, "attempts": 0, "digest_key": digest})
     if rows:
         _insert_ignoring_duplicates(session, rows)
     return len(rows)

@@ -22,6 +22,7 @@ from tests.factories import (
     make_co_guardian,
     make_owner,
     make_professional,
+    profile_of,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"x" * 3000 + b"\n%%EOF\n"
@@ -33,7 +34,7 @@ def storage(tmp_path):
 
 
 def deposit(session, who, profile, storage, now, title="Prise de sang", data=PDF):
-    return documents.upload_document(session, who.actor, profile.id,
+    return documents.upload_document(session, who.actor, profile_of(profile).id,
                                      {"title": title, "document_date": "2026-11-20", "category": "11502-2"},
                                      "analyses.pdf", [data], storage=storage, max_bytes=10_000, now=now)
 
