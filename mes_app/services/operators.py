@@ -37,6 +37,7 @@ def operator_account(session: Session, user_id: int | None) -> User | None:
 
 
 NAME_MAX_LEN = 120
+ADD = "operator_add"  # the operator log code (operator_log.ACTIONS), not an access-log one
 
 
 def add_operator(session: Session, email: object, name: object, now: datetime) -> User:
@@ -63,6 +64,6 @@ def add_operator(session: Session, email: object, name: object, now: datetime) -
     )
     session.add(user)
     session.flush()
-    operator_log.record(session, operator_user_id=None, action="operator_add", target_user_id=user.id, now=now)
+    operator_log.record(session, operator_user_id=None, action=ADD, target_user_id=user.id, now=now)
     session.commit()
     return user
