@@ -1890,6 +1890,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ operator console and professionals
     # (issue 15 item 1): keys "operator.*", "pro.*" go below this line
     "title.operator": ("Console de l'opérateur", "Operator console"),
+    "error.operator_cannot_lock_operator": (
+        "Un opérateur ne peut pas verrouiller un compte d'opérateur.", "An operator cannot lock an operator account."),
     # ------------------------------------------------------------------ statistics (issue 15 item 1):
     # keys "stats.*" go below this line
     "title.operator_stats": ("Statistiques", "Statistics"),

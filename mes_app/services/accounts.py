@@ -157,8 +157,10 @@ def authenticate(
         code = "error.account_locked" if gate.locked else "error.too_many_attempts"
         raise LoginRefused(code, gate.retry_after_seconds)
     user = session.exec(select(User).where(User.email == address)).first() if address is not None else None
-    # A pending account (address not confirmed) is refused exactly like a wrong password.
-    if user is None or not verify_password(password, user.password_hash) or user.activated_at is None:
+    # A pending account (address not confirmed) and an account locked by an operator are
+    # refused exactly like a wrong password: the answer never tells a locked account apart.
+    if (user is None or not verify_password(password, user.password_hash) or user.activated_at is None
+            or user.locked_by_operator_at is not None):
         if user is None:
             verify_password(password, None)  # the same work as a wrong password
         pair = _record_failures(session, keys, rows, counters, now)
@@ -248,7 +250,7 @@ _SESSION_IDENTITY = sa.select(
     col(AuthSession.id).label("session_id"), col(AuthSession.revoked_at), col(AuthSession.expires_at),
     col(AuthSession.created_at), col(AuthSession.last_seen_at),
     col(User.id).label("user_id"), col(User.role), col(User.display_name), col(User.email),
-    col(User.second_factor_on_at),
+    col(User.second_factor_on_at), col(User.locked_by_operator_at),
 ).join(User, col(User.id) == col(AuthSession.user_id)).where(col(AuthSession.token_hash) == sa.bindparam("token_hash"))
 # The write of last use (at most once a minute) and the end for inactivity: one UPDATE each.
 _TOUCH_SESSION = sa.update(AuthSession).where(col(AuthSession.id) == sa.bindparam("sid")).values(
@@ -279,8 +281,8 @@ def resolve_session(session: Session, secret: str | None, *, now: datetime) -> I
     found = session.execute(_SESSION_IDENTITY, {"token_hash": hash_secret(secret)}).first()
     if found is None:
         return None
-    if found.revoked_at is not None or now >= found.expires_at:
-        return None
+    if found.revoked_at is not None or now >= found.expires_at or found.locked_by_operator_at is not None:
+        return None  # a locked account's sessions are revoked too; this holds even if one was missed
     if second_factor_rules.is_idle(found.last_seen_at or found.created_at, now, idle_limit()):
         session.execute(_IDLE_SESSION, {"sid": found.session_id, "now": now})
         session.commit()

@@ -317,7 +317,14 @@ DOCUMENTS_PATH = "/api/documents"
 
 
 def build_api() -> Starlette:
-    from mes_app.web import account_routes, document_routes, export_routes, security_routes, share_routes
+    from mes_app.web import (
+        account_routes,
+        document_routes,
+        export_routes,
+        operator_routes,
+        security_routes,
+        share_routes,
+    )
 
     return Starlette(
         routes=[
@@ -348,6 +355,8 @@ def build_api() -> Starlette:
             # --- share links (issue 5b); the SMART Health Links routes are in public_api ---
             Route(share_routes.DOCUMENT_PATH, share_routes.link_document, methods=["GET"]),
             *share_routes.public_routes(),
+            # --- the operator's console (issue 15 item 1): 404 for anyone but an operator ---
+            Route(operator_routes.AUDIT_PATH, operator_routes.audit_export, methods=["GET"]),
         ]
     )
 
