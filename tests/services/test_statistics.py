@@ -140,3 +140,10 @@ def test_a_fixed_number_of_queries(engine, session, now, population) -> None:  #
     with counted(engine) as statements:
         statistics.series(session, population.user.id, "month", now)
     assert len(statements) <= 3
+
+
+def test_the_engaged_definition_is_a_text_in_both_languages() -> None:
+    from mes_app import i18n
+
+    fr, en = i18n.TEXTS[statistics.st.ENGAGED_DEFINITION]
+    assert "30" in fr and "30" in en
