@@ -1890,6 +1890,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ operator console and professionals
     # (issue 15 item 1): keys "operator.*", "pro.*" go below this line
     "title.operator": ("Console de l'opérateur", "Operator console"),
+    "pro.profession.medecin": ("Médecin", "Physician"),
+    "pro.profession.infirmier": ("Infirmier ou infirmière", "Nurse"),
+    "pro.profession.pharmacien": ("Pharmacien ou pharmacienne", "Pharmacist"),
+    "pro.profession.sage_femme": ("Sage-femme", "Midwife"),
+    "pro.profession.kinesitherapeute": ("Masseur-kinésithérapeute", "Physiotherapist"),
+    "pro.profession.chirurgien_dentiste": ("Chirurgien-dentiste", "Dentist"),
+    "error.invalid_rpps": (
+        "Numéro RPPS invalide : 11 chiffres, le dernier est une clé de contrôle. Vérifiez-le sur votre carte CPS.",
+        "Invalid RPPS number: 11 digits, the last one a check digit. Check it on your CPS card.",
+    ),
     # ------------------------------------------------------------------ statistics (issue 15 item 1):
     # keys "stats.*" go below this line
     "title.operator_stats": ("Statistiques", "Statistics"),
