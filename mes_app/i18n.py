@@ -1896,6 +1896,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pro.profession.sage_femme": ("Sage-femme", "Midwife"),
     "pro.profession.kinesitherapeute": ("Masseur-kinésithérapeute", "Physiotherapist"),
     "pro.profession.chirurgien_dentiste": ("Chirurgien-dentiste", "Dentist"),
+    "error.rpps_taken": (
+        "Ce numéro RPPS est déjà celui d'un autre compte. S'il est le vôtre, écrivez à l'équipe qui gère MES.",
+        "This RPPS number is already another account's. If it is yours, write to the team running MES.",
+    ),
+    "error.pro_cannot_apply": (
+        "Ce compte ne peut pas faire de demande : elle est déjà faite, ou c'est un compte professionnel ou "
+        "d'opérateur.",
+        "This account cannot apply: it already did, or it is a professional or operator account.",
+    ),
+    "error.pro_wrong_status": (
+        "Impossible dans l'état actuel du compte ({status}) : la page a peut-être changé entre-temps.",
+        "Not possible in the account's current status ({status}): the page may have changed meanwhile.",
+    ),
     "error.invalid_rpps": (
         "Numéro RPPS invalide : 11 chiffres, le dernier est une clé de contrôle. Vérifiez-le sur votre carte CPS.",
         "Invalid RPPS number: 11 digits, the last one a check digit. Check it on your CPS card.",
