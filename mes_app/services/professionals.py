@@ -130,7 +130,9 @@ def _decided_on(session: Session, user_ids: list[int]) -> dict[int, str]:
     return {uid: local_date(when).isoformat() for uid, when in rows if uid is not None and when is not None}
 
 
-def _listing(session: Session, statuses: tuple[str, ...]) -> list[ProfessionalView]:
+def in_status(session: Session, statuses: tuple[str, ...]) -> list[ProfessionalView]:
+    """The accounts in these statuses, oldest first. No gate: for the command line (the machine's
+    administrator) and the gated functions below, never for a State."""
     users = session.exec(
         select(User).where(col(User.professional_status).in_(statuses)).order_by(col(User.id))
     ).all()
@@ -153,13 +155,13 @@ def _require_operator(session: Session, operator_id: object) -> User:
 def pending(session: Session, operator_id: object) -> list[ProfessionalView]:
     """Applications waiting for a decision, oldest first (operators only, else not found)."""
     _require_operator(session, operator_id)
-    return _listing(session, ("applied",))
+    return in_status(session, ("applied",))
 
 
 def listing(session: Session, operator_id: object, status: object) -> list[ProfessionalView]:
     """The accounts in one status (operators only, else not found)."""
     _require_operator(session, operator_id)
-    return _listing(session, (v.parse_choice(status, STATUSES, field="status"),))
+    return in_status(session, (v.parse_choice(status, STATUSES, field="status"),))
 
 
 def decide(session: Session, operator_id: object, action: str, target: User, now: datetime) -> User:
@@ -188,7 +190,7 @@ def _decide_from_console(session: Session, operator_id: object, action: str, tar
     if target is None or target.professional_status not in STATUSES:
         raise NotFound()
     decide(session, operator.id, action, target, now)
-    return next(p for p in _listing(session, (target.professional_status,)) if p.id == target.id)
+    return next(p for p in in_status(session, (target.professional_status,)) if p.id == target.id)
 
 
 def verify(session: Session, operator_id: object, target_user_id: object, now: datetime) -> ProfessionalView:
