@@ -53,6 +53,7 @@ class Application:
     profession: str
     rpps: str
     workplace: str
+    may_apply: bool  # the form is offered: never applied, or refused; not an operator
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,11 @@ def application_of(session: Session, user_id: object) -> Application:
     user = _account(session, user_id)
     return Application(status=user.professional_status or "", display_name=user.display_name,
                        profession=user.profession or "", rpps=user.professional_id or "",
-                       workplace=user.workplace or "")
+                       workplace=user.workplace or "", may_apply=_may_apply(user))
+
+
+def _may_apply(user: User) -> bool:
+    return user.role not in (OPERATOR_ROLE, PROFESSIONAL_ROLE) and user.professional_status in ("", "refused")
 
 
 def apply(session: Session, user_id: object, form: Mapping[str, object], now: datetime) -> Application:
@@ -95,7 +100,7 @@ def apply(session: Session, user_id: object, form: Mapping[str, object], now: da
     """
     del now  # the schema keeps no application date; the decisions are dated in the log
     user = _account(session, user_id)
-    if user.role == OPERATOR_ROLE or user.role == PROFESSIONAL_ROLE or user.professional_status not in ("", "refused"):
+    if not _may_apply(user):
         raise ValidationError("error.pro_cannot_apply")
     if not isinstance(form, Mapping):
         raise ValidationError("error.required", field="form")
