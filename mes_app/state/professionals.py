@@ -29,12 +29,6 @@ DECISIONS = ("verify", "refuse", "suspend", "reactivate")
 
 
 @dataclasses.dataclass(frozen=True)
-class ProfessionOption:
-    code: str
-    label: str
-
-
-@dataclasses.dataclass(frozen=True)
 class ProfessionalRow:
     id: int
     name: str
@@ -62,7 +56,6 @@ class ProfessionalApplyState(AppState):
     profession_label: str = ""
     rpps: str = ""
     workplace: str = ""
-    professions: list[ProfessionOption] = []
     error: str = ""
     info: str = ""
 
@@ -72,7 +65,6 @@ class ProfessionalApplyState(AppState):
         self.status_text = i18n.t(f"pro.status_text.{application.status}", lang) if application.status else ""
         self.display_name, self.rpps, self.workplace = application.display_name, application.rpps, application.workplace
         self.profession_label = _profession_label(application.profession, lang) if application.profession else ""
-        self.professions = [ProfessionOption(code, _profession_label(code, lang)) for code in PROFESSIONS]
 
     @rx.event
     def load_apply(self):
