@@ -1892,6 +1892,114 @@ TEXTS: dict[str, tuple[str, str]] = {
     "title.operator": ("Console de l'opérateur", "Operator console"),
     "error.operator_cannot_lock_operator": (
         "Un opérateur ne peut pas verrouiller un compte d'opérateur.", "An operator cannot lock an operator account."),
+    "title.professional_apply": ("Rejoindre MES comme professionnel", "Join MES as a professional"),
+    "title.operator_professionals": ("Professionnels de santé", "Health professionals"),
+    "pro.apply_link": ("Vous êtes professionnel de santé ?", "Are you a health professional?"),
+    "pro.apply_link_text": (
+        "Demandez à rejoindre MES avec votre numéro RPPS : vos patients pourront vous ajouter à leur équipe de soins.",
+        "Apply to join MES with your RPPS number: your patients will be able to add you to their care team.",
+    ),
+    "pro.apply_intro": (
+        "Un opérateur de MES vérifie votre numéro RPPS dans l'annuaire santé avant d'ouvrir votre compte "
+        "professionnel. Jusque-là, aucun patient ne peut vous ajouter à son équipe de soins.",
+        "An MES operator checks your RPPS number in the health directory before opening your professional "
+        "account. Until then, no patient can add you to their care team.",
+    ),
+    "pro.field.display_name": ("Nom affiché aux patients", "Name shown to patients"),
+    "pro.field.profession": ("Profession", "Profession"),
+    "pro.field.rpps": ("Numéro RPPS (11 chiffres)", "RPPS number (11 digits)"),
+    "pro.field.workplace": ("Lieu d'exercice", "Place of practice"),
+    "pro.field.workplace_hint": ("Ex. : Cabinet du Port, Lorient", "E.g. Cabinet du Port, Lorient"),
+    "pro.submit": ("Envoyer ma demande", "Send my application"),
+    "pro.applied_info": ("Demande envoyée. Un opérateur va la vérifier.",
+                         "Application sent. An operator will check it."),
+    "pro.your_application": ("Votre demande", "Your application"),
+    "pro.status.applied": ("En cours d'examen", "Under review"),
+    "pro.status.verified": ("Vérifié", "Verified"),
+    "pro.status.refused": ("Refusée", "Refused"),
+    "pro.status.suspended": ("Suspendu", "Suspended"),
+    "pro.status_text.applied": (
+        "Votre demande est en cours d'examen par un opérateur de MES.",
+        "Your application is under review by an MES operator.",
+    ),
+    "pro.status_text.verified": (
+        "Votre compte professionnel est vérifié : vos patients peuvent vous ajouter à leur équipe de soins.",
+        "Your professional account is verified: your patients can add you to their care team.",
+    ),
+    "pro.status_text.refused": (
+        "Votre demande a été refusée. Vérifiez votre numéro RPPS et faites une nouvelle demande si besoin.",
+        "Your application was refused. Check your RPPS number and apply again if needed.",
+    ),
+    "pro.status_text.suspended": (
+        "Votre compte professionnel est suspendu : vous n'avez plus accès aux dossiers de vos patients. "
+        "Écrivez à l'équipe qui gère MES.",
+        "Your professional account is suspended: you no longer have access to your patients' records. "
+        "Write to the team running MES.",
+    ),
+    "pro.cannot_apply": ("Ce compte ne peut pas faire de demande.", "This account cannot apply."),
+    "pro.back_to_account": ("Retour à la sécurité du compte", "Back to account security"),
+    "operator.back": ("Retour à la console", "Back to the console"),
+    "operator.not_found": ("Cette page n'existe pas.", "This page does not exist."),
+    "operator.pending_title": ("Demandes à examiner", "Applications to review"),
+    "operator.pending_empty": ("Aucune demande en attente.", "No application waiting."),
+    "operator.members_title": ("Professionnels vérifiés ou suspendus", "Verified or suspended professionals"),
+    "operator.members_empty": ("Aucun professionnel vérifié pour l'instant.", "No verified professional yet."),
+    "operator.rpps_hint": ("Vérifiez le numéro RPPS dans l'annuaire santé (annuaire.sante.fr) avant de valider.",
+                           "Check the RPPS number in the health directory (annuaire.sante.fr) before verifying."),
+    "operator.decided_on": ("Dernière décision le {date}", "Last decision on {date}"),
+    "operator.rpps": ("RPPS {rpps}", "RPPS {rpps}"),
+    "operator.verify": ("Valider", "Verify"),
+    "operator.refuse": ("Refuser", "Refuse"),
+    "operator.suspend": ("Suspendre", "Suspend"),
+    "operator.reactivate": ("Réactiver", "Reactivate"),
+    "operator.keep": ("Annuler", "Cancel"),
+    "operator.verify_title": ("Valider {name} ?", "Verify {name}?"),
+    "operator.verify_text": (
+        "RPPS {rpps}. Ses patients pourront l'ajouter à leur équipe de soins.",
+        "RPPS {rpps}. Their patients will be able to add them to their care team.",
+    ),
+    "operator.refuse_title": ("Refuser la demande de {name} ?", "Refuse {name}'s application?"),
+    "operator.refuse_text": ("RPPS {rpps}. La personne pourra refaire une demande.",
+                             "RPPS {rpps}. They may apply again."),
+    "operator.suspend_title": ("Suspendre {name} ?", "Suspend {name}?"),
+    "operator.suspend_text": (
+        "RPPS {rpps}. Son accès à tous les dossiers de ses patients s'arrête tout de suite, et ses sessions "
+        "ouvertes sont fermées.",
+        "RPPS {rpps}. Their access to all their patients' records stops at once, and their open sessions are "
+        "closed.",
+    ),
+    "operator.reactivate_title": ("Réactiver {name} ?", "Reactivate {name}?"),
+    "operator.reactivate_text": (
+        "RPPS {rpps}. Les équipes de soins qui l'ont gardé lui rouvrent leurs dossiers.",
+        "RPPS {rpps}. The care teams that kept them open their records to them again.",
+    ),
+    "operator.verify_done": ("{name} est vérifié.", "{name} is verified."),
+    "operator.refuse_done": ("La demande de {name} est refusée.", "{name}'s application is refused."),
+    "operator.suspend_done": ("{name} est suspendu.", "{name} is suspended."),
+    "operator.reactivate_done": ("{name} est réactivé.", "{name} is reactivated."),
+    "pro.profession.medecin": ("Médecin", "Physician"),
+    "pro.profession.infirmier": ("Infirmier ou infirmière", "Nurse"),
+    "pro.profession.pharmacien": ("Pharmacien ou pharmacienne", "Pharmacist"),
+    "pro.profession.sage_femme": ("Sage-femme", "Midwife"),
+    "pro.profession.kinesitherapeute": ("Masseur-kinésithérapeute", "Physiotherapist"),
+    "pro.profession.chirurgien_dentiste": ("Chirurgien-dentiste", "Dentist"),
+    "error.rpps_taken": (
+        "Ce numéro RPPS est déjà celui d'un autre compte. S'il est le vôtre, écrivez à l'équipe qui gère MES.",
+        "This RPPS number is already another account's. If it is yours, write to the team running MES.",
+    ),
+    "error.pro_cannot_apply": (
+        "Ce compte ne peut pas faire de demande : elle est déjà faite, ou c'est un compte professionnel ou "
+        "d'opérateur.",
+        "This account cannot apply: it already did, or it is a professional or operator account.",
+    ),
+    "error.pro_wrong_status": (
+        "Impossible dans l'état actuel du compte ({status}) : la page a peut-être changé entre-temps.",
+        "Not possible in the account's current status ({status}): the page may have changed meanwhile.",
+    ),
+    "error.invalid_rpps": (
+        "Numéro RPPS invalide : 11 chiffres, le dernier est une clé de contrôle. Vérifiez-le sur votre carte CPS.",
+        "Invalid RPPS number: 11 digits, the last one a check digit. Check it on your CPS card.",
+    ),
     # ------------------------------------------------------------------ statistics (issue 15 item 1):
     # keys "stats.*" go below this line
     "stats.engaged_definition": (

@@ -272,6 +272,13 @@ app.add_page(login_code_page, route="/login/code", title=page_title_text("title.
 
 # --- operator console and professionals who join (issue 15 item 1) ---
 # (pages /operator, /operator/professionals, /operator/accounts, /professional/apply go here)
+from mes_app.pages.professionals import APPLY_PATH, CONSOLE_PATH, apply_page, console_page  # noqa: E402
+from mes_app.state.professionals import OperatorProfessionalsState, ProfessionalApplyState  # noqa: E402
+
+app.add_page(apply_page, route=APPLY_PATH, title=page_title_text("title.professional_apply"),
+             on_load=ProfessionalApplyState.load_apply)
+app.add_page(console_page, route=CONSOLE_PATH, title=page_title_text("title.operator_professionals"),
+             on_load=OperatorProfessionalsState.load_console)
 
 
 # --- statistics (issue 15 item 1) ---

@@ -203,10 +203,12 @@ def make_professional(
     """A professional account (role ``professional``), without a profile of its own, verified by
     an operator unless ``status`` says otherwise (``applied``, ``suspended``...); with two-step
     sign-in on (secret :data:`PROFESSIONAL_TOTP_SECRET`) unless ``second_factor=False``."""
+    from mes_app.domain.rpps import luhn_check_digit
     from mes_app.services import secret_box
 
     user = _user(session, name, role="professional")
-    user.professional_id = f"10{next(_serial):09d}"
+    payload = f"10{next(_serial):08d}"  # a valid RPPS number: ten digits and their Luhn key
+    user.professional_id = payload + str(luhn_check_digit(payload))
     user.specialty = specialty
     user.professional_status = status
     user.profession = "medecin"

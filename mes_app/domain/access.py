@@ -31,7 +31,8 @@ Professional (role ``professional``) with an active care relationship
     - An entry hidden from professionals, or a document whose switch
       ``("professional", user_id)`` is off, is *not found* for every action. Without a switch
       a document is visible (the DMP default).
-    - A blocked, removed, ended or not-yet-started relationship gives nothing.
+    - A blocked, removed, ended or not-yet-started relationship gives nothing; nor does one
+      whose professional is not verified by an operator (applied, refused, suspended).
 
 Caregiver grant (any role; not revoked, started, not ended) -> ``Via.CAREGIVER``
     Read-only and scoped: READ on sections in the grant's scope; any other action on an
@@ -195,6 +196,9 @@ class CareFacts:
     status: str  # active | blocked | removed (anything but "active" gives nothing)
     starts_at: datetime
     ends_at: datetime | None
+    # The professional's account is verified by an operator (issue 15 item 1): an applicant,
+    # a refused or a suspended professional gets nothing, like a blocked relationship.
+    professional_verified: bool = True
 
     def __post_init__(self) -> None:
         _check_aware(self.starts_at, "CareFacts.starts_at")
@@ -309,7 +313,7 @@ Actor = UserActor | LinkActor | None
 
 
 def _care_is_active(care: CareFacts, now: datetime) -> bool:
-    return care.status == "active" and _within(care.starts_at, care.ends_at, now)
+    return care.status == "active" and care.professional_verified and _within(care.starts_at, care.ends_at, now)
 
 
 def _caregiver_grant_is_active(grant: CaregiverFacts, now: datetime) -> bool:

@@ -9,6 +9,7 @@ from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.forms import field, text_input
 from mes_app.components.layout import T, app_page, page_title, public_page
 from mes_app.components.native_form import native_form
+from mes_app.pages.professionals import apply_link_card
 from mes_app.state.security import LOGOUT_ALL_FORM_ID, SessionRow
 from mes_app.state.security import SecurityState as S
 from mes_app.state.security_login import LoginCodeState
@@ -163,6 +164,7 @@ def security_page() -> rx.Component:
         rx.link(rx.hstack(rx.icon("mail", size=18), rx.text(T["notify.link"]), align="center", spacing="2"),
                 href="/account/notifications", id="notifications-link", size="3",
                 style={"min_height": "44px", "display": "inline-flex", "align_items": "center"}),
+        apply_link_card(),
         confirm_dialog(S, title=T["security.logout_all_title"], text=T["security.logout_all_text"],
                        confirm_label=T["security.logout_all"], cancel_label=T["security.keep"],
                        on_confirm=S.logout_all, confirm_id="logout-all-confirm"),

@@ -20,6 +20,7 @@ from mes_app.db.models import (
     Guardianship,
     Profile,
     SecurityEvent,
+    User,
 )
 from mes_app.db.types import UTCDateTime
 from mes_app.domain.access import (
@@ -61,8 +62,17 @@ def _facts_cache(session: Session) -> dict[int, ProfileFacts | None]:
 
 
 def _touches_facts(session: Session) -> bool:
-    return any(isinstance(obj, _FACT_MODELS) for pending in (session.new, session.dirty, session.deleted)
-               for obj in pending)
+    return any(isinstance(obj, _FACT_MODELS) or _professional_status_changed(obj)
+               for pending in (session.new, session.dirty, session.deleted) for obj in pending)
+
+
+def _professional_status_changed(obj: object) -> bool:
+    """A professional verified, suspended or reactivated in this session: the care facts carry
+    that status, so a decision after it must not rest on facts read before it."""
+    if not isinstance(obj, User):
+        return False
+    attrs = sa.inspect(obj).attrs
+    return attrs.professional_status.history.has_changes() or attrs.role.history.has_changes()
 
 
 def forget_facts(session: orm.Session) -> None:
@@ -127,7 +137,8 @@ def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, i
     if found:
         for row in session.execute(_RELATIONS, {"ids": found}).all():
             if row.kind == "c":
-                care[row.profile_id].append(CareFacts(row.id, row.user_id, row.status, row.starts_at, row.ends_at))
+                care[row.profile_id].append(CareFacts(row.id, row.user_id, row.status, row.starts_at, row.ends_at,
+                                                      professional_verified=bool(row.verified)))
             elif row.kind == "g":
                 caregivers[row.profile_id].append(CaregiverFacts(
                     row.id, row.user_id, parse_sections(row.sections), row.starts_at, row.ends_at, row.revoked_at))
@@ -145,27 +156,30 @@ def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, i
 
 def _build_relations() -> sa.Select:
     """Active guardians, care relationships and caregiver grants of the profiles ``ids``, in
-    one UNION ALL (the policy decides which are in force at ``now``).
+    one UNION ALL (the policy decides which are in force at ``now``). A care relationship
+    carries whether its professional is verified now (a suspended one gets nothing).
 
     Built once: constructing this statement (and its cache key) cost more CPU than running
     it, before every event. The ids are an expanding bound parameter.
     """
     ids = sa.bindparam("ids", expanding=True)
     no_text, no_time = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), UTCDateTime())
+    no_flag = sa.cast(sa.null(), sa.Boolean)
     care = sa.select(
         sa.literal("c").label("kind"), col(CareRelationship.profile_id).label("profile_id"),
         col(CareRelationship.id).label("id"), col(CareRelationship.professional_user_id).label("user_id"),
         col(CareRelationship.status).label("status"), col(CareRelationship.starts_at).label("starts_at"),
         col(CareRelationship.ends_at).label("ends_at"), no_time.label("revoked_at"), no_text.label("sections"),
-    ).where(col(CareRelationship.profile_id).in_(ids))
+        (col(User.professional_status) == "verified").label("verified"),
+    ).join(User, col(User.id) == CareRelationship.professional_user_id).where(col(CareRelationship.profile_id).in_(ids))
     grants = sa.select(
         sa.literal("g"), col(CaregiverGrant.profile_id), col(CaregiverGrant.id), col(CaregiverGrant.grantee_user_id),
         no_text, col(CaregiverGrant.starts_at), col(CaregiverGrant.ends_at), col(CaregiverGrant.revoked_at),
-        col(CaregiverGrant.sections),
+        col(CaregiverGrant.sections), no_flag,
     ).where(col(CaregiverGrant.profile_id).in_(ids))
     guardians = sa.select(
         sa.literal("p"), col(Guardianship.profile_id), col(Guardianship.id), col(Guardianship.user_id), no_text,
-        no_time, no_time, no_time, no_text,
+        no_time, no_time, no_time, no_text, no_flag,
     ).where(col(Guardianship.profile_id).in_(ids), col(Guardianship.ended_at).is_(None))
     union = sa.union_all(care, grants, guardians).subquery()
     return sa.select(union).order_by(union.c.kind, union.c.id)

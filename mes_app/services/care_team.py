@@ -75,6 +75,8 @@ def find_professional(session: Session, identifier: object) -> User:
     message nor the time taken tells a patient whether an e-mail is an MES account. A
     professional who exists is found (and then listed in the care team, truthfully):
     professionals are meant to be findable by their patients, like in the RPPS directory.
+    Only once an operator verified them: an applicant, a refused or a suspended professional
+    gets the same answer as nobody.
     """
     if not isinstance(identifier, str) or not identifier.strip():
         raise ValidationError("error.required", field="professional")
@@ -85,7 +87,9 @@ def find_professional(session: Session, identifier: object) -> User:
         if not _PROFESSIONAL_ID.fullmatch(text):
             raise ValidationError("error.invalid_professional_id")
         match = User.professional_id == text
-    user = session.exec(select(User).where(match, User.role == "professional")).first()
+    user = session.exec(
+        select(User).where(match, User.role == "professional", User.professional_status == "verified")
+    ).first()
     if user is None:
         raise ValidationError("error.professional_not_found")
     return user

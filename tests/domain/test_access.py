@@ -439,6 +439,19 @@ def test_removed_care_relationship_gives_nothing():
     assert not decide(professional_with_care(), Action.READ, profile, TARGETS["ordinary_entry"], NOW).visible
 
 
+def test_a_professional_not_verified_gets_nothing_from_an_active_relationship():
+    """Issue 15 item 1: an applicant, a refused or a suspended professional is out of every care
+    team at once, like a blocked relationship (and in again once verified)."""
+    unverified = CareFacts(id=CARE_ID, professional_user_id=PRO_ID, status="active", starts_at=NOW - 30 * DAY,
+                           ends_at=None, professional_verified=False)
+    profile = the_profile(care=(unverified,))
+    assert relationship_to(professional_with_care(), profile, NOW) is None
+    for action in (Action.READ, Action.CREATE):
+        decision = decide(professional_with_care(), action, profile, TARGETS["ordinary_entry"], NOW)
+        assert not decision.allowed and not decision.visible
+    assert decide(professional_with_care(), Action.READ, the_profile(), TARGETS["ordinary_entry"], NOW).allowed
+
+
 def test_a_professional_with_several_active_relationships_reports_the_lowest_id():
     profile = the_profile(care=(care(PRO_ID, id=360), care(PRO_ID, id=350), care(PRO_ID, id=399)))
     assert decide(professional_with_care(), Action.READ, profile, TARGETS["ordinary_entry"], NOW).grant_id == 350

@@ -92,6 +92,28 @@ def test_a_grant_revoked_in_the_same_use_case_is_refused_at_once(session, engine
             authorize(db, nanny.actor, Action.READ, lea.profile.id, Target(Section.VACCINATIONS), now=now)
 
 
+@pytest.mark.parametrize("status", ["suspended", "applied", "refused"])
+def test_a_professional_suspended_in_the_same_use_case_is_refused_at_once(session, engine, now, status):
+    alice = make_owner(session)
+    dr = make_professional(session)
+    give_care(session, dr, alice, now)
+    with Session(engine, expire_on_commit=False) as db:
+        authorize(db, dr.actor, Action.READ, alice.profile.id, Target(Section.CONDITIONS), now=now)
+        user = db.get(type(dr.user), dr.id)
+        user.professional_status = status
+        db.add(user)  # not flushed: the next decision must already see it
+        with pytest.raises(NotFound):
+            authorize(db, dr.actor, Action.READ, alice.profile.id, Target(Section.CONDITIONS), now=now)
+    with Session(engine, expire_on_commit=False) as db:  # and the next use case too, once committed
+        user = db.get(type(dr.user), dr.id)
+        user.professional_status = status
+        db.commit()
+    with Session(engine, expire_on_commit=False) as db:
+        assert profiles.accessible_profiles(db, dr.actor, now=now) == []
+        with pytest.raises(NotFound):
+            authorize(db, dr.actor, Action.READ, alice.profile.id, Target(Section.CONDITIONS), now=now)
+
+
 def test_a_guardian_who_left_is_refused_after_the_commit_of_the_same_session(session, engine, now):
     alice = make_owner(session)
     bob = make_owner(session, "Bob")

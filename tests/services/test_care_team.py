@@ -130,6 +130,35 @@ def test_an_unknown_e_mail_and_a_patient_account_get_the_very_same_answer(sessio
     assert care_team.list_care_team(session, alice.actor, alice.profile.id, now=now) == []
 
 
+@pytest.mark.parametrize("status", ["applied", "refused", "suspended"])
+def test_a_professional_not_verified_is_not_found_by_email_nor_by_rpps(session, now, status):
+    """Issue 15 item 1: only a professional an operator verified can be added to a care team."""
+    alice = make_owner(session)
+    waiting = make_professional(session, "Dr Attente", status=status)
+    nobody = []
+    for identifier in (waiting.email, waiting.user.professional_id, "nobody@example.org"):
+        with pytest.raises(ValidationError) as error:
+            care_team.add_professional(session, alice.actor, alice.profile.id, identifier, now=now)
+        nobody.append((error.value.code, tuple(sorted(error.value.params.items()))))
+    assert set(nobody) == {("error.professional_not_found", ())}
+    assert committed_count(session, CareRelationship) == 0
+
+
+def test_a_suspended_professional_is_shut_out_of_the_record_at_once(session, now):
+    alice = make_owner(session)
+    dr = make_professional(session)
+    care_team.add_professional(session, alice.actor, alice.profile.id, dr.email, now=now)
+    assert records.list_entries(session, dr.actor, alice.profile.id, "conditions", now=now) == []
+    dr.user.professional_status = "suspended"
+    session.add(dr.user)
+    session.commit()
+    with pytest.raises(NotFound):
+        records.list_entries(session, dr.actor, alice.profile.id, "conditions", now=now)
+    assert care_team.my_patients(session, dr.actor, now=now) == []
+    # the patient still sees them in the care team (truthfully), and can remove them
+    assert [m.name for m in care_team.list_care_team(session, alice.actor, alice.profile.id, now=now)] == [dr.name]
+
+
 def test_adding_twice_is_refused_but_a_removed_professional_can_come_back(session, now):
     alice = make_owner(session)
     dr = make_professional(session)
