@@ -2002,10 +2002,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------------ statistics (issue 15 item 1):
     # keys "stats.*" go below this line
-    "stats.engaged_definition": (
-        "Compte activé utilisé au moins une fois (une session) dans les 30 derniers jours.",
-        "Activated account used at least once (one session) in the last 30 days.",
-    ),
     "title.operator_stats": ("Statistiques", "Statistics"),
     # ------------------------------------------------------------------ notifications (issue 15 item 2):
     # keys "notify.*" go below this line
