@@ -1893,6 +1893,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ statistics (issue 15 item 1):
     # keys "stats.*" go below this line
     "title.operator_stats": ("Statistiques", "Statistics"),
+    "error.stats_period": ("Période inconnue : semaine ou mois.", "Unknown period: week or month."),
     # ------------------------------------------------------------------ notifications (issue 15 item 2):
     # keys "notify.*" go below this line
     "title.notifications": ("Notifications", "Notifications"),
