@@ -21,7 +21,7 @@ from collections.abc import Sequence
 # through logging like the rest of the app, never with health data.
 log = logging.getLogger("mes_app.cli")
 
-COMMANDS = ("migrate", "seed", "backup", "restore", "documents")
+COMMANDS = ("migrate", "seed", "backup", "restore", "documents", "stats")
 
 
 class CommandError(Exception):
