@@ -27,7 +27,8 @@ COUNT = 12
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--period", choices=st.PERIOD_KINDS, default="week", help="weeks or months (default: week)")
-    parser.add_argument("--csv", action="store_true", help="CSV on stdout (metric,period,value)")
+    parser.add_argument("--csv", action=argparse.BooleanOptionalAction, default=False,
+                        help="CSV on stdout (metric,period,value)")
 
 
 def run(args: argparse.Namespace) -> int:
