@@ -2003,6 +2003,37 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ statistics (issue 15 item 1):
     # keys "stats.*" go below this line
     "title.operator_stats": ("Statistiques", "Statistics"),
+    "error.stats_period": ("Période inconnue : semaine ou mois.", "Unknown period: week or month."),
+    "stats.intro": ("Chiffres agrégés et anonymes du service : uniquement des comptes, jamais de données de santé.",
+                    "Aggregate, anonymous figures of the service: only counts, never health data."),
+    "stats.definition": (
+        "Engagé : au moins une action dans les {days} derniers jours (une session ouverte ou utilisée, ou un accès "
+        "à un dossier). Les nombres inférieurs à {threshold} ne sont jamais affichés (« < 10 »), ni les parts "
+        "calculées à partir d'eux.",
+        "Engaged: at least one action in the last {days} days (a session opened or used, or an access to a "
+        "record). Counts under {threshold} are never shown (\"< 10\"), nor shares computed from them.",
+    ),
+    "stats.accounts_created": ("Comptes créés", "Accounts created"),
+    "stats.accounts_activated": ("Comptes activés", "Accounts activated"),
+    "stats.accounts_engaged": ("Comptes engagés", "Accounts engaged"),
+    "stats.children": ("Profils d'enfants", "Children's profiles"),
+    "stats.professionals_verified": ("Professionnels vérifiés", "Verified professionals"),
+    "stats.professionals_active": ("Professionnels actifs", "Active professionals"),
+    "stats.documents_by_professionals": ("Documents déposés par des professionnels",
+                                         "Documents added by professionals"),
+    "stats.documents_by_patients": ("Documents déposés par des patients", "Documents added by patients"),
+    "stats.share_links_in_use": ("Liens de partage en cours", "Share links in use"),
+    "stats.emergency_cards_in_use": ("Cartes d'urgence en service", "Emergency cards in use"),
+    "stats.engaged_share": ("Part des comptes activés engagés : {value}",
+                            "Share of activated accounts engaged: {value}"),
+    "stats.professionals_share": ("Part des professionnels vérifiés actifs : {value}",
+                                  "Share of verified professionals active: {value}"),
+    "stats.share_hidden": ("masquée (calculée sur moins de 10)", "hidden (computed from under 10)"),
+    "stats.over_time": ("Au fil du temps", "Over time"),
+    "stats.weeks": ("Semaines", "Weeks"),
+    "stats.months": ("Mois", "Months"),
+    "stats.download_csv": ("Télécharger en CSV", "Download as CSV"),
+    "stats.back": ("Console d'exploitation", "Operator console"),
     # ------------------------------------------------------------------ notifications (issue 15 item 2):
     # keys "notify.*" go below this line
     "title.notifications": ("Notifications", "Notifications"),

@@ -283,6 +283,12 @@ app.add_page(console_page, route=CONSOLE_PATH, title=page_title_text("title.oper
 
 # --- statistics (issue 15 item 1) ---
 # (page /operator/stats goes here)
+from mes_app.pages.operator_stats import operator_stats_page  # noqa: E402
+from mes_app.state.operator_stats import ROUTE as OPERATOR_STATS_PATH  # noqa: E402
+from mes_app.state.operator_stats import OperatorStatsState  # noqa: E402
+
+app.add_page(operator_stats_page, route=OPERATOR_STATS_PATH, title=page_title_text("title.operator_stats"),
+             on_load=OperatorStatsState.load_stats)
 
 
 # --- notifications (issue 15 item 2) ---

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 # through logging like the rest of the app, never with health data.
 log = logging.getLogger("mes_app.cli")
 
-COMMANDS = ("migrate", "seed", "backup", "restore", "documents", "notifications", "operator", "professional")
+COMMANDS = ("migrate", "seed", "backup", "restore", "documents", "notifications", "operator", "professional",
+            "stats")
 
 
 class CommandError(Exception):

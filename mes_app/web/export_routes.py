@@ -86,3 +86,31 @@ async def takeout_zip(request: Request) -> Response:
         except (NotFound, Forbidden, ValidationError):
             return _refused(404)
     return FileResponse(path, media_type="application/zip", filename=filename, headers=NO_STORE)
+
+
+# --- operators' statistics (issue 15 item 1) ---
+STATS_CSV_PATH = "/api/operator/stats.csv"
+
+
+async def operator_stats_csv(request: Request) -> Response:
+    """The anonymous statistics as CSV (``?period=week|month``), for operators only: anyone
+    else, signed in or not, gets 404 (the console does not reveal itself). Only counts, small
+    ones shown as "< 10"; never cached."""
+    import csv
+    import io
+
+    from mes_app.services import statistics
+
+    now = datetime.now(UTC)
+    with Session(get_engine()) as session:
+        actor = auth.request_actor(session, request.headers, now)
+        operator_id = actor.user_id if actor else None
+        try:
+            snap = statistics.snapshot(session, operator_id, now)
+            timeline = statistics.series(session, operator_id, request.query_params.get("period", "week"), now=now)
+        except (NotFound, ValidationError):
+            return _refused(404)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(statistics.csv_rows(snap, timeline))
+    filename = f"mes-statistiques-{timeline.period}-{now.date().isoformat()}.csv"
+    return _attachment(out.getvalue().encode("utf-8"), filename, "text/csv; charset=utf-8")

@@ -352,6 +352,7 @@ def build_api() -> Starlette:
             Route(DOCUMENTS_PATH + "/{doc_id}", document_routes.download_document, methods=["GET"]),
             Route(export_routes.PATH, export_routes.export_fhir, methods=["GET"]),  # issue 13
             Route(export_routes.TAKEOUT_PATH, export_routes.takeout_zip, methods=["GET"]),  # issue 13, item 2
+            Route(export_routes.STATS_CSV_PATH, export_routes.operator_stats_csv, methods=["GET"]),  # issue 15 item 1
             # --- share links (issue 5b); the SMART Health Links routes are in public_api ---
             Route(share_routes.DOCUMENT_PATH, share_routes.link_document, methods=["GET"]),
             *share_routes.public_routes(),

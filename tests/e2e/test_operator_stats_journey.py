@@ -1,0 +1,77 @@
+"""The operators' statistics on a phone (390×844, issue 15 item 1): an operator signs in with
+password and code, opens /operator/stats, sees the figures and "< 10" where counts are small,
+switches to months and downloads the CSV. A patient opening the page gets "not found"."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from mes_app import seed
+from tests.e2e.conftest import assert_no_horizontal_scroll
+from tests.factories import PASSWORD, PROFESSIONAL_TOTP_SECRET, make_operator
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def operator_email(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An operator (two-step sign-in on) added to the live server's database, as the command
+    line would."""
+    del live_server
+    databases = sorted(tmp_path_factory.getbasetemp().glob("mes-data[0-9]*/mes.db"))
+    assert len(databases) == 1
+    engine = sa.create_engine(f"sqlite:///{databases[0]}")
+    with Session(engine, expire_on_commit=False) as session:
+        email = make_operator(session, "Stat Operator").user.email
+    engine.dispose()
+    return email
+
+
+def log_in(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("#login-submit").click()
+
+
+def test_an_operator_reads_the_statistics_and_downloads_the_csv(
+    live_server: str, browser_page: Page, operator_email: str
+) -> None:
+    page = browser_page
+    log_in(page, live_server, operator_email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/login/code/?$"))
+    page.locator("#login-code").fill(pyotp.TOTP(PROFESSIONAL_TOTP_SECRET).now())
+    page.locator("#code-submit").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+
+    page.goto(live_server + "/operator/stats")
+    expect(page.locator("#stats-definition")).to_contain_text("30")
+    expect(page.locator("#stat-accounts_created")).to_be_visible()
+    expect(page.locator("#stat-children .stat-value")).to_have_text("< 10")  # the demo has one or two children
+    expect(page.locator("#stats-chart .js-plotly-plot")).to_be_visible()
+    assert_no_horizontal_scroll(page)
+
+    page.locator("#stats-period-month").click()
+    expect(page.locator("#stats-csv")).to_have_attribute("href", re.compile(r"period=month$"))
+    with page.expect_download() as download_info:
+        page.locator("#stats-csv").click()
+    download = download_info.value
+    assert re.match(r"mes-statistiques-month-\d{4}-\d{2}-\d{2}\.csv$", download.suggested_filename)
+    text = open(download.path(), encoding="utf-8").read()  # noqa: PTH123, SIM115
+    assert text.startswith("metric,period,value\n") and "< 10" in text and "-W" not in text
+
+
+def test_a_patient_gets_not_found(live_server: str, browser_page: Page) -> None:
+    page = browser_page
+    log_in(page, live_server, seed.PARENT_EMAIL, seed.PARENT_PASSWORD)
+    expect(page.locator("#active-profile-name")).to_be_visible()
+    page.goto(live_server + "/operator/stats")
+    expect(page.get_by_text(re.compile("Introuvable|Not found"))).to_be_visible()
+    expect(page.locator("#stat-accounts_created")).to_have_count(0)
+    assert page.context.request.get(live_server + "/api/operator/stats.csv").status == 404

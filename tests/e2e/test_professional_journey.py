@@ -1,0 +1,151 @@
+"""Professionals who join, on a phone (390×844, issue 15 item 1): a registered account applies
+with its RPPS number; until verified, a patient cannot add it; an operator (two-step sign-in)
+verifies it in the console; the patient then adds the professional to their care team by RPPS.
+
+The accounts are its own: two registered here, and an operator written into the live server's
+database by a separate process with the server's settings (there is no operator to seed)."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+import uuid
+
+import pyotp
+import pytest
+from playwright.sync_api import Page, expect
+
+from mes_app.domain.rpps import luhn_check_digit
+from tests.e2e import server as mes_server
+from tests.e2e.conftest import assert_no_horizontal_scroll
+from tests.e2e.registration import register_and_activate
+from tests.factories import PROFESSIONAL_TOTP_SECRET
+from tests.smtp import Mailbox
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "Bleu-Horizon-2026"
+OPERATOR_PASSWORD = "Vert-Lagon-2026"
+MAKE_OPERATOR = """
+import sys
+from datetime import UTC, datetime
+from sqlmodel import Session
+from mes_app.db.engine import get_engine
+from mes_app.db.models import User
+from mes_app.services import secret_box
+from mes_app.services.passwords import hash_password
+
+email, password, secret = sys.argv[1:]
+now = datetime.now(UTC)
+with Session(get_engine()) as db:
+    db.add(User(email=email, password_hash=hash_password(password), display_name="Olivia Opératrice",
+                role="operator", activated_at=now, second_factor_secret=secret_box.encrypt(secret),
+                second_factor_on_at=now))
+    db.commit()
+"""
+
+
+def make_operator(email: str) -> None:
+    server = mes_server._current  # noqa: SLF001 - the session's live server, started by the fixture
+    assert server is not None
+    subprocess.run([sys.executable, "-c", MAKE_OPERATOR, email, OPERATOR_PASSWORD, PROFESSIONAL_TOTP_SECRET],
+                   cwd=mes_server.ROOT, env=server.env, check=True, timeout=120)
+
+
+def a_new_rpps() -> str:
+    payload = "10" + "".join(random.choices("0123456789", k=8))
+    return payload + str(luhn_check_digit(payload))
+
+
+def log_in(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("#login-submit").click()
+
+
+def log_out(page: Page) -> None:
+    page.locator("form[action='/api/logout'] button").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_a_professional_applies_an_operator_verifies_and_a_patient_adds_them(
+    live_server: str, browser_page: Page, mailbox: Mailbox
+) -> None:
+    page = browser_page
+    tag = uuid.uuid4().hex[:8]
+    applicant, patient, operator = (f"{who}.{tag}@example.org" for who in ("soignante", "patient", "operatrice"))
+    rpps = a_new_rpps()
+    spaced = f"{rpps[:3]} {rpps[3:7]} {rpps[7:]}"  # as printed on a card: the spaces are stripped
+
+    # 1. a registered account applies, from its security page
+    register_and_activate(page, live_server, mailbox, email=applicant, password=PASSWORD, given_name="Camille",
+                          family_name="Soignante", birth_date="1985-02-11")
+    log_in(page, live_server, applicant, PASSWORD)
+    expect(page.locator("#active-profile-name")).to_be_visible()
+    page.locator("#security-link").click()
+    page.locator("#pro-apply-link").click()
+    expect(page).to_have_url(re.compile(r"/professional/apply/?$"))
+    assert_no_horizontal_scroll(page)
+    page.locator("#pro-name").fill("Camille Soignante")
+    page.locator("#pro-profession").select_option("infirmier")
+    page.locator("#pro-rpps").fill(spaced[:-1] + str((int(rpps[-1]) + 1) % 10))  # a typo in the key
+    page.locator("#pro-workplace").fill("Maison de santé du Port, Lorient")
+    page.locator("#pro-submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("Numéro RPPS invalide")
+    page.locator("#pro-rpps").fill(spaced)
+    page.locator("#pro-submit").click()
+    expect(page.locator("#pro-status-text")).to_contain_text("en cours d'examen")
+    expect(page.locator("#pro-status")).to_contain_text(rpps)
+    expect(page.locator("#pro-submit")).to_have_count(0)
+    assert_no_horizontal_scroll(page)
+    log_out(page)
+
+    # 2. a patient cannot add them yet
+    register_and_activate(page, live_server, mailbox, email=patient, password=PASSWORD, given_name="Paul",
+                          family_name="Patient", birth_date="1970-09-01")
+    log_in(page, live_server, patient, PASSWORD)
+    expect(page.locator("#active-profile-name")).to_be_visible()
+    page.goto(live_server + "/care-team")
+    page.locator("#care-identifier").fill(rpps)
+    page.locator("#care-add").click()
+    expect(page.get_by_role("alert")).to_contain_text("Aucun professionnel de santé")
+    log_out(page)
+
+    # 3. a patient does not find the console; the operator signs in in two steps and verifies
+    log_in(page, live_server, patient, PASSWORD)
+    expect(page.locator("#active-profile-name")).to_be_visible()
+    page.goto(live_server + "/operator/professionals")
+    expect(page.locator("#operator-not-found")).to_be_visible()
+    expect(page.locator("#pro-pending")).to_have_count(0)
+    log_out(page)
+
+    make_operator(operator)
+    log_in(page, live_server, operator, OPERATOR_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/login/code/?$"))
+    page.locator("#login-code").fill(pyotp.TOTP(PROFESSIONAL_TOTP_SECRET).now())
+    page.locator("#code-submit").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    page.goto(live_server + "/operator/professionals")
+    row = page.locator("#pro-pending .pro-row").filter(has_text=applicant)
+    expect(row).to_contain_text(rpps)
+    expect(row).to_contain_text("Infirmier ou infirmière")
+    assert_no_horizontal_scroll(page)
+    row.locator(".pro-verify").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("Valider Camille Soignante ?")
+    page.locator("#pro-decision-confirm").click()
+    expect(page.locator("#pro-members")).to_contain_text(applicant)
+    expect(page.locator("#pro-pending .pro-row").filter(has_text=applicant)).to_have_count(0)
+    log_out(page)
+
+    # 4. the patient adds the verified professional by RPPS
+    log_in(page, live_server, patient, PASSWORD)
+    expect(page.locator("#active-profile-name")).to_be_visible()
+    page.goto(live_server + "/care-team")
+    page.locator("#care-identifier").fill(rpps)
+    page.locator("#care-add").click()
+    expect(page.locator("#care-team-list")).to_contain_text("Camille Soignante")
+    assert_no_horizontal_scroll(page)
