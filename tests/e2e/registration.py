@@ -6,12 +6,16 @@ the activation mail read from the test SMTP server (the ``mailbox`` fixture), th
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e import server as mes_server
+from tests.factories import PROFESSIONAL_TOTP_SECRET
 from tests.smtp import Mailbox, activation_link_in
 
 CHECK_MAILBOX = "Consultez votre boîte mail : un message vous y attend pour continuer."
@@ -74,3 +78,32 @@ def _without_redirect(request: urllib.request.Request) -> urllib.error.HTTPError
         assert answer.code == 303, answer.code
         return answer
     raise AssertionError("the activation link did not redirect")
+
+
+_MAKE_OPERATOR = """
+import sys
+from datetime import UTC, datetime
+from sqlmodel import Session
+from mes_app.db.engine import get_engine
+from mes_app.db.models import User
+from mes_app.services import secret_box
+from mes_app.services.passwords import hash_password
+
+email, password, secret = sys.argv[1:]
+now = datetime.now(UTC)
+with Session(get_engine()) as db:
+    db.add(User(email=email, password_hash=hash_password(password), display_name="Olivia Opératrice",
+                role="operator", activated_at=now, second_factor_secret=secret_box.encrypt(secret),
+                second_factor_on_at=now))
+    db.commit()
+"""
+
+
+def add_operator(email: str, password: str) -> None:
+    """An operator account (two-step sign-in on, secret ``PROFESSIONAL_TOTP_SECRET``) written into
+    the session's live server database by a process with the server's settings, as the
+    command line would: works on SQLite and on PostgreSQL (``MES_E2E_SCALE=redis``)."""
+    server = mes_server._current  # noqa: SLF001 - the session's live server, started by the fixture
+    assert server is not None
+    subprocess.run([sys.executable, "-c", _MAKE_OPERATOR, email, password, PROFESSIONAL_TOTP_SECRET],
+                   cwd=mes_server.ROOT, env=server.env, check=True, timeout=120)

@@ -8,28 +8,25 @@ import re
 
 import pyotp
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from sqlmodel import Session
 
 from mes_app import seed
 from tests.e2e.conftest import assert_no_horizontal_scroll
-from tests.factories import PASSWORD, PROFESSIONAL_TOTP_SECRET, make_operator
+from tests.e2e.registration import add_operator
+from tests.factories import PROFESSIONAL_TOTP_SECRET
 
 pytestmark = pytest.mark.e2e
 
 
+OPERATOR_PASSWORD = "Vert-Lagon-2026"
+
+
 @pytest.fixture(scope="module")
-def operator_email(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An operator (two-step sign-in on) added to the live server's database, as the command
-    line would."""
+def operator_email(live_server: str) -> str:
+    """An operator (two-step sign-in on) added to the live server's database."""
     del live_server
-    databases = sorted(tmp_path_factory.getbasetemp().glob("mes-data[0-9]*/mes.db"))
-    assert len(databases) == 1
-    engine = sa.create_engine(f"sqlite:///{databases[0]}")
-    with Session(engine, expire_on_commit=False) as session:
-        email = make_operator(session, "Stat Operator").user.email
-    engine.dispose()
+    email = "stat.operator@mes.test"
+    add_operator(email, OPERATOR_PASSWORD)
     return email
 
 
@@ -44,7 +41,7 @@ def test_an_operator_reads_the_statistics_and_downloads_the_csv(
     live_server: str, browser_page: Page, operator_email: str
 ) -> None:
     page = browser_page
-    log_in(page, live_server, operator_email, PASSWORD)
+    log_in(page, live_server, operator_email, OPERATOR_PASSWORD)
     expect(page).to_have_url(re.compile(r"/login/code/?$"))
     page.locator("#login-code").fill(pyotp.TOTP(PROFESSIONAL_TOTP_SECRET).now())
     page.locator("#code-submit").click()

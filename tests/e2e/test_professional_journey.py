@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import random
 import re
-import subprocess
-import sys
 import uuid
 
 import pyotp
@@ -18,9 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mes_app.domain.rpps import luhn_check_digit
-from tests.e2e import server as mes_server
 from tests.e2e.conftest import assert_no_horizontal_scroll
-from tests.e2e.registration import register_and_activate
+from tests.e2e.registration import add_operator, register_and_activate
 from tests.factories import PROFESSIONAL_TOTP_SECRET
 from tests.smtp import Mailbox
 
@@ -28,30 +25,10 @@ pytestmark = pytest.mark.e2e
 
 PASSWORD = "Bleu-Horizon-2026"
 OPERATOR_PASSWORD = "Vert-Lagon-2026"
-MAKE_OPERATOR = """
-import sys
-from datetime import UTC, datetime
-from sqlmodel import Session
-from mes_app.db.engine import get_engine
-from mes_app.db.models import User
-from mes_app.services import secret_box
-from mes_app.services.passwords import hash_password
-
-email, password, secret = sys.argv[1:]
-now = datetime.now(UTC)
-with Session(get_engine()) as db:
-    db.add(User(email=email, password_hash=hash_password(password), display_name="Olivia Opératrice",
-                role="operator", activated_at=now, second_factor_secret=secret_box.encrypt(secret),
-                second_factor_on_at=now))
-    db.commit()
-"""
 
 
 def make_operator(email: str) -> None:
-    server = mes_server._current  # noqa: SLF001 - the session's live server, started by the fixture
-    assert server is not None
-    subprocess.run([sys.executable, "-c", MAKE_OPERATOR, email, OPERATOR_PASSWORD, PROFESSIONAL_TOTP_SECRET],
-                   cwd=mes_server.ROOT, env=server.env, check=True, timeout=120)
+    add_operator(email, OPERATOR_PASSWORD)
 
 
 def a_new_rpps() -> str:
