@@ -204,7 +204,6 @@ def make_professional(
     an operator unless ``status`` says otherwise (``applied``, ``suspended``...); with two-step
     sign-in on (secret :data:`PROFESSIONAL_TOTP_SECRET`) unless ``second_factor=False``."""
     from mes_app.domain.rpps import luhn_check_digit
-    from mes_app.services import secret_box
 
     user = _user(session, name, role="professional")
     payload = f"10{next(_serial):08d}"  # a valid RPPS number: ten digits and their Luhn key
@@ -212,6 +211,13 @@ def make_professional(
     user.specialty = specialty
     user.professional_status = status
     user.profession = "medecin"
+    return _signing_in_with_code(session, user, second_factor)
+
+
+def _signing_in_with_code(session: Session, user: User, second_factor: bool) -> Persona:
+    """Store the account, with two-step sign-in on (:data:`PROFESSIONAL_TOTP_SECRET`) if asked."""
+    from mes_app.services import secret_box
+
     if second_factor:
         user.second_factor_secret = secret_box.encrypt(PROFESSIONAL_TOTP_SECRET)
         user.second_factor_on_at = NOW - timedelta(days=400)
@@ -277,16 +283,9 @@ def make_caregiver(
 def make_operator(session: Session, name: str = "Olivia Operator", *, second_factor: bool = True) -> Persona:
     """An operator of the service (role ``operator``, issue 15): no profile, no record, and
     two-step sign-in on (same secret as the professionals) unless ``second_factor=False``."""
-    from mes_app.services import secret_box
     from mes_app.services.operators import OPERATOR_ROLE
 
-    user = _user(session, name, role=OPERATOR_ROLE)
-    if second_factor:
-        user.second_factor_secret = secret_box.encrypt(PROFESSIONAL_TOTP_SECRET)
-        user.second_factor_on_at = NOW - timedelta(days=400)
-    session.add(user)
-    _done(session, user)
-    return Persona(user, UserActor(user.id, user.role))
+    return _signing_in_with_code(session, _user(session, name, role=OPERATOR_ROLE), second_factor)
 
 
 def make_stranger(session: Session, name: str = "Mallory") -> Persona:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -19,6 +20,15 @@ def log_in(page: Page, base: str, email: str, password: str) -> None:
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)
     page.locator("#login-submit").click()
+
+
+def log_in_with_code(page: Page, base: str, email: str, password: str, secret: str) -> None:
+    """Two-step sign-in (operators, professionals): the password, then the current TOTP code."""
+    log_in(page, base, email, password)
+    expect(page).to_have_url(re.compile(r"/login/code/?$"))
+    page.locator("#login-code").fill(pyotp.TOTP(secret).now())
+    page.locator("#code-submit").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def switch_to(page: Page, given_name: str) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
 from mes_app import seed
 from tests.e2e.conftest import assert_no_horizontal_scroll
 from tests.e2e.registration import add_operator
+from tests.e2e.test_journeys import log_in, log_in_with_code
 from tests.factories import PROFESSIONAL_TOTP_SECRET
 
 pytestmark = pytest.mark.e2e
@@ -30,22 +30,11 @@ def operator_email(live_server: str) -> str:
     return email
 
 
-def log_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("#login-submit").click()
-
-
 def test_an_operator_reads_the_statistics_and_downloads_the_csv(
     live_server: str, browser_page: Page, operator_email: str
 ) -> None:
     page = browser_page
-    log_in(page, live_server, operator_email, OPERATOR_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/login/code/?$"))
-    page.locator("#login-code").fill(pyotp.TOTP(PROFESSIONAL_TOTP_SECRET).now())
-    page.locator("#code-submit").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
+    log_in_with_code(page, live_server, operator_email, OPERATOR_PASSWORD, PROFESSIONAL_TOTP_SECRET)
 
     page.goto(live_server + "/operator/stats")
     expect(page.locator("#stats-definition")).to_contain_text("30")

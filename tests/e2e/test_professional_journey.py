@@ -11,13 +11,13 @@ import random
 import re
 import uuid
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
 from mes_app.domain.rpps import luhn_check_digit
 from tests.e2e.conftest import assert_no_horizontal_scroll
 from tests.e2e.registration import add_operator, register_and_activate
+from tests.e2e.test_journeys import log_in, log_in_with_code
 from tests.factories import PROFESSIONAL_TOTP_SECRET
 from tests.smtp import Mailbox
 
@@ -34,13 +34,6 @@ def make_operator(email: str) -> None:
 def a_new_rpps() -> str:
     payload = "10" + "".join(random.choices("0123456789", k=8))
     return payload + str(luhn_check_digit(payload))
-
-
-def log_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("#login-submit").click()
 
 
 def log_out(page: Page) -> None:
@@ -100,11 +93,7 @@ def test_a_professional_applies_an_operator_verifies_and_a_patient_adds_them(
     log_out(page)
 
     make_operator(operator)
-    log_in(page, live_server, operator, OPERATOR_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/login/code/?$"))
-    page.locator("#login-code").fill(pyotp.TOTP(PROFESSIONAL_TOTP_SECRET).now())
-    page.locator("#code-submit").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
+    log_in_with_code(page, live_server, operator, OPERATOR_PASSWORD, PROFESSIONAL_TOTP_SECRET)
     page.goto(live_server + "/operator/professionals")
     row = page.locator("#pro-pending .pro-row").filter(has_text=applicant)
     expect(row).to_contain_text(rpps)
