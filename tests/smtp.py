@@ -76,8 +76,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[Mailbox]:
-    box = Mailbox()
+def smtp_server(box: Mailbox | None = None) -> Iterator[Mailbox]:
+    """A real SMTP server on a free local port delivering into ``box`` (a new ``Mailbox`` by default)."""
+    box = box if box is not None else Mailbox()
     box.port = _free_port()
     controller = Controller(box, hostname="127.0.0.1", port=box.port)
     controller.start()

@@ -12,18 +12,15 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
 from sqlmodel import Session, col, select
 
 from mes_app.db.models import NotificationJob
 from mes_app.domain.notifications import Kind
 from mes_app.services import notifications
 from tests.factories import make_owner
-from tests.smtp import Mailbox, _free_port
+from tests.smtp import Mailbox, smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNERS = 10
@@ -53,18 +50,6 @@ class SlowMailbox(Mailbox):
     def arm(self, at: int) -> None:
         self.kill_at = at
         self.mid_send.clear()
-
-
-@contextmanager
-def slow_smtp_server() -> Iterator[SlowMailbox]:
-    box = SlowMailbox()
-    box.port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
-        yield box
-    finally:
-        controller.stop()
 
 
 def environment(database_url: str, data_dir: Path, port: int) -> dict[str, str]:
@@ -113,7 +98,8 @@ def test_killed_mid_batch_and_restarted_every_recipient_gets_each_mail_exactly_o
     expected_mails = OWNERS * EVENTS_EACH + 1
     engine = session.get_bind()
 
-    with slow_smtp_server() as box:
+    box = SlowMailbox()
+    with smtp_server(box):
         env = environment(database_url, tmp_path, box.port)
         kill_mid_send(box, env, at=6)  # first worker: killed in the middle of its second batch
         assert 4 <= len(box.messages) < 6

@@ -33,3 +33,16 @@ def log_in(client, who, password: str) -> None:  # noqa: ANN001
         code = pyotp.TOTP(PROFESSIONAL_TOTP_SECRET).now()
         response = client.post("/api/login/code", data={"code": code})
         assert response.status_code == 303 and response.headers["location"] == "/", response.headers
+
+
+def client_for(app, who=None, origin: str = "http://localhost:3000"):  # noqa: ANN001
+    """A test client of the app at the app's origin, signed in as ``who`` (through the routes)
+    when given. ``origin`` is the Origin header its requests carry (a foreign one to test CSRF)."""
+    from starlette.testclient import TestClient
+
+    from tests.factories import PASSWORD
+
+    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False, headers={"Origin": origin})
+    if who is not None:
+        log_in(client, who, PASSWORD)
+    return client

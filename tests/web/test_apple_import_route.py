@@ -6,14 +6,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from starlette.testclient import TestClient
 
 from mes_app.db.models import Measure
 from mes_app.services import apple_import
 from mes_app.web import measure_import as route
 from mes_app.web import routes
 from tests.apple_export import export_xml, write_zip
-from tests.factories import PASSWORD, committed_count, make_child, make_owner, make_stranger
+from tests.factories import committed_count, make_child, make_owner, make_stranger
+from tests.web import client_for
 
 
 @pytest.fixture()
@@ -25,12 +25,6 @@ def app(engine, session, monkeypatch, tmp_path):
     yield routes.guard(routes.build_api())
     apple_import._JOBS.clear()
 
-
-def client_for(app, who=None, origin="http://localhost:3000") -> TestClient:
-    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False, headers={"Origin": origin})
-    if who is not None:
-        assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
-    return client
 
 
 def post(client, profile_id, data: bytes):

@@ -8,13 +8,12 @@ import dataclasses
 
 import pytest
 from sqlmodel import select
-from starlette.testclient import TestClient
 
 from mes_app.db.models import AccessEvent, Document, SecurityEvent
 from mes_app.storage import LocalStorage
 from mes_app.web import document_routes, routes
-from tests.factories import PASSWORD, committed_count, give_care, make_owner, make_professional, make_stranger
-from tests.web import log_in, use_engine
+from tests.factories import committed_count, give_care, make_owner, make_professional, make_stranger
+from tests.web import client_for, use_engine
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"y" * 2000 + b"\n%%EOF\n"
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00" + b"\x01" * 500
@@ -69,14 +68,6 @@ def app(engine, session, storage, monkeypatch):
     monkeypatch.setattr(document_routes, "default_storage", lambda: storage)
     return routes.guard(routes.build_api())
 
-
-def client_for(app, who=None) -> TestClient:
-    client = TestClient(
-        app, base_url="http://localhost:3000", follow_redirects=False, headers={"Origin": "http://localhost:3000"}
-    )
-    if who is not None:
-        log_in(client, who, PASSWORD)
-    return client
 
 
 def form(profile, **extra) -> dict[str, str]:

@@ -7,14 +7,12 @@ from datetime import date
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
-from starlette.testclient import TestClient
 
 from mes_app.db.models import AccessEvent, SecurityEvent, Vaccination
 from mes_app.services import record_export
 from mes_app.storage import LocalStorage
 from mes_app.web import export_routes, routes
 from tests.factories import (
-    PASSWORD,
     committed_rows,
     give_care,
     make_child,
@@ -22,7 +20,7 @@ from tests.factories import (
     make_professional,
     make_stranger,
 )
-from tests.web import log_in, use_engine
+from tests.web import client_for, use_engine
 
 
 @pytest.fixture()
@@ -33,13 +31,6 @@ def app(engine, session, tmp_path, monkeypatch):
     monkeypatch.setattr(record_export, "default_storage", lambda: storage)
     return routes.guard(routes.build_api())
 
-
-def client_for(app, who=None) -> TestClient:
-    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False,
-                        headers={"Origin": "http://localhost:3000"})
-    if who is not None:
-        log_in(client, who, PASSWORD)
-    return client
 
 
 def url(profile) -> str:

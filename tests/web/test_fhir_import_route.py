@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from starlette.testclient import TestClient
 
 from mes_app.db.models import Allergy, Condition, RecordImport
 from mes_app.web import fhir_import_routes as route
 from mes_app.web import routes
-from tests.factories import PASSWORD, committed_count, make_owner, make_stranger
+from tests.factories import committed_count, make_owner, make_stranger
 from tests.fhir_samples import allergy, as_bytes, odd_collection
+from tests.web import client_for
 
 
 @pytest.fixture()
@@ -21,13 +21,6 @@ def app(engine, session, monkeypatch, tmp_path):
     monkeypatch.setattr(route, "default_storage", lambda: LocalStorage(tmp_path / "docs"))
     return routes.guard(routes.build_api())
 
-
-def client_for(app, who=None) -> TestClient:  # noqa: ANN001
-    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False,
-                        headers={"Origin": "http://localhost:3000"})
-    if who is not None:
-        assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
-    return client
 
 
 def post(client, profile_id, data, mode="preview", **headers):  # noqa: ANN001, ANN201

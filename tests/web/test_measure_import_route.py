@@ -5,12 +5,12 @@ on a refusal."""
 from __future__ import annotations
 
 import pytest
-from starlette.testclient import TestClient
 
 from mes_app.db.models import Measure
 from mes_app.web import measure_import as route
 from mes_app.web import routes
-from tests.factories import PASSWORD, committed_count, make_owner, make_stranger
+from tests.factories import committed_count, make_owner, make_stranger
+from tests.web import client_for
 
 CSV = b"date,kind,value,unit\n2026-11-01 08:30,weight,72.5,kg\n2026-11-02,weight,900,kg\n"
 GOOD = b"date,kind,value,unit\n2026-11-01 08:30,weight,72.5,kg\n"
@@ -22,13 +22,6 @@ def app(engine, session, monkeypatch):
     monkeypatch.setattr(route, "get_engine", lambda: engine)
     return routes.guard(routes.build_api())
 
-
-def client_for(app, who=None) -> TestClient:
-    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False,
-                        headers={"Origin": "http://localhost:3000"})
-    if who is not None:
-        assert client.post("/api/login", data={"email": who.email, "password": PASSWORD}).status_code == 303
-    return client
 
 
 def post(client, profile_id, data, mode="preview", **headers):

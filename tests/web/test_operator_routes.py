@@ -7,13 +7,12 @@ import io
 
 import pytest
 from sqlmodel import select
-from starlette.testclient import TestClient
 
 from mes_app.db.models import OperatorAction
 from mes_app.services import operator_accounts
 from mes_app.web import operator_routes, routes
-from tests.factories import NOW, PASSWORD, make_operator, make_owner, make_professional
-from tests.web import log_in, use_engine
+from tests.factories import NOW, make_operator, make_owner, make_professional
+from tests.web import client_for, use_engine
 
 URL = "/api/operator/audit.csv"
 
@@ -24,13 +23,6 @@ def app(engine, monkeypatch):
     monkeypatch.setattr(operator_routes, "get_engine", lambda: engine)
     return routes.guard(routes.build_api())
 
-
-def client_for(app, who=None) -> TestClient:
-    client = TestClient(app, base_url="http://localhost:3000", follow_redirects=False,
-                        headers={"Origin": "http://localhost:3000"})
-    if who is not None:
-        log_in(client, who, PASSWORD)
-    return client
 
 
 def test_an_operator_downloads_the_log_as_a_csv_attachment_and_the_export_is_logged(app, session):
