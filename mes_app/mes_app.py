@@ -271,7 +271,6 @@ app.add_page(login_code_page, route="/login/code", title=page_title_text("title.
 
 
 # --- operator console and professionals who join (issue 15 item 1) ---
-# (pages /operator, /operator/professionals, /operator/accounts, /professional/apply go here)
 from mes_app.pages.professionals import APPLY_PATH, CONSOLE_PATH, apply_page, console_page  # noqa: E402
 from mes_app.state.professionals import OperatorProfessionalsState, ProfessionalApplyState  # noqa: E402
 
@@ -279,6 +278,15 @@ app.add_page(apply_page, route=APPLY_PATH, title=page_title_text("title.professi
              on_load=ProfessionalApplyState.load_apply)
 app.add_page(console_page, route=CONSOLE_PATH, title=page_title_text("title.operator_professionals"),
              on_load=OperatorProfessionalsState.load_console)
+
+from mes_app.pages.operator_console import ACCOUNTS_PATH, HOME_PATH, accounts_page, console_home_page  # noqa: E402
+from mes_app.state.operator_accounts import OperatorAccountsState  # noqa: E402
+from mes_app.state.operator_console import OperatorHomeState  # noqa: E402
+
+app.add_page(console_home_page, route=HOME_PATH, title=page_title_text("title.operator"),
+             on_load=OperatorHomeState.load_home)
+app.add_page(accounts_page, route=ACCOUNTS_PATH, title=page_title_text("title.operator_accounts"),
+             on_load=OperatorAccountsState.load_accounts)
 
 
 # --- statistics (issue 15 item 1) ---

@@ -19,6 +19,13 @@ NAV_ITEMS = (
     ("nav.record", "/record", "folder-heart"),
     ("nav.profiles", "/profiles", "users"),
 )
+# Someone who runs the service has no record: the console's pages instead (AppState.runs_the_service).
+OPERATOR_NAV_ITEMS = (
+    ("nav.console", "/operator", "layout-dashboard"),
+    ("nav.professionals", "/operator/professionals", "stethoscope"),
+    ("nav.accounts", "/operator/accounts", "user-cog"),
+    ("nav.stats", "/operator/stats", "chart-column"),
+)
 
 MAIN_MAX_WIDTH = "44rem"
 
@@ -136,10 +143,11 @@ def header() -> rx.Component:
                 underline="none",
                 style={"min_height": "44px", "display": "inline-flex", "align_items": "center"},
             ),
-            rx.el.div(profile_switcher(), class_name="header-switcher"),
+            rx.cond(AppState.runs_the_service, rx.fragment(),
+                    rx.el.div(profile_switcher(), class_name="header-switcher")),
             rx.spacer(),
             lang_button(),
-            messages_bell(),
+            rx.cond(AppState.runs_the_service, rx.fragment(), messages_bell()),
             security_link(),
             logout_button(),
             class_name="header-row",
@@ -172,9 +180,21 @@ def _nav_link(key: str, href: str, icon: str, vertical: bool) -> rx.Component:
     )
 
 
+def _nav_links(vertical: bool) -> rx.Component:
+    """The patient's sections, or the console's pages for an operator."""
+    def links(items: tuple[tuple[str, str, str], ...]) -> list[rx.Component]:
+        return [_nav_link(k, h, i, vertical) for k, h, i in items]
+
+    if vertical:
+        return rx.cond(AppState.runs_the_service, rx.flex(*links(OPERATOR_NAV_ITEMS), width="100%"),
+                       rx.flex(*links(NAV_ITEMS), width="100%"))
+    return rx.cond(AppState.runs_the_service, rx.vstack(*links(OPERATOR_NAV_ITEMS), spacing="1", align="stretch"),
+                   rx.vstack(*links(NAV_ITEMS), spacing="1", align="stretch"))
+
+
 def bottom_nav() -> rx.Component:
     return rx.el.nav(
-        rx.flex(*[_nav_link(k, h, i, True) for k, h, i in NAV_ITEMS], width="100%"),
+        _nav_links(True),
         aria_label=T["nav.main"],
         style={
             "position": "fixed", "bottom": "0", "left": "0", "right": "0", "z_index": "10",
@@ -187,7 +207,7 @@ def bottom_nav() -> rx.Component:
 
 def sidebar() -> rx.Component:
     return rx.el.nav(
-        rx.vstack(*[_nav_link(k, h, i, False) for k, h, i in NAV_ITEMS], spacing="1", align="stretch"),
+        _nav_links(False),
         aria_label=T["nav.main"],
         style={"width": "14rem", "flex_shrink": "0", "padding": "1rem 0.5rem",
                "border_right": "1px solid var(--gray-a5)", "min_height": "calc(100vh - 61px)"},

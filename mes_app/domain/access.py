@@ -79,6 +79,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Literal
 
 from mes_app.domain.errors import Forbidden, NotFound
 
@@ -187,6 +188,18 @@ def account_abilities(actor: UserActor) -> AccountAbilities:
         follows_patients=actor.role == "professional",
         runs_the_service=actor.role == "operator",
     )
+
+
+Landing = Literal["security", "console", "home"]
+
+
+def landing(role: str, *, must_enrol: bool) -> Landing:
+    """Where an account starts after signing in: the security page while a required second
+    factor is missing, the operator console for someone who runs the service (they have no
+    record to show), the home page for everyone else."""
+    if must_enrol:
+        return "security"
+    return "console" if account_abilities(UserActor(0, role)).runs_the_service else "home"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ import reflex as rx
 
 from mes_app.charts.measures import CONFIG
 from mes_app.components.file_link import file_link
-from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.components.layout import T
+from mes_app.pages.operator_console import operator_page
 from mes_app.state.operator_stats import OperatorStatsState as S
 from mes_app.state.operator_stats import StatCard
 
@@ -62,9 +63,4 @@ def _figures() -> rx.Component:
 
 
 def operator_stats_page() -> rx.Component:
-    return app_page(
-        rx.link(rx.icon("arrow-left", size=16), T["stats.back"], href="/operator", style=TAP, id="stats-back"),
-        page_title("title.operator_stats"),
-        rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red", width="100%")),
-        rx.cond(S.found, _figures(), empty_state("error.not_found", "search-x")),
-    )
+    return operator_page(S, "title.operator_stats", _figures())

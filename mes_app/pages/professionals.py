@@ -10,26 +10,17 @@ from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.forms import SELECT_STYLE, field, text_input
 from mes_app.components.layout import T, app_page, empty_state, page_title
 from mes_app.domain.rpps import PROFESSIONS
+from mes_app.pages.operator_console import messages, operator_page
 from mes_app.state.professionals import OperatorProfessionalsState as O
 from mes_app.state.professionals import ProfessionalApplyState as A
 from mes_app.state.professionals import ProfessionalRow
 
 APPLY_PATH = "/professional/apply"
 CONSOLE_PATH = "/operator/professionals"
-OPERATOR_HOME = "/operator"
 TAP = {"min_height": "44px"}
 BUTTON = {"min_height": "44px", "white_space": "normal"}
 WRAP = {"overflow_wrap": "anywhere"}
 STATUS_COLORS = {"applied": "amber", "verified": "teal", "refused": "gray", "suspended": "red"}
-
-
-def _messages(state) -> rx.Component:  # noqa: ANN001
-    return rx.fragment(
-        rx.cond(state.info != "", rx.callout(state.info, icon="info", color_scheme="teal", width="100%",
-                                             id=f"{state.get_name()}-info")),
-        rx.cond(state.error != "", rx.callout(state.error, icon="triangle-alert", color_scheme="red", role="alert",
-                                              width="100%", id=f"{state.get_name()}-error")),
-    )
 
 
 # --------------------------------------------------------------------------- /professional/apply
@@ -84,7 +75,7 @@ def apply_page() -> rx.Component:
     return app_page(
         rx.hstack(back_link("/account/security", "pro.back_to_account"), page_title("title.professional_apply"),
                   align="center"),
-        _messages(A),
+        messages(A),
         rx.cond(A.status != "", _status_card()),
         rx.cond(A.may_apply, _apply_form(),
                 rx.cond(A.status == "", rx.callout(T["pro.cannot_apply"], icon="info", color_scheme="gray",
@@ -153,7 +144,6 @@ def _member_row(row: ProfessionalRow) -> rx.Component:
 
 def _console() -> rx.Component:
     return rx.vstack(
-        _messages(O),
         rx.heading(T["operator.pending_title"], size="4", as_="h2"),
         rx.text(T["operator.rpps_hint"], size="2", color_scheme="gray"),
         rx.cond(O.pending.length() > 0,
@@ -171,17 +161,4 @@ def _console() -> rx.Component:
 
 
 def console_page() -> rx.Component:
-    return app_page(
-        rx.cond(
-            O.allowed,
-            rx.vstack(
-                rx.hstack(back_link(OPERATOR_HOME, "operator.back"), page_title("title.operator_professionals"),
-                          align="center"),
-                _console(),
-                spacing="4", width="100%",
-            ),
-            rx.cond(O.loaded, rx.vstack(rx.heading(T["operator.not_found"], size="6", as_="h1"),
-                                        rx.link(T["nav.home"], href="/", style=TAP), spacing="3",
-                                        id="operator-not-found")),
-        ),
-    )
+    return operator_page(O, "title.operator_professionals", _console())

@@ -86,6 +86,12 @@ def _target(session: Session, user_id: object) -> User:
     return user
 
 
+def account(session: Session, operator_id: int | None, user_id: object, now: datetime) -> AccountView:
+    """The account with this id as the console shows it (after an action on it)."""
+    _gate(session, operator_id)
+    return _view(session, _target(session, user_id), now)
+
+
 def lock(session: Session, operator_id: int | None, user_id: object, now: datetime) -> AccountView:
     """Lock the account (it can no longer log in) and end all its sessions. Operators (including
     oneself) cannot be locked: ``ValidationError(error.operator_cannot_lock_operator)``."""

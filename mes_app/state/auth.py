@@ -15,9 +15,10 @@ from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts
 from mes_app.services import registration as sign_up_service
 from mes_app.services.passwords import hash_password
-from mes_app.state.base import SECURITY_ROUTE, AppState, utcnow
+from mes_app.state.base import AppState, utcnow
 from mes_app.state.rate_limit import over_limit
 from mes_app.web import rate_limit
+from mes_app.web.auth import landing_path
 
 # Only these keys may be shown from the URL: a link cannot make the page say anything else.
 LOGIN_MESSAGES = ("error.bad_credentials", "error.too_many_attempts", "error.account_locked", "error.session_expired")
@@ -53,7 +54,7 @@ class LoginState(AppState):
         with new_session() as session:
             identity = self._event_identity(session, now)
             if identity is not None:
-                return rx.redirect(SECURITY_ROUTE if identity.must_enrol else "/")
+                return rx.redirect(landing_path(identity.role, must_enrol=identity.must_enrol))
         params = self.router.url.query_parameters
         code = params.get("error", "")
         self.error = ""

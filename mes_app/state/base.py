@@ -125,6 +125,7 @@ class AppState(rx.State):
     # What the account can do whatever profile is shown (domain.access.account_abilities).
     may_add_child: bool = False
     follows_patients: bool = False
+    runs_the_service: bool = False  # an operator: the console's navigation, no record
     profiles: list[ProfileView] = []
     active_name: str = ""
     active_age: str = ""
@@ -303,10 +304,11 @@ class AppState(rx.State):
         self.user_name = ctx.identity.display_name
         self.may_add_child = abilities.keeps_a_family_record
         self.follows_patients = abilities.follows_patients
+        self.runs_the_service = abilities.runs_the_service
 
     def _clear_user(self) -> None:
         self.user_name = ""
-        self.may_add_child = self.follows_patients = False
+        self.may_add_child = self.follows_patients = self.runs_the_service = False
         self._active_profile_id = None
         self._set_profiles([])
         self.shared_sections, self.addable_sections = [], []

@@ -16,6 +16,7 @@ from mes_app.services.timeline import TimelineItem
 from mes_app.state.base import AppState
 from mes_app.state.reminders import ReminderLine, reminder_lines
 
+OPERATOR_HOME = "/operator"
 RECENT_ITEMS = 5
 UPCOMING_ITEMS = 3
 
@@ -40,9 +41,14 @@ class HomeState(AppState):
     @rx.event
     def load_home(self):
         self.latest, self.recent, self.error = [], [], ""
-        return self._run_as_user(self._load).event
+        ran = self._run_as_user(self._load)
+        if ran.ok and self.runs_the_service:  # an operator has no record: the console is their home
+            return rx.redirect(OPERATOR_HOME)
+        return ran.event
 
     def _load(self, ctx) -> None:  # noqa: ANN001
+        if self.runs_the_service:
+            return
         pid = self._active_profile(ctx)
         self.invitations_waiting = len(invitations.invitations_for_me(ctx.session, ctx.actor, now=ctx.now))
         self._load_closure_notices(ctx)

@@ -1,8 +1,8 @@
 """The operators' statistics page (/operator/stats, issue 15 item 1): aggregate, anonymous.
 
 Only counts reach the view: small ones already read "< 10" (the service's rule), shares over
-them too. Anyone but an operator gets the not-found treatment (``found`` stays False, nothing
-loaded). The period argument is validated before use: "week" or "month", nothing else.
+them too. Anyone but an operator gets the console's "this page does not exist" (``allowed`` stays
+False, nothing loaded). The period argument is validated before use: "week" or "month", nothing else.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from mes_app import formatting
 from mes_app.charts.statistics import build_figure
 from mes_app.domain import statistics as st
 from mes_app.services import statistics
-from mes_app.state.base import AppState, Context
+from mes_app.state.base import Context
+from mes_app.state.operator_console import OperatorPage
 
 ROUTE = "/operator/stats"
 CSV_PATH = "/api/operator/stats.csv"
@@ -42,18 +43,16 @@ class StatCard:
     value: str  # "65" or "< 10"
 
 
-class OperatorStatsState(AppState):
-    found: bool = False
+class OperatorStatsState(OperatorPage):
     period: str = "week"
     cards: list[StatCard] = []
     engaged_share: str = ""
     professionals_share: str = ""
     definition: str = ""
     figure: dict = {}
-    error: str = ""
 
-    def _clear(self) -> None:
-        self.found, self.cards, self.figure = False, [], {}
+    def _close(self) -> None:
+        self.cards, self.figure = [], {}
         self.engaged_share = self.professionals_share = self.definition = ""
 
     def _load(self, ctx: Context) -> None:
@@ -69,7 +68,6 @@ class OperatorStatsState(AppState):
         labels = [row.label for row in timeline.rows]
         self.figure = build_figure(labels, [(key, [getattr(row, name) for row in timeline.rows])
                                             for name, key in SERIES_KEYS], lang)
-        self.found = True
 
     def _share(self, value: float | None, lang: str) -> str:
         if value is None:
@@ -77,11 +75,8 @@ class OperatorStatsState(AppState):
         return f"{formatting.number(value, lang, 1)} %"
 
     def _reload(self):  # noqa: ANN202
-        self._clear()
-        done = self._run_as_user(self._load, error_attr=None)
-        if not done.ok:
-            self._clear()
-        return done.event
+        self._close()
+        return self._open(self._load).event
 
     @rx.var
     def csv_href(self) -> str:

@@ -21,6 +21,7 @@ from mes_app.domain.rpps import PROFESSIONS
 from mes_app.services import professionals
 from mes_app.state.base import AppState, Context
 from mes_app.state.mixins import ConfirmMixin
+from mes_app.state.operator_console import OperatorPage
 
 APPLY_ROUTE = "/professional/apply"
 CONSOLE_ROUTE = "/operator/professionals"
@@ -89,19 +90,15 @@ class ProfessionalApplyState(AppState):
         return ran.event
 
 
-class OperatorProfessionalsState(ConfirmMixin, AppState):
+class OperatorProfessionalsState(ConfirmMixin, OperatorPage):
     """/operator/professionals: applications to review; verified and suspended professionals."""
 
-    allowed: bool = False  # the caller is an operator (else the page is "not found")
-    loaded: bool = False
     pending: list[ProfessionalRow] = []
     members: list[ProfessionalRow] = []  # verified and suspended
     confirm_title: str = ""
     confirm_text: str = ""
     confirm_label: str = ""
     confirm_danger: bool = True
-    error: str = ""
-    info: str = ""
     _target_id: int | None = None
     _decision: str = ""
 
@@ -121,13 +118,10 @@ class OperatorProfessionalsState(ConfirmMixin, AppState):
         members = professionals.listing(ctx.session, operator_id, "verified") + professionals.listing(
             ctx.session, operator_id, "suspended")
         self.members = [self._row(p) for p in sorted(members, key=lambda p: (p.name.casefold(), p.id))]
-        self.allowed = True
 
-    def _refused(self) -> None:
+    def _close(self) -> None:
         """Not an operator: the page does not exist for them, and shows nothing."""
-        self.allowed = False
         self.pending, self.members = [], []
-        self.error = ""
         self._forget()
 
     def _forget(self) -> None:
@@ -142,11 +136,7 @@ class OperatorProfessionalsState(ConfirmMixin, AppState):
         self.error = self.info = ""
         self.confirm_open = False
         self._forget()
-        ran = self._run_as_user(self._reload, error_attr=None)
-        if isinstance(ran.error, NotFound):
-            self._refused()
-        self.loaded = True
-        return ran.event
+        return self._open(self._reload).event
 
     @rx.event
     def ask_decision(self, decision: str, user_id: int):
@@ -159,9 +149,7 @@ class OperatorProfessionalsState(ConfirmMixin, AppState):
             target = v.parse_id(user_id)
         except ValidationError:
             return None
-        ran = self._run_as_user(self._reload, error_attr=None)
-        if isinstance(ran.error, NotFound):
-            self._refused()
+        ran = self._open(self._reload)
         if not ran.ok:
             return ran.event
         row = next((r for r in [*self.pending, *self.members] if r.id == target), None)
@@ -184,16 +172,20 @@ class OperatorProfessionalsState(ConfirmMixin, AppState):
         target, decision = self._target_id, self._decision
         self._forget()
 
-        def decide(ctx: Context) -> professionals.ProfessionalView:
-            done = getattr(professionals, decision)(ctx.session, ctx.identity.user_id, target, ctx.now)
+        def decide(ctx: Context) -> professionals.ProfessionalView | None:
+            self._reload(ctx)  # not an operator (any more): not found, the page closes
+            try:
+                done = getattr(professionals, decision)(ctx.session, ctx.identity.user_id, target, ctx.now)
+            except NotFound:  # the account is gone meanwhile
+                done = None
             self._reload(ctx)
             return done
 
-        ran = self._run_as_user(decide)
+        ran = self._open(decide)
         if ran.ok and ran.value is not None:
             self.info = self._text(f"operator.{decision}_done", name=ran.value.name)
-        elif ran.error is not None:  # decided meanwhile, or no longer an operator: show what is true now
-            again = self._run_as_user(self._reload, error_attr=None)
-            if isinstance(again.error, NotFound):
-                self._refused()
+        elif ran.ok:
+            self.error = self._text("error.not_found")
+        elif self.allowed and ran.error is not None:  # decided meanwhile: show what is true now
+            self._open(self._reload)
         return ran.event

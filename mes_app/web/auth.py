@@ -28,7 +28,7 @@ from http.cookies import SimpleCookie
 from sqlmodel import Session
 
 from mes_app import i18n
-from mes_app.domain.access import UserActor
+from mes_app.domain.access import UserActor, landing
 from mes_app.services import accounts
 from mes_app.web import origin
 from mes_app.web.log_redaction import COOKIE_NAME
@@ -99,6 +99,15 @@ def resolve(
     if identity is not None and identity.must_enrol and not enrolling:
         return None
     return identity
+
+
+# Where each kind of account starts (:func:`mes_app.domain.access.landing`).
+LANDING_PATHS = {"security": "/account/security", "console": "/operator", "home": "/"}
+
+
+def landing_path(role: str, *, must_enrol: bool) -> str:
+    """The page an account is sent to after signing in, or when it opens the log-in page again."""
+    return LANDING_PATHS[landing(role, must_enrol=must_enrol)]
 
 
 def actor_of(identity: accounts.Identity) -> UserActor:

@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 
 MAX_FORM_BYTES = 16 * 1024
 LOGIN_PATH = "/login"
-HOME_PATH = "/"
 FORGOT_PATH = "/forgot-password"
 RESET_PAGE_PATH = "/reset-password"
 RESET_API_PATH = mail.RESET_PATH  # the link in the e-mail: GET with ?t=<secret>
@@ -53,7 +52,7 @@ LOGIN_EMAIL_SECONDS = 300
 SECOND_FACTOR_PAGE_PATH = "/login/code"
 SECOND_FACTOR_API_PATH = "/api/login/code"
 SECOND_FACTOR_COOKIE = "mes_2fa"  # the pending step's secret; only SECOND_FACTOR_API_PATH sees it
-SECURITY_PAGE_PATH = "/account/security"
+SECURITY_PAGE_PATH = auth.LANDING_PATHS["security"]
 
 
 def utcnow() -> datetime:
@@ -117,7 +116,7 @@ def _opened(session: Session, request: Request, user: User, now: datetime) -> Re
         user_agent=request.headers.get("user-agent"),
     )
     must_enrol = accounts.must_enrol(user.role, user.second_factor_on_at)
-    response = _redirect(SECURITY_PAGE_PATH if must_enrol else HOME_PATH)
+    response = _redirect(auth.landing_path(user.role, must_enrol=must_enrol))
     _set_session_cookie(response, secret)
     _forget_login_email(response)
     return response

@@ -827,3 +827,12 @@ def test_validation_error_accepts_params_as_a_dict_and_survives_pickling():
 
 def test_not_found_and_forbidden_are_distinct():
     assert not issubclass(NotFound, Forbidden) and not issubclass(Forbidden, NotFound)
+
+
+def test_each_kind_of_account_lands_where_it_works():
+    from mes_app.domain.access import landing
+
+    assert landing("patient", must_enrol=False) == "home"
+    assert landing("professional", must_enrol=False) == "home"
+    assert landing("operator", must_enrol=False) == "console"
+    assert {landing(role, must_enrol=True) for role in ("patient", "professional", "operator")} == {"security"}

@@ -6,6 +6,7 @@ the activation mail read from the test SMTP server (the ``mailbox`` fixture), th
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import urllib.error
@@ -107,3 +108,35 @@ def add_operator(email: str, password: str) -> None:
     assert server is not None
     subprocess.run([sys.executable, "-c", _MAKE_OPERATOR, email, password, PROFESSIONAL_TOTP_SECRET],
                    cwd=mes_server.ROOT, env=server.env, check=True, timeout=120)
+
+
+def health_strings() -> list[str]:
+    """What the live server's record holds that only its patients and their carers may read: the
+    children's names and the texts of every record entry (titles, coded texts, notes, lab test
+    names, messages). Read by a process with the server's settings (SQLite or PostgreSQL)."""
+    server = mes_server._current  # noqa: SLF001 - the session's live server, started by the fixture
+    assert server is not None
+    done = subprocess.run([sys.executable, "-c", _HEALTH_STRINGS], cwd=mes_server.ROOT, env=server.env,
+                          check=True, timeout=120, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+_HEALTH_STRINGS = """
+import json
+from sqlmodel import Session, select
+from mes_app.db import models as m
+from mes_app.db.engine import get_engine
+
+COLUMNS = ("title", "code_text", "code_display", "name", "note", "body", "dosage", "subject")
+TABLES = (m.Encounter, m.Condition, m.Treatment, m.Hospitalisation, m.Handicap, m.Allergy, m.FamilyHistory,
+          m.Habit, m.Vaccination, m.Document, m.Appointment, m.LabReport, m.LabResult, m.Message,
+          m.MessageThread)
+found = set()
+with Session(get_engine()) as db:
+    found.update(p.given_name for p in db.exec(select(m.Profile).where(m.Profile.kind == "child")))
+    for table in TABLES:
+        names = [c for c in COLUMNS if c in table.model_fields]
+        for row in db.exec(select(table)):
+            found.update(v for v in (getattr(row, c) for c in names) if isinstance(v, str) and len(v) >= 4)
+print(json.dumps(sorted(found)))
+"""

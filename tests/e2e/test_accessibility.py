@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.registration import register_and_activate
-from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, switch_to
+from tests.e2e.registration import add_operator, register_and_activate
+from tests.e2e.test_journeys import PARENT_EMAIL, PARENT_PASSWORD, log_in, log_in_with_code, switch_to
+from tests.factories import PROFESSIONAL_TOTP_SECRET
 from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +53,8 @@ SIGNED_IN_PAGES = (
     "/takeout",  # take-out archive (issue 13, item 2)
 )
 PROFESSIONAL_PAGES = ("/patients", *SIGNED_IN_PAGES)
+OPERATOR_PAGES = ("/operator", "/operator/professionals", "/operator/stats", "/operator/accounts")
+OPERATOR_PASSWORD = "Vert-Lagon-2026"
 
 AXE_RUN = """async () => {
   const result = await axe.run(document, {
@@ -278,6 +281,24 @@ def test_co_guardian_pages_have_no_serious_violation(live_server: str, page: Pag
     switch_to(page, "Léa")
     for path in SIGNED_IN_PAGES:
         audit.visit(page, live_server, path, "co-guardian (Léa)")
+    audit.assert_clean()
+
+
+def test_operator_console_pages_have_no_serious_violation(live_server: str, page: Page) -> None:
+    email = f"a11y.operator.{uuid.uuid4().hex[:6]}@mes.test"
+    add_operator(email, OPERATOR_PASSWORD)
+    audit = Audit()
+    log_in_with_code(page, live_server, email, OPERATOR_PASSWORD, PROFESSIONAL_TOTP_SECRET)
+    for path in OPERATOR_PAGES:
+        audit.visit(page, live_server, path, "operator")
+    page.locator("#account-email").fill(PARENT2_EMAIL)  # the last page: the accounts, with one found
+    page.locator("#account-search").click()
+    expect(page.locator("#account-card")).to_be_visible()
+    audit.check(page, "operator (an account)")
+    page.locator("#account-end-sessions").click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
+    audit.check(page, "operator (confirmation)")
+    page.get_by_role("alertdialog").get_by_role("button", name="Annuler").click()
     audit.assert_clean()
 
 

@@ -22,6 +22,11 @@ def log_in(page: Page, base: str, email: str, password: str) -> None:
     page.locator("#login-submit").click()
 
 
+def log_out(page: Page) -> None:
+    page.locator("form[action='/api/logout'] button").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
 def log_in_with_code(page: Page, base: str, email: str, password: str, secret: str) -> None:
     """Two-step sign-in (operators, professionals): the password, then the current TOTP code."""
     log_in(page, base, email, password)

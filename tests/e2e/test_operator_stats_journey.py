@@ -58,6 +58,6 @@ def test_a_patient_gets_not_found(live_server: str, browser_page: Page) -> None:
     log_in(page, live_server, seed.PARENT_EMAIL, seed.PARENT_PASSWORD)
     expect(page.locator("#active-profile-name")).to_be_visible()
     page.goto(live_server + "/operator/stats")
-    expect(page.get_by_text(re.compile("Introuvable|Not found"))).to_be_visible()
+    expect(page.locator("#operator-not-found")).to_be_visible()
     expect(page.locator("#stat-accounts_created")).to_have_count(0)
     assert page.context.request.get(live_server + "/api/operator/stats.csv").status == 404

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from mes_app.domain.rpps import luhn_check_digit
 from tests.e2e.conftest import assert_no_horizontal_scroll
 from tests.e2e.registration import add_operator, register_and_activate
-from tests.e2e.test_journeys import log_in, log_in_with_code
+from tests.e2e.test_journeys import log_in, log_in_with_code, log_out
 from tests.factories import PROFESSIONAL_TOTP_SECRET
 from tests.smtp import Mailbox
 
@@ -34,11 +34,6 @@ def make_operator(email: str) -> None:
 def a_new_rpps() -> str:
     payload = "10" + "".join(random.choices("0123456789", k=8))
     return payload + str(luhn_check_digit(payload))
-
-
-def log_out(page: Page) -> None:
-    page.locator("form[action='/api/logout'] button").click()
-    expect(page).to_have_url(re.compile(r"/login"))
 
 
 def test_a_professional_applies_an_operator_verifies_and_a_patient_adds_them(

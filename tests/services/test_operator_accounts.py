@@ -105,3 +105,14 @@ def test_non_operators_and_unknown_accounts_get_not_found(session):
             oa.lock(session, olivia.id, forged, NOW)
     assert _actions(session) == []
     assert _login(session, alice).id == alice.id
+
+
+def test_account_by_id_is_for_operators_only(session):
+    olivia, alice = make_operator(session), make_owner(session, "Alice")
+    assert oa.account(session, olivia.id, alice.id, NOW).email == alice.user.email
+    for caller in (None, alice.id, make_professional(session).id, make_stranger(session).id):
+        with pytest.raises(NotFound):
+            oa.account(session, caller, alice.id, NOW)
+    for junk in (None, "1", True, 10_000):
+        with pytest.raises(NotFound):
+            oa.account(session, olivia.id, junk, NOW)

@@ -24,7 +24,7 @@ def test_an_operator_sees_counts_with_small_ones_hidden(session):
     _population(session)
     page = _page(session, make_operator(session))
     assert page.load_stats() is None
-    assert page.found
+    assert page.allowed
     values = {card.id: card.value for card in page.cards}
     assert values["accounts_created"] == "11" and values["children"] == "< 10"
     assert values["accounts_engaged"] == "< 10"  # only the operator's own session is recent
@@ -44,7 +44,7 @@ def test_switching_to_months_and_bad_periods_are_refused(session):
     for bad in ("day", "", "WEEK", None, 3, ["week"]):
         page.set_period(bad)  # type: ignore[arg-type]
         assert page.period == "month" and page.error
-    assert page.found
+    assert page.allowed
 
 
 def test_non_operators_get_not_found_and_nothing_loaded(session):
@@ -53,7 +53,7 @@ def test_non_operators_get_not_found_and_nothing_loaded(session):
         page = _page(session, who)
         page.load_stats()
         page.set_period("month")
-        assert not page.found and page.cards == [] and page.figure == {}
+        assert not page.allowed and page.cards == [] and page.figure == {}
         assert page.engaged_share == "" and page.definition == ""
 
 
