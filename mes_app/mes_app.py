@@ -308,3 +308,26 @@ def _notification_worker() -> None:
 
 
 app.register_lifespan_task(_notification_worker)
+
+
+# --- faults survived (issue 14 item 4) ---
+def _sweep_document_store() -> None:
+    """At start-up: erase what a killed server left in the document store (half-written files,
+    files whose row was never committed); files another live worker is writing are kept."""
+    import logging
+
+    from mes_app.db.engine import get_engine
+    from mes_app.services.documents import sweep_orphans
+    from mes_app.storage import default_storage
+
+    try:
+        partial, stored = sweep_orphans(get_engine(), default_storage())
+    except Exception as exc:  # noqa: BLE001 - the service starts anyway; the next start sweeps again
+        logging.getLogger(__name__).warning("document store sweep failed (%s)", type(exc).__name__)
+        return
+    if partial or stored:
+        logging.getLogger(__name__).warning(
+            "document store sweep: %d half-written file(s) and %d file(s) without a document erased", partial, stored)
+
+
+app.register_lifespan_task(_sweep_document_store)
