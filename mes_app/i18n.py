@@ -416,6 +416,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "choice.diet": ("Alimentation", "Diet"),
     # errors (message keys raised by the domain and the services)
     "error.generic": ("Une erreur est survenue. Réessayez.", "Something went wrong. Please try again."),
+    "error.service_unavailable": (
+        "Le service est momentanément indisponible. Réessayez dans un instant.",
+        "The service is temporarily unavailable. Please try again in a moment.",
+    ),
     "error.not_found": ("Introuvable.", "Not found."),
     "error.forbidden": ("Vous ne pouvez pas faire cela.", "You cannot do that."),
     "error.request_too_large": ("Demande trop volumineuse : rien n'a été enregistré.",

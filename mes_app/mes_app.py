@@ -24,7 +24,7 @@ from mes_app.state.home import HomeState
 from mes_app.state.profiles import ProfilesState
 from mes_app.state.records import HistoryState, RecordState
 from mes_app.storage.permissions import private_by_default, restrict_folder, restrict_sqlite_files
-from mes_app.web import log_redaction, pwa
+from mes_app.web import log_redaction, pwa, unavailable
 from mes_app.web.routes import build_api, guard, with_public_routes
 from mes_app.web.visitor_cookie import visitor_cookie
 
@@ -59,6 +59,8 @@ app = MesApp(
     # contrast, visually-hidden text, 44 px switches, the header's rows (assets/a11y.css)
     stylesheets=["/a11y.css"],
     api_transformer=[build_api(), visitor_cookie, guard],
+    # The database away in the middle of a handler: one clear, translated message (issue 14 item 4).
+    backend_exception_handler=unavailable.backend_exception_handler,
     # On a phone the toasts sit above the bottom navigation (Material's snackbar rule), centred,
     # instead of on top of it: the navigation stays usable while "saved" is shown.
     toaster=rx.toast.provider(

@@ -18,6 +18,7 @@ import pwd
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -263,7 +264,9 @@ class PrivatePostgres:
         cmd = list(args)
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=60)
+        done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{Path(args[0]).name} failed (exit {done.returncode}): {done.stdout[-2000:]}")
 
     def init(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -284,15 +287,19 @@ class PrivatePostgres:
 
 
 @contextlib.contextmanager
-def private_postgres(folder: Path) -> Iterator[PrivatePostgres]:
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A new server in its own temporary folder (not under pytest's, which only root may enter:
+    run as root, the server runs as the ``postgres`` user); stopped and erased afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="mes-faults-pg-"))
     server = PrivatePostgres(folder, mes_server.free_port())
-    server.init()
-    server.start()
     try:
+        server.init()
+        server.start()
         yield server
     finally:
-        with contextlib.suppress(subprocess.CalledProcessError):
+        with contextlib.suppress(RuntimeError):
             server.stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass
