@@ -780,6 +780,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "L'envoi a été interrompu : rien n'a été enregistré. Réessayez.",
         "The upload was interrupted: nothing was saved. Please try again.",
     ),
+    "error.document_store_failed": (
+        "Le document n'a pas pu être enregistré (espace de stockage plein ou indisponible) : rien n'a été "
+        "enregistré. Réessayez plus tard.",
+        "The document could not be saved (storage full or unavailable): nothing was saved. Please try again later.",
+    ),
     "error.document_no_file": ("Choisissez un fichier ou prenez une photo.", "Choose a file or take a photo."),
     "error.upload_failed": (
         "L'envoi a échoué. Vérifiez la connexion et réessayez.",

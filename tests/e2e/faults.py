@@ -130,7 +130,7 @@ def scalar(server: mes_server.LiveServer, sql: str, **params: object) -> object:
 
 
 def documents_dir(server: mes_server.LiveServer) -> Path:
-    return server.data_dir / "documents"
+    return Path(server.env.get("MES_DOCUMENTS_DIR") or server.data_dir / "documents")
 
 
 def store_hashes(server: mes_server.LiveServer) -> dict[str, str]:
@@ -209,6 +209,15 @@ def post_in_background(server: mes_server.LiveServer, path: str, body: bytes, co
     sender = threading.Thread(target=send, daemon=True)
     sender.start()
     return sender
+
+
+def get(server: mes_server.LiveServer, path: str, *, cookie: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(server.base_url + path, headers={"Cookie": f"mes_session={cookie}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - the local test server
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read()
 
 
 @contextlib.contextmanager
@@ -344,3 +353,19 @@ def private_redis(folder: Path) -> Iterator[PrivateRedis]:
         yield server
     finally:
         server.stop()
+
+
+@contextlib.contextmanager
+def small_filesystem(folder: Path, size: str = "2m") -> Iterator[str | None]:
+    """A tmpfs of ``size`` mounted on ``folder`` (a disk that fills up); yields None, or why it
+    cannot be mounted here (not root, no privilege in a container)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(folder)],
+                          capture_output=True, text=True, check=False, timeout=30)
+    if done.returncode != 0:
+        yield f"mount -t tmpfs failed: {(done.stderr or done.stdout).strip()[:200]}"
+        return
+    try:
+        yield None
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False, timeout=30)
