@@ -3,9 +3,10 @@
 A fault test must kill the server *between* two steps of one operation (a document's file
 stored but not its row, a measures import's rows inserted but not committed, a FHIR transaction
 Bundle written but not committed). :func:`pause` marks those places. It does nothing unless the
-server process was started with ``MES_TEST_PAUSE_AT=<point>:<marker file>`` in its environment:
-then, on reaching ``<point>``, it creates the marker file (the test's signal that the operation
-is half done) and sleeps, so that the test's ``kill -9`` lands there.
+server process was started with ``MES_TEST_PAUSE_AT=<point>:<marker file>[:<seconds>]`` in its
+environment: then, on reaching ``<point>``, it creates the marker file (the test's signal that the
+operation is half done) and sleeps (:data:`PAUSE_SECONDS`, or ``<seconds>``), so that the test's
+``kill -9``, or its stop of the database, lands there.
 
 Only the environment of the server process can turn it on: it is not a setting, no request,
 cookie or event can name a point, and nothing of the request is written to the marker.
@@ -27,8 +28,9 @@ def pause(point: str) -> None:
     spec = os.environ.get(VARIABLE)
     if not spec:
         return
-    wanted, _, marker = spec.partition(":")
+    wanted, _, rest = spec.partition(":")
+    marker, _, seconds = rest.partition(":")
     if wanted != point or point not in POINTS or not marker:
         return
     Path(marker).write_text(point)
-    time.sleep(PAUSE_SECONDS)
+    time.sleep(float(seconds) if seconds.replace(".", "", 1).isdigit() else PAUSE_SECONDS)

@@ -28,3 +28,11 @@ def test_only_the_named_known_point_pauses(monkeypatch, tmp_path):
     marker.unlink()
     fault_points.pause("unknown.point")
     assert not marker.exists()
+
+
+def test_a_pause_can_be_short(monkeypatch, tmp_path):
+    marker = tmp_path / "marker"
+    monkeypatch.setenv(fault_points.VARIABLE, f"fhir.transaction:{marker}:0.2")
+    start = time.monotonic()
+    fault_points.pause("fhir.transaction")
+    assert marker.exists() and 0.2 <= time.monotonic() - start < 5

@@ -87,12 +87,13 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def paused_at(point: str, data_dir: Path) -> tuple[dict[str, str], Path]:
-    """The environment that makes the server stop at ``point`` (mes_app/fault_points.py), and
-    the marker file that appears once it is there."""
+def paused_at(point: str, data_dir: Path, seconds: float | None = None) -> tuple[dict[str, str], Path]:
+    """The environment that makes the server stop at ``point`` (mes_app/fault_points.py) for
+    ``seconds`` (by default long enough to be killed there), and the marker file that appears
+    once it is there."""
     marker = data_dir / f"paused-{point}"
     marker.unlink(missing_ok=True)
-    return {PAUSE_VARIABLE: f"{point}:{marker}"}, marker
+    return {PAUSE_VARIABLE: f"{point}:{marker}" + (f":{seconds}" if seconds is not None else "")}, marker
 
 
 def wait_for(check, what: str, timeout: float = 30) -> None:  # noqa: ANN001 - a callable

@@ -6,7 +6,10 @@ MES is never restarted. What users see:
   drops the connections the server closed, with no pre-ping round trip per checkout);
 - PostgreSQL down while they click: each click answers with one clear message in their language
   (FR or EN), nothing else (no data, no SQL); an HTTP route answers 503 with the same message;
-- PostgreSQL back: the next clicks load their data again.
+- PostgreSQL back: the next clicks load their data again;
+- a measures import in flight (its rows inserted, its commit not sent: a pause point of the
+  server, mes_app/fault_points.py) when PostgreSQL stops: 503 with the message, no row stored,
+  and the user's retry imports every row.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -28,6 +32,8 @@ pytestmark = pytest.mark.e2e
 
 HEALTH_WORD = "Pénicilline"  # on the mother's summary, in the seed
 PAGE = "/summary"
+PAUSE_SECONDS = 3  # the import waits this long with its rows inserted, before its commit
+IMPORTED = 300
 
 
 @pytest.fixture()
@@ -69,10 +75,12 @@ async def _reload(client: WsClient) -> str:
 
 def test_postgres_restarted_while_users_browse(postgres: faults.PrivatePostgres, tmp_path: Path) -> None:
     database = sa.engine.make_url(postgres.url).set(database="mes").render_as_string(hide_password=False)
-    server = faults.start(tmp_path / "mes", {"MES_DATABASE_URL": database})
+    pause, marker = faults.paused_at("measures.import", tmp_path, seconds=PAUSE_SECONDS)
+    server = faults.start(tmp_path / "mes", {"MES_DATABASE_URL": database, **pause})
     try:
         pid = server.process.pid if server.process else None
         _browse_through_restarts(server, postgres)
+        _import_in_flight(server, postgres, marker)
         assert server.process is not None and server.process.pid == pid and server.process.poll() is None
         log = server.log_path.read_text(errors="replace")
         assert "database unavailable (" in log
@@ -120,6 +128,34 @@ def _browse_through_restarts(server: mes_server.LiveServer, postgres: faults.Pri
             await laptop.close()
 
     asyncio.run(scenario())
+
+
+def _import_in_flight(server: mes_server.LiveServer, postgres: faults.PrivatePostgres, marker: Path) -> None:
+    """A measures import in flight (rows inserted, commit not sent) when PostgreSQL stops: the
+    user is told in their language, nothing of it is stored, and the retry imports every row."""
+    cookie = login_cookie(server.base_url, *faults.PARENT)
+    assert cookie
+    lines = "".join(f"2025-03-{1 + i // 24:02d} {i % 24:02d}:00,weight,{70 + i % 10 / 10:.1f},kg\n"
+                    for i in range(IMPORTED))
+    content_type, body = faults.multipart({"profile": str(_profile(server)), "mode": "import"}, "m.csv",
+                                          ("date,kind,value,unit\n" + lines).encode())
+    before = faults.counts(server, "measure")["measure"]
+    answers: list[tuple[int, bytes]] = []
+    sender = threading.Thread(target=lambda: answers.append(
+        faults.post(server, "/api/measures/import", body, content_type, cookie=cookie, lang="en", timeout=60)))
+    sender.start()
+    faults.wait_for(marker.exists, "the import paused before its commit")
+    postgres.stop("fast")
+    sender.join(timeout=60)
+    postgres.start()
+    [(status, answer)] = answers
+    assert status == 503 and json.loads(answer)["message"] == i18n.t("error.service_unavailable", "en")
+    assert faults.counts(server, "measure")["measure"] == before, "a half import is stored"
+
+    marker.unlink()
+    status, answer = faults.post(server, "/api/measures/import", body, content_type, cookie=cookie, timeout=60)
+    assert status == 200 and json.loads(answer)["imported"] == IMPORTED, answer
+    assert faults.counts(server, "measure")["measure"] == before + IMPORTED
 
 
 def _called_functions(answer: str) -> str:
