@@ -416,6 +416,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "choice.diet": ("Alimentation", "Diet"),
     # errors (message keys raised by the domain and the services)
     "error.generic": ("Une erreur est survenue. Réessayez.", "Something went wrong. Please try again."),
+    "error.service_unavailable": (
+        "Le service est momentanément indisponible. Réessayez dans un instant.",
+        "The service is temporarily unavailable. Please try again in a moment.",
+    ),
     "error.not_found": ("Introuvable.", "Not found."),
     "error.forbidden": ("Vous ne pouvez pas faire cela.", "You cannot do that."),
     "error.request_too_large": ("Demande trop volumineuse : rien n'a été enregistré.",
@@ -775,6 +779,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.document_incomplete": (
         "L'envoi a été interrompu : rien n'a été enregistré. Réessayez.",
         "The upload was interrupted: nothing was saved. Please try again.",
+    ),
+    "error.document_store_failed": (
+        "Le document n'a pas pu être enregistré (espace de stockage plein ou indisponible) : rien n'a été "
+        "enregistré. Réessayez plus tard.",
+        "The document could not be saved (storage full or unavailable): nothing was saved. Please try again later.",
     ),
     "error.document_no_file": ("Choisissez un fichier ou prenez une photo.", "Choose a file or take a photo."),
     "error.upload_failed": (

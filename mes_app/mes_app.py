@@ -24,7 +24,7 @@ from mes_app.state.home import HomeState
 from mes_app.state.profiles import ProfilesState
 from mes_app.state.records import HistoryState, RecordState
 from mes_app.storage.permissions import private_by_default, restrict_folder, restrict_sqlite_files
-from mes_app.web import log_redaction, pwa
+from mes_app.web import log_redaction, pwa, unavailable
 from mes_app.web.routes import build_api, guard, with_public_routes
 from mes_app.web.visitor_cookie import visitor_cookie
 
@@ -59,6 +59,8 @@ app = MesApp(
     # contrast, visually-hidden text, 44 px switches, the header's rows (assets/a11y.css)
     stylesheets=["/a11y.css"],
     api_transformer=[build_api(), visitor_cookie, guard],
+    # The database away in the middle of a handler: one clear, translated message (issue 14 item 4).
+    backend_exception_handler=unavailable.backend_exception_handler,
     # On a phone the toasts sit above the bottom navigation (Material's snackbar rule), centred,
     # instead of on top of it: the navigation stays usable while "saved" is shown.
     toaster=rx.toast.provider(
@@ -316,3 +318,26 @@ def _notification_worker() -> None:
 
 
 app.register_lifespan_task(_notification_worker)
+
+
+# --- faults survived (issue 14 item 4) ---
+def _sweep_document_store() -> None:
+    """At start-up: erase what a killed server left in the document store (half-written files,
+    files whose row was never committed); files another live worker is writing are kept."""
+    import logging
+
+    from mes_app.db.engine import get_engine
+    from mes_app.services.documents import sweep_orphans
+    from mes_app.storage import default_storage
+
+    try:
+        partial, stored = sweep_orphans(get_engine(), default_storage())
+    except Exception as exc:  # noqa: BLE001 - the service starts anyway; the next start sweeps again
+        logging.getLogger(__name__).warning("document store sweep failed (%s)", type(exc).__name__)
+        return
+    if partial or stored:
+        logging.getLogger(__name__).warning(
+            "document store sweep: %d half-written file(s) and %d file(s) without a document erased", partial, stored)
+
+
+app.register_lifespan_task(_sweep_document_store)

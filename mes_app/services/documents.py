@@ -13,8 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
+from mes_app import fault_points
 from mes_app.db import models
 from mes_app.domain import documents as rules
 from mes_app.domain import validation as v
@@ -224,6 +227,7 @@ def finish_upload(session: Session, actor: UserActor, pending: PendingUpload, *,
     """The whole file arrived: sniff, refuse duplicates, store the row. Nothing is left on failure."""
     stored: StoredFile = pending.writer.commit()  # aborts itself (no file left) when refused
     try:
+        fault_points.pause("document.stored")  # the fault tests' kill -9 between file and row
         secret = bool(pending.values.get("hidden_from_guardians"))
         decision = authorize(
             session,
@@ -257,12 +261,36 @@ def finish_upload(session: Session, actor: UserActor, pending: PendingUpload, *,
             _record_mark(session, actor, decision, doc, "create", now)
         notifications.notify(session, doc.profile_id, notifications.Kind.DOCUMENT, notifications.event_key(doc.id),
                              now, exclude_user_id=actor.user_id, guardians=not secret)
+        _release_after_commit(session, pending.writer)
         session.commit()
     except BaseException:
         session.rollback()
         pending.storage.delete(stored.key)
         raise
     return _single_view(session, actor, doc, now)
+
+
+def _release_after_commit(session: Session, writer: UploadWriter) -> None:
+    """The file's lock (the start-up sweep leaves it alone) goes once its row is committed:
+    at this commit, or at the end of the FHIR transaction Bundle holding the commits."""
+    event.listen(session, "after_commit", lambda _session: writer.release(), once=True)
+
+
+def sweep_orphans(engine: sa.Engine, storage: DocumentStorage) -> tuple[int, int]:
+    """At start-up: erase the files a killed server left in the store (half-written ones, and
+    stored ones whose row was never committed). Returns (partial, stored) counts."""
+
+    def referenced(keys: list[str]) -> set[str]:
+        named: set[str] = set()
+        with Session(engine) as session:
+            for start in range(0, len(keys), 500):
+                batch = keys[start:start + 500]
+                named.update(session.exec(
+                    select(models.Document.storage_key).where(col(models.Document.storage_key).in_(batch))
+                ).all())
+        return named
+
+    return storage.sweep(referenced)
 
 
 def upload_document(

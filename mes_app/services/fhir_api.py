@@ -24,6 +24,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from mes_app import fault_points
 from mes_app.db import models
 from mes_app.domain import fhir_intake as fi
 from mes_app.domain import smart_backend as smart
@@ -386,6 +387,7 @@ def transaction(session: Session, context: Context, bundle: object) -> list[Entr
                 results[index] = _result(done)
                 if index in parts:
                     results |= _value_results(session, done, parts[index])
+            fault_points.pause("fhir.transaction")  # the fault tests' kill -9 before the one commit
     except BaseException:
         discard_files(context)
         raise

@@ -34,13 +34,15 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING
 
+from reflex.event import fix_events
 from reflex.middleware.middleware import Middleware
-from reflex.state import _ROUTER_FIELD_NAMES, State
+from reflex.state import _ROUTER_FIELD_NAMES, State, StateUpdate
+from sqlalchemy.exc import DBAPIError
 
 from mes_app.db.engine import new_session
 from mes_app.settings import settings
 from mes_app.state.base import AppState, forget_event_identity, remember_event_identity, utcnow
-from mes_app.web import auth
+from mes_app.web import auth, unavailable
 from mes_app.web.visitor_cookie import VISITOR_COOKIE
 
 if TYPE_CHECKING:
@@ -114,8 +116,17 @@ class SessionBindingMiddleware(Middleware):
         app_state = await state.get_state(AppState)
         router = app_state.router
         cookie_header = router.headers.cookie
-        with new_session() as session:
-            identity = auth.resolve(session, cookie_header, utcnow(), enrolling=True)  # states check must_enrol
+        unavailable.remember_event_lang(auth.lang_from_cookie_header(cookie_header))
+        try:
+            with new_session() as session:
+                identity = auth.resolve(session, cookie_header, utcnow(), enrolling=True)  # states check must_enrol
+        except DBAPIError as error:
+            if not unavailable.is_unavailable(error):
+                raise
+            # The database is away: this event is not run, the user is told to try again.
+            unavailable.log_unavailable(error)
+            return StateUpdate(events=fix_events([unavailable.toast(auth.lang_from_cookie_header(cookie_header))],
+                                                 router.session.client_token), final=True)
         # The handler of this event takes the identity from here instead of resolving it again.
         remember_event_identity(router.session.client_token, cookie_header, identity)
         key = binding_key(

@@ -5,6 +5,7 @@ Small on purpose, so that an S3-compatible implementation can follow the local o
     writer = storage.begin(max_bytes)     # nothing visible yet
     writer.write(chunk) ...               # size cap, SHA-256 and type sniffing as bytes come
     stored = writer.commit()              # the file now exists under a random key
+    writer.release()                      # once the row naming it is committed
     writer.abort()                        # or: nothing is left behind
     storage.open(key) -> iterator of byte chunks
     storage.delete(key)
@@ -22,7 +23,7 @@ the stream the same way, through :class:`StreamCheck`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -87,6 +88,12 @@ class UploadWriter(Protocol):
 
     def commit(self) -> StoredFile: ...
 
+    def release(self) -> None:
+        """Called once the row naming the committed file is committed: until then a start-up
+        sweep (:func:`mes_app.services.documents.sweep_orphans`) must not take the file for an
+        orphan."""
+        ...
+
     def abort(self) -> None: ...
 
 
@@ -100,3 +107,8 @@ class DocumentStorage(Protocol):
     def delete(self, key: str) -> None: ...
 
     def stored_keys(self) -> list[str]: ...
+
+    def sweep(self, referenced: Callable[[list[str]], set[str]]) -> tuple[int, int]:
+        """Erase what a killed writer left behind (partial files, stored files no row names,
+        ``referenced(keys)`` saying which are named); returns (partial, stored) counts."""
+        ...

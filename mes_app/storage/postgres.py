@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
@@ -117,6 +117,9 @@ class PostgresWriter:
         self._conn.close()
         return stored
 
+    def release(self) -> None:
+        """Nothing held after the commit (see :meth:`PostgresStorage.sweep`)."""
+
     def abort(self) -> None:
         """Roll back: no chunk of this file was ever visible (idempotent)."""
         self._done = True
@@ -190,6 +193,13 @@ class PostgresStorage:
                 return [key for (key,) in conn.execute(_KEYS)]
         except SQLAlchemyError as exc:
             raise _failure(exc) from None
+
+    def sweep(self, referenced: Callable[[list[str]], set[str]]) -> tuple[int, int]:  # noqa: ARG002
+        """A killed writer's chunks were never committed (one transaction): nothing partial is
+        ever left. Not swept: a file committed by a worker killed before its row's commit (the
+        row's and the chunks' transactions are separate; erasing unnamed keys here could take
+        another worker's upload in progress, which no lock marks)."""
+        return 0, 0
 
     def dispose(self) -> None:
         self.engine.dispose()

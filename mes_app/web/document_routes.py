@@ -15,6 +15,7 @@ is recorded). ``?download=1`` forces a download; PDF and images otherwise previe
 
 from __future__ import annotations
 
+import errno
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -186,10 +187,19 @@ async def upload_document(request: Request) -> Response:
             return _refusal(request, "error.not_found", 404)
         except Forbidden:
             return _refusal(request, "error.forbidden", 403)
+        except OSError as error:  # the store is full or unreachable (StorageError is one too)
+            log.warning("document store refused a write (%s)", _os_reason(error))
+            return _refusal(request, "error.document_store_failed", 507 if error.errno == errno.ENOSPC else 503)
         finally:
             if not finished and state.pending is not None:
                 state.pending.abort()  # an upload cut half way leaves no file behind
     return JSONResponse({"ok": True, "id": view.id}, status_code=201, headers=NO_STORE)
+
+
+def _os_reason(error: OSError) -> str:
+    """The error's class and errno name: never its text (a path, a key)."""
+    name = errno.errorcode.get(error.errno, "") if error.errno else ""
+    return f"{type(error).__name__} {name}".strip()
 
 
 async def download_document(request: Request) -> Response:

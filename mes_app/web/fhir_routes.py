@@ -268,6 +268,9 @@ async def _as_caller(request: Request, use: Callable[[Session, connected_softwar
                 return use(session, caller)
             except IntakeError as refused:
                 return _refused(refused)
+            except OSError as error:  # the document store is full or unreachable: nothing was kept
+                log.warning("document store refused a write (%s)", type(error).__name__)
+                return outcome(503, "transient", "the document store could not save the file")
 
     return await run_in_threadpool(work)
 

@@ -30,7 +30,7 @@ from mes_app.domain import second_factor as second_factor_rules
 from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts, password_reset, second_factor
 from mes_app.settings import settings
-from mes_app.web import auth, fhir_import_routes, origin, pwa, rate_limit, security_headers
+from mes_app.web import auth, fhir_import_routes, origin, pwa, rate_limit, security_headers, unavailable
 from mes_app.web import measure_import as measure_import_route
 from mes_app.web.log_redaction import COOKIE_NAME
 
@@ -357,7 +357,8 @@ def build_api() -> Starlette:
             *share_routes.public_routes(),
             # --- the operator's console (issue 15 item 1): 404 for anyone but an operator ---
             Route(operator_routes.AUDIT_PATH, operator_routes.audit_export, methods=["GET"]),
-        ]
+        ],
+        exception_handlers=unavailable.EXCEPTION_HANDLERS,  # the database away: 503, one clear message
     )
 
 
@@ -367,7 +368,8 @@ def public_api() -> Starlette:
     any origin call them. Served by :func:`with_public_routes`, inside :func:`guard`."""
     from mes_app.web import fhir_routes, share_routes
 
-    return Starlette(routes=[*share_routes.public_routes(), *fhir_routes.routes()])
+    return Starlette(routes=[*share_routes.public_routes(), *fhir_routes.routes()],
+                     exception_handlers=unavailable.EXCEPTION_HANDLERS)
 
 
 def with_public_routes(app: ASGIApp) -> ASGIApp:

@@ -87,6 +87,7 @@ class WsClient:
     timeouts: list[str] = field(default_factory=list)
     origin: str | None = None  # defaults to the app's own origin
     new_tokens: list[str] = field(default_factory=list)  # tokens the server replaced ours with
+    lang: str | None = None  # the language cookie (mes_lang), as the language switch sets it
 
     def __post_init__(self) -> None:
         self.sio = socketio.AsyncClient(reconnection=False)
@@ -109,6 +110,8 @@ class WsClient:
         cookies = [f"mes_session={self.cookie}"] if self.cookie else []
         if self.visitor:
             cookies.append(f"mes_visitor={self.visitor}")
+        if self.lang:
+            cookies.append(f"mes_lang={self.lang}")
         headers = {"Origin": self.origin or self.base_url}
         if cookies:
             headers["Cookie"] = "; ".join(cookies)

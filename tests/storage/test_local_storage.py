@@ -99,3 +99,59 @@ def test_keys_that_are_not_ours_never_reach_the_file_system(storage, key):
     with pytest.raises(NotFound):
         storage.open(key)
     assert not storage.exists(key)
+
+
+# --------------------------------------------------------------- what a killed writer leaves (issue 14 item 4)
+
+_KILLED_WRITER = """
+import os, sys
+from mes_app.storage import LocalStorage
+storage = LocalStorage(sys.argv[1])
+half = storage.begin(1_000_000)
+half.write(b"%PDF-1.4 half of it")
+whole = storage.begin(1_000_000)
+whole.write(b"%PDF-1.4 all of it")
+print(whole.commit().key, flush=True)  # stored, its row never committed
+os._exit(0)  # as after kill -9: no clean-up of any kind
+"""
+
+
+def _killed_writer(root) -> str:  # noqa: ANN001 - a folder
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(root)], capture_output=True, text=True,
+                          check=True, timeout=60)
+    return done.stdout.strip()
+
+
+def test_the_sweep_erases_what_a_dead_writer_left_and_nothing_else(storage):
+    kept = put(storage, PDF)  # a document whose row exists
+    orphan = _killed_writer(storage.root)
+    assert len(storage.partial_files()) == 1 and storage.exists(orphan)
+    asked: list[list[str]] = []
+
+    def referenced(keys: list[str]) -> set[str]:
+        asked.append(sorted(keys))
+        return {kept.key} & set(keys)
+
+    assert storage.sweep(referenced) == (1, 1)
+    assert asked == [sorted([kept.key, orphan])]
+    assert storage.partial_files() == [] and not storage.exists(orphan)
+    assert b"".join(storage.open(kept.key)) == PDF
+
+
+def test_the_sweep_leaves_a_live_writer_alone(storage):
+    """Another worker sharing the folder: its file being written, and its file stored whose
+    row is not committed yet, stay until it releases them."""
+    writing = storage.begin(1_000_000)
+    writing.write(PDF[:100])
+    stored_writer = storage.begin(1_000_000)
+    stored_writer.write(PDF)
+    stored = stored_writer.commit()
+    assert storage.sweep(lambda keys: set()) == (0, 0)
+    assert len(storage.partial_files()) == 1 and storage.exists(stored.key)
+    stored_writer.release()  # the row is committed: the lock goes, then no row names it: an orphan
+    writing.abort()
+    assert storage.sweep(lambda keys: set()) == (0, 1)
+    assert not storage.exists(stored.key)
