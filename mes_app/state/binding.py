@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from reflex.middleware.middleware import Middleware
 from reflex.state import _ROUTER_FIELD_NAMES, State
 
-from mes_app.db.engine import new_session
+from mes_app.db.engine import new_session, off_loop
 from mes_app.settings import settings
 from mes_app.state.base import AppState, forget_event_identity, remember_event_identity, utcnow
 from mes_app.web import auth
@@ -114,8 +114,7 @@ class SessionBindingMiddleware(Middleware):
         app_state = await state.get_state(AppState)
         router = app_state.router
         cookie_header = router.headers.cookie
-        with new_session() as session:
-            identity = auth.resolve(session, cookie_header, utcnow(), enrolling=True)  # states check must_enrol
+        identity = await off_loop(_resolve, cookie_header)
         # The handler of this event takes the identity from here instead of resolving it again.
         remember_event_identity(router.session.client_token, cookie_header, identity)
         key = binding_key(
@@ -131,6 +130,11 @@ class SessionBindingMiddleware(Middleware):
             await _remember_token(app, key, router.session.client_token)
         await _forget_left_page(state, app_state, event)
         return None
+
+
+def _resolve(cookie_header: str | None):  # noqa: ANN202 - auth.resolve's Identity | None
+    with new_session() as session:
+        return auth.resolve(session, cookie_header, utcnow(), enrolling=True)  # states check must_enrol
 
 
 # --------------------------------------------------------------------------- pages left
