@@ -42,7 +42,7 @@ def get_engine(url: str | None = None) -> sa.Engine:
         "max_overflow": settings.db_max_overflow,
         "pool_recycle": settings.db_pool_recycle_seconds,
         "pool_timeout": settings.db_pool_timeout_seconds,
-        "pool_use_lifo": True,  # idle connections beyond the load's needs age out (pool_recycle)
+        "pool_use_lifo": True,  # the most recently used connection first: its prepared statements are warm
     }
     if url.startswith("sqlite"):
         # check_same_thread=False: a connection is used by one thread at a time, but not always

@@ -21,6 +21,7 @@ never block the worker's event loop. An ``async`` handler runs its synchronous p
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
 import inspect
@@ -124,7 +125,7 @@ class OffLoopHandler(EventHandler):
     state stays locked by Reflex for the whole event, so only this thread touches it meanwhile.
 
     Accessed on a state instance (a unit test, another handler calling it), it is the plain
-    method, called synchronously as written."""
+    method, called synchronously as written; so is ``handler.fn`` called outside an event loop."""
 
     @property
     def _is_coroutine_function(self) -> bool:
@@ -151,9 +152,16 @@ def _runs_off_loop(fn: Any) -> bool:
 
 
 def _in_db_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """What Reflex calls (``handler.fn``): on the event loop, an awaitable of the method run in
+    the db threads; called outside any event loop (a test, a script), the method itself."""
+
     @functools.wraps(fn)  # Reflex reads the name, signature, type hints and markers through it
-    async def run(state: Any, *args: Any, **kwargs: Any) -> Any:
-        return await off_loop(fn, state, *args, **kwargs)
+    def run(state: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return fn(state, *args, **kwargs)
+        return off_loop(fn, state, *args, **kwargs)
 
     return run
 
