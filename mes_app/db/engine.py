@@ -4,8 +4,10 @@ threads the app's event handlers run their database work in.
 Reflex runs every event handler on the worker's one asyncio event loop; MES's services are
 synchronous (SQLAlchemy sessions), so their round trips to PostgreSQL would stop every other
 client of the worker while they wait. :func:`off_loop` runs that work in a small, bounded pool of
-threads instead (``settings.db_threads``, by default as many as the connection pool holds), and
-the loop serves other events meanwhile: see docs/performance.md, "Several workers".
+threads instead (``settings.db_threads``, by default 5 on PostgreSQL, as many as the connection
+pool holds), and the loop serves other events meanwhile. On SQLite (``db_threads`` 0 by
+default) the work runs on the loop as before: the database is CPU in this process, there is
+no wait to overlap. See docs/performance.md, "Several workers".
 
 Stale connections (a PostgreSQL restart, a connection cut by a firewall) are not pinged before
 every checkout (``pool_pre_ping`` costs one round trip per session): connections are recycled
@@ -73,6 +75,8 @@ def _db_threads() -> ThreadPoolExecutor:
 async def off_loop(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run blocking (database) work in the app's db threads and wait for it without blocking the
     event loop. The work sees this task's context variables (the event's identity)."""
+    if settings.db_threads == 0:  # SQLite by default: nothing to overlap, run it here
+        return work(*args, **kwargs)
     context = contextvars.copy_context()
     call = functools.partial(context.run, work, *args, **kwargs)
     return await asyncio.get_running_loop().run_in_executor(_db_threads(), call)
