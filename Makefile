@@ -34,12 +34,14 @@ JS_ENV = if [ -x "$(BUN)" ]; then export REFLEX_BUN_PATH="$(BUN)" REFLEX_USE_NPM
          else echo "warning: bun not found, Reflex will use npm (slower; rewrites reflex.lock/)"; \
               export REFLEX_USE_NPM=1; fi
 
-.PHONY: help venv install migrate seed run browsers fonts lint test test-scaled clean distclean
+.PHONY: help venv install migrate seed run run-scaled browsers fonts lint test test-scaled clean distclean
 
 help:
 	@echo "make run       install, migrate, seed, then serve http://localhost:$(MES_PORT)"
 	@echo "make test      install, browsers, lint, then the whole pytest suite"
 	@echo "make test-scaled  the browser journeys on PostgreSQL + Redis with two workers (CI runs it)"
+	@echo "make run-scaled WORKERS=N  migrate, then serve with N backend workers on PostgreSQL + Redis"
+	@echo "                (MES_DATABASE_URL=postgresql://... MES_REDIS_URL=redis://... required)"
 	@echo "make lint      ruff (style, bugs) and pyright (types, basic mode)"
 	@echo "make install   virtualenv + Python requirements (make venv) + bun"
 	@echo "make migrate   python -m mes_app migrate (alembic upgrade head)"
@@ -94,6 +96,21 @@ seed: migrate
 run: seed
 	$(JS_ENV); \
 	MES_DATA_DIR="$(DATA_DIR)" MES_PORT=$(MES_PORT) \
+	  $(VENV_BIN)/reflex run --env prod --frontend-port $(MES_PORT) --backend-port $(MES_PORT) \
+	  --backend-host $(MES_HOST)
+
+# Scaled out (issue 14): N granian workers behind the one port, sharing the PostgreSQL database
+# (MES_DATABASE_URL) and Reflex's state in Redis (MES_REDIS_URL); no demo seed (`make seed` with
+# the same variables adds it). Each worker holds up to MES_DB_POOL_SIZE + MES_DB_MAX_OVERFLOW
+# (5 + 10) connections: N x 15 must stay under PostgreSQL's max_connections (100 by default).
+WORKERS ?= 2
+run-scaled: install
+	@case "$${MES_DATABASE_URL:-}" in postgres*) ;; \
+	  *) echo "run-scaled: set MES_DATABASE_URL=postgresql://user@host/db (several workers need PostgreSQL)"; exit 1;; esac
+	@if [ -z "$${MES_REDIS_URL:-}" ]; then echo "run-scaled: set MES_REDIS_URL=redis://host:6379/0"; exit 1; fi
+	MES_DATA_DIR="$(DATA_DIR)" $(PY) -m mes_app migrate
+	$(JS_ENV); \
+	MES_DATA_DIR="$(DATA_DIR)" MES_PORT=$(MES_PORT) MES_STATE_MANAGER=redis GRANIAN_WORKERS=$(WORKERS) \
 	  $(VENV_BIN)/reflex run --env prod --frontend-port $(MES_PORT) --backend-port $(MES_PORT) \
 	  --backend-host $(MES_HOST)
 

@@ -2,6 +2,13 @@
 
     .venv/bin/python -m benchmarks.load [--users 1,20,100] [--duration 30] [--rounds 2]
                                         [--state-manager memory|disk|redis]
+                                        [--workers N] [--database-url URL|postgres] [--no-floor]
+
+Scaled out (issue 14): ``--workers 2 --database-url postgres --state-manager redis`` runs MES on
+a scratch PostgreSQL database of the local server (dropped afterwards), Reflex's Redis state
+manager and N granian workers sharing one port, as ``make run-scaled`` does. The table then also
+gives the CPU of the database backends and of Redis per event, and the run ends with the count
+of Reflex's "Lock ... held too long" warnings in the server log.
 
 Starts the production MES server the way the e2e suite does (``tests/e2e/server.py``: migrate,
 seed the demo, ``reflex run --env prod`` on a free port, login rate limits lifted) and the floor
@@ -38,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -102,6 +110,43 @@ def group_cpu_seconds(pgid: int) -> float:
     return sum(
         _task_cpu(entry.name) for entry in os.scandir("/proc") if entry.name.isdigit() and _pgrp(entry.name) == pgid
     )
+
+
+@dataclass
+class Backends:
+    """Where the scaled-out server's database and state store spend CPU: the PostgreSQL
+    backends of MES's own database (their /proc), and the Redis server (``INFO cpu``, which
+    counts every client of the shared server, so read it on a quiet machine)."""
+
+    database_url: str | None = None
+    redis_url: str | None = None
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        return self._postgres(), self._redis()
+
+    def _postgres(self) -> float:
+        if not self.database_url or not self.database_url.startswith("postgresql"):
+            return 0.0
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(self.database_url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                pids = conn.execute(
+                    sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND pid <> pg_backend_pid()")
+                ).scalars().all()
+        finally:
+            engine.dispose()
+        return sum(_task_cpu(str(pid)) for pid in pids)
+
+    def _redis(self) -> float:
+        if not self.redis_url:
+            return 0.0
+        import redis
+
+        info: dict = redis.Redis.from_url(self.redis_url).info("cpu")  # pyright: ignore[reportAssignmentType]
+        return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 # ---------------------------------------------------------------------------------- predicates
@@ -227,6 +272,8 @@ class Phase:
     errors: int = 0
     wall: float = 0.0
     cpu: float = 0.0
+    pg_cpu: float = 0.0  # PostgreSQL backends of MES's database (0 on SQLite)
+    redis_cpu: float = 0.0  # the Redis server (0 without Redis)
     by_step: dict[str, list[float]] = field(default_factory=dict)
 
     @property
@@ -247,6 +294,9 @@ class Phase:
     def cpu_ms(self) -> float:
         return self.cpu / self.events * 1000 if self.events else float("nan")
 
+    def per_event_ms(self, seconds: float) -> float:
+        return seconds / self.events * 1000 if self.events else float("nan")
+
 
 async def _browse(client: BenchClient, steps: Callable[[int], list[Step]], stop_at: float, phase: Phase) -> None:
     turn = 0
@@ -264,7 +314,9 @@ async def _browse(client: BenchClient, steps: Callable[[int], list[Step]], stop_
         turn += 1
 
 
-async def run_phase(app: str, server: e2e.LiveServer, users: int, duration: float, cookies: list[str]) -> Phase:
+async def run_phase(
+    app: str, server: e2e.LiveServer, users: int, duration: float, cookies: list[str], backends: Backends | None = None
+) -> Phase:
     phase = Phase(app, users)
     first_path = "/" if app == "mes" else "/p0"
     clients = [BenchClient(server.base_url, cookie=cookies[i] if app == "mes" else None) for i in range(users)]
@@ -281,12 +333,17 @@ async def run_phase(app: str, server: e2e.LiveServer, users: int, duration: floa
             stepper.append(floor_steps)
         client.keep = False
         client.received.clear()
+    assert server.process is not None
     pgid = server.process.pid
+    backends = backends or Backends()
+    pg_before, redis_before = await asyncio.to_thread(backends.cpu_seconds)
     cpu_before, wall_before = group_cpu_seconds(pgid), time.perf_counter()
     stop_at = wall_before + duration
     await asyncio.gather(*(_browse(c, s, stop_at, phase) for c, s in zip(clients, stepper, strict=True)))
     phase.wall = time.perf_counter() - wall_before
     phase.cpu = group_cpu_seconds(pgid) - cpu_before
+    pg_after, redis_after = await asyncio.to_thread(backends.cpu_seconds)
+    phase.pg_cpu, phase.redis_cpu = pg_after - pg_before, redis_after - redis_before
     phase.errors = sum(c.errors for c in clients)
     await asyncio.gather(*(c.close() for c in clients))
     await asyncio.sleep(1)  # let the server settle the disconnects outside the next phase
@@ -297,14 +354,15 @@ async def run_phase(app: str, server: e2e.LiveServer, users: int, duration: floa
 
 HEADER = (
     f"{'app':<6} {'users':>5} {'round':>5} {'events':>7} {'ev/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-    f"{'CPU ms/ev':>9} {'t/o':>4} {'err':>4}"
+    f"{'CPU ms/ev':>9} {'t/o':>4} {'err':>4} {'PG ms/ev':>8} {'Redis ms/ev':>11}"
 )
 
 
 def line(phase: Phase, round_no: int | str) -> str:
     return (
         f"{phase.app:<6} {phase.users:>5} {round_no!s:>5} {phase.events:>7} {phase.rate:>7.1f} {phase.pct(50):>8.1f} "
-        f"{phase.pct(95):>8.1f} {phase.pct(99):>8.1f} {phase.cpu_ms:>9.2f} {phase.timeouts:>4} {phase.errors:>4}"
+        f"{phase.pct(95):>8.1f} {phase.pct(99):>8.1f} {phase.cpu_ms:>9.2f} {phase.timeouts:>4} {phase.errors:>4} "
+        f"{phase.per_event_ms(phase.pg_cpu):>8.2f} {phase.per_event_ms(phase.redis_cpu):>11.2f}"
     )
 
 
@@ -316,6 +374,8 @@ def merged(phases: list[Phase]) -> Phase:
         out.errors += p.errors
         out.wall += p.wall
         out.cpu += p.cpu
+        out.pg_cpu += p.pg_cpu
+        out.redis_cpu += p.redis_cpu
         for label, values in p.by_step.items():
             out.by_step.setdefault(label, []).extend(values)
     return out
@@ -340,7 +400,12 @@ def summary(results: dict[tuple[str, int], list[Phase]], user_counts: list[int])
         f"{'MES p99':>8} {'floor p99':>9} {'MES CPU/ev':>10} {'floor CPU/ev':>12} {'CPU ratio':>9}"
     ]
     for users in user_counts:
-        mes, floor = merged(results[("mes", users)]), merged(results[("floor", users)])
+        mes = merged(results[("mes", users)])
+        if ("floor", users) not in results:  # --no-floor
+            rows.append(f"{users:>5} {mes.rate:>9.1f} {'-':>10} {mes.pct(95):>8.1f} {'-':>9} {'-':>9} "
+                        f"{mes.pct(99):>8.1f} {'-':>9} {mes.cpu_ms:>10.2f} {'-':>12} {'-':>9}")
+            continue
+        floor = merged(results[("floor", users)])
         rows.append(
             f"{users:>5} {mes.rate:>9.1f} {floor.rate:>10.1f} {mes.pct(95):>8.1f} {floor.pct(95):>9.1f} "
             f"{mes.pct(95) / floor.pct(95):>9.2f} {mes.pct(99):>8.1f} {floor.pct(99):>9.1f} "
@@ -371,9 +436,15 @@ async def idle_cpu(servers: dict[str, e2e.LiveServer], seconds: float = 5) -> st
 
 
 async def bench(
-    mes: e2e.LiveServer, floor: e2e.LiveServer, user_counts: list[int], duration: float, rounds: int
+    mes: e2e.LiveServer,
+    floor: e2e.LiveServer | None,
+    user_counts: list[int],
+    duration: float,
+    rounds: int,
+    backends: Backends | None = None,
 ) -> dict[tuple[str, int], list[Phase]]:
-    print(f"idle server CPU (no user, 5 s): {await idle_cpu({'mes': mes, 'floor': floor})}", flush=True)
+    servers = {"mes": mes, **({"floor": floor} if floor is not None else {})}
+    print(f"idle server CPU (no user, 5 s): {await idle_cpu(servers)}", flush=True)
     cookies: list[str] = []
     results: dict[tuple[str, int], list[Phase]] = {}
     try:
@@ -384,14 +455,22 @@ async def bench(
                     raise RuntimeError("the demo parent's login was refused")
                 cookies.append(cookie)
             for round_no in range(1, rounds + 1):
-                for app, server in (("mes", mes), ("floor", floor)):
-                    phase = await run_phase(app, server, users, duration, cookies)
+                for app, server in servers.items():
+                    phase = await run_phase(app, server, users, duration, cookies, backends if app == "mes" else None)
                     results.setdefault((app, users), []).append(phase)
                     print(line(phase, round_no), flush=True)
     finally:
         for cookie in cookies:
             await asyncio.to_thread(logout, mes.base_url, cookie)
     return results
+
+
+def lock_warnings(server: e2e.LiveServer) -> int:
+    """Reflex's "Lock for token ... was held too long" warnings in the server's log (Redis only)."""
+    try:
+        return server.log_path.read_text(errors="replace").count("was held too long")
+    except OSError:
+        return 0
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -402,40 +481,65 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--state-manager",
         choices=("memory", "disk", "redis"),
-        default="memory",
-        help="MES's state manager (redis: a scratch database on the local Redis)",
+        default=None,
+        help="MES's state manager (default: memory, redis with --workers > 1)",
     )
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="Redis URL for --state-manager redis")
+    parser.add_argument("--redis", "--redis-url", dest="redis", default="redis://127.0.0.1:6379/14",
+                        help="Redis URL for --state-manager redis (its database is flushed)")
+    parser.add_argument("--workers", type=int, default=1, help="MES backend workers (granian) behind the one port")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="MES's database: empty for SQLite in the run's folder, 'postgres' for a scratch database "
+        "on the local PostgreSQL server (dropped afterwards), or a URL",
+    )
+    parser.add_argument("--no-floor", action="store_true", help="MES phases only (no bare-Reflex floor app)")
     args = parser.parse_args(argv)
     user_counts = [int(n) for n in args.users.split(",")]
+    state_manager = args.state_manager or ("redis" if args.workers > 1 else "memory")
+    if args.workers > 1 and state_manager != "redis":
+        parser.error("several workers share their clients' state through Redis: --state-manager redis")
 
-    with tempfile.TemporaryDirectory(prefix="mes-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="mes-bench-") as tmp, ExitStack() as stack:
         print("starting MES and the floor app (production builds)...", flush=True)
-        extra = {"MES_STATE_MANAGER": args.state_manager}
-        if args.state_manager == "redis":
+        extra = {"MES_STATE_MANAGER": state_manager, "GRANIAN_WORKERS": str(args.workers)}
+        backends = Backends()
+        if state_manager == "redis":
             import redis
 
             redis.Redis.from_url(args.redis).flushdb()
-            extra["MES_REDIS_URL"] = args.redis
+            extra["MES_REDIS_URL"] = backends.redis_url = args.redis
+        if args.database_url == "postgres":
+            from tests.e2e.cluster import postgres_database
+
+            args.database_url = stack.enter_context(postgres_database())
+        if args.database_url:
+            extra["MES_DATABASE_URL"] = backends.database_url = args.database_url
         mes = e2e.start(Path(tmp) / "mes", extra_env=extra)
+        floor = None
         try:
-            floor = floor_app.start(Path(tmp) / "floor", FLOOR_PAGES)
-        except BaseException:
-            e2e.stop(mes)
-            raise
-        try:
+            if not args.no_floor:
+                floor = floor_app.start(Path(tmp) / "floor", FLOOR_PAGES)
             print(f"machine: {machine()}")
             print(f"command: {' '.join(['python -m benchmarks.load', *(argv if argv is not None else sys.argv[1:])])}")
+            print(f"MES: {args.workers} worker(s), state manager {state_manager}, "
+                  f"database {'PostgreSQL' if args.database_url.startswith('postgres') else 'SQLite'}")
             print(HEADER, flush=True)
-            results = asyncio.run(bench(mes, floor, user_counts, args.duration, args.rounds))
+            results = asyncio.run(bench(mes, floor, user_counts, args.duration, args.rounds, backends))
             print("\nall rounds merged (latencies in ms, CPU in ms of server CPU per event):")
             print(summary(results, user_counts))
             print("\nMES latency per step (all rounds):")
             print(step_table(results, user_counts))
+            print(f"\n'Lock ... held too long' warnings in the MES log: {lock_warnings(mes)}")
             print(f"machine at the end: {machine()}")
         finally:
-            e2e.stop(floor)
+            if floor is not None:
+                e2e.stop(floor)
             e2e.stop(mes)
+            if state_manager == "redis":
+                import redis
+
+                redis.Redis.from_url(args.redis).flushdb()
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
 """Server CPU of each page's use cases, in process, without Reflex (not a test).
 
-    .venv/bin/python -m benchmarks.use_cases [--runs 300] [--profile home]
+    .venv/bin/python -m benchmarks.use_cases [--runs 300] [--profile home] [--database-url postgres|URL]
 
 Seeds the demo into a fresh SQLite database, then, as the demo parent on Camille's profile,
 runs what each page's ``on_load`` asks of the services, every time in a new database
 session as an event does: the shell (session lookup, the switcher's profiles, the capability
 flags), then home, ``/history``, ``/measures``, ``/record/conditions`` and ``/summary``. It
 prints the CPU time (``time.process_time``) per page load, the median of five batches of
-``--runs`` loads. ``--profile PAGE`` prints cProfile's 40 heaviest calls for that page.
+``--runs`` loads, and the SQL statements per load. ``--profile PAGE`` prints cProfile's 40
+heaviest calls for that page. ``--database-url postgres`` runs on a scratch database of the
+local PostgreSQL server instead (dropped afterwards): the client side of each round trip
+(psycopg, SQLAlchemy) is then in the CPU figure, the server's work is not.
 
 ``benchmarks/load.py`` measures the whole event over a websocket (Reflex included); this
 one isolates what MES's own code costs, so that a change to a use case can be measured in
@@ -17,6 +20,7 @@ seconds, and compared with an earlier commit by running the same script there.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import os
 import pstats
@@ -32,11 +36,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _setup() -> dict[str, Callable[[], None]]:
-    os.environ["MES_DATA_DIR"] = tempfile.mkdtemp(prefix="mes-bench-")
-    url = f"sqlite:///{os.environ['MES_DATA_DIR']}/bench.db"
-    os.environ["MES_DATABASE_URL"] = url
+STATEMENTS = [0]
 
+
+def _setup(database_url: str = "") -> dict[str, Callable[[], None]]:
+    os.environ["MES_DATA_DIR"] = tempfile.mkdtemp(prefix="mes-bench-")
+    url = database_url or f"sqlite:///{os.environ['MES_DATA_DIR']}/bench.db"
+    os.environ["MES_DATABASE_URL"] = url
+    import sqlalchemy as sa
     from sqlmodel import Session, select
 
     from mes_app.db.engine import get_engine
@@ -59,6 +66,7 @@ def _setup() -> dict[str, Callable[[], None]]:
 
     migrate(url)
     engine = get_engine(url)
+    sa.event.listen(engine, "before_cursor_execute", lambda *_: STATEMENTS.__setitem__(0, STATEMENTS[0] + 1))
     now = datetime.now(UTC)
     with Session(engine) as session:
         seed_demo(session, now=now)
@@ -114,24 +122,37 @@ def _setup() -> dict[str, Callable[[], None]]:
     }
 
 
-def cpu_ms(run: Callable[[], None], runs: int) -> float:
+def cpu_ms(run: Callable[[], None], runs: int) -> tuple[float, float]:
     for _ in range(min(runs, 30)):  # warm: compiled statements, caches
         run()
+    before = STATEMENTS[0]
+    run()
+    statements = STATEMENTS[0] - before
     batches = []
     for _ in range(5):
         start = time.process_time()
         for _ in range(runs):
             run()
         batches.append((time.process_time() - start) / runs * 1e3)
-    return statistics.median(batches)
+    return statistics.median(batches), statements
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=100, help="page loads per batch (5 batches)")
     parser.add_argument("--profile", help="print cProfile's heaviest calls for this page")
+    parser.add_argument("--database-url", default="", help="'postgres' (scratch database) or a URL")
     args = parser.parse_args(argv)
-    pages = _setup()
+    with contextlib.ExitStack() as stack:
+        if args.database_url == "postgres":
+            from tests.e2e.cluster import postgres_database
+
+            args.database_url = stack.enter_context(postgres_database())
+        _run(args)
+
+
+def _run(args: argparse.Namespace) -> None:
+    pages = _setup(args.database_url)
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
@@ -140,9 +161,13 @@ def main(argv: list[str] | None = None) -> None:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         return
-    print(f"{'page':<12} CPU ms per load (median of 5 x {args.runs})")
+    print(f"{'page':<12} CPU ms per load (median of 5 x {args.runs})  SQL statements per load")
     for name, run in pages.items():
-        print(f"{name:<12} {cpu_ms(run, args.runs):8.2f}")
+        cpu, statements = cpu_ms(run, args.runs)
+        print(f"{name:<12} {cpu:8.2f} {statements:8}")
+    from mes_app.db.engine import get_engine
+
+    get_engine(args.database_url or None).dispose()
 
 
 if __name__ == "__main__":

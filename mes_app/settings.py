@@ -87,6 +87,21 @@ class Settings:
     # app's database when it is PostgreSQL). See docs/storage.md.
     document_store: str = field(default="local")
     document_store_url: str = field(default="", repr=False)
+    # Database connections of each worker process (mes_app/db/engine.py). On PostgreSQL a worker
+    # runs its event handlers' database work in ``db_threads`` threads, each holding at most one
+    # pooled connection; web routes and background jobs take the overflow. 0 (SQLite's default):
+    # on the event loop itself, since SQLite's work is CPU in this process, with no network
+    # wait to overlap, and threads would only add GIL handovers (+50 % CPU per event measured).
+    # With N workers, PostgreSQL needs N x (pool size + overflow) connections (its default
+    # max_connections is 100).
+    db_pool_size: int = field(default=5)
+    db_max_overflow: int = field(default=10)
+    db_threads: int = field(default=5)
+    # No pre-ping: a connection older than this is replaced at checkout; a dead one is
+    # invalidated, with the rest of the pool, on its first error.
+    db_pool_recycle_seconds: int = field(default=1800)
+    db_pool_timeout_seconds: int = field(default=10)
+    db_connect_timeout_seconds: int = field(default=5)
 
     # --- account security (issue 15, item 3) ---
     # A session unused this long ends (not only at its expiry). 30 minutes: what the French
@@ -137,6 +152,12 @@ def load_settings() -> Settings:
         session_idle_minutes=max(1, _env_int("MES_SESSION_IDLE_MINUTES", 30)),
         second_factor_required=_env_bool("MES_SECOND_FACTOR_REQUIRED", True),
         second_factor_key=os.environ.get("MES_SECOND_FACTOR_KEY", "").strip(),
+        db_pool_size=max(1, _env_int("MES_DB_POOL_SIZE", 5)),
+        db_max_overflow=max(0, _env_int("MES_DB_MAX_OVERFLOW", 10)),
+        db_threads=max(0, _env_int("MES_DB_THREADS", 0 if database_url.startswith("sqlite") else 5)),
+        db_pool_recycle_seconds=_env_int("MES_DB_POOL_RECYCLE_SECONDS", 1800),
+        db_pool_timeout_seconds=max(1, _env_int("MES_DB_POOL_TIMEOUT_SECONDS", 10)),
+        db_connect_timeout_seconds=max(1, _env_int("MES_DB_CONNECT_TIMEOUT_SECONDS", 5)),
     )
 
 

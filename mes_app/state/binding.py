@@ -39,7 +39,7 @@ from reflex.middleware.middleware import Middleware
 from reflex.state import _ROUTER_FIELD_NAMES, State, StateUpdate
 from sqlalchemy.exc import DBAPIError
 
-from mes_app.db.engine import new_session
+from mes_app.db.engine import new_session, off_loop
 from mes_app.settings import settings
 from mes_app.state.base import AppState, forget_event_identity, remember_event_identity, utcnow
 from mes_app.web import auth, unavailable
@@ -118,8 +118,7 @@ class SessionBindingMiddleware(Middleware):
         cookie_header = router.headers.cookie
         unavailable.remember_event_lang(auth.lang_from_cookie_header(cookie_header))
         try:
-            with new_session() as session:
-                identity = auth.resolve(session, cookie_header, utcnow(), enrolling=True)  # states check must_enrol
+            identity = await off_loop(_resolve, cookie_header)
         except DBAPIError as error:
             if not unavailable.is_unavailable(error):
                 raise
@@ -142,6 +141,11 @@ class SessionBindingMiddleware(Middleware):
             await _remember_token(app, key, router.session.client_token)
         await _forget_left_page(state, app_state, event)
         return None
+
+
+def _resolve(cookie_header: str | None):  # noqa: ANN202 - auth.resolve's Identity | None
+    with new_session() as session:
+        return auth.resolve(session, cookie_header, utcnow(), enrolling=True)  # states check must_enrol
 
 
 # --------------------------------------------------------------------------- pages left

@@ -86,6 +86,9 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
         """The page's one on_load: cards and chart in one use case (one identity, one set of
         profile facts), instead of two events that each work them out."""
         chart = await self._fill_other_state(MeasureChartState)
+        return await self._off_loop(self._load_page, chart)
+
+    def _load_page(self, chart: MeasureChartState) -> rx.event.EventSpec | None:
         self.error, self.form_open, self.confirm_open = "", False, False
         chart.error, chart.entries_limit = "", measures.ENTRIES_PAGE
 
