@@ -159,7 +159,9 @@ app.add_page(
 )
 # --- care team, caregivers, summary (issue 5a) ---
 from mes_app.pages.care_circle import care_team_page, caregivers_page, patients_page, who_can_see_page  # noqa: E402
-from mes_app.state.care_circle import CaregiversState, CareTeamState, PatientsState, WhoCanSeeState  # noqa: E402
+from mes_app.state.care_team import CareTeamState, PatientsState  # noqa: E402
+from mes_app.state.caregivers import CaregiversState  # noqa: E402
+from mes_app.state.who_can_see import WhoCanSeeState  # noqa: E402
 
 app.add_page(
     care_team_page, route="/care-team", title=page_title_text("title.care_team"), on_load=CareTeamState.load_care_team

@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from mes_app.state.base import AppState
-from mes_app.state.care_circle import CaregiversState
+from mes_app.state.caregivers import CaregiversState
 from mes_app.state.profiles import ProfilesState
 from mes_app.state.records import RecordState
 from tests.e2e.cluster import Cluster

@@ -7,13 +7,15 @@ from reflex.state import State
 
 from mes_app.state.appointments import AppointmentsState
 from mes_app.state.base import AppState
-from mes_app.state.care_circle import CaregiversState, CareTeamState, WhoCanSeeState
+from mes_app.state.care_team import CareTeamState
+from mes_app.state.caregivers import CaregiversState
 from mes_app.state.documents import DocumentsState
 from mes_app.state.emergency import EmergencyState
 from mes_app.state.measures import MeasuresState
 from mes_app.state.mixins import ConfirmMixin, FormMixin
 from mes_app.state.profiles import ProfilesState
 from mes_app.state.records import HistoryState, RecordState
+from mes_app.state.who_can_see import WhoCanSeeState
 
 CONFIRMING_STATES = (AppointmentsState, CareTeamState, CaregiversState, DocumentsState, EmergencyState, MeasuresState,
                      ProfilesState, RecordState, WhoCanSeeState)
