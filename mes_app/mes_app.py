@@ -127,7 +127,8 @@ app.add_page(lab_trend_page, route="/lab-results/test", title=page_title_text("t
              on_load=LabTrendState.load_trend)
 # --- documents (issue 4) ---
 from mes_app.pages.documents import access_history_page, documents_page  # noqa: E402
-from mes_app.state.documents import AccessHistoryState, DocumentsState  # noqa: E402
+from mes_app.state.access_history import AccessHistoryState  # noqa: E402
+from mes_app.state.documents import DocumentsState  # noqa: E402
 
 app.add_page(
     documents_page, route="/documents", title=page_title_text("title.documents"), on_load=DocumentsState.load_documents
