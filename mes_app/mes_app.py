@@ -20,9 +20,10 @@ from mes_app.state import binding
 from mes_app.state.auth import ForgotPasswordState, LoginState, RegisterState, ResetPasswordState
 from mes_app.state.base import AppState
 from mes_app.state.binding import SessionBindingMiddleware
+from mes_app.state.history import HistoryState
 from mes_app.state.home import HomeState
 from mes_app.state.profiles import ProfilesState
-from mes_app.state.records import HistoryState, RecordState
+from mes_app.state.records import RecordState
 from mes_app.storage.permissions import private_by_default, restrict_folder, restrict_sqlite_files
 from mes_app.web import log_redaction, pwa
 from mes_app.web.routes import build_api, guard, with_public_routes

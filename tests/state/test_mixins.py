@@ -11,14 +11,16 @@ from mes_app.state.care_team import CareTeamState
 from mes_app.state.caregivers import CaregiversState
 from mes_app.state.document_dialogs import DocumentDialogsState
 from mes_app.state.emergency import EmergencyState
+from mes_app.state.history import HistoryState
 from mes_app.state.measures import MeasuresState
 from mes_app.state.mixins import ConfirmMixin, FormMixin
 from mes_app.state.profiles import ProfilesState
-from mes_app.state.records import HistoryState, RecordState
+from mes_app.state.record_entries import RecordEntriesState
+from mes_app.state.records import RecordState
 from mes_app.state.who_can_see import WhoCanSeeState
 
 CONFIRMING_STATES = (AppointmentsState, CareTeamState, CaregiversState, DocumentDialogsState, EmergencyState,
-                     MeasuresState, ProfilesState, RecordState, WhoCanSeeState)
+                     MeasuresState, ProfilesState, RecordEntriesState, WhoCanSeeState)
 
 
 def substate(cls):  # noqa: ANN001, ANN201
@@ -64,7 +66,8 @@ def test_form_dialogs_open_only_from_the_server_and_close_from_anywhere(cls):  #
     assert state.form_open is False
 
 
-@pytest.mark.parametrize("cls", (AppointmentsState, DocumentDialogsState, MeasuresState, RecordState))
+@pytest.mark.parametrize("cls", (AppointmentsState, DocumentDialogsState, MeasuresState, RecordState,
+                                 RecordEntriesState))
 def test_what_a_dialog_edits_or_deletes_is_never_a_view_var(cls):  # noqa: ANN001
     """The id of the entry being edited or deleted decides what changes: server side only."""
     public = set(cls.vars) - set(AppState.vars)  # what the browser receives, beyond the shell's
