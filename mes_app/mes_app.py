@@ -118,7 +118,8 @@ app.add_page(
 )
 # --- lab results (issue 12) ---
 from mes_app.pages.lab_results import lab_report_page, lab_results_page, lab_trend_page  # noqa: E402
-from mes_app.state.lab_results import LabReportState, LabResultsState, LabTrendState  # noqa: E402
+from mes_app.state.lab_report import LabReportState, LabTrendState  # noqa: E402
+from mes_app.state.lab_results import LabResultsState  # noqa: E402
 
 app.add_page(lab_results_page, route="/lab-results", title=page_title_text("title.lab_results"),
              on_load=LabResultsState.load_lab_results)
