@@ -207,7 +207,8 @@ app.add_page(
 )
 # --- messages (issue 5c) ---
 from mes_app.pages.messages import messages_page, thread_page  # noqa: E402
-from mes_app.state.messages import MessagesState, ThreadState, UnreadState  # noqa: E402
+from mes_app.state.messages import MessagesState, UnreadState  # noqa: E402
+from mes_app.state.thread import ThreadState  # noqa: E402
 
 app.add_page(
     messages_page,
