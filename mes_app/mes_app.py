@@ -187,8 +187,9 @@ app.add_page(
 # --- share links, emergency card (issue 5b / 6) ---
 from mes_app.pages.share import share_page  # noqa: E402
 from mes_app.pages.summary import link_page, summary_page  # noqa: E402
+from mes_app.state.link_visit import LinkVisitState  # noqa: E402
 from mes_app.state.share import ShareState  # noqa: E402
-from mes_app.state.summary import LinkVisitState, SummaryState  # noqa: E402
+from mes_app.state.summary import SummaryState  # noqa: E402
 
 app.add_page(summary_page, route="/summary", title=page_title_text("title.summary"), on_load=SummaryState.load_summary)
 app.add_page(share_page, route="/share", title=page_title_text("title.share"), on_load=ShareState.load_share)

@@ -196,8 +196,8 @@ def test_a_websocket_from_another_site_is_refused(live_server: str) -> None:
 
 def test_a_link_visitors_replayed_token_does_not_bring_back_the_summary(cluster: Cluster) -> None:
     """A visitor opened a passcode link; whoever replays their client token starts from zero."""
+    from mes_app.state.link_visit import LinkVisitState
     from mes_app.state.share import ShareState
-    from mes_app.state.summary import LinkVisitState
 
     parent_cookie = login_cookie(cluster.http, *PARENT)
 
