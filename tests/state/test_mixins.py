@@ -12,15 +12,15 @@ from mes_app.state.caregivers import CaregiversState
 from mes_app.state.document_dialogs import DocumentDialogsState
 from mes_app.state.emergency import EmergencyState
 from mes_app.state.history import HistoryState
+from mes_app.state.invitation_confirm import InvitationConfirmState
 from mes_app.state.measures import MeasuresState
 from mes_app.state.mixins import ConfirmMixin, FormMixin
-from mes_app.state.profiles import ProfilesState
 from mes_app.state.record_entries import RecordEntriesState
 from mes_app.state.records import RecordState
 from mes_app.state.who_can_see import WhoCanSeeState
 
 CONFIRMING_STATES = (AppointmentsState, CareTeamState, CaregiversState, DocumentDialogsState, EmergencyState,
-                     MeasuresState, ProfilesState, RecordEntriesState, WhoCanSeeState)
+                     MeasuresState, InvitationConfirmState, RecordEntriesState, WhoCanSeeState)
 
 
 def substate(cls):  # noqa: ANN001, ANN201
@@ -35,7 +35,7 @@ def test_every_confirming_state_gets_the_one_open_flag_and_handler(cls):  # noqa
 
 @pytest.mark.parametrize("sent", [True, "true", 1, ["x"], {"a": 1}])
 def test_the_browser_cannot_open_the_dialog(sent):  # noqa: ANN001
-    state = substate(ProfilesState)
+    state = substate(InvitationConfirmState)
     state.set_confirm_open(sent)
     assert state.confirm_open is False
 
@@ -49,7 +49,7 @@ def test_closing_forgets_what_was_being_confirmed(sent):  # noqa: ANN001
 
 
 def test_closing_an_invitation_confirmation_forgets_the_invitation():
-    state = substate(ProfilesState)
+    state = substate(InvitationConfirmState)
     state.confirm_open, state._confirm_invitation_id = True, 7
     state.set_confirm_open(False)
     assert state.confirm_open is False and state._confirm_invitation_id is None
