@@ -195,7 +195,8 @@ app.add_page(summary_page, route="/summary", title=page_title_text("title.summar
 app.add_page(share_page, route="/share", title=page_title_text("title.share"), on_load=ShareState.load_share)
 app.add_page(link_page, route="/s", title=page_title_text("title.shared_summary"), on_load=LinkVisitState.load_link)
 from mes_app.pages.emergency import emergency_page, urgence_page  # noqa: E402
-from mes_app.state.emergency import EmergencyState, EmergencyVisitState  # noqa: E402
+from mes_app.state.emergency import EmergencyState  # noqa: E402
+from mes_app.state.emergency_visit import EmergencyVisitState  # noqa: E402
 
 app.add_page(
     emergency_page,
