@@ -1,5 +1,6 @@
-"""The profiles page's invitation lines (sent by the active profile's managers, received by me),
-in the reader's language. Pure: the services' typed views in, display rows out.
+"""The invitation lines of the profiles and majority pages (sent by the active profile's managers,
+received by me, the hand-over at 18), in the reader's language. Pure: the services' typed views
+in, display rows out.
 """
 
 from __future__ import annotations
@@ -50,4 +51,29 @@ def received_rows(items: Iterable[Any], lang: str) -> list[ReceivedRow]:
             i18n.t("invite.until", lang, until=_day(item.expires_at, lang)),
         )
         for item in items
+    ]
+
+
+@dataclass(frozen=True)
+class KeepRow:
+    """One former guardian on the hand-over's acceptance form (teen, issue 13 item 4)."""
+
+    key: str  # the user id as text (the service checks it is one of the profile's guardians)
+    name: str
+
+
+@dataclass(frozen=True)
+class HandOverRow:
+    """A pending hand-over invitation, as the guardian who sent it sees it."""
+
+    id: str
+    email: str
+    line: str
+
+
+def handover_rows(items: Iterable[Any], lang: str) -> list[HandOverRow]:
+    return [
+        HandOverRow(str(p.id), p.invitee_email, i18n.t("majority.pending_line", lang, email=p.invitee_email,
+                                                       until=i18n.format_date(p.expires_at[:10], lang)))
+        for p in items
     ]
