@@ -1,8 +1,7 @@
 """The measures page's cards and entry dialog: latest values, add / edit / delete a measure.
 Its siblings: the chart (:mod:`.measure_chart`), the import dialog (:mod:`.measure_import`).
-
-Every handler re-reads the identity from the session cookie and the active profile server-side;
-ids and kinds sent by the browser are validated by the services, which ask the policy about the target.
+Every handler re-reads the identity and the active profile server-side; the services validate the
+ids and kinds sent by the browser and ask the policy about the target itself.
 """
 
 from __future__ import annotations
@@ -23,12 +22,10 @@ from mes_app.state.mixins import ConfirmMixin, FormMixin
 def measure_error_text(state: AppState, error: Exception) -> str:
     """Like ``_error_text``, with the limits of a measure written the reader's way."""
     if isinstance(error, ValidationError) and error.code == "error.measure_out_of_range":
-        lang = state._lang()
-        params = dict(error.params)
-        params["min"] = m.format_number(float(params.get("min", 0)), lang, 2)
-        params["max"] = m.format_number(float(params.get("max", 0)), lang, 2)
-        params["kind"] = i18n.t(f"measure.{params.get('kind', '')}", lang)
-        return i18n.t(error.code, lang, **params)
+        lang, params = state._lang(), error.params
+        shown = {k: m.format_number(float(params.get(k, 0)), lang, 2) for k in ("min", "max")}
+        shown["kind"] = i18n.t(f"measure.{params.get('kind', '')}", lang)
+        return i18n.t(error.code, lang, **{**params, **shown})
     return state._error_text(error)
 
 

@@ -2,9 +2,8 @@
 dialog with its code search. Each entry's switches and its delete confirmation are the substate
 :class:`~mes_app.state.record_entries.RecordEntriesState`.
 
-Every handler re-reads the identity and the active profile; kinds and ids from the browser are
-validated by the service, which checks the policy on the entry itself.
-"""
+Every handler re-reads the identity and the active profile; the service validates the kinds and
+ids from the browser and checks the policy on the entry itself."""
 
 from __future__ import annotations
 
