@@ -35,6 +35,11 @@ class DocumentDialogsState(ConfirmMixin, DocumentsState):
     def _confirm_closed(self) -> None:
         self._confirm_doc_id = None
 
+    def _close(self) -> None:
+        """The page loads (again): no dialog open, nothing being shared or deleted."""
+        self.sharing_open = self.confirm_open = False
+        self._sharing_doc_id = self._confirm_doc_id = None
+
     def _set_sharing(self, view: documents.SharingView) -> None:
         lang = self._lang()
         self._sharing_doc_id = view.document_id

@@ -71,8 +71,7 @@ class DocumentsState(AppState):
     async def load_documents(self):
         from mes_app.state.document_dialogs import DocumentDialogsState  # its parent is this state
 
-        dialogs = await self._fill_other_state(DocumentDialogsState)
-        dialogs.sharing_open = dialogs.confirm_open = False
+        (await self._fill_other_state(DocumentDialogsState))._close()
         lang = self._lang()
         self.categories = [CategoryOption(c.code, c.label(lang)) for c in documents.document_categories()]
         self.error = self.upload_error = ""
