@@ -20,9 +20,10 @@ from mes_app.state import binding
 from mes_app.state.auth import ForgotPasswordState, LoginState, RegisterState, ResetPasswordState
 from mes_app.state.base import AppState
 from mes_app.state.binding import SessionBindingMiddleware
+from mes_app.state.history import HistoryState
 from mes_app.state.home import HomeState
 from mes_app.state.profiles import ProfilesState
-from mes_app.state.records import HistoryState, RecordState
+from mes_app.state.records import RecordState
 from mes_app.storage.permissions import private_by_default, restrict_folder, restrict_sqlite_files
 from mes_app.web import log_redaction, pwa, unavailable
 from mes_app.web.routes import build_api, guard, with_public_routes
@@ -119,7 +120,8 @@ app.add_page(
 )
 # --- lab results (issue 12) ---
 from mes_app.pages.lab_results import lab_report_page, lab_results_page, lab_trend_page  # noqa: E402
-from mes_app.state.lab_results import LabReportState, LabResultsState, LabTrendState  # noqa: E402
+from mes_app.state.lab_report import LabReportState, LabTrendState  # noqa: E402
+from mes_app.state.lab_results import LabResultsState  # noqa: E402
 
 app.add_page(lab_results_page, route="/lab-results", title=page_title_text("title.lab_results"),
              on_load=LabResultsState.load_lab_results)
@@ -129,7 +131,8 @@ app.add_page(lab_trend_page, route="/lab-results/test", title=page_title_text("t
              on_load=LabTrendState.load_trend)
 # --- documents (issue 4) ---
 from mes_app.pages.documents import access_history_page, documents_page  # noqa: E402
-from mes_app.state.documents import AccessHistoryState, DocumentsState  # noqa: E402
+from mes_app.state.access_history import AccessHistoryState  # noqa: E402
+from mes_app.state.documents import DocumentsState  # noqa: E402
 
 app.add_page(
     documents_page, route="/documents", title=page_title_text("title.documents"), on_load=DocumentsState.load_documents
@@ -161,7 +164,9 @@ app.add_page(
 )
 # --- care team, caregivers, summary (issue 5a) ---
 from mes_app.pages.care_circle import care_team_page, caregivers_page, patients_page, who_can_see_page  # noqa: E402
-from mes_app.state.care_circle import CaregiversState, CareTeamState, PatientsState, WhoCanSeeState  # noqa: E402
+from mes_app.state.care_team import CareTeamState, PatientsState  # noqa: E402
+from mes_app.state.caregivers import CaregiversState  # noqa: E402
+from mes_app.state.who_can_see import WhoCanSeeState  # noqa: E402
 
 app.add_page(
     care_team_page, route="/care-team", title=page_title_text("title.care_team"), on_load=CareTeamState.load_care_team
@@ -184,14 +189,16 @@ app.add_page(
 # --- share links, emergency card (issue 5b / 6) ---
 from mes_app.pages.share import share_page  # noqa: E402
 from mes_app.pages.summary import link_page, summary_page  # noqa: E402
+from mes_app.state.link_visit import LinkVisitState  # noqa: E402
 from mes_app.state.share import ShareState  # noqa: E402
-from mes_app.state.summary import LinkVisitState, SummaryState  # noqa: E402
+from mes_app.state.summary import SummaryState  # noqa: E402
 
 app.add_page(summary_page, route="/summary", title=page_title_text("title.summary"), on_load=SummaryState.load_summary)
 app.add_page(share_page, route="/share", title=page_title_text("title.share"), on_load=ShareState.load_share)
 app.add_page(link_page, route="/s", title=page_title_text("title.shared_summary"), on_load=LinkVisitState.load_link)
 from mes_app.pages.emergency import emergency_page, urgence_page  # noqa: E402
-from mes_app.state.emergency import EmergencyState, EmergencyVisitState  # noqa: E402
+from mes_app.state.emergency import EmergencyState  # noqa: E402
+from mes_app.state.emergency_visit import EmergencyVisitState  # noqa: E402
 
 app.add_page(
     emergency_page,
@@ -204,7 +211,8 @@ app.add_page(
 )
 # --- messages (issue 5c) ---
 from mes_app.pages.messages import messages_page, thread_page  # noqa: E402
-from mes_app.state.messages import MessagesState, ThreadState, UnreadState  # noqa: E402
+from mes_app.state.messages import MessagesState, UnreadState  # noqa: E402
+from mes_app.state.thread import ThreadState  # noqa: E402
 
 app.add_page(
     messages_page,

@@ -16,3 +16,10 @@ def local_date(moment: datetime, tz: str = DEFAULT_TIMEZONE) -> date:
     if moment.tzinfo is None:
         raise ValueError("naive datetime: pass a timezone-aware value")
     return moment.astimezone(ZoneInfo(tz)).date()
+
+
+def datetime_local_input(moment: datetime, tz: str = DEFAULT_TIMEZONE) -> str:
+    """``moment`` as an ``<input type="datetime-local">`` value in the patient's time zone."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass a timezone-aware value")
+    return f"{moment.astimezone(ZoneInfo(tz)):%Y-%m-%dT%H:%M}"

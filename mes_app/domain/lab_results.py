@@ -434,3 +434,30 @@ def unit_label(test: LabTest | None, code: str) -> str:
 
 def catalogue_rows() -> Sequence[LabTest]:
     return tuple(catalogue().tests.values())
+
+
+# --------------------------------------------------------------------------- the hand-entry dialog
+
+
+def report_from_form(form: Mapping[str, Any], drafts: Sequence[Mapping[str, str]], *, now: datetime) -> LabReportInput:
+    """The report typed in the dialog (its dates, lab, title) with the values kept on the server."""
+    from mes_app.domain import validation as v
+
+    collected = v.parse_datetime_local(form.get("collected_at"), field="collected_at")
+    issued_raw, issued = form.get("issued_on"), None
+    if isinstance(issued_raw, str) and issued_raw.strip():
+        day = v.parse_date(issued_raw, field="issued_on", required=True)
+        issued = min(max(collected, v.parse_datetime_local(f"{day.isoformat()}T12:00", field="issued_on")), now)
+    lab_name, title = form.get("lab_name"), form.get("title")
+    return LabReportInput(collected_at=collected, issued_at=issued,
+                          lab_name=lab_name if isinstance(lab_name, str) else None,
+                          title=title if isinstance(title, str) else None,
+                          values=tuple(value_from_form(d) for d in drafts))
+
+
+def draft_row(checked: CheckedValue, name: str, lang: str) -> dict[str, str]:
+    """One checked value as the dialog lists it: name, value, unit, range, flag, out of range."""
+    value = format_number(checked.value, lang, 3) if checked.value is not None else (checked.value_text or "")
+    return {"name": name, "value": value, "unit": unit_label(checked.test, checked.unit),
+            "range": range_text(checked.low, checked.high, lang), "flag": checked.interpretation or "",
+            "out": "1" if is_out_of_range(checked.interpretation) else ""}

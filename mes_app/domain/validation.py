@@ -359,3 +359,11 @@ def _is_common(pw: str) -> bool:
     candidates |= {c.translate(_LEET) for c in candidates}
     candidates |= {c.rstrip("0123456789!?.@#$%&*_-+= ").translate(_LEET) for c in candidates}
     return any(c in COMMON_PASSWORDS for c in candidates)
+
+
+def id_or_none(value: object) -> int | None:
+    """:func:`parse_id`, or None for anything that is not an id (a browser's argument to ignore)."""
+    try:
+        return parse_id(value)
+    except ValidationError:
+        return None

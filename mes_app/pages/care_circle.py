@@ -11,7 +11,9 @@ from mes_app.components.forms import field
 from mes_app.components.layout import T, app_page, empty_state, manage_gate, page_title
 from mes_app.services.caregivers import CAREGIVER_SECTIONS
 from mes_app.state.base import AppState
-from mes_app.state.care_circle import CaregiversState, CareTeamState, PatientsState, WhoCanSeeState
+from mes_app.state.care_team import CareTeamState, PatientsState
+from mes_app.state.caregivers import CaregiversState
+from mes_app.state.who_can_see import WhoCanSeeState
 
 WRAP = {"overflow_wrap": "anywhere"}
 

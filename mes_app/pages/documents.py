@@ -12,8 +12,10 @@ from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
 from mes_app.domain.documents import ACCEPT_ATTRIBUTE
+from mes_app.state.access_history import AccessHistoryState
 from mes_app.state.base import AppState
-from mes_app.state.documents import AccessHistoryState, DocumentsState
+from mes_app.state.document_dialogs import DocumentDialogsState as Dialogs
+from mes_app.state.documents import DocumentsState
 
 # Posts the form to our own route (session cookie, streamed, size-capped) with a progress
 # bar; resolves with {ok, code}, which Reflex hands to DocumentsState.upload_finished.
@@ -193,12 +195,12 @@ def _document_card(doc) -> rx.Component:  # noqa: ANN001 - a Var of DocumentView
                                 class_name="document-lab-report")),
                 rx.cond(doc.manageable,
                         rx.button(rx.icon("users", size=16), T["documents.sharing"], variant="soft", size="2",
-                                  min_height="44px", on_click=DocumentsState.open_sharing(doc.id),
+                                  min_height="44px", on_click=Dialogs.open_sharing(doc.id),
                                   class_name="document-sharing")),
                 rx.cond(doc.deletable,
                         rx.button(rx.icon("trash-2", size=16), T["record.delete"], variant="soft",
                                   color_scheme="red", size="2", min_height="44px",
-                                  on_click=DocumentsState.ask_delete(doc.id))),
+                                  on_click=Dialogs.ask_delete(doc.id))),
                 gap="2",
                 wrap="wrap",
             ),
@@ -213,8 +215,8 @@ def _grantee_row(g) -> rx.Component:  # noqa: ANN001 - a Var of GranteeSwitch
     return rx.el.label(
         switch_hit(rx.switch(
             checked=g.on,
-            on_change=lambda value: DocumentsState.toggle_grantee(g.kind, g.grantee_id, value),
-            disabled=g.care_team & DocumentsState.sharing_hidden,
+            on_change=lambda value: Dialogs.toggle_grantee(g.kind, g.grantee_id, value),
+            disabled=g.care_team & Dialogs.sharing_hidden,
             custom_attrs={"data-grantee": g.label},
         )),
         rx.vstack(
@@ -235,21 +237,21 @@ def _sharing_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(T["documents.sharing_title"]),
-            rx.dialog.description(DocumentsState.sharing_title, size="2", color_scheme="gray",
+            rx.dialog.description(Dialogs.sharing_title, size="2", color_scheme="gray",
                                   style={"overflow_wrap": "anywhere"}),
             rx.vstack(
                 rx.el.label(
-                    switch_hit(rx.switch(checked=DocumentsState.sharing_hidden, on_change=DocumentsState.toggle_hidden,
+                    switch_hit(rx.switch(checked=Dialogs.sharing_hidden, on_change=Dialogs.toggle_hidden,
                                          color_scheme="orange", id="hide-all-pros")),
                     rx.text(T["documents.hide_all_pros"], weight="medium", size="2"),
                     style=ROW_STYLE,
                 ),
-                rx.cond(DocumentsState.sharing_hidden,
+                rx.cond(Dialogs.sharing_hidden,
                         rx.callout(T["documents.hidden_note"], icon="eye-off", color_scheme="orange", size="1")),
                 rx.separator(),
                 rx.cond(
-                    DocumentsState.sharing_grantees.length() > 0,
-                    rx.vstack(rx.foreach(DocumentsState.sharing_grantees, _grantee_row), spacing="1", width="100%",
+                    Dialogs.sharing_grantees.length() > 0,
+                    rx.vstack(rx.foreach(Dialogs.sharing_grantees, _grantee_row), spacing="1", width="100%",
                               id="sharing-grantees"),
                     rx.text(T["documents.no_grantees"], size="2", color_scheme="gray"),
                 ),
@@ -265,15 +267,15 @@ def _sharing_dialog() -> rx.Component:
             overflow_y="auto",
             padding="1rem",
         ),
-        open=DocumentsState.sharing_open,
-        on_open_change=DocumentsState.set_sharing_open,
+        open=Dialogs.sharing_open,
+        on_open_change=Dialogs.set_sharing_open,
     )
 
 
 def _confirm_dialog() -> rx.Component:
-    return confirm_dialog(DocumentsState, title=T["documents.confirm_delete_title"],
+    return confirm_dialog(Dialogs, title=T["documents.confirm_delete_title"],
                           text=T["documents.confirm_delete_text"], confirm_label=T["record.delete"],
-                          on_confirm=DocumentsState.confirm_delete, confirm_id="confirm-delete")
+                          on_confirm=Dialogs.confirm_delete, confirm_id="confirm-delete")
 
 
 def access_history_link() -> rx.Component:

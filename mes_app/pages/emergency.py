@@ -10,7 +10,8 @@ from mes_app.components.forms import field, text_input, url_field
 from mes_app.components.layout import T, app_page, page_title, public_page
 from mes_app.services.emergency_card import OPENER_MAX, TEXT_FIELDS, TEXT_MAX
 from mes_app.state.base import AppState
-from mes_app.state.emergency import CHOICES, EmergencyState, EmergencyVisitState
+from mes_app.state.emergency import CHOICES, EmergencyState
+from mes_app.state.emergency_visit import EmergencyVisitState
 
 # Printing: only the wallet card, credit-card size (85.6 x 54 mm), black on white, no navigation.
 PRINT_CSS = """

@@ -15,7 +15,9 @@ from mes_app.components.file_link import file_link
 from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
 from mes_app.state.base import AppState
-from mes_app.state.lab_results import LabReportState, LabResultsState, LabTrendState
+from mes_app.state.lab_entry import LabEntryState
+from mes_app.state.lab_report import LabReportState, LabTrendState
+from mes_app.state.lab_results import LabResultsState
 
 TOUCH = {"min_height": "44px"}
 SECTION = "lab_results"
@@ -87,17 +89,17 @@ def _report_card(r) -> rx.Component:  # noqa: ANN001 - a Var of ReportSummary
 
 def _suggestions() -> rx.Component:
     return rx.cond(
-        LabResultsState.suggestions.length() > 0,
+        LabEntryState.suggestions.length() > 0,
         rx.vstack(
             rx.foreach(
-                LabResultsState.suggestions,
+                LabEntryState.suggestions,
                 lambda s: rx.button(
                     rx.text(s["label"], style={"overflow_wrap": "anywhere"}, align="left"),
                     variant="soft",
                     color_scheme="gray",
                     width="100%",
                     type="button",
-                    on_click=LabResultsState.pick_test(s["key"]),
+                    on_click=LabEntryState.pick_test(s["key"]),
                     style={"min_height": "44px", "height": "auto", "justify_content": "flex-start"},
                     class_name="lab-suggestion",
                 ),
@@ -119,8 +121,8 @@ def _value_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             field(T["lab.test"] + " *", rx.input(
-                value=LabResultsState.search_text,
-                on_change=LabResultsState.search_tests.debounce(250),
+                value=LabEntryState.search_text,
+                on_change=LabEntryState.search_tests.debounce(250),
                 placeholder=T["lab.search_test"],
                 size="3",
                 width="100%",
@@ -130,14 +132,14 @@ def _value_form() -> rx.Component:
             )),
             _suggestions(),
             rx.cond(
-                LabResultsState.test_key != "",
+                LabEntryState.test_key != "",
                 rx.vstack(
-                    rx.badge(T["record.picked"] + " : " + LabResultsState.test_label, color_scheme="teal",
+                    rx.badge(T["record.picked"] + " : " + LabEntryState.test_label, color_scheme="teal",
                              id="lab-picked"),
                     rx.grid(
                         field(T["lab.value"] + " *", _number("value", required=True)),
                         field(T["lab.unit"], rx.el.select(
-                            rx.foreach(LabResultsState.unit_options,
+                            rx.foreach(LabEntryState.unit_options,
                                        lambda u: rx.el.option(rx.cond(u["label"] != "", u["label"], u["code"]),
                                                               value=u["code"])),
                             name="unit",
@@ -156,15 +158,15 @@ def _value_form() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.cond(LabResultsState.value_error != "",
-                    rx.callout(LabResultsState.value_error, color_scheme="red", icon="triangle-alert", role="alert",
+            rx.cond(LabEntryState.value_error != "",
+                    rx.callout(LabEntryState.value_error, color_scheme="red", icon="triangle-alert", role="alert",
                                width="100%", id="lab-value-error")),
             spacing="2",
             width="100%",
         ),
-        on_submit=LabResultsState.add_value,
+        on_submit=LabEntryState.add_value,
         reset_on_submit=True,
-        key=LabResultsState.value_key,
+        key=LabEntryState.value_key,
         width="100%",
     )
 
@@ -173,10 +175,10 @@ def _draft_list() -> rx.Component:
     return rx.vstack(
         rx.heading(T["lab.values_to_save"], size="3", as_="h3"),
         rx.cond(
-            LabResultsState.draft.length() > 0,
+            LabEntryState.draft.length() > 0,
             rx.vstack(
                 rx.foreach(
-                    LabResultsState.draft,
+                    LabEntryState.draft,
                     lambda d, i: rx.card(
                         rx.hstack(
                             rx.vstack(
@@ -192,7 +194,7 @@ def _draft_list() -> rx.Component:
                             rx.spacer(),
                             rx.button(rx.icon("x", size=16), T["lab.remove_value"], variant="soft",
                                       color_scheme="gray", type="button", size="2", style=TOUCH,
-                                      on_click=LabResultsState.remove_value(i)),
+                                      on_click=LabEntryState.remove_value(i)),
                             align="center",
                             width="100%",
                         ),
@@ -214,7 +216,7 @@ def _report_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             field(T["lab.collected_at"] + " *", rx.input(type="datetime-local", name="collected_at",
-                                                          default_value=LabResultsState.default_collected,
+                                                          default_value=LabEntryState.default_collected,
                                                           required=True, size="3", width="100%",
                                                           id="lab-collected_at")),
             field(T["lab.issued_at"], rx.input(type="date", name="issued_on", size="3", width="100%",
@@ -223,23 +225,23 @@ def _report_form() -> rx.Component:
                                               id="lab-lab_name")),
             field(T["lab.title_field"], rx.input(name="title", max_length=200, size="3", width="100%",
                                                  id="lab-title")),
-            rx.cond(LabResultsState.form_error != "",
-                    rx.callout(LabResultsState.form_error, color_scheme="red", icon="triangle-alert", role="alert",
+            rx.cond(LabEntryState.form_error != "",
+                    rx.callout(LabEntryState.form_error, color_scheme="red", icon="triangle-alert", role="alert",
                                width="100%", id="lab-form-error")),
             rx.hstack(
                 rx.dialog.close(rx.button(T["record.cancel"], variant="soft", color_scheme="gray", type="button",
                                           size="3")),
                 rx.button(T["record.save"], type="submit", size="3", id="lab-save",
-                          disabled=LabResultsState.draft.length() == 0),
+                          disabled=LabEntryState.draft.length() == 0),
                 justify="end",
                 width="100%",
             ),
             spacing="3",
             width="100%",
         ),
-        on_submit=LabResultsState.submit_report,
+        on_submit=LabEntryState.submit_report,
         reset_on_submit=False,
-        key=LabResultsState.form_key,
+        key=LabEntryState.form_key,
         width="100%",
     )
 
@@ -248,8 +250,8 @@ def _entry_dialog() -> rx.Component:
     return form_dialog(
         T["lab.new"],
         rx.vstack(_value_form(), _draft_list(), rx.separator(), _report_form(), spacing="3", width="100%"),
-        open=LabResultsState.form_open,
-        on_open_change=LabResultsState.set_form_open,
+        open=LabEntryState.form_open,
+        on_open_change=LabEntryState.set_form_open,
         element_id="lab-dialog",
     )
 
@@ -263,7 +265,7 @@ def lab_results_page() -> rx.Component:
             rx.vstack(
                 rx.cond(LabResultsState.error != "",
                         rx.callout(LabResultsState.error, color_scheme="red", icon="triangle-alert")),
-                rx.cond(_can_add(), rx.button(rx.icon("plus", size=18), T["lab.add"], on_click=LabResultsState.open_new,
+                rx.cond(_can_add(), rx.button(rx.icon("plus", size=18), T["lab.add"], on_click=LabEntryState.open_new,
                                               size="3", style=TOUCH, width="100%", id="add-lab-report")),
                 rx.cond(
                     LabResultsState.reports.length() > 0,

@@ -81,7 +81,7 @@ def _young_adult() -> rx.Component:
     )
 
 
-def _pending_row(row) -> rx.Component:  # noqa: ANN001 - a Var of PendingRow
+def _pending_row(row) -> rx.Component:  # noqa: ANN001 - a Var of HandOverRow
     return rx.hstack(
         rx.text(row.line, size="2", flex="1", min_width="0", style={"overflow_wrap": "anywhere"}),
         rx.button(rx.icon("x", size=16), T["invite.cancel"], size="2", variant="soft", color_scheme="gray",

@@ -14,8 +14,11 @@ from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title, section_gate
 from mes_app.domain import measures as m
 from mes_app.services.measures import RANGES
+from mes_app.state.apple_import import AppleImportState
 from mes_app.state.base import AppState
-from mes_app.state.measures import MeasureChartState, MeasureImportState, MeasuresState
+from mes_app.state.measure_chart import MeasureChartState
+from mes_app.state.measure_import import MeasureImportState
+from mes_app.state.measures import MeasuresState
 
 TOUCH = {"min_height": "44px"}
 
@@ -483,7 +486,7 @@ def _csv_panel() -> rx.Component:
 def _import_panel() -> rx.Component:
     return rx.vstack(
         _format_choice(),
-        rx.cond(MeasureImportState.import_format == "apple", _apple_panel(), _csv_panel()),
+        rx.cond(AppleImportState.import_format == "apple", _apple_panel(), _csv_panel()),
         rx.hstack(
             rx.dialog.close(
                 rx.button(
@@ -513,9 +516,9 @@ def _format_choice() -> rx.Component:
     def choice(value: str, label: rx.Var, element_id: str) -> rx.Component:
         return rx.button(
             label,
-            on_click=MeasureImportState.set_import_format(value),
-            variant=rx.cond(MeasureImportState.import_format == value, "solid", "soft"),
-            aria_pressed=rx.cond(MeasureImportState.import_format == value, "true", "false"),
+            on_click=AppleImportState.set_import_format(value),
+            variant=rx.cond(AppleImportState.import_format == value, "solid", "soft"),
+            aria_pressed=rx.cond(AppleImportState.import_format == value, "true", "false"),
             size="3",
             type="button",
             style={**TOUCH, "flex": "1 1 10rem", "white_space": "normal", "height": "auto"},
@@ -547,17 +550,17 @@ def _apple_panel() -> rx.Component:
         ),
         rx.button(
             rx.cond(MeasureImportState.import_busy, T["measures.apple_sending"], T["measures.apple_start"]),
-            on_click=MeasureImportState.apple_start,
+            on_click=AppleImportState.apple_start,
             size="3",
             width="100%",
-            disabled=MeasureImportState.import_busy | MeasureImportState.apple_running,
+            disabled=MeasureImportState.import_busy | AppleImportState.apple_running,
             id="apple-start",
         ),
         rx.cond(
-            MeasureImportState.apple_running,
+            AppleImportState.apple_running,
             rx.vstack(
-                rx.progress(value=MeasureImportState.apple_percent, max=100, width="100%"),
-                rx.text(MeasureImportState.apple_progress_text, size="2", aria_live="polite"),
+                rx.progress(value=AppleImportState.apple_percent, max=100, width="100%"),
+                rx.text(AppleImportState.apple_progress_text, size="2", aria_live="polite"),
                 width="100%",
                 id="apple-progress",
             ),

@@ -14,7 +14,7 @@ from mes_app.components.forms import SELECT_STYLE, field
 from mes_app.components.layout import T, app_page, empty_state, page_title
 from mes_app.services.messaging import MAX_BODY_LEN, MAX_SUBJECT_LEN
 from mes_app.state.messages import MessagesState as M
-from mes_app.state.messages import ThreadState as S
+from mes_app.state.thread import ThreadState as S
 
 WRAP = {"overflow_wrap": "anywhere", "white_space": "pre-wrap"}
 

@@ -11,6 +11,7 @@ from mes_app.pages.care_circle import who_can_see_link
 from mes_app.pages.documents import access_history_link
 from mes_app.pages.majority import majority_link
 from mes_app.state.base import AppState
+from mes_app.state.invitation_confirm import InvitationConfirmState
 from mes_app.state.profiles import ProfilesState
 
 
@@ -75,7 +76,7 @@ def _sent_row(row) -> rx.Component:  # noqa: ANN001 - a Var of SentRow
         rx.text(row.line, size="1", color_scheme="gray", style={"overflow_wrap": "anywhere"}),
         rx.button(rx.icon("x", size=16), T["invite.cancel"], size="2", variant="soft", color_scheme="gray",
                   style=TAP, class_name="invitation-cancel",
-                  on_click=ProfilesState.ask_confirm("cancel", row.id)),
+                  on_click=InvitationConfirmState.ask_confirm("cancel", row.id)),
         spacing="1",
         align="start",
         width="100%",
@@ -178,10 +179,11 @@ def _received_row(row) -> rx.Component:  # noqa: ANN001 - a Var of ReceivedRow
             rx.text(row.until, size="1", color_scheme="gray"),
             rx.flex(
                 rx.button(rx.icon("check", size=16), T["invite.accept"], size="3", style=TAP, flex="1",
-                          class_name="invitation-accept", on_click=ProfilesState.ask_confirm("accept", row.id)),
+                          class_name="invitation-accept",
+                          on_click=InvitationConfirmState.ask_confirm("accept", row.id)),
                 rx.button(rx.icon("x", size=16), T["invite.decline"], size="3", variant="soft", color_scheme="gray",
                           style=TAP, flex="1", class_name="invitation-decline",
-                          on_click=ProfilesState.ask_confirm("decline", row.id)),
+                          on_click=InvitationConfirmState.ask_confirm("decline", row.id)),
                 gap="2",
                 wrap="wrap",
                 width="100%",
@@ -209,15 +211,15 @@ def _received_card() -> rx.Component:
 def _confirm_dialog() -> rx.Component:
     """Accept, decline or cancel an invitation."""
     return confirm_dialog(
-        ProfilesState,
-        title=ProfilesState.confirm_title,
-        text=ProfilesState.confirm_text,
+        InvitationConfirmState,
+        title=InvitationConfirmState.confirm_title,
+        text=InvitationConfirmState.confirm_text,
         text_id="invite-confirm-text",
         cancel_label=T["invite.keep"],
-        confirm_label=rx.match(ProfilesState.confirm_kind, ("accept", T["invite.accept"]),
+        confirm_label=rx.match(InvitationConfirmState.confirm_kind, ("accept", T["invite.accept"]),
                                ("decline", T["invite.decline"]), T["invite.cancel"]),
-        danger=ProfilesState.confirm_kind != "accept",
-        on_confirm=ProfilesState.confirm,
+        danger=InvitationConfirmState.confirm_kind != "accept",
+        on_confirm=InvitationConfirmState.confirm,
         confirm_id="invite-confirm",
     )
 

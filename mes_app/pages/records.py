@@ -13,7 +13,9 @@ from mes_app.components.layout import T, app_page, empty_state, page_title, sect
 from mes_app.domain.record_kinds import ENTRY_KINDS, RECORD_GROUPS, FieldSpec
 from mes_app.services.timeline import FILTERS
 from mes_app.state.base import AppState
-from mes_app.state.records import HistoryState, RecordState
+from mes_app.state.history import HistoryState
+from mes_app.state.record_entries import RecordEntriesState
+from mes_app.state.records import RecordState
 
 GROUP_ICONS = {
     "conditions": "stethoscope",
@@ -225,7 +227,7 @@ def _entry_card(kind: str):  # noqa: ANN202
                         switch_hit(
                             rx.switch(
                                 checked=entry.hidden_from_professionals,
-                                on_change=lambda value: RecordState.toggle_hidden(kind, entry.id, value),
+                                on_change=lambda value: RecordEntriesState.toggle_hidden(kind, entry.id, value),
                                 color_scheme="orange",
                             )
                         ),
@@ -236,7 +238,7 @@ def _entry_card(kind: str):  # noqa: ANN202
                 rx.cond(
                     entry.can_mark_hidden_from_guardians,
                     secret_switch(entry.hidden_from_guardians,
-                                  lambda value: RecordState.toggle_secret(kind, entry.id, value)),
+                                  lambda value: RecordEntriesState.toggle_secret(kind, entry.id, value)),
                 ),
                 rx.cond(
                     entry.editable,
@@ -255,7 +257,7 @@ def _entry_card(kind: str):  # noqa: ANN202
                             variant="soft",
                             color_scheme="red",
                             size="2",
-                            on_click=RecordState.ask_delete(kind, entry.id),
+                            on_click=RecordEntriesState.ask_delete(kind, entry.id),
                             min_height="44px",
                         ),
                         spacing="2",
@@ -441,11 +443,11 @@ def _form_dialog(group: str) -> rx.Component:
 
 def _confirm_dialog() -> rx.Component:
     return confirm_dialog(
-        RecordState,
+        RecordEntriesState,
         title=T["record.confirm_delete_title"],
         text=T["record.confirm_delete_text"],
         confirm_label=T["record.delete"],
-        on_confirm=RecordState.confirm_delete,
+        on_confirm=RecordEntriesState.confirm_delete,
         confirm_id="confirm-delete",
     )
 

@@ -9,8 +9,9 @@ from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.forms import field, text_input
 from mes_app.components.layout import T, app_page, page_title, public_page
 from mes_app.components.native_form import native_form
+from mes_app.domain.session_view import SessionRow
 from mes_app.pages.professionals import apply_link_card
-from mes_app.state.security import LOGOUT_ALL_FORM_ID, SessionRow
+from mes_app.state.security import LOGOUT_ALL_FORM_ID
 from mes_app.state.security import SecurityState as S
 from mes_app.state.security_login import LoginCodeState
 from mes_app.web.routes import LOGIN_PATH, SECOND_FACTOR_API_PATH

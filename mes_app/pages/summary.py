@@ -8,7 +8,8 @@ from mes_app.components.file_link import FILE_TEXT_LINK_STYLE, file_link
 from mes_app.components.forms import field, text_input
 from mes_app.components.layout import T, app_page, page_title, public_page
 from mes_app.state.base import AppState
-from mes_app.state.summary import LinkVisitState, SummaryState
+from mes_app.state.link_visit import LinkVisitState
+from mes_app.state.summary import SummaryState
 
 # Printing: only the summary, one column, black on white, no navigation.
 PRINT_CSS = """

@@ -18,9 +18,11 @@ Past ``planned`` appointments join the health history (:mod:`mes_app.services.ti
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -432,3 +434,31 @@ def household_profile_ids(session: Session, actor: UserActor, *, now: datetime) 
     from mes_app.services.profiles import accessible_profiles
 
     return [p.id for p in accessible_profiles(session, actor, now=now) if p.relationship in ("owner", "guardian")]
+
+
+HOUSEHOLD = ("owner", "guardian")  # relationships whose appointments the agenda always lists
+
+
+def household_upcoming(session: Session, actor: UserActor, profiles: Iterable[Any], *, now: datetime,
+                       include_closed: bool = True) -> list[AppointmentView]:
+    """Appointments of the profiles the user manages (own and children's), from the profile
+    views the actor may open (``accessible_profiles``)."""
+    household = [p.id for p in profiles if p.relationship in HOUSEHOLD]
+    return list_upcoming(session, actor, household, now=now, include_closed=include_closed)
+
+
+def upcoming_for(session: Session, actor: UserActor, profiles: Iterable[Any], shown_id: int | None, *,
+                 now: datetime, include_closed: bool = True,
+                 household_views: list[AppointmentView] | None = None) -> list[AppointmentView]:
+    """The household's appointments, plus the profile shown when it is another one (a patient of
+    the care team, a profile shared with a caregiver) and readable. ``household_views``: the
+    first part, when the caller has already read it."""
+    profiles = list(profiles)
+    views = list(household_views) if household_views is not None else household_upcoming(
+        session, actor, profiles, now=now, include_closed=include_closed)
+    household = [p.id for p in profiles if p.relationship in HOUSEHOLD]
+    if shown_id is not None and shown_id not in household:
+        with contextlib.suppress(NotFound):  # a profile no longer shared: nothing of it
+            views += list_upcoming(session, actor, [shown_id], now=now, include_closed=include_closed)
+        views.sort(key=lambda a: (a.values.get("starts_at", ""), a.id))
+    return views

@@ -6,20 +6,17 @@ checked by the service against the access policy.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 
 import reflex as rx
 
 from mes_app import i18n
-from mes_app.domain.errors import NotFound
 from mes_app.services import appointments
 from mes_app.services.appointments import AppointmentView
 from mes_app.services.profiles import ProfileView
 from mes_app.state.base import AppState, Context
 from mes_app.state.mixins import ConfirmMixin, FormMixin
 
-HOUSEHOLD = ("owner", "guardian")
 CAN_ADD = ("owner", "guardian", "care_team")
 EMPTY_FORM = {"title": "", "starts_at": "", "ends_at": "", "location": "", "practitioner": "", "reason": "", "note": ""}
 FORM_FIELDS = tuple(EMPTY_FORM)
@@ -27,29 +24,6 @@ FORM_FIELDS = tuple(EMPTY_FORM)
 
 def _localise(view: AppointmentView, lang: str) -> AppointmentView:
     return dataclasses.replace(view, date=i18n.format_date(view.date, lang))
-
-
-def household_upcoming(state: AppState, ctx: Context, *, include_closed: bool = True) -> list[AppointmentView]:
-    """Appointments of the profiles the user manages (own and children's)."""
-    household = [p.id for p in state.profiles if p.relationship in HOUSEHOLD]
-    return appointments.list_upcoming(ctx.session, ctx.actor, household, now=ctx.now, include_closed=include_closed)
-
-
-def upcoming_for(state: AppState, ctx: Context, *, include_closed: bool = True,
-                 household_views: list[AppointmentView] | None = None) -> list[AppointmentView]:
-    """Appointments of the profiles the user manages, plus the profile shown when it is another
-    one (a patient of the care team, a profile shared with a caregiver) and readable.
-    ``household_views``: the first part, when the caller has already read it."""
-    views = list(household_views) if household_views is not None else household_upcoming(
-        state, ctx, include_closed=include_closed)
-    household = [p.id for p in state.profiles if p.relationship in HOUSEHOLD]
-    active = state._active_profile_id
-    if active is not None and active not in household:
-        with contextlib.suppress(NotFound):  # a profile no longer shared: nothing of it
-            views += appointments.list_upcoming(ctx.session, ctx.actor, [active], now=ctx.now,
-                                                include_closed=include_closed)
-        views.sort(key=lambda a: (a.values.get("starts_at", ""), a.id))
-    return views
 
 
 class AppointmentsState(ConfirmMixin, FormMixin, AppState):
@@ -70,7 +44,8 @@ class AppointmentsState(ConfirmMixin, FormMixin, AppState):
         self._active_profile(ctx)
         self.targets = [p for p in self.profiles if p.relationship in CAN_ADD]
         lang = self._lang()
-        self.items = [_localise(a, lang) for a in upcoming_for(self, ctx)]
+        views = appointments.upcoming_for(ctx.session, ctx.actor, self.profiles, self._active_profile_id, now=ctx.now)
+        self.items = [_localise(a, lang) for a in views]
 
     def _find(self, appointment_id: object) -> AppointmentView | None:
         if not isinstance(appointment_id, int) or isinstance(appointment_id, bool):

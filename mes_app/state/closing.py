@@ -10,66 +10,19 @@ kept, server-side, until the dialog's "yes" — never the password itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import reflex as rx
 
 from mes_app import i18n
+from mes_app.domain.closing_view import ClosingBlock, TakeOut, block_of
 from mes_app.domain.errors import NotFound
 from mes_app.services import closing
-from mes_app.services.closing import ClosingPreview, Confirmation
+from mes_app.services.closing import Confirmation
 from mes_app.state.base import AppState
 from mes_app.state.mixins import ConfirmMixin
 from mes_app.state.rate_limit import over_limit
 from mes_app.storage import default_storage
 
 DELETED_ROUTE = "/account/deleted"
-
-
-@dataclass(frozen=True)
-class TakeOut:
-    label: str  # "My record (Alice Durand)" / "Léa Durand"
-    href: str
-
-
-@dataclass(frozen=True)
-class ClosingBlock:
-    """One profile that goes: its name, what it holds, who loses access."""
-
-    title: str
-    goes: list[str]
-    loses: list[str]
-
-
-def what_goes(preview: ClosingPreview, lang: str) -> list[str]:
-    lines = []
-    for key, count in (("documents", preview.documents), ("measures", preview.measures),
-                       ("entries", preview.entries)):
-        if count:
-            lines.append(i18n.t(f"closing.count.{key}", lang, count=count))
-    if preview.messages:
-        lines.append(i18n.t("closing.count.messages", lang, count=preview.messages, threads=preview.threads))
-    if preview.share_links:
-        lines.append(i18n.t("closing.count.share_links", lang, count=preview.share_links))
-    if preview.emergency_card:
-        lines.append(i18n.t("closing.count.emergency_card", lang))
-    if not lines:
-        lines.append(i18n.t("closing.count.nothing", lang))
-    lines.append(i18n.t("closing.count.history", lang))
-    return lines
-
-
-def who_loses(preview: ClosingPreview, lang: str) -> list[str]:
-    lines = [i18n.t("closing.loses.guardian", lang, name=n) for n in preview.other_guardians]
-    lines += [i18n.t("closing.loses.professional", lang, name=n) for n in preview.professionals]
-    lines += [i18n.t("closing.loses.caregiver", lang, name=n) for n in preview.caregivers]
-    if preview.share_links or preview.emergency_card:
-        lines.append(i18n.t("closing.loses.links", lang))
-    return lines or [i18n.t("closing.loses.nobody", lang)]
-
-
-def block_of(preview: ClosingPreview, title: str, lang: str) -> ClosingBlock:
-    return ClosingBlock(title, what_goes(preview, lang), who_loses(preview, lang))
 
 
 class ClosingState(ConfirmMixin, AppState):

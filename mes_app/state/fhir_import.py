@@ -4,13 +4,12 @@ shows the route's answer (preview, then summary) and asks for the second step.""
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
 
 from mes_app.services.fhir_import import MAX_FILE_BYTES
 from mes_app.state.base import AppState, Context
 from mes_app.web.fhir_import_routes import PATH as IMPORT_PATH
+from mes_app.web.upload_script import post_file_script
 
 _TEXT_MAX = 300
 MAX_LINES_SHOWN = 200
@@ -52,22 +51,8 @@ class FhirImportState(AppState):
             "too_large": self._text("error.fhir_import_too_large", max=MAX_FILE_BYTES // (1024 * 1024)),
             "generic": self._text("error.generic"),
         }
-        return (
-            "(async () => {"
-            f"const t = {json.dumps(texts)};"
-            "const input = document.getElementById('fhir-import-file');"
-            "if (!input || !input.files || !input.files[0]) return {ok: false, message: t.no_file};"
-            f"if (input.files[0].size > {MAX_FILE_BYTES}) return {{ok: false, message: t.too_large}};"
-            "const body = new FormData();"
-            f"body.append('profile', {json.dumps(str(profile_id))}); body.append('mode', {json.dumps(mode)});"
-            "body.append('file', input.files[0]);"
-            "try {"
-            f"const r = await fetch({json.dumps(IMPORT_PATH)}, {{method: 'POST', body, credentials: 'same-origin'}});"
-            "if ((r.headers.get('content-type') || '').includes('json')) return await r.json();"
-            "return {ok: false, message: r.status === 413 ? t.too_large : t.generic};"
-            "} catch (e) { return {ok: false, message: t.generic}; }"
-            "})()"
-        )
+        return post_file_script("fhir-import-file", IMPORT_PATH, texts, MAX_FILE_BYTES,
+                                fields={"profile": str(profile_id), "mode": mode})
 
     def _start(self, mode: str, callback):  # noqa: ANN001, ANN202
         def active(ctx: Context) -> int | None:

@@ -84,13 +84,14 @@ class HomeState(AppState):
         return self._run_as_user(dismiss).event
 
     def _load_upcoming(self, ctx, lang: str) -> None:  # noqa: ANN001 - issue 6
+        from mes_app.services.appointments import household_upcoming, upcoming_for
         from mes_app.services.reminders import reminders
-        from mes_app.state.appointments import household_upcoming, upcoming_for
 
         # The household's appointments are read once, for the list and for the reminders.
         try:
-            mine = household_upcoming(self, ctx, include_closed=False)
-            items = upcoming_for(self, ctx, include_closed=False, household_views=mine)[:UPCOMING_ITEMS]
+            mine = household_upcoming(ctx.session, ctx.actor, self.profiles, now=ctx.now, include_closed=False)
+            items = upcoming_for(ctx.session, ctx.actor, self.profiles, self._active_profile_id, now=ctx.now,
+                                 include_closed=False, household_views=mine)[:UPCOMING_ITEMS]
         except NotFound:
             mine, items = None, []
         self.upcoming = [dataclasses.replace(a, date=i18n.format_date(a.date, lang)) for a in items]

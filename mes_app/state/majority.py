@@ -1,10 +1,8 @@
-"""teen (issue 13, item 4): the /majority page — the hand-over of a profile at 18.
-
-Two uses of one page:
-- a guardian (capability ``can_hand_over``) sends the invitation to the young adult's address
-  (the same answer for any address; the link goes by e-mail only) and may cancel it;
-- the young adult opens the e-mailed link (``/majority?t=…``) while logged in with that
-  address, ticks what each former guardian keeps seeing (nothing by default) and accepts.
+"""teen (issue 13, item 4): the /majority page, the hand-over of a profile at 18. A guardian
+(``can_hand_over``) sends the invitation to the young adult's address (the same answer for any
+address; the link goes by e-mail only) and may cancel it; the young adult opens the e-mailed link
+(``/majority?t=…``) logged in with that address, ticks what each former guardian keeps seeing
+(nothing by default) and accepts.
 
 The link's secret stays in a backend var; the former guardians' ids are checked again by the
 service, which decides everything.
@@ -12,30 +10,14 @@ service, which decides everything.
 
 from __future__ import annotations
 
-import dataclasses
-
 import reflex as rx
 
 from mes_app import i18n, mail
 from mes_app.domain.errors import NotFound
+from mes_app.domain.invitation_view import HandOverRow, KeepRow, handover_rows
 from mes_app.services import invitations, majority
 from mes_app.state.base import AppState
 from mes_app.state.mixins import ConfirmMixin
-
-
-@dataclasses.dataclass(frozen=True)
-class KeepRow:
-    """One former guardian on the acceptance form."""
-
-    key: str  # the user id as text (the service checks it is one of the profile's guardians)
-    name: str
-
-
-@dataclasses.dataclass(frozen=True)
-class PendingRow:
-    id: str
-    email: str
-    line: str
 
 
 class MajorityState(ConfirmMixin, AppState):
@@ -50,7 +32,7 @@ class MajorityState(ConfirmMixin, AppState):
     done: bool = False
     _secret: str = ""
     # the guardian's side
-    pending: list[PendingRow] = []
+    pending: list[HandOverRow] = []
     notice: str = ""
     error: str = ""
     form_key: int = 0
@@ -62,11 +44,7 @@ class MajorityState(ConfirmMixin, AppState):
         if pid is None or not self.can_hand_over:
             return
         lang = self._lang()
-        self.pending = [
-            PendingRow(str(p.id), p.invitee_email, i18n.t("majority.pending_line", lang, email=p.invitee_email,
-                                                          until=i18n.format_date(p.expires_at[:10], lang)))
-            for p in majority.pending(ctx.session, ctx.actor, pid, now=ctx.now)
-        ]
+        self.pending = handover_rows(majority.pending(ctx.session, ctx.actor, pid, now=ctx.now), lang)
 
     def _refresh_offer(self, ctx) -> None:  # noqa: ANN001
         self._active_profile(ctx)

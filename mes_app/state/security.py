@@ -9,12 +9,12 @@ then submits its form. The TOTP secret shown while enrolling is the user's own, 
 
 from __future__ import annotations
 
-import dataclasses
 from typing import ClassVar
 
 import reflex as rx
 
-from mes_app import formatting, i18n
+from mes_app import i18n
+from mes_app.domain.session_view import SessionRow, session_rows
 from mes_app.services import second_factor
 from mes_app.state.base import AppState, Context
 from mes_app.state.mixins import ConfirmMixin
@@ -24,15 +24,6 @@ LOGOUT_ALL_FORM_ID = "logout-all-form"
 # Only these keys may be shown from the URL (the routes send them back).
 PAGE_MESSAGES = ("error.bad_credentials", "error.too_many_attempts", second_factor.WRONG_CODE,
                  second_factor.NOT_STARTED, second_factor.REQUIRED)
-
-
-@dataclasses.dataclass(frozen=True)
-class SessionRow:
-    id: int
-    device: str  # "Firefox · Android"
-    created: str
-    seen: str
-    current: bool
 
 
 class SecurityState(ConfirmMixin, AppState):
@@ -56,19 +47,8 @@ class SecurityState(ConfirmMixin, AppState):
         status = second_factor.status(ctx.session, ctx.identity.user_id)
         self.tf_on, self.tf_required, self.recovery_left = status.on, status.required, status.recovery_codes_left
         self.must_enrol = ctx.identity.must_enrol and not status.on
-        unknown = i18n.t("security.session_unknown_device", lang)
-        self.sessions = [
-            SessionRow(
-                id=s.id,
-                device=" · ".join(part for part in (s.browser, s.system) if part) or unknown,
-                created=i18n.t("security.session_created", lang, when=formatting.day_and_time(s.created_at, lang)),
-                seen=i18n.t("security.session_seen", lang, when=formatting.day_and_time(s.last_seen_at, lang))
-                if s.last_seen_at else "",
-                current=s.current,
-            )
-            for s in second_factor.list_sessions(ctx.session, ctx.identity.user_id, ctx.identity.session_id,
-                                                 now=ctx.now)
-        ]
+        self.sessions = session_rows(second_factor.list_sessions(ctx.session, ctx.identity.user_id,
+                                                                 ctx.identity.session_id, now=ctx.now), lang)
 
     @rx.var
     def recovery_left_label(self) -> str:

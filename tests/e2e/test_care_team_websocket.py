@@ -10,7 +10,7 @@ import re
 import pytest
 
 from mes_app.state.base import AppState
-from mes_app.state.care_circle import CareTeamState
+from mes_app.state.care_team import CareTeamState
 from mes_app.state.records import RecordState
 from tests.e2e.cluster import Cluster
 from tests.e2e.ws_client import HYDRATE, handler_name, login_cookie

@@ -14,7 +14,8 @@ import uuid
 import pytest
 
 from mes_app.state.base import AppState
-from mes_app.state.care_circle import CaregiversState
+from mes_app.state.caregivers import CaregiversState
+from mes_app.state.invitation_confirm import InvitationConfirmState
 from mes_app.state.profiles import ProfilesState
 from mes_app.state.records import RecordState
 from tests.e2e.cluster import Cluster
@@ -37,8 +38,8 @@ ASK_REVOKE = handler_name(CaregiversState, "ask_revoke")
 CONFIRM = handler_name(CaregiversState, "confirm")
 SET_OPEN = handler_name(CaregiversState, "set_confirm_open")
 LOAD_PROFILES = handler_name(ProfilesState, "load_profiles")
-ASK = handler_name(ProfilesState, "ask_confirm")
-ANSWER = handler_name(ProfilesState, "confirm")
+ASK = handler_name(InvitationConfirmState, "ask_confirm")
+ANSWER = handler_name(InvitationConfirmState, "confirm")
 LOAD_GROUP = handler_name(RecordState, "load_group")
 NOTICE = "Si cette adresse a un compte MES"
 

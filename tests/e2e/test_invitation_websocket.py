@@ -12,6 +12,7 @@ import pytest
 
 from mes_app.state.auth import RegisterState
 from mes_app.state.base import AppState
+from mes_app.state.invitation_confirm import InvitationConfirmState
 from mes_app.state.profiles import ProfilesState
 from tests.e2e.cluster import Cluster
 from tests.e2e.registration import activate_by_http
@@ -28,9 +29,9 @@ LOAD_SHELL = handler_name(AppState, "load_shell")
 SWITCH = handler_name(AppState, "switch_profile")
 LOAD = handler_name(ProfilesState, "load_profiles")
 INVITE = handler_name(ProfilesState, "invite_guardian")
-ASK = handler_name(ProfilesState, "ask_confirm")
-CONFIRM = handler_name(ProfilesState, "confirm")
-SET_OPEN = handler_name(ProfilesState, "set_confirm_open")
+ASK = handler_name(InvitationConfirmState, "ask_confirm")
+CONFIRM = handler_name(InvitationConfirmState, "confirm")
+SET_OPEN = handler_name(InvitationConfirmState, "set_confirm_open")
 
 
 def _profiles(text: str) -> dict[str, int]:

@@ -19,11 +19,12 @@ import pytest
 from mes_app.services import share_links
 from mes_app.state.base import AppState
 from mes_app.state.binding import all_state_classes
-from mes_app.state.emergency import EmergencyState, EmergencyVisitState
+from mes_app.state.emergency import EmergencyState
+from mes_app.state.emergency_visit import EmergencyVisitState
 from mes_app.state.home import HomeState
+from mes_app.state.link_visit import LinkVisitState
 from mes_app.state.records import RecordState
 from mes_app.state.share import ShareState
-from mes_app.state.summary import LinkVisitState
 from tests.e2e.cluster import Cluster
 from tests.e2e.ws_client import (
     BOOT_EVENTS,

@@ -15,6 +15,7 @@ import pytest
 from mes_app.services import share_links
 from mes_app.state.base import AppState
 from mes_app.state.home import HomeState
+from mes_app.state.record_entries import RecordEntriesState
 from mes_app.state.records import RecordState
 from tests.e2e.cluster import Cluster
 from tests.e2e.registration import activate_by_http
@@ -37,8 +38,8 @@ SWITCH = handler_name(AppState, "switch_profile")
 LOAD_HOME = handler_name(HomeState, "load_home")
 LOAD_GROUP = handler_name(RecordState, "load_group")
 OPEN_EDIT = handler_name(RecordState, "open_edit")
-ASK_DELETE = handler_name(RecordState, "ask_delete")
-CONFIRM_DELETE = handler_name(RecordState, "confirm_delete")
+ASK_DELETE = handler_name(RecordEntriesState, "ask_delete")
+CONFIRM_DELETE = handler_name(RecordEntriesState, "confirm_delete")
 SUBMIT = handler_name(RecordState, "submit_form")
 
 
@@ -195,8 +196,8 @@ def test_a_websocket_from_another_site_is_refused(live_server: str) -> None:
 
 def test_a_link_visitors_replayed_token_does_not_bring_back_the_summary(cluster: Cluster) -> None:
     """A visitor opened a passcode link; whoever replays their client token starts from zero."""
+    from mes_app.state.link_visit import LinkVisitState
     from mes_app.state.share import ShareState
-    from mes_app.state.summary import LinkVisitState
 
     parent_cookie = login_cookie(cluster.http, *PARENT)
 

@@ -13,11 +13,11 @@ from sqlmodel import select
 from mes_app import i18n
 from mes_app.db.models import AccessEvent, AccessLine, SecurityEvent
 from mes_app.domain.access_log import ACTION_CODES, TARGET_KINDS, VIA_CODES
+from mes_app.domain.access_view import access_row
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import access_history, documents, measures, messaging, profiles, records, security_log
 from mes_app.services.access_facts import record_access
 from mes_app.services.access_history import PAGE_SIZE, AccessView
-from mes_app.state.documents import access_row
 from tests.factories import (
     committed_count,
     committed_rows,

@@ -10,11 +10,11 @@ import pytest
 from sqlmodel import select
 
 from mes_app.db.models import AccessEvent, CaregiverGrant, GuardianInvitation, Guardianship
+from mes_app.domain.access_view import access_row
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.invitations import INVITATION_DAYS, MAX_PENDING_PER_PROFILE
 from mes_app.services import caregivers, invitations, profiles, records
 from mes_app.services.access_history import access_history
-from mes_app.state.documents import access_row
 from tests.factories import (
     committed_count,
     committed_rows,

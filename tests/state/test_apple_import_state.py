@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from mes_app.services import apple_import
-from mes_app.state.measures import MeasureImportState, MeasuresState
+from mes_app.state.apple_import import AppleImportState
+from mes_app.state.measures import MeasuresState
 from tests.apple_export import export_xml
 from tests.factories import make_child, make_owner, make_stranger
 from tests.state.test_app_state import login, real_now, state_for, test_database  # noqa: F401
@@ -16,7 +17,7 @@ def _dialog(session, who):  # noqa: ANN001, ANN202
     state = state_for(login(session, who), who, path="/measures")
     page = state.get_substate(MeasuresState.get_full_name().split(".")[2:])
     asyncio.run(page.load_measures())
-    return state.get_substate(MeasureImportState.get_full_name().split(".")[2:])
+    return state.get_substate(AppleImportState.get_full_name().split(".")[2:])
 
 
 def _job(session, who, pid, tmp_path):  # noqa: ANN001, ANN202

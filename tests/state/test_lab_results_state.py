@@ -8,7 +8,9 @@ from datetime import timedelta
 from mes_app.db.models import LabReport
 from mes_app.services import lab_results as labs
 from mes_app.services.lab_results import LabReportInput, LabValueInput
-from mes_app.state.lab_results import LabReportState, LabResultsState, LabTrendState
+from mes_app.state.lab_entry import LabEntryState
+from mes_app.state.lab_report import LabReportState, LabTrendState
+from mes_app.state.lab_results import LabResultsState
 from tests.factories import make_caregiver, make_child, make_owner, make_stranger
 from tests.state.test_app_state import login, real_now, redirect_path, state_for, test_database  # noqa: F401
 
@@ -33,31 +35,31 @@ def test_a_guardian_types_a_report_for_the_child(session):  # noqa: ANN001
     child = make_child(session, parent)
     state = state_for(login(session, parent), parent, path="/lab-results")
     state._active_profile_id = child.profile.id
-    page = _sub(state, LabResultsState)
+    page, dialog = _sub(state, LabResultsState), _sub(state, LabEntryState)
     assert _run(page.load_lab_results()) is None and page.reports == []
-    page.open_new()
-    assert page.form_open and page.draft == []
-    page.add_value({"value": "7,2"})  # no test picked yet
-    assert page.value_error != "" and page.draft == []
-    page.search_tests("glycemie")
-    assert page.suggestions[0] == {"key": "glucose_fasting", "label": "Glycémie à jeun"}
-    page.pick_test("glucose_fasting")
-    assert [u["code"] for u in page.unit_options] == ["mmol/L", "g/L", "mg/dL"]
-    page.add_value({"value": "1,32", "unit": "g/L", "low": "0,70", "high": "1,05"})
-    assert page.value_error == "" and page.draft[0]["flag"] == "H" and page.draft[0]["out"] == "1"
-    page.search_tests("potassium")
-    page.pick_test("potassium")
-    page.add_value({"value": "4", "unit": "kg"})  # not a unit of potassium
-    assert page.value_error != "" and len(page.draft) == 1
-    page.add_value({"value": "4,2", "unit": "mmol/L", "low": "3,5", "high": "5"})
-    page.remove_value(5)  # out of range: ignored
-    assert len(page.draft) == 2
-    events = page.submit_report({"collected_at": "2026-01-10T08:30", "lab_name": "Labo des Lilas"})
-    assert not page.form_open, page.form_error
+    dialog.open_new()
+    assert dialog.form_open and dialog.draft == []
+    dialog.add_value({"value": "7,2"})  # no test picked yet
+    assert dialog.value_error != "" and dialog.draft == []
+    dialog.search_tests("glycemie")
+    assert dialog.suggestions[0] == {"key": "glucose_fasting", "label": "Glycémie à jeun"}
+    dialog.pick_test("glucose_fasting")
+    assert [u["code"] for u in dialog.unit_options] == ["mmol/L", "g/L", "mg/dL"]
+    dialog.add_value({"value": "1,32", "unit": "g/L", "low": "0,70", "high": "1,05"})
+    assert dialog.value_error == "" and dialog.draft[0]["flag"] == "H" and dialog.draft[0]["out"] == "1"
+    dialog.search_tests("potassium")
+    dialog.pick_test("potassium")
+    dialog.add_value({"value": "4", "unit": "kg"})  # not a unit of potassium
+    assert dialog.value_error != "" and len(dialog.draft) == 1
+    dialog.add_value({"value": "4,2", "unit": "mmol/L", "low": "3,5", "high": "5"})
+    dialog.remove_value(5)  # out of range: ignored
+    assert len(dialog.draft) == 2
+    events = dialog.submit_report({"collected_at": "2026-01-10T08:30", "lab_name": "Labo des Lilas"})
+    assert not dialog.form_open, dialog.form_error
     row = session.exec(__import__("sqlmodel").select(LabReport)).one()
     assert (row.profile_id, row.author_role, row.lab_name) == (child.profile.id, "guardian", "Labo des Lilas")
     assert any(redirect_path(e) == f"/lab-results/report?id={row.id}" for e in events)
-    assert [r.out_of_range for r in page.reports] == [1]
+    assert _run(page.load_lab_results()) is None and [r.out_of_range for r in page.reports] == [1]
 
 
 def test_the_report_page_says_high_in_words_and_the_trend_converts(session):  # noqa: ANN001

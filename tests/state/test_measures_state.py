@@ -7,7 +7,8 @@ import asyncio
 from datetime import timedelta
 
 from mes_app.db.models import Measure
-from mes_app.state.measures import MeasureChartState, MeasuresState
+from mes_app.state.measure_chart import MeasureChartState
+from mes_app.state.measures import MeasuresState
 from tests.factories import make_owner, make_stranger
 from tests.state.test_app_state import count_statements, login, real_now, state_for, test_database  # noqa: F401
 

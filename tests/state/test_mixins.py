@@ -7,16 +7,20 @@ from reflex.state import State
 
 from mes_app.state.appointments import AppointmentsState
 from mes_app.state.base import AppState
-from mes_app.state.care_circle import CaregiversState, CareTeamState, WhoCanSeeState
-from mes_app.state.documents import DocumentsState
+from mes_app.state.care_team import CareTeamState
+from mes_app.state.caregivers import CaregiversState
+from mes_app.state.document_dialogs import DocumentDialogsState
 from mes_app.state.emergency import EmergencyState
+from mes_app.state.history import HistoryState
+from mes_app.state.invitation_confirm import InvitationConfirmState
 from mes_app.state.measures import MeasuresState
 from mes_app.state.mixins import ConfirmMixin, FormMixin
-from mes_app.state.profiles import ProfilesState
-from mes_app.state.records import HistoryState, RecordState
+from mes_app.state.record_entries import RecordEntriesState
+from mes_app.state.records import RecordState
+from mes_app.state.who_can_see import WhoCanSeeState
 
-CONFIRMING_STATES = (AppointmentsState, CareTeamState, CaregiversState, DocumentsState, EmergencyState, MeasuresState,
-                     ProfilesState, RecordState, WhoCanSeeState)
+CONFIRMING_STATES = (AppointmentsState, CareTeamState, CaregiversState, DocumentDialogsState, EmergencyState,
+                     MeasuresState, InvitationConfirmState, RecordEntriesState, WhoCanSeeState)
 
 
 def substate(cls):  # noqa: ANN001, ANN201
@@ -31,7 +35,7 @@ def test_every_confirming_state_gets_the_one_open_flag_and_handler(cls):  # noqa
 
 @pytest.mark.parametrize("sent", [True, "true", 1, ["x"], {"a": 1}])
 def test_the_browser_cannot_open_the_dialog(sent):  # noqa: ANN001
-    state = substate(ProfilesState)
+    state = substate(InvitationConfirmState)
     state.set_confirm_open(sent)
     assert state.confirm_open is False
 
@@ -45,7 +49,7 @@ def test_closing_forgets_what_was_being_confirmed(sent):  # noqa: ANN001
 
 
 def test_closing_an_invitation_confirmation_forgets_the_invitation():
-    state = substate(ProfilesState)
+    state = substate(InvitationConfirmState)
     state.confirm_open, state._confirm_invitation_id = True, 7
     state.set_confirm_open(False)
     assert state.confirm_open is False and state._confirm_invitation_id is None
@@ -62,7 +66,8 @@ def test_form_dialogs_open_only_from_the_server_and_close_from_anywhere(cls):  #
     assert state.form_open is False
 
 
-@pytest.mark.parametrize("cls", (AppointmentsState, DocumentsState, MeasuresState, RecordState))
+@pytest.mark.parametrize("cls", (AppointmentsState, DocumentDialogsState, MeasuresState, RecordState,
+                                 RecordEntriesState))
 def test_what_a_dialog_edits_or_deletes_is_never_a_view_var(cls):  # noqa: ANN001
     """The id of the entry being edited or deleted decides what changes: server side only."""
     public = set(cls.vars) - set(AppState.vars)  # what the browser receives, beyond the shell's

@@ -13,8 +13,8 @@ import pytest
 
 from mes_app import i18n
 from mes_app.domain.record_kinds import ENTRY_KINDS, FieldSpec
+from mes_app.domain.record_view import localise as _localise
 from mes_app.services import records
-from mes_app.state.records import _localise
 from tests.factories import make_owner
 
 EARLY, LATE = date(2019, 3, 4), date(2021, 9, 27)
