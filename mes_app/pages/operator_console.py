@@ -10,8 +10,8 @@ from mes_app.components.dialogs import confirm_dialog
 from mes_app.components.file_link import file_link
 from mes_app.components.forms import field, text_input
 from mes_app.components.layout import T, app_page, empty_state, page_title
+from mes_app.domain.account_view import AccountCard
 from mes_app.state.operator_accounts import ROUTE as ACCOUNTS_PATH
-from mes_app.state.operator_accounts import AccountCard
 from mes_app.state.operator_accounts import OperatorAccountsState as A
 from mes_app.state.operator_console import HOME_ROUTE as HOME_PATH
 from mes_app.state.operator_console import LogLine

@@ -14,19 +14,15 @@ Every handler that needs the user runs its use case through :meth:`AppState._run
 Ids that decide access live in backend vars (``_name``).
 
 Handlers are written as plain synchronous methods, and Reflex runs them in the database threads
-(:func:`mes_app.db.engine.off_loop`, see :class:`OffLoopHandler`): their database round trips
+(:func:`mes_app.db.engine.off_loop`, see :mod:`mes_app.state.off_loop`): their database round trips
 never block the worker's event loop. An ``async`` handler runs its synchronous part through
 :meth:`AppState._off_loop` (e.g. ``MeasuresState.load_measures``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import functools
-import inspect
 import logging
-import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,7 +32,7 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import reflex as rx
 from reflex.state import _override_base_method
-from reflex_base.event import BACKGROUND_TASK_MARKER, EventHandler
+from reflex_base.event import EventHandler
 from sqlmodel import Session
 
 from mes_app import i18n
@@ -46,6 +42,7 @@ from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import accounts, capabilities, profiles
 from mes_app.services.profiles import ProfileView
+from mes_app.state.off_loop import OffLoopHandler, in_db_thread, runs_off_loop
 from mes_app.web import auth
 
 log = logging.getLogger(__name__)
@@ -119,61 +116,14 @@ def forget_event_identity() -> None:
     _event_identity.set(None)
 
 
-class OffLoopHandler(EventHandler):
-    """The event handler of a plain synchronous method of a MES state: Reflex awaits it, and the
-    method runs in the database threads while the event loop serves other clients. The client's
-    state stays locked by Reflex for the whole event, so only this thread touches it meanwhile.
-
-    Accessed on a state instance (a unit test, another handler calling it), it is the plain
-    method, called synchronously as written; so is ``handler.fn`` called outside an event loop."""
-
-    @property
-    def _is_coroutine_function(self) -> bool:
-        return True
-
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        bound = super().__get__(instance, owner)
-        if isinstance(bound, types.MethodType):
-            return types.MethodType(self.fn.__wrapped__, bound.__self__)
-        return bound
-
-
-def _runs_off_loop(fn: Any) -> bool:
-    """A handler written in a state's body as a plain method (not Reflex's generated setters,
-    not async, not a generator, not a background task)."""
-    return (
-        inspect.isfunction(fn)
-        and "<locals>" not in fn.__qualname__
-        and not inspect.iscoroutinefunction(fn)
-        and not inspect.isgeneratorfunction(fn)
-        and not inspect.isasyncgenfunction(fn)
-        and not getattr(fn, BACKGROUND_TASK_MARKER, False)
-    )
-
-
-def _in_db_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """What Reflex calls (``handler.fn``): on the event loop, an awaitable of the method run in
-    the db threads; called outside any event loop (a test, a script), the method itself."""
-
-    @functools.wraps(fn)  # Reflex reads the name, signature, type hints and markers through it
-    def run(state: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return fn(state, *args, **kwargs)
-        return off_loop(fn, state, *args, **kwargs)
-
-    return run
-
-
 class AppState(rx.State):
     """Shared by every page: who is logged in (as view data), language, active profile."""
 
     @classmethod
     @_override_base_method  # Reflex's own hook, overridden on purpose
     def _create_event_handler(cls, fn: Any, event_handler_cls: type[EventHandler] = EventHandler):  # noqa: ANN206
-        if event_handler_cls is EventHandler and _runs_off_loop(fn):
-            return super()._create_event_handler(_in_db_thread(fn), OffLoopHandler)
+        if event_handler_cls is EventHandler and runs_off_loop(fn):
+            return super()._create_event_handler(in_db_thread(fn), OffLoopHandler)
         return super()._create_event_handler(fn, event_handler_cls)
 
     async def _off_loop(self, work: Callable[..., T], *args: Any) -> T:

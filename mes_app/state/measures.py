@@ -1,8 +1,6 @@
-"""The measures page's cards and entry dialog: latest values, add / edit / delete a measure.
-Its siblings: the chart (:mod:`.measure_chart`), the import dialog (:mod:`.measure_import`).
-Every handler re-reads the identity and the active profile server-side; the services validate the
-ids and kinds sent by the browser and ask the policy about the target itself.
-"""
+"""The measures page's cards and entry dialog: latest values, add / edit / delete a measure;
+its siblings are the chart (:mod:`.measure_chart`) and the import dialog (:mod:`.measure_import`).
+The services validate the ids and kinds sent by the browser and ask the policy about the target."""
 
 from __future__ import annotations
 
@@ -53,8 +51,7 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
 
     @rx.event
     async def load_measures(self):
-        """The page's one on_load: cards and chart in one use case (one identity, one set of
-        profile facts), instead of two events that each work them out."""
+        """The page's one on_load: cards and chart in one use case (one identity, one set of facts)."""
         chart = await self._fill_other_state(MeasureChartState)
         return await self._off_loop(self._load_page, chart)
 

@@ -8,11 +8,9 @@ name, dates, counts), never a profile or a record.
 
 from __future__ import annotations
 
-import dataclasses
-
 import reflex as rx
 
-from mes_app import formatting
+from mes_app.domain.account_view import AccountCard, account_card
 from mes_app.domain.errors import NotFound
 from mes_app.services import operator_accounts, operator_console
 from mes_app.services.operator_accounts import AccountView
@@ -23,20 +21,6 @@ from mes_app.state.operator_console import OperatorPage
 ROUTE = "/operator/accounts"
 ACTIONS = ("lock", "unlock", "end_sessions")
 EMAIL_MAX_LEN = 254
-
-
-@dataclasses.dataclass(frozen=True)
-class AccountCard:
-    email: str
-    name: str
-    role: str  # its label
-    created: str
-    status: str  # activated / waiting for activation, locked
-    locked: bool
-    second_factor: str
-    sessions: str  # "2 open sessions"
-    last_activity: str  # "" when never
-
 
 
 class OperatorAccountsState(ConfirmMixin, OperatorPage):
@@ -63,21 +47,8 @@ class OperatorAccountsState(ConfirmMixin, OperatorPage):
         self._forget()
 
     def _show(self, view: AccountView | None) -> None:
-        self._shown_id, self.found = None, []
-        if view is None:
-            return
-        lang = self._lang()
-        status = "locked" if view.locked else "activated" if view.activated else "pending"
-        self._shown_id = view.user_id
-        self.found = [AccountCard(
-            email=view.email, name=view.display_name, role=self._text(f"operator.role.{view.role}"),
-            created=formatting.day(view.created_at, lang), status=self._text(f"operator.account.{status}"),
-            locked=view.locked,
-            second_factor=self._text("operator.account.2fa_on" if view.second_factor_on
-                                     else "operator.account.2fa_off"),
-            sessions=self._text("operator.account.sessions", count=view.active_sessions),
-            last_activity=formatting.day_and_time(view.last_activity, lang) if view.last_activity else "",
-        )]
+        self._shown_id = view.user_id if view is not None else None
+        self.found = [account_card(view, self._lang())] if view is not None else []
 
     @staticmethod
     def _gate(ctx: Context) -> None:
