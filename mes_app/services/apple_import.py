@@ -52,7 +52,7 @@ from mes_app.db.models import Measure, User
 from mes_app.domain import apple_health as ah
 from mes_app.domain.access import UserActor
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-from mes_app.services import measure_import
+from mes_app.services import job_board, measure_import
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ MAX_UPLOAD_BYTES = 2 * 1024**3  # a zip of a multi-year export
 MAX_XML_BYTES = 12 * 1024**3  # what a zip member may inflate to (zip bombs)
 BATCH = 1000
 KEEP_FINISHED = timedelta(hours=1)
+BOARD_KIND = "apple"
 STALE_UPLOAD = timedelta(days=1)
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 ACTIVE = (QUEUED, RUNNING)
@@ -157,6 +158,7 @@ def start_import(session: Session, actor: UserActor, profile_id: object, path: P
     job = _Job(secrets.token_urlsafe(16), actor.user_id, pid, path, now, total_bytes=path.stat().st_size)
     with _LOCK:
         _JOBS[job.key] = job
+    _publish(job)
     if run:
         from mes_app.db.engine import get_engine
 
@@ -167,12 +169,43 @@ def start_import(session: Session, actor: UserActor, profile_id: object, path: P
 
 def job_view(actor: UserActor, key: object) -> JobView:
     """The job's progress and summary, for its requester only (NotFound for anyone else, or
-    once forgotten: an hour after it ended, or after a restart)."""
-    job = _JOBS.get(key) if isinstance(key, str) else None
+    once forgotten: an hour after it ended, or after a restart). A job another worker runs is
+    read from the job board (:mod:`mes_app.services.job_board`)."""
+    if not isinstance(key, str) or len(key) > 64:
+        raise NotFound()
+    job = _JOBS.get(key) or _from_board(key)
     if job is None or job.user_id != actor.user_id:
         raise NotFound()
-    percent = 100 if job.status == DONE else min(99, (100 * job.read_bytes) // max(job.total_bytes, 1))
-    return JobView(job.status, percent, job.summary, job.error_code)
+    return JobView(job.status, _percent(job), job.summary, job.error_code)
+
+
+def _percent(job: _Job) -> int:
+    return 100 if job.status == DONE else min(99, (100 * job.read_bytes) // max(job.total_bytes, 1))
+
+
+def _publish(job: _Job) -> None:
+    s = job.summary
+    job_board.publish(BOARD_KIND, job.key, {
+        "user_id": job.user_id, "profile_id": job.profile_id, "status": job.status, "read": job.read_bytes,
+        "total": job.total_bytes, "error": job.error_code,
+        "summary": {"added": dict(s.added), "duplicates": s.duplicates, "other_types": s.other_types,
+                    "bmi_derived": s.bmi_derived, "clinical_records": s.clinical_records,
+                    "clinical_imported": s.clinical_imported, "errors": dict(s.errors)},
+    }, keep_seconds=int(KEEP_FINISHED.total_seconds()))
+
+
+def _from_board(key: str) -> _Job | None:
+    record = job_board.read(BOARD_KIND, key)
+    if record is None:
+        return None
+    try:
+        summary = dict(record["summary"])
+        summary["added"], summary["errors"] = Counter(summary["added"]), Counter(summary["errors"])
+        return _Job(key, int(record["user_id"]), int(record["profile_id"]), Path(), utcnow(),
+                    status=str(record["status"]), read_bytes=int(record["read"]), total_bytes=int(record["total"]),
+                    summary=ImportSummary(**summary), error_code=str(record["error"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def run_job(engine: Engine, key: str, *, clock: Callable[[], datetime] = utcnow) -> None:
@@ -181,6 +214,7 @@ def run_job(engine: Engine, key: str, *, clock: Callable[[], datetime] = utcnow)
     if job is None or job.status != QUEUED:
         return
     job.status = RUNNING
+    _publish(job)
     try:
         with Session(engine) as session:
             user = session.get(User, job.user_id)
@@ -188,7 +222,10 @@ def run_job(engine: Engine, key: str, *, clock: Callable[[], datetime] = utcnow)
                 raise NotFound()
 
             def progress(read: int, total: int) -> None:
+                shown = _percent(job)
                 job.read_bytes, job.total_bytes = read, total
+                if _percent(job) != shown:
+                    _publish(job)
 
             import_file(session, UserActor(user.id, user.role), job.profile_id, job.path, now=clock(),
                         summary=job.summary, on_progress=progress)
@@ -203,6 +240,7 @@ def run_job(engine: Engine, key: str, *, clock: Callable[[], datetime] = utcnow)
         job.status, job.error_code = FAILED, "error.apple_failed"
     finally:
         job.finished_at = clock()
+        _publish(job)
         _remove(job.path)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -32,11 +33,14 @@ from tests.e2e.ws_client import WsClient
 
 # PostgreSQL of this machine (trust, as in the Makefile); Redis database 13 is the tests' own.
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/13"
+# MES_E2E_REDIS_DBS="13,12" by default: two runs on one machine at once each set their own pair
+# (each run flushes its databases).
+_DBS = os.environ.get("MES_E2E_REDIS_DBS", "13,12").split(",")
+REDIS_URL = f"redis://127.0.0.1:6379/{_DBS[0]}"
 # ``MES_E2E_SCALE=redis``: the session's live server itself runs on PostgreSQL + Redis with two
 # granian workers behind its one port (the browser journeys, once, as a scaled-out service).
 SCALE_VARIABLE = "MES_E2E_SCALE"
-SCALED_REDIS_URL = "redis://127.0.0.1:6379/12"
+SCALED_REDIS_URL = f"redis://127.0.0.1:6379/{_DBS[1]}"
 SOCKET_RECORD = "token_manager_socket_record_{token}"
 RELEASE_TIMEOUT = 10
 
