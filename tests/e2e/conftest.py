@@ -53,6 +53,17 @@ def let_the_toasts_close(page: Page) -> None:
     expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
 
 
+# The text of Reflex's own 404 page (reflex/app.py), shown when the single-page app routes a link
+# it should have left to the server. A bare "404" would also match a document title or a size.
+ROUTER_NOT_FOUND = "404: Page not found"
+
+
+def assert_not_routed_to_404(page: Page) -> None:
+    """The app did not swallow a server link and show its router's 404 page."""
+    expect(page.get_by_text(ROUTER_NOT_FOUND)).to_have_count(0)
+    assert "/api/" not in page.url, f"the browser left the app for {page.url}"
+
+
 def assert_no_horizontal_scroll(page: Page) -> None:
     """The page must fit the viewport width (no sideways scrolling on a phone)."""
     scroll_width, inner_width = page.evaluate(
