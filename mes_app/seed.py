@@ -308,7 +308,7 @@ def _seed(s: _Seeder) -> None:
     # ---------------------------------------------------------------- accounts
     doctor = s.add(User(
         email=PROFESSIONAL_EMAIL, password_hash=professional_hash, display_name="Dr Sophie Bernard",
-        role="professional", professional_id="10101010101", specialty="Médecine générale",
+        role="professional", professional_id="10101010105", specialty="Médecine générale",
         professional_status="verified", profession="medecin",
         created_at=s.at(s.ago(PROFESSIONAL_SINCE_DAYS), 9, 0), activated_at=s.at(s.ago(PROFESSIONAL_SINCE_DAYS), 9, 0),
     ))

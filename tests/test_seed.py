@@ -33,6 +33,7 @@ from mes_app.db.models import (
     User,
     Vaccination,
 )
+from mes_app.domain import rpps
 from mes_app.domain.terminology import ATC, LOINC, SNOMED, Terminology
 from mes_app.seed import seed_demo
 from mes_app.services.passwords import verify_password
@@ -93,7 +94,8 @@ def test_three_demo_accounts_whose_passwords_work(db: Session) -> None:
 
     doctor = _user(db, "medecin@demo.mes")
     assert (doctor.display_name, doctor.role) == ("Dr Sophie Bernard", "professional")
-    assert (doctor.professional_id, doctor.specialty) == ("10101010101", "Médecine générale")
+    assert (doctor.professional_id, doctor.specialty) == ("10101010105", "Médecine générale")
+    assert rpps.is_luhn_valid(doctor.professional_id)  # the demo doctor passes the check applicants face
     assert verify_password("Demo-medecin-2026", doctor.password_hash)
     assert all(u.activated_at is not None for u in users)  # the demo logs in without a mailbox
 
