@@ -167,6 +167,8 @@ STRANGERS_KEY = LineKey(STRANGERS, None, None, LoggedAction.DENIED.value, "", No
 def line_key(*, actor_user_id: int | None, actor_label: str | None, action: str, target_kind: str,
              target_id: int | None, via: str, grant_id: int | None) -> LineKey:
     """The line of a ledger event. A refusal is the same line whatever entry id was tried, so
-    probing hidden entries one id after another reads as one line."""
-    key_target = None if action == LoggedAction.DENIED else target_id
+    probing hidden entries one id after another reads as one line. A connected software's
+    deposits in a row are one line too ("added 1 000 entries to Measures"): the line keeps the
+    range of ids, and still names the document when the run is one document."""
+    key_target = None if action in (LoggedAction.DENIED, LoggedAction.API_CREATE) else target_id
     return LineKey(LEDGER, actor_user_id, actor_label, action, target_kind, key_target, via, grant_id)

@@ -6,6 +6,9 @@ ask the policy about the *target*, record the access, and raise NotFound/Forbidd
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -336,6 +339,23 @@ def record_refusal(
                   target_kind=target_kind, target_id=target_id, via=via, grant_id=grant_id, now=now)
 
 
+# Set while a connected software's write runs the professional's own deposit use case.
+_WRITTEN_BY_SOFTWARE: ContextVar[bool] = ContextVar("mes_written_by_software", default=False)
+
+
+@contextmanager
+def written_by_software() -> Iterator[None]:
+    """Leave out the deposit use case's own ``create`` events: the FHIR API records one
+    ``api_create`` event per resource it writes, with the resource and the software, which says
+    the same access more precisely. One event per resource keeps a burst of deposits one line of
+    the patient's history (two events alternating would start a new line each time)."""
+    token = _WRITTEN_BY_SOFTWARE.set(True)
+    try:
+        yield
+    finally:
+        _WRITTEN_BY_SOFTWARE.reset(token)
+
+
 def record_access(
     session: Session,
     *,
@@ -351,6 +371,8 @@ def record_access(
 ) -> None:
     """An event of the patient's access history; every code must be in the registry."""
     check_codes(action, target_kind, via)
+    if action == LoggedAction.CREATE.value and _WRITTEN_BY_SOFTWARE.get():
+        return  # the API's api_create event of this resource stands for it (written_by_software)
     if profile_id is not None and actor_user_id is not None and via == "care_team" \
             and action != LoggedAction.DENIED.value:
         _tell_first_access(session, profile_id, actor_user_id, now)

@@ -5,9 +5,10 @@ The token says who is asking (:class:`~mes_app.services.connected_software.Calle
 software of one professional); the access policy decides. Every write goes through the very
 use case of a deposit made in the UI by that professional (records.add_entry,
 measures.add_measure, documents.upload_document, lab_results.add_report): the same checks, the same provenance
-(author = the professional, role ``professional``), the same access history line, the same
-defaults of the record. The API adds a :class:`~mes_app.db.models.FhirIntake` row (which
-software, the sender's identifier) and one ``api_create`` event in the access history.
+(author = the professional, role ``professional``), the same defaults of the record. The API
+adds a :class:`~mes_app.db.models.FhirIntake` row (which software, the sender's identifier), and
+its one ``api_create`` event per resource replaces the use case's ``create`` event in the access
+history (:func:`~mes_app.services.access_facts.written_by_software`).
 
 A refused request stores nothing (refusals are recorded in the access history or the
 security log, as in the UI). A transaction Bundle is one database transaction: the use
@@ -33,7 +34,7 @@ from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.fhir_intake import IntakeError
 from mes_app.domain.terminology import load_default
 from mes_app.services import documents, lab_results, measures, records
-from mes_app.services.access_facts import authorize, record_access
+from mes_app.services.access_facts import authorize, record_access, written_by_software
 from mes_app.services.connected_software import Caller
 from mes_app.storage.base import DocumentStorage
 
@@ -240,7 +241,8 @@ def write(session: Session, context: Context, prepared: Prepared) -> Created:
         if found is not None:
             return found
     try:
-        target_id = _write(session, context, intake, pid)
+        with written_by_software():
+            target_id = _write(session, context, intake, pid)
     except NotFound:
         raise IntakeError(404, "not-found", "unknown patient", "subject.reference") from None
     except Forbidden:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mes_app.domain.access import CareFacts, CaregiverFacts, ProfileFacts, Section
-from mes_app.domain.access_log import check_codes, is_stranger
+from mes_app.domain.access_log import LoggedAction, check_codes, is_stranger, line_key
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 OWNER, GUARDIAN, DR, EX_DR, NANNY, EX_NANNY, MALLORY = range(1, 8)
@@ -44,3 +44,13 @@ def test_registered_codes_pass():
     check_codes("denied", "measures_import", "none")
     check_codes("start_thread", "message_thread", "care_team")
     check_codes("read", "allergies")
+
+
+def key_of(action: LoggedAction, target_id: int):  # noqa: ANN201 - a LineKey
+    return line_key(actor_user_id=2, actor_label=None, action=action.value, target_kind="measures",
+                    target_id=target_id, via="care_team", grant_id=7)
+
+
+def test_a_software_s_deposits_in_a_row_share_a_line_but_reads_of_two_entries_do_not():
+    assert key_of(LoggedAction.API_CREATE, 1) == key_of(LoggedAction.API_CREATE, 2)
+    assert key_of(LoggedAction.READ, 1) != key_of(LoggedAction.READ, 2)

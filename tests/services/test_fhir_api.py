@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from mes_app.db.models import AccessEvent, Document, FhirAccessToken, FhirIntake, Measure
 from mes_app.domain.fhir_intake import IntakeError
-from mes_app.services import connected_software, fhir_api
+from mes_app.services import access_history, connected_software, fhir_api
 from mes_app.services.connected_software import Caller
 from mes_app.storage import LocalStorage
 from tests.conftest import NOW
@@ -109,6 +109,31 @@ def test_conditional_create_finds_it_again_and_a_deleted_entry_is_made_anew(sess
     session.delete(session.get(Measure, first.id))
     session.commit()
     assert fhir_api.create(session, context(caller, storage), observation, if_none_exist=cond).status == 201
+
+
+def pulse(alice, bpm: int) -> dict:
+    return {"resourceType": "Observation", "status": "final",
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                      "code": "vital-signs"}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
+            "subject": {"reference": f"Patient/{alice.profile.id}"},
+            "effectiveDateTime": (NOW - timedelta(minutes=bpm)).isoformat(),
+            "valueQuantity": {"value": bpm, "code": "/min"}}
+
+
+def test_a_burst_of_deposits_by_software_is_one_line_of_the_patient_s_history(session, setup):
+    """Each resource is one event of the audit trail, "added by a connected software", and the
+    patient reads one line for the burst (not two alternating lines per resource)."""
+    alice, doctor, caller, storage = setup
+    for bpm in range(60, 70):
+        assert fhir_api.create(session, context(caller, storage), pulse(alice, bpm)).status == 201
+    events = session.exec(select(AccessEvent).where(AccessEvent.profile_id == alice.profile.id)).all()
+    by_software = ("api_create", doctor.id, caller.software_id)
+    assert [(e.action, e.actor_user_id, e.grant_id) for e in events] == [by_software] * 10
+    assert sorted(e.target_id for e in events) == sorted(m.id for m in session.exec(select(Measure)).all())
+    lines = access_history.access_history(session, alice.actor, alice.profile.id, now=NOW).items
+    [line] = lines
+    assert (line.who, line.action, line.count) == (doctor.user.display_name, "api_create", 10)
 
 
 # --------------------------------------------------------------------------- lab results
