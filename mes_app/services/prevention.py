@@ -13,8 +13,10 @@ is shown as late, then what would be late is a suggestion to check with a doctor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -22,7 +24,7 @@ from sqlmodel import Session, col, select
 from mes_app.db import models
 from mes_app.domain import prevention as rules
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, decide, entry_target
+from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserActor, decide, entry_target
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound
 from mes_app.domain.terminology import ATC
@@ -104,31 +106,37 @@ def _answer(session: Session, pid: int) -> str | None:
     return answer if answer in rules.HISTORY_ANSWERS else None
 
 
-def _compute(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
-             log_reads: bool = True, with_exams: bool = True) -> _Computed:
-    """The calendar items of a profile the actor may read (checked here), as a newcomer sees
-    them, with whether the examinations are included and how many vaccinations are uncoded.
-    ``with_exams`` False leaves the examinations (and the visits they need) out: the
-    vaccinations do not depend on them."""
+def _readable_vaccinations(actor: UserActor, facts: ProfileFacts, rows: Iterable[Any], now: datetime) -> list[Any]:
+    """The vaccinations (rows or the columns the policy reads) the actor may read."""
+    return [r for r in rows if decide(actor, Action.READ, facts, entry_target(Section.VACCINATIONS, r), now).visible]
+
+
+def _calendar(actor: UserActor, facts: ProfileFacts, birth: date, rows: list[Any],
+              visits: list[date] | None, answer: str | None, now: datetime) -> tuple[list[rules.Item], bool]:
+    """The calendar items as the viewer sees them (a newcomer's softened), from the
+    vaccinations the viewer may read, and whether the viewer may answer the history question."""
+    today = local_date(now)
+    recorded = [rules.RecordedVaccination(r.given_on, r.code if r.code_system == ATC else None) for r in rows]
+    items = rules.compute(rules.load_schedule(), birth, today, recorded, visits)
+    can_answer = decide(actor, Action.MANAGE, facts, Target(Section.PROFILE), now).allowed
+    return rules.for_newcomer(items, birth, today, len(rows), answer, asking=can_answer), can_answer
+
+
+def _compute(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> _Computed:
+    """The calendar items of a profile the actor may read (checked here, the read recorded),
+    with whether the examinations are included and how many vaccinations are uncoded."""
     pid = v.parse_id(profile_id)
-    authorize(session, actor, Action.READ, pid, Target(Section.VACCINATIONS), now=now, target_kind="prevention",
-              log_reads=log_reads)
+    authorize(session, actor, Action.READ, pid, Target(Section.VACCINATIONS), now=now, target_kind="prevention")
     session.commit()
     facts = load_profile_facts(session, pid)
     profile = session.get(models.Profile, pid)
     if facts is None or profile is None:
         raise NotFound()
-
-    def readable(section: Section, row) -> bool:  # noqa: ANN001
-        target = entry_target(section, row)
-        return decide(actor, Action.READ, facts, target, now).visible
-
-    rows = [r for r in session.exec(select(models.Vaccination).where(models.Vaccination.profile_id == pid))
-            if readable(Section.VACCINATIONS, r)]
-    recorded = [rules.RecordedVaccination(r.given_on, r.code if r.code_system == ATC else None) for r in rows]
-    uncoded = sum(1 for r in recorded if r.atc_code is None)
+    rows = _readable_vaccinations(
+        actor, facts, session.exec(select(models.Vaccination).where(models.Vaccination.profile_id == pid)), now)
+    uncoded = sum(1 for r in rows if r.code_system != ATC or r.code is None)
     visits = None
-    if with_exams and decide(actor, Action.READ, facts, Target(Section.HISTORY), now).visible:
+    if decide(actor, Action.READ, facts, Target(Section.HISTORY), now).visible:
         # Only the dates, of the visits the actor may read (the policy as a SQL filter): no
         # table row is built for each of the thousands of visits of a long history.
         # Only the visits that can fall in an examination's window (from birth to the end of the
@@ -145,12 +153,9 @@ def _compute(session: Session, actor: UserActor, profile_id: object, *, now: dat
                                                        col(models.Encounter.occurred_at) < until)
         )
         visits = [local_date(when) for when in encounters]
-    today = local_date(now)
-    items = rules.compute(rules.load_schedule(), profile.birth_date, today, recorded, visits)
-    can_answer = decide(actor, Action.MANAGE, facts, Target(Section.PROFILE), now).allowed
     answer = _answer(session, pid)
-    items = rules.for_newcomer(items, profile.birth_date, today, len(rows), answer, asking=can_answer)
-    question = can_answer and rules.history_question(profile.birth_date, today, len(rows), answer)
+    items, can_answer = _calendar(actor, facts, profile.birth_date, rows, visits, answer, now)
+    question = can_answer and rules.history_question(profile.birth_date, local_date(now), len(rows), answer)
     return _Computed(profile, items, visits is not None, uncoded, question, answer or "", can_answer)
 
 
@@ -199,10 +204,54 @@ def set_history_answer(session: Session, actor: UserActor, profile_id: object, a
     return chosen
 
 
-def overdue_vaccines(session: Session, actor: UserActor, profile_id: object, *, now: datetime,
-                     lang: str = "fr") -> list[PreventionItemView]:
-    """The overdue vaccine doses of a profile (for the reminders), oldest first."""
+# Only the columns the calendar and the policy read (no table row built for each vaccination).
+_V = models.Vaccination
+_VACCINATIONS_OF = sa.select(
+    col(_V.profile_id), col(_V.given_on), col(_V.code), col(_V.code_system), col(_V.author_user_id),
+    col(_V.author_role), col(_V.hidden_from_professionals), col(_V.hidden_from_guardians),
+).where(
+    col(models.Vaccination.profile_id).in_(sa.bindparam("ids", expanding=True))
+).order_by(col(models.Vaccination.profile_id), col(models.Vaccination.id))
+_ANSWERS_OF = sa.select(col(models.VaccinationHistoryAnswer.profile_id),
+                        col(models.VaccinationHistoryAnswer.answer)).where(
+    col(models.VaccinationHistoryAnswer.profile_id).in_(sa.bindparam("ids", expanding=True)))
+
+
+def household_overdue(session: Session, actor: UserActor, profile_ids: list[int], *, now: datetime,
+                      lang: str = "fr") -> dict[int, list[PreventionItemView]]:
+    """The overdue vaccine doses of each profile (the reminders of a household), oldest first,
+    in two queries whatever the number of profiles: the vaccinations and the history answers
+    of them all, the calendars then computed in Python (``domain.prevention``).
+
+    Each profile is checked as the calendar is (a reminder is not a recorded read); one the
+    actor may not read is left out, its refusal recorded as any other. A newcomer's "to check
+    with a doctor" items are not overdue: no reminder for them.
+    """
+    readable: dict[int, ProfileFacts] = {}
+    for pid in dict.fromkeys(profile_ids):
+        try:
+            authorize(session, actor, Action.READ, pid, Target(Section.VACCINATIONS), now=now,
+                      target_kind="prevention", log_reads=False)
+        except NotFound:
+            continue
+        facts = load_profile_facts(session, pid)
+        if facts is not None and facts.birth_date is not None:
+            readable[pid] = facts
+    if not readable:
+        return {}
+    ids = list(readable)
+    rows: dict[int, list[Any]] = {pid: [] for pid in ids}
+    for row in session.execute(_VACCINATIONS_OF, {"ids": ids}):
+        rows[row.profile_id].append(row)
+    answers = {pid: answer for pid, answer in session.execute(_ANSWERS_OF, {"ids": ids}).all()
+               if answer in rules.HISTORY_ANSWERS}
     schedule = rules.load_schedule()
-    items = _compute(session, actor, profile_id, now=now, log_reads=False, with_exams=False).items
-    # A newcomer's "to check with a doctor" items are not overdue: no reminder for them.
-    return [_view(i, schedule, lang) for i in items if i.kind == "vaccine" and i.status == rules.OVERDUE]
+    overdue: dict[int, list[PreventionItemView]] = {}
+    for pid, facts in readable.items():
+        birth = facts.birth_date
+        if birth is None:  # kept out above; for the type checker
+            continue
+        items, _ = _calendar(actor, facts, birth, _readable_vaccinations(actor, facts, rows[pid], now), None,
+                             answers.get(pid), now)
+        overdue[pid] = [_view(i, schedule, lang) for i in items if i.kind == "vaccine" and i.status == rules.OVERDUE]
+    return overdue

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from mes_app.db import models
 from mes_app.domain import validation as v
@@ -24,7 +24,7 @@ from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.record_kinds import ENTRY_KINDS
 from mes_app.services import appointments, emergency_card, prevention
-from mes_app.services.access_facts import document_switches, load_profile_facts
+from mes_app.services.access_facts import document_switches, load_facts_of, load_profile_facts
 from mes_app.services.profiles import accessible_profiles
 
 SOON = timedelta(days=7)
@@ -90,99 +90,109 @@ def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = 
         found.append(ReminderView(f"{EMERGENCY_KEY}{opening.id}", "emergency_opened", opening.profile_id,
                                   names[opening.profile_id], opening.label, local_date(opening.occurred_at).isoformat(),
                                   when.strftime("%H:%M"), 1, LINKS["emergency_opened"]))
+    # Every count below is read for the whole household at once: a fixed number of queries,
+    # whatever the number of profiles (tests/services/test_query_counts.py).
+    overdue = prevention.household_overdue(session, actor, ids, now=now, lang=lang)
+    documents = _new_documents(session, actor, ids, now)
+    added = _software_entries(session, actor, ids, now)
+    unread = _unread_messages(session, actor, ids)
     for profile in household:
-        try:
-            overdue = prevention.overdue_vaccines(session, actor, profile.id, now=now, lang=lang)
-        except NotFound:
-            overdue = []
         by_series: dict[str, list] = {}
-        for item in overdue:
+        for item in overdue.get(profile.id, []):
             by_series.setdefault(item.label, []).append(item)
         for label, items in by_series.items():
             found.append(ReminderView(f"vaccine-{profile.id}-{items[0].key}", "vaccine_overdue", profile.id,
                                       profile.given_name, label, items[0].late_date, "", len(items),
                                       LINKS["vaccine_overdue"]))
-        documents = _new_documents(session, actor, profile.id, now)
-        if documents:
+        if documents.get(profile.id):
             found.append(ReminderView(f"documents-{profile.id}", "new_documents", profile.id, profile.given_name, "",
-                                      "", "", documents, LINKS["new_documents"]))
-        added = _software_entries(session, actor, profile.id, now)
-        if added:
+                                      "", "", documents[profile.id], LINKS["new_documents"]))
+        if added.get(profile.id):
             found.append(ReminderView(f"software-{profile.id}", "software_entries", profile.id, profile.given_name,
-                                      "", "", "", added, LINKS["software_entries"]))
-        unread = _unread_messages(session, actor, profile.id)
-        if unread:
+                                      "", "", "", added[profile.id], LINKS["software_entries"]))
+        if unread.get(profile.id):
             found.append(ReminderView(f"messages-{profile.id}", "unread_messages", profile.id, profile.given_name, "",
-                                      "", "", unread, LINKS["unread_messages"]))
+                                      "", "", unread[profile.id], LINKS["unread_messages"]))
     found.sort(key=lambda r: (KINDS.index(r.kind), r.date, r.time, r.key))
     return found
 
 
+_IDS = sa.bindparam("ids", expanding=True)
 _NEW_DOCUMENTS = select(models.Document).where(
-    models.Document.profile_id == sa.bindparam("pid"),
+    col(models.Document.profile_id).in_(_IDS),
     col(models.Document.deleted_at).is_(None),
     models.Document.created_at >= sa.bindparam("since"),
     models.Document.author_user_id != sa.bindparam("uid"),
-)
+).order_by(col(models.Document.id))
 
 
-def _new_documents(session: Session, actor: UserActor, profile_id: int, now: datetime) -> int:
-    """Documents someone else added to the profile in the last 7 days, that the actor may read."""
-    rows = session.exec(_NEW_DOCUMENTS, params={"pid": profile_id, "since": now - RECENT, "uid": actor.user_id}).all()
+def _new_documents(session: Session, actor: UserActor, profile_ids: list[int], now: datetime) -> dict[int, int]:
+    """Per profile: the documents someone else added in the last 7 days, that the actor may read."""
+    rows = session.exec(_NEW_DOCUMENTS, params={"ids": profile_ids, "since": now - RECENT,
+                                                "uid": actor.user_id}).all()
     if not rows:
-        return 0
-    facts = load_profile_facts(session, profile_id)
-    if facts is None:  # no profile, so none of these documents either
-        return 0
+        return {}
+    facts = load_facts_of(session, sorted({r.profile_id for r in rows}))
     switches = document_switches(session, [r.id for r in rows])
-    count = 0
+    counts: dict[int, int] = {}
     for row in rows:
+        profile = facts.get(row.profile_id)
+        if profile is None:  # no profile, so none of its documents either
+            continue
         target = entry_target(Section.DOCUMENTS, row, document_id=row.id, document_switches=switches.get(row.id, {}))
-        if decide(actor, Action.READ, facts, target, now).visible:
-            count += 1
-    return count
+        if decide(actor, Action.READ, profile, target, now).visible:
+            counts[row.profile_id] = counts.get(row.profile_id, 0) + 1
+    return counts
 
 
 # What a connected software adds besides record entries and documents: (model, section).
 _SOFTWARE_TARGETS = {"measures": (models.Measure, Section.MEASURES),
                      "lab_results": (models.LabReport, Section.LAB_RESULTS)}
+_INTAKES = select(models.FhirIntake.profile_id, models.FhirIntake.target_kind, models.FhirIntake.target_id).where(
+    col(models.FhirIntake.profile_id).in_(_IDS), models.FhirIntake.created_at >= sa.bindparam("since"),
+    models.FhirIntake.target_kind != "documents").order_by(col(models.FhirIntake.id))
 
 
-def _software_entries(session: Session, actor: UserActor, profile_id: int, now: datetime) -> int:
-    """FHIR API (issue 12 item 2): entries other than documents (those are counted above) that
-    a professional's connected software added in the last 7 days, that the actor may read.
+def _software_target(kind: str) -> tuple[Any, Section] | None:
+    from mes_app.services.records import MODELS
+
+    if kind in _SOFTWARE_TARGETS:
+        return _SOFTWARE_TARGETS[kind]
+    if kind in MODELS and kind in ENTRY_KINDS:
+        return MODELS[kind], ENTRY_KINDS[kind].section
+    return None
+
+
+def _software_entries(session: Session, actor: UserActor, profile_ids: list[int], now: datetime) -> dict[int, int]:
+    """FHIR API (issue 12 item 2): per profile, the entries other than documents (those are
+    counted above) that a professional's connected software added in the last 7 days, that the
+    actor may read: one query for the intakes, one per kind of entry they name.
 
     Each entry is judged by the policy: one marked "invisible to legal representatives"
     afterwards (teen) must not show up in a guardian's count either."""
-    from mes_app.services.records import MODELS
-
-    intakes = session.exec(select(models.FhirIntake.target_kind, models.FhirIntake.target_id).where(
-        models.FhirIntake.profile_id == profile_id, models.FhirIntake.created_at >= now - RECENT,
-        models.FhirIntake.target_kind != "documents")).all()
+    intakes = session.exec(_INTAKES, params={"ids": profile_ids, "since": now - RECENT}).all()
     if not intakes:
-        return 0
-    facts = load_profile_facts(session, profile_id)
-    if facts is None:
-        return 0
-    count = 0
-    for kind, target_id in intakes:
-        if kind in _SOFTWARE_TARGETS:
-            model, section = _SOFTWARE_TARGETS[kind]
-        elif kind in MODELS and kind in ENTRY_KINDS:
-            model, section = MODELS[kind], ENTRY_KINDS[kind].section
-        else:
+        return {}
+    facts = load_facts_of(session, sorted({pid for pid, _, _ in intakes}))
+    targets = {kind: found for kind in {kind for _, kind, _ in intakes} if (found := _software_target(kind))}
+    rows: dict[tuple[str, int], Any] = {}
+    for kind, (model, _) in targets.items():
+        ids = sorted({target_id for _, k, target_id in intakes if k == kind})
+        for row in session.exec(select(model).where(col(model.id).in_(ids))):
+            rows[(kind, row.id)] = row
+    counts: dict[int, int] = {}
+    for pid, kind, target_id in intakes:
+        row, profile = rows.get((kind, target_id)), facts.get(pid)
+        if row is None or row.profile_id != pid or profile is None:
             continue
-        row = session.get(model, target_id)
-        if row is None or row.profile_id != profile_id:
-            continue
-        if decide(actor, Action.READ, facts, entry_target(section, row), now).visible:
-            count += 1
-    return count
+        if decide(actor, Action.READ, profile, entry_target(targets[kind][1], row), now).visible:
+            counts[pid] = counts.get(pid, 0) + 1
+    return counts
 
 
-def _build_unread() -> SelectOfScalar[int]:
-    """Messages of the profile ``pid`` written by others after the user ``uid`` last read
-    their thread (built once: it runs for each household profile on every home load)."""
+def _build_unread() -> sa.Select:
+    """Per profile of ``ids``: the messages written by others after the user ``uid`` last read
+    their thread (built once: it runs on every home load)."""
     uid = sa.bindparam("uid")
     last_read = (
         select(models.MessageRead.last_read_at)
@@ -190,22 +200,23 @@ def _build_unread() -> SelectOfScalar[int]:
         .scalar_subquery()
     )
     return (
-        select(func.count(col(models.Message.id)))
+        sa.select(col(models.MessageThread.profile_id), func.count(col(models.Message.id)))
         .join(models.MessageThread, col(models.MessageThread.id) == models.Message.thread_id)
         .where(
-            models.MessageThread.profile_id == sa.bindparam("pid"),
-            models.Message.author_user_id != uid,
+            col(models.MessageThread.profile_id).in_(_IDS),
+            col(models.Message.author_user_id) != uid,
             (last_read.is_(None)) | (models.Message.sent_at > last_read),
         )
+        .group_by(col(models.MessageThread.profile_id))
     )
 
 
 _UNREAD = _build_unread()
 
 
-def _unread_messages(session: Session, actor: UserActor, profile_id: int) -> int:
-    """Messages written by others after the user last read their thread."""
-    return int(session.exec(_UNREAD, params={"uid": actor.user_id, "pid": profile_id}).one() or 0)
+def _unread_messages(session: Session, actor: UserActor, profile_ids: list[int]) -> dict[int, int]:
+    """Per profile: the messages written by others after the user last read their thread."""
+    return {pid: int(n or 0) for pid, n in session.execute(_UNREAD, {"uid": actor.user_id, "ids": profile_ids}).all()}
 
 
 # --------------------------------------------------------------------------- dismissing notices

@@ -225,3 +225,101 @@ def test_the_documents_page_refuses_a_bad_limit(session, now, limit) -> None:
     owner = make_owner(session)
     with pytest.raises(ValidationError):
         documents.documents_page(session, owner.actor, owner.profile.id, limit=limit, now=now)
+
+
+# --------------------------------------------------------------------------- home, per household (issue 10)
+
+
+def seed_household_profile(session, pid: int, parent, doctor, software, now: datetime) -> None:  # noqa: ANN001
+    """What the home's reminders read, on one profile: vaccinations (one hidden from the
+    guardians), a document and entries a doctor's software added this week, unread messages,
+    an appointment in two days and an opening of the emergency card."""
+    from mes_app.domain.terminology import ATC
+
+    base = {"profile_id": pid, "author_user_id": doctor.id, "author_role": "professional", "created_at": now,
+            "updated_at": now}
+    session.execute(sa.insert(models.Vaccination), [
+        {**base, "code_system": ATC, "code": code, "code_text": code, "given_on": date(2024, 5, 16),
+         "hidden_from_guardians": i == 2} for i, code in enumerate(("J07CA09", "J07AL02", "J07BH01"))])
+    session.execute(sa.insert(models.Document), [
+        {**base, "title": f"Compte rendu {i}", "document_date": date(2026, 11, 1), "category_system": "http://loinc.org",
+         "storage_key": f"h-{pid}-{i}", "sha256": f"{pid:032d}{i:032d}", "size_bytes": 10,
+         "mime_type": "application/pdf", "original_filename": "cr.pdf", "created_at": now - timedelta(days=1)}
+        for i in range(3)])
+    condition = models.Condition(profile_id=pid, author_user_id=doctor.id, author_role="professional",
+                                 code_text="Asthme", status="active")
+    measure = models.Measure(profile_id=pid, author_user_id=doctor.id, author_role="professional", kind="weight",
+                             loinc_code="29463-7", unit="kg", value=12.0, measured_at=now - timedelta(days=1),
+                             source="fhir")
+    thread = models.MessageThread(profile_id=pid, subject="Résultats", started_by_user_id=doctor.id)
+    session.add_all([condition, measure, thread])
+    session.flush()
+    session.add_all([models.FhirIntake(software_id=software.id, profile_id=pid, resource_type=kind,
+                                       target_kind=target_kind, target_id=row.id, created_at=now - timedelta(days=1))
+                     for kind, target_kind, row in (("Condition", "conditions", condition),
+                                                    ("Observation", "measures", measure))])
+    session.add_all([models.Message(thread_id=thread.id, author_user_id=doctor.id, body="Bonjour",
+                                    sent_at=now - timedelta(hours=h)) for h in (1, 2)])
+    session.add(models.Appointment(profile_id=pid, author_user_id=parent.id, author_role="patient", title="Visite",
+                                   starts_at=now + timedelta(days=2), status="planned", created_at=now,
+                                   updated_at=now))
+    session.add(models.AccessEvent(occurred_at=now - timedelta(days=1), profile_id=pid, actor_label="SAMU",
+                                   action="read", target_kind="summary", via="emergency"))
+
+
+def home_load(session, actor, now: datetime) -> list:  # noqa: ANN001
+    """What one home page load asks of the services (the shell, then ``HomeState._load``)."""
+    from mes_app.services import appointments, capabilities, closing, invitations, profiles, reminders
+
+    views = profiles.accessible_profiles(session, actor, now=now)
+    pid = views[0].id
+    capabilities.capabilities(session, actor, pid, now=now)
+    invitations.invitations_for_me(session, actor, now=now)
+    closing.closure_notices(session, actor)
+    measures.latest_measures(session, actor, pid, now=now)
+    timeline.history_page(session, actor, pid, now=now, page_size=5, with_total=False)
+    mine = appointments.household_upcoming(session, actor, views, now=now, include_closed=False)
+    appointments.upcoming_for(session, actor, views, pid, now=now, include_closed=False, household_views=mine)
+    return reminders.reminders(session, actor, now=now, upcoming=mine)
+
+
+MAX_HOME_STATEMENTS = 30  # 26 on 2026-12-04 with a household of 1, 3 or 6 profiles
+
+
+def test_the_home_of_a_household_runs_the_same_statements_for_1_3_and_6_profiles(engine, session, now) -> None:
+    """Reminders are read for the whole household at once: a parent of five does not pay five
+    prevention calendars, five document counts… of queries (it was 5 statements a profile)."""
+    from mes_app.services import reminders
+    from tests.factories import make_child
+
+    counts, shown = {}, {}
+    for size in (1, 3, 6):
+        parent = make_owner(session, f"Claire{size}", birth_date=date(1988, 4, 2))
+        doctor = make_professional(session, f"Dr Martin{size}")
+        software = models.ConnectedSoftware(owner_user_id=doctor.id, name="CabinetSoft", client_id=f"c-{size}",
+                                            jwks="{}")
+        session.add(software)
+        session.flush()
+        household = [parent.profile] + [make_child(session, parent, f"Enfant{i}", birth_date=date(2019, 6, 1)).profile
+                                        for i in range(size - 1)]
+        for profile in household:
+            give_care(session, doctor, profile, now - timedelta(days=1))
+            seed_household_profile(session, profile.id, parent, doctor, software, now)
+        session.commit()
+        home_load(session, parent.actor, now)  # warm-up: first-use statements of the session
+        session.expunge_all()
+        with counted(engine) as statements:
+            found = home_load(session, parent.actor, now)
+        counts[size] = len(statements)
+        shown[size] = found
+    assert counts[1] == counts[3] == counts[6], counts
+    assert counts[6] <= MAX_HOME_STATEMENTS, counts
+    # The reminders are all there, for every profile: the same five kinds each.
+    for size, found in shown.items():
+        kinds = {(r.profile_id, r.kind) for r in found}
+        assert len({pid for pid, _ in kinds}) == size
+        assert {kind for _, kind in kinds} == {"emergency_opened", "appointment_soon", "new_documents",
+                                               "software_entries", "unread_messages", "vaccine_overdue"}
+        assert all(r.count == 3 for r in found if r.kind == "new_documents")
+        assert all(r.count == 2 for r in found if r.kind in ("software_entries", "unread_messages"))
+    assert reminders.reminders(session, make_professional(session, "Dr Other").actor, now=now) == []
