@@ -14,10 +14,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from mes_app.db.models import CaregiverGrant, CareRelationship, Guardianship, Profile, User
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, relationship_to
+from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserActor, Via, decide, relationship_to
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
-from mes_app.services.access_facts import authorize, load_facts_of
+from mes_app.services.access_facts import authorize, load_facts_of, load_profile_facts
 
 SEXES = ("female", "male", "other", "unknown")
 
@@ -32,7 +32,11 @@ class ProfileView:
     birth_date: str
     age_label: str
     kind: str
-    relationship: str  # owner | guardian | care_team | caregiver
+    relationship: str  # owner | guardian | care_team | caregiver (shown as a label, never a check)
+    # What the policy lets the actor do there, for the pages that list several profiles at once
+    # (a professional's patients to write to, the profiles an appointment can be added to).
+    may_start_thread: bool = False
+    may_add_appointment: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,11 @@ def age_label(birth: date, today: date, lang: str = "fr") -> str:
     return f"{years} ans" if lang == "fr" else f"{years} years"
 
 
-def _view(profile: Profile, relationship: str, today: date) -> ProfileView:
+def _view(profile: Profile, actor: UserActor, facts: ProfileFacts, via: Via, now: datetime) -> ProfileView:
+    def allowed(action: Action, section: Section) -> bool:
+        return decide(actor, action, facts, Target(section), now).allowed
+
+    today = local_date(now)
     return ProfileView(
         id=profile.id,
         name=f"{profile.given_name} {profile.family_name}",
@@ -66,7 +74,9 @@ def _view(profile: Profile, relationship: str, today: date) -> ProfileView:
         birth_date=profile.birth_date.isoformat(),
         age_label=age_label(profile.birth_date, today),
         kind=profile.kind,
-        relationship=relationship,
+        relationship=via.value,
+        may_start_thread=allowed(Action.START_THREAD, Section.MESSAGES),
+        may_add_appointment=allowed(Action.CREATE, Section.APPOINTMENTS),
     )
 
 
@@ -104,8 +114,8 @@ def accessible_profiles(session: Session, actor: UserActor, *, now: datetime) ->
     for profile in candidates:
         facts = all_facts.get(profile.id)
         via = relationship_to(actor, facts, now) if facts else None
-        if via is not None:
-            views.append(_view(profile, via.value, local_date(now)))
+        if facts is not None and via is not None:
+            views.append(_view(profile, actor, facts, via, now))
     views.sort(key=lambda p: (_ORDER.get(p.relationship, 9), p.birth_date, p.id))
     return views
 
@@ -115,9 +125,10 @@ def get_profile(session: Session, actor: UserActor, profile_id: object, *, now: 
     decision = authorize(session, actor, Action.READ, pid, Target(Section.PROFILE), now=now, target_kind="profile")
     session.commit()
     profile = session.get(Profile, pid)
-    if profile is None or decision.via is None:  # authorized, so both exist; a race with a deletion
+    facts = load_profile_facts(session, pid)
+    if profile is None or facts is None or decision.via is None:  # authorized, so they exist; a race with a deletion
         raise NotFound()
-    return _view(profile, decision.via.value, local_date(now))
+    return _view(profile, actor, facts, decision.via, now)
 
 
 @dataclass(frozen=True)
@@ -157,7 +168,10 @@ def add_child(session: Session, actor: UserActor, child: NewChild, *, now: datet
         Guardianship(profile_id=profile.id, user_id=actor.user_id, added_by_user_id=actor.user_id, created_at=now)
     )
     session.commit()
-    return _view(profile, "guardian", local_date(now))
+    facts = load_profile_facts(session, profile.id)
+    if facts is None:  # committed above; only a concurrent deletion
+        raise NotFound()
+    return _view(profile, actor, facts, Via.GUARDIAN, now)
 
 
 def list_guardians(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[GuardianView]:

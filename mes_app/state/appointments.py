@@ -17,7 +17,6 @@ from mes_app.services.profiles import ProfileView
 from mes_app.state.base import AppState, Context
 from mes_app.state.mixins import ConfirmMixin, FormMixin
 
-CAN_ADD = ("owner", "guardian", "care_team")
 EMPTY_FORM = {"title": "", "starts_at": "", "ends_at": "", "location": "", "practitioner": "", "reason": "", "note": ""}
 FORM_FIELDS = tuple(EMPTY_FORM)
 
@@ -42,7 +41,7 @@ class AppointmentsState(ConfirmMixin, FormMixin, AppState):
 
     def _reload(self, ctx: Context) -> None:
         self._active_profile(ctx)
-        self.targets = [p for p in self.profiles if p.relationship in CAN_ADD]
+        self.targets = [p for p in self.profiles if p.may_add_appointment]
         lang = self._lang()
         views = appointments.upcoming_for(ctx.session, ctx.actor, self.profiles, self._active_profile_id, now=ctx.now)
         self.items = [_localise(a, lang) for a in views]

@@ -15,6 +15,7 @@ import dataclasses
 import reflex as rx
 
 from mes_app import i18n
+from mes_app.domain.access import Section
 from mes_app.domain.calendar import local_date
 from mes_app.domain.documents import size_label
 from mes_app.services import documents
@@ -47,7 +48,7 @@ class DocumentsState(AppState):
 
     @rx.var
     def can_upload(self) -> bool:
-        return self.active_relationship in ("owner", "guardian", "care_team")
+        return Section.DOCUMENTS.value in self.addable_sections
 
     def _labels(self) -> dict[str, str]:
         return {c.code: c.label for c in self.categories}

@@ -50,7 +50,7 @@ class EmergencyState(ConfirmMixin, AppState):
 
         def load(ctx) -> None:  # noqa: ANN001
             pid = self._active_profile(ctx)
-            if pid is None or self.active_relationship not in ("owner", "guardian"):
+            if pid is None or not self.manages_active:
                 return
             self._set(cards.get_card(ctx.session, ctx.actor, pid, now=ctx.now))
             self.form_key += 1

@@ -50,7 +50,7 @@ class MessagesState(AppState):
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         self._active_profile(ctx)
-        self.targets = [p for p in self.profiles if p.relationship == "care_team"]
+        self.targets = [p for p in self.profiles if p.may_start_thread]
         lang = self._lang()
         self.threads = [localise_thread(t, lang) for t in messaging.list_threads(ctx.session, ctx.actor, now=ctx.now)]
 

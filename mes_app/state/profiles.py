@@ -31,7 +31,7 @@ class ProfilesState(AppState):
         pid = self._active_profile(ctx)
         lang = self._lang()
         self.guardians, self.sent = [], []
-        if pid is not None and self.active_relationship in ("owner", "guardian") and self.active_kind != "self":
+        if pid is not None and self.manages_active and self.active_kind != "self":
             self.guardians = profiles.list_guardians(ctx.session, ctx.actor, pid, now=ctx.now)
             self.sent = sent_rows(invitations.sent_invitations(ctx.session, ctx.actor, pid, now=ctx.now), lang)
         self.received = received_rows(invitations.invitations_for_me(ctx.session, ctx.actor, now=ctx.now), lang)
