@@ -282,7 +282,8 @@ app.add_page(login_code_page, route="/login/code", title=page_title_text("title.
 
 # --- operator console and professionals who join (issue 15 item 1) ---
 from mes_app.pages.professionals import APPLY_PATH, CONSOLE_PATH, apply_page, console_page  # noqa: E402
-from mes_app.state.professionals import OperatorProfessionalsState, ProfessionalApplyState  # noqa: E402
+from mes_app.state.operator_professionals import OperatorProfessionalsState  # noqa: E402
+from mes_app.state.professionals import ProfessionalApplyState  # noqa: E402
 
 app.add_page(apply_page, route=APPLY_PATH, title=page_title_text("title.professional_apply"),
              on_load=ProfessionalApplyState.load_apply)

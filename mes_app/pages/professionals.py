@@ -11,9 +11,9 @@ from mes_app.components.forms import SELECT_STYLE, field, text_input
 from mes_app.components.layout import T, app_page, empty_state, page_title
 from mes_app.domain.rpps import PROFESSIONS
 from mes_app.pages.operator_console import messages, operator_page
-from mes_app.state.professionals import OperatorProfessionalsState as O
+from mes_app.state.operator_professionals import OperatorProfessionalsState as O
+from mes_app.state.operator_professionals import ProfessionalRow
 from mes_app.state.professionals import ProfessionalApplyState as A
-from mes_app.state.professionals import ProfessionalRow
 
 APPLY_PATH = "/professional/apply"
 CONSOLE_PATH = "/operator/professionals"

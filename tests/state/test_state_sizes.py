@@ -22,9 +22,6 @@ EXEMPT = {
     # The binding middleware (identity once per event, resetting a state bound to someone else,
     # wiping a page's states when it closes): one mechanism, not a page state.
     "binding.py": 290,  # with the "database away" answer of issue 14 item 4
-    # The professional's application and the console's professionals page, two states sharing
-    # their view rows; to be split next (the console states already have their own modules).
-    "professionals.py": 191,
 }
 
 
