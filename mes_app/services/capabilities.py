@@ -23,7 +23,7 @@ from mes_app.domain.access import Action, Section, Target, UserActor, Via, decid
 from mes_app.domain.errors import NotFound
 from mes_app.domain.fhir_export import export_scope
 from mes_app.services import majority, minors
-from mes_app.services.access_facts import load_profile_facts
+from mes_app.services.access_facts import load_facts_of, load_profile_facts
 
 # Sections a page reads; PROFILE (identity) is always readable by whoever opens the profile.
 RECORD_SECTIONS: tuple[Section, ...] = tuple(s for s in Section if s is not Section.PROFILE)
@@ -98,3 +98,13 @@ def capabilities(session: Session, actor: UserActor, profile_id: object, *, now:
         can_hide_from_guardians=minors.may_mark_new(session, actor, pid, Section.CONDITIONS, now=now),
         can_hand_over=majority.can_invite(session, actor, pid, now=now),
     )
+
+
+def profiles_allowing(session: Session, actor: UserActor, profile_ids: list[int], action: Action, section: Section,
+                      *, now: datetime) -> list[int]:
+    """Those of ``profile_ids`` (in their order) on which the policy allows ``action`` on
+    ``section``: the profiles a professional may write to, those an appointment can be added
+    to. The facts come from the session's cache when the switcher's profiles were just read."""
+    facts = load_facts_of(session, profile_ids)
+    return [pid for pid in profile_ids
+            if (f := facts.get(pid)) is not None and decide(actor, action, f, Target(section), now).allowed]

@@ -14,10 +14,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from mes_app.db.models import CaregiverGrant, CareRelationship, Guardianship, Profile, User
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserActor, Via, decide, relationship_to
+from mes_app.domain.access import Action, Section, Target, UserActor, Via, relationship_to
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
-from mes_app.services.access_facts import authorize, load_facts_of, load_profile_facts
+from mes_app.services.access_facts import authorize, load_facts_of
 
 SEXES = ("female", "male", "other", "unknown")
 
@@ -33,10 +33,6 @@ class ProfileView:
     age_label: str
     kind: str
     relationship: str  # owner | guardian | care_team | caregiver (shown as a label, never a check)
-    # What the policy lets the actor do there, for the pages that list several profiles at once
-    # (a professional's patients to write to, the profiles an appointment can be added to).
-    may_start_thread: bool = False
-    may_add_appointment: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,10 +58,7 @@ def age_label(birth: date, today: date, lang: str = "fr") -> str:
     return f"{years} ans" if lang == "fr" else f"{years} years"
 
 
-def _view(profile: Profile, actor: UserActor, facts: ProfileFacts, via: Via, now: datetime) -> ProfileView:
-    def allowed(action: Action, section: Section) -> bool:
-        return decide(actor, action, facts, Target(section), now).allowed
-
+def _view(profile: Profile, via: Via, now: datetime) -> ProfileView:
     today = local_date(now)
     return ProfileView(
         id=profile.id,
@@ -75,8 +68,6 @@ def _view(profile: Profile, actor: UserActor, facts: ProfileFacts, via: Via, now
         age_label=age_label(profile.birth_date, today),
         kind=profile.kind,
         relationship=via.value,
-        may_start_thread=allowed(Action.START_THREAD, Section.MESSAGES),
-        may_add_appointment=allowed(Action.CREATE, Section.APPOINTMENTS),
     )
 
 
@@ -114,8 +105,8 @@ def accessible_profiles(session: Session, actor: UserActor, *, now: datetime) ->
     for profile in candidates:
         facts = all_facts.get(profile.id)
         via = relationship_to(actor, facts, now) if facts else None
-        if facts is not None and via is not None:
-            views.append(_view(profile, actor, facts, via, now))
+        if via is not None:
+            views.append(_view(profile, via, now))
     views.sort(key=lambda p: (_ORDER.get(p.relationship, 9), p.birth_date, p.id))
     return views
 
@@ -125,10 +116,9 @@ def get_profile(session: Session, actor: UserActor, profile_id: object, *, now: 
     decision = authorize(session, actor, Action.READ, pid, Target(Section.PROFILE), now=now, target_kind="profile")
     session.commit()
     profile = session.get(Profile, pid)
-    facts = load_profile_facts(session, pid)
-    if profile is None or facts is None or decision.via is None:  # authorized, so they exist; a race with a deletion
+    if profile is None or decision.via is None:  # authorized, so both exist; a race with a deletion
         raise NotFound()
-    return _view(profile, actor, facts, decision.via, now)
+    return _view(profile, decision.via, now)
 
 
 @dataclass(frozen=True)
@@ -168,10 +158,7 @@ def add_child(session: Session, actor: UserActor, child: NewChild, *, now: datet
         Guardianship(profile_id=profile.id, user_id=actor.user_id, added_by_user_id=actor.user_id, created_at=now)
     )
     session.commit()
-    facts = load_profile_facts(session, profile.id)
-    if facts is None:  # committed above; only a concurrent deletion
-        raise NotFound()
-    return _view(profile, actor, facts, Via.GUARDIAN, now)
+    return _view(profile, Via.GUARDIAN, now)
 
 
 def list_guardians(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[GuardianView]:

@@ -11,7 +11,8 @@ import dataclasses
 import reflex as rx
 
 from mes_app import i18n
-from mes_app.services import appointments
+from mes_app.domain.access import Action, Section
+from mes_app.services import appointments, capabilities
 from mes_app.services.appointments import AppointmentView
 from mes_app.services.profiles import ProfileView
 from mes_app.state.base import AppState, Context
@@ -41,7 +42,9 @@ class AppointmentsState(ConfirmMixin, FormMixin, AppState):
 
     def _reload(self, ctx: Context) -> None:
         self._active_profile(ctx)
-        self.targets = [p for p in self.profiles if p.may_add_appointment]
+        allowed = capabilities.profiles_allowing(ctx.session, ctx.actor, [p.id for p in self.profiles],
+                                                 Action.CREATE, Section.APPOINTMENTS, now=ctx.now)
+        self.targets = [p for p in self.profiles if p.id in allowed]
         lang = self._lang()
         views = appointments.upcoming_for(ctx.session, ctx.actor, self.profiles, self._active_profile_id, now=ctx.now)
         self.items = [_localise(a, lang) for a in views]

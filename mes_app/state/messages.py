@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from mes_app.domain.access import Action, Section
 from mes_app.domain.message_view import AttachOption, localise_thread, message_form
-from mes_app.services import documents, messaging
+from mes_app.services import capabilities, documents, messaging
 from mes_app.services.messaging import ThreadView
 from mes_app.services.profiles import ProfileView
 from mes_app.state.base import AppState
@@ -50,7 +51,9 @@ class MessagesState(AppState):
 
     def _reload(self, ctx) -> None:  # noqa: ANN001
         self._active_profile(ctx)
-        self.targets = [p for p in self.profiles if p.may_start_thread]
+        allowed = capabilities.profiles_allowing(ctx.session, ctx.actor, [p.id for p in self.profiles],
+                                                 Action.START_THREAD, Section.MESSAGES, now=ctx.now)
+        self.targets = [p for p in self.profiles if p.id in allowed]
         lang = self._lang()
         self.threads = [localise_thread(t, lang) for t in messaging.list_threads(ctx.session, ctx.actor, now=ctx.now)]
 

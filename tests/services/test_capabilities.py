@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from mes_app.domain.access import Action, Section
 from mes_app.domain.errors import NotFound
-from mes_app.services.capabilities import RECORD_SECTIONS, capabilities
+from mes_app.services.capabilities import RECORD_SECTIONS, capabilities, profiles_allowing
 from tests.factories import give_care, make_caregiver, make_child, make_owner, make_professional, make_stranger
 
 ALL = {s.value for s in RECORD_SECTIONS}
@@ -65,3 +66,17 @@ def test_a_stranger_and_an_ended_caregiver_get_not_found(session, now):
     for actor in (mallory.actor, revoked.actor):
         with pytest.raises(NotFound):
             capabilities(session, actor, alice.profile.id, now=now)
+
+
+def test_profiles_allowing_keeps_only_those_the_policy_opens_to_the_action(session, now):
+    parent = make_owner(session, "Claire")
+    leo = make_child(session, parent, "Léo")
+    doctor = make_professional(session)
+    give_care(session, doctor, leo)
+    mallory = make_stranger(session)
+    ids = [parent.profile.id, leo.profile.id, mallory.profile.id, 999_999]
+    assert profiles_allowing(session, doctor.actor, ids, Action.START_THREAD, Section.MESSAGES, now=now) == [
+        leo.profile.id]
+    assert profiles_allowing(session, parent.actor, ids, Action.START_THREAD, Section.MESSAGES, now=now) == []
+    assert profiles_allowing(session, parent.actor, ids, Action.CREATE, Section.APPOINTMENTS, now=now) == [
+        parent.profile.id, leo.profile.id]  # never a stranger's, nor a profile that does not exist

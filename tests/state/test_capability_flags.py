@@ -1,6 +1,6 @@
 """Pages offer an action where the access policy allows it, whoever asks: the upload button, the
 profiles a professional may write to, those an appointment can be added to. The states read
-capability flags from the services (``services.capabilities``, ``ProfileView.may_*``), never
+capability flags from the services (``services.capabilities``), never
 a relationship or role string."""
 
 from __future__ import annotations
