@@ -738,10 +738,13 @@ def _restore_documents(src: Path, manifest: dict, store: DocumentStorage, progre
             writer.abort()
             raise DamagedBackup(f"{item['key']} changed while being restored")
         try:
-            stored = writer.commit()
+            stored = writer.commit()  # aborts itself when refused
         except ValidationError as exc:
             raise DamagedBackup(f"{item['key']} is refused by the document store ({exc.code})") from None
-        if (stored.sha256, stored.size_bytes) != (item["sha256"], item["size"]):
-            store.delete(item["key"])
-            raise DamagedBackup(f"{item['key']} changed while being restored")
+        try:
+            if (stored.sha256, stored.size_bytes) != (item["sha256"], item["size"]):
+                store.delete(item["key"])
+                raise DamagedBackup(f"{item['key']} changed while being restored")
+        finally:
+            writer.release()  # its row was committed before the files: the sweep may judge it now
         progress("documents", index + 1, len(documents))

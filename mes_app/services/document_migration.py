@@ -125,12 +125,15 @@ def copy_document(source: DocumentStorage, target: DocumentStorage, doc: StoredD
         writer.abort()
         return "hash_mismatch"
     try:
-        stored = writer.commit()
+        stored = writer.commit()  # aborts itself when refused
     except ValidationError:
         return "refused"
-    if (stored.sha256, stored.size_bytes) != (doc.sha256, doc.size_bytes):  # cannot differ; belt and braces
-        target.delete(doc.key)
-        return "hash_mismatch"
+    try:
+        if (stored.sha256, stored.size_bytes) != (doc.sha256, doc.size_bytes):  # cannot differ; belt and braces
+            target.delete(doc.key)
+            return "hash_mismatch"
+    finally:
+        writer.release()  # its row exists already: the sweep may judge the file now
     return None
 
 

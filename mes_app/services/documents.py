@@ -15,6 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
 from mes_app import fault_points
@@ -266,14 +267,23 @@ def finish_upload(session: Session, actor: UserActor, pending: PendingUpload, *,
     except BaseException:
         session.rollback()
         pending.storage.delete(stored.key)
+        pending.writer.release()  # no row will name it: nothing left to protect from the sweep
         raise
     return _single_view(session, actor, doc, now)
 
 
 def _release_after_commit(session: Session, writer: UploadWriter) -> None:
     """The file's lock (the start-up sweep leaves it alone) goes once its row is committed:
-    at this commit, or at the end of the FHIR transaction Bundle holding the commits."""
-    event.listen(session, "after_commit", lambda _session: writer.release(), once=True)
+    at this commit, or at the end of the FHIR transaction Bundle holding the commits. The
+    end of that transaction without a commit (the Bundle refused: its files are deleted by
+    key) releases it too, so that no writer keeps its lock, nor the PostgreSQL store its
+    connection. A savepoint's end is not the row's (``parent``); release is idempotent."""
+
+    def ended(_session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:
+            writer.release()
+
+    event.listen(session, "after_transaction_end", ended)
 
 
 def sweep_orphans(engine: sa.Engine, storage: DocumentStorage) -> tuple[int, int]:

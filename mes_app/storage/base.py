@@ -7,6 +7,9 @@ Small on purpose, so that an S3-compatible implementation can follow the local o
     stored = writer.commit()              # the file now exists under a random key
     writer.release()                      # once the row naming it is committed
     writer.abort()                        # or: nothing is left behind
+
+Every writer ends with ``release()`` or ``abort()``: until then the store marks the file as a
+live writer's (a file lock, an advisory lock) and the start-up sweep leaves it alone.
     storage.open(key) -> iterator of byte chunks
     storage.delete(key)
 
@@ -110,5 +113,7 @@ class DocumentStorage(Protocol):
 
     def sweep(self, referenced: Callable[[list[str]], set[str]]) -> tuple[int, int]:
         """Erase what a killed writer left behind (partial files, stored files no row names,
-        ``referenced(keys)`` saying which are named); returns (partial, stored) counts."""
+        ``referenced(keys)`` saying which are named, asked only once the files' locks are
+        taken); files a live writer has not released are kept. Returns (partial, stored)
+        counts."""
         ...

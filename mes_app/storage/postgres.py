@@ -24,6 +24,16 @@ half-written document is never visible; :meth:`~PostgresWriter.abort`, an error,
 worker or a lost connection all roll back and leave nothing. The cost is one connection per
 upload in progress (the pool grows past its size for them, see ``max_overflow``).
 
+No orphan: the chunks' ``COMMIT`` and the document row's are two transactions, so a worker
+killed between them leaves chunks no row names. As the local store's file lock does, the
+writer's connection holds a session-level advisory lock, ``pg_advisory_lock(LOCK_NAMESPACE,
+hashtext(key))``, from :meth:`~PostgresStorage.begin` until :meth:`~PostgresWriter.release`
+(after the row's commit) or :meth:`~PostgresWriter.abort`, which unlock it explicitly (a pooled
+connection outlives ``close()``: if unlocking fails, the connection is invalidated, which drops
+the lock). A killed worker's connections drop, and its locks with them. :meth:`PostgresStorage.sweep`
+(at every start-up) erases the stored keys no row names whose lock it can take: what a dead
+worker left goes, an upload another live worker has not released yet stays.
+
 Streaming both ways: at most one chunk (1 MiB) is held in memory, while writing and reading.
 """
 
@@ -34,7 +44,9 @@ import secrets
 from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from mes_app.domain.errors import NotFound
 from mes_app.storage.base import StorageError, StoredFile, StreamCheck
@@ -49,6 +61,20 @@ _EXISTS = sa.text(f"SELECT 1 FROM {TABLE} WHERE blob_key = :key AND seq = 0")
 _READ = sa.text(f"SELECT data FROM {TABLE} WHERE blob_key = :key AND seq = :seq")
 _DELETE = sa.text(f"DELETE FROM {TABLE} WHERE blob_key = :key")
 _KEYS = sa.text(f"SELECT DISTINCT blob_key FROM {TABLE} ORDER BY blob_key")
+
+LOCK_NAMESPACE = 0x4D455344  # "MESD": the first key of every document store advisory lock
+SWEEP_BATCH = 500  # keys locked at once by a sweep (each lock takes a slot of the server's lock table)
+_LOCK = sa.text("SELECT pg_advisory_lock(:ns, hashtext(:key))")
+_UNLOCK = sa.text("SELECT pg_advisory_unlock(:ns, hashtext(:key))")
+_TRY_LOCK_FREE = sa.text(
+    "SELECT key FROM unnest(CAST(:keys AS text[])) AS key WHERE pg_try_advisory_lock(:ns, hashtext(key))"
+)
+_UNLOCK_ALL = sa.text("SELECT pg_advisory_unlock_all()")
+_HELD = "mes_document_lock"  # in a pooled connection's info while a writer's lock is on it
+_DELETE_KEYS = sa.text(
+    f"WITH gone AS (DELETE FROM {TABLE} WHERE blob_key = ANY(CAST(:keys AS text[])) RETURNING blob_key) "
+    "SELECT count(DISTINCT blob_key) FROM gone"
+)
 
 
 def _failure(exc: SQLAlchemyError) -> StorageError:
@@ -68,11 +94,25 @@ class PostgresWriter:
         self._buffer = bytearray()
         self._seq = 0
         self._done = False
+        self._committed = False
         try:
-            self._conn = storage.engine.connect()
-            self._conn.begin()
+            conn = storage.engine.connect()
         except SQLAlchemyError as exc:
             raise _failure(exc) from None
+        try:
+            conn.begin()
+            # Held by this connection (the session, not the transaction) until release()/abort().
+            conn.execute(_LOCK, {"ns": LOCK_NAMESPACE, "key": self._key})
+            conn.info[_HELD] = True
+        except BaseException as exc:
+            with contextlib.suppress(SQLAlchemyError):
+                conn.invalidate()  # whether the lock was taken or not, it goes with the connection
+            with contextlib.suppress(SQLAlchemyError):
+                conn.close()
+            if isinstance(exc, SQLAlchemyError):
+                raise _failure(exc) from None
+            raise
+        self._conn: sa.Connection | None = conn
 
     def write(self, chunk: bytes) -> None:
         if self._done:
@@ -94,7 +134,7 @@ class PostgresWriter:
     def _flush(self, size: int) -> None:
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
-        self._conn.execute(_INSERT, {"key": self._key, "seq": self._seq, "data": data})
+        self._open().execute(_INSERT, {"key": self._key, "seq": self._seq, "data": data})
         self._seq += 1
 
     def commit(self) -> StoredFile:
@@ -104,7 +144,7 @@ class PostgresWriter:
             stored = self._check.finish(self._key)
             if self._buffer:
                 self._flush(len(self._buffer))
-            self._conn.commit()
+            self._open().commit()
         except SQLAlchemyError as exc:
             self.abort()
             if type(getattr(exc, "orig", None)).__name__ == "UniqueViolation":
@@ -114,25 +154,63 @@ class PostgresWriter:
             self.abort()
             raise
         self._done = True
-        self._conn.close()
-        return stored
+        self._committed = True
+        return stored  # the connection, and its lock, are kept until release()
 
     def release(self) -> None:
-        """Nothing held after the commit (see :meth:`PostgresStorage.sweep`)."""
+        """The committed file belongs to its committed row now: unlock the key, so that a
+        sweep may take the file for an orphan once no row names it, and give the connection
+        back to the pool (idempotent; never raises: if unlocking fails, the connection is
+        invalidated, which drops the lock). Before the commit, the same as :meth:`abort`."""
+        if not self._committed:
+            self.abort()
+            return
+        self._drop_connection()
 
     def abort(self) -> None:
-        """Roll back: no chunk of this file was ever visible (idempotent)."""
+        """Roll back: no chunk of this file was ever visible; then unlock as :meth:`release`
+        does (idempotent). After the commit, the committed file stays (delete it by key)."""
         self._done = True
         self._buffer.clear()
-        with contextlib.suppress(SQLAlchemyError):
-            self._conn.rollback()
-        with contextlib.suppress(SQLAlchemyError):
-            self._conn.close()
+        self._drop_connection()
+
+    def _open(self) -> sa.Connection:
+        if self._conn is None:
+            raise RuntimeError("writer already closed")
+        return self._conn
+
+    def _drop_connection(self) -> None:
+        """Roll back what is not committed, unlock, and give the connection back to the pool."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.rollback()
+            unlocked = conn.execute(_UNLOCK, {"ns": LOCK_NAMESPACE, "key": self._key}).scalar()
+            conn.commit()
+            if not unlocked:
+                raise RuntimeError("the lock was not held")  # cannot happen; never pool such a connection
+            conn.info.pop(_HELD, None)
+        except (SQLAlchemyError, RuntimeError):
+            with contextlib.suppress(SQLAlchemyError):
+                conn.invalidate()  # closes it for real: the server drops its locks
+        finally:
+            with contextlib.suppress(SQLAlchemyError):
+                conn.close()
+
+
+def _close_if_still_locked(_dbapi_connection: object, record: ConnectionPoolEntry) -> None:
+    """A writer dropped without release() nor abort() (garbage-collected): its connection
+    would go back to the pool with the key's lock still on it; it is closed instead (the
+    server drops the lock, the pool opens a new connection when it needs one)."""
+    if record.info.pop(_HELD, False):
+        record.invalidate()
 
 
 class PostgresStorage:
     def __init__(self, url: str, *, pool_size: int = 5, max_overflow: int = 20) -> None:
         self.engine = sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
+        event.listen(self.engine, "checkin", _close_if_still_locked)
 
     def begin(self, max_bytes: int, key: str | None = None) -> PostgresWriter:
         return PostgresWriter(self, max_bytes, key)
@@ -194,12 +272,46 @@ class PostgresStorage:
         except SQLAlchemyError as exc:
             raise _failure(exc) from None
 
-    def sweep(self, referenced: Callable[[list[str]], set[str]]) -> tuple[int, int]:  # noqa: ARG002
-        """A killed writer's chunks were never committed (one transaction): nothing partial is
-        ever left. Not swept: a file committed by a worker killed before its row's commit (the
-        row's and the chunks' transactions are separate; erasing unnamed keys here could take
-        another worker's upload in progress, which no lock marks)."""
-        return 0, 0
+    def sweep(self, referenced: Callable[[list[str]], set[str]]) -> tuple[int, int]:
+        """Erase the stored files that no row names and no live writer holds: a worker killed
+        after its chunks' commit and before its row's. For each batch of stored keys, take the
+        advisory lock of every key whose lock is free (``pg_try_advisory_lock``: a writer that
+        has not released its file holds it), only then ask ``referenced(keys)`` (so a row
+        committed before its writer released is seen), delete the chunks of the keys it does
+        not name, and unlock. Nothing partial can exist (a writer's chunks are one
+        transaction), so returns (0, stored files erased)."""
+        keys = self.stored_keys()
+        erased = 0
+        for start in range(0, len(keys), SWEEP_BATCH):
+            erased += self._sweep_batch(keys[start : start + SWEEP_BATCH], referenced)
+        return 0, erased
+
+    def _sweep_batch(self, keys: list[str], referenced: Callable[[list[str]], set[str]]) -> int:
+        try:
+            conn = self.engine.connect()
+        except SQLAlchemyError as exc:
+            raise _failure(exc) from None
+        try:
+            free = list(conn.execute(_TRY_LOCK_FREE, {"keys": keys, "ns": LOCK_NAMESPACE}).scalars())
+            conn.commit()
+            try:
+                named = referenced(free) if free else set()
+                orphans = [key for key in free if key not in named]
+                erased = conn.execute(_DELETE_KEYS, {"keys": orphans}).scalar_one() if orphans else 0
+                conn.commit()
+            finally:
+                conn.rollback()
+                conn.execute(_UNLOCK_ALL)  # this connection held no other advisory lock
+                conn.commit()
+        except SQLAlchemyError as exc:
+            # A lock taken by a failed statement outlives its rollback: the connection goes.
+            with contextlib.suppress(SQLAlchemyError):
+                conn.invalidate()
+            raise _failure(exc) from None
+        finally:
+            with contextlib.suppress(SQLAlchemyError):
+                conn.close()
+        return int(erased)
 
     def dispose(self) -> None:
         self.engine.dispose()

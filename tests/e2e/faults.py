@@ -134,8 +134,34 @@ def documents_dir(server: mes_server.LiveServer) -> Path:
     return Path(server.env.get("MES_DOCUMENTS_DIR") or server.data_dir / "documents")
 
 
+def document_store_url(server: mes_server.LiveServer) -> str | None:
+    """The PostgreSQL database of the server's document store, or None for the local folder."""
+    if server.env.get("MES_DOCUMENT_STORE", "").strip().lower() != "postgresql":
+        return None
+    return server.env.get("MES_DOCUMENT_STORE_URL") or database_url(server)
+
+
+def _postgres_store_hashes(url: str) -> dict[str, str]:
+    """The files of a PostgreSQL document store, read by another process: key -> SHA-256 of
+    its chunks in order. Only committed chunks are visible, so nothing is ever partial."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    digests: dict[str, hashlib._Hash] = {}
+    try:
+        with engine.connect() as conn:
+            rows = conn.execution_options(stream_results=True).execute(
+                sa.text("SELECT blob_key, data FROM document_chunk ORDER BY blob_key, seq"))
+            for key, data in rows:
+                digests.setdefault(key, hashlib.sha256()).update(data)
+    finally:
+        engine.dispose()
+    return {key: digest.hexdigest() for key, digest in digests.items()}
+
+
 def store_hashes(server: mes_server.LiveServer) -> dict[str, str]:
-    """Every file under the document store (partial ones included): relative path -> SHA-256."""
+    """Every file under the document store (partial ones included): relative path -> SHA-256
+    (a PostgreSQL store: key -> SHA-256 of its committed chunks)."""
+    if (url := document_store_url(server)) is not None:
+        return _postgres_store_hashes(url)
     root = documents_dir(server)
     if not root.is_dir():
         return {}
@@ -149,6 +175,9 @@ def stored_files(server: mes_server.LiveServer) -> dict[str, str]:
 
 
 def partial_files(server: mes_server.LiveServer) -> list[Path]:
+    """Files being written (none is ever visible in a PostgreSQL store: one transaction)."""
+    if document_store_url(server) is not None:
+        return []
     partial = documents_dir(server) / ".partial"
     return sorted(partial.iterdir()) if partial.is_dir() else []
 
@@ -310,6 +339,20 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         with contextlib.suppress(RuntimeError):
             server.stop("immediate")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_postgres_database(name: str = "mes") -> Iterator[str]:
+    """A private PostgreSQL server (:func:`private_postgres`) with an empty database ``name``:
+    its URL (the caller skips when :func:`missing_postgres` says why none can run here)."""
+    with private_postgres() as server:
+        admin = sa.create_engine(server.url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        finally:
+            admin.dispose()
+        yield sa.engine.make_url(server.url).set(database=name).render_as_string(hide_password=False)
 
 
 @dataclass

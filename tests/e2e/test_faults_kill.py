@@ -7,6 +7,11 @@ on a bad network), or at a pause point of the server (``mes_app/fault_points.py`
 by the server's environment only) between the steps of one operation: a document's file stored
 but not its row, a measures import's rows inserted but not committed, a FHIR transaction
 Bundle's entries written but not committed. The checks are row counts and SHA-256 of the files.
+
+The two kills between a document's file and its row run with each store: the local folder,
+and PostgreSQL (``MES_DOCUMENT_STORE=postgresql`` on a private server: the files are rows of
+``document_chunk``, read and hashed by another process), whose start-up sweep erases chunks no
+row names once the dead server's advisory locks went with its connections.
 """
 
 from __future__ import annotations
@@ -96,10 +101,26 @@ def test_killed_while_a_document_arrives_leaves_no_file_and_the_retry_succeeds(s
     _check_retry_stores(server, files, cookie, body, data)
 
 
-def test_killed_between_the_file_and_its_row_leaves_no_orphan_file(service, tmp_path: Path) -> None:
+@pytest.fixture(params=["local", "postgresql"])
+def document_store(request: pytest.FixtureRequest):
+    """The server's document store: the local folder, or PostgreSQL (``MES_DOCUMENT_STORE``)
+    on a private server of our own (its files are rows of ``document_chunk`` then)."""
+    if request.param == "local":
+        yield {}
+        return
+    if reason := faults.missing_postgres():
+        pytest.skip(f"no private PostgreSQL server can run here: {reason}")
+    with faults.private_postgres_database() as url:
+        yield {"MES_DATABASE_URL": url, "MES_DOCUMENT_STORE": "postgresql"}
+
+
+def test_killed_between_the_file_and_its_row_leaves_no_orphan_file(document_store, service, tmp_path: Path) -> None:
+    """In either store: the file committed, its row not, the server killed; the restart's
+    sweep erases the file (the dead server held no lock: local flock, PostgreSQL advisory lock)."""
     launch, restart = service
     pause, marker = faults.paused_at("document.stored", tmp_path)
-    server = launch(pause)
+    server = launch({**pause, **document_store})
+    assert (faults.document_store_url(server) is not None) == bool(document_store)
     cookie = login_cookie(server.base_url, *faults.PARENT)
     assert cookie
     rows, files = faults.counts(server, *DOCUMENT_TABLES), faults.stored_files(server)
@@ -203,10 +224,11 @@ def _bundle(patient: int, data: bytes) -> dict:
 FHIR_TABLES = ("document", "encounter", "condition", "fhir_intake", "access_event")
 
 
-def test_killed_during_a_fhir_transaction_leaves_nothing_and_the_retry_succeeds(service, tmp_path: Path) -> None:
+def test_killed_during_a_fhir_transaction_leaves_nothing_and_the_retry_succeeds(document_store, service,
+                                                                                 tmp_path: Path) -> None:
     launch, restart = service
     pause, marker = faults.paused_at("fhir.transaction", tmp_path)
-    server = launch(pause)
+    server = launch({**pause, **document_store})
     client = _connect_software(server)
     token = _fhir_token(server, client)
     rows, files = faults.counts(server, *FHIR_TABLES), faults.stored_files(server)

@@ -29,7 +29,9 @@ def put(store, data: bytes, *, max_bytes: int = 10_000_000, chunk: int = 1000, k
     writer = store.begin(max_bytes, key=key)
     for i in range(0, len(data), chunk):
         writer.write(data[i : i + chunk])
-    return writer.commit()
+    stored = writer.commit()
+    writer.release()  # as its row's commit does
+    return stored
 
 
 def nothing_left(store) -> bool:
