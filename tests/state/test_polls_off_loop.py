@@ -96,3 +96,42 @@ def test_the_apple_import_poll_follows_the_job_in_the_db_threads(session, statem
         apple_import._JOBS.clear()
     assert statement_threads and loop_thread not in statement_threads
     assert dialog.apple_running and dialog.apple_percent == 0  # still queued: followed, not ended
+
+
+# --------------------------------------------------------------------------- argon2 in handlers
+
+
+def test_registration_hashes_in_a_thread_even_without_db_threads(engine, monkeypatch):  # noqa: ANN001
+    """A ``cpu_bound`` handler (argon2) leaves the loop even when there are no db threads
+    (SQLite's default), where other handlers run on the loop."""
+    from sqlmodel import Session
+
+    from mes_app import mail
+    from mes_app.services import passwords
+    from mes_app.state import auth as auth_state
+    from mes_app.state.auth import RegisterState
+    from tests.state.test_app_state import state_for
+
+    monkeypatch.setattr(engine_module, "settings", dataclasses.replace(engine_module.settings, db_threads=0))
+    monkeypatch.setattr(auth_state, "new_session", lambda: Session(engine, expire_on_commit=False))
+    monkeypatch.setattr(mail, "queue", lambda *_args, **_kwargs: None)
+    hashed: list[int] = []
+    real = passwords._context  # noqa: SLF001
+
+    class Recording:
+        def hash(self, secret: str) -> str:
+            hashed.append(threading.get_ident())
+            return real.hash(secret)
+
+    monkeypatch.setattr(passwords, "_context", Recording())
+    page = state_for(None, None, path="/register").get_substate(RegisterState.get_full_name().split(".")[2:])
+    form = {"email": "zoe@example.org", "password": "Correct-horse-42", "given_name": "Zoé",
+            "family_name": "Lopez", "birth_date": "1991-04-05", "sex": "female"}
+
+    async def submit() -> int:
+        await RegisterState.submit.fn(page, form)
+        return threading.get_ident()
+
+    loop_thread = asyncio.run(submit())
+    assert page.error == "" and hashed, page.error
+    assert loop_thread not in hashed
