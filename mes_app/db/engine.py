@@ -102,3 +102,12 @@ async def off_loop(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T
     context = contextvars.copy_context()
     call = functools.partial(context.run, work, *args, **kwargs)
     return await asyncio.get_running_loop().run_in_executor(_db_threads(), call)
+
+
+async def cpu_off_loop(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """As :func:`off_loop`, for work dominated by CPU that must never hold the event loop
+    (argon2): in the db threads when there are some, else in a worker thread of the loop's
+    default executor (SQLite too). The work sees this task's context variables."""
+    if settings.db_threads > 0:
+        return await off_loop(work, *args, **kwargs)
+    return await asyncio.to_thread(work, *args, **kwargs)

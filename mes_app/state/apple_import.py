@@ -9,6 +9,7 @@ the server (``_apple_job``), re-checked against the session at each poll.
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import cast
 
 import reflex as rx
@@ -83,8 +84,9 @@ class AppleImportState(MeasureImportState):
             async with self:
                 if not self.apple_running:
                     return
-                ran = self._run_as_user(lambda ctx: apple_import.job_view(ctx.actor, self._apple_job),
-                                        error_attr=None)
+                # Its database work (the session, the job board) in the db threads; the state stays locked.
+                ran = await self._off_loop(functools.partial(
+                    self._run_as_user, lambda ctx: apple_import.job_view(ctx.actor, self._apple_job), error_attr=None))
                 gone = ran.event
                 if gone is not None:
                     self.apple_running = False

@@ -16,9 +16,10 @@ from mes_app.services import accounts
 from mes_app.services import registration as sign_up_service
 from mes_app.services.passwords import hash_password
 from mes_app.state.base import AppState, utcnow
+from mes_app.state.off_loop import cpu_bound
 from mes_app.state.rate_limit import over_limit
 from mes_app.web import rate_limit
-from mes_app.web.auth import landing_path
+from mes_app.web.auth import landing_path, login_email_from_cookie_header
 
 # Only these keys may be shown from the URL: a link cannot make the page say anything else.
 LOGIN_MESSAGES = ("error.bad_credentials", "error.too_many_attempts", "error.account_locked", "error.session_expired")
@@ -27,8 +28,6 @@ RESET_MESSAGES = ("error.weak_password", "error.passwords_differ")
 
 def _typed_email(cookie_header: object) -> str:
     """The address of the last failed login (from its short-lived HttpOnly cookie), or ""."""
-    from mes_app.web.auth import login_email_from_cookie_header
-
     return login_email_from_cookie_header(cookie_header if isinstance(cookie_header, str) else None)
 
 
@@ -116,6 +115,7 @@ class RegisterState(AppState):
         self.error = ""
 
     @rx.event
+    @cpu_bound  # argon2: never on the event loop
     def submit(self, form_data: dict):
         """Register; the same answer for a new address and one that has an account ("check your
         mailbox"), after the same work. The mail goes through the mail queue, at most

@@ -19,6 +19,7 @@ from mes_app.services import closing
 from mes_app.services.closing import Confirmation
 from mes_app.state.base import AppState
 from mes_app.state.mixins import ConfirmMixin
+from mes_app.state.off_loop import cpu_bound
 from mes_app.state.rate_limit import over_limit
 from mes_app.storage import default_storage
 
@@ -98,6 +99,7 @@ class ClosingState(ConfirmMixin, AppState):
     # ------------------------------------------------------------------ confirming
 
     @rx.event
+    @cpu_bound  # argon2: never on the event loop
     def ask(self, form_data: dict):
         """The password typed: checked now (rate-limited like a log-in), then the dialog."""
         self.error = ""
@@ -107,10 +109,8 @@ class ClosingState(ConfirmMixin, AppState):
             self.error = refused
             return None
 
-        def check(ctx) -> Confirmation:  # noqa: ANN001
-            return closing.confirm_password(ctx.session, ctx.actor, form_data.get("password"), now=ctx.now)
-
-        ran = self._run_as_user(check)
+        ran = self._run_as_user(lambda ctx: closing.confirm_password(ctx.session, ctx.actor, form_data.get("password"),
+                                                                     now=ctx.now))
         self.form_key += 1  # the password field is emptied whatever happened
         if not ran.ok:
             return ran.event

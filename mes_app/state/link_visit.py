@@ -13,6 +13,7 @@ from mes_app.domain.errors import NotFound
 from mes_app.domain.summary_view import summary_rows
 from mes_app.services import share_links
 from mes_app.state.base import AppState, utcnow
+from mes_app.state.off_loop import cpu_bound
 from mes_app.state.rate_limit import over_limit
 from mes_app.state.summary import SummaryMixin
 
@@ -89,6 +90,7 @@ class LinkVisitState(SummaryMixin, AppState):
             self._open(session)
 
     @rx.event
+    @cpu_bound  # argon2: never on the event loop
     def submit_passcode(self, form_data: dict):
         if self._link_id is None or not isinstance(form_data, dict):
             return

@@ -9,11 +9,22 @@ import functools
 import inspect
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from reflex_base.event import BACKGROUND_TASK_MARKER, EventHandler
 
-from mes_app.db.engine import off_loop
+from mes_app.db.engine import cpu_off_loop, off_loop
+
+CPU_BOUND_MARKER = "_mes_cpu_bound"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def cpu_bound(fn: F) -> F:
+    """Mark a handler whose work is dominated by CPU that must never hold the event loop (argon2:
+    registration, a password or passcode checked): it runs in a thread even without db threads
+    (SQLite). Put it under ``@rx.event``."""
+    setattr(fn, CPU_BOUND_MARKER, True)
+    return fn
 
 
 class OffLoopHandler(EventHandler):
@@ -50,7 +61,9 @@ def runs_off_loop(fn: Any) -> bool:
 
 def in_db_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
     """What Reflex calls (``handler.fn``): on the event loop, an awaitable of the method run in
-    the db threads; called outside any event loop (a test, a script), the method itself."""
+    the db threads; called outside any event loop (a test, a script), the method itself. A
+    :func:`cpu_bound` handler runs in a thread even when there are no db threads."""
+    run_off = cpu_off_loop if getattr(fn, CPU_BOUND_MARKER, False) else off_loop
 
     @functools.wraps(fn)  # Reflex reads the name, signature, type hints and markers through it
     def run(state: Any, *args: Any, **kwargs: Any) -> Any:
@@ -58,6 +71,6 @@ def in_db_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
             asyncio.get_running_loop()
         except RuntimeError:
             return fn(state, *args, **kwargs)
-        return off_loop(fn, state, *args, **kwargs)
+        return run_off(fn, state, *args, **kwargs)
 
     return run

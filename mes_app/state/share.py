@@ -13,6 +13,7 @@ from mes_app.services import share_links
 from mes_app.services.share_links import LinkView
 from mes_app.settings import settings
 from mes_app.state.base import AppState
+from mes_app.state.off_loop import cpu_bound
 
 FOLDED_STATUSES = ("revoked", "expired")
 SECTION_FIELDS = tuple(s.value for s in share_links.SHAREABLE_SECTIONS)
@@ -68,6 +69,7 @@ class ShareState(AppState):
         return done.event
 
     @rx.event
+    @cpu_bound  # argon2: never on the event loop
     def create_link(self, form_data: dict):
         if not isinstance(form_data, dict):
             self.form_error = self._text("error.invalid_form")

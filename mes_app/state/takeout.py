@@ -110,7 +110,8 @@ class TakeoutState(AppState):
             async with self:
                 if self._page_path.rstrip("/") != ROUTE or not self.busy:
                     return
-                done = self._run_as_user(self._reload)
+                # Its database work in the db threads (the state stays locked meanwhile).
+                done = await self._off_loop(self._run_as_user, self._reload)
                 if done.event is not None or not done.ok:
                     return
                 if not self.busy:

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from mes_app import mail
-from mes_app.db.engine import get_engine
 from mes_app.services import registration
 from mes_app.settings import settings
-from mes_app.web import rate_limit
+from mes_app.web import db_work, rate_limit
 
 ACTIVATE_PATH = mail.ACTIVATION_PATH
 DONE = "/login?activated=1"
@@ -38,8 +36,7 @@ async def open_activation_link(request: Request) -> Response:
         return limited
     secret = request.query_params.get("t")
     now = utcnow()
-    with Session(get_engine()) as session:
-        expires_at = registration.activation_expires_at(session, secret, now=now)
+    expires_at = await db_work.in_session(registration.activation_expires_at, secret, now=now)
     if expires_at is None or not isinstance(secret, str):
         return _answer(INVALID)
     response = _answer(CONFIRM_PAGE_PATH, forget=False)
@@ -54,8 +51,7 @@ async def activate(request: Request) -> Response:
     """The button of ``/activate`` (same-origin POST, checked by the API guard)."""
     if (limited := rate_limit.limited_response(request, "link_open")) is not None:
         return limited
-    with Session(get_engine()) as session:
-        user_id = registration.activate(session, request.cookies.get(ACTIVATION_COOKIE), now=utcnow())
+    user_id = await db_work.in_session(registration.activate, request.cookies.get(ACTIVATION_COOKIE), now=utcnow())
     return _answer(DONE if user_id is not None else INVALID)
 
 

@@ -26,14 +26,13 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from mes_app import i18n
-from mes_app.db.engine import get_engine
 from mes_app.domain.access import UserActor
 from mes_app.domain.documents import is_inline
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import documents
 from mes_app.settings import settings
 from mes_app.storage import default_storage
-from mes_app.web import auth, rate_limit
+from mes_app.web import auth, db_work, rate_limit
 from mes_app.web.security_headers import FILE_HEADERS
 
 if TYPE_CHECKING:
@@ -154,8 +153,10 @@ async def upload_document(request: Request) -> Response:
     if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, _lang(request), NO_STORE)
     now = _now()
-    with Session(get_engine()) as session:
-        actor = _actor(session, request, now)
+    # The parser's steps check rights (begin_upload) and write to the store: each runs in the db
+    # threads (db_work), the loop only receives the chunks.
+    async with db_work.held_session() as session:
+        actor = await db_work.db(_actor, session, request, now)
         if actor is None:
             return _refusal(request, "error.session_expired", 401)
         content_type, params = parse_options_header(request.headers.get("content-type"))
@@ -168,13 +169,13 @@ async def upload_document(request: Request) -> Response:
         try:
             async for chunk in request.stream():
                 if chunk:
-                    parser.write(chunk)
-            parser.finalize()
+                    await db_work.db(parser.write, chunk)
+            await db_work.db(parser.finalize)
             if state.pending is None:
                 return _refusal(request, "error.document_no_file", 400)
             if not state.file_done:
                 return _refusal(request, "error.document_incomplete", 400)
-            view = documents.finish_upload(session, actor, state.pending, now=now)
+            view = await db_work.db(documents.finish_upload, session, actor, state.pending, now=now)
             finished = True
         except ClientDisconnect:
             return _refusal(request, "error.document_incomplete", 400)
@@ -192,7 +193,7 @@ async def upload_document(request: Request) -> Response:
             return _refusal(request, "error.document_store_failed", 507 if error.errno == errno.ENOSPC else 503)
         finally:
             if not finished and state.pending is not None:
-                state.pending.abort()  # an upload cut half way leaves no file behind
+                await db_work.db(state.pending.abort)  # an upload cut half way leaves no file behind
     return JSONResponse({"ok": True, "id": view.id}, status_code=201, headers=NO_STORE)
 
 
@@ -204,16 +205,20 @@ def _os_reason(error: OSError) -> str:
 
 async def download_document(request: Request) -> Response:
     now = _now()
-    with Session(get_engine()) as session:
+    doc_id = request.path_params.get("doc_id")
+
+    def opened(session: Session) -> documents.DocumentFile | None:
         actor = _actor(session, request, now)
-        if actor is None:
-            return PlainTextResponse("Not found", status_code=404, headers=NO_STORE)
-        try:
-            found = documents.open_document(session, actor, request.path_params.get("doc_id"), now=now)
-        except NotFound:
-            return PlainTextResponse("Not found", status_code=404, headers=NO_STORE)
+        return None if actor is None else documents.open_document(session, actor, doc_id, now=now)
+
     try:
-        body = default_storage().open(found.storage_key)
+        found = await db_work.in_session(opened)
+    except NotFound:
+        return PlainTextResponse("Not found", status_code=404, headers=NO_STORE)
+    if found is None:
+        return PlainTextResponse("Not found", status_code=404, headers=NO_STORE)
+    try:
+        body = await db_work.stored_chunks(default_storage(), found.storage_key)
     except NotFound:
         log.warning("document file missing from storage")
         return PlainTextResponse("Not found", status_code=404, headers=NO_STORE)

@@ -12,20 +12,23 @@ and records the export; a stranger, a professional, an unknown or malformed id a
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 
-from mes_app.db.engine import get_engine
+from mes_app.domain.access import UserActor
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import ips, record_export, takeout
-from mes_app.web import auth
+from mes_app.web import auth, db_work
 from mes_app.web.security_headers import FILE_HEADERS
 
 PATH = "/api/profiles/{profile_id}/export.fhir.json"
 SUMMARY_PATH = "/api/summary/ips.json"
+T = TypeVar("T")
 NO_STORE = {"Cache-Control": "no-store", **FILE_HEADERS}
 
 
@@ -40,15 +43,25 @@ def _refused(status: int) -> Response:
 
 async def export_fhir(request: Request) -> Response:
     now = datetime.now(UTC)
-    with Session(get_engine()) as session:
-        actor = auth.request_actor(session, request.headers, now)
-        if actor is None:
-            return _refused(401)
-        try:
-            found = record_export.export_record(session, actor, request.path_params.get("profile_id"), now=now)
-        except (NotFound, Forbidden, ValidationError):
-            return _refused(404)
+    cookie, profile_id = request.headers.get("cookie"), request.path_params.get("profile_id")
+    try:
+        found = await db_work.in_session(
+            _as_user, cookie, now, lambda session, actor: record_export.export_record(session, actor, profile_id,
+                                                                                      now=now))
+    except (NotFound, Forbidden, ValidationError):
+        return _refused(404)
+    if found is None:
+        return _refused(401)
     return _attachment(found.body, found.filename, found.media_type)
+
+
+def _as_user(session: Session, cookie: str | None, now: datetime, work: Callable[[Session, UserActor], T]) -> T | None:
+    """``work(session, actor)`` for the account of the session cookie; None without one.
+    Runs in the db threads (:mod:`mes_app.web.db_work`); the policy's refusals raise."""
+    identity = auth.resolve(session, cookie, now)
+    if identity is None:
+        return None
+    return work(session, auth.actor_of(identity))
 
 
 async def summary_fhir(request: Request) -> Response:
@@ -56,14 +69,15 @@ async def summary_fhir(request: Request) -> Response:
     the download is recorded by the use case."""
     now = datetime.now(UTC)
     lang = auth.lang_from_cookie_header(request.headers.get("cookie"))
-    with Session(get_engine()) as session:
-        actor = auth.request_actor(session, request.headers, now)
-        if actor is None:
-            return _refused(401)
-        try:
-            bundle = ips.download_bundle(session, actor, request.query_params.get("profile"), now=now, lang=lang)
-        except (NotFound, Forbidden, ValidationError):
-            return _refused(404)
+    profile = request.query_params.get("profile")
+    try:
+        bundle = await db_work.in_session(
+            _as_user, request.headers.get("cookie"), now,
+            lambda session, actor: ips.download_bundle(session, actor, profile, now=now, lang=lang))
+    except (NotFound, Forbidden, ValidationError):
+        return _refused(404)
+    if bundle is None:
+        return _refused(401)
     filename = f"{'synthese-ips' if lang == 'fr' else 'ips-summary'}-{now.date().isoformat()}.json"
     return _attachment(json.dumps(bundle, ensure_ascii=False, indent=1).encode("utf-8"), filename)
 
@@ -77,14 +91,16 @@ async def takeout_zip(request: Request) -> Response:
     unknown, expired or malformed id get the same 404. The use case records the export of each
     profile in it."""
     now = datetime.now(UTC)
-    with Session(get_engine()) as session:
-        actor = auth.request_actor(session, request.headers, now)
-        if actor is None:
-            return _refused(401)
-        try:
-            path, filename = takeout.open_download(session, actor, request.path_params.get("job_id"), now=now)
-        except (NotFound, Forbidden, ValidationError):
-            return _refused(404)
+    job_id = request.path_params.get("job_id")
+    try:
+        found = await db_work.in_session(
+            _as_user, request.headers.get("cookie"), now,
+            lambda session, actor: takeout.open_download(session, actor, job_id, now=now))
+    except (NotFound, Forbidden, ValidationError):
+        return _refused(404)
+    if found is None:
+        return _refused(401)
+    path, filename = found
     return FileResponse(path, media_type="application/zip", filename=filename, headers=NO_STORE)
 
 
@@ -102,14 +118,17 @@ async def operator_stats_csv(request: Request) -> Response:
     from mes_app.services import statistics
 
     now = datetime.now(UTC)
-    with Session(get_engine()) as session:
-        actor = auth.request_actor(session, request.headers, now)
+    cookie, period = request.headers.get("cookie"), request.query_params.get("period", "week")
+
+    def figures(session: Session) -> tuple[statistics.Snapshot, statistics.Series]:
+        actor = auth.request_actor(session, {"cookie": cookie} if cookie is not None else {}, now)
         operator_id = actor.user_id if actor else None
-        try:
-            snap = statistics.snapshot(session, operator_id, now)
-            timeline = statistics.series(session, operator_id, request.query_params.get("period", "week"), now=now)
-        except (NotFound, ValidationError):
-            return _refused(404)
+        return statistics.snapshot(session, operator_id, now), statistics.series(session, operator_id, period, now=now)
+
+    try:
+        snap, timeline = await db_work.in_session(figures)
+    except (NotFound, ValidationError):
+        return _refused(404)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(statistics.csv_rows(snap, timeline))
     filename = f"mes-statistiques-{timeline.period}-{now.date().isoformat()}.csv"

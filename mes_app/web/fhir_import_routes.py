@@ -16,20 +16,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from mes_app import i18n
-from mes_app.db.engine import get_engine
 from mes_app.domain import fhir_intake as fi
 from mes_app.domain.access import UserActor
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import fhir_import
 from mes_app.settings import settings
 from mes_app.storage import default_storage
-from mes_app.web import auth, rate_limit
+from mes_app.web import auth, db_work, rate_limit
 
 PATH = "/api/record/import"
 MAX_FILE_BYTES = fhir_import.MAX_FILE_BYTES
@@ -54,8 +52,7 @@ async def import_file(request: Request) -> Response:
     if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, lang)
     now = datetime.now(UTC)
-    with Session(get_engine()) as session:
-        actor = auth.request_actor(session, request.headers, now)
+    actor = await db_work.in_session(auth.request_actor, request.headers, now)
     if actor is None:
         return _json({"ok": False, "message": i18n.t("error.session_expired", lang)}, 401)
     try:
@@ -71,7 +68,7 @@ async def import_file(request: Request) -> Response:
     finally:
         await form.close()
     try:
-        payload = await run_in_threadpool(_run, actor, profile_id, data, filename, str(mode), now, lang)
+        payload = await db_work.slow_in_session(_run, actor, profile_id, data, filename, str(mode), now, lang)
     except (NotFound, Forbidden) as error:  # a stranger, or someone who may not import: 404, as measure_import
         key = "error.not_found" if isinstance(error, NotFound) else "error.forbidden"
         return _json({"ok": False, "message": i18n.t(key, lang)}, 404)
@@ -80,15 +77,15 @@ async def import_file(request: Request) -> Response:
     return _json(payload)
 
 
-def _run(actor: UserActor, profile_id: object, data: bytes, filename: str, mode: str, now: datetime,
-         lang: str) -> dict:
-    with Session(get_engine()) as session:
-        if mode == "import":
-            done = fhir_import.run_import(session, actor, profile_id, data, now=now, storage=default_storage(),
-                                          max_bytes=settings.max_upload_bytes, filename=filename)
-            return {"ok": True, "imported": done.total,
-                    "message": i18n.t("fhir_import.done", lang, count=done.total)}
-        preview = fhir_import.preview(session, actor, profile_id, data, now=now, filename=filename)
+def _run(session: Session, actor: UserActor, profile_id: object, data: bytes, filename: str, mode: str,
+         now: datetime, lang: str) -> dict:
+    """The import, or its preview; in a worker thread (parsing a file of up to 20 MB)."""
+    if mode == "import":
+        done = fhir_import.run_import(session, actor, profile_id, data, now=now, storage=default_storage(),
+                                      max_bytes=settings.max_upload_bytes, filename=filename)
+        return {"ok": True, "imported": done.total,
+                "message": i18n.t("fhir_import.done", lang, count=done.total)}
+    preview = fhir_import.preview(session, actor, profile_id, data, now=now, filename=filename)
     return {
         "ok": True,
         "source": preview.source,

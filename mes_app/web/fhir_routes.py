@@ -24,19 +24,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from mes_app.db.engine import get_engine
 from mes_app.domain import smart_backend as smart
 from mes_app.domain.errors import Forbidden
 from mes_app.domain.fhir_intake import CREATABLE, IntakeError
 from mes_app.services import connected_software, fhir_api
 from mes_app.settings import settings
 from mes_app.storage import default_storage
-from mes_app.web import rate_limit
+from mes_app.web import db_work, rate_limit
 
 log = logging.getLogger(__name__)
 
@@ -185,12 +183,11 @@ async def token(request: Request) -> Response:
         return _oauth_error("invalid_request", 400)
     form = await request.form(max_files=0, max_fields=10)
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    with Session(get_engine()) as session:
-        try:
-            answer = connected_software.issue_token(session, fields, token_url=token_url(),
-                                                    supported=fhir_api.SUPPORTED, now=_now())
-        except connected_software.OAuthError as refused:
-            return _oauth_error(refused.error, refused.status)
+    try:
+        answer = await db_work.in_session(connected_software.issue_token, fields, token_url=token_url(),
+                                          supported=fhir_api.SUPPORTED, now=_now())
+    except connected_software.OAuthError as refused:
+        return _oauth_error(refused.error, refused.status)
     return JSONResponse(answer, headers={**NO_STORE, "Pragma": "no-cache"})
 
 
@@ -257,22 +254,23 @@ async def _read(request: Request) -> tuple[Any, Response | None]:
 
 
 async def _as_caller(request: Request, use: Callable[[Session, connected_software.Caller], Response]) -> Response:
-    """Run ``use`` for the software behind the bearer token (checked now), in a worker thread."""
+    """Run ``use`` for the software behind the bearer token (checked now), in a worker thread
+    (always: a Bundle's parsing and its documents are CPU as much as database work)."""
+    bearer = _bearer(request)
 
-    def work() -> Response:
-        with Session(get_engine()) as session:
-            caller = connected_software.caller_for_token(session, _bearer(request), now=_now())
-            if caller is None:
-                return _unauthorized()
-            try:
-                return use(session, caller)
-            except IntakeError as refused:
-                return _refused(refused)
-            except OSError as error:  # the document store is full or unreachable: nothing was kept
-                log.warning("document store refused a write (%s)", type(error).__name__)
-                return outcome(503, "transient", "the document store could not save the file")
+    def work(session: Session) -> Response:
+        caller = connected_software.caller_for_token(session, bearer, now=_now())
+        if caller is None:
+            return _unauthorized()
+        try:
+            return use(session, caller)
+        except IntakeError as refused:
+            return _refused(refused)
+        except OSError as error:  # the document store is full or unreachable: nothing was kept
+            log.warning("document store refused a write (%s)", type(error).__name__)
+            return outcome(503, "transient", "the document store could not save the file")
 
-    return await run_in_threadpool(work)
+    return await db_work.slow_in_session(work)
 
 
 async def create(request: Request) -> Response:

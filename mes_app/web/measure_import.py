@@ -21,7 +21,6 @@ import logging
 from datetime import UTC, datetime
 
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -33,7 +32,7 @@ from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.domain.measures import UNIT_LABELS, format_number
 from mes_app.services import apple_import, measure_import
 from mes_app.services.measure_import import MAX_IMPORT_BYTES
-from mes_app.web import auth, rate_limit
+from mes_app.web import auth, db_work, rate_limit
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +67,7 @@ async def import_measures(request: Request) -> Response:
     if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, lang)
     now = datetime.now(UTC)
-    with Session(get_engine()) as session:
-        actor = auth.request_actor(session, request.headers, now)
+    actor = await db_work.in_session(auth.request_actor, request.headers, now)
     if actor is None:
         return _json({"ok": False, "message": i18n.t("error.session_expired", lang)}, 401)
     try:
@@ -86,7 +84,7 @@ async def import_measures(request: Request) -> Response:
     finally:
         await form.close()
     try:
-        payload = await run_in_threadpool(_run, actor, profile_id, data, mode, now, lang)
+        payload = await db_work.slow_in_session(_run, actor, profile_id, data, mode, now, lang)
     except (NotFound, ValidationError, Forbidden) as error:
         if isinstance(error, ValidationError):
             text = _message(error.code, error.params, lang)
@@ -96,12 +94,13 @@ async def import_measures(request: Request) -> Response:
     return _json(payload)
 
 
-def _run(actor: UserActor, profile_id: object, data: bytes, mode: str, now: datetime, lang: str) -> dict:
-    with Session(get_engine()) as session:
-        if mode == "import":
-            count = measure_import.run_import(session, actor, profile_id, data, now=now)
-            return {"ok": True, "imported": count, "message": i18n.t("measures.import_done", lang, count=count)}
-        preview = measure_import.preview_import(session, actor, profile_id, data, now=now)
+def _run(session: Session, actor: UserActor, profile_id: object, data: bytes, mode: str, now: datetime,
+         lang: str) -> dict:
+    """The import, or its preview; in a worker thread (parsing a CSV of up to 5 MB)."""
+    if mode == "import":
+        count = measure_import.run_import(session, actor, profile_id, data, now=now)
+        return {"ok": True, "imported": count, "message": i18n.t("measures.import_done", lang, count=count)}
+    preview = measure_import.preview_import(session, actor, profile_id, data, now=now)
     return {
         "ok": True,
         "total": preview.total,
@@ -138,15 +137,20 @@ async def import_apple(request: Request) -> Response:
         return rate_limit.json_too_many(refusal, lang)
     now = datetime.now(UTC)
     profile_id = request.query_params.get("profile")
-    with Session(get_engine()) as session:
+
+    def checked(session: Session) -> UserActor | None:
         actor = auth.request_actor(session, request.headers, now)
-        if actor is None:
-            return _json({"ok": False, "message": i18n.t("error.session_expired", lang)}, 401)
-        try:
-            await run_in_threadpool(apple_import.check_import, session, actor, profile_id, now=now)
-        except (NotFound, ValidationError, Forbidden) as error:
-            return _refusal(error, lang)
-    path = await run_in_threadpool(apple_import.new_upload_path)
+        if actor is not None:
+            apple_import.check_import(session, actor, profile_id, now=now)
+        return actor
+
+    try:
+        actor = await db_work.in_session(checked)
+    except (NotFound, ValidationError, Forbidden) as error:
+        return _refusal(error, lang)
+    if actor is None:
+        return _json({"ok": False, "message": i18n.t("error.session_expired", lang)}, 401)
+    path = await db_work.slow(apple_import.new_upload_path)
     try:
         size = 0
         with open(path, "wb") as out:  # noqa: ASYNC230 - small writes of the chunks as they arrive
@@ -157,9 +161,8 @@ async def import_apple(request: Request) -> Response:
                 out.write(chunk)
         if size == 0:
             raise ValidationError("error.import_empty")
-        with Session(get_engine()) as session:
-            key = await run_in_threadpool(apple_import.start_import, session, actor, profile_id, path, now=now,
-                                             engine=get_engine())
+        key = await db_work.slow_in_session(apple_import.start_import, actor, profile_id, path, now=now,
+                                            engine=get_engine())
     except (NotFound, ValidationError, Forbidden) as error:
         path.unlink(missing_ok=True)
         return _refusal(error, lang)

@@ -16,10 +16,9 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from mes_app.db.engine import get_engine
 from mes_app.services import operator_log
 from mes_app.services.operators import operator_account
-from mes_app.web import auth
+from mes_app.web import auth, db_work
 from mes_app.web.security_headers import FILE_HEADERS
 
 AUDIT_PATH = "/api/operator/audit.csv"
@@ -39,14 +38,20 @@ def audit_csv(lines: list[operator_log.LoggedOperatorAction]) -> str:
 
 async def audit_export(request: Request) -> Response:
     now = datetime.now(UTC)
-    with Session(get_engine()) as session:
-        actor = auth.request_actor(session, request.headers, now)
+    cookie = request.headers.get("cookie")
+
+    def export(session: Session) -> str | None:
+        actor = auth.request_actor(session, {"cookie": cookie} if cookie is not None else {}, now)
         operator = operator_account(session, actor.user_id if actor else None)
         if operator is None:
-            return PlainTextResponse("Not found", status_code=404, headers=NO_STORE)
+            return None
         operator_log.record(session, operator_user_id=operator.id, action=EXPORT, target_user_id=None, now=now)
         session.commit()
-        body = audit_csv(operator_log.entries(session))
+        return audit_csv(operator_log.entries(session))
+
+    body = await db_work.in_session(export)
+    if body is None:
+        return PlainTextResponse("Not found", status_code=404, headers=NO_STORE)
     filename = f"mes-operator-audit-{now:%Y-%m-%d}.csv"
     return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlparse
 
 from sqlmodel import Session
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -30,7 +30,7 @@ from mes_app.domain import second_factor as second_factor_rules
 from mes_app.domain.errors import ValidationError
 from mes_app.services import accounts, password_reset, second_factor
 from mes_app.settings import settings
-from mes_app.web import auth, fhir_import_routes, origin, pwa, rate_limit, security_headers, unavailable
+from mes_app.web import auth, db_work, fhir_import_routes, origin, pwa, rate_limit, security_headers, unavailable
 from mes_app.web import measure_import as measure_import_route
 from mes_app.web.log_redaction import COOKIE_NAME
 
@@ -86,38 +86,63 @@ async def login(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     email, password = form.get("email"), form.get("password")
     now = utcnow()
-    with Session(get_engine()) as session:
-        try:
-            user = accounts.authenticate(
-                session, email=email, password=password, now=now, client=rate_limit.request_client(request)
-            )
-        except accounts.LoginRefused as refused:
-            response = _redirect(LOGIN_PATH, error=refused.code, retry=refused.retry_after_seconds or None)
-            _remember_login_email(response, email)
-            return response
-        if second_factor.is_on(user):  # no session yet: the code first (issue 15, item 3)
-            pending = second_factor.begin_login(session, user, now=now)
-            response = _redirect(SECOND_FACTOR_PAGE_PATH)
-            response.set_cookie(
-                SECOND_FACTOR_COOKIE, pending, max_age=int(second_factor_rules.PENDING_LIFETIME.total_seconds()),
-                httponly=True, samesite="strict", secure=settings.cookie_secure, path=SECOND_FACTOR_API_PATH,
-            )
-            response.headers["Cache-Control"] = "no-store"
-            _forget_login_email(response)
-            return response
-        return _opened(session, request, user, now)
+    try:  # argon2 is slow on purpose: never on the event loop
+        step = await db_work.slow_in_session(_password_step, email, password, now,
+                                             rate_limit.request_client(request), request.headers.get("user-agent"))
+    except accounts.LoginRefused as refused:
+        response = _redirect(LOGIN_PATH, error=refused.code, retry=refused.retry_after_seconds or None)
+        _remember_login_email(response, email)
+        return response
+    if isinstance(step, _CodeNeeded):  # no session yet: the code first (issue 15, item 3)
+        response = _redirect(SECOND_FACTOR_PAGE_PATH)
+        response.set_cookie(
+            SECOND_FACTOR_COOKIE, step.pending, max_age=int(second_factor_rules.PENDING_LIFETIME.total_seconds()),
+            httponly=True, samesite="strict", secure=settings.cookie_secure, path=SECOND_FACTOR_API_PATH,
+        )
+        response.headers["Cache-Control"] = "no-store"
+        _forget_login_email(response)
+        return response
+    return _opened_response(step)
 
 
-def _opened(session: Session, request: Request, user: User, now: datetime) -> Response:
+@dataclass(frozen=True)
+class _Opened:
+    """A log-in that succeeded: the new session's secret and where the account lands."""
+
+    secret: str
+    landing: str
+
+
+@dataclass(frozen=True)
+class _CodeNeeded:
+    """The password was right; the second factor comes next (the pending step's secret)."""
+
+    pending: str
+
+
+def _password_step(session: Session, email: object, password: object, now: datetime, client: str,
+                   user_agent: str | None) -> _Opened | _CodeNeeded:
+    """The password checked (raises :class:`accounts.LoginRefused`), then the session opened or
+    the second step begun. Runs in a worker thread."""
+    user = accounts.authenticate(session, email=email, password=password, now=now, client=client)
+    if second_factor.is_on(user):
+        return _CodeNeeded(second_factor.begin_login(session, user, now=now))
+    return _open(session, user, now, user_agent)
+
+
+def _open(session: Session, user: User, now: datetime, user_agent: str | None) -> _Opened:
     """Open the session of a log-in that succeeded; an account that must enrol goes to the
     security page first."""
     secret = accounts.open_session(
-        session, user, now=now, lifetime=timedelta(hours=settings.session_lifetime_hours),
-        user_agent=request.headers.get("user-agent"),
+        session, user, now=now, lifetime=timedelta(hours=settings.session_lifetime_hours), user_agent=user_agent,
     )
     must_enrol = accounts.must_enrol(user.role, user.second_factor_on_at)
-    response = _redirect(auth.landing_path(user.role, must_enrol=must_enrol))
-    _set_session_cookie(response, secret)
+    return _Opened(secret, auth.landing_path(user.role, must_enrol=must_enrol))
+
+
+def _opened_response(opened: _Opened) -> Response:
+    response = _redirect(opened.landing)
+    _set_session_cookie(response, opened.secret)
     _forget_login_email(response)
     return response
 
@@ -129,20 +154,24 @@ async def login_second_factor(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     pending = request.cookies.get(SECOND_FACTOR_COOKIE)
     now = utcnow()
-    with Session(get_engine()) as session:
-        try:
-            user = second_factor.finish_login(
-                session, pending, form.get("code"), now=now, client=rate_limit.request_client(request)
-            )
-        except accounts.LoginRefused as refused:
-            if refused.code == second_factor.WRONG_CODE:
-                return _redirect(SECOND_FACTOR_PAGE_PATH, error=refused.code)
-            response = _redirect(LOGIN_PATH, error=refused.code, retry=refused.retry_after_seconds or None)
-            _forget_second_factor(response)
-            return response
-        response = _opened(session, request, user, now)
+    try:
+        opened = await db_work.in_session(_code_step, pending, form.get("code"), now,
+                                          rate_limit.request_client(request), request.headers.get("user-agent"))
+    except accounts.LoginRefused as refused:
+        if refused.code == second_factor.WRONG_CODE:
+            return _redirect(SECOND_FACTOR_PAGE_PATH, error=refused.code)
+        response = _redirect(LOGIN_PATH, error=refused.code, retry=refused.retry_after_seconds or None)
+        _forget_second_factor(response)
+        return response
+    response = _opened_response(opened)
     _forget_second_factor(response)
     return response
+
+
+def _code_step(session: Session, pending: str | None, code: object, now: datetime, client: str,
+               user_agent: str | None) -> _Opened:
+    user = second_factor.finish_login(session, pending, code, now=now, client=client)
+    return _open(session, user, now, user_agent)
 
 
 def _forget_second_factor(response: Response) -> None:
@@ -204,8 +233,7 @@ async def open_reset_link(request: Request) -> Response:
     then show the form (or say that the link no longer works) without the secret in the URL."""
     secret = request.query_params.get("t")
     now = utcnow()
-    with Session(get_engine()) as session:
-        expires_at = password_reset.link_expires_at(session, secret, now=now)
+    expires_at = await db_work.in_session(password_reset.link_expires_at, secret, now=now)
     if expires_at is None or secret is None:  # no secret, no link
         response = _redirect(RESET_PAGE_PATH, status="invalid")
         _forget_reset_secret(response)
@@ -231,15 +259,10 @@ async def reset_password(request: Request) -> Response:
     secret = request.cookies.get(RESET_COOKIE)
     password, confirm = form.get("password"), form.get("password_confirm")
     client = rate_limit.request_client(request)
-
-    def change() -> password_reset.ResetDone:
-        with Session(get_engine()) as session:
-            return password_reset.reset_password(
-                session, secret, password, confirm=confirm, now=utcnow(), client=client
-            )
-
-    try:
-        done = await run_in_threadpool(change)  # argon2 is slow on purpose: not on the event loop
+    try:  # argon2 is slow on purpose: never on the event loop
+        done = await db_work.slow_in_session(
+            lambda session: password_reset.reset_password(session, secret, password, confirm=confirm,
+                                                          now=utcnow(), client=client))
     except ValidationError as refused:
         if refused.code == password_reset.INVALID_LINK:
             response = _redirect(RESET_PAGE_PATH, status="invalid")
@@ -256,8 +279,7 @@ async def reset_password(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     secret = auth.session_secret(request.headers.get("cookie"))
-    with Session(get_engine()) as session:
-        session_id = accounts.revoke_session(session, secret, now=utcnow())
+    session_id = await db_work.in_session(accounts.revoke_session, secret, now=utcnow())
     if session_id is not None:
         await auth.sessions_ended([session_id])  # every client state of this session is wiped
     response = _redirect(LOGIN_PATH, bye=1)
@@ -277,34 +299,42 @@ def _calendar_file(body: bytes) -> Response:
 async def appointments_ics(request: Request) -> Response:
     """``.ics`` of every appointment of one profile (``?profile=<id>``), or of all the profiles
     the user manages. Identity from the session cookie; the policy decides (strangers: 404)."""
-    return _appointments_ics(request, None)
+    return await _appointments_ics(request, None)
 
 
 async def appointment_ics(request: Request) -> Response:
     """``.ics`` of one appointment."""
-    return _appointments_ics(request, request.path_params.get("appointment_id"))
+    return await _appointments_ics(request, request.path_params.get("appointment_id"))
 
 
-def _appointments_ics(request: Request, appointment_id: str | None) -> Response:
+async def _appointments_ics(request: Request, appointment_id: str | None) -> Response:
     from mes_app.domain.errors import Forbidden, NotFound, ValidationError
-    from mes_app.services import appointments
 
     now = utcnow()
     host = urlparse(settings.app_origin).hostname or "mes.local"
-    with Session(get_engine()) as session:
-        actor = auth.request_actor(session, request.headers, now)
-        if actor is None:
-            return PlainTextResponse("Not logged in", status_code=401, headers={"Cache-Control": "no-store"})
-        try:
-            if appointment_id is not None:
-                body = appointments.export_one_ics(session, actor, appointment_id, now=now, host=host)
-            else:
-                profile = request.query_params.get("profile")
-                ids = [profile] if profile is not None else appointments.household_profile_ids(session, actor, now=now)
-                body = appointments.export_all_ics(session, actor, ids, now=now, host=host)
-        except (NotFound, Forbidden, ValidationError):
-            return PlainTextResponse("Not found", status_code=404, headers={"Cache-Control": "no-store"})
+    cookie, profile = request.headers.get("cookie"), request.query_params.get("profile")
+    try:
+        body = await db_work.in_session(_calendar_body, cookie, appointment_id, profile, now, host)
+    except (NotFound, Forbidden, ValidationError):
+        return PlainTextResponse("Not found", status_code=404, headers={"Cache-Control": "no-store"})
+    if body is None:
+        return PlainTextResponse("Not logged in", status_code=401, headers={"Cache-Control": "no-store"})
     return _calendar_file(body)
+
+
+def _calendar_body(session: Session, cookie: str | None, appointment_id: str | None, profile: str | None,
+                   now: datetime, host: str) -> bytes | None:
+    """The ``.ics`` bytes, None without a valid session; the policy's refusals raise."""
+    from mes_app.services import appointments
+
+    identity = auth.resolve(session, cookie, now)
+    if identity is None:
+        return None
+    actor = auth.actor_of(identity)
+    if appointment_id is not None:
+        return appointments.export_one_ics(session, actor, appointment_id, now=now, host=host)
+    ids = [profile] if profile is not None else appointments.household_profile_ids(session, actor, now=now)
+    return appointments.export_all_ics(session, actor, ids, now=now, host=host)
 
 
 async def refuse_public_uploads(request: Request) -> Response:

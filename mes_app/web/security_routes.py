@@ -15,15 +15,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from mes_app.db.engine import get_engine
 from mes_app.db.models import AuthSession
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services import accounts, second_factor
-from mes_app.web import auth, rate_limit
+from mes_app.web import auth, db_work, rate_limit
 from mes_app.web.log_redaction import COOKIE_NAME
 
 END_PATH = "/api/account/sessions/end"
@@ -55,27 +53,41 @@ def _logged_out() -> Response:
 async def end_one(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
     now = utcnow()
-    with Session(get_engine()) as session:
-        identity = auth.resolve(session, request.headers.get("cookie"), now, enrolling=True)  # one's own only
+    cookie, chosen = request.headers.get("cookie"), form.get("session")
+
+    def end(session: Session) -> tuple[accounts.Identity, int] | None:
+        identity = auth.resolve(session, cookie, now, enrolling=True)  # one's own only
         if identity is None:
-            return _gone()
-        try:
-            ended = second_factor.end_session(session, identity.user_id, form.get("session"), now=now)
-        except NotFound:
-            return PlainTextResponse("Not found", status_code=404, headers={"Cache-Control": "no-store"})
+            return None
+        return identity, second_factor.end_session(session, identity.user_id, chosen, now=now)
+
+    try:
+        done = await db_work.in_session(end)
+    except NotFound:
+        return PlainTextResponse("Not found", status_code=404, headers={"Cache-Control": "no-store"})
+    if done is None:
+        return _gone()
+    identity, ended = done
     await auth.sessions_ended([ended])
     return _logged_out() if ended == identity.session_id else _to(PAGE + "?ended=1")
 
 
 async def end_all(request: Request) -> Response:
     now = utcnow()
-    with Session(get_engine()) as session:
-        identity = auth.resolve(session, request.headers.get("cookie"), now, enrolling=True)
+    cookie = request.headers.get("cookie")
+
+    def end(session: Session) -> list[int] | None:
+        identity = auth.resolve(session, cookie, now, enrolling=True)
         if identity is None:
-            return _gone()
+            return None
         ids = list(session.exec(select(AuthSession.id).where(
             AuthSession.user_id == identity.user_id, col(AuthSession.revoked_at).is_(None))).all())
         accounts.revoke_all_sessions(session, identity.user_id, now=now)
+        return ids
+
+    ids = await db_work.in_session(end)
+    if ids is None:
+        return _gone()
     await auth.sessions_ended(ids)
     return _logged_out()
 
@@ -89,19 +101,18 @@ async def second_factor_off(request: Request) -> Response:
     cookie = request.headers.get("cookie")
     client = rate_limit.request_client(request)
 
-    def turn_off() -> str | None:
-        with Session(get_engine()) as session:
-            identity = auth.resolve(session, cookie, now)
-            if identity is None:
-                return "gone"
-            try:
-                second_factor.disable(session, identity.user_id, password=password, code=code, now=now,
-                                      client=client)
-            except (ValidationError, NotFound) as refused:
-                return getattr(refused, "code", "error.generic")
-            return None
+    def turn_off(session: Session) -> str | None:
+        identity = auth.resolve(session, cookie, now)
+        if identity is None:
+            return "gone"
+        try:
+            second_factor.disable(session, identity.user_id, password=password, code=code, now=now,
+                                  client=client)
+        except (ValidationError, NotFound) as refused:
+            return getattr(refused, "code", "error.generic")
+        return None
 
-    outcome = await run_in_threadpool(turn_off)  # argon2 is slow on purpose: not on the event loop
+    outcome = await db_work.slow_in_session(turn_off)  # argon2 is slow on purpose: never on the event loop
     if outcome == "gone":
         return _gone()
     if outcome is not None:

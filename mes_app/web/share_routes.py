@@ -29,12 +29,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from mes_app.db.engine import get_engine
 from mes_app.domain.documents import is_inline
 from mes_app.domain.errors import NotFound
 from mes_app.services import share_links
 from mes_app.storage import default_storage
-from mes_app.web import rate_limit
+from mes_app.web import db_work, rate_limit
 from mes_app.web.security_headers import FILE_HEADERS
 
 log = logging.getLogger(__name__)
@@ -81,8 +80,7 @@ def public_routes() -> list[Route]:
 async def location(request: Request) -> Response:
     if (refusal := rate_limit.limiter().hit("link_open", rate_limit.request_client(request))) is not None:
         return rate_limit.too_many_requests(refusal, {**NO_STORE, **CORS})
-    with Session(get_engine()) as session:
-        token = share_links.take_location(session, request.path_params.get("token"), now=_now())
+    token = await db_work.in_session(share_links.take_location, request.path_params.get("token"), now=_now())
     if token is None:
         return PlainTextResponse("Not found", status_code=404, headers={**NO_STORE, **CORS})
     return Response(token, media_type="application/jose", headers={**NO_STORE, **CORS})
@@ -101,8 +99,9 @@ async def manifest(request: Request) -> Response:
     for name in ("link_open", "passcode") if isinstance(body, dict) and "passcode" in body else ("link_open",):
         if (refusal := rate_limit.limiter().hit(name, client)) is not None:
             return rate_limit.too_many_requests(refusal, {**NO_STORE, **CORS})
-    with Session(get_engine()) as session:
-        answer = share_links.manifest(session, request.path_params.get("secret"), body, now=_now(), lang=lang)
+    # A passcode is checked with argon2: never on the event loop.
+    answer = await db_work.slow_in_session(share_links.manifest, request.path_params.get("secret"), body,
+                                           now=_now(), lang=lang)
     return JSONResponse(answer.body, status_code=answer.status, headers={**NO_STORE, **CORS})
 
 
@@ -110,16 +109,22 @@ async def link_document(request: Request) -> Response:
     now = _now()
     secret = request.path_params.get("secret")
     doc_id = request.path_params.get("doc_id")
-    with Session(get_engine()) as session:
+    ticket = request.query_params.get("t")
+
+    def opened(session: Session) -> share_links.DocumentFile | None:
         # The hash lookup comes first; the ticket check is a cheap HMAC.
-        if not share_links.ticket_is_valid(session, secret, doc_id, request.query_params.get("t"), now=now):
-            return _not_found()
-        try:
-            found = share_links.open_document(session, secret, doc_id, passcode_ok=True, now=now)
-        except NotFound:
-            return _not_found()
+        if not share_links.ticket_is_valid(session, secret, doc_id, ticket, now=now):
+            return None
+        return share_links.open_document(session, secret, doc_id, passcode_ok=True, now=now)
+
     try:
-        body = default_storage().open(found.storage_key)
+        found = await db_work.in_session(opened)
+    except NotFound:
+        return _not_found()
+    if found is None:
+        return _not_found()
+    try:
+        body = await db_work.stored_chunks(default_storage(), found.storage_key)
     except NotFound:
         log.warning("document file missing from storage")
         return _not_found()

@@ -2,21 +2,12 @@
 
 
 def use_engine(monkeypatch, engine) -> None:  # noqa: ANN001
-    """Point every route module at the test database (each imports ``get_engine`` itself)."""
-    from mes_app.web import (
-        account_routes,
-        document_routes,
-        export_routes,
-        fhir_import_routes,
-        fhir_routes,
-        measure_import,
-        routes,
-        security_routes,
-        share_routes,
-    )
+    """Point the routes at the test database: their sessions come from ``mes_app.web.db_work``;
+    a few modules still import ``get_engine`` for work they hand to other threads (the reset
+    mail, the Apple import job)."""
+    from mes_app.web import db_work, measure_import, routes
 
-    for module in (routes, document_routes, share_routes, measure_import, account_routes, export_routes,
-                   fhir_routes, fhir_import_routes, security_routes):
+    for module in (db_work, routes, measure_import):
         monkeypatch.setattr(module, "get_engine", lambda: engine)
 
 

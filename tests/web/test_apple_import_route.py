@@ -13,13 +13,12 @@ from mes_app.web import measure_import as route
 from mes_app.web import routes
 from tests.apple_export import export_xml, write_zip
 from tests.factories import committed_count, make_child, make_owner, make_stranger
-from tests.web import client_for
+from tests.web import client_for, use_engine
 
 
 @pytest.fixture()
 def app(engine, session, monkeypatch, tmp_path):
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
-    monkeypatch.setattr(route, "get_engine", lambda: engine)
+    use_engine(monkeypatch, engine)
     monkeypatch.setattr(apple_import, "upload_folder", lambda: tmp_path / "imports")
     apple_import._JOBS.clear()
     yield routes.guard(routes.build_api())

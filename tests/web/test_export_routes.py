@@ -11,7 +11,7 @@ from fhir.resources.R4B.bundle import Bundle
 from mes_app.db.models import AccessEvent, SecurityEvent, Vaccination
 from mes_app.services import record_export
 from mes_app.storage import LocalStorage
-from mes_app.web import export_routes, routes
+from mes_app.web import routes
 from tests.factories import (
     committed_rows,
     give_care,
@@ -26,7 +26,6 @@ from tests.web import client_for, use_engine
 @pytest.fixture()
 def app(engine, session, tmp_path, monkeypatch):
     use_engine(monkeypatch, engine)
-    monkeypatch.setattr(export_routes, "get_engine", lambda: engine)
     storage = LocalStorage(tmp_path / "documents")
     monkeypatch.setattr(record_export, "default_storage", lambda: storage)
     return routes.guard(routes.build_api())

@@ -9,15 +9,14 @@ from mes_app.web import fhir_import_routes as route
 from mes_app.web import routes
 from tests.factories import committed_count, make_owner, make_stranger
 from tests.fhir_samples import allergy, as_bytes, odd_collection
-from tests.web import client_for
+from tests.web import client_for, use_engine
 
 
 @pytest.fixture()
 def app(engine, session, monkeypatch, tmp_path):
     from mes_app.storage import LocalStorage
 
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
-    monkeypatch.setattr(route, "get_engine", lambda: engine)
+    use_engine(monkeypatch, engine)
     monkeypatch.setattr(route, "default_storage", lambda: LocalStorage(tmp_path / "docs"))
     return routes.guard(routes.build_api())
 

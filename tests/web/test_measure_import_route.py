@@ -10,7 +10,7 @@ from mes_app.db.models import Measure
 from mes_app.web import measure_import as route
 from mes_app.web import routes
 from tests.factories import committed_count, make_owner, make_stranger
-from tests.web import client_for
+from tests.web import client_for, use_engine
 
 CSV = b"date,kind,value,unit\n2026-11-01 08:30,weight,72.5,kg\n2026-11-02,weight,900,kg\n"
 GOOD = b"date,kind,value,unit\n2026-11-01 08:30,weight,72.5,kg\n"
@@ -18,8 +18,7 @@ GOOD = b"date,kind,value,unit\n2026-11-01 08:30,weight,72.5,kg\n"
 
 @pytest.fixture()
 def app(engine, session, monkeypatch):
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
-    monkeypatch.setattr(route, "get_engine", lambda: engine)
+    use_engine(monkeypatch, engine)
     return routes.guard(routes.build_api())
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from mes_app.db.models import OperatorAction
 from mes_app.services import operator_accounts
-from mes_app.web import operator_routes, routes
+from mes_app.web import routes
 from tests.factories import NOW, make_operator, make_owner, make_professional
 from tests.web import client_for, use_engine
 
@@ -20,7 +20,6 @@ URL = "/api/operator/audit.csv"
 @pytest.fixture()
 def app(engine, monkeypatch):
     use_engine(monkeypatch, engine)
-    monkeypatch.setattr(operator_routes, "get_engine", lambda: engine)
     return routes.guard(routes.build_api())
 
 

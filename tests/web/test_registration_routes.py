@@ -21,6 +21,7 @@ from mes_app.state import auth as auth_state
 from mes_app.web import account_routes, rate_limit, routes
 from tests.factories import committed_rows, make_owner
 from tests.smtp import activation_link_in, smtp_server
+from tests.web import use_engine
 
 FORM = {
     "email": "nina.roux@example.org", "password": "Gateau-aux-Noix-2026", "given_name": "Nina",
@@ -37,8 +38,7 @@ def mailbox():
 
 @pytest.fixture()
 def app(engine, monkeypatch, mailbox):
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
-    monkeypatch.setattr(account_routes, "get_engine", lambda: engine)
+    use_engine(monkeypatch, engine)
     monkeypatch.setattr(auth_state, "new_session", lambda: Session(engine))
     monkeypatch.setattr(mail, "settings", dataclasses.replace(
         mail.settings, smtp_host="127.0.0.1", smtp_port=mailbox.port, smtp_starttls=False,
