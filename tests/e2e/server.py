@@ -43,6 +43,8 @@ _ERROR_LINE = re.compile(r"Traceback|Error\b|failed")
 _ISOLATED_VARS = (
     "MES_DATABASE_URL",
     "MES_DOCUMENTS_DIR",
+    "MES_DOCUMENT_STORE",
+    "MES_DOCUMENT_STORE_URL",
     "MES_REDIS_URL",
     "REFLEX_REDIS_URL",
     "MES_SMTP_HOST",
