@@ -29,7 +29,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlmodel import Session
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from mes_app.db.engine import get_engine, off_loop
+from mes_app.db.engine import cpu_off_loop, get_engine, off_loop
 from mes_app.storage.base import DocumentStorage
 
 P = ParamSpec("P")
@@ -49,8 +49,10 @@ async def in_session(work: Callable[Concatenate[Session, P], T], *args: P.args, 
 
 async def slow_in_session(work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
     """As :func:`in_session`, but always in a worker thread, even without db threads: for work
-    whose CPU (argon2, parsing a file) must never hold the event loop."""
-    return await run_in_threadpool(_in_new_session, work, *args, **kwargs)
+    whose CPU (argon2, parsing a file) must never hold the event loop. With db threads
+    (PostgreSQL) it is one of them, so that a storm of log-ins holds at most their number of
+    the pool's connections (Starlette's pool of 40 threads would ask for 40)."""
+    return await cpu_off_loop(_in_new_session, work, *args, **kwargs)
 
 
 async def slow(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

@@ -220,6 +220,19 @@ def test_argon2_at_log_in_never_runs_on_the_event_loop_even_without_db_threads(
     assert threads.work and not set(threads.work) & threads.loop
 
 
+def test_with_db_threads_a_log_in_hashes_in_one_of_them_not_in_starlette_s_forty(
+        app, session, threads, monkeypatch):
+    """The db threads bound the log-ins hashing at once, and so the pool's connections they hold."""
+    make_owner(session, email="alice@example.org")
+    _db_threads(monkeypatch, 2)
+    names: list[str] = []
+    monkeypatch.setattr(threads, "record", lambda *_: names.append(threading.current_thread().name))
+    monkeypatch.setattr(passwords, "_context", _RecordingHasher(passwords._context, threads))  # noqa: SLF001
+    answer = client_for(app).post("/api/login", data={"email": "alice@example.org", "password": PASSWORD})
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    assert names and all(name.startswith("mes-db") for name in names)
+
+
 def test_argon2_of_a_new_password_never_runs_on_the_event_loop_even_without_db_threads(
         app, session, threads, monkeypatch):
     alice = make_owner(session, email="alice@example.org")
