@@ -20,6 +20,9 @@ from collections.abc import Sequence
 # What a command tells the administrator: on stderr (stdout stays free for a command's data),
 # through logging like the rest of the app, never with health data.
 log = logging.getLogger("mes_app.cli")
+# A command's own data (a table, a link to hand over): on stdout, so that it can be piped apart
+# from the messages, through logging too (the app writes nothing with print).
+output = logging.getLogger("mes_app.cli.output")
 
 COMMANDS = ("migrate", "seed", "backup", "restore", "documents", "notifications", "operator", "professional",
             "stats")
@@ -55,10 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     private_by_default()  # whatever a command writes (database, backup) is 0600/0700
     console = logging.StreamHandler(sys.stderr)
-    console.setFormatter(logging.Formatter("%(message)s"))
-    log.addHandler(console)
-    log.setLevel(logging.INFO)
-    log.propagate = False  # the administrator reads these lines as they are
+    data = logging.StreamHandler(sys.stdout)
+    for logger, handler in ((log, console), (output, data)):
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False  # the administrator reads these lines as they are
     try:
         return args.run(args)
     except CommandError as exc:
@@ -69,8 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         log.removeHandler(console)
+        output.removeHandler(data)
 
 
 def say(message: str) -> None:
     """Progress and results, on stderr through :data:`log`."""
     log.info(message)
+
+
+def show(line: str) -> None:
+    """One line of the command's data, on stdout through :data:`output`."""
+    output.info(line)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from mes_app.cli import CommandError, say
+from mes_app.cli import CommandError, say, show
 
 NAME = "operator"
 HELP = "manage the operators of the service (add)"
@@ -57,7 +57,7 @@ def run_add(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     say(f"operator {email} created")
-    print(f"Password link (single use, valid until {reset.expires_at:%Y-%m-%d %H:%M} UTC):")
-    print(mail.reset_link(reset.secret))
-    print("Two-step sign-in must be turned on at the first login.")
+    show(f"Password link (single use, valid until {reset.expires_at:%Y-%m-%d %H:%M} UTC):")
+    show(mail.reset_link(reset.secret))
+    show("Two-step sign-in must be turned on at the first login.")
     return 0

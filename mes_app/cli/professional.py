@@ -4,10 +4,9 @@ the command line (the console does the same at /operator/professionals)."""
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 
-from mes_app.cli import CommandError, say
+from mes_app.cli import CommandError, say, show
 
 NAME = "professional"
 HELP = "health professionals who join: list the applications, verify / refuse / suspend / reactivate one"
@@ -83,7 +82,7 @@ def run_list(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     for line in lines:
-        sys.stdout.write(f"{line.email}\t{line.rpps}\t{line.profession}\n")
+        show(f"{line.email}\t{line.rpps}\t{line.profession}")
     say(f"{len(lines)} account(s) {args.status}")
     return 0
 

@@ -7,7 +7,7 @@ import csv
 import sys
 from datetime import UTC, datetime
 
-from mes_app.cli import CommandError
+from mes_app.cli import CommandError, show
 from mes_app.domain import statistics as st
 
 NAME = "stats"
@@ -59,6 +59,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_table(rows: list[list[str]]) -> None:
     width = max(len(row[0]) for row in rows)
-    print(f"Engaged: at least one action in the last {st.ENGAGED_DAYS} days. Counts under {st.THRESHOLD}: {st.HIDDEN}.")
+    show(f"Engaged: at least one action in the last {st.ENGAGED_DAYS} days. Counts under {st.THRESHOLD}: {st.HIDDEN}.")
     for metric, period, value in rows[1:]:
-        print(f"{metric:<{width}}  {period:<8}  {value:>8}")
+        show(f"{metric:<{width}}  {period:<8}  {value:>8}")
