@@ -1,11 +1,17 @@
 """Reflex configuration. Every value comes from :mod:`mes_app.settings`."""
 
+import os
+
 import reflex as rx
 from reflex_base.constants import StateManagerMode
 from reflex_base.plugins.sitemap import SitemapPlugin
 
-from mes_app.settings import settings
+from mes_app.settings import reflex_state_lease_env, settings
 from mes_app.web.origin import allowed_origins
+
+# Under Redis a worker keeps a client's state leased in memory between its events, until another
+# worker asks for it (Settings.redis_state_lease_seconds); read when Reflex builds its state manager.
+os.environ.update(reflex_state_lease_env(settings))
 
 config = rx.Config(
     app_name="mes_app",

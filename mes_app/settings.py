@@ -102,6 +102,11 @@ class Settings:
     db_pool_recycle_seconds: int = field(default=1800)
     db_pool_timeout_seconds: int = field(default=10)
     db_connect_timeout_seconds: int = field(default=5)
+    # Under Redis: how long a worker keeps a client's state in its memory after an event, as long
+    # as no other worker asks for it (Reflex's opportunistic lock, REFLEX_OPLOCK_*). The next
+    # events of that client then skip Redis's read, unpickling, pickling and write; another
+    # worker asking for the state breaks the lease at once. 0 turns it off. See docs/performance.md.
+    redis_state_lease_seconds: float = field(default=5.0)
 
     # --- account security (issue 15, item 3) ---
     # A session unused this long ends (not only at its expiry). 30 minutes: what the French
@@ -158,6 +163,7 @@ def load_settings() -> Settings:
         db_pool_recycle_seconds=_env_int("MES_DB_POOL_RECYCLE_SECONDS", 1800),
         db_pool_timeout_seconds=max(1, _env_int("MES_DB_POOL_TIMEOUT_SECONDS", 10)),
         db_connect_timeout_seconds=max(1, _env_int("MES_DB_CONNECT_TIMEOUT_SECONDS", 5)),
+        redis_state_lease_seconds=_lease_seconds(_env("MES_REDIS_STATE_LEASE_SECONDS", "5")),
     )
 
 
@@ -209,6 +215,32 @@ def _document_store(chosen: str, url: str, database_url: str) -> dict[str, str]:
             )
         url = ""
     return {"document_store": mode, "document_store_url": url}
+
+
+# Reflex's Redis lock expires after 10 s (redis_lock_expiration); a lease must end well before.
+MAX_STATE_LEASE_SECONDS = 8.0
+
+
+def _lease_seconds(raw: str) -> float:
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise RuntimeError("MES_REDIS_STATE_LEASE_SECONDS must be a number of seconds") from None
+    if not 0 <= seconds <= MAX_STATE_LEASE_SECONDS:
+        raise RuntimeError(f"MES_REDIS_STATE_LEASE_SECONDS must be between 0 and {MAX_STATE_LEASE_SECONDS:g}")
+    return seconds
+
+
+def reflex_state_lease_env(chosen: Settings) -> dict[str, str]:
+    """Reflex's variables for the Redis state lease (its "opportunistic lock"), from our setting.
+
+    Reflex reads them when it builds its Redis state manager; rxconfig puts them in the
+    environment first, so that MES_REDIS_STATE_LEASE_SECONDS is the one knob.
+    """
+    if chosen.state_manager != "redis" or chosen.redis_state_lease_seconds <= 0:
+        return {"REFLEX_OPLOCK_ENABLED": "false"}
+    milliseconds = max(1, round(chosen.redis_state_lease_seconds * 1000))
+    return {"REFLEX_OPLOCK_ENABLED": "true", "REFLEX_OPLOCK_HOLD_TIME": f"{milliseconds}ms"}
 
 
 STATE_MANAGERS = ("memory", "disk", "redis")

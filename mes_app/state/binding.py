@@ -30,6 +30,7 @@ once a page is closed or its session has ended.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from typing import TYPE_CHECKING
@@ -240,13 +241,28 @@ async def end_session_states(session_id: int) -> None:
 async def _wipe_token(app: App, token: str, *, only_if_bound_to: str | None = None, keep: tuple[str, ...] = ()) -> None:
     from reflex.istate.manager.token import BaseStateToken
 
+    state_token = BaseStateToken(ident=token, cls=State)
     try:
-        async with app.modify_state(BaseStateToken(ident=token, cls=State)) as root:
+        async with app.modify_state(state_token) as root:
             app_state = await root.get_state(AppState)
             if only_if_bound_to is None or app_state._binding == only_if_bound_to:
                 await wipe(root, keep=keep)
+        await _end_lease(app, state_token.lock_key)
     except Exception:  # noqa: BLE001 - a failed wipe must never break the server
         log.exception("could not wipe a client state")
+
+
+async def _end_lease(app: App, lock_key: str) -> None:
+    """Under Redis, this worker may hold the client's state in memory (the state lease,
+    Settings.redis_state_lease_seconds): Redis still holds the copy from before the wipe until
+    the lease ends. End it now, so that the wiped state is written to Redis at once. Reflex
+    0.10's lease is a task per lock key; cancelling it is how Reflex itself flushes on close."""
+    leases = getattr(app.state_manager, "_local_leases", None)
+    lease = leases.get(lock_key) if isinstance(leases, dict) else None
+    if lease is not None:
+        lease.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await lease
 
 
 # --------------------------------------------------------------------------- disconnects
