@@ -602,3 +602,18 @@ def for_newcomer(items: Iterable[Item], birth: date, today: date, recorded: int,
     if recorded == 0 or answer == HISTORY_UNKNOWN:
         return [replace(i, status=TO_CHECK) if i.status == OVERDUE else i for i in items]
     return items
+
+
+def overdue_vaccines(schedule: Schedule, birth: date, today: date, vaccinations: list[RecordedVaccination],
+                     answer: str | None) -> list[Item]:
+    """The overdue vaccine doses as a newcomer's calendar shows them (the home's reminders):
+    the overdue vaccines of ``for_newcomer(compute(...))``, whoever views them.
+
+    ``vaccinations``: every vaccination of the record the viewer may read, coded or not.
+    An adult with none recorded, or who does not know their history, has nothing overdue
+    (it is to check with a doctor, or the history question comes first): nothing computed.
+    """
+    if is_adult(birth, today) and (not vaccinations or answer == HISTORY_UNKNOWN):
+        return []
+    return [i for i in compute(schedule, birth, today, vaccinations)
+            if i.kind == "vaccine" and i.status == OVERDUE]
