@@ -100,8 +100,9 @@ class Age:
     def approx_days(self) -> float:
         return self.years * 365.25 + self.months * 30.44 + self.weeks * 7 + self.days
 
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - ages are the schedule's, few and immortal
     def label(self, lang: str = "fr") -> str:
-        """"2 mois" / "11 ans et 6 mois" / "2 months" / "8 days"."""
+        """"2 mois" / "11 ans et 6 mois" / "2 months" / "8 days" (memoised: asked for every dose)."""
         fr = lang != "en"
         units = (
             (self.years, "an", "ans", "year", "years"),
@@ -439,7 +440,8 @@ def _pick_doses(series: Series, birth: date, today: date, given: list[tuple[date
     return series.doses, series.label_fr, series.label_en
 
 
-def _series_items(series: Series, birth: date, today: date, given: list[tuple[date, str]]) -> list[Item]:
+def _series_items(series: Series, birth: date, today: date, given: list[tuple[date, str]],
+                  statuses: frozenset[str] | None = None) -> list[Item]:
     doses, label_fr, label_en = _pick_doses(series, birth, today, given)
     unused = sorted(day for day, _ in given)
     planned: list[tuple[Dose | None, tuple[date, date, date | None]]] = []
@@ -461,6 +463,8 @@ def _series_items(series: Series, birth: date, today: date, given: list[tuple[da
     cascade = False
     for number, (dose, (due, late, until)) in enumerate(planned, start=1):
         if dose is None:  # the early dose: recorded, does not count
+            if statuses is not None and DONE not in statuses:
+                continue
             early = series.early_dose
             if early is None:  # planned above only when the series has one
                 raise ValueError("early dose without its rule")
@@ -477,6 +481,8 @@ def _series_items(series: Series, birth: date, today: date, given: list[tuple[da
             status = DONE if match is not None else (MISSED if cascade else _dose_status(today, due, late, until))
             if status == MISSED and series.missed_cascades:
                 cascade = True
+            if statuses is not None and status not in statuses:
+                continue  # not asked for: its labels are not even put together
             default_fr = f"dose {number}/{count}" if count > 1 else ""
             default_en = f"dose {number} of {count}" if count > 1 else ""
             dose_fr = f"{default_fr} : {dose.label_fr}" if dose.label_fr and count > 1 and early_day else \
@@ -534,11 +540,15 @@ def compute(
     today: date,
     vaccinations: Iterable[RecordedVaccination],
     visits: Iterable[date] | None = None,
+    *,
+    statuses: frozenset[str] | None = None,
 ) -> list[Item]:
     """Every item of the schedule that applies to someone born on ``birth``, on ``today``.
 
     ``visits``: days of recorded GP or specialist visits (None: examinations left out, e.g. the
     viewer may not read the history). Sorted by the day each item is recommended.
+    ``statuses``: only the vaccine doses of these statuses (the others are judged, as the
+    later doses depend on them, but not built), e.g. the overdue ones of a reminder.
     """
     if not isinstance(birth, date) or not isinstance(today, date):
         raise TypeError("birth and today must be dates")
@@ -548,7 +558,7 @@ def compute(
         if not series.applies_to(birth):
             continue
         given = [(v.given_on, v.atc_code) for v in recorded if v.atc_code in series.codes]
-        items.extend(_series_items(series, birth, today, given))
+        items.extend(_series_items(series, birth, today, given, statuses))
     if visits is not None:
         items.extend(_exam_items(schedule, birth, today, [d for d in visits if birth <= d <= today]))
     items.sort(key=lambda i: (i.due_on, i.kind != "exam", i.key))
@@ -615,5 +625,7 @@ def overdue_vaccines(schedule: Schedule, birth: date, today: date, vaccinations:
     """
     if is_adult(birth, today) and (not vaccinations or answer == HISTORY_UNKNOWN):
         return []
-    return [i for i in compute(schedule, birth, today, vaccinations)
-            if i.kind == "vaccine" and i.status == OVERDUE]
+    return compute(schedule, birth, today, vaccinations, statuses=_OVERDUE_ONLY)
+
+
+_OVERDUE_ONLY = frozenset({OVERDUE})

@@ -107,8 +107,20 @@ def _answer(session: Session, pid: int) -> str | None:
 
 
 def _readable_vaccinations(actor: UserActor, facts: ProfileFacts, rows: Iterable[Any], now: datetime) -> list[Any]:
-    """The vaccinations (rows or the columns the policy reads) the actor may read."""
-    return [r for r in rows if decide(actor, Action.READ, facts, entry_target(Section.VACCINATIONS, r), now).visible]
+    """The vaccinations (rows or the columns the policy reads) the actor may read.
+
+    The policy is asked once per distinct target (author and marks: the columns
+    ``entry_target`` reads), not once per row: the same question has the same answer, and a
+    long record has hundreds of vaccinations by a handful of authors."""
+    answers: dict[tuple, bool] = {}
+
+    def readable(row: Any) -> bool:  # noqa: ANN401 - a table row or a row of columns
+        key = (row.author_user_id, row.author_role, row.hidden_from_professionals, row.hidden_from_guardians)
+        if key not in answers:
+            answers[key] = decide(actor, Action.READ, facts, entry_target(Section.VACCINATIONS, row), now).visible
+        return answers[key]
+
+    return [r for r in rows if readable(r)]
 
 
 def _calendar(actor: UserActor, facts: ProfileFacts, birth: date, rows: list[Any],
