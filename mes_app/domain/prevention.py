@@ -45,11 +45,10 @@ Newcomers (``for_newcomer``)
 from __future__ import annotations
 
 import calendar
-import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +64,7 @@ HISTORY_LATER, HISTORY_UNKNOWN, HISTORY_NOW = "later", "unknown", "now"
 HISTORY_ANSWERS = (HISTORY_NOW, HISTORY_LATER, HISTORY_UNKNOWN)
 ADULT_AGE = 18
 
+_MEMO_SIZE = 8192  # birth dates remembered per age (the memo is emptied when full)
 _AGE = re.compile(r"(?:(\d{1,3})y)?(?:(\d{1,3})m)?(?:(\d{1,3})w)?(?:(\d{1,4})d)?")
 
 
@@ -87,11 +87,24 @@ class Age:
         years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
         return cls(years, months, weeks, days)
 
-    @functools.lru_cache(maxsize=8192)  # noqa: B019 - ages are the schedule's, few and immortal
+    # Memos of after() and label(), on the age itself: ages are the schedule's, few and
+    # immortal, and a dictionary keyed by the date alone costs less than an lru_cache keyed by
+    # (age, date), which hashes and compares the dataclass on every call.
+    _days: dict[date, date] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    _labels: dict[str, str] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+
     def after(self, birth: date) -> date:
         """The day this age is reached (memoised: the calendar asks it ~200 times a profile).
         Calendar months: born on 31 January, one month old on 28 (or 29) February; born on
         29 February, one year old on 28 February."""
+        found = self._days.get(birth)
+        if found is None:
+            if len(self._days) >= _MEMO_SIZE:
+                self._days.clear()
+            found = self._days[birth] = self._after(birth)
+        return found
+
+    def _after(self, birth: date) -> date:
         total_months = birth.month - 1 + self.months + 12 * self.years
         year, month = birth.year + total_months // 12, total_months % 12 + 1
         day = min(birth.day, calendar.monthrange(year, month)[1])
@@ -100,9 +113,14 @@ class Age:
     def approx_days(self) -> float:
         return self.years * 365.25 + self.months * 30.44 + self.weeks * 7 + self.days
 
-    @functools.lru_cache(maxsize=1024)  # noqa: B019 - ages are the schedule's, few and immortal
     def label(self, lang: str = "fr") -> str:
         """"2 mois" / "11 ans et 6 mois" / "2 months" / "8 days" (memoised: asked for every dose)."""
+        found = self._labels.get(lang)
+        if found is None:
+            found = self._labels[lang] = self._label(lang)
+        return found
+
+    def _label(self, lang: str) -> str:
         fr = lang != "en"
         units = (
             (self.years, "an", "ans", "year", "years"),
