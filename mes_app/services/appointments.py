@@ -34,6 +34,7 @@ from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserAct
 from mes_app.domain.calendar import DEFAULT_TIMEZONE
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services.access_facts import authorize, load_profile_facts
+from mes_app.services.transactions import commit_if_written
 
 STATUSES = ("planned", "proposed", "cancelled", "declined")
 OPEN_STATUSES = ("planned", "proposed")
@@ -226,7 +227,7 @@ def list_upcoming(
         if facts is None:
             raise NotFound()
         facts_by_pid[pid] = facts
-    session.commit()
+    commit_if_written(session)  # the reads recorded, if any were (the transaction goes on otherwise)
     if not pids:
         return []
     start_of_today = datetime.combine(_local(now).date(), datetime.min.time(), tzinfo=_PARIS)
