@@ -161,8 +161,7 @@ def _build_news() -> sa.CompoundSelect:
     intakes = sa.select(
         what("intake"), col(intake.target_kind), col(intake.profile_id), col(intake.target_id), nothing, nothing,
         nothing, nothing, sa.literal_column("1", sa.Integer),
-    ).where(col(intake.profile_id).in_(_IDS), col(intake.created_at) >= since,
-                                  col(intake.target_kind) != "documents")
+    ).where(col(intake.profile_id).in_(_IDS), col(intake.created_at) >= since, col(intake.target_kind) != "documents")
     last_read = (
         sa.select(col(models.MessageRead.last_read_at))
         .where(col(models.MessageRead.thread_id) == thread.id, col(models.MessageRead.user_id) == uid)
