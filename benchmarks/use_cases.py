@@ -87,29 +87,30 @@ def _setup(database_url: str = "") -> dict[str, Callable[[], None]]:
                 views = profiles.accessible_profiles(session, actor, now=now)
                 pid = views[0].id
                 capabilities.capabilities(session, actor, pid, now=now)
-                work(session, actor, pid, [p.id for p in views if p.relationship in ("owner", "guardian")])
+                work(session, actor, pid, views)
 
         return run
 
-    def home(session, actor, pid, household) -> None:  # noqa: ANN001
+    def home(session, actor, pid, views) -> None:  # noqa: ANN001 - what HomeState._load asks
         invitations.invitations_for_me(session, actor, now=now)
         measures.latest_measures(session, actor, pid, now=now, lang="fr")
         timeline.history_page(session, actor, pid, now=now, page_size=5, with_total=False)
+        household = [p.id for p in views if p.relationship in ("owner", "guardian")]
         upcoming = appointments.list_upcoming(session, actor, household, now=now, include_closed=False)
-        reminders.reminders(session, actor, now=now, lang="fr", upcoming=upcoming)
+        reminders.reminders(session, actor, now=now, lang="fr", upcoming=upcoming, profiles=views)
 
-    def history(session, actor, pid, _household) -> None:  # noqa: ANN001
+    def history(session, actor, pid, _views) -> None:  # noqa: ANN001
         timeline.history_page(session, actor, pid, now=now)
 
-    def measures_page(session, actor, pid, _household) -> None:  # noqa: ANN001
+    def measures_page(session, actor, pid, _views) -> None:  # noqa: ANN001
         measures.overview(session, actor, pid, now=now, lang="fr")
         measures.available_kinds(session, actor, pid, now=now)
         measures.chart(session, actor, pid, "weight", "all", now=now, lang="fr")
 
-    def conditions(session, actor, pid, _household) -> None:  # noqa: ANN001
+    def conditions(session, actor, pid, _views) -> None:  # noqa: ANN001
         records.list_entries(session, actor, pid, "conditions", now=now)
 
-    def summary_page(session, actor, pid, _household) -> None:  # noqa: ANN001
+    def summary_page(session, actor, pid, _views) -> None:  # noqa: ANN001
         summary.build_summary(session, actor, pid, now=now)
 
     return {

@@ -45,11 +45,10 @@ Newcomers (``for_newcomer``)
 from __future__ import annotations
 
 import calendar
-import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +64,7 @@ HISTORY_LATER, HISTORY_UNKNOWN, HISTORY_NOW = "later", "unknown", "now"
 HISTORY_ANSWERS = (HISTORY_NOW, HISTORY_LATER, HISTORY_UNKNOWN)
 ADULT_AGE = 18
 
+_MEMO_SIZE = 8192  # birth dates remembered per age (the memo is emptied when full)
 _AGE = re.compile(r"(?:(\d{1,3})y)?(?:(\d{1,3})m)?(?:(\d{1,3})w)?(?:(\d{1,4})d)?")
 
 
@@ -87,11 +87,24 @@ class Age:
         years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
         return cls(years, months, weeks, days)
 
-    @functools.lru_cache(maxsize=8192)  # noqa: B019 - ages are the schedule's, few and immortal
+    # Memos of after() and label(), on the age itself: ages are the schedule's, few and
+    # immortal, and a dictionary keyed by the date alone costs less than an lru_cache keyed by
+    # (age, date), which hashes and compares the dataclass on every call.
+    _days: dict[date, date] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    _labels: dict[str, str] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+
     def after(self, birth: date) -> date:
         """The day this age is reached (memoised: the calendar asks it ~200 times a profile).
         Calendar months: born on 31 January, one month old on 28 (or 29) February; born on
         29 February, one year old on 28 February."""
+        found = self._days.get(birth)
+        if found is None:
+            if len(self._days) >= _MEMO_SIZE:
+                self._days.clear()
+            found = self._days[birth] = self._after(birth)
+        return found
+
+    def _after(self, birth: date) -> date:
         total_months = birth.month - 1 + self.months + 12 * self.years
         year, month = birth.year + total_months // 12, total_months % 12 + 1
         day = min(birth.day, calendar.monthrange(year, month)[1])
@@ -101,7 +114,13 @@ class Age:
         return self.years * 365.25 + self.months * 30.44 + self.weeks * 7 + self.days
 
     def label(self, lang: str = "fr") -> str:
-        """"2 mois" / "11 ans et 6 mois" / "2 months" / "8 days"."""
+        """"2 mois" / "11 ans et 6 mois" / "2 months" / "8 days" (memoised: asked for every dose)."""
+        found = self._labels.get(lang)
+        if found is None:
+            found = self._labels[lang] = self._label(lang)
+        return found
+
+    def _label(self, lang: str) -> str:
         fr = lang != "en"
         units = (
             (self.years, "an", "ans", "year", "years"),
@@ -439,7 +458,8 @@ def _pick_doses(series: Series, birth: date, today: date, given: list[tuple[date
     return series.doses, series.label_fr, series.label_en
 
 
-def _series_items(series: Series, birth: date, today: date, given: list[tuple[date, str]]) -> list[Item]:
+def _series_items(series: Series, birth: date, today: date, given: list[tuple[date, str]],
+                  statuses: frozenset[str] | None = None) -> list[Item]:
     doses, label_fr, label_en = _pick_doses(series, birth, today, given)
     unused = sorted(day for day, _ in given)
     planned: list[tuple[Dose | None, tuple[date, date, date | None]]] = []
@@ -461,6 +481,8 @@ def _series_items(series: Series, birth: date, today: date, given: list[tuple[da
     cascade = False
     for number, (dose, (due, late, until)) in enumerate(planned, start=1):
         if dose is None:  # the early dose: recorded, does not count
+            if statuses is not None and DONE not in statuses:
+                continue
             early = series.early_dose
             if early is None:  # planned above only when the series has one
                 raise ValueError("early dose without its rule")
@@ -477,6 +499,8 @@ def _series_items(series: Series, birth: date, today: date, given: list[tuple[da
             status = DONE if match is not None else (MISSED if cascade else _dose_status(today, due, late, until))
             if status == MISSED and series.missed_cascades:
                 cascade = True
+            if statuses is not None and status not in statuses:
+                continue  # not asked for: its labels are not even put together
             default_fr = f"dose {number}/{count}" if count > 1 else ""
             default_en = f"dose {number} of {count}" if count > 1 else ""
             dose_fr = f"{default_fr} : {dose.label_fr}" if dose.label_fr and count > 1 and early_day else \
@@ -534,11 +558,15 @@ def compute(
     today: date,
     vaccinations: Iterable[RecordedVaccination],
     visits: Iterable[date] | None = None,
+    *,
+    statuses: frozenset[str] | None = None,
 ) -> list[Item]:
     """Every item of the schedule that applies to someone born on ``birth``, on ``today``.
 
     ``visits``: days of recorded GP or specialist visits (None: examinations left out, e.g. the
     viewer may not read the history). Sorted by the day each item is recommended.
+    ``statuses``: only the vaccine doses of these statuses (the others are judged, as the
+    later doses depend on them, but not built), e.g. the overdue ones of a reminder.
     """
     if not isinstance(birth, date) or not isinstance(today, date):
         raise TypeError("birth and today must be dates")
@@ -548,7 +576,7 @@ def compute(
         if not series.applies_to(birth):
             continue
         given = [(v.given_on, v.atc_code) for v in recorded if v.atc_code in series.codes]
-        items.extend(_series_items(series, birth, today, given))
+        items.extend(_series_items(series, birth, today, given, statuses))
     if visits is not None:
         items.extend(_exam_items(schedule, birth, today, [d for d in visits if birth <= d <= today]))
     items.sort(key=lambda i: (i.due_on, i.kind != "exam", i.key))
@@ -602,3 +630,20 @@ def for_newcomer(items: Iterable[Item], birth: date, today: date, recorded: int,
     if recorded == 0 or answer == HISTORY_UNKNOWN:
         return [replace(i, status=TO_CHECK) if i.status == OVERDUE else i for i in items]
     return items
+
+
+def overdue_vaccines(schedule: Schedule, birth: date, today: date, vaccinations: list[RecordedVaccination],
+                     answer: str | None) -> list[Item]:
+    """The overdue vaccine doses as a newcomer's calendar shows them (the home's reminders):
+    the overdue vaccines of ``for_newcomer(compute(...))``, whoever views them.
+
+    ``vaccinations``: every vaccination of the record the viewer may read, coded or not.
+    An adult with none recorded, or who does not know their history, has nothing overdue
+    (it is to check with a doctor, or the history question comes first): nothing computed.
+    """
+    if is_adult(birth, today) and (not vaccinations or answer == HISTORY_UNKNOWN):
+        return []
+    return compute(schedule, birth, today, vaccinations, statuses=_OVERDUE_ONLY)
+
+
+_OVERDUE_ONLY = frozenset({OVERDUE})

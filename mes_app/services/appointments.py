@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mes_app.db import models
@@ -33,6 +34,7 @@ from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserAct
 from mes_app.domain.calendar import DEFAULT_TIMEZONE
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.services.access_facts import authorize, load_profile_facts
+from mes_app.services.transactions import commit_if_written
 
 STATUSES = ("planned", "proposed", "cancelled", "declined")
 OPEN_STATUSES = ("planned", "proposed")
@@ -144,7 +146,7 @@ def _cancel_action(actor: UserActor, facts: ProfileFacts, row: models.Appointmen
 
 
 def _view(row: models.Appointment, actor: UserActor, facts: ProfileFacts, now: datetime,
-          names: dict[int | None, str], given_names: dict[int, str]) -> AppointmentView:
+          author_name: str, given_name: str) -> AppointmentView:
     target = _target(row)
     is_open = row.status in OPEN_STATUSES
     may_update = decide(actor, Action.UPDATE, facts, target, now).allowed
@@ -154,7 +156,7 @@ def _view(row: models.Appointment, actor: UserActor, facts: ProfileFacts, now: d
     return AppointmentView(
         id=row.id,
         profile_id=row.profile_id,
-        profile_name=given_names.get(row.profile_id, ""),
+        profile_name=given_name,
         title=row.title,
         date=start.date().isoformat(),
         time=start.strftime("%H:%M"),
@@ -165,7 +167,7 @@ def _view(row: models.Appointment, actor: UserActor, facts: ProfileFacts, now: d
         note=row.note or "",
         status=row.status,
         by_professional=row.author_role == "professional",
-        author_name=names.get(row.author_user_id, ""),
+        author_name=author_name,
         editable=is_open and may_update,
         cancellable=is_open and (may_update or may_manage) and row.starts_at >= now - timedelta(hours=12),
         answerable=row.status == "proposed" and may_manage,
@@ -199,8 +201,8 @@ def _single_view(session: Session, actor: UserActor, row: models.Appointment, no
     facts = load_profile_facts(session, row.profile_id)
     if facts is None:
         raise NotFound()
-    return _view(row, actor, facts, now, _names(session, [row.author_user_id]),
-                 _given_names(session, [row.profile_id]))
+    return _view(row, actor, facts, now, _names(session, [row.author_user_id]).get(row.author_user_id, ""),
+                 _given_names(session, [row.profile_id]).get(row.profile_id, ""))
 
 
 # --------------------------------------------------------------------------- reading
@@ -225,25 +227,30 @@ def list_upcoming(
         if facts is None:
             raise NotFound()
         facts_by_pid[pid] = facts
-    session.commit()
+    commit_if_written(session)  # the reads recorded, if any were (the transaction goes on otherwise)
     if not pids:
         return []
     start_of_today = datetime.combine(_local(now).date(), datetime.min.time(), tzinfo=_PARIS)
-    statuses = STATUSES if include_closed else OPEN_STATUSES
-    rows = session.exec(
-        select(models.Appointment)
-        .where(
-            col(models.Appointment.profile_id).in_(pids),
-            models.Appointment.starts_at >= start_of_today.astimezone(UTC),
-            col(models.Appointment.status).in_(statuses),
-        )
-        .order_by(col(models.Appointment.starts_at), col(models.Appointment.id))
-    ).all()
-    visible = [r for r in rows if decide(actor, Action.READ, facts_by_pid[r.profile_id], _target(r), now).visible]
-    visible = visible[:limit]
-    names = _names(session, [r.author_user_id for r in visible])
-    given = _given_names(session, pids)
-    return [_view(r, actor, facts_by_pid[r.profile_id], now, names, given) for r in visible]
+    rows = session.exec(_UPCOMING, params={"ids": pids, "since": start_of_today.astimezone(UTC),
+                                           "statuses": list(STATUSES if include_closed else OPEN_STATUSES)}).all()
+    visible = [(r, given, author) for r, given, author in rows
+               if decide(actor, Action.READ, facts_by_pid[r.profile_id], _target(r), now).visible][:limit]
+    return [_view(r, actor, facts_by_pid[r.profile_id], now, author or "", given) for r, given, author in visible]
+
+
+# Built once (it runs on every home load): the appointments with the given name of their
+# profile and their author's name, in one statement.
+_UPCOMING = (
+    select(models.Appointment, models.Profile.given_name, models.User.display_name)
+    .join(models.Profile, col(models.Profile.id) == models.Appointment.profile_id)
+    .outerjoin(models.User, col(models.User.id) == models.Appointment.author_user_id)
+    .where(
+        col(models.Appointment.profile_id).in_(sa.bindparam("ids", expanding=True)),
+        models.Appointment.starts_at >= sa.bindparam("since"),
+        col(models.Appointment.status).in_(sa.bindparam("statuses", expanding=True)),
+    )
+    .order_by(col(models.Appointment.starts_at), col(models.Appointment.id))
+)
 
 
 def get_appointment(session: Session, actor: UserActor, appointment_id: object, *, now: datetime) -> AppointmentView:

@@ -313,13 +313,29 @@ class CardOpening:
     occurred_at: datetime
 
 
-def recent_openings(session: Session, profile_ids: list[int], *, since: datetime) -> list[CardOpening]:
-    """Openings of these profiles' cards since ``since`` (the caller checked it manages them)."""
+def recent_openings(session: Session, profile_ids: list[int], *, since: datetime,
+                    dismissed_by: int | None = None) -> list[CardOpening]:
+    """Openings of these profiles' cards since ``since`` (the caller checked it manages them),
+    newest first; ``dismissed_by``: a user id, whose dismissed notices are left out (in the
+    same statement)."""
     if not profile_ids:
         return []
-    rows = session.exec(select(models.AccessEvent).where(
-        col(models.AccessEvent.profile_id).in_(profile_ids), models.AccessEvent.via == PURPOSE,
-        models.AccessEvent.action == "read", models.AccessEvent.occurred_at >= since,
-    ).order_by(col(models.AccessEvent.occurred_at).desc(), col(models.AccessEvent.id).desc()).limit(50)).all()
-    return [CardOpening(r.id, r.profile_id, r.actor_label or "", r.occurred_at)
-            for r in rows if r.profile_id is not None]
+    rows = session.execute(_OPENINGS, {"ids": profile_ids, "since": since, "uid": dismissed_by}).all()
+    return [CardOpening(r.id, r.profile_id, r.actor_label or "", r.occurred_at) for r in rows]
+
+
+def _build_openings() -> sa.Select:
+    """Built once (it runs on every home load): only the columns a notice shows."""
+    e = models.AccessEvent
+    dismissed = sa.exists().where(col(models.NoticeDismissal.access_event_id) == e.id,
+                                  col(models.NoticeDismissal.user_id) == sa.bindparam("uid"))
+    return (
+        sa.select(col(e.id), col(e.profile_id), col(e.actor_label), col(e.occurred_at))
+        .where(col(e.profile_id).in_(sa.bindparam("ids", expanding=True)), col(e.via) == PURPOSE,
+               col(e.action) == "read", col(e.occurred_at) >= sa.bindparam("since"), ~dismissed)
+        .order_by(col(e.occurred_at).desc(), col(e.id).desc())
+        .limit(50)
+    )
+
+
+_OPENINGS = _build_openings()

@@ -17,9 +17,11 @@ offer to manage, ``caregiver_invitation`` for a caregiver's).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mes_app.db.models import CaregiverGrant, GuardianInvitation, Guardianship, Profile, User
@@ -224,18 +226,7 @@ def cancel_invitation(session: Session, actor: UserActor, invitation_id: object,
 
 def invitations_for_me(session: Session, actor: UserActor, *, now: datetime) -> list[ReceivedInvitationView]:
     """The actor's live invitations, oldest first: inviter's name and child's first name only."""
-    rows = session.exec(
-        select(GuardianInvitation, Profile.given_name, User.display_name)
-        .join(Profile, col(Profile.id) == GuardianInvitation.profile_id)
-        .join(User, col(User.id) == GuardianInvitation.invited_by_user_id)
-        .where(
-            GuardianInvitation.invitee_user_id == actor.user_id,
-            col(GuardianInvitation.role).not_in(MAJORITY_ROLES),  # accepted through its link only
-            GuardianInvitation.status == "pending",
-            GuardianInvitation.expires_at > now,
-        )
-        .order_by(col(GuardianInvitation.created_at), col(GuardianInvitation.id))
-    ).all()
+    rows = session.exec(_for_me(), params={"uid": actor.user_id, "now": now}).all()
     views = []
     for row, given_name, inviter_name in rows:
         facts = load_profile_facts(session, row.profile_id)
@@ -245,6 +236,23 @@ def invitations_for_me(session: Session, actor: UserActor, *, now: datetime) -> 
         if decision.visible and decision.allowed:
             views.append(ReceivedInvitationView(row.id, inviter_name, given_name, row.role, row.expires_at.isoformat()))
     return views
+
+
+@functools.cache
+def _for_me():  # noqa: ANN202 - a sqlmodel Select
+    """Built once: it runs on every home load, and building it cost more than running it."""
+    return (
+        select(GuardianInvitation, Profile.given_name, User.display_name)
+        .join(Profile, col(Profile.id) == GuardianInvitation.profile_id)
+        .join(User, col(User.id) == GuardianInvitation.invited_by_user_id)
+        .where(
+            col(GuardianInvitation.invitee_user_id) == sa.bindparam("uid"),
+            col(GuardianInvitation.role).not_in(MAJORITY_ROLES),  # accepted through its link only
+            col(GuardianInvitation.status) == "pending",
+            col(GuardianInvitation.expires_at) > sa.bindparam("now"),
+        )
+        .order_by(col(GuardianInvitation.created_at), col(GuardianInvitation.id))
+    )
 
 
 def accept_invitation(session: Session, actor: UserActor, invitation_id: object, *, now: datetime) -> int:

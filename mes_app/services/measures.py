@@ -24,6 +24,7 @@ from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import connected_software
 from mes_app.services.access_facts import authorize, load_profile_facts
+from mes_app.services.transactions import commit_if_written
 from mes_app.services.visibility import Marks, latest_per_kind, marks_clause, readable_marks
 
 UNIT_LABELS = {"Cel": "°C", "/min": "/min", "mm[Hg]": "mmHg", "kg": "kg", "cm": "cm", "%": "%", "mg/dL": "mg/dL"}
@@ -52,7 +53,7 @@ def latest_measures(
 ) -> list[MeasureView]:
     pid = v.parse_id(profile_id)
     authorize(session, actor, Action.READ, pid, Target(Section.MEASURES), now=now, target_kind="measures")
-    session.commit()
+    commit_if_written(session)  # the read recorded, if it was (the transaction goes on otherwise)
     facts = load_profile_facts(session, pid)
     if facts is None:
         raise NotFound()

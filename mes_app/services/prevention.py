@@ -107,8 +107,20 @@ def _answer(session: Session, pid: int) -> str | None:
 
 
 def _readable_vaccinations(actor: UserActor, facts: ProfileFacts, rows: Iterable[Any], now: datetime) -> list[Any]:
-    """The vaccinations (rows or the columns the policy reads) the actor may read."""
-    return [r for r in rows if decide(actor, Action.READ, facts, entry_target(Section.VACCINATIONS, r), now).visible]
+    """The vaccinations (rows or the columns the policy reads) the actor may read.
+
+    The policy is asked once per distinct target (author and marks: the columns
+    ``entry_target`` reads), not once per row: the same question has the same answer, and a
+    long record has hundreds of vaccinations by a handful of authors."""
+    answers: dict[tuple, bool] = {}
+
+    def readable(row: Any) -> bool:  # noqa: ANN401 - a table row or a row of columns
+        key = (row.author_user_id, row.author_role, row.hidden_from_professionals, row.hidden_from_guardians)
+        if key not in answers:
+            answers[key] = decide(actor, Action.READ, facts, entry_target(Section.VACCINATIONS, row), now).visible
+        return answers[key]
+
+    return [r for r in rows if readable(r)]
 
 
 def _calendar(actor: UserActor, facts: ProfileFacts, birth: date, rows: list[Any],
@@ -204,23 +216,24 @@ def set_history_answer(session: Session, actor: UserActor, profile_id: object, a
     return chosen
 
 
-# Only the columns the calendar and the policy read (no table row built for each vaccination).
-_V = models.Vaccination
-_VACCINATIONS_OF = sa.select(
-    col(_V.profile_id), col(_V.given_on), col(_V.code), col(_V.code_system), col(_V.author_user_id),
-    col(_V.author_role), col(_V.hidden_from_professionals), col(_V.hidden_from_guardians),
-).where(
-    col(models.Vaccination.profile_id).in_(sa.bindparam("ids", expanding=True))
-).order_by(col(models.Vaccination.profile_id), col(models.Vaccination.id))
-_ANSWERS_OF = sa.select(col(models.VaccinationHistoryAnswer.profile_id),
-                        col(models.VaccinationHistoryAnswer.answer)).where(
-    col(models.VaccinationHistoryAnswer.profile_id).in_(sa.bindparam("ids", expanding=True)))
+# The household's vaccinations and history answers in one statement: a row per vaccination
+# (only the columns the calendar and the policy read, no table row built), and one with no
+# vaccination (``vaccination_id`` null) for a profile that has none; each row carries the
+# profile's answer (one per profile at most).
+_P, _V, _A = models.Profile, models.Vaccination, models.VaccinationHistoryAnswer
+_HOUSEHOLD_VACCINATIONS = sa.select(
+    col(_P.id).label("pid"), col(_A.answer), col(_V.id).label("vaccination_id"), col(_V.given_on), col(_V.code),
+    col(_V.code_system), col(_V.author_user_id), col(_V.author_role), col(_V.hidden_from_professionals),
+    col(_V.hidden_from_guardians),
+).select_from(_P).outerjoin(_A, col(_A.profile_id) == _P.id).outerjoin(_V, col(_V.profile_id) == _P.id).where(
+    col(_P.id).in_(sa.bindparam("ids", expanding=True))
+).order_by(col(_P.id), col(_V.id))
 
 
 def household_overdue(session: Session, actor: UserActor, profile_ids: list[int], *, now: datetime,
                       lang: str = "fr") -> dict[int, list[PreventionItemView]]:
     """The overdue vaccine doses of each profile (the reminders of a household), oldest first,
-    in two queries whatever the number of profiles: the vaccinations and the history answers
+    in one query whatever the number of profiles: the vaccinations and the history answers
     of them all, the calendars then computed in Python (``domain.prevention``).
 
     Each profile is checked as the calendar is (a reminder is not a recorded read); one the
@@ -239,19 +252,20 @@ def household_overdue(session: Session, actor: UserActor, profile_ids: list[int]
             readable[pid] = facts
     if not readable:
         return {}
-    ids = list(readable)
-    rows: dict[int, list[Any]] = {pid: [] for pid in ids}
-    for row in session.execute(_VACCINATIONS_OF, {"ids": ids}):
-        rows[row.profile_id].append(row)
-    answers = {pid: answer for pid, answer in session.execute(_ANSWERS_OF, {"ids": ids}).all()
-               if answer in rules.HISTORY_ANSWERS}
-    schedule = rules.load_schedule()
+    rows: dict[int, list[Any]] = {pid: [] for pid in readable}
+    answers: dict[int, str] = {}
+    for row in session.execute(_HOUSEHOLD_VACCINATIONS, {"ids": list(readable)}):
+        if row.answer in rules.HISTORY_ANSWERS:
+            answers[row.pid] = row.answer
+        if row.vaccination_id is not None:
+            rows[row.pid].append(row)
+    schedule, today = rules.load_schedule(), local_date(now)
     overdue: dict[int, list[PreventionItemView]] = {}
     for pid, facts in readable.items():
-        birth = facts.birth_date
-        if birth is None:  # kept out above; for the type checker
+        if facts.birth_date is None:  # kept out above; for the type checker
             continue
-        items, _ = _calendar(actor, facts, birth, _readable_vaccinations(actor, facts, rows[pid], now), None,
-                             answers.get(pid), now)
-        overdue[pid] = [_view(i, schedule, lang) for i in items if i.kind == "vaccine" and i.status == rules.OVERDUE]
+        shown = _readable_vaccinations(actor, facts, rows[pid], now)
+        recorded = [rules.RecordedVaccination(r.given_on, r.code if r.code_system == ATC else None) for r in shown]
+        items = rules.overdue_vaccines(schedule, facts.birth_date, today, recorded, answers.get(pid))
+        overdue[pid] = [_view(i, schedule, lang) for i in items]
     return overdue

@@ -19,13 +19,13 @@ from sqlmodel import Session, col, func, select
 
 from mes_app.db import models
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, decide, entry_target
-from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
+from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, entry_target, relationship_to
+from mes_app.domain.calendar import DEFAULT_TIMEZONE
 from mes_app.domain.errors import NotFound, ValidationError
 from mes_app.domain.record_kinds import ENTRY_KINDS
 from mes_app.services import appointments, emergency_card, prevention
 from mes_app.services.access_facts import document_switches, load_facts_of, load_profile_facts
-from mes_app.services.profiles import accessible_profiles
+from mes_app.services.profiles import ProfileView, accessible_profiles
 
 SOON = timedelta(days=7)
 RECENT = timedelta(days=7)
@@ -62,10 +62,13 @@ class ReminderView:
 
 
 def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = "fr",
-              upcoming: list[appointments.AppointmentView] | None = None) -> list[ReminderView]:
+              upcoming: list[appointments.AppointmentView] | None = None,
+              profiles: list[ProfileView] | None = None) -> list[ReminderView]:
     """What needs attention across the household. ``upcoming``: the household's appointments
-    from today (not closed), when the caller (home) has already read them."""
-    household = [p for p in accessible_profiles(session, actor, now=now) if p.relationship in ("owner", "guardian")]
+    from today (not closed), when the caller (home) has already read them; ``profiles``: the
+    profiles the actor may open, when the caller has read them in this session (the household
+    is then re-judged on the session's facts: no statement, no stale view trusted)."""
+    household = _household(session, actor, profiles, now)
     if not household:
         return []
     found: list[ReminderView] = []
@@ -73,7 +76,7 @@ def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = 
     if upcoming is None:
         upcoming = appointments.list_upcoming(session, actor, ids, now=now, include_closed=False)
     for item in upcoming:
-        starts = datetime.fromisoformat(item.values["starts_at"]).replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+        starts = datetime.fromisoformat(item.values["starts_at"]).replace(tzinfo=_PARIS)
         if item.status == "proposed":
             kind = "appointment_proposed"
         elif starts <= now + SOON and starts >= now - timedelta(hours=1):
@@ -83,19 +86,16 @@ def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = 
         found.append(ReminderView(f"appointment-{item.id}", kind, item.profile_id, item.profile_name, item.title,
                                   item.date, item.time, 1, LINKS[kind]))
     names = {p.id: p.given_name for p in household}
-    dismissed = _dismissed_event_ids(session, actor)
-    openings = [o for o in emergency_card.recent_openings(session, ids, since=now - RECENT) if o.id not in dismissed]
+    openings = emergency_card.recent_openings(session, ids, since=now - RECENT, dismissed_by=actor.user_id)
     for opening in openings[:MAX_EMERGENCY_NOTICES]:
-        when = opening.occurred_at.astimezone(ZoneInfo(DEFAULT_TIMEZONE))
+        when = opening.occurred_at.astimezone(_PARIS)
         found.append(ReminderView(f"{EMERGENCY_KEY}{opening.id}", "emergency_opened", opening.profile_id,
-                                  names[opening.profile_id], opening.label, local_date(opening.occurred_at).isoformat(),
+                                  names[opening.profile_id], opening.label, when.date().isoformat(),
                                   when.strftime("%H:%M"), 1, LINKS["emergency_opened"]))
     # Every count below is read for the whole household at once: a fixed number of queries,
     # whatever the number of profiles (tests/services/test_query_counts.py).
     overdue = prevention.household_overdue(session, actor, ids, now=now, lang=lang)
-    documents = _new_documents(session, actor, ids, now)
-    added = _software_entries(session, actor, ids, now)
-    unread = _unread_messages(session, actor, ids)
+    documents, added, unread = _news(session, actor, ids, now)
     for profile in household:
         by_series: dict[str, list] = {}
         for item in overdue.get(profile.id, []):
@@ -117,29 +117,94 @@ def reminders(session: Session, actor: UserActor, *, now: datetime, lang: str = 
     return found
 
 
+_PARIS = ZoneInfo(DEFAULT_TIMEZONE)
+_HOUSEHOLD = (Via.OWNER, Via.GUARDIAN)
+
+
+def _household(session: Session, actor: UserActor, profiles: list[ProfileView] | None,
+               now: datetime) -> list[ProfileView]:
+    """The profiles the actor manages (their own, the children's). From ``profiles`` when given:
+    each is judged again by the policy on the facts this session holds (cached by the caller's
+    ``accessible_profiles``: no statement), so a view older than the session counts for nothing."""
+    if profiles is None:
+        return [p for p in accessible_profiles(session, actor, now=now) if p.relationship in ("owner", "guardian")]
+    facts = load_facts_of(session, [p.id for p in profiles])
+    return [p for p in profiles
+            if (f := facts.get(p.id)) is not None and relationship_to(actor, f, now) in _HOUSEHOLD]
+
+
 _IDS = sa.bindparam("ids", expanding=True)
-_NEW_DOCUMENTS = select(models.Document).where(
-    col(models.Document.profile_id).in_(_IDS),
-    col(models.Document.deleted_at).is_(None),
-    models.Document.created_at >= sa.bindparam("since"),
-    models.Document.author_user_id != sa.bindparam("uid"),
-).order_by(col(models.Document.id))
+
+def _build_news() -> sa.CompoundSelect:
+    """What is new on the profiles ``ids``, in one statement (built once: it runs on every home
+    load), one row per candidate, the policy judging them afterwards in Python:
+
+    - ``documents``: a document someone else than the user ``uid`` added since ``since``, with
+      the marks the policy reads (``ref``: its id);
+    - ``intake``: an entry other than a document that a connected software added since
+      ``since`` (``kind``: its kind, ``ref``: its id), the entry itself read afterwards;
+    - ``messages``: per profile, the messages written by others after ``uid`` last read their
+      thread (``n``)."""
+    d, intake, m, thread = models.Document, models.FhirIntake, models.Message, models.MessageThread
+    uid, since = sa.bindparam("uid"), sa.bindparam("since")
+
+    def what(name: str) -> sa.ColumnElement:
+        return sa.literal_column(f"'{name}'", sa.String).label("what")
+
+    nothing = sa.null()
+    documents = sa.select(
+        what("documents"), sa.literal_column("''", sa.String).label("kind"), col(d.profile_id),
+        col(d.id).label("ref"), col(d.author_user_id), col(d.author_role), col(d.hidden_from_professionals),
+        col(d.hidden_from_guardians), sa.literal_column("1", sa.Integer).label("n"),
+    ).where(col(d.profile_id).in_(_IDS), col(d.deleted_at).is_(None), col(d.created_at) >= since,
+            col(d.author_user_id) != uid)
+    intakes = sa.select(
+        what("intake"), col(intake.target_kind), col(intake.profile_id), col(intake.target_id), nothing, nothing,
+        nothing, nothing, sa.literal_column("1", sa.Integer),
+    ).where(col(intake.profile_id).in_(_IDS), col(intake.created_at) >= since, col(intake.target_kind) != "documents")
+    last_read = (
+        sa.select(col(models.MessageRead.last_read_at))
+        .where(col(models.MessageRead.thread_id) == thread.id, col(models.MessageRead.user_id) == uid)
+        .scalar_subquery()
+    )
+    unread = (
+        sa.select(what("messages"), sa.literal_column("''", sa.String), col(thread.profile_id), nothing, nothing,
+                  nothing, nothing, nothing, func.count(col(m.id)))
+        .join(thread, col(thread.id) == m.thread_id)
+        .where(col(thread.profile_id).in_(_IDS), col(m.author_user_id) != uid,
+               (last_read.is_(None)) | (col(m.sent_at) > last_read))
+        .group_by(col(thread.profile_id))
+    )
+    return sa.union_all(documents, intakes, unread)
 
 
-def _new_documents(session: Session, actor: UserActor, profile_ids: list[int], now: datetime) -> dict[int, int]:
-    """Per profile: the documents someone else added in the last 7 days, that the actor may read."""
-    rows = session.exec(_NEW_DOCUMENTS, params={"ids": profile_ids, "since": now - RECENT,
-                                                "uid": actor.user_id}).all()
+_NEWS = _build_news()
+
+
+def _news(session: Session, actor: UserActor, profile_ids: list[int],
+          now: datetime) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Per profile: the new documents, the entries added by a connected software, the unread
+    messages (see :func:`_build_news`), each document and entry judged by the policy."""
+    rows = session.execute(_NEWS, {"ids": profile_ids, "since": now - RECENT, "uid": actor.user_id}).all()
+    documents = _new_documents(session, actor, [r for r in rows if r.what == "documents"], now)
+    added = _software_entries(session, actor, [(r.profile_id, r.kind, r.ref) for r in rows if r.what == "intake"],
+                              now)
+    unread = {r.profile_id: int(r.n or 0) for r in rows if r.what == "messages"}
+    return documents, added, unread
+
+
+def _new_documents(session: Session, actor: UserActor, rows: list[Any], now: datetime) -> dict[int, int]:
+    """Per profile: the new documents (rows of :func:`_build_news`) that the actor may read."""
     if not rows:
         return {}
     facts = load_facts_of(session, sorted({r.profile_id for r in rows}))
-    switches = document_switches(session, [r.id for r in rows])
+    switches = document_switches(session, [r.ref for r in rows])
     counts: dict[int, int] = {}
     for row in rows:
         profile = facts.get(row.profile_id)
         if profile is None:  # no profile, so none of its documents either
             continue
-        target = entry_target(Section.DOCUMENTS, row, document_id=row.id, document_switches=switches.get(row.id, {}))
+        target = entry_target(Section.DOCUMENTS, row, document_id=row.ref, document_switches=switches.get(row.ref, {}))
         if decide(actor, Action.READ, profile, target, now).visible:
             counts[row.profile_id] = counts.get(row.profile_id, 0) + 1
     return counts
@@ -148,9 +213,6 @@ def _new_documents(session: Session, actor: UserActor, profile_ids: list[int], n
 # What a connected software adds besides record entries and documents: (model, section).
 _SOFTWARE_TARGETS = {"measures": (models.Measure, Section.MEASURES),
                      "lab_results": (models.LabReport, Section.LAB_RESULTS)}
-_INTAKES = select(models.FhirIntake.profile_id, models.FhirIntake.target_kind, models.FhirIntake.target_id).where(
-    col(models.FhirIntake.profile_id).in_(_IDS), models.FhirIntake.created_at >= sa.bindparam("since"),
-    models.FhirIntake.target_kind != "documents").order_by(col(models.FhirIntake.id))
 
 
 def _software_target(kind: str) -> tuple[Any, Section] | None:
@@ -163,14 +225,15 @@ def _software_target(kind: str) -> tuple[Any, Section] | None:
     return None
 
 
-def _software_entries(session: Session, actor: UserActor, profile_ids: list[int], now: datetime) -> dict[int, int]:
+def _software_entries(session: Session, actor: UserActor, intakes: list[tuple[int, str, int]],
+                      now: datetime) -> dict[int, int]:
     """FHIR API (issue 12 item 2): per profile, the entries other than documents (those are
-    counted above) that a professional's connected software added in the last 7 days, that the
-    actor may read: one query for the intakes, one per kind of entry they name.
+    counted above) that a professional's connected software added in the last 7 days
+    (``intakes``: profile id, kind, entry id), that the actor may read: one query per kind of
+    entry they name.
 
     Each entry is judged by the policy: one marked "invisible to legal representatives"
     afterwards (teen) must not show up in a guardian's count either."""
-    intakes = session.exec(_INTAKES, params={"ids": profile_ids, "since": now - RECENT}).all()
     if not intakes:
         return {}
     facts = load_facts_of(session, sorted({pid for pid, _, _ in intakes}))
@@ -188,35 +251,6 @@ def _software_entries(session: Session, actor: UserActor, profile_ids: list[int]
         if decide(actor, Action.READ, profile, entry_target(targets[kind][1], row), now).visible:
             counts[pid] = counts.get(pid, 0) + 1
     return counts
-
-
-def _build_unread() -> sa.Select:
-    """Per profile of ``ids``: the messages written by others after the user ``uid`` last read
-    their thread (built once: it runs on every home load)."""
-    uid = sa.bindparam("uid")
-    last_read = (
-        select(models.MessageRead.last_read_at)
-        .where(models.MessageRead.thread_id == models.MessageThread.id, models.MessageRead.user_id == uid)
-        .scalar_subquery()
-    )
-    return (
-        sa.select(col(models.MessageThread.profile_id), func.count(col(models.Message.id)))
-        .join(models.MessageThread, col(models.MessageThread.id) == models.Message.thread_id)
-        .where(
-            col(models.MessageThread.profile_id).in_(_IDS),
-            col(models.Message.author_user_id) != uid,
-            (last_read.is_(None)) | (models.Message.sent_at > last_read),
-        )
-        .group_by(col(models.MessageThread.profile_id))
-    )
-
-
-_UNREAD = _build_unread()
-
-
-def _unread_messages(session: Session, actor: UserActor, profile_ids: list[int]) -> dict[int, int]:
-    """Per profile: the messages written by others after the user last read their thread."""
-    return {pid: int(n or 0) for pid, n in session.execute(_UNREAD, {"uid": actor.user_id, "ids": profile_ids}).all()}
 
 
 # --------------------------------------------------------------------------- dismissing notices

@@ -96,7 +96,7 @@ class HomeState(AppState):
             mine, items = None, []
         self.upcoming = [dataclasses.replace(a, date=i18n.format_date(a.date, lang)) for a in items]
         self.reminders = reminder_lines(
-            reminders(ctx.session, ctx.actor, now=ctx.now, lang=lang, upcoming=mine), lang)
+            reminders(ctx.session, ctx.actor, now=ctx.now, lang=lang, upcoming=mine, profiles=self.profiles), lang)
 
     # ------------------------------------------------------------------ closing and deleting (issue 13, item 3)
 

@@ -460,3 +460,39 @@ def test_the_question_is_for_adults_from_their_18th_birthday():
 def test_to_check_items_come_in_the_next_steps():
     items = p.for_newcomer(p.compute(SCHEDULE, NEWCOMER, TODAY, []), NEWCOMER, TODAY, 0, "unknown")
     assert {i.key for i in p.next_steps(items, "vaccine")} >= {"mmr-1", "mmr-2", "dtp_adult-1"}
+
+
+# --------------------------------------------------------------------------- the home's reminders (issue 10)
+
+
+def _recorded_for(birth: date, codes: list[str], step: int) -> list[Vax]:
+    """Some vaccinations after birth, coded with the schedule's codes, one uncoded."""
+    given = [Vax(birth + timedelta(days=60 + 40 * k), code) for k, code in enumerate(codes)]
+    return given + [Vax(birth + timedelta(days=30 + step), None)]
+
+
+@pytest.mark.parametrize("answer", [None, "now", "later", "unknown"])
+@pytest.mark.parametrize("asking", [True, False])
+def test_the_overdue_reminders_are_the_overdue_vaccines_of_the_calendar_a_viewer_sees(answer, asking):
+    """``overdue_vaccines`` skips the items it does not need, never what the calendar shows as
+    overdue: the same doses, for children and adults, with none, some or many vaccinations."""
+    codes = sorted(SCHEDULE.codes())
+    today = date(2026, 12, 7)
+    for years in (0, 1, 2, 5, 11, 15, 17, 18, 25, 40, 66, 80):
+        for step, count in ((0, 0), (3, 2), (7, len(codes))):
+            birth = date(today.year - years, 1 + (step + years) % 12, 1 + (3 * years) % 28)
+            recorded = _recorded_for(birth, codes[step:step + count], step) if count else []
+            items = p.compute(SCHEDULE, birth, today, recorded)
+            seen = p.for_newcomer(items, birth, today, len(recorded), answer, asking=asking)
+            expected = [i for i in seen if i.kind == "vaccine" and i.status == p.OVERDUE]
+            assert p.overdue_vaccines(SCHEDULE, birth, today, recorded, answer) == expected, (birth, count)
+
+
+def test_only_the_statuses_asked_for_are_built_the_others_still_count():
+    """A dose judged but not built still takes its vaccination: the later doses keep their status."""
+    birth, today = date(2024, 1, 10), date(2026, 12, 7)
+    recorded = [Vax(birth + timedelta(days=62), code) for code in sorted(SCHEDULE.codes())[:4]]
+    every = p.compute(SCHEDULE, birth, today, recorded)
+    for wanted in ({p.OVERDUE}, {p.DONE}, {p.DUE, p.UPCOMING}, set()):
+        assert p.compute(SCHEDULE, birth, today, recorded, statuses=frozenset(wanted)) == \
+            [i for i in every if i.status in wanted]

@@ -10,7 +10,15 @@ from mes_app.db import models
 from mes_app.domain.errors import NotFound
 from mes_app.domain.terminology import ATC
 from mes_app.services import appointments, prevention, reminders
-from tests.factories import give_care, make_caregiver, make_child, make_owner, make_professional, make_stranger
+from tests.factories import (
+    give_care,
+    make_caregiver,
+    make_child,
+    make_co_guardian,
+    make_owner,
+    make_professional,
+    make_stranger,
+)
 
 # NOW: 2026-11-28. Léa, born 2026-03-15, is 8 months old: the 9th-month examination is due and
 # her 11-month booster is next.
@@ -205,3 +213,72 @@ def test_software_entries_kept_from_guardians_are_not_counted_for_them(session):
 
     found = [r for r in reminders.reminders(session, parent.actor, now=now) if r.kind == "software_entries"]
     assert [r.count for r in found] == [1]
+
+
+# --------------------------------------------------------------------------- the shell's profiles passed on (issue 10)
+
+
+def test_the_profiles_the_caller_read_give_the_same_reminders(session, now, family):
+    """Home passes the profiles the shell read in the same session: the reminders are those
+    the service finds on its own."""
+    from mes_app.services.profiles import accessible_profiles
+
+    camille, lea = family
+    dr = make_professional(session)
+    give_care(session, dr, lea, now)
+    appointments.add_appointment(session, dr.actor, lea.id, {"title": "Vaccins", "starts_at": "2027-02-16T09:00"},
+                                 now=now)
+    alone = reminders.reminders(session, camille.actor, now=now)
+    views = accessible_profiles(session, camille.actor, now=now)
+    assert reminders.reminders(session, camille.actor, now=now, profiles=views) == alone
+    assert {r.kind for r in alone} >= {"appointment_proposed", "vaccine_overdue"}
+
+
+def test_a_profile_view_the_policy_no_longer_backs_brings_no_reminders(session, now, family):
+    """The views are judged again on the session's facts: a guardian who stepped down, or a
+    view naming someone else's profile, gets nothing of that profile (its unread messages, its
+    card's openings are read without a check of their own)."""
+    from mes_app.services.profiles import accessible_profiles
+
+    camille, lea = family
+    co = make_co_guardian(session, lea, "Bob")
+    views = accessible_profiles(session, co.actor, now=now)
+    thread = models.MessageThread(profile_id=lea.id, subject="Résultats", started_by_user_id=camille.id)
+    session.add(thread)
+    session.flush()
+    session.add(models.Message(thread_id=thread.id, author_user_id=camille.id, body="Bonjour", sent_at=now))
+    session.add(models.AccessEvent(occurred_at=now - timedelta(hours=1), profile_id=lea.id, actor_label="SAMU",
+                                   action="read", target_kind="summary", via="emergency"))
+    session.commit()
+    before = {r.kind for r in reminders.reminders(session, co.actor, now=now, profiles=views)
+              if r.profile_id == lea.id}
+    assert {"unread_messages", "emergency_opened"} <= before
+    ship = session.exec(sa_select_guardianship(lea.id, co.id)).one()
+    ship.ended_at = now - timedelta(minutes=1)
+    session.add(ship)
+    session.commit()
+    stale = reminders.reminders(session, co.actor, now=now, profiles=views)  # views read before he stepped down
+    assert not [r for r in stale if r.profile_id == lea.id]
+    stranger = make_stranger(session)
+    assert reminders.reminders(session, stranger.actor, now=now, profiles=views) == []
+
+
+def sa_select_guardianship(profile_id: int, user_id: int):  # noqa: ANN201
+    from sqlmodel import select
+
+    return select(models.Guardianship).where(models.Guardianship.profile_id == profile_id,
+                                             models.Guardianship.user_id == user_id)
+
+
+def test_a_dismissed_opening_is_left_out_and_the_others_still_shown(session, now, family):
+    camille, lea = family
+    events = [models.AccessEvent(occurred_at=now - timedelta(hours=h), profile_id=lea.id, actor_label=f"SAMU {h}",
+                                 action="read", target_kind="summary", via="emergency") for h in (1, 2, 3)]
+    session.add_all(events)
+    session.commit()
+    reminders.dismiss_notice(session, camille.actor, f"emergency-{events[1].id}", now=now)
+    shown = [r.title for r in reminders.reminders(session, camille.actor, now=now) if r.kind == "emergency_opened"]
+    assert shown == ["SAMU 3", "SAMU 1"]  # oldest first, as every reminder
+    other = make_co_guardian(session, lea, "Bob")  # dismissing is per account
+    shown = [r.title for r in reminders.reminders(session, other.actor, now=now) if r.kind == "emergency_opened"]
+    assert shown == ["SAMU 3", "SAMU 2", "SAMU 1"]
