@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.ext.compiler import compiles
 from sqlmodel import Session, col, func, select
 
@@ -414,6 +415,9 @@ def _floor_sqlite(element, compiler, **kw):  # noqa: ANN001, ANN202
     return f"CAST({compiler.process(list(element.clauses)[0], **kw)} AS INTEGER)"
 
 
+_POINT_COLUMNS = (col(Measure.measured_at), col(Measure.value), col(Measure.value_secondary), col(Measure.loinc_code))
+
+
 def _readings(marks: Marks, with_since: bool, bmi: bool):  # noqa: ANN202 - a sqlalchemy subquery
     """The readings of one kind in a range, with their time in epoch seconds (``e``) and, for
     BMI, the piece of the range they fall in (``seg``).
@@ -426,31 +430,30 @@ def _readings(marks: Marks, with_since: bool, bmi: bool):  # noqa: ANN202 - a sq
     """
     pid, kind = sa.bindparam("pid"), sa.bindparam("kind")
     at = col(Measure.measured_at)
-    base = select(Measure.id, Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code,
-                  _EpochSeconds(at).label("e"))
-    base = base.where(Measure.profile_id == pid, Measure.kind == kind)
+    base = sa.select(*_POINT_COLUMNS[:1], col(Measure.id), *_POINT_COLUMNS[1:], _EpochSeconds(at).label("e"))
+    base = base.where(col(Measure.profile_id) == pid, col(Measure.kind) == kind)
     if with_since:
         base = base.where(at >= sa.bindparam("since", type_=UTCDateTime()))
     base = _visible(base, marks)
     if not bmi:
         return base.add_columns(sa.null().label("seg")).subquery("readings")
-    height = sa.orm.aliased(Measure)
+    height = orm.aliased(Measure)
     clause = marks_clause(height, marks)
-    latest_height = (select(func.max(height.measured_at))
-                     .where(height.profile_id == pid, height.kind == "height", height.measured_at <= at,
+    latest_height = (sa.select(func.max(height.measured_at))
+                     .where(col(height.profile_id) == pid, col(height.kind) == "height", col(height.measured_at) <= at,
                             clause if clause is not None else sa.false())
                      .scalar_subquery())
     rows = base.add_columns(_EpochSeconds(latest_height).label("seg")).subquery("weights")
     shown = sa.or_(sa.bindparam("child", type_=sa.Boolean) == sa.false(),
                    sa.and_(rows.c.seg.is_not(None), rows.c.e - rows.c.seg <= sa.bindparam("window")))
-    return select(rows).where(shown).subquery("readings")
+    return sa.select(rows).where(shown).subquery("readings")
 
 
 @functools.cache
 def _span_statement(marks: Marks, with_since: bool, bmi: bool):  # noqa: ANN202 - a sqlalchemy Select
     """How many readings the range holds, and the first and last one's epoch seconds."""
     rows = _readings(marks, with_since, bmi)
-    return select(func.count(), func.min(rows.c.e), func.max(rows.c.e)).select_from(rows)
+    return sa.select(func.count(), func.min(rows.c.e), func.max(rows.c.e)).select_from(rows)
 
 
 @functools.cache
@@ -464,7 +467,7 @@ def _m4_statement(marks: Marks, with_since: bool, secondary: bool, bmi: bool):  
     bucket = _FloorInt((rows.c.e - t0) * sa.bindparam("buckets") / (t1 - t0 + 1.0))
     # the rows sorted carry only what M4 compares; the kept ones are read back by id
     carried = [rows.c.id, rows.c.e, rows.c.seg, rows.c.value, *([rows.c.value_secondary] if secondary else [])]
-    bucketed = select(*carried, bucket.label("k")).subquery("bucketed")
+    bucketed = sa.select(*carried, bucket.label("k")).subquery("bucketed")
     b = bucketed.c
     columns = [b.value, b.value_secondary] if secondary else [b.value]
 
@@ -472,24 +475,24 @@ def _m4_statement(marks: Marks, with_since: bool, secondary: bool, bmi: bool):  
         return fn.over(partition_by=(b.k, b.seg), order_by=(b.e, b.id), rows=(None, None))
 
     extremes = [whole(agg(c)).label(f"{agg.__name__}_{i}") for i, c in enumerate(columns) for agg in (_low, _high)]
-    ranked = select(bucketed, whole(func.row_number()).label("rn"), whole(func.count()).label("cnt"),
+    ranked = sa.select(bucketed, whole(func.row_number()).label("rn"), whole(func.count()).label("cnt"),
                     whole(func.max(b.e)).label("last_e"), *extremes).subquery("ranked")
     r = ranked.c
     at_extreme = [r[f"{agg.__name__}_{i}"] == r[c.name] for i, c in enumerate(columns) for agg in (_low, _high)]
     # the piece holding the newest reading (1 ms of slack: epoch seconds are floats)
     newest_two = sa.and_(r.rn == r.cnt - 1, r.last_e >= t1 - 0.001)
     flags = [sa.case((flag, 1), else_=0).label(f"x{i}") for i, flag in enumerate(at_extreme)]
-    candidates = (select(ranked, *flags).where(sa.or_(r.rn == 1, r.rn == r.cnt, newest_two, *at_extreme))
+    candidates = (sa.select(ranked, *flags).where(sa.or_(r.rn == 1, r.rn == r.cnt, newest_two, *at_extreme))
                   .subquery("candidates"))
     c = candidates.c
     firsts = [func.row_number().over(partition_by=(c.k, c.seg, c[f"x{i}"]), order_by=(c.e, c.id))
               .label(f"f{i}") for i in range(len(at_extreme))]
-    tied = select(candidates, *firsts).subquery("tied")
+    tied = sa.select(candidates, *firsts).subquery("tied")
     t = tied.c
     keep = sa.or_(t.rn == 1, t.rn == t.cnt, sa.and_(t.rn == t.cnt - 1, t.last_e >= t1 - 0.001),
                   *[sa.and_(t[f"x{i}"] == 1, t[f"f{i}"] == 1) for i in range(len(at_extreme))])
-    kept = select(t.id).where(keep).subquery("kept")
-    return (select(Measure.measured_at, Measure.value, Measure.value_secondary, Measure.loinc_code)
+    kept = sa.select(t.id).where(keep).subquery("kept")
+    return (sa.select(*_POINT_COLUMNS)
             .join(kept, kept.c.id == Measure.id).order_by(col(Measure.measured_at), col(Measure.id)))
 
 
@@ -504,7 +507,7 @@ def _high(column):  # noqa: ANN001, ANN202
 @functools.cache
 def _all_statement(marks: Marks, with_since: bool, bmi: bool):  # noqa: ANN202 - a sqlalchemy Select
     rows = _readings(marks, with_since, bmi)
-    return select(rows.c.measured_at, rows.c.value, rows.c.value_secondary, rows.c.loinc_code) \
+    return sa.select(rows.c.measured_at, rows.c.value, rows.c.value_secondary, rows.c.loinc_code) \
         .order_by(rows.c.measured_at, rows.c.id)
 
 
@@ -520,7 +523,7 @@ def _drawn(session: Session, pid: int, kind: str, marks: Marks, since: datetime 
     bmi, with_since = heights is not None, since is not None
     params: dict[str, object] = {"pid": pid, "kind": kind, "since": since, "child": child,
                                  "window": CHILD_BMI_HEIGHT_WINDOW.total_seconds()}
-    total, t0, t1 = session.exec(_span_statement(marks, with_since, bmi), params=params).one()
+    total, t0, t1 = session.execute(_span_statement(marks, with_since, bmi), params).one()
     if not total:
         return [], 0
     if total <= max_points:
@@ -531,7 +534,7 @@ def _drawn(session: Session, pid: int, kind: str, marks: Marks, since: datetime 
         buckets = max(1, (max_points - 2) // _per_bucket(secondary) - cuts)
         params |= {"buckets": buckets, "t0": float(t0), "t1": float(t1)}
         statement = _m4_statement(marks, with_since, secondary, bmi)
-    rows = session.exec(statement, params=params).all()
+    rows = session.execute(statement, params).all()
     return [_Point(_aware(at), value, second, loinc) for at, value, second, loinc in rows], total
 
 
@@ -648,7 +651,7 @@ def _cards(session: Session, reader: _Reader, counts: dict[str, int], lang: str)
     typed = tuple(kind for kind in m.KINDS if kind in counts and not m.KINDS[kind].derived)
     last_two: dict[str, list[_Point]] = {}
     if typed:
-        rows = session.exec(_last_two_statement(reader.marks, typed), params={"pid": reader.pid}).all()
+        rows = session.execute(_last_two_statement(reader.marks, typed), {"pid": reader.pid}).all()
         for kind, _id, at, value, secondary, loinc in sorted(rows, key=lambda r: (r[2], r[1])):
             last_two.setdefault(kind, []).append(_Point(_aware(at), value, secondary, loinc))
     if "bmi" in counts:
