@@ -51,7 +51,9 @@ class MeasureChartState(AppState):
         lang = self._lang()
         panel = measures.chart_panel(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang,
                                      entries_limit=self.entries_limit, with_cards=with_cards)
-        self.kinds, self.kind = panel.kinds, panel.kind
+        self.kinds = panel.kinds
+        if self.kind != panel.kind:  # an assignment is sent, even of the same value
+            self.kind = panel.kind
         result = panel.chart
         if result is None:
             self._clear(keep_kinds=True)
