@@ -469,10 +469,11 @@ def test_a_professional_chart_read_is_recorded(session, now, alice):
 
 # --- the chart downsampled in SQL (issue 10): what it draws of 20 000 readings ---
 
-def _bulk(session, who, kind: str, values, start: datetime, step: timedelta, secondary=None) -> None:  # noqa: ANN001
+def _bulk(session, who, kind: str, values, start: datetime, step: timedelta, secondary=None,  # noqa: ANN001
+          author=None) -> None:  # noqa: ANN001
     loinc, unit = UNITS[kind]
     session.execute(sa.insert(Measure), [
-        {"profile_id": who.profile.id, "author_user_id": who.id, "author_role": "patient", "kind": kind,
+        {"profile_id": who.profile.id, "author_user_id": (author or who).id, "author_role": "patient", "kind": kind,
          "loinc_code": loinc, "unit": unit, "value": value, "source": "manual", "created_at": start,
          "updated_at": start, "measured_at": start + i * step,
          "value_secondary": None if secondary is None else secondary[i]}
@@ -587,3 +588,41 @@ def test_the_same_readings_make_the_same_chart_on_sqlite_and_postgresql(tmp_path
         assert _chart_on(f"sqlite:///{tmp_path / 'chart.db'}", now) == _chart_on(postgres, now)
     finally:
         drop()
+
+
+def test_a_hidden_peak_stays_out_of_a_professionals_downsampled_chart(session, now):
+    bob = make_owner(session, "Bob")
+    dr = make_professional(session, "Dr Martin")
+    give_care(session, dr, bob, now - 2 * N * STEP)
+    _bulk(session, bob, "weight", _wavy(3000, 70, 80), now - 3000 * STEP, STEP)
+    measure(session, bob, bob.profile, "weight", 150.0, now - 1500 * STEP - STEP / 2, hidden_from_professionals=True)
+    mine = measures.chart(session, bob.actor, bob.profile.id, "weight", "all", now=now)
+    theirs = measures.chart(session, dr.actor, bob.profile.id, "weight", "all", now=now)
+    assert max(mine.figure["data"][0]["y"]) == 150.0 and mine.total_points == 3001
+    assert max(theirs.figure["data"][0]["y"]) == 80.0 and theirs.total_points == 3000
+    assert theirs.sent_points <= measures.MAX_POINTS_PER_TRACE
+
+
+def test_a_childs_downsampled_bmi_leaves_out_weights_without_a_recent_height(session, now):
+    """A child's BMI needs a height of the last three months: the weights after a long gap are
+    neither drawn nor counted, downsampled or not."""
+    alice = make_owner(session, "Alice")
+    lea = make_child(session, alice, "Léa", birth_date=(now - 400 * DAY).date())
+    step = timedelta(hours=3)
+    start = now - 3000 * step  # 375 days of weights, every three hours
+    weights = _wavy(3000, 8, 11)
+    _bulk(session, lea, "weight", weights, start, step, author=alice)
+    heights = [(start - DAY, 70.0), (start + 1000 * step, 75.0)]  # then none for the last ~250 days
+    for at, cm in heights:
+        measure(session, alice, lea.profile, "height", cm, at)
+    result = measures.chart(session, alice.actor, lea.profile.id, "bmi", "all", now=now)
+
+    def bmi_at(i: int) -> float | None:
+        at = start + i * step
+        taken, cm = max(h for h in heights if h[0] <= at)
+        return None if at - taken > measures.CHILD_BMI_HEIGHT_WINDOW else round(weights[i] / (cm / 100) ** 2, 1)
+
+    shown = [b for b in (bmi_at(i) for i in range(3000)) if b is not None]
+    [ys] = [t["y"] for t in result.figure["data"] if t["meta"]["role"] == "series"]
+    assert result.total_points == len(shown) and len(ys) <= measures.MAX_POINTS_PER_TRACE < len(shown)
+    assert set(ys) <= set(shown) and (max(ys), min(ys)) == (max(shown), min(shown))
