@@ -3,9 +3,10 @@
     .venv/bin/python -m benchmarks.chart_payload
 
 For each size: a fresh SQLite database (Alembic migrations), one adult profile with that many
-daily weight readings, then ``services.measures.chart(..., "all")`` (query, LTTB down to at
-most 1 000 points per trace, BMI/ESC bands, Plotly figure dict) and ``json.dumps`` of the
-figure, which is what reaches the browser. Prints the median of 5 runs.
+daily weight readings, then ``services.measures.chart(..., "all")`` (the range's count, then
+every reading or their M4 downsampling in SQL to at most 600 points per trace, BMI/ESC bands,
+Plotly figure dict) and ``json.dumps`` of the figure, which is what reaches the browser. Prints
+the median of 5 runs.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.ext.compiler import compiles
 from sqlmodel import Session, col, func, select
 
 from mes_app import i18n
@@ -19,7 +21,7 @@ from mes_app.db.types import UTCDateTime
 from mes_app.domain import growth
 from mes_app.domain import measures as m
 from mes_app.domain import validation as v
-from mes_app.domain.access import Action, Section, Target, UserActor, Via, decide, entry_target
+from mes_app.domain.access import Action, ProfileFacts, Section, Target, UserActor, Via, decide, entry_target
 from mes_app.domain.calendar import DEFAULT_TIMEZONE, local_date
 from mes_app.domain.errors import Forbidden, NotFound, ValidationError
 from mes_app.services import connected_software
@@ -78,7 +80,7 @@ def latest_measures(
 
 ENTRIES_PAGE = 20
 MAX_ENTRIES = 200
-MAX_POINTS_PER_TRACE = 1000
+MAX_POINTS_PER_TRACE = 600  # a phone draws ~300 px: about 150 M4 buckets of 4 readings
 RANGES: dict[str, int | None] = {"1m": 31, "3m": 92, "1y": 366, "all": None}
 READ_ONLY_SOURCES = frozenset({"device"})
 CHILD_BMI_HEIGHT_WINDOW = timedelta(days=92)
@@ -253,22 +255,25 @@ def list_entries(session: Session, actor: UserActor, profile_id: object, kind: o
     spec = m.require_kind(kind)
     count = v.parse_optional_int(limit, field="limit", min_value=1, max_value=MAX_ENTRIES, required=True)
     pid, facts, marks = _authorize_read(session, actor, profile_id, now=now)
-    query = _visible(select(Measure).where(Measure.profile_id == pid, Measure.kind == spec.key), marks)
+    return _entries(session, actor, pid, facts, marks, spec, lang, count, now)
+
+
+def _entries(session: Session, actor: UserActor, pid: int, facts: ProfileFacts, marks: Marks, spec: m.MeasureKind,
+             lang: str, count: int, now: datetime) -> tuple[list[EntryView], bool]:
+    """The ``count`` newest readings with their authors' names (one statement), and whether
+    there are more."""
+    query = _visible(select(Measure, User.display_name).outerjoin(User, col(User.id) == Measure.author_user_id)
+                     .where(Measure.profile_id == pid, Measure.kind == spec.key), marks)
     rows = session.exec(query.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(count + 1)).all()
     more = len(rows) > count
-    rows = rows[:count]
-    ids = {row.author_user_id for row in rows if row.author_user_id is not None}
-    names: dict[int | None, str] = (
-        {u.id: u.display_name for u in session.exec(select(User).where(col(User.id).in_(ids))).all()} if ids else {}
-    )
     views = []
-    for row in rows:
+    for row, author_name in rows[:count]:
         editable = (row.source not in READ_ONLY_SOURCES
                     and decide(actor, Action.UPDATE, facts, _entry_target(row), now).allowed)
         views.append(EntryView(
             id=row.id, kind=row.kind, value=_value_text(spec, row.value, row.value_secondary, lang),
             when=_when_text(row.measured_at, lang), source=row.source, author_role=row.author_role,
-            author_name=names.get(row.author_user_id, ""), editable=editable,
+            author_name=author_name or "", editable=editable,
             form_value=m.format_number(row.value, "en", spec.decimals),
             form_secondary="" if row.value_secondary is None else m.format_number(row.value_secondary, "en", 0),
             form_when=f"{_local(row.measured_at):%Y-%m-%dT%H:%M}",
@@ -311,29 +316,28 @@ def _points_statement(marks: Marks, with_since: bool):  # noqa: ANN202 - a sqlmo
 
 
 @functools.cache
-def _newest_statement(marks: Marks):  # noqa: ANN202 - a sqlmodel Select
-    query = _visible(_point_select().where(Measure.profile_id == sa.bindparam("pid"),
-                                           Measure.kind == sa.bindparam("kind")), marks)
-    return query.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc()).limit(
-        sa.bindparam("limit", type_=sa.Integer))
-
-
-@functools.cache
 def _kinds_statement(marks: Marks):  # noqa: ANN202 - a sqlmodel Select
     query = _visible(select(Measure.kind, func.count()).where(Measure.profile_id == sa.bindparam("pid")), marks)
     return query.group_by(Measure.kind)
+
+
+@functools.cache
+def _last_two_statement(marks: Marks, kinds: tuple[str, ...]):  # noqa: ANN202 - a sqlalchemy Select
+    """The two newest readings of each of ``kinds``, in one statement: one indexed
+    ``ORDER BY measured_at DESC LIMIT 2`` per kind (the cards), whatever the number of readings."""
+    parts = []
+    for kind in kinds:
+        newest = _visible(select(Measure.kind, Measure.id, *_point_select().selected_columns)
+                          .where(Measure.profile_id == sa.bindparam("pid"), Measure.kind == kind), marks)
+        parts.append(select(newest.order_by(col(Measure.measured_at).desc(), col(Measure.id).desc())
+                            .limit(2).subquery()))
+    return sa.union_all(*parts)
 
 
 def _points(session: Session, pid: int, kind: str, marks: Marks, since: datetime | None) -> list[_Point]:
     params = {"pid": pid, "kind": kind, "since": since}
     rows = session.exec(_points_statement(marks, since is not None), params=params).all()
     return [_Point(_aware(at), value, secondary, loinc) for at, value, secondary, loinc in rows]
-
-
-def _newest(session: Session, pid: int, kind: str, marks: Marks, limit: int) -> list[_Point]:
-    """The ``limit`` newest points of a kind, oldest first."""
-    rows = session.exec(_newest_statement(marks), params={"pid": pid, "kind": kind, "limit": limit}).all()
-    return [_Point(_aware(a), val, s, lo) for a, val, s, lo in reversed(rows)]
 
 
 def _aware(moment: datetime) -> datetime:
@@ -360,27 +364,191 @@ def _bmi_points(weights: list[_Point], heights: list[_Point], *, child: bool) ->
     return out
 
 
-def _kind_points(
-    session: Session, pid: int, kind: str, marks: Marks, since: datetime | None, child: bool
-) -> list[_Point]:
-    if kind != "bmi":
-        return _points(session, pid, kind, marks, since)
-    weights = _points(session, pid, "weight", marks, since)
-    heights = _points(session, pid, "height", marks, None)
-    return _bmi_points(weights, heights, child=child)
+# --------------------------------------------------------------------------- downsampling in SQL
+#
+# A chart draws at most ``max_points`` per trace (600: a phone draws about 300 px, so some 150
+# buckets of four readings; 1 000 points made a 27 KB delta for the same picture). When the range
+# holds more readings, the database sends only, per time bucket, the first, the last, the lowest
+# and the highest reading (M4, Jugel et al., VLDB 2014): the line drawn through them has the same
+# peaks, dips and ends as the line through every reading, so a fever spike never vanishes from a
+# ten-year chart, and the rows read into Python are bounded by the budget, not by the record.
+# LTTB (:func:`mes_app.domain.measures.lttb_indices`, before) needed every row in Python: it picks
+# by looking at the neighbours' averages, which SQL cannot do in one pass. M4 needs only
+# ``row_number()``/``min``/``max`` windows sharing one sort, which SQLite (3.25+) and PostgreSQL
+# both run, over an epoch-seconds expression per dialect (:class:`_EpochSeconds`). Two statements
+# whatever the number of readings: the span of the range (how many, first and last time: the
+# "N of M" line and the buckets' bounds), then every reading (at most the budget) or their M4,
+# which always keeps the two newest readings (the summary's last value and change).
+#
+# The database still scans the range (on SQLite, in the server's process): that cost follows the
+# range, 5-7 ms per 1 000 readings here (benchmarks/chart_payload.py), against about 15 ms for the
+# rows, datetimes and LTTB in Python before.
+
+
+class _EpochSeconds(sa.sql.expression.FunctionElement):
+    """Seconds since 1970 of a UTCDateTime column (a float), on SQLite and PostgreSQL."""
+
+    type = sa.Float()
+    inherit_cache = True
+    name = "epoch_seconds"
+
+
+@compiles(_EpochSeconds)
+def _epoch_default(element, compiler, **kw):  # noqa: ANN001, ANN202
+    return f"EXTRACT(EPOCH FROM {compiler.process(list(element.clauses)[0], **kw)})"
+
+
+@compiles(_EpochSeconds, "sqlite")
+def _epoch_sqlite(element, compiler, **kw):  # noqa: ANN001, ANN202
+    # SQLite keeps the UTC text "YYYY-MM-DD HH:MM:SS.ffffff" (UTCDateTime drops the offset)
+    return f"((julianday({compiler.process(list(element.clauses)[0], **kw)}) - 2440587.5) * 86400.0)"
+
+
+class _FloorInt(sa.sql.expression.FunctionElement):
+    """The integer part of a non-negative number (SQLite has no FLOOR without its math
+    extension; PostgreSQL's CAST rounds)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "floor_int"
+
+
+@compiles(_FloorInt)
+def _floor_default(element, compiler, **kw):  # noqa: ANN001, ANN202
+    return f"CAST(FLOOR({compiler.process(list(element.clauses)[0], **kw)}) AS INTEGER)"
+
+
+@compiles(_FloorInt, "sqlite")
+def _floor_sqlite(element, compiler, **kw):  # noqa: ANN001, ANN202
+    return f"CAST({compiler.process(list(element.clauses)[0], **kw)} AS INTEGER)"
+
+
+_POINT_COLUMNS = (col(Measure.measured_at), col(Measure.value), col(Measure.value_secondary), col(Measure.loinc_code))
+
+
+def _readings(marks: Marks, with_since: bool, bmi: bool):  # noqa: ANN202 - a sqlalchemy subquery
+    """The readings of one kind in a range, with their time in epoch seconds (``e``) and, for
+    BMI, the piece of the range they fall in (``seg``).
+
+    For BMI the rows are weights, and ``seg`` is the measured_at of the latest height at or
+    before the weight: within one piece the height is the same, so the lowest and highest
+    weight are the lowest and highest BMI. For a child, weights without a height of the last
+    three months are left out here, as :func:`_bmi_points` leaves them out (``:child``,
+    ``:window`` seconds), so that the count is the count of BMI points.
+    """
+    pid, kind = sa.bindparam("pid"), sa.bindparam("kind")
+    at = col(Measure.measured_at)
+    base = sa.select(*_POINT_COLUMNS[:1], col(Measure.id), *_POINT_COLUMNS[1:], _EpochSeconds(at).label("e"))
+    base = base.where(col(Measure.profile_id) == pid, col(Measure.kind) == kind)
+    if with_since:
+        base = base.where(at >= sa.bindparam("since", type_=UTCDateTime()))
+    base = _visible(base, marks)
+    if not bmi:
+        return base.add_columns(sa.null().label("seg")).subquery("readings")
+    height = orm.aliased(Measure)
+    clause = marks_clause(height, marks)
+    latest_height = (sa.select(func.max(height.measured_at))
+                     .where(col(height.profile_id) == pid, col(height.kind) == "height", col(height.measured_at) <= at,
+                            clause if clause is not None else sa.false())
+                     .scalar_subquery())
+    rows = base.add_columns(_EpochSeconds(latest_height).label("seg")).subquery("weights")
+    shown = sa.or_(sa.bindparam("child", type_=sa.Boolean) == sa.false(),
+                   sa.and_(rows.c.seg.is_not(None), rows.c.e - rows.c.seg <= sa.bindparam("window")))
+    return sa.select(rows).where(shown).subquery("readings")
+
+
+@functools.cache
+def _span_statement(marks: Marks, with_since: bool, bmi: bool):  # noqa: ANN202 - a sqlalchemy Select
+    """How many readings the range holds, and the first and last one's epoch seconds."""
+    rows = _readings(marks, with_since, bmi)
+    return sa.select(func.count(), func.min(rows.c.e), func.max(rows.c.e)).select_from(rows)
+
+
+@functools.cache
+def _m4_statement(marks: Marks, with_since: bool, secondary: bool, bmi: bool):  # noqa: ANN202 - a sqlalchemy Select
+    """M4 over the readings of the range cut in ``:buckets`` between ``:t0`` and ``:t1``: one
+    sort for the buckets (the windows share it), then a small one among the candidates to
+    break ties (a flat series has every reading at its bucket's lowest value: the earliest is
+    kept). The two newest readings are always kept (the summary's change)."""
+    rows = _readings(marks, with_since, bmi)
+    t0, t1 = sa.bindparam("t0", type_=sa.Float), sa.bindparam("t1", type_=sa.Float)
+    bucket = _FloorInt((rows.c.e - t0) * sa.bindparam("buckets") / (t1 - t0 + 1.0))
+    # the rows sorted carry only what M4 compares; the kept ones are read back by id
+    carried = [rows.c.id, rows.c.e, rows.c.seg, rows.c.value, *([rows.c.value_secondary] if secondary else [])]
+    bucketed = sa.select(*carried, bucket.label("k")).subquery("bucketed")
+    b = bucketed.c
+    columns = [b.value, b.value_secondary] if secondary else [b.value]
+
+    def whole(fn):  # noqa: ANN001, ANN202 - every window of a bucket the same: one sort
+        return fn.over(partition_by=(b.k, b.seg), order_by=(b.e, b.id), rows=(None, None))
+
+    extremes = [whole(agg(c)).label(f"{agg.__name__}_{i}") for i, c in enumerate(columns) for agg in (_low, _high)]
+    ranked = sa.select(bucketed, whole(func.row_number()).label("rn"), whole(func.count()).label("cnt"),
+                    whole(func.max(b.e)).label("last_e"), *extremes).subquery("ranked")
+    r = ranked.c
+    at_extreme = [r[f"{agg.__name__}_{i}"] == r[c.name] for i, c in enumerate(columns) for agg in (_low, _high)]
+    # the piece holding the newest reading (1 ms of slack: epoch seconds are floats)
+    newest_two = sa.and_(r.rn == r.cnt - 1, r.last_e >= t1 - 0.001)
+    flags = [sa.case((flag, 1), else_=0).label(f"x{i}") for i, flag in enumerate(at_extreme)]
+    candidates = (sa.select(ranked, *flags).where(sa.or_(r.rn == 1, r.rn == r.cnt, newest_two, *at_extreme))
+                  .subquery("candidates"))
+    c = candidates.c
+    firsts = [func.row_number().over(partition_by=(c.k, c.seg, c[f"x{i}"]), order_by=(c.e, c.id))
+              .label(f"f{i}") for i in range(len(at_extreme))]
+    tied = sa.select(candidates, *firsts).subquery("tied")
+    t = tied.c
+    keep = sa.or_(t.rn == 1, t.rn == t.cnt, sa.and_(t.rn == t.cnt - 1, t.last_e >= t1 - 0.001),
+                  *[sa.and_(t[f"x{i}"] == 1, t[f"f{i}"] == 1) for i in range(len(at_extreme))])
+    kept = sa.select(t.id).where(keep).subquery("kept")
+    return (sa.select(*_POINT_COLUMNS)
+            .join(kept, kept.c.id == Measure.id).order_by(col(Measure.measured_at), col(Measure.id)))
+
+
+def _low(column):  # noqa: ANN001, ANN202
+    return func.min(column)
+
+
+def _high(column):  # noqa: ANN001, ANN202
+    return func.max(column)
+
+
+@functools.cache
+def _all_statement(marks: Marks, with_since: bool, bmi: bool):  # noqa: ANN202 - a sqlalchemy Select
+    rows = _readings(marks, with_since, bmi)
+    return sa.select(rows.c.measured_at, rows.c.value, rows.c.value_secondary, rows.c.loinc_code) \
+        .order_by(rows.c.measured_at, rows.c.id)
+
+
+def _per_bucket(secondary: bool) -> int:
+    """Readings M4 keeps per bucket: first, last, lowest, highest (and of the diastolic)."""
+    return 6 if secondary else 4
+
+
+def _drawn(session: Session, pid: int, kind: str, marks: Marks, since: datetime | None, *, secondary: bool,
+           max_points: int, heights: list[_Point] | None = None, child: bool = False) -> tuple[list[_Point], int]:
+    """The readings to draw (at most ``max_points`` per trace) and how many the range holds:
+    two statements whatever their number (the span, then every reading or their M4)."""
+    bmi, with_since = heights is not None, since is not None
+    params: dict[str, object] = {"pid": pid, "kind": kind, "since": since, "child": child,
+                                 "window": CHILD_BMI_HEIGHT_WINDOW.total_seconds()}
+    total, t0, t1 = session.execute(_span_statement(marks, with_since, bmi), params).one()
+    if not total:
+        return [], 0
+    if total <= max_points:
+        statement = _all_statement(marks, with_since, bmi)
+    else:
+        # for BMI every height of the range may cut a bucket in two: fewer buckets, same budget
+        cuts = 0 if heights is None else sum(1 for h in heights if since is None or h.at >= since) + 1
+        buckets = max(1, (max_points - 2) // _per_bucket(secondary) - cuts)
+        params |= {"buckets": buckets, "t0": float(t0), "t1": float(t1)}
+        statement = _m4_statement(marks, with_since, secondary, bmi)
+    rows = session.execute(statement, params).all()
+    return [_Point(_aware(at), value, second, loinc) for at, value, second, loinc in rows], total
 
 
 def _kinds_with_data(session: Session, pid: int, marks: Marks) -> dict[str, int]:
     counts = dict(session.exec(_kinds_statement(marks), params={"pid": pid}).all())
     return {kind: counts[kind] for kind in m.KINDS if kind in counts}
-
-
-def _last_two(session: Session, pid: int, kind: str, marks: Marks, child: bool) -> list[_Point]:
-    if kind == "bmi":
-        recent = _newest(session, pid, "weight", marks, 2)
-        heights = _points(session, pid, "height", marks, None)
-        return _bmi_points(recent, heights, child=child)
-    return _newest(session, pid, kind, marks, 2)
 
 
 # --------------------------------------------------------------------------- reference
@@ -447,22 +615,60 @@ def _recumbent(loinc: str) -> bool | None:
 # --------------------------------------------------------------------------- overview and charts
 
 
+@dataclass
+class _Reader:
+    """One use case's reading of a profile's measures: authorised once (one access event for a
+    professional), with the policy's facts, the marks the actor may read, the profile, and the
+    heights once read (BMI: the card and the chart of the same load share them). Lives for one
+    call, never across requests."""
+
+    actor: UserActor
+    pid: int
+    facts: ProfileFacts
+    marks: Marks
+    profile: Profile
+    child: bool
+    now: datetime
+    _heights: list[_Point] | None = None
+
+    def heights(self, session: Session) -> list[_Point]:
+        if self._heights is None:
+            self._heights = _points(session, self.pid, "height", self.marks, None)
+        return self._heights
+
+
+def _open(session: Session, actor: UserActor, profile_id: object, now: datetime) -> _Reader:
+    pid, facts, marks = _authorize_read(session, actor, profile_id, now=now)
+    profile = _profile(session, pid)
+    return _Reader(actor, pid, facts, marks, profile, not _is_adult(profile, local_date(now)), now)
+
+
 def overview(
     session: Session, actor: UserActor, profile_id: object, *, now: datetime, lang: str = "fr"
 ) -> list[KindSummary]:
     """One card per kind with data (BMI derived when weight and height exist)."""
-    pid, _facts, marks = _authorize_read(session, actor, profile_id, now=now)
-    profile = _profile(session, pid)
-    child = not _is_adult(profile, local_date(now))
-    counts = _kinds_with_data(session, pid, marks)
+    reader = _open(session, actor, profile_id, now)
+    return _cards(session, reader, _kinds_with_data(session, reader.pid, reader.marks), lang)
+
+
+def _cards(session: Session, reader: _Reader, counts: dict[str, int], lang: str) -> list[KindSummary]:
+    """The cards: the last two readings of every kind come in one statement."""
+    counts = dict(counts)
     if "weight" in counts and "height" in counts:
         counts["bmi"] = counts["weight"]
+    typed = tuple(kind for kind in m.KINDS if kind in counts and not m.KINDS[kind].derived)
+    last_two: dict[str, list[_Point]] = {}
+    if typed:
+        rows = session.execute(_last_two_statement(reader.marks, typed), {"pid": reader.pid}).all()
+        for kind, _id, at, value, secondary, loinc in sorted(rows, key=lambda r: (r[2], r[1])):
+            last_two.setdefault(kind, []).append(_Point(_aware(at), value, secondary, loinc))
+    if "bmi" in counts:
+        last_two["bmi"] = _bmi_points(last_two.get("weight", []), reader.heights(session), child=reader.child)
     cards = []
     for kind in m.KINDS:
         if kind not in counts:
             continue
-        last_two = _last_two(session, pid, kind, marks, child)
-        summary = _summary(m.KINDS[kind], last_two, profile, lang, counts[kind])
+        summary = _summary(m.KINDS[kind], last_two.get(kind, []), reader.profile, lang, counts[kind])
         if summary is not None:
             cards.append(summary)
     return cards
@@ -471,40 +677,53 @@ def overview(
 def chart(session: Session, actor: UserActor, profile_id: object, kind: object, range_key: object, *, now: datetime,
           lang: str = "fr", max_points: int = MAX_POINTS_PER_TRACE) -> ChartResult:
     """The chart of one kind over a range (``1m``, ``3m``, ``1y``, ``all``), downsampled to at
-    most ``max_points`` per trace, with its reference bands or growth curves."""
+    most ``max_points`` per trace (M4, in SQL), with its reference bands or growth curves."""
     spec = m.require_kind(kind, typed=False)
     key = v.parse_choice(range_key, RANGES, field="range")
-    pid, _facts, marks = _authorize_read(session, actor, profile_id, now=now)
-    profile = _profile(session, pid)
+    return _chart(session, _open(session, actor, profile_id, now), spec, key, lang, max_points)
+
+
+def _chart(session: Session, reader: _Reader, spec: m.MeasureKind, key: str, lang: str,
+           max_points: int) -> ChartResult:
     days = RANGES[key]
-    since = None if days is None else now - timedelta(days=days)
-    child = not _is_adult(profile, local_date(now))
-    points = _kind_points(session, pid, spec.key, marks, since, child)
-    summary = _summary(spec, points[-2:], profile, lang, len(points)) if points else None
-    chart_input, bands, note = _chart_input(spec, points, profile, since, now, max_points)
+    since = None if days is None else reader.now - timedelta(days=days)
+    points, total = _chart_points(session, reader, spec, since, max_points)
+    summary = _summary(spec, points[-2:], reader.profile, lang, total) if points else None
+    chart_input, bands, note = _chart_input(spec, points, reader.profile, since, reader.now)
     figure = charts.build_figure(chart_input, lang)
     sent = sum(len(s.xs) for s in chart_input.series)
-    total = len(points) * (2 if spec.secondary else 1)
-    return ChartResult(spec.key, figure, summary, bands, note, total, sent)
+    return ChartResult(spec.key, figure, summary, bands, note, total * (2 if spec.secondary else 1), sent)
+
+
+def _chart_points(session: Session, reader: _Reader, spec: m.MeasureKind, since: datetime | None,
+                  max_points: int) -> tuple[list[_Point], int]:
+    """The points to draw, oldest first, and the number of readings of the range."""
+    if spec.key != "bmi":
+        return _drawn(session, reader.pid, spec.key, reader.marks, since, secondary=spec.secondary,
+                      max_points=max_points)
+    heights = reader.heights(session)
+    if not heights:
+        return [], 0
+    weights, total = _drawn(session, reader.pid, "weight", reader.marks, since, secondary=False,
+                            max_points=max_points, heights=heights, child=reader.child)
+    return _bmi_points(weights, heights, child=reader.child), total
 
 
 def _x(moment: datetime) -> str:
     return f"{_local(moment):%Y-%m-%d %H:%M}"
 
 
-def _series(name_key: str, points: list[_Point], pick, max_points: int) -> charts.Series:  # noqa: ANN001
-    raw = [(p.at.timestamp(), pick(p)) for p in points]
-    kept = m.lttb_indices([x for x, _ in raw], [y for _, y in raw], max_points) if raw else []
-    return charts.Series(name_key, [_x(points[i].at) for i in kept], [raw[i][1] for i in kept])
+def _series(name_key: str, points: list[_Point], pick) -> charts.Series:  # noqa: ANN001
+    return charts.Series(name_key, [_x(p.at) for p in points], [pick(p) for p in points])
 
 
-def _chart_input(spec: m.MeasureKind, points: list[_Point], profile: Profile, since: datetime | None, now: datetime,
-                 max_points: int) -> tuple[charts.ChartInput, tuple[tuple[str, str], ...], str]:
+def _chart_input(spec: m.MeasureKind, points: list[_Point], profile: Profile, since: datetime | None,
+                 now: datetime) -> tuple[charts.ChartInput, tuple[tuple[str, str], ...], str]:
     if spec.secondary:
-        series = [_series("measures.systolic", points, lambda p: p.value, max_points),
-                  _series("measures.diastolic", points, lambda p: p.secondary or 0.0, max_points)]
+        series = [_series("measures.systolic", points, lambda p: p.value),
+                  _series("measures.diastolic", points, lambda p: p.secondary or 0.0)]
     else:
-        series = [_series(f"measure.{spec.key}", points, lambda p: p.value, max_points)]
+        series = [_series(f"measure.{spec.key}", points, lambda p: p.value)]
     today = local_date(now)
     adult = _is_adult(profile, today)
     bands: tuple[m.Band, ...] = ()
@@ -541,10 +760,49 @@ def _chart_input(spec: m.MeasureKind, points: list[_Point], profile: Profile, si
 def available_kinds(session: Session, actor: UserActor, profile_id: object, *, now: datetime) -> list[str]:
     """The kinds that have readings the actor may see (BMI when weight and height exist)."""
     pid, _facts, marks = _authorize_read(session, actor, profile_id, now=now)
-    kinds = list(_kinds_with_data(session, pid, marks))
+    return _kind_menu(_kinds_with_data(session, pid, marks))
+
+
+def _kind_menu(counts: dict[str, int]) -> list[str]:
+    kinds = list(counts)
     if "weight" in kinds and "height" in kinds:
         kinds.insert(kinds.index("height") + 1, "bmi")
     return [k for k in m.KINDS if k in kinds]
+
+
+@dataclass(frozen=True)
+class ChartPanel:
+    """The measures page below the cards: the kinds to choose from, the kind shown, its chart
+    and its entries; and the cards when asked for (the page's first load)."""
+
+    kinds: list[str]
+    kind: str  # "" when the profile has no readable measure
+    chart: ChartResult | None
+    entries: list[EntryView]
+    entries_more: bool
+    cards: list[KindSummary]
+
+
+def chart_panel(session: Session, actor: UserActor, profile_id: object, kind: object, range_key: object, *,
+                now: datetime, lang: str = "fr", entries_limit: object = ENTRIES_PAGE,
+                with_cards: bool = False) -> ChartPanel:
+    """The measures page in one use case: one authorisation (one access event), one count of
+    the kinds for the cards and the menu, the chart and the entries of ``kind`` (or of weight,
+    or of the first kind with data, when ``kind`` has none)."""
+    key = v.parse_choice(range_key, RANGES, field="range")
+    limit = v.parse_optional_int(entries_limit, field="limit", min_value=1, max_value=MAX_ENTRIES, required=True)
+    reader = _open(session, actor, profile_id, now)
+    counts = _kinds_with_data(session, reader.pid, reader.marks)
+    cards = _cards(session, reader, counts, lang) if with_cards else []
+    kinds = _kind_menu(counts)
+    shown = kind if isinstance(kind, str) and kind in kinds else ("weight" if "weight" in kinds else
+                                                                   (kinds[0] if kinds else ""))
+    if not shown:
+        return ChartPanel(kinds, "", None, [], False, cards)
+    result = _chart(session, reader, m.KINDS[shown], key, lang, MAX_POINTS_PER_TRACE)
+    spec = m.KINDS["weight" if shown == "bmi" else shown]
+    entries, more = _entries(session, actor, reader.pid, reader.facts, reader.marks, spec, lang, limit, now)
+    return ChartPanel(kinds, shown, result, entries, more, cards)
 
 
 def entry_for_edit(

@@ -41,23 +41,24 @@ class MeasureChartState(AppState):
             self._clear()
         return done.event
 
-    def _fill(self, ctx: Context, pid: int | None) -> None:
-        """The chart, summary and entries of the shown kind, within a use case already running."""
+    def _fill(self, ctx: Context, pid: int | None, *, with_cards: bool = False) -> list[KindSummary]:
+        """The chart, summary and entries of the shown kind, within a use case already running;
+        with ``with_cards``, the page's cards too (returned), from the same authorisation and
+        the same count of the kinds."""
         if pid is None:
             self._clear()
-            return
+            return []
         lang = self._lang()
-        self.kinds = measures.available_kinds(ctx.session, ctx.actor, pid, now=ctx.now)
-        if self.kind not in self.kinds:
-            self.kind = "weight" if "weight" in self.kinds else (self.kinds[0] if self.kinds else "")
-        if not self.kind:
+        panel = measures.chart_panel(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang,
+                                     entries_limit=self.entries_limit, with_cards=with_cards)
+        self.kinds = panel.kinds
+        if self.kind != panel.kind:  # an assignment is sent, even of the same value
+            self.kind = panel.kind
+        result = panel.chart
+        if result is None:
             self._clear(keep_kinds=True)
-            return
-        result = measures.chart(ctx.session, ctx.actor, pid, self.kind, self.range_key, now=ctx.now, lang=lang)
-        entry_kind = self.kind if self.kind != "bmi" else "weight"
-        self.entries, self.entries_more = measures.list_entries(
-            ctx.session, ctx.actor, pid, entry_kind, now=ctx.now, lang=lang, limit=self.entries_limit
-        )
+            return panel.cards
+        self.entries, self.entries_more = panel.entries, panel.entries_more
         self.figure = result.figure
         self.has_points = result.sent_points > 0
         self.summary = [result.summary] if result.summary is not None else []
@@ -68,6 +69,7 @@ class MeasureChartState(AppState):
             if result.sent_points < result.total_points
             else ""
         )
+        return panel.cards
 
     def _clear(self, keep_kinds: bool = False) -> None:
         if not keep_kinds:

@@ -60,9 +60,7 @@ class MeasuresState(ConfirmMixin, FormMixin, AppState):
         chart.error, chart.entries_limit = "", measures.ENTRIES_PAGE
 
         def load(ctx: Context) -> None:
-            pid = self._active_profile(ctx)
-            self._show_cards(ctx, pid)
-            chart._fill(ctx, pid)
+            self.cards = chart._fill(ctx, self._active_profile(ctx), with_cards=True)
 
         done = self._run_as_user(load)
         if not done.ok and done.event is None:  # refused: no stale cards nor chart

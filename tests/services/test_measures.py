@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from mes_app.db.models import AccessEvent, Measure, SecurityEvent
 from mes_app.domain.errors import NotFound, ValidationError
@@ -462,3 +465,164 @@ def test_a_professional_chart_read_is_recorded(session, now, alice):
     assert [(e.actor_user_id, e.action, e.via) for e in committed_rows(session, AccessEvent)] == [
         (dr.id, "read", "care_team")
     ]
+
+
+# --- the chart downsampled in SQL (issue 10): what it draws of 20 000 readings ---
+
+def _bulk(session, who, kind: str, values, start: datetime, step: timedelta, secondary=None,  # noqa: ANN001
+          author=None) -> None:  # noqa: ANN001
+    loinc, unit = UNITS[kind]
+    session.execute(sa.insert(Measure), [
+        {"profile_id": who.profile.id, "author_user_id": (author or who).id, "author_role": "patient", "kind": kind,
+         "loinc_code": loinc, "unit": unit, "value": value, "source": "manual", "created_at": start,
+         "updated_at": start, "measured_at": start + i * step,
+         "value_secondary": None if secondary is None else secondary[i]}
+        for i, value in enumerate(values)])
+    session.commit()
+
+
+N = 20_000
+STEP = timedelta(hours=4)  # 20 000 readings: about nine years
+
+
+def _wavy(n: int, low: float, high: float) -> list[float]:
+    return [low + (high - low) * ((i * 37) % 101) / 100 for i in range(n)]
+
+
+def _series_of(result) -> dict:  # noqa: ANN001
+    return {t["name"]: t for t in result.figure["data"] if t["meta"]["role"] == "series"}
+
+
+def test_a_chart_of_20000_readings_keeps_the_peak_the_dip_both_ends_and_the_budget(session, now):
+    bob = make_owner(session, "Bob")
+    start = now - N * STEP
+    values = _wavy(N, 70, 80)
+    values[1234], values[15000] = 131.0, 44.5  # a peak and a dip in the middle
+    values[-2], values[-1] = 75.0, 76.25  # the summary: last value and change
+    _bulk(session, bob, "weight", values, start, STEP)
+    result = measures.chart(session, bob.actor, bob.profile.id, "weight", "all", now=now)
+    trace = result.figure["data"][0]
+    assert result.total_points == N and result.sent_points == len(trace["y"]) <= measures.MAX_POINTS_PER_TRACE
+    assert max(trace["y"]) == 131.0 and min(trace["y"]) == 44.5
+    assert (trace["y"][0], trace["y"][-1]) == (values[0], values[-1])
+    assert trace["x"][0] == f"{(start).astimezone(measures.PARIS):%Y-%m-%d %H:%M}"
+    assert trace["x"][-1] == f"{(start + (N - 1) * STEP).astimezone(measures.PARIS):%Y-%m-%d %H:%M}"
+    assert trace["x"] == sorted(trace["x"])
+    assert (result.summary.value, result.summary.change, result.summary.count) == ("76,25", "+1,25", N)
+
+
+def test_a_blood_pressure_chart_of_20000_readings_keeps_both_traces_extremes(session, now):
+    bob = make_owner(session, "Bob")
+    systolic, diastolic = _wavy(N, 110, 140), _wavy(N, 70, 90)
+    systolic[777], diastolic[18000] = 210.0, 41.0
+    _bulk(session, bob, "blood_pressure", systolic, now - N * STEP, STEP, secondary=diastolic)
+    result = measures.chart(session, bob.actor, bob.profile.id, "blood_pressure", "all", now=now)
+    series = _series_of(result)
+    high, low = series["Systolique"]["y"], series["Diastolique"]["y"]
+    assert len(high) == len(low) <= measures.MAX_POINTS_PER_TRACE
+    assert result.total_points == 2 * N and result.sent_points == len(high) + len(low)
+    assert max(high) == 210.0 and min(low) == 41.0 and min(high) == min(systolic) and max(low) == max(diastolic)
+
+
+def test_a_bmi_chart_of_20000_weights_is_the_bmi_of_each_weight_drawn(session, now):
+    """BMI is derived: each point drawn is a weight over the height measured before it, and the
+    highest and lowest BMI of the range are drawn, even where the height changed in a bucket."""
+    bob = make_owner(session, "Bob")
+    start = now - N * STEP
+    weights = _wavy(N, 70, 80)
+    weights[9000] = 120.0  # the highest BMI: just after the height drops
+    _bulk(session, bob, "weight", weights, start, STEP)
+    heights = [(start - DAY, 180.0), (start + 8999 * STEP + STEP / 2, 150.0), (start + 9001 * STEP + STEP / 2, 182.0)]
+    for at, cm in heights:
+        measure(session, bob, bob.profile, "height", cm, at)
+    result = measures.chart(session, bob.actor, bob.profile.id, "bmi", "all", now=now)
+    ys = result.figure["data"][0]["y"]
+
+    def bmi_at(i: int) -> float:
+        at = start + i * STEP
+        return round(weights[i] / (max(h for h in heights if h[0] <= at)[1] / 100) ** 2, 1)
+
+    every = [bmi_at(i) for i in range(N)]
+    assert result.total_points == N and len(ys) <= measures.MAX_POINTS_PER_TRACE
+    assert max(ys) == max(every) == round(120 / 1.5**2, 1) and min(ys) == min(every)
+    assert (ys[0], ys[-1]) == (every[0], every[-1])
+    assert set(ys) <= set(every)
+
+
+def test_a_few_readings_are_all_drawn(session, now, alice):
+    result = measures.chart(session, alice.actor, alice.profile.id, "weight", "all", now=now)
+    assert result.figure["data"][0]["y"] == [70.0, 71.0, 72.5] and result.sent_points == result.total_points == 3
+
+
+def _chart_on(url: str, now: datetime) -> list:
+    """Weights, blood pressures and BMI of one adult charted on a fresh database at ``url``."""
+    from alembic import command
+    from mes_app.db.migrations import alembic_config
+
+    command.upgrade(alembic_config(url), "head")
+    engine = sa.create_engine(url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            bob = make_owner(session, "Bob")
+            weights = _wavy(5000, 60, 90)
+            weights[4321] = 140.0
+            _bulk(session, bob, "weight", weights, now - 5000 * STEP, STEP)
+            _bulk(session, bob, "blood_pressure", _wavy(3000, 100, 150), now - 3000 * STEP, STEP,
+                  secondary=_wavy(3000, 60, 95))
+            measure(session, bob, bob.profile, "height", 175.0, now - 600 * DAY)
+            return [(r.figure["data"], r.total_points, r.sent_points, r.summary)
+                    for kind in ("weight", "blood_pressure", "bmi") for key in ("1m", "1y", "all")
+                    for r in [measures.chart(session, bob.actor, bob.profile.id, kind, key, now=now)]]
+    finally:
+        engine.dispose()
+
+
+def test_the_same_readings_make_the_same_chart_on_sqlite_and_postgresql(tmp_path, now):
+    from tests.conftest import _fresh_database_url
+
+    server = os.environ.get("MES_TEST_DATABASE_URL", "").strip()
+    if not server:
+        pytest.skip("MES_TEST_DATABASE_URL: no PostgreSQL to compare with")
+    postgres, drop = _fresh_database_url(tmp_path)
+    try:
+        assert _chart_on(f"sqlite:///{tmp_path / 'chart.db'}", now) == _chart_on(postgres, now)
+    finally:
+        drop()
+
+
+def test_a_hidden_peak_stays_out_of_a_professionals_downsampled_chart(session, now):
+    bob = make_owner(session, "Bob")
+    dr = make_professional(session, "Dr Martin")
+    give_care(session, dr, bob, now - 2 * N * STEP)
+    _bulk(session, bob, "weight", _wavy(3000, 70, 80), now - 3000 * STEP, STEP)
+    measure(session, bob, bob.profile, "weight", 150.0, now - 1500 * STEP - STEP / 2, hidden_from_professionals=True)
+    mine = measures.chart(session, bob.actor, bob.profile.id, "weight", "all", now=now)
+    theirs = measures.chart(session, dr.actor, bob.profile.id, "weight", "all", now=now)
+    assert max(mine.figure["data"][0]["y"]) == 150.0 and mine.total_points == 3001
+    assert max(theirs.figure["data"][0]["y"]) == 80.0 and theirs.total_points == 3000
+    assert theirs.sent_points <= measures.MAX_POINTS_PER_TRACE
+
+
+def test_a_childs_downsampled_bmi_leaves_out_weights_without_a_recent_height(session, now):
+    """A child's BMI needs a height of the last three months: the weights after a long gap are
+    neither drawn nor counted, downsampled or not."""
+    alice = make_owner(session, "Alice")
+    lea = make_child(session, alice, "Léa", birth_date=(now - 400 * DAY).date())
+    step = timedelta(hours=3)
+    start = now - 3000 * step  # 375 days of weights, every three hours
+    weights = _wavy(3000, 8, 11)
+    _bulk(session, lea, "weight", weights, start, step, author=alice)
+    heights = [(start - DAY, 70.0), (start + 1000 * step, 75.0)]  # then none for the last ~250 days
+    for at, cm in heights:
+        measure(session, alice, lea.profile, "height", cm, at)
+    result = measures.chart(session, alice.actor, lea.profile.id, "bmi", "all", now=now)
+
+    def bmi_at(i: int) -> float | None:
+        at = start + i * step
+        taken, cm = max(h for h in heights if h[0] <= at)
+        return None if at - taken > measures.CHILD_BMI_HEIGHT_WINDOW else round(weights[i] / (cm / 100) ** 2, 1)
+
+    shown = [b for b in (bmi_at(i) for i in range(3000)) if b is not None]
+    [ys] = [t["y"] for t in result.figure["data"] if t["meta"]["role"] == "series"]
+    assert result.total_points == len(shown) and len(ys) <= measures.MAX_POINTS_PER_TRACE < len(shown)
+    assert set(ys) <= set(shown) and (max(ys), min(ys)) == (max(shown), min(shown))
