@@ -103,9 +103,7 @@ def _setup(database_url: str = "") -> dict[str, Callable[[], None]]:
         timeline.history_page(session, actor, pid, now=now)
 
     def measures_page(session, actor, pid, _views) -> None:  # noqa: ANN001
-        measures.overview(session, actor, pid, now=now, lang="fr")
-        measures.available_kinds(session, actor, pid, now=now)
-        measures.chart(session, actor, pid, "weight", "all", now=now, lang="fr")
+        measures.chart_panel(session, actor, pid, "weight", "all", now=now, lang="fr", with_cards=True)
 
     def conditions(session, actor, pid, _views) -> None:  # noqa: ANN001
         records.list_entries(session, actor, pid, "conditions", now=now)
