@@ -49,14 +49,14 @@ def use_case(engine):  # noqa: ANN001
         yield db
 
 
-def test_the_facts_of_all_profiles_take_two_queries_whatever_their_number(session, engine, now):
+def test_the_facts_of_all_profiles_take_one_query_whatever_their_number(session, engine, now):
     parent = make_owner(session)
     kids = [make_child(session, parent, f"Enfant{i}") for i in range(6)]
     make_caregiver(session, kids[0], ("vaccinations",))
     give_care(session, make_professional(session), kids[1])
     with Session(engine, expire_on_commit=False) as db, Statements(engine) as seen:
         facts = load_facts_of(db, [parent.profile.id, *(k.profile.id for k in kids), 10**9])
-    assert len(seen.seen) == 2
+    assert len(seen.seen) == 1  # the profiles and their relations in one UNION ALL (two until 2026-12-07)
     assert facts[10**9] is None
     assert facts[kids[0].profile.id].caregivers and facts[kids[1].profile.id].care
     assert facts[kids[2].profile.id].guardian_user_ids == {parent.user.id}
@@ -75,7 +75,7 @@ def test_switcher_capabilities_and_the_service_read_the_facts_once(session, engi
         measures.latest_measures(db, parent.actor, lea.profile.id, now=now)
         after = len(seen.reading_facts())
     assert [v.id for v in views] == [parent.profile.id, lea.profile.id]
-    assert before == 2, seen.seen  # the candidate profiles, then all their facts in one query
+    assert before == 1, seen.seen  # the candidate profiles and all their facts in one query (two until 2026-12-07)
     assert after == before, [s[:300] for s in seen.reading_facts()]  # capabilities and authorize took them from there
 
 
