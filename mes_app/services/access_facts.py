@@ -55,15 +55,27 @@ from mes_app.domain.errors import NotFound
 # decision never rests on facts older than the session's own writes. What other sessions
 # change is seen by the next use case, which opens its own session.
 
+#
+# The same holds for the profiles an account may open (:func:`load_facts_where`: the switcher
+# of the shell, then the household of the home's reminders and appointments, in one event):
+# read once per session, forgotten with the facts.
+
 _FACTS_KEY = "mes_profile_facts"
+_WHERE_KEY = "mes_profiles_where"
 _FACT_MODELS = (Profile, Guardianship, CareRelationship, CaregiverGrant)
 
 
 def _facts_cache(session: Session) -> dict[int, ProfileFacts | None]:
     cache = session.info.setdefault(_FACTS_KEY, {})
-    if cache and _touches_facts(session):
-        cache.clear()
+    if (cache or session.info.get(_WHERE_KEY)) and _touches_facts(session):
+        forget_facts(session)
+        cache = session.info.setdefault(_FACTS_KEY, {})
     return cache
+
+
+def _where_cache(session: Session) -> dict[tuple, dict[int, tuple[ProfileRow, ProfileFacts]]]:
+    _facts_cache(session)  # forgets both when the session wrote anything they rest on
+    return session.info.setdefault(_WHERE_KEY, {})
 
 
 def _touches_facts(session: Session) -> bool:
@@ -82,6 +94,7 @@ def _professional_status_changed(obj: object) -> bool:
 
 def forget_facts(session: orm.Session) -> None:
     session.info.pop(_FACTS_KEY, None)
+    session.info.pop(_WHERE_KEY, None)
 
 
 def _forget_on_flush(session: Session, _flush_context: object) -> None:
@@ -141,11 +154,15 @@ class ProfileRow:
 def load_facts_where(session: Session, statement: sa.Select,
                      params: dict) -> dict[int, tuple[ProfileRow, ProfileFacts]]:
     """The profiles a statement of :func:`facts_statement` selects, each with its facts (one
-    round trip), kept in the session's facts cache for the rest of the use case."""
-    rows = core(session).execute(statement, params).all()
-    profiles, facts = _facts_from_rows(rows)
-    _facts_cache(session).update(facts)
-    return {pid: (profile, facts[pid]) for pid, profile in profiles.items()}
+    round trip, once per use case: kept in the session like the facts, and forgotten with them)."""
+    memo = _where_cache(session)
+    key = (id(statement), tuple(sorted(params.items())))
+    if key not in memo:
+        rows = core(session).execute(statement, params).all()
+        profiles, facts = _facts_from_rows(rows)
+        _facts_cache(session).update(facts)
+        memo[key] = {pid: (profile, facts[pid]) for pid, profile in profiles.items()}
+    return memo[key]
 
 
 def _read_facts(session: Session, profile_ids: list[int]) -> dict[int, ProfileFacts | None]:

@@ -79,6 +79,41 @@ def test_switcher_capabilities_and_the_service_read_the_facts_once(session, engi
     assert after == before, [s[:300] for s in seen.reading_facts()]  # capabilities and authorize took them from there
 
 
+def test_the_switcher_s_profiles_are_read_once_per_use_case_and_per_account(session, engine, now):
+    """The shell, then the home's household (reminders, appointments) ask for the same list."""
+    parent = make_owner(session)
+    lea = make_child(session, parent)
+    nanny = make_caregiver(session, lea, ("vaccinations",))
+    with Session(engine, expire_on_commit=False) as db, Statements(engine) as seen:
+        first = profiles.accessible_profiles(db, parent.actor, now=now)
+        again = profiles.accessible_profiles(db, parent.actor, now=now)
+        assert len(seen.seen) == 1 and first == again
+        theirs = profiles.accessible_profiles(db, nanny.actor, now=now)  # another account: its own read
+        assert len(seen.seen) == 2
+    assert [v.id for v in first] == [parent.profile.id, lea.profile.id]
+    assert [v.id for v in theirs] == [lea.profile.id]
+
+
+def test_a_grant_revoked_in_the_same_use_case_leaves_the_switcher_at_once(session, engine, now):
+    alice = make_owner(session)
+    lea = make_child(session, alice)
+    nanny = make_caregiver(session, lea, ("vaccinations",))
+    with Session(engine, expire_on_commit=False) as db:
+        assert [v.id for v in profiles.accessible_profiles(db, nanny.actor, now=now)] == [lea.profile.id]
+        grant = db.get(type(nanny.grant), nanny.grant.id)
+        grant.revoked_at = now - timedelta(minutes=1)
+        db.add(grant)  # not flushed, not committed: the next list must already leave it out
+        assert profiles.accessible_profiles(db, nanny.actor, now=now) == []
+    with Session(engine, expire_on_commit=False) as db:  # a bulk revocation too
+        grant = db.get(type(nanny.grant), nanny.grant.id)
+        grant.revoked_at = None
+        db.commit()
+        assert [v.id for v in profiles.accessible_profiles(db, nanny.actor, now=now)] == [lea.profile.id]
+        db.execute(sa.update(type(nanny.grant)).where(type(nanny.grant).id == nanny.grant.id)
+                   .values(revoked_at=now - timedelta(minutes=1)))
+        assert profiles.accessible_profiles(db, nanny.actor, now=now) == []
+
+
 def test_a_grant_revoked_in_the_same_use_case_is_refused_at_once(session, engine, now):
     alice = make_owner(session)
     lea = make_child(session, alice)

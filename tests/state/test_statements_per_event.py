@@ -29,7 +29,7 @@ from tests.state.test_app_state import TOKEN, count_statements, login, real_now
 
 # The handler's own statements once the middleware handed the identity over: the profiles
 # with their facts (1), the page (1), the switches of the documents it shows (1).
-MAX_HISTORY_EVENT = 3  # 11 before 2026-12-07 (the profiles 2, the capability flags' 2, six sources, the total…)
+MAX_HISTORY_EVENT = 3  # 11 before 2026-12-07 (the profiles 2, six sources, the total, switches, author names)
 MAX_CONDITIONS_EVENT = 2  # 6 before 2026-12-07 (the profiles 2, the entries, their authors, software, import sources)
 MAX_SESSION_LOOKUP = 1  # the middleware's: the session and its account in one statement
 # A professional's read is recorded (the patient's access history): whether it is their first
