@@ -22,6 +22,7 @@ from mes_app.db.models import (
     AccessLine,
     CaregiverGrant,
     CareRelationship,
+    DocumentGrant,
     Guardianship,
     Profile,
     SecurityEvent,
@@ -499,14 +500,23 @@ def _key_of(line: AccessLine) -> LineKey:
 
 
 def document_switches(session: Session, document_ids: list[int]) -> dict[int, dict[tuple[str, int], bool]]:
-    """The per-document switches of several documents, keyed by document id."""
-    from mes_app.db.models import DocumentGrant
-
+    """The per-document switches of several documents, keyed by document id (one prebuilt
+    Core statement: only the columns a switch is made of)."""
     switches: dict[int, dict[tuple[str, int], bool]] = {doc_id: {} for doc_id in document_ids}
     if not document_ids:
         return switches
-    for grant in session.exec(select(DocumentGrant).where(col(DocumentGrant.document_id).in_(document_ids))):
-        grantee = grant.share_link_id if grant.grantee_kind == "share_link" else grant.grantee_user_id
+    for row in core(session).execute(_SWITCHES, {"ids": document_ids}):
+        grantee = row.share_link_id if row.grantee_kind == "share_link" else row.grantee_user_id
         if grantee is not None:
-            switches[grant.document_id][(grant.grantee_kind, grantee)] = grant.allowed
+            switches[row.document_id][(row.grantee_kind, grantee)] = row.allowed
     return switches
+
+
+def _build_switches() -> sa.Select:
+    return sa.select(col(DocumentGrant.document_id), col(DocumentGrant.grantee_kind),
+                     col(DocumentGrant.grantee_user_id), col(DocumentGrant.share_link_id),
+                     col(DocumentGrant.allowed)).where(
+        col(DocumentGrant.document_id).in_(sa.bindparam("ids", expanding=True))).order_by(col(DocumentGrant.id))
+
+
+_SWITCHES = _build_switches()
