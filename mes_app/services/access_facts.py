@@ -55,7 +55,6 @@ from mes_app.domain.errors import NotFound
 # deleted, flushed or not yet, or a bulk UPDATE/DELETE of those tables), and at a rollback: a
 # decision never rests on facts older than the session's own writes. What other sessions
 # change is seen by the next use case, which opens its own session.
-
 #
 # The same holds for the profiles an account may open (:func:`load_facts_where`: the switcher
 # of the shell, then the household of the home's reminders and appointments, in one event):
