@@ -6,20 +6,23 @@ ask the policy about the *target*, record the access, and raise NotFound/Forbidd
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event, orm
 from sqlmodel import Session, col, select
 
+from mes_app.db.core import core
 from mes_app.db.models import (
     AccessEvent,
     AccessLine,
     CaregiverGrant,
     CareRelationship,
+    DocumentGrant,
     Guardianship,
     Profile,
     SecurityEvent,
@@ -52,16 +55,27 @@ from mes_app.domain.errors import NotFound
 # deleted, flushed or not yet, or a bulk UPDATE/DELETE of those tables), and at a rollback: a
 # decision never rests on facts older than the session's own writes. What other sessions
 # change is seen by the next use case, which opens its own session.
+#
+# The same holds for the profiles an account may open (:func:`load_facts_where`: the switcher
+# of the shell, then the household of the home's reminders and appointments, in one event):
+# read once per session, forgotten with the facts.
 
 _FACTS_KEY = "mes_profile_facts"
+_WHERE_KEY = "mes_profiles_where"
 _FACT_MODELS = (Profile, Guardianship, CareRelationship, CaregiverGrant)
 
 
 def _facts_cache(session: Session) -> dict[int, ProfileFacts | None]:
     cache = session.info.setdefault(_FACTS_KEY, {})
-    if cache and _touches_facts(session):
-        cache.clear()
+    if (cache or session.info.get(_WHERE_KEY)) and _touches_facts(session):
+        forget_facts(session)
+        cache = session.info.setdefault(_FACTS_KEY, {})
     return cache
+
+
+def _where_cache(session: Session) -> dict[tuple, dict[int, tuple[ProfileRow, ProfileFacts]]]:
+    _facts_cache(session)  # forgets both when the session wrote anything they rest on
+    return session.info.setdefault(_WHERE_KEY, {})
 
 
 def _touches_facts(session: Session) -> bool:
@@ -80,6 +94,7 @@ def _professional_status_changed(obj: object) -> bool:
 
 def forget_facts(session: orm.Session) -> None:
     session.info.pop(_FACTS_KEY, None)
+    session.info.pop(_WHERE_KEY, None)
 
 
 def _forget_on_flush(session: Session, _flush_context: object) -> None:
@@ -115,82 +130,118 @@ def load_profile_facts(session: Session, profile_id: int) -> ProfileFacts | None
     return cache.get(profile_id)
 
 
-def load_facts_of(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
-                  details: dict[int, tuple[date, str]] | None = None) -> dict[int, ProfileFacts | None]:
-    """The facts of several profiles at once: two queries, whatever their number (one when
-    the caller already read the profiles and passes ``owners``, profile id → owner user id,
-    and ``details``, profile id → (birth date, kind))."""
+def load_facts_of(session: Session, profile_ids: list[int]) -> dict[int, ProfileFacts | None]:
+    """The facts of several profiles at once: one statement, whatever their number."""
     cache = _facts_cache(session)
     missing = [pid for pid in dict.fromkeys(profile_ids) if pid not in cache]
     if missing:
-        cache.update(_read_facts(session, missing, owners=owners, details=details))
+        cache.update(_read_facts(session, missing))
     return {pid: cache.get(pid) for pid in profile_ids}
 
 
-def _read_facts(session: Session, profile_ids: list[int], *, owners: dict[int, int | None] | None = None,
-                details: dict[int, tuple[date, str]] | None = None) -> dict[int, ProfileFacts | None]:
-    if owners is None or details is None:
-        rows = session.execute(_OWNERS, {"ids": profile_ids}).all()
-        owners = {pid: owner for pid, owner, _, _ in rows if pid is not None}
-        details = {pid: (born, kind) for pid, _, born, kind in rows if pid is not None}
-    found = [pid for pid in profile_ids if pid in owners]
-    guardians: dict[int, set[int]] = {pid: set() for pid in found}
-    care: dict[int, list[CareFacts]] = {pid: [] for pid in found}
-    caregivers: dict[int, list[CaregiverFacts]] = {pid: [] for pid in found}
-    if found:
-        for row in session.execute(_RELATIONS, {"ids": found}).all():
-            if row.kind == "c":
-                care[row.profile_id].append(CareFacts(row.id, row.user_id, row.status, row.starts_at, row.ends_at,
-                                                      professional_verified=bool(row.verified)))
-            elif row.kind == "g":
-                caregivers[row.profile_id].append(CaregiverFacts(
-                    row.id, row.user_id, parse_sections(row.sections), row.starts_at, row.ends_at, row.revoked_at))
-            else:
-                guardians[row.profile_id].add(row.user_id)
-    facts: dict[int, ProfileFacts | None] = {pid: None for pid in profile_ids}
-    for pid in found:
-        born, kind = details.get(pid, (None, None))
-        facts[pid] = ProfileFacts(profile_id=pid, owner_user_id=owners[pid],
-                                  guardian_user_ids=frozenset(guardians[pid]),
-                                  care=tuple(care[pid]), caregivers=tuple(caregivers[pid]),
-                                  birth_date=born, kind=kind)
-    return facts
+@dataclass(frozen=True)
+class ProfileRow:
+    """The few columns of a profile the switcher shows, read with its facts."""
+
+    id: int
+    given_name: str
+    family_name: str
+    birth_date: date
+    kind: str
+    owner_user_id: int | None
 
 
-def _build_relations() -> sa.Select:
-    """Active guardians, care relationships and caregiver grants of the profiles ``ids``, in
-    one UNION ALL (the policy decides which are in force at ``now``). A care relationship
-    carries whether its professional is verified now (a suspended one gets nothing).
+def load_facts_where(session: Session, statement: sa.Select,
+                     params: dict) -> dict[int, tuple[ProfileRow, ProfileFacts]]:
+    """The profiles a statement of :func:`facts_statement` selects, each with its facts (one
+    round trip, once per use case: kept in the session like the facts, and forgotten with them)."""
+    memo = _where_cache(session)
+    key = (id(statement), tuple(sorted(params.items())))
+    if key not in memo:
+        rows = core(session).execute(statement, params).all()
+        profiles, facts = _facts_from_rows(rows)
+        _facts_cache(session).update(facts)
+        memo[key] = {pid: (profile, facts[pid]) for pid, profile in profiles.items()}
+    return memo[key]
 
-    Built once: constructing this statement (and its cache key) cost more CPU than running
-    it, before every event. The ids are an expanding bound parameter.
+
+def _read_facts(session: Session, profile_ids: list[int]) -> dict[int, ProfileFacts | None]:
+    rows = core(session).execute(_FACTS_OF_IDS, {"ids": profile_ids}).all()
+    _profiles, found = _facts_from_rows(rows)
+    return {pid: found.get(pid) for pid in profile_ids}
+
+
+def _facts_from_rows(rows: Sequence[sa.Row]) -> tuple[dict[int, ProfileRow], dict[int, ProfileFacts]]:
+    """Profiles and their facts from the rows of :func:`facts_statement` (profile rows first)."""
+    profiles: dict[int, ProfileRow] = {}
+    guardians: dict[int, set[int]] = {}
+    care: dict[int, list[CareFacts]] = {}
+    caregivers: dict[int, list[CaregiverFacts]] = {}
+    for row in rows:
+        pid = row.profile_id
+        if row.kind == "a":
+            profiles[pid] = ProfileRow(pid, row.given_name, row.family_name, row.birth_date, row.profile_kind,
+                                       row.user_id)
+            guardians[pid], care[pid], caregivers[pid] = set(), [], []
+        elif pid not in profiles:
+            continue
+        elif row.kind == "c":
+            care[pid].append(CareFacts(row.id, row.user_id, row.status, row.starts_at, row.ends_at,
+                                       professional_verified=bool(row.verified)))
+        elif row.kind == "g":
+            caregivers[pid].append(CaregiverFacts(
+                row.id, row.user_id, parse_sections(row.sections), row.starts_at, row.ends_at, row.revoked_at))
+        else:
+            guardians[pid].add(row.user_id)
+    facts = {pid: ProfileFacts(profile_id=pid, owner_user_id=p.owner_user_id,
+                               guardian_user_ids=frozenset(guardians[pid]), care=tuple(care[pid]),
+                               caregivers=tuple(caregivers[pid]), birth_date=p.birth_date, kind=p.kind)
+             for pid, p in profiles.items()}
+    return profiles, facts
+
+
+def facts_statement(profile_ids: sa.BindParameter | sa.Select) -> sa.Select:
+    """The profiles whose id is in ``profile_ids`` (an expanding bound parameter, or a select
+    of ids), each as one row of kind "a" with the columns the switcher shows, followed by
+    their active guardians ("p"), care relationships ("c") and caregiver grants ("g"), in one
+    UNION ALL: one round trip for the profiles and all the facts the policy decides on (which
+    of them are in force at ``now`` is the policy's call). A care relationship carries
+    whether its professional is verified now (a suspended one gets nothing).
+
+    Build it once (at import): constructing this statement (and its cache key) cost more CPU
+    than running it, before every event.
     """
-    ids = sa.bindparam("ids", expanding=True)
     no_text, no_time = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), UTCDateTime())
-    no_flag = sa.cast(sa.null(), sa.Boolean)
+    no_flag, no_date = sa.cast(sa.null(), sa.Boolean), sa.cast(sa.null(), sa.Date)
+    nothing_of_a_profile = (no_text, no_text, no_date, no_text)
+    profiles = sa.select(
+        sa.literal("a").label("kind"), col(Profile.id).label("profile_id"), col(Profile.id).label("id"),
+        col(Profile.owner_user_id).label("user_id"), no_text.label("status"), no_time.label("starts_at"),
+        no_time.label("ends_at"), no_time.label("revoked_at"), no_text.label("sections"), no_flag.label("verified"),
+        col(Profile.given_name).label("given_name"), col(Profile.family_name).label("family_name"),
+        col(Profile.birth_date).label("birth_date"), col(Profile.kind).label("profile_kind"),
+    ).where(col(Profile.id).in_(profile_ids))
     care = sa.select(
-        sa.literal("c").label("kind"), col(CareRelationship.profile_id).label("profile_id"),
-        col(CareRelationship.id).label("id"), col(CareRelationship.professional_user_id).label("user_id"),
-        col(CareRelationship.status).label("status"), col(CareRelationship.starts_at).label("starts_at"),
-        col(CareRelationship.ends_at).label("ends_at"), no_time.label("revoked_at"), no_text.label("sections"),
-        (col(User.professional_status) == "verified").label("verified"),
-    ).join(User, col(User.id) == CareRelationship.professional_user_id).where(col(CareRelationship.profile_id).in_(ids))
+        sa.literal("c"), col(CareRelationship.profile_id), col(CareRelationship.id),
+        col(CareRelationship.professional_user_id), col(CareRelationship.status), col(CareRelationship.starts_at),
+        col(CareRelationship.ends_at), no_time, no_text, col(User.professional_status) == "verified",
+        *nothing_of_a_profile,
+    ).join(User, col(User.id) == CareRelationship.professional_user_id).where(
+        col(CareRelationship.profile_id).in_(profile_ids))
     grants = sa.select(
         sa.literal("g"), col(CaregiverGrant.profile_id), col(CaregiverGrant.id), col(CaregiverGrant.grantee_user_id),
         no_text, col(CaregiverGrant.starts_at), col(CaregiverGrant.ends_at), col(CaregiverGrant.revoked_at),
-        col(CaregiverGrant.sections), no_flag,
-    ).where(col(CaregiverGrant.profile_id).in_(ids))
+        col(CaregiverGrant.sections), no_flag, *nothing_of_a_profile,
+    ).where(col(CaregiverGrant.profile_id).in_(profile_ids))
     guardians = sa.select(
         sa.literal("p"), col(Guardianship.profile_id), col(Guardianship.id), col(Guardianship.user_id), no_text,
-        no_time, no_time, no_time, no_text, no_flag,
-    ).where(col(Guardianship.profile_id).in_(ids), col(Guardianship.ended_at).is_(None))
-    union = sa.union_all(care, grants, guardians).subquery()
+        no_time, no_time, no_time, no_text, no_flag, *nothing_of_a_profile,
+    ).where(col(Guardianship.profile_id).in_(profile_ids), col(Guardianship.ended_at).is_(None))
+    union = sa.union_all(profiles, care, grants, guardians).subquery()
     return sa.select(union).order_by(union.c.kind, union.c.id)
 
 
-_RELATIONS = _build_relations()
-_OWNERS = sa.select(col(Profile.id), col(Profile.owner_user_id), col(Profile.birth_date), col(Profile.kind)).where(
-    col(Profile.id).in_(sa.bindparam("ids", expanding=True)))
+_FACTS_OF_IDS = facts_statement(sa.bindparam("ids", expanding=True))
 
 
 def authorize(
@@ -448,14 +499,23 @@ def _key_of(line: AccessLine) -> LineKey:
 
 
 def document_switches(session: Session, document_ids: list[int]) -> dict[int, dict[tuple[str, int], bool]]:
-    """The per-document switches of several documents, keyed by document id."""
-    from mes_app.db.models import DocumentGrant
-
+    """The per-document switches of several documents, keyed by document id (one prebuilt
+    Core statement: only the columns a switch is made of)."""
     switches: dict[int, dict[tuple[str, int], bool]] = {doc_id: {} for doc_id in document_ids}
     if not document_ids:
         return switches
-    for grant in session.exec(select(DocumentGrant).where(col(DocumentGrant.document_id).in_(document_ids))):
-        grantee = grant.share_link_id if grant.grantee_kind == "share_link" else grant.grantee_user_id
+    for row in core(session).execute(_SWITCHES, {"ids": document_ids}):
+        grantee = row.share_link_id if row.grantee_kind == "share_link" else row.grantee_user_id
         if grantee is not None:
-            switches[grant.document_id][(grant.grantee_kind, grantee)] = grant.allowed
+            switches[row.document_id][(row.grantee_kind, grantee)] = row.allowed
     return switches
+
+
+def _build_switches() -> sa.Select:
+    return sa.select(col(DocumentGrant.document_id), col(DocumentGrant.grantee_kind),
+                     col(DocumentGrant.grantee_user_id), col(DocumentGrant.share_link_id),
+                     col(DocumentGrant.allowed)).where(
+        col(DocumentGrant.document_id).in_(sa.bindparam("ids", expanding=True))).order_by(col(DocumentGrant.id))
+
+
+_SWITCHES = _build_switches()

@@ -17,6 +17,7 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from mes_app.db.core import core
 from mes_app.db.models import AuthSession, LoginFailure, Profile, User
 from mes_app.domain import second_factor as second_factor_rules
 from mes_app.domain import validation as v
@@ -273,22 +274,23 @@ def resolve_session(session: Session, secret: str | None, *, now: datetime) -> I
     """The identity behind a cookie secret, or None when missing, unknown, expired, revoked or
     unused for longer than the idle limit (``MES_SESSION_IDLE_MINUTES``; it is then revoked).
 
-    Runs before every event: one prebuilt query; ``last_seen_at`` is written only when the
+    Runs before every event: one prebuilt Core query; ``last_seen_at`` is written only when the
     stored value is a minute old or more, so a burst of events costs one UPDATE at most.
     """
     if not secret or not isinstance(secret, str) or len(secret) > 200:
         return None
-    found = session.execute(_SESSION_IDENTITY, {"token_hash": hash_secret(secret)}).first()
+    db = core(session)  # Core, not the ORM: these statements read and write no entity
+    found = db.execute(_SESSION_IDENTITY, {"token_hash": hash_secret(secret)}).first()
     if found is None:
         return None
     if found.revoked_at is not None or now >= found.expires_at or found.locked_by_operator_at is not None:
         return None  # a locked account's sessions are revoked too; this holds even if one was missed
     if second_factor_rules.is_idle(found.last_seen_at or found.created_at, now, idle_limit()):
-        session.execute(_IDLE_SESSION, {"sid": found.session_id, "now": now})
+        db.execute(_IDLE_SESSION, {"sid": found.session_id, "now": now})
         session.commit()
         return None
     if second_factor_rules.needs_touch(found.last_seen_at, now):
-        session.execute(_TOUCH_SESSION, {"sid": found.session_id, "now": now})
+        db.execute(_TOUCH_SESSION, {"sid": found.session_id, "now": now})
         session.commit()
     return Identity(found.user_id, found.role, found.display_name, found.email, found.session_id,
                     must_enrol(found.role, found.second_factor_on_at))

@@ -10,14 +10,13 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from mes_app.db.models import CaregiverGrant, CareRelationship, Guardianship, Profile, User
 from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, Via, relationship_to
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound, ValidationError
-from mes_app.services.access_facts import authorize, load_facts_of
+from mes_app.services.access_facts import ProfileRow, authorize, facts_statement, load_facts_where
 
 SEXES = ("female", "male", "other", "unknown")
 
@@ -58,7 +57,7 @@ def age_label(birth: date, today: date, lang: str = "fr") -> str:
     return f"{years} ans" if lang == "fr" else f"{years} years"
 
 
-def _view(profile: Profile, via: Via, now: datetime) -> ProfileView:
+def _view(profile: Profile | ProfileRow, via: Via, now: datetime) -> ProfileView:
     today = local_date(now)
     return ProfileView(
         id=profile.id,
@@ -74,14 +73,15 @@ def _view(profile: Profile, via: Via, now: datetime) -> ProfileView:
 _ORDER = {"owner": 0, "guardian": 1, "caregiver": 2, "care_team": 3}
 
 
-def _build_candidates() -> SelectOfScalar[Profile]:
-    """Profiles the user ``uid`` owns, guards, cares for or was shared: built once (its
-    construction cost more CPU than running it, and it runs on every page load)."""
+def _build_candidates() -> sa.Select:
+    """Profiles the user ``uid`` owns, guards, cares for or was shared, with the facts of each
+    (:func:`access_facts.facts_statement`): one statement, built once (its construction cost
+    more CPU than running it, and it runs before every event)."""
     uid = sa.bindparam("uid")
     guarded = select(Guardianship.profile_id).where(Guardianship.user_id == uid)
     cared = select(CareRelationship.profile_id).where(CareRelationship.professional_user_id == uid)
     shared = select(CaregiverGrant.profile_id).where(CaregiverGrant.grantee_user_id == uid)
-    return select(Profile).where(
+    candidates = sa.select(col(Profile.id)).where(
         or_(
             Profile.owner_user_id == uid,
             col(Profile.id).in_(guarded),
@@ -89,22 +89,22 @@ def _build_candidates() -> SelectOfScalar[Profile]:
             col(Profile.id).in_(shared),
         )
     )
+    return facts_statement(candidates)
 
 
 _CANDIDATES = _build_candidates()
 
 
 def accessible_profiles(session: Session, actor: UserActor, *, now: datetime) -> list[ProfileView]:
-    """Every profile the actor may open now: own, children, care team patients, shared with them."""
-    candidates = session.exec(_CANDIDATES, params={"uid": actor.user_id}).all()
-    # The facts of every candidate at once (one more query), kept for the rest of the use case:
-    # the capability flags and the service's ``authorize`` read them from there.
-    all_facts = load_facts_of(session, [p.id for p in candidates], owners={p.id: p.owner_user_id for p in candidates},
-                              details={p.id: (p.birth_date, p.kind) for p in candidates})
+    """Every profile the actor may open now: own, children, care team patients, shared with them.
+
+    The candidates and their facts come in one statement; the facts stay in the session's
+    cache for the rest of the use case (the capability flags and the service's ``authorize``
+    read them from there). The policy (:func:`relationship_to`) decides which are open now.
+    """
     views = []
-    for profile in candidates:
-        facts = all_facts.get(profile.id)
-        via = relationship_to(actor, facts, now) if facts else None
+    for profile, facts in load_facts_where(session, _CANDIDATES, {"uid": actor.user_id}).values():
+        via = relationship_to(actor, facts, now)
         if via is not None:
             views.append(_view(profile, via, now))
     views.sort(key=lambda p: (_ORDER.get(p.relationship, 9), p.birth_date, p.id))

@@ -6,12 +6,16 @@ record the access → commit. Forms are validated against :mod:`mes_app.domain.r
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mes_app.db import models
+from mes_app.db.core import core
 from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Decision, Target, UserActor, Via, decide, entry_target
 from mes_app.domain.calendar import local_date
@@ -173,7 +177,10 @@ def _to_columns(kind: EntryKind, values: dict) -> dict:
 def list_entries(
     session: Session, actor: UserActor, profile_id: object, kind_key: object, *, now: datetime
 ) -> list[EntryView]:
-    """The entries of one kind the actor may see, newest first; the read is recorded once."""
+    """The entries of one kind the actor may see, newest first; the read is recorded once.
+
+    One statement (:func:`_entries_statement`): the entries with their author's name and the
+    software or file they came from, as plain rows (no ORM entity is built for a list)."""
     kind = _kind(kind_key)
     pid = v.parse_id(profile_id)
     authorize(session, actor, Action.READ, pid, Target(kind.section), now=now, target_kind=kind.key)
@@ -181,9 +188,7 @@ def list_entries(
     facts = load_profile_facts(session, pid)
     if facts is None:
         raise NotFound()
-    model = MODELS[kind.key]
-    rows = session.exec(select(model).where(model.profile_id == pid)).all()
-    authors = _author_names(session, {row.author_user_id for row in rows})
+    rows = core(session).execute(_entries_statement(kind.key), {"pid": pid}).all()
     views = []
     for row in rows:
         target = _target(kind, row)
@@ -192,9 +197,33 @@ def list_entries(
         editable = decide(actor, Action.UPDATE, facts, target, now).allowed
         manageable = decide(actor, Action.MANAGE, facts, target, now).allowed
         markable = minors.may_mark(session, actor, pid, target, now=now)
-        views.append(_view(kind, row, editable, manageable, authors, markable))
+        view = _view(kind, row, editable, manageable, {row.author_user_id: row.mes_author_name or ""}, markable)
+        views.append(dataclasses.replace(view, via_software=row.mes_via_software or "",
+                                         imported_from=row.mes_imported_from or ""))
     views.sort(key=lambda e: (e.date or "0000", e.id), reverse=True)
-    return connected_software.with_via(session, kind.key, views)
+    return views
+
+
+@functools.cache
+def _entries_statement(kind_key: str) -> sa.Select:
+    """The entries of one kind of the profile ``pid``, each with its author's name, the name of
+    the connected software that added it (FHIR API, issue 12 item 2) and the source of the file
+    it was imported from (issue 12 item 3): what ``connected_software.with_via`` adds, in the
+    same statement. Built once per kind."""
+    model = MODELS[kind_key]
+    table = model.__table__  # pyright: ignore[reportAttributeAccessIssue]
+    intake, software, imported = models.FhirIntake, models.ConnectedSoftware, models.RecordImport
+    via_software = (sa.select(col(software.name))
+                    .join(intake, col(intake.software_id) == col(software.id))
+                    .where(col(intake.target_kind) == kind_key, col(intake.target_id) == table.c.id)
+                    .order_by(col(intake.id).desc()).limit(1).scalar_subquery())
+    imported_from = (sa.select(col(imported.source))
+                     .where(col(imported.target_kind) == kind_key, col(imported.target_id) == table.c.id)
+                     .order_by(col(imported.id).desc()).limit(1).scalar_subquery())
+    return (sa.select(table, col(models.User.display_name).label("mes_author_name"),
+                      via_software.label("mes_via_software"), imported_from.label("mes_imported_from"))
+            .outerjoin(models.User, col(models.User.id) == table.c.author_user_id)
+            .where(table.c.profile_id == sa.bindparam("pid")))
 
 
 def _author_names(session: Session, user_ids: set[int | None]) -> dict[int | None, str]:
@@ -321,7 +350,7 @@ def _load(session: Session, kind: EntryKind, entry_id: object) -> models.Entry:
     return row
 
 
-def _target(kind: EntryKind, row: models.Entry) -> Target:
+def _target(kind: EntryKind, row: models.Entry | sa.Row) -> Target:
     return entry_target(kind.section, row)
 
 
@@ -354,7 +383,7 @@ def _single_view(session: Session, actor: UserActor, kind: EntryKind, row: model
 
 
 def _view(
-    kind: EntryKind, row: models.Entry, editable: bool, manageable: bool, authors: dict[int | None, str],
+    kind: EntryKind, row: models.Entry | sa.Row, editable: bool, manageable: bool, authors: dict[int | None, str],
     markable: bool = False,
 ) -> EntryView:
     values = _form_values(kind, row)
@@ -380,7 +409,7 @@ def _view(
     )
 
 
-def _form_values(kind: EntryKind, row: models.Entry) -> dict[str, str]:
+def _form_values(kind: EntryKind, row: models.Entry | sa.Row) -> dict[str, str]:
     values: dict[str, str] = {}
     for spec in kind.fields:
         if spec.name in _DATETIME_COLUMNS:
@@ -395,7 +424,7 @@ def _form_values(kind: EntryKind, row: models.Entry) -> dict[str, str]:
     return values
 
 
-def _code_label(row: models.Entry) -> str:
+def _code_label(row: models.Entry | sa.Row) -> str:
     code = getattr(row, "code", None)
     if not code:
         return ""

@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlalchemy.sql.elements import True_
+from sqlmodel import Session, col
 
 from mes_app.db import models
+from mes_app.db.core import core
 from mes_app.db.types import UTCDateTime
 from mes_app.domain import validation as v
 from mes_app.domain.access import Action, Section, Target, UserActor, decide, entry_target
@@ -55,40 +56,51 @@ def _at_noon(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
-# (section, model, the column the entry is dated by, its kind, title, details)
-def _encounter(row):  # noqa: ANN001, ANN202
-    return row.occurred_at, row.kind, row.title, " · ".join(x for x in (row.practitioner, row.place) if x)
+# What a row of the page is made of, whatever its source: one projection of every source, so
+# that the whole page is one UNION ALL. A source dated by a day (``day``) is shown at noon.
+_NO_TEXT, _NO_DAY = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), sa.Date)
+_NO_TIME = sa.cast(sa.null(), UTCDateTime())
+_COLUMNS = ("src", "id", "at", "day", "kind", "title", "detail", "detail2", "note", "author_user_id",
+            "author_role", "author_name", "hidden_from_professionals", "hidden_from_guardians")
 
 
-def _vaccination(row):  # noqa: ANN001, ANN202
-    return _at_noon(row.given_on), "vaccination", row.code_text, f"dose {row.dose_number}" if row.dose_number else ""
+def _projection(model: type, *, at: Any = _NO_TIME, day: Any = _NO_DAY, kind: Any = _NO_TEXT, title: Any,
+                detail: Any = _NO_TEXT, detail2: Any = _NO_TEXT, noted: bool = True) -> tuple:
+    """The columns of a source after ``src`` (``author_name`` comes from the join with the
+    author's account)."""
+    return (col(model.id), at, day, kind, col(title), detail, detail2, col(model.note) if noted else _NO_TEXT,
+            col(model.author_user_id), col(model.author_role), col(models.User.display_name),
+            col(model.hidden_from_professionals), col(model.hidden_from_guardians))
 
 
-def _hospital(row):  # noqa: ANN001, ANN202
-    return _at_noon(row.admitted_on), "hospital", row.code_text, row.facility or ""
-
-
-def _document(row):  # noqa: ANN001, ANN202
-    return _at_noon(row.document_date), "document", row.title, row.category_display or ""
-
-
-def _appointment(row):  # noqa: ANN001, ANN202
-    return row.starts_at, "appointment", row.title, row.practitioner or ""
-
-
-def _lab_report(row):  # noqa: ANN001, ANN202 - lab results (issue 12)
-    title = row.title or row.lab_name or ""
-    return row.collected_at, "lab_result", title, row.lab_name if row.title and row.lab_name else ""
-
-
+# (section, model, the column the entry is dated by, its kind, its projection, its key's prefix)
 _SOURCES = (
-    (Section.HISTORY, models.Encounter, models.Encounter.occurred_at, None, _encounter),
-    (Section.VACCINATIONS, models.Vaccination, models.Vaccination.given_on, "vaccination", _vaccination),
-    (Section.HOSPITALISATIONS, models.Hospitalisation, models.Hospitalisation.admitted_on, "hospital", _hospital),
-    (Section.DOCUMENTS, models.Document, models.Document.document_date, "document", _document),
-    (Section.APPOINTMENTS, models.Appointment, models.Appointment.starts_at, "appointment", _appointment),
-    (Section.LAB_RESULTS, models.LabReport, models.LabReport.collected_at, "lab_result", _lab_report),
+    (Section.HISTORY, models.Encounter, models.Encounter.occurred_at, None, lambda m: _projection(
+        m, at=col(m.occurred_at), kind=col(m.kind), title=m.title, detail=col(m.practitioner), detail2=col(m.place))),
+    (Section.VACCINATIONS, models.Vaccination, models.Vaccination.given_on, "vaccination", lambda m: _projection(
+        m, day=col(m.given_on), title=m.code_text, detail=sa.cast(col(m.dose_number), sa.String))),
+    (Section.HOSPITALISATIONS, models.Hospitalisation, models.Hospitalisation.admitted_on, "hospital",
+     lambda m: _projection(m, day=col(m.admitted_on), title=m.code_text, detail=col(m.facility))),
+    (Section.DOCUMENTS, models.Document, models.Document.document_date, "document", lambda m: _projection(
+        m, day=col(m.document_date), title=m.title, detail=col(m.category_display), noted=False)),
+    (Section.APPOINTMENTS, models.Appointment, models.Appointment.starts_at, "appointment", lambda m: _projection(
+        m, at=col(m.starts_at), title=m.title, detail=col(m.practitioner), noted=False)),
+    (Section.LAB_RESULTS, models.LabReport, models.LabReport.collected_at, "lab_result", lambda m: _projection(
+        m, at=col(m.collected_at), title=m.title, detail=col(m.lab_name))),
 )
+
+
+def _describe(kind: str | None, row: Any) -> tuple[datetime, str, str, str]:
+    """When, kind, title and details of a row of the page, as its source shows them."""
+    when = row.at if row.at is not None else _at_noon(row.day)
+    if kind is None:  # an encounter: its own kind; who and where
+        return when, row.kind, row.title, " · ".join(x for x in (row.detail, row.detail2) if x)
+    if kind == "vaccination":
+        return when, kind, row.title, f"dose {row.detail}" if row.detail and row.detail != "0" else ""
+    if kind == "lab_result":  # lab results (issue 12): the lab's name stands for a missing title
+        title = row.title or row.detail or ""
+        return when, kind, title, row.detail if row.title and row.detail else ""
+    return when, kind, row.title, row.detail or ""
 
 
 def _where(model: type, wanted: str) -> list:
@@ -104,57 +116,87 @@ def _where(model: type, wanted: str) -> list:
     return clauses
 
 
-def _readable_sources(actor: UserActor, facts, wanted: str, now: datetime):  # noqa: ANN001, ANN202
-    """The sources the filter keeps, each with its statements for the viewer: (rows, count).
+# A source the viewer reads: its index in _SOURCES, and either the marks it may read (any
+# source but documents: a few shapes, so the page's statement is built once per shape) or the
+# policy's own filter (documents, whose filter may name the viewer).
+_Readable = tuple[int, "Marks | sa.ColumnElement"]
 
-    The statements of a source depend on the viewer only through the policy's filter; for
-    every source but documents (whose filter names the viewer) that filter has a few shapes
-    (the marks the viewer may read), so they are built once per shape and kept (building
-    them cost more than running them).
-    """
-    for index, (section, model, _column, kind, describe) in enumerate(_SOURCES):
+
+def _readable_sources(actor: UserActor, facts, wanted: str, now: datetime) -> list[_Readable]:  # noqa: ANN001
+    """The sources the filter keeps that the viewer may read, with what they may read of each."""
+    found: list[_Readable] = []
+    for index, (section, model, _column, kind, _project) in enumerate(_SOURCES):
         if wanted not in ("all", kind) and not (kind is None and wanted in FILTERS[1:7]):
             continue
         if model is models.Document:
             readable = read_filter(actor, facts, section, model, now)
-            if readable is not None:
-                yield section, describe, _statements(index, wanted, readable)
+            if isinstance(readable, True_):
+                found.append((index, _ALL_MARKS))  # every document whatever its switches: a shape too
+            elif readable is not None:
+                found.append((index, readable))
             continue
         marks = readable_marks(actor, facts, section, now)
         if marks:
-            yield section, describe, _shared_statements(index, wanted, marks)
+            found.append((index, marks))
+    return found
 
 
-_Statements = tuple[SelectOfScalar, sa.ScalarSelect]
+_ALL_MARKS: Marks = ((False, False), (True, False), (False, True), (True, True))
+
+
+def _page_statement(readable: list[_Readable], wanted: str, with_total: bool) -> sa.Select:
+    """The page's statement: built once per shape when every source's filter is a shape
+    (building it cost more than running it), else for this viewer."""
+    if all(isinstance(what, tuple) for _index, what in readable):
+        return _shaped_statement(tuple(readable), wanted, with_total)  # pyright: ignore[reportArgumentType]
+    return _build_page(readable, wanted, with_total)
 
 
 @functools.lru_cache(maxsize=256)
-def _shared_statements(index: int, wanted: str, marks: Marks) -> _Statements:
-    model = _SOURCES[index][1]
-    readable = marks_clause(model, marks)
-    if readable is None:  # the caller skips a source nobody may read
-        raise ValueError("unreadable source")
-    return _statements(index, wanted, readable)
+def _shaped_statement(readable: tuple[tuple[int, Marks], ...], wanted: str, with_total: bool) -> sa.Select:
+    return _build_page(list(readable), wanted, with_total)
 
 
-def _statements(index: int, wanted: str, readable: sa.ColumnElement) -> _Statements:
-    """A source's rows, ordered like the page and limited to ``reach``, and its COUNT."""
-    _section, model, column, _kind, _describe = _SOURCES[index]
-    where = [*_where(model, wanted), readable]
-    # The key's order ("encounter-12" < "encounter-9"): the id compared as text.
-    order = (col(column).desc(), sa.cast(model.id, sa.String).desc())
-    rows = select(model).where(*where).order_by(*order).limit(sa.bindparam("reach", type_=sa.Integer))
-    return rows, select(sa.func.count()).select_from(model).where(*where).scalar_subquery()
+def _build_page(readable: list[_Readable], wanted: str, with_total: bool) -> sa.Select:
+    """Every readable source's rows, ordered like the page and limited to ``reach`` (its own
+    ORDER BY ... LIMIT, in a subquery), in one UNION ALL with the author's name; with the
+    total, the sum of each source's COUNT, as one more column (computed once)."""
+    branches, counts = [], []
+    for index, what in readable:
+        _section, model, column, _kind, project = _SOURCES[index]
+        clause = marks_clause(model, what) if isinstance(what, tuple) else what
+        if clause is None:  # the caller leaves out a source nobody may read
+            raise ValueError("unreadable source")
+        where = [*_where(model, wanted), clause]
+        # The key's order ("encounter-12" < "encounter-9"): the id compared as text.
+        order = (col(column).desc(), sa.cast(model.id, sa.String).desc())
+        # Every column named: the same NULL of two columns would otherwise be one column.
+        columns = (sa.literal(index), *project(model))
+        rows = (sa.select(*(column.label(name) for column, name in zip(columns, _COLUMNS, strict=True)))
+                .outerjoin(models.User, col(models.User.id) == col(model.author_user_id))
+                .where(*where).order_by(*order).limit(sa.bindparam("reach", type_=sa.Integer)).subquery())
+        branches.append(sa.select(*(rows.c[name] for name in _COLUMNS)))
+        counts.append(sa.select(sa.func.count()).select_from(model).where(*where).scalar_subquery())
+    union = sa.union_all(*branches).subquery()
+    page = sa.select(*(union.c[name] for name in _COLUMNS))
+    if with_total:
+        total = counts[0]
+        for count in counts[1:]:
+            total = total + count
+        page = page.add_columns(sa.select(total).scalar_subquery().label("total"))
+    return page
 
 
 def history_page(
     session: Session, actor: UserActor, profile_id: object, *, kind: object = "all", page: object = 0, now: datetime,
     page_size: int = PAGE_SIZE, with_total: bool = True,
 ) -> TimelinePage:
-    """One page of the history. Each source is read in SQL already filtered for the viewer,
-    ordered as the page is (date, then key, newest first) and limited to the rows that can
-    reach this page; the five short lists are then merged. The total is one COUNT, left out
-    (0) when ``with_total`` is False: home shows its few latest items without it."""
+    """One page of the history, in one statement (and one more for the switches of the
+    documents it holds). Each source is read in SQL already filtered for the viewer, ordered
+    as the page is (date, then key, newest first) and limited to the rows that can reach this
+    page, with its author's name; the short lists are then merged. The total is the sum of
+    the sources' COUNTs, left out (0) when ``with_total`` is False: home shows its few latest
+    items without it."""
     pid = v.parse_id(profile_id)
     wanted = v.parse_choice(kind or "all", FILTERS, field="kind")
     page_no = v.parse_optional_int(page, field="page", min_value=0, max_value=10_000) or 0
@@ -165,44 +207,26 @@ def history_page(
         raise NotFound()
     start = page_no * page_size
     reach = start + page_size + 1  # one more than the page: "see more"
-    sources = list(_readable_sources(actor, facts, wanted, now))
-    params = {"pid": pid, "now": now, "reach": reach}
-    loaded: list[tuple[Section, Any, tuple]] = []
-    for section, describe, (rows, _count) in sources:
-        loaded += [(section, row, describe(row)) for row in session.exec(rows, params=params)]
-    total = 0
-    if with_total and sources:
-        counts = [count for _section, _describe, (_rows, count) in sources]
-        total = session.exec(select(sum(counts[1:], counts[0])), params=params).one()
-    switches = document_switches(session, [row.id for section, row, _ in loaded if section == Section.DOCUMENTS])
+    readable = _readable_sources(actor, facts, wanted, now)
+    rows = core(session).execute(_page_statement(readable, wanted, with_total),
+                                 {"pid": pid, "now": now, "reach": reach}).all() if readable else []
+    total = rows[0].total if with_total and rows else 0
+    documents = [row.id for row in rows if _SOURCES[row.src][0] == Section.DOCUMENTS]
+    switches = document_switches(session, documents)
     entries = []
-    for section, row, (when, item_kind, title, details) in loaded:
+    for row in rows:
+        section, model, _column, source_kind, _project = _SOURCES[row.src]
         is_doc = section == Section.DOCUMENTS
         target = entry_target(section, row, document_id=row.id if is_doc else None,
                               document_switches=switches.get(row.id, {}) if is_doc else {})
         if decide(actor, Action.READ, facts, target, now).visible:
-            entries.append((when, f"{type(row).__name__.lower()}-{row.id}", item_kind, title, details, row))
+            when, item_kind, title, details = _describe(source_kind, row)
+            entries.append((when, f"{model.__name__.lower()}-{row.id}", item_kind, title, details, row))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
     chosen = entries[start : start + page_size]
-    names = _names(session, {e[5].author_user_id for e in chosen})
     items = [
         TimelineItem(key, item_kind, title, details, local_date(when).isoformat(), row.author_role,
-                     names.get(row.author_user_id, ""), note=_note(row),
-                     by_professional=row.author_role == "professional")
+                     row.author_name or "", note=row.note or "", by_professional=row.author_role == "professional")
         for when, key, item_kind, title, details, row in chosen
     ]
     return TimelinePage(items, page_no, len(entries) > start + page_size, int(total or 0))
-
-
-_NOTED = (models.Encounter, models.Vaccination, models.Hospitalisation, models.LabReport)
-
-
-def _note(row: object) -> str:
-    return (row.note or "") if isinstance(row, _NOTED) else ""
-
-
-def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return {u.id: u.display_name for u in session.exec(select(models.User).where(col(models.User.id).in_(ids)))}

@@ -49,14 +49,14 @@ def use_case(engine):  # noqa: ANN001
         yield db
 
 
-def test_the_facts_of_all_profiles_take_two_queries_whatever_their_number(session, engine, now):
+def test_the_facts_of_all_profiles_take_one_query_whatever_their_number(session, engine, now):
     parent = make_owner(session)
     kids = [make_child(session, parent, f"Enfant{i}") for i in range(6)]
     make_caregiver(session, kids[0], ("vaccinations",))
     give_care(session, make_professional(session), kids[1])
     with Session(engine, expire_on_commit=False) as db, Statements(engine) as seen:
         facts = load_facts_of(db, [parent.profile.id, *(k.profile.id for k in kids), 10**9])
-    assert len(seen.seen) == 2
+    assert len(seen.seen) == 1  # the profiles and their relations in one UNION ALL (two until 2026-12-07)
     assert facts[10**9] is None
     assert facts[kids[0].profile.id].caregivers and facts[kids[1].profile.id].care
     assert facts[kids[2].profile.id].guardian_user_ids == {parent.user.id}
@@ -75,8 +75,43 @@ def test_switcher_capabilities_and_the_service_read_the_facts_once(session, engi
         measures.latest_measures(db, parent.actor, lea.profile.id, now=now)
         after = len(seen.reading_facts())
     assert [v.id for v in views] == [parent.profile.id, lea.profile.id]
-    assert before == 2, seen.seen  # the candidate profiles, then all their facts in one query
+    assert before == 1, seen.seen  # the candidate profiles and all their facts in one query (two until 2026-12-07)
     assert after == before, [s[:300] for s in seen.reading_facts()]  # capabilities and authorize took them from there
+
+
+def test_the_switcher_s_profiles_are_read_once_per_use_case_and_per_account(session, engine, now):
+    """The shell, then the home's household (reminders, appointments) ask for the same list."""
+    parent = make_owner(session)
+    lea = make_child(session, parent)
+    nanny = make_caregiver(session, lea, ("vaccinations",))
+    with Session(engine, expire_on_commit=False) as db, Statements(engine) as seen:
+        first = profiles.accessible_profiles(db, parent.actor, now=now)
+        again = profiles.accessible_profiles(db, parent.actor, now=now)
+        assert len(seen.seen) == 1 and first == again
+        theirs = profiles.accessible_profiles(db, nanny.actor, now=now)  # another account: its own read
+        assert len(seen.seen) == 2
+    assert [v.id for v in first] == [parent.profile.id, lea.profile.id]
+    assert [v.id for v in theirs] == [lea.profile.id]
+
+
+def test_a_grant_revoked_in_the_same_use_case_leaves_the_switcher_at_once(session, engine, now):
+    alice = make_owner(session)
+    lea = make_child(session, alice)
+    nanny = make_caregiver(session, lea, ("vaccinations",))
+    with Session(engine, expire_on_commit=False) as db:
+        assert [v.id for v in profiles.accessible_profiles(db, nanny.actor, now=now)] == [lea.profile.id]
+        grant = db.get(type(nanny.grant), nanny.grant.id)
+        grant.revoked_at = now - timedelta(minutes=1)
+        db.add(grant)  # not flushed, not committed: the next list must already leave it out
+        assert profiles.accessible_profiles(db, nanny.actor, now=now) == []
+    with Session(engine, expire_on_commit=False) as db:  # a bulk revocation too
+        grant = db.get(type(nanny.grant), nanny.grant.id)
+        grant.revoked_at = None
+        db.commit()
+        assert [v.id for v in profiles.accessible_profiles(db, nanny.actor, now=now)] == [lea.profile.id]
+        db.execute(sa.update(type(nanny.grant)).where(type(nanny.grant).id == nanny.grant.id)
+                   .values(revoked_at=now - timedelta(minutes=1)))
+        assert profiles.accessible_profiles(db, nanny.actor, now=now) == []
 
 
 def test_a_grant_revoked_in_the_same_use_case_is_refused_at_once(session, engine, now):

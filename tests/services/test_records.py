@@ -668,3 +668,15 @@ def test_only_the_household_may_hide_an_entry(session, now, care):
         with pytest.raises(ValidationError):
             records.set_hidden_from_professionals(session, alice.actor, "conditions", entry.id, bad, now=now)
     assert stored(session, "conditions", entry.id).hidden_from_professionals is False
+
+
+def test_no_entry_column_is_hidden_by_an_attribute_of_a_core_row() -> None:
+    """Lists read entries as Core rows (``records._entries_statement``) and views read their
+    columns as attributes: a column named like a ``Row`` attribute (``count``, ``index``…)
+    would read the method instead of the value."""
+    import sqlalchemy as sa
+
+    from mes_app.services.records import MODELS
+
+    reserved = set(dir(sa.Row))
+    assert not {c.name for model in MODELS.values() for c in model.__table__.c} & reserved
