@@ -107,6 +107,9 @@ class Settings:
     # events of that client then skip Redis's read, unpickling, pickling and write; another
     # worker asking for the state breaks the lease at once. 0 turns it off. See docs/performance.md.
     redis_state_lease_seconds: float = field(default=5.0)
+    # How many of its clients' events a worker runs at once (mes_app/state/admission.py); the
+    # others wait their turn *before* taking their client's state. 0: no limit (Reflex's own).
+    events_in_flight: int = field(default=8)
 
     # --- account security (issue 15, item 3) ---
     # A session unused this long ends (not only at its expiry). 30 minutes: what the French
@@ -164,6 +167,7 @@ def load_settings() -> Settings:
         db_pool_timeout_seconds=max(1, _env_int("MES_DB_POOL_TIMEOUT_SECONDS", 10)),
         db_connect_timeout_seconds=max(1, _env_int("MES_DB_CONNECT_TIMEOUT_SECONDS", 5)),
         redis_state_lease_seconds=_lease_seconds(_env("MES_REDIS_STATE_LEASE_SECONDS", "5")),
+        events_in_flight=max(0, _env_int("MES_EVENTS_IN_FLIGHT", 8)),
     )
 
 

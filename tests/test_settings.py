@@ -11,7 +11,7 @@ from mes_app.settings import load_settings, reflex_state_lease_env
 
 
 def _settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> settings_module.Settings:
-    for name in ("MES_REDIS_URL", "MES_STATE_MANAGER", "MES_REDIS_STATE_LEASE_SECONDS"):
+    for name in ("MES_REDIS_URL", "MES_STATE_MANAGER", "MES_REDIS_STATE_LEASE_SECONDS", "MES_EVENTS_IN_FLIGHT"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -43,3 +43,10 @@ def test_one_process_never_leases(monkeypatch) -> None:
 def test_a_lease_reflex_would_outlive_its_lock_with_is_refused_at_start(monkeypatch, raw: str) -> None:
     with pytest.raises(RuntimeError, match="MES_REDIS_STATE_LEASE_SECONDS"):
         _settings(monkeypatch, MES_REDIS_URL="redis://x:6379/0", MES_REDIS_STATE_LEASE_SECONDS=raw)
+
+
+def test_a_worker_runs_eight_events_at_once_unless_told_otherwise(monkeypatch) -> None:
+    assert _settings(monkeypatch).events_in_flight == 8
+    assert _settings(monkeypatch, MES_EVENTS_IN_FLIGHT="3").events_in_flight == 3
+    assert _settings(monkeypatch, MES_EVENTS_IN_FLIGHT="0").events_in_flight == 0  # no gate
+    assert _settings(monkeypatch, MES_EVENTS_IN_FLIGHT="-2").events_in_flight == 0

@@ -38,6 +38,7 @@ from reflex.state import StateUpdate
 from sqlalchemy.exc import DBAPIError
 
 from mes_app.db.engine import new_session, off_loop
+from mes_app.state.admission import admit_in_turn
 from mes_app.state.base import AppState, forget_event_identity, remember_event_identity, utcnow
 from mes_app.state.store_wipe import _remember_token, _watch_disconnects, all_state_classes, binding_key, wipe
 from mes_app.state.store_wipe import attach as attach
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 class SessionBindingMiddleware(Middleware):
     async def preprocess(self, app: App, state: BaseState, event: Event):  # noqa: ANN201
         _watch_disconnects(app)
+        admit_in_turn(app)  # from the next event on, a worker runs a few events at once
         forget_event_identity()  # nothing of a previous event is ever handed to this one
         app_state = await state.get_state(AppState)
         router = app_state.router
