@@ -64,7 +64,7 @@ def _message(code: str, params: dict, lang: str) -> str:
 async def import_measures(request: Request) -> Response:
     # Requests from another site were already refused by routes.guard (mes_app.web.origin).
     lang = _lang(request.headers.get("cookie"))
-    if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
+    if (refusal := await rate_limit.check("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, lang)
     now = datetime.now(UTC)
     actor = await db_work.in_session(auth.request_actor, request.headers, now)
@@ -133,7 +133,7 @@ async def import_apple(request: Request) -> Response:
     a 0600 file in the data folder chunk by chunk (never whole in memory), and handed to a
     background job. Answers ``{"ok": true, "job": <key>}``; the page then follows the job."""
     lang = _lang(request.headers.get("cookie"))
-    if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
+    if (refusal := await rate_limit.check("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, lang)
     now = datetime.now(UTC)
     profile_id = request.query_params.get("profile")
