@@ -87,6 +87,10 @@ class Settings:
     # app's database when it is PostgreSQL). See docs/storage.md.
     document_store: str = field(default="local")
     document_store_url: str = field(default="", repr=False)
+    # How long a writer of the postgresql store waits for its key's advisory lock (held by another
+    # writer, a restore or migration of the same key, or a hash collision) before the upload
+    # fails with "store unavailable" rather than waiting for ever.
+    document_lock_timeout_seconds: int = field(default=10)
     # Database connections of each worker process (mes_app/db/engine.py). On PostgreSQL a worker
     # runs its event handlers' database work in ``db_threads`` threads, each holding at most one
     # pooled connection; web routes and background jobs take the overflow. 0 (SQLite's default):
@@ -157,6 +161,7 @@ def load_settings() -> Settings:
         notifications_worker=_env_bool("MES_NOTIFICATIONS_WORKER", True),
         time_zone=_time_zone(_env("MES_TIME_ZONE", "Europe/Paris")),
         **_document_store(_env("MES_DOCUMENT_STORE", "local"), _env("MES_DOCUMENT_STORE_URL", ""), database_url),
+        document_lock_timeout_seconds=max(1, _env_int("MES_DOCUMENT_LOCK_TIMEOUT_SECONDS", 10)),
         session_idle_minutes=max(1, _env_int("MES_SESSION_IDLE_MINUTES", 30)),
         second_factor_required=_env_bool("MES_SECOND_FACTOR_REQUIRED", True),
         second_factor_key=os.environ.get("MES_SECOND_FACTOR_KEY", "").strip(),

@@ -24,14 +24,15 @@ def default_storage() -> DocumentStorage:
     erases a document gets it here."""
     from mes_app.settings import settings
 
-    return storage_for(settings.document_store, settings.document_store_url, str(settings.documents_dir))
+    return storage_for(settings.document_store, settings.document_store_url, str(settings.documents_dir),
+                       settings.document_lock_timeout_seconds)
 
 
 @cache
-def storage_for(kind: str, url: str, documents_dir: str) -> DocumentStorage:
+def storage_for(kind: str, url: str, documents_dir: str, lock_timeout_seconds: float = 10) -> DocumentStorage:
     """One store per configuration (a PostgreSQL store keeps its connection pool)."""
     if kind == "postgresql":
         from mes_app.storage.postgres import PostgresStorage
 
-        return PostgresStorage(url)
+        return PostgresStorage(url, lock_timeout_seconds=lock_timeout_seconds)
     return LocalStorage(documents_dir)

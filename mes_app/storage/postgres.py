@@ -34,6 +34,14 @@ the lock). A killed worker's connections drop, and its locks with them. :meth:`P
 (at every start-up) erases the stored keys no row names whose lock it can take: what a dead
 worker left goes, an upload another live worker has not released yet stays.
 
+Never a wait without end: the writer's transaction sets ``lock_timeout`` (``set_config(...,
+true)``: this transaction only) before taking the lock, so a key held by another connection (a
+restore or migration of the same key, another writer, a ``hashtext`` collision) makes
+:meth:`~PostgresStorage.begin` fail after ``lock_timeout_seconds`` with the store's
+:class:`StorageError` ("busy"), which the upload route answers as "store unavailable" (503).
+The same bound applies to the chunks' inserts of that transaction (a table lock taken by a
+migration, say).
+
 Streaming both ways: at most one chunk (1 MiB) is held in memory, while writing and reading.
 """
 
@@ -65,6 +73,7 @@ _KEYS = sa.text(f"SELECT DISTINCT blob_key FROM {TABLE} ORDER BY blob_key")
 LOCK_NAMESPACE = 0x4D455344  # "MESD": the first key of every document store advisory lock
 SWEEP_BATCH = 500  # keys locked at once by a sweep (each lock takes a slot of the server's lock table)
 _LOCK = sa.text("SELECT pg_advisory_lock(:ns, hashtext(:key))")
+_LOCK_TIMEOUT = sa.text("SELECT set_config('lock_timeout', :timeout, true)")  # true: this transaction only
 _UNLOCK = sa.text("SELECT pg_advisory_unlock(:ns, hashtext(:key))")
 _TRY_LOCK_FREE = sa.text(
     "SELECT key FROM unnest(CAST(:keys AS text[])) AS key WHERE pg_try_advisory_lock(:ns, hashtext(key))"
@@ -80,6 +89,8 @@ _DELETE_KEYS = sa.text(
 def _failure(exc: SQLAlchemyError) -> StorageError:
     """The driver's error class only (its message could quote a parameter)."""
     reason = type(getattr(exc, "orig", None) or exc).__name__
+    if reason == "LockNotAvailable":  # lock_timeout: another connection holds the key's lock
+        return StorageError("the document store is busy: this document is locked by another writer; try again")
     if reason == "UndefinedTable":
         return StorageError(f"the document store database has no {TABLE} table: run `python -m mes_app migrate` on it")
     return StorageError(f"the document store failed ({reason})")
@@ -101,6 +112,7 @@ class PostgresWriter:
             raise _failure(exc) from None
         try:
             conn.begin()
+            conn.execute(_LOCK_TIMEOUT, {"timeout": storage.lock_timeout})
             # Held by this connection (the session, not the transaction) until release()/abort().
             conn.execute(_LOCK, {"ns": LOCK_NAMESPACE, "key": self._key})
             conn.info[_HELD] = True
@@ -208,8 +220,11 @@ def _close_if_still_locked(_dbapi_connection: object, record: ConnectionPoolEntr
 
 
 class PostgresStorage:
-    def __init__(self, url: str, *, pool_size: int = 5, max_overflow: int = 20) -> None:
+    def __init__(self, url: str, *, pool_size: int = 5, max_overflow: int = 20,
+                 lock_timeout_seconds: float = 10) -> None:
         self.engine = sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
+        # PostgreSQL's lock_timeout, in milliseconds (at least 1: 0 would mean "no limit").
+        self.lock_timeout = f"{max(1, round(lock_timeout_seconds * 1000))}ms"
         event.listen(self.engine, "checkin", _close_if_still_locked)
 
     def begin(self, max_bytes: int, key: str | None = None) -> PostgresWriter:

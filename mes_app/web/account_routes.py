@@ -32,7 +32,7 @@ def utcnow() -> datetime:
 
 
 async def open_activation_link(request: Request) -> Response:
-    if (limited := rate_limit.limited_response(request, "link_open")) is not None:
+    if (limited := await rate_limit.limited_response(request, "link_open")) is not None:
         return limited
     secret = request.query_params.get("t")
     now = utcnow()
@@ -49,7 +49,7 @@ async def open_activation_link(request: Request) -> Response:
 
 async def activate(request: Request) -> Response:
     """The button of ``/activate`` (same-origin POST, checked by the API guard)."""
-    if (limited := rate_limit.limited_response(request, "link_open")) is not None:
+    if (limited := await rate_limit.limited_response(request, "link_open")) is not None:
         return limited
     user_id = await db_work.in_session(registration.activate, request.cookies.get(ACTIVATION_COOKIE), now=utcnow())
     return _answer(DONE if user_id is not None else INVALID)

@@ -150,7 +150,7 @@ class _UploadParser:
 
 async def upload_document(request: Request) -> Response:
     # Requests from another site were already refused by routes.guard (mes_app.web.origin).
-    if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
+    if (refusal := await rate_limit.check("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, _lang(request), NO_STORE)
     now = _now()
     # The parser's steps check rights (begin_upload) and write to the store: each runs in the db

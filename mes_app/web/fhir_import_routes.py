@@ -49,7 +49,7 @@ def section_label(target: str, lang: str) -> str:
 async def import_file(request: Request) -> Response:
     # Requests from another site were already refused by routes.guard (mes_app.web.origin).
     lang = auth.lang_from_cookie_header(request.headers.get("cookie"))
-    if (refusal := rate_limit.limiter().hit("upload", rate_limit.request_client(request))) is not None:
+    if (refusal := await rate_limit.check("upload", rate_limit.request_client(request))) is not None:
         return rate_limit.json_too_many(refusal, lang)
     now = datetime.now(UTC)
     actor = await db_work.in_session(auth.request_actor, request.headers, now)

@@ -104,8 +104,8 @@ def _fhir(body: dict, status: int = 200, headers: dict | None = None) -> Respons
     return JSONResponse(body, status_code=status, media_type=FHIR_JSON, headers={**NO_STORE, **(headers or {})})
 
 
-def _limited(request: Request) -> Response | None:
-    refusal = rate_limit.limiter().hit(LIMITER, rate_limit.request_client(request))
+async def _limited(request: Request) -> Response | None:
+    refusal = await rate_limit.check(LIMITER, rate_limit.request_client(request))
     if refusal is None:
         return None
     return outcome(429, "throttled", "too many requests", headers={"Retry-After": str(refusal.retry_after_seconds)})
@@ -174,7 +174,7 @@ def _oauth_error(error: str, status: int) -> Response:
 
 
 async def token(request: Request) -> Response:
-    if (limited := _limited(request)) is not None:
+    if (limited := await _limited(request)) is not None:
         return limited
     if not (request.headers.get("content-type") or "").startswith("application/x-www-form-urlencoded"):
         return _oauth_error("invalid_request", 400)
@@ -223,7 +223,7 @@ def _context(caller: connected_software.Caller) -> fhir_api.Context:
 
 
 async def search_patient(request: Request) -> Response:
-    if (limited := _limited(request)) is not None:
+    if (limited := await _limited(request)) is not None:
         return limited
     if request.method == "POST":
         form = await request.form(max_files=0, max_fields=10)
@@ -277,7 +277,7 @@ async def create(request: Request) -> Response:
     resource_type = request.path_params.get("resource_type", "")
     if "create" not in INTERACTIONS.get(resource_type, ()):
         return outcome(404, "not-supported", "unknown or unsupported resource type")
-    if (limited := _limited(request)) is not None:
+    if (limited := await _limited(request)) is not None:
         return limited
     body, refusal = await _read(request)
     if refusal is not None:
@@ -312,7 +312,7 @@ def _response_entry(result: fhir_api.EntryResult) -> dict:
 
 
 async def bundle(request: Request) -> Response:
-    if (limited := _limited(request)) is not None:
+    if (limited := await _limited(request)) is not None:
         return limited
     body, refusal = await _read(request)
     if refusal is not None:

@@ -6,8 +6,7 @@ Limiters by name (limits from ``settings.rate_limits``, env ``MES_RATE_LIMIT_<NA
 ========================  ===============================================================
 ``login``                 ``POST /api/login``
 ``register``              the registration form (``RegisterState.submit``)
-``password_reset``        not used yet: the reset route will call ``limited_response(request,
-                          "password_reset")`` as its first line
+``password_reset``        asking for a password-reset mail (``request_password_reset``)
 ``link_open``             opening a share link (page ``/s``, SMART Health Links manifest)
 ``passcode``              passcode attempts on a share link (page and manifest)
 ``emergency_open``        opening an emergency card (page ``/urgence``)
@@ -24,6 +23,12 @@ logged: rate limits are a brake, the log-in throttle (in the database) stays in 
 
 Routes answer **429** with a ``Retry-After`` header and a French/English message; event
 handlers show :func:`refusal_text` in the page.
+
+Async callers (every HTTP route) count through :func:`check` / :func:`limited_response`: with
+Redis, one hit is several round trips, so it runs in a worker thread and the event loop serves
+the worker's other clients meanwhile (issue 14 item 1); the in-memory store is microseconds of
+CPU and stays inline. The event handlers of :mod:`mes_app.state.rate_limit` are synchronous and
+already run off the loop (the db threads), so they call :meth:`RateLimiter.hit` directly.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from mes_app import i18n
 from mes_app.settings import settings
+from mes_app.web import db_work
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +66,8 @@ class RateLimiter:
         self._limits: dict[str, list[RateLimitItem]] = {name: parse_many(spec) for name, spec in limits.items()}
         options = {"key_prefix": key_prefix} if storage_uri.startswith(("redis://", "rediss://", "unix://")) else {}
         self._storage = storage.storage_from_string(storage_uri, **options)
+        # A network store (Redis) waits on round trips: async callers must not hit it on the loop.
+        self.blocking = not storage_uri.startswith("memory://")
         self._strategy = strategies.MovingWindowRateLimiter(self._storage)
 
     def hit(self, name: str, client: str, *, now: float | None = None) -> Refusal | None:
@@ -151,7 +159,18 @@ def json_too_many(refusal: Refusal, lang: str, headers: Mapping[str, str] | None
     )
 
 
-def limited_response(request: Request, name: str, headers: Mapping[str, str] | None = None) -> Response | None:
+async def check(name: str, client: str) -> Refusal | None:
+    """:meth:`RateLimiter.hit` on the app's limiter for an async caller: a network store's round
+    trips in a worker thread (the loop serves other clients while they wait), the in-memory
+    store inline (a thread hop would cost more than the count). Same answers, and the same "store
+    down: let through" rule, as ``hit``."""
+    current = limiter()
+    if not current.blocking:
+        return current.hit(name, client)
+    return await db_work.slow(current.hit, name, client)
+
+
+async def limited_response(request: Request, name: str, headers: Mapping[str, str] | None = None) -> Response | None:
     """The 429 to send when ``request``'s client is over limiter ``name``, else None (go on)."""
-    refusal = limiter().hit(name, request_client(request))
+    refusal = await check(name, request_client(request))
     return too_many_requests(refusal, headers) if refusal is not None else None

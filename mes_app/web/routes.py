@@ -81,7 +81,7 @@ def _set_session_cookie(response: Response, secret: str) -> None:
 
 
 async def login(request: Request) -> Response:
-    if (limited := rate_limit.limited_response(request, "login")) is not None:
+    if (limited := await rate_limit.limited_response(request, "login")) is not None:
         return limited
     form = await request.form(max_files=0, max_fields=10)
     email, password = form.get("email"), form.get("password")
@@ -149,7 +149,7 @@ def _opened_response(opened: _Opened) -> Response:
 
 async def login_second_factor(request: Request) -> Response:
     """The second step of a log-in: the pending cookie (only this path sees it) + a code."""
-    if (limited := rate_limit.limited_response(request, "login")) is not None:
+    if (limited := await rate_limit.limited_response(request, "login")) is not None:
         return limited
     form = await request.form(max_files=0, max_fields=10)
     pending = request.cookies.get(SECOND_FACTOR_COOKIE)
@@ -200,13 +200,13 @@ async def request_password_reset(request: Request) -> Response:
     """Same answer, at once, whether the address has an account or not: the look-up and the
     e-mail happen in a worker thread, detached from this request (a background task of the
     response would hold the connection, so the next request on it would show the delay)."""
-    if (limited := rate_limit.limited_response(request, "password_reset")) is not None:
+    if (limited := await rate_limit.limited_response(request, "password_reset")) is not None:
         return limited
     form = await request.form(max_files=0, max_fields=10)
     email = form.get("email")
     lang = _cookie_lang(request.cookies.get("mes_lang"))
     address = email.strip().lower() if isinstance(email, str) else ""
-    if rate_limit.limiter().hit("password_reset_mail", "address:" + address) is None:
+    if await rate_limit.check("password_reset_mail", "address:" + address) is None:
         mail.queue(_send_reset_mail, email if isinstance(email, str) else None, lang, what="password-reset")
     response = _redirect(FORGOT_PATH, sent=1)
     response.headers["Cache-Control"] = "no-store"
@@ -253,7 +253,7 @@ def _forget_reset_secret(response: Response) -> None:
 
 async def reset_password(request: Request) -> Response:
     """Set the new password; every session of the account ends, this browser's too."""
-    if (limited := rate_limit.limited_response(request, "login")) is not None:
+    if (limited := await rate_limit.limited_response(request, "login")) is not None:
         return limited
     form = await request.form(max_files=0, max_fields=10)
     secret = request.cookies.get(RESET_COOKIE)

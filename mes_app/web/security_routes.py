@@ -93,7 +93,7 @@ async def end_all(request: Request) -> Response:
 
 
 async def second_factor_off(request: Request) -> Response:
-    if (limited := rate_limit.limited_response(request, "login")) is not None:
+    if (limited := await rate_limit.limited_response(request, "login")) is not None:
         return limited
     form = await request.form(max_files=0, max_fields=5)
     password, code = form.get("password"), form.get("code")

@@ -78,7 +78,7 @@ def public_routes() -> list[Route]:
 
 
 async def location(request: Request) -> Response:
-    if (refusal := rate_limit.limiter().hit("link_open", rate_limit.request_client(request))) is not None:
+    if (refusal := await rate_limit.check("link_open", rate_limit.request_client(request))) is not None:
         return rate_limit.too_many_requests(refusal, {**NO_STORE, **CORS})
     token = await db_work.in_session(share_links.take_location, request.path_params.get("token"), now=_now())
     if token is None:
@@ -97,7 +97,7 @@ async def manifest(request: Request) -> Response:
     # after a few wrong passcodes).
     client = rate_limit.request_client(request)
     for name in ("link_open", "passcode") if isinstance(body, dict) and "passcode" in body else ("link_open",):
-        if (refusal := rate_limit.limiter().hit(name, client)) is not None:
+        if (refusal := await rate_limit.check(name, client)) is not None:
             return rate_limit.too_many_requests(refusal, {**NO_STORE, **CORS})
     # A passcode is checked with argon2: never on the event loop.
     answer = await db_work.slow_in_session(share_links.manifest, request.path_params.get("secret"), body,

@@ -17,7 +17,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from mes_app.storage import TooLarge
+from mes_app.storage import StorageError, TooLarge
 from mes_app.storage.postgres import CHUNK, LOCK_NAMESPACE, PostgresStorage
 
 PDF = b"%PDF-1.4\n" + os.urandom(2 * CHUNK + 4321)  # several chunks
@@ -192,3 +192,46 @@ def test_a_writer_waits_for_the_sweep_holding_its_key(pg_storage, other_worker):
     waiter.join(10)
     assert began.is_set()
     assert our_locks(pg_storage) == 0
+
+
+def test_a_second_writer_of_a_held_key_gets_the_busy_error_not_a_wait_without_end(pg_storage):
+    """Before: ``pg_advisory_lock`` waited for ever when another connection held the key (a
+    restore or migration of the same key, a ``hashtext`` collision), and so did the upload.
+    Now the second writer fails with the store's error after ``lock_timeout`` (tiny here),
+    writes nothing and holds no lock, while the first writer goes on and commits its file."""
+    key = "ef" * 16
+    impatient = PostgresStorage(pg_storage.engine.url.render_as_string(hide_password=False), pool_size=1,
+                                max_overflow=2, lock_timeout_seconds=0.2)
+    try:
+        first = pg_storage.begin(10_000_000, key=key)
+        first.write(PDF[: CHUNK + 10])  # the first writer is half way
+        outcome: list[BaseException | None] = []
+
+        def second_writer() -> None:
+            try:
+                impatient.begin(10_000_000, key=key).abort()
+                outcome.append(None)
+            except BaseException as error:  # noqa: BLE001 - recorded for the assertion
+                outcome.append(error)
+
+        waiter = threading.Thread(target=second_writer)
+        waiter.start()
+        waiter.join(30)  # a fail-safe only: the lock timeout ends it long before
+        if waiter.is_alive():  # it waits for ever: let it through, so the assertion below fails
+            first.abort()
+            waiter.join()
+        [error] = outcome
+        assert isinstance(error, StorageError) and "busy" in str(error)
+        assert key not in str(error)
+        first.write(PDF[CHUNK + 10 :])
+        first.commit()
+        first.release()
+        assert b"".join(impatient.open(key)) == PDF  # whole, written by the first writer only
+        assert impatient.stored_keys() == [key]
+        assert our_locks(pg_storage) == 0
+        later = impatient.begin(10_000_000)  # the impatient store works on once the key is free
+        later.write(b"%PDF-1.4 later")
+        later.commit()
+        later.release()
+    finally:
+        impatient.dispose()

@@ -3,6 +3,8 @@ streamed to disk after the session and the policy said yes; the job then runs in
 
 from __future__ import annotations
 
+import builtins
+import threading
 import time
 
 import pytest
@@ -75,3 +77,54 @@ def test_a_file_over_the_limit_is_refused_while_streaming(app, session, monkeypa
     answer = post(client_for(app, alice), alice.profile.id, export_xml())
     assert answer.status_code == 422 and "2 Go" in answer.json()["message"]
     assert list((tmp_path / "imports").iterdir()) == []
+
+
+class _SpiedFile:
+    """The upload file, recording the thread of each write (and of its close)."""
+
+    def __init__(self, real, threads: list[int]) -> None:  # noqa: ANN001
+        self._real, self._threads = real, threads
+
+    def write(self, data: bytes) -> int:
+        self._threads.append(threading.get_ident())
+        return self._real.write(data)
+
+    def close(self) -> None:
+        if not self._real.closed:
+            self._threads.append(threading.get_ident())
+        self._real.close()
+
+    def __enter__(self):  # noqa: ANN204
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def test_the_chunks_of_a_streamed_export_are_written_off_the_event_loop(app, session, monkeypatch, tmp_path):
+    """Before: each chunk was written on the event loop, which serves every client of the
+    worker. The export comes chunked (no Content-Length), in many small chunks; every disk
+    write happens in another thread than the loop's, and the file arrives whole (the job
+    imports all of it)."""
+    alice = make_owner(session, "Alice Durand")
+    loop_threads: set[int] = set()
+    write_threads: list[int] = []
+
+    async def recorded(scope, receive, send) -> None:  # noqa: ANN001
+        if scope.get("path") == route.APPLE_PATH:  # only the upload's loop: its thread lives until the answer
+            loop_threads.add(threading.get_ident())
+        await app(scope, receive, send)
+
+    def spied_open(file, mode="r", *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        real = builtins.open(file, mode, *args, **kwargs)  # noqa: SIM115 - closed by the route
+        return _SpiedFile(real, write_threads) if "w" in mode else real
+
+    monkeypatch.setattr(route, "open", spied_open, raising=False)
+    data = write_zip(tmp_path / "export.zip", export_xml()).read_bytes()
+    chunks = (data[i:i + 512] for i in range(0, len(data), 512))
+    answer = client_for(recorded, alice).post(f"{route.APPLE_PATH}?profile={alice.profile.id}", content=chunks,
+                                              headers={"Content-Type": "application/octet-stream"})
+    assert answer.status_code == 200, answer.text
+    view = wait_done(alice.actor, answer.json()["job"])
+    assert (view.status, view.summary.added_total) == ("done", 10)
+    assert write_threads and loop_threads and not loop_threads & set(write_threads)

@@ -3,7 +3,9 @@ counts shared across workers through Redis; the client address not taken from a 
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import threading
 import time
 
 import pytest
@@ -77,6 +79,46 @@ def test_the_redis_backend_is_shared_by_two_workers():
 def test_redis_down_lets_requests_through_rather_than_locking_everyone_out():
     limiter = RateLimiter({**LOW, "login": "1/minute"}, "redis://127.0.0.1:1/0")
     assert limiter.hit("login", "c") is None and limiter.hit("login", "c") is None
+
+
+async def test_a_redis_hit_waits_off_the_loop_and_refuses_as_before():
+    """Before: the routes called the Redis-backed hit on the event loop, so while its round
+    trips waited no other client of the worker was served. Here the store blocks until another
+    coroutine of the same loop releases it: that coroutine must get to run during the hit."""
+    prefix = "mes-test-" + secrets.token_hex(6)
+    limiter = RateLimiter({**LOW, "login": "2/minute"}, REDIS_URL, key_prefix=prefix)
+    rate_limit.set_limiter(limiter)
+    entered, released = threading.Event(), threading.Event()
+    seen: list[str] = []
+    strategy = limiter._strategy  # noqa: SLF001 - the store's round trips, made slow
+    original_test = strategy.test
+
+    def blocking_test(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if not entered.is_set():
+            entered.set()
+            # the fail-safe timeout only ends the test when the loop is blocked
+            seen.append("released during the hit" if released.wait(10) else "loop blocked")
+        return original_test(*args, **kwargs)
+
+    strategy.test = blocking_test  # type: ignore[method-assign]
+
+    async def other_client() -> None:
+        while not entered.is_set():
+            await asyncio.sleep(0)
+        seen.append("other client served")
+        released.set()
+
+    try:
+        first, _ = await asyncio.gather(rate_limit.check("login", "10.2.2.2"), other_client())
+        assert first is None
+        assert seen == ["other client served", "released during the hit"]
+        assert await rate_limit.check("login", "10.2.2.2") is None
+        refused = await rate_limit.check("login", "10.2.2.2")
+        assert refused is not None and refused.retry_after_seconds > 0
+        assert await rate_limit.check("login", "10.2.2.3") is None  # another client, its own budget
+    finally:
+        strategy.test = original_test  # type: ignore[method-assign]
+        limiter.reset()
 
 
 @pytest.mark.parametrize(

@@ -198,6 +198,8 @@ def test_the_public_routes_stay_rate_limited(full_client, session, alice, monkey
     created = _link(session, alice)
 
     class Refusing:
+        blocking = False  # an in-memory limiter: counted inline
+
         def hit(self, name, client):  # noqa: ANN001, ANN201
             return rate_limit.Refusal(30) if name == "link_open" else None
 
