@@ -2,10 +2,12 @@
 
     .venv/bin/python -m benchmarks.use_cases [--runs 300] [--profile home] [--database-url postgres|URL]
 
-Seeds the demo into a fresh SQLite database, then, as the demo parent on Camille's profile,
+Seeds the demo into a fresh SQLite database, then, as the demo parent on their own profile,
 runs what each page's ``on_load`` asks of the services, every time in a new database
 session as an event does: the shell (session lookup, the switcher's profiles, the capability
-flags), then home, ``/history``, ``/measures``, ``/record/conditions`` and ``/summary``. It
+flags), then home, ``/history``, ``/measures``, ``/record/conditions`` and ``/summary``; and
+``/history`` again as the guardian of a child (``history (guardian)``), whose documents' filter
+is not the owner's "everything". It
 prints the CPU time (``time.process_time``) per page load, the median of five batches of
 ``--runs`` loads, and the SQL statements per load. ``--profile PAGE`` prints cProfile's 40
 heaviest calls for that page. ``--database-url postgres`` runs on a scratch database of the
@@ -74,8 +76,9 @@ def _setup(database_url: str = "") -> dict[str, Callable[[], None]]:
         secret = accounts.open_session(session, user, now=now, lifetime=timedelta(days=1))
     cookie = f"{auth.SESSION_COOKIE}={secret}"
 
-    def event(work: Callable[..., object]) -> Callable[[], None]:
-        """One event: the middleware's session lookup, then the handler's own session."""
+    def event(work: Callable[..., object], as_guardian: bool = False) -> Callable[[], None]:
+        """One event: the middleware's session lookup, then the handler's own session; on the
+        parent's own profile, or on the first child's they are the guardian of."""
 
         def run() -> None:
             with Session(engine, expire_on_commit=False) as session:
@@ -85,7 +88,7 @@ def _setup(database_url: str = "") -> dict[str, Callable[[], None]]:
                 assert identity is not None
                 actor = auth.actor_of(identity)
                 views = profiles.accessible_profiles(session, actor, now=now)
-                pid = views[0].id
+                pid = next(p.id for p in views if p.relationship == "guardian") if as_guardian else views[0].id
                 capabilities.capabilities(session, actor, pid, now=now)
                 work(session, actor, pid, views)
 
@@ -115,6 +118,7 @@ def _setup(database_url: str = "") -> dict[str, Callable[[], None]]:
         "shell": event(lambda *_: None),
         "home": event(home),
         "history": event(history),
+        "history (guardian)": event(history, as_guardian=True),
         "measures": event(measures_page),
         "conditions": event(conditions),
         "summary": event(summary_page),
@@ -160,10 +164,10 @@ def _run(args: argparse.Namespace) -> None:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         return
-    print(f"{'page':<12} CPU ms per load (median of 5 x {args.runs})  SQL statements per load")
+    print(f"{'page':<18} CPU ms per load (median of 5 x {args.runs})  SQL statements per load")
     for name, run in pages.items():
         cpu, statements = cpu_ms(run, args.runs)
-        print(f"{name:<12} {cpu:8.2f} {statements:8}")
+        print(f"{name:<18} {cpu:8.2f} {statements:8}")
     from mes_app.db.engine import get_engine
 
     get_engine(args.database_url or None).dispose()

@@ -9,10 +9,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import True_
 from sqlmodel import Session, col
 
 from mes_app.db import models
@@ -23,7 +22,15 @@ from mes_app.domain.access import Action, Section, Target, UserActor, decide, en
 from mes_app.domain.calendar import local_date
 from mes_app.domain.errors import NotFound
 from mes_app.services.access_facts import authorize, document_switches, load_profile_facts
-from mes_app.services.visibility import Marks, marks_clause, read_filter, readable_marks
+from mes_app.services.visibility import (
+    DocumentShape,
+    Marks,
+    document_clause,
+    document_shape,
+    grantee_of,
+    marks_clause,
+    readable_marks,
+)
 
 PAGE_SIZE = 15
 FILTERS = ("all", "gp_visit", "specialist", "pharmacy", "lab", "emergency", "other",
@@ -116,10 +123,10 @@ def _where(model: type, wanted: str) -> list:
     return clauses
 
 
-# A source the viewer reads: its index in _SOURCES, and either the marks it may read (any
-# source but documents: a few shapes, so the page's statement is built once per shape) or the
-# policy's own filter (documents, whose filter may name the viewer).
-_Readable = tuple[int, "Marks | sa.ColumnElement"]
+# A source the viewer reads: its index in _SOURCES and what the viewer may read of it, as a
+# shape: the marks it may read, or for documents a DocumentShape, which names the viewer only
+# through the bound parameter ``grantee``. So the page's statement is built once per shape.
+_Readable = tuple[int, "Marks | DocumentShape"]
 
 
 def _readable_sources(actor: UserActor, facts, wanted: str, now: datetime) -> list[_Readable]:  # noqa: ANN001
@@ -128,33 +135,24 @@ def _readable_sources(actor: UserActor, facts, wanted: str, now: datetime) -> li
     for index, (section, model, _column, kind, _project) in enumerate(_SOURCES):
         if wanted not in ("all", kind) and not (kind is None and wanted in FILTERS[1:7]):
             continue
-        if model is models.Document:
-            readable = read_filter(actor, facts, section, model, now)
-            if isinstance(readable, True_):
-                found.append((index, _ALL_MARKS))  # every document whatever its switches: a shape too
-            elif readable is not None:
-                found.append((index, readable))
-            continue
-        marks = readable_marks(actor, facts, section, now)
-        if marks:
-            found.append((index, marks))
+        shape = document_shape(actor, facts, now) if model is models.Document else readable_marks(
+            actor, facts, section, now)
+        if shape:
+            found.append((index, shape))
     return found
 
 
-_ALL_MARKS: Marks = ((False, False), (True, False), (False, True), (True, True))
-
-
-def _page_statement(readable: list[_Readable], wanted: str, with_total: bool) -> sa.Select:
-    """The page's statement: built once per shape when every source's filter is a shape
-    (building it cost more than running it), else for this viewer."""
-    if all(isinstance(what, tuple) for _index, what in readable):
-        return _shaped_statement(tuple(readable), wanted, with_total)  # pyright: ignore[reportArgumentType]
-    return _build_page(readable, wanted, with_total)
-
-
 @functools.lru_cache(maxsize=256)
-def _shaped_statement(readable: tuple[tuple[int, Marks], ...], wanted: str, with_total: bool) -> sa.Select:
+def _page_statement(readable: tuple[_Readable, ...], wanted: str, with_total: bool) -> sa.Select:
+    """The page's statement, built once per shape (building it cost more than running it).
+    Nothing in it names a viewer: the grantee's id is a parameter of the execution."""
     return _build_page(list(readable), wanted, with_total)
+
+
+def _source_clause(model: type, what: Marks | DocumentShape) -> sa.ColumnElement | None:
+    if model is models.Document:
+        return document_clause(cast("DocumentShape", what))
+    return marks_clause(model, cast("Marks", what))
 
 
 def _build_page(readable: list[_Readable], wanted: str, with_total: bool) -> sa.Select:
@@ -164,7 +162,7 @@ def _build_page(readable: list[_Readable], wanted: str, with_total: bool) -> sa.
     branches, counts = [], []
     for index, what in readable:
         _section, model, column, _kind, project = _SOURCES[index]
-        clause = marks_clause(model, what) if isinstance(what, tuple) else what
+        clause = _source_clause(model, what)
         if clause is None:  # the caller leaves out a source nobody may read
             raise ValueError("unreadable source")
         where = [*_where(model, wanted), clause]
@@ -208,8 +206,9 @@ def history_page(
     start = page_no * page_size
     reach = start + page_size + 1  # one more than the page: "see more"
     readable = _readable_sources(actor, facts, wanted, now)
-    rows = core(session).execute(_page_statement(readable, wanted, with_total),
-                                 {"pid": pid, "now": now, "reach": reach}).all() if readable else []
+    rows = core(session).execute(_page_statement(tuple(readable), wanted, with_total),
+                                 {"pid": pid, "now": now, "reach": reach, "grantee": grantee_of(actor)},
+                                 ).all() if readable else []
     total = rows[0].total if with_total and rows else 0
     documents = [row.id for row in rows if _SOURCES[row.src][0] == Section.DOCUMENTS]
     switches = document_switches(session, documents)

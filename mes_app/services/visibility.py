@@ -24,11 +24,17 @@ from mes_app.domain.access import Action, LinkActor, ProfileFacts, Section, Targ
 _STATES = (None, True, False)  # switch unset, on, off
 
 
+def grantee_of(actor: UserActor | LinkActor) -> int:
+    """The id a document's switches name this actor by (its account, or its share link): the
+    value of the ``grantee`` parameter of a statement built from a :data:`DocumentShape`."""
+    return actor.link.id if isinstance(actor, LinkActor) else actor.user_id
+
+
 def _keys(actor: UserActor | LinkActor) -> list[tuple[str, int]]:
     """The grantee keys a document switch could concern this actor through."""
     if isinstance(actor, LinkActor):
-        return [("share_link", actor.link.id)]
-    return [("professional", actor.user_id), ("caregiver", actor.user_id)]
+        return [("share_link", grantee_of(actor))]
+    return [("professional", grantee_of(actor)), ("caregiver", grantee_of(actor))]
 
 
 # The marks of an entry: (hidden from professionals, hidden from guardians).
@@ -36,25 +42,53 @@ Mark = tuple[bool, bool]
 Marks = tuple[Mark, ...]
 _MARKS: Marks = ((False, False), (True, False), (False, True), (True, True))
 
+# What the policy lets an actor read of the documents with one combination of marks: all
+# (True), none (False), or those whose switch for the actor's grantee key of this kind is in
+# these states (None: never set). The key's id is not in it: a statement built from it names
+# the viewer only through the bound parameter ``grantee``, so it can be built once per shape.
+DocumentRule = bool | tuple[str, tuple[bool | None, ...]]
+DocumentShape = tuple[DocumentRule, ...]  # one rule per combination of marks, in _MARKS's order
+
 
 def read_filter(actor: UserActor | LinkActor | None, facts: ProfileFacts, section: Section, model: type,
                 now: datetime) -> sa.ColumnElement | None:
     """A WHERE clause on ``model`` admitting exactly the entries of ``section`` the actor may
-    read, or None when it may read none."""
+    read, or None when it may read none. For documents, the actor's grantee id is bound in the
+    clause: for a statement built once per shape, use :func:`document_shape`."""
     if actor is None:
         return None
     if model is not models.Document:
         return marks_clause(model, readable_marks(actor, facts, section, now))
+    shape = document_shape(actor, facts, now)
+    return None if shape is None else document_clause(shape, bound=grantee_of(actor))
+
+
+def document_shape(actor: UserActor | LinkActor | None, facts: ProfileFacts, now: datetime) -> DocumentShape | None:
+    """What the actor may read of the profile's documents, as a hashable shape (None: none).
+    Two actors with the same shape read the same documents up to their own switches."""
+    if actor is None:
+        return None
 
     def visible(marks: Mark, switches: dict | None = None) -> bool:
-        target = Target(section, hidden_from_professionals=marks[0], hidden_from_guardians=marks[1],
+        target = Target(Section.DOCUMENTS, hidden_from_professionals=marks[0], hidden_from_guardians=marks[1],
                         document_id=1, document_switches=switches or {})
         return decide(actor, Action.READ, facts, target, now).visible
 
-    clauses = {marks: _document_clause(actor, marks, visible) for marks in _MARKS}
-    if all(c is True for c in clauses.values()):
+    shape = tuple(_document_rule(actor, marks, visible) for marks in _MARKS)
+    return shape if any(rule is not False for rule in shape) else None
+
+
+def document_clause(shape: DocumentShape, *, bound: int | None = None) -> sa.ColumnElement | None:
+    """A WHERE clause on documents admitting this shape, or None when it admits none. The
+    grantee's id is the parameter ``grantee``, given at execution; or ``bound`` (then the clause
+    is for one viewer, and its parameter is anonymous: two such clauses never clash)."""
+    if all(rule is True for rule in shape):
         return sa.true()
-    return _clause_of(model, clauses)
+    grantee = (sa.bindparam("grantee", type_=sa.Integer) if bound is None
+               else sa.bindparam("grantee", bound, type_=sa.Integer, unique=True))
+    clauses = {marks: rule if isinstance(rule, bool) else _switch_states(rule[0], rule[1], grantee)
+               for marks, rule in zip(_MARKS, shape, strict=True)}
+    return _clause_of(models.Document, clauses)
 
 
 def readable_marks(actor: UserActor | LinkActor, facts: ProfileFacts, section: Section, now: datetime) -> Marks:
@@ -84,7 +118,7 @@ def _clause_of(model: type, clauses: dict[Mark, sa.ColumnElement | bool]) -> sa.
     return sa.or_(*parts) if parts else None
 
 
-def _document_clause(actor: UserActor | LinkActor, marks: tuple[bool, bool], visible) -> sa.ColumnElement | bool:  # noqa: ANN001
+def _document_rule(actor: UserActor | LinkActor, marks: Mark, visible) -> DocumentRule:  # noqa: ANN001
     """Which documents with these marks the actor reads, as far as the switches decide."""
     base = visible(marks)
     mattering = [k for k in _keys(actor) if any(visible(marks, {k: s}) != base for s in (True, False))]
@@ -93,14 +127,14 @@ def _document_clause(actor: UserActor | LinkActor, marks: tuple[bool, bool], vis
     if len(mattering) > 1:  # not the policy today: let every row through, decide() filters
         return True
     key = mattering[0]
-    allowed = [s for s in _STATES if visible(marks, {key: s} if s is not None else {})]
-    return _switch_states(key, allowed) if allowed else False
-
-
-def _switch_states(key: tuple[str, int], states: list[bool | None]) -> sa.ColumnElement | bool:
-    if len(states) == len(_STATES):
+    allowed = tuple(s for s in _STATES if visible(marks, {key: s} if s is not None else {}))
+    if len(allowed) == len(_STATES):
         return True
-    kind, grantee = key
+    return (key[0], allowed) if allowed else False
+
+
+def _switch_states(kind: str, states: tuple[bool | None, ...], grantee: sa.BindParameter) -> sa.ColumnElement:
+    """The documents whose switch for the grantee ``(kind, :grantee)`` is in these states."""
     grant = models.DocumentGrant
     who = grant.share_link_id if kind == "share_link" else grant.grantee_user_id
 

@@ -20,6 +20,7 @@ from tests.factories import (
     give_care,
     make_caregiver,
     make_child,
+    make_co_guardian,
     make_owner,
     make_professional,
     make_stranger,
@@ -474,3 +475,111 @@ def test_an_invalid_event_is_refused_and_nothing_stored(session, now, alice, cha
         add_event(session, alice, alice.profile, now, {**VISIT, **change})
     assert caught.value.code == code
     assert committed_count(session, models.Encounter) == 0
+
+
+# --------------------------------------------------------------------------- one statement per shape
+# The page's statement is built once per shape of what the viewer may read and cached: the
+# viewer's id (their document switches) is a parameter of each execution, never in the cache.
+
+
+@pytest.fixture()
+def fresh_statements():
+    """The cache of page statements emptied: the first viewer of the test builds the statement."""
+    timeline._page_statement.cache_clear()
+
+
+@pytest.fixture()
+def builds(monkeypatch):
+    """How many times the page's statement was built."""
+    calls = []
+    build = timeline._build_page
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(timeline, "_build_page", counting)
+    return calls
+
+
+def documents_of(page) -> list[str]:
+    return [k for k in keys(page) if k.startswith("document-")]
+
+
+@pytest.fixture()
+def two_caregivers(session, now, alice, history):
+    """Two caregivers of the same scope; the same document switched on for one, off for the other,
+    and another on for the second only."""
+    nanny = make_caregiver(session, alice, ("history", "documents"), now=now, name="Nounou Zoé")
+    granny = make_caregiver(session, alice, ("history", "documents"), now=now, name="Mamie Jeanne")
+    both = document(session, alice, alice.profile, date(2026, 11, 5), "Certificat de vaccination")
+    switch(session, both, "caregiver", nanny, True, alice)
+    switch(session, both, "caregiver", granny, False, alice)
+    hers = document(session, alice, alice.profile, date(2026, 11, 6), "Ordonnance de lunettes")
+    switch(session, hers, "caregiver", granny, True, alice)
+    return {"nanny": (nanny, [f"document-{both.id}"]), "granny": (granny, [f"document-{hers.id}"])}
+
+
+@pytest.mark.parametrize("order", [("nanny", "granny"), ("granny", "nanny")])
+def test_two_caregivers_one_after_the_other_each_see_their_own_switches(
+        session, now, alice, two_caregivers, fresh_statements, order):
+    for name in (*order, *order):  # and again, from the cache
+        who, documents = two_caregivers[name]
+        page = page_of(session, who, alice.profile, now)
+        assert documents_of(page) == documents
+        assert page.total == 2 + len(documents)  # the 2 encounters: nor does the count betray the rest
+        assert page_of(session, who, alice.profile, now, kind="document").total == len(documents)
+
+
+def test_two_caregivers_of_the_same_shape_share_one_statement(session, now, alice, two_caregivers,
+                                                               fresh_statements, builds):
+    for name in ("nanny", "granny", "nanny"):
+        who, documents = two_caregivers[name]
+        assert documents_of(page_of(session, who, alice.profile, now)) == documents
+    assert len(builds) == 1
+
+
+@pytest.mark.parametrize("first", ["dr", "colleague"])
+def test_two_professionals_one_after_the_other_each_see_their_own_switches(session, now, alice, history, dr,
+                                                                           fresh_statements, first):
+    secret = document(session, alice, alice.profile, date(2026, 11, 10), "Compte rendu psychiatrique")
+    switch(session, secret, "professional", dr, False, alice)
+    colleague = make_professional(session, "Dr Petit")
+    give_care(session, colleague, alice, now)
+    viewers = {"dr": (dr, 6), "colleague": (colleague, 7)}
+    for name in (first, *(n for n in viewers if n != first)):
+        who, total = viewers[name]
+        page = page_of(session, who, alice.profile, now)
+        assert (f"document-{secret.id}" in keys(page), page.total) == (name == "colleague", total)
+
+
+@pytest.fixture()
+def teen(session, now):
+    """Chloé, 15, her two parents and her doctor, who keeps one document from her parents."""
+    parent = make_owner(session, "Camille Durand")
+    chloe = make_child(session, parent, "Chloé", birth_date=date(2011, 2, 10))
+    co = make_co_guardian(session, chloe, "Bob Durand")
+    doctor = make_professional(session, "Dr Lefort")
+    give_care(session, doctor, chloe, now)
+    p = chloe.profile
+    shown = document(session, parent, p, date(2026, 10, 1), "Carnet de santé")
+    secret = document(session, doctor, p, date(2026, 11, 20), "Ordonnance", author_role="professional",
+                      hidden_from_guardians=True)
+    return {"parent": parent, "co": co, "doctor": doctor, "profile": p, "shown": shown, "secret": secret}
+
+
+@pytest.mark.parametrize("first", ["parent", "doctor"])
+def test_a_teens_hidden_document_stays_out_of_her_guardians_history_whoever_came_first(
+        session, now, teen, fresh_statements, first):
+    shown, secret = f"document-{teen['shown'].id}", f"document-{teen['secret'].id}"
+    expected = {"parent": [shown], "co": [shown], "doctor": [secret, shown]}
+    order = [first, *(n for n in ("parent", "doctor") if n != first), "co"]
+    for name in order:
+        page = page_of(session, teen[name], teen["profile"], now)
+        assert (documents_of(page), page.total) == (expected[name], len(expected[name]))
+
+
+def test_a_teens_two_guardians_share_one_statement(session, now, teen, fresh_statements, builds):
+    for name in ("parent", "co", "parent"):
+        assert documents_of(page_of(session, teen[name], teen["profile"], now)) == [f"document-{teen['shown'].id}"]
+    assert len(builds) == 1
